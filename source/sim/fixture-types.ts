@@ -1,0 +1,172 @@
+// The simulator's fixture format: one JSON document describing a Proxmox VE
+// cluster (or a standalone node) as an admin would see it. Documented for users
+// in fixtures/README.md; loaded and checked by source/sim/fixture.ts.
+//
+// Guest configs are written exactly as Proxmox stores them (the strings of
+// /etc/pve/lxc/<vmid>.conf as the API returns them), so the simulator can serve
+// them verbatim and proxdeck's parsers meet the real format.
+
+export interface Fixture {
+	/** Cluster name; absent for a standalone node (then /cluster/status lists only the node). */
+	cluster?: {name: string; configVersion?: number};
+	/** What GET /version answers. */
+	version: {version: string; release: string; repoid: string};
+	/** Seed for deterministic metric drift (CPU, memory, I/O counters). */
+	seed: number;
+	nodes: FixtureNode[];
+	guests: FixtureGuest[];
+	users: FixtureUser[];
+	/** Extra roles beyond the built-in Proxmox roles (Administrator, PVEAuditor, PVEVMUser, PVEVMAdmin, NoAccess…). */
+	roles?: Record<string, string[]>;
+	/** HA groups/resources are declared on the guest (guest.ha). */
+	/** Finished tasks to seed the task history with (e.g. last night's vzdump). */
+	taskHistory?: FixtureTask[];
+}
+
+export interface FixtureNode {
+	name: string;
+	/** Cluster-network IP (GET /cluster/status `ip`). */
+	ip: string;
+	online: boolean;
+	nodeid?: number;
+	cpuinfo: {model: string; sockets: number; cores: number; cpus: number; mhz: string};
+	/** Bytes. */
+	memory: number;
+	swap: number;
+	rootfs: {total: number; used: number};
+	/** Seconds since boot at simulator start. */
+	uptime: number;
+	kversion: string; // "Linux 6.14.8-2-pve #1 SMP PREEMPT_DYNAMIC PMX 6.14.8-2 (2025-07-22T10:04Z) x86_64"
+	pveversion: string; // "pve-manager/9.1.5/80cf92a6"
+	/** Host-level base CPU load (fraction) the drift moves around. */
+	cpuBase?: number;
+	/** GET /nodes/{node}/network entries, verbatim Proxmox shape (lo is never listed). */
+	network: Array<Record<string, unknown> & {iface: string; type: string}>;
+	storages: FixtureStorage[];
+	zfs?: {pools: FixtureZpool[]; datasets: FixtureDataset[]};
+}
+
+export interface FixtureStorage {
+	storage: string; // "local-zfs"
+	type: string; // "zfspool" | "dir" | "lvmthin" | "pbs" | "nfs" …
+	content: string; // "rootdir,images"
+	/** Bytes. */
+	total: number;
+	used: number;
+	shared?: boolean;
+	enabled?: boolean;
+	active?: boolean;
+	/** For zfspool storages: the dataset it allocates in (e.g. "rpool/data"). */
+	pool?: string;
+	/** For dir storages: the path. */
+	path?: string;
+}
+
+export interface FixtureZpool {
+	name: string;
+	/** Bytes. */
+	size: number;
+	alloc: number;
+	free: number;
+	frag: number; // percent, integer
+	dedup: number; // 1.00
+	health: 'ONLINE' | 'DEGRADED' | 'FAULTED' | 'OFFLINE' | 'UNAVAIL' | 'REMOVED';
+	/** vdev tree as in `zpool status` (name, state, read/write/cksum errors, children). */
+	vdevs: FixtureVdev[];
+	scan?: string;
+	errors?: string;
+	status?: string; // present only when unhealthy
+	action?: string;
+}
+
+export interface FixtureVdev {
+	name: string;
+	state: string;
+	read?: number;
+	write?: number;
+	cksum?: number;
+	msg?: string;
+	children?: FixtureVdev[];
+}
+
+export interface FixtureDataset {
+	name: string; // "rpool/data/subvol-101-disk-0"
+	type: 'filesystem' | 'volume';
+	/** Bytes. */
+	used: number;
+	avail: number;
+	refer: number;
+	usedbysnapshots: number;
+	compressratio: string; // "1.85" or "1.85x" (both forms exist in the wild)
+	mountpoint: string; // "/rpool/data/subvol-101-disk-0", "-" for zvols, "none", "legacy"
+	quota?: number;
+}
+
+export type GuestType = 'lxc' | 'qemu';
+
+export interface FixtureGuest {
+	vmid: number;
+	type: GuestType;
+	node: string;
+	status: 'running' | 'stopped';
+	/**
+	 * The guest config exactly as GET …/lxc/{vmid}/config returns it, minus
+	 * `digest` (computed by the simulator). For qemu, GET …/qemu/{vmid}/config.
+	 */
+	config: Record<string, string | number | Array<[string, string]>>;
+	/** Resource usage the drift moves around; fractions of the configured maximum. */
+	usage: {cpu: number; mem: number; disk: number; netRate?: number};
+	/** Seconds since this guest started, at simulator start (0 when stopped). */
+	uptime?: number;
+	snapshots?: FixtureSnapshot[];
+	/** HA resource (sid ct:<vmid>/vm:<vmid>): requested state and group. */
+	ha?: {state: 'started' | 'stopped' | 'ignored' | 'disabled'; group?: string; max_restart?: number; max_relocate?: number};
+	/** Resource pool membership (cluster/resources `pool`). */
+	pool?: string;
+}
+
+export interface FixtureSnapshot {
+	name: string;
+	description?: string;
+	/** Epoch seconds, or negative: seconds before simulator start. */
+	snaptime: number;
+	parent?: string;
+}
+
+export interface FixtureUser {
+	userid: string; // "root@pam"
+	/** Simulator-only demo password (fixtures are public: never a real one). */
+	password?: string;
+	enable?: boolean;
+	/** ACL entries for this user: path + role, propagate default true. */
+	acl: FixtureAcl[];
+	tokens?: FixtureToken[];
+}
+
+export interface FixtureToken {
+	tokenid: string; // the part after "!"
+	/** UUID secret (fixtures are public: demo only). */
+	secret: string;
+	/** Privilege separation: effective rights = user ACL ∩ token ACL. Default true as in Proxmox. */
+	privsep?: boolean;
+	acl?: FixtureAcl[];
+	expire?: number;
+}
+
+export interface FixtureAcl {
+	path: string; // "/", "/vms/101", "/nodes/pve", "/storage/local-zfs"
+	role: string;
+	propagate?: boolean;
+}
+
+export interface FixtureTask {
+	type: string; // "vzdump", "vzsnapshot", "vzstart" …
+	id: string; // vmid or "" 
+	node: string;
+	user: string;
+	/** Seconds before simulator start. */
+	startedAgo: number;
+	duration: number;
+	status: string; // "OK", "WARNINGS: 1", or an error text
+	log: string[];
+}

@@ -1,0 +1,160 @@
+// The store's shape: what services write and views read. Services (source/services)
+// turn API answers into these plain rows and call the actions; views select slices.
+// Nothing here touches the network.
+
+import type {LxcConfig, SnapshotEntry} from '../api/types.js';
+
+export type GuestKind = 'lxc' | 'qemu';
+
+/** One NIC of a guest, parsed from its `netN` config string. */
+export interface GuestNic {
+	id: string; // "net0"
+	name?: string; // "eth0"
+	bridge?: string; // "vmbr1"
+	ip?: string; // "10.10.10.5/24" | "dhcp" | "manual"
+	gw?: string;
+	ip6?: string;
+	tag?: number;
+	firewall: boolean;
+	hwaddr?: string;
+	linkDown: boolean;
+}
+
+/** One fleet row: a guest as of the last /cluster/resources poll. */
+export interface GuestRow {
+	vmid: number;
+	kind: GuestKind;
+	name: string;
+	node: string;
+	status: string; // running | stopped | paused | unknown …
+	cpu: number; // fraction of maxcpu, 0..1
+	maxcpu: number;
+	mem: number; // bytes
+	maxmem: number;
+	disk: number;
+	maxdisk: number;
+	uptime: number; // seconds
+	netin: number;
+	netout: number;
+	tags: string[];
+	lock?: string;
+	hastate?: string;
+	pool?: string;
+	template: boolean;
+}
+
+export interface NodeSummary {
+	name: string;
+	status: 'online' | 'offline' | 'unknown';
+	cpu: number;
+	maxcpu: number;
+	mem: number;
+	maxmem: number;
+	uptime: number;
+}
+
+/** What one successful fleet poll yields. */
+export interface FleetSnapshot {
+	guests: GuestRow[];
+	nodes: NodeSummary[];
+	clusterName?: string;
+	quorate?: boolean;
+	pveVersion?: string; // "9.1.5"
+	receivedAt: number; // epoch ms
+}
+
+export type ConnectionStatus = 'connecting' | 'ok' | 'stale' | 'failed';
+
+export interface ConnectionState {
+	status: ConnectionStatus;
+	/** Host label for the header ("DEMO simulator" or "pve.example:8006"). */
+	target: string;
+	lastOkAt?: number;
+	lastError?: string;
+	consecutiveFailures: number;
+}
+
+/** The selected guest's detail, fetched only for that guest. */
+export interface GuestDetail {
+	vmid: number;
+	config?: LxcConfig;
+	snapshots?: SnapshotEntry[];
+	loading: boolean;
+	error?: string;
+	fetchedAt?: number;
+}
+
+export type SortKey =
+	| 'vmid'
+	| 'name'
+	| 'node'
+	| 'status'
+	| 'cpu'
+	| 'mem'
+	| 'disk'
+	| 'uptime'
+	| 'net'
+	| 'tags'
+	| 'lock';
+
+export type Overlay = 'none' | 'help' | 'detail';
+
+export interface UiState {
+	sortKey: SortKey;
+	sortDesc: boolean;
+	/** Committed filter text (case-insensitive substring over name, vmid, node, tags, ip, status). */
+	filter: string;
+	/** Non-null while the `/` prompt is open: the text being typed. */
+	filterDraft: string | null;
+	selectedVmid?: number;
+	/** Index of the first visible row in the filtered, sorted list. */
+	scrollTop: number;
+	/** How many table rows fit on screen (set by the view from the terminal size). */
+	viewportRows: number;
+	overlay: Overlay;
+}
+
+export interface Badges {
+	demo: boolean;
+	readOnly: boolean;
+}
+
+export interface AppState {
+	connection: ConnectionState;
+	badges: Badges;
+	/** Latest fleet poll; guests keyed by vmid for stable identity across refreshes. */
+	guests: Map<number, GuestRow>;
+	nodes: NodeSummary[];
+	clusterName?: string;
+	quorate?: boolean;
+	pveVersion?: string;
+	/** NICs per vmid from guest configs (config inventory service). */
+	nics: Map<number, GuestNic[]>;
+	detail?: GuestDetail;
+	ui: UiState;
+	actions: AppActions;
+}
+
+export interface AppActions {
+	// written by services
+	fleetReceived(snapshot: FleetSnapshot): void;
+	pollFailed(message: string, at: number): void;
+	nicsReceived(vmid: number, nics: GuestNic[]): void;
+	detailLoading(vmid: number): void;
+	detailReceived(vmid: number, config: LxcConfig, snapshots: SnapshotEntry[] | undefined, at: number): void;
+	detailFailed(vmid: number, message: string): void;
+	// written by views (keys)
+	moveSelection(delta: number): void;
+	selectFirst(): void;
+	selectLast(): void;
+	pageDown(): void;
+	pageUp(): void;
+	setViewportRows(rows: number): void;
+	setSort(key: SortKey): void; // same key again flips direction
+	openFilter(): void;
+	editFilter(draft: string): void;
+	commitFilter(): void;
+	cancelFilter(): void; // Esc: closes the prompt; Esc again with no prompt clears the filter
+	clearFilter(): void;
+	setOverlay(overlay: Overlay): void;
+}
