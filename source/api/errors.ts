@@ -1,0 +1,102 @@
+// The one error type every API call rejects with. Callers branch on `kind`
+// (what went wrong on the way) and `status` (what the host answered), and
+// show `message`, which is always a single, user-readable line and never
+// carries a secret (see redactSecrets below).
+
+/**
+ * - http: the host answered with a non-2xx status (see `status`).
+ * - network: the host could not be reached or dropped the connection.
+ * - timeout: no complete answer within the time allowed.
+ * - tls: the certificate is not trusted (or the TLS handshake failed).
+ * - fingerprint: the certificate does not match the pinned fingerprint.
+ * - aborted: the caller cancelled the request.
+ * - parse: the host answered 2xx with something that is not the JSON envelope.
+ */
+export type PveErrorKind = 'http' | 'network' | 'timeout' | 'tls' | 'fingerprint' | 'aborted' | 'parse';
+
+export interface PveApiErrorInit {
+	kind: PveErrorKind;
+	/** HTTP status; 0 when no answer was received. */
+	status: number;
+	message: string;
+	method: string;
+	/** API path without /api2/json and without the query string, e.g. "/cluster/resources". */
+	path: string;
+	/** Per-parameter validation messages of a 400 answer. */
+	errors?: Record<string, string>;
+	/** SHA-256 fingerprint the server presented (kinds tls and fingerprint), "AB:CD:…". */
+	fingerprint?: string;
+	cause?: unknown;
+}
+
+export class PveApiError extends Error {
+	override readonly name = 'PveApiError';
+	readonly kind: PveErrorKind;
+	readonly status: number;
+	readonly method: string;
+	readonly path: string;
+	readonly errors?: Record<string, string>;
+	readonly fingerprint?: string;
+
+	constructor(init: PveApiErrorInit) {
+		super(oneLine(init.message), init.cause === undefined ? undefined : {cause: init.cause});
+		this.kind = init.kind;
+		this.status = init.status;
+		this.method = init.method;
+		this.path = init.path;
+		if (init.errors) this.errors = init.errors;
+		if (init.fingerprint) this.fingerprint = init.fingerprint;
+	}
+
+	/** Same error with the listed secrets masked in every text it carries. */
+	redacted(secrets: readonly string[]): PveApiError {
+		const errors = this.errors
+			? Object.fromEntries(Object.entries(this.errors).map(([key, text]) => [key, redactSecrets(text, secrets)]))
+			: undefined;
+		return new PveApiError({
+			kind: this.kind,
+			status: this.status,
+			message: redactSecrets(this.message, secrets),
+			method: this.method,
+			path: redactSecrets(this.path, secrets),
+			errors,
+			fingerprint: this.fingerprint,
+			// The low-level cause never saw a secret (no headers, no bodies), keep it for debugging.
+			cause: this.cause,
+		});
+	}
+
+	toJSON(): Record<string, unknown> {
+		return {
+			name: this.name,
+			kind: this.kind,
+			status: this.status,
+			message: this.message,
+			method: this.method,
+			path: this.path,
+			errors: this.errors,
+			fingerprint: this.fingerprint,
+		};
+	}
+}
+
+/** First non-empty line, trimmed: Proxmox messages keep a trailing "\n". */
+export function oneLine(text: string): string {
+	const first = text.split(/\r?\n/).find((line) => line.trim() !== '');
+	return first === undefined ? '' : first.trim();
+}
+
+/**
+ * Masks each secret (and its URI-encoded form) in `text`. A host may echo a
+ * parameter back in a validation message ("got '<value>'"), so anything built
+ * from a response is passed through this before it reaches the user.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		// Very short strings would mask ordinary words; real secrets are long.
+		if (secret.length < 4) continue;
+		for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
+	}
+	return out;
+}

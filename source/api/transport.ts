@@ -1,0 +1,204 @@
+// One HTTPS exchange with the Proxmox API, and nothing about credentials:
+// builds the URL and body, enforces the time limit and the caller's
+// AbortSignal, retries what is safe to retry, unwraps `{data}` and turns every
+// failure into a PveApiError with a one-line message.
+//
+// We use undici's fetch (not `request`) because it exposes the HTTP reason
+// phrase, which is where Proxmox puts the message of an auth failure whose
+// body is empty.
+
+import {fetch, type Dispatcher} from 'undici';
+import {oneLine, PveApiError} from './errors.js';
+import {describeNetworkError, formatSeconds} from './network-errors.js';
+import {encodeParams} from './params.js';
+import {TlsRejection} from './tls.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface TransportOptions {
+	/** "https://host:port" */
+	origin: string;
+	/** "host:port", as messages name the host. */
+	target: string;
+	dispatcher: Dispatcher;
+	/** Limit for one attempt, from sending to the last byte of the answer. */
+	timeoutMs: number;
+	/** Extra attempts for a GET after a network error or 502/503/595. */
+	retries: number;
+	/** First back-off; doubles each retry. */
+	retryDelayMs: number;
+	/** Injectable wait between retries (tests). */
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface WireRequest {
+	method: HttpMethod;
+	/** API path without /api2/json, e.g. "/cluster/resources". */
+	path: string;
+	params?: Record<string, unknown>;
+	headers?: Record<string, string>;
+	signal?: AbortSignal;
+}
+
+export interface Transport {
+	/** Resolves with the `data` member of the answer. */
+	send(request: WireRequest): Promise<unknown>;
+}
+
+/** Proxmox gateways answer these when another node or the daemon is briefly away. */
+const TRANSIENT_STATUSES = new Set([502, 503, 595]);
+
+/**
+ * Only a GET is repeated: a POST/PUT/DELETE that failed in flight may
+ * already have started a task, and doing it twice is not harmless.
+ */
+function isRetryable(request: WireRequest, error: PveApiError): boolean {
+	if (request.method !== 'GET') return false;
+	if (error.kind === 'network') return true;
+	return error.kind === 'http' && TRANSIENT_STATUSES.has(error.status);
+}
+
+export function createTransport(options: TransportOptions): Transport {
+	const sleep = options.sleep ?? abortableSleep;
+
+	function failure(request: WireRequest, init: Omit<ConstructorParameters<typeof PveApiError>[0], 'method' | 'path'>): PveApiError {
+		return new PveApiError({...init, method: request.method, path: request.path});
+	}
+
+	function aborted(request: WireRequest): PveApiError {
+		return failure(request, {kind: 'aborted', status: 0, message: `${request.method} ${request.path} was cancelled`});
+	}
+
+	function classifyThrown(request: WireRequest, thrown: unknown, timedOut: boolean): PveApiError {
+		if (timedOut) {
+			return failure(request, {
+				kind: 'timeout',
+				status: 0,
+				message: `${options.target} did not answer ${request.method} ${request.path} within ${formatSeconds(options.timeoutMs)}`,
+			});
+		}
+		if (request.signal?.aborted) return aborted(request);
+		// fetch wraps connection failures in TypeError('fetch failed', {cause}).
+		const cause = thrown instanceof TypeError && thrown.cause !== undefined ? thrown.cause : thrown;
+		if (cause instanceof TlsRejection) {
+			return failure(request, {kind: cause.kind, status: 0, message: cause.message, fingerprint: cause.fingerprint});
+		}
+		const described = describeNetworkError(cause, options.target);
+		return failure(request, {kind: described.kind, status: 0, message: described.message, cause});
+	}
+
+	function interpret(request: WireRequest, status: number, statusText: string, text: string): unknown {
+		if (status >= 200 && status < 300) {
+			const envelope = parseJson(text);
+			if (envelope === undefined || typeof envelope !== 'object' || envelope === null || !('data' in envelope)) {
+				throw failure(request, {
+					kind: 'parse',
+					status,
+					message: `${options.target} answered ${request.method} ${request.path} with something that is not Proxmox API JSON`,
+				});
+			}
+			return (envelope as {data: unknown}).data;
+		}
+		// Error bodies are optional (auth failures have none, older PVE has no `message`).
+		const body = parseJson(text) as {message?: unknown; errors?: unknown} | undefined;
+		const bodyMessage = body && typeof body.message === 'string' ? oneLine(body.message) : '';
+		const message = bodyMessage || oneLine(statusText) || `HTTP ${status}`;
+		throw failure(request, {kind: 'http', status, message, errors: stringRecord(body?.errors)});
+	}
+
+	async function attempt(request: WireRequest): Promise<unknown> {
+		if (request.signal?.aborted) throw aborted(request);
+		const url = new URL(`/api2/json${request.path}`, options.origin);
+		const headers: Record<string, string> = {Accept: 'application/json', ...request.headers};
+		let body: string | undefined;
+		const encoded = encodeParams(request.params);
+		if (request.method === 'POST' || request.method === 'PUT') {
+			body = encoded.toString();
+			headers['Content-Type'] = 'application/x-www-form-urlencoded';
+		} else if ([...encoded.keys()].length > 0) {
+			url.search = encoded.toString();
+		}
+
+		const controller = new AbortController();
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			controller.abort();
+		}, options.timeoutMs);
+		const onCallerAbort = () => controller.abort();
+		request.signal?.addEventListener('abort', onCallerAbort, {once: true});
+		let status: number;
+		let statusText: string;
+		let text: string;
+		try {
+			const response = await fetch(url, {
+				method: request.method,
+				headers,
+				body,
+				signal: controller.signal,
+				dispatcher: options.dispatcher,
+				// Proxmox does not redirect; following one could hand credentials elsewhere.
+				redirect: 'manual',
+			});
+			status = response.status;
+			statusText = response.statusText;
+			text = await response.text();
+		} catch (thrown) {
+			throw classifyThrown(request, thrown, timedOut);
+		} finally {
+			clearTimeout(timer);
+			request.signal?.removeEventListener('abort', onCallerAbort);
+		}
+		return interpret(request, status, statusText, text);
+	}
+
+	return {
+		async send(request) {
+			for (let retry = 0; ; retry++) {
+				try {
+					return await attempt(request);
+				} catch (error) {
+					if (!(error instanceof PveApiError) || retry >= options.retries || !isRetryable(request, error)) throw error;
+					try {
+						await sleep(options.retryDelayMs * 2 ** retry, request.signal);
+					} catch {
+						throw aborted(request);
+					}
+				}
+			}
+		},
+	};
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/** `errors` of a 400: parameter → message, first line of each. */
+function stringRecord(value: unknown): Record<string, string> | undefined {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+	const entries = Object.entries(value as Record<string, unknown>).map(([key, text]) => [key, oneLine(String(text))] as const);
+	return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) {
+			reject(new Error('aborted'));
+			return;
+		}
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(new Error('aborted'));
+		};
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		signal?.addEventListener('abort', onAbort, {once: true});
+	});
+}

@@ -1,0 +1,60 @@
+// The typed reads go through proxmox-api's path builder and our transport:
+// check the exact request each one sends and that it returns the unwrapped data.
+
+import assert from 'node:assert/strict';
+import {after, before, describe, it} from 'node:test';
+import {createClient, type PveClient} from '../../source/api/client.js';
+import {getClusterResources, getClusterStatus, getClusterTasks, getLxcConfig, getLxcSnapshots, getNodes, getVersion} from '../../source/api/reads.js';
+import {startTestServer, type TestServer} from './https-fixture.js';
+
+describe('typed reads', () => {
+	let server: TestServer;
+	let client: PveClient;
+
+	before(async () => {
+		// Echo what was asked, so each read's answer proves which path it hit.
+		server = await startTestServer((request) => ({json: {data: [{path: request.path, query: request.query.toString()}]}}));
+		client = createClient({
+			host: server.host,
+			port: server.port,
+			fingerprint: server.fingerprint,
+			auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'},
+		});
+	});
+	after(async () => {
+		await client.close();
+		await server.close();
+	});
+
+	const cases: Array<[string, () => Promise<unknown>, string, string]> = [
+		['getVersion', () => getVersion(client), '/version', ''],
+		['getClusterStatus', () => getClusterStatus(client), '/cluster/status', ''],
+		['getClusterResources()', () => getClusterResources(client), '/cluster/resources', ''],
+		['getClusterResources(vm)', () => getClusterResources(client, 'vm'), '/cluster/resources', 'type=vm'],
+		['getNodes', () => getNodes(client), '/nodes', ''],
+		['getLxcConfig', () => getLxcConfig(client, 'pve1', 101), '/nodes/pve1/lxc/101/config', ''],
+		['getLxcSnapshots', () => getLxcSnapshots(client, 'pve1', 101), '/nodes/pve1/lxc/101/snapshot', ''],
+		['getClusterTasks', () => getClusterTasks(client), '/cluster/tasks', ''],
+	];
+	for (const [name, read, path, query] of cases) {
+		it(`${name} → GET ${path}${query ? `?${query}` : ''}`, async () => {
+			const sent = server.requests.length;
+			assert.deepEqual(await read(), [{path, query}]);
+			assert.equal(server.requests.length, sent + 1);
+			assert.equal(server.requests.at(-1)?.method, 'GET');
+		});
+	}
+
+	it('the builder escapes "/" inside a path segment', async () => {
+		await client.api.nodes.$('pve/1').status.$get();
+		assert.equal(server.requests.at(-1)?.path, '/nodes/pve%2F1/status');
+	});
+
+	it('builder POSTs go out as form bodies with 1/0 booleans', async () => {
+		await client.api.nodes.$('pve1').lxc.$(101).snapshot.$('pre').rollback.$post({start: true});
+		const last = server.requests.at(-1);
+		assert.equal(last?.method, 'POST');
+		assert.equal(last?.path, '/nodes/pve1/lxc/101/snapshot/pre/rollback');
+		assert.equal(last?.body, 'start=1');
+	});
+});
