@@ -1,0 +1,87 @@
+// Deterministic metric drift: the same seed, vmid and clock always give the
+// same numbers, so tests can assert exact values while a user watching the
+// console still sees CPU and memory move every couple of seconds.
+
+import {guestSizes} from './sizes.js';
+import type {SimGuest, SimNode, SimState} from './state.js';
+import {guestUptime, nodeUptime} from './state.js';
+
+/** Drift changes every DRIFT_STEP_MS of simulated clock. */
+export const DRIFT_STEP_MS = 2000;
+
+/** 32-bit integer hash (murmur3 finaliser) → [0, 1). */
+export function noise(seed: number, key: number, tick: number, salt: number): number {
+	let h = (seed ^ Math.imul(key, 0x9e3779b1) ^ Math.imul(tick, 0x85ebca6b) ^ Math.imul(salt, 0xc2b2ae35)) >>> 0;
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	h ^= h >>> 16;
+	return (h >>> 0) / 0x100000000;
+}
+
+export interface GuestMetrics {
+	cpu: number;
+	mem: number;
+	disk: number;
+	netin: number;
+	netout: number;
+	diskread: number;
+	diskwrite: number;
+	uptime: number;
+}
+
+function clamp(value: number, min: number, max: number): number {
+	return Math.min(max, Math.max(min, value));
+}
+
+export function guestMetrics(state: SimState, guest: SimGuest): GuestMetrics {
+	const sizes = guestSizes(state, guest);
+	const disk = Math.floor(sizes.maxdisk * clamp(guest.usage.disk, 0, 1));
+	if (guest.status !== 'running') return {cpu: 0, mem: 0, disk, netin: 0, netout: 0, diskread: 0, diskwrite: 0, uptime: 0};
+	const tick = Math.floor(state.clock() / DRIFT_STEP_MS);
+	const uptime = guestUptime(state, guest);
+	// ±40 % around the configured CPU share, ±10 % around memory.
+	const cpu = clamp(guest.usage.cpu * (0.6 + 0.8 * noise(state.seed, guest.vmid, tick, 1)), 0, 1);
+	const mem = Math.floor(clamp(guest.usage.mem * (0.9 + 0.2 * noise(state.seed, guest.vmid, tick, 2)), 0, 1) * sizes.maxmem);
+	// Counters are totals since guest start: a per-guest rate times uptime grows monotonically.
+	const rate = guest.usage.netRate ?? 2048;
+	return {
+		cpu: Math.round(cpu * 1e6) / 1e6,
+		mem,
+		disk,
+		netin: Math.floor(rate * uptime),
+		netout: Math.floor(rate * 0.6 * uptime),
+		diskread: Math.floor(rate * 0.25 * uptime),
+		diskwrite: Math.floor(rate * 0.4 * uptime),
+		uptime,
+	};
+}
+
+export interface NodeMetrics {cpu: number; mem: number; uptime: number; wait: number; loadavg: [string, string, string]}
+
+export function nodeMetrics(state: SimState, node: SimNode): NodeMetrics {
+	const tick = Math.floor(state.clock() / DRIFT_STEP_MS);
+	const key = [...node.name].reduce((acc, ch) => (Math.imul(acc, 31) + ch.charCodeAt(0)) >>> 0, 7);
+	let guestCpu = 0;
+	let guestMem = 0;
+	for (const guest of state.guests.values()) {
+		if (guest.node !== node.name) continue;
+		const m = guestMetrics(state, guest);
+		guestCpu += m.cpu * guestSizes(state, guest).cpus;
+		guestMem += m.mem;
+	}
+	const base = (node.cpuBase ?? 0.02) * (0.7 + 0.6 * noise(state.seed, key, tick, 3));
+	const cpu = clamp(base + guestCpu / node.cpuinfo.cpus, 0, 1);
+	// Host overhead: about 1.5 GiB plus guest memory, never above physical memory.
+	const mem = Math.floor(clamp(1.5 * 1024 ** 3 + guestMem, 0, node.memory * 0.98));
+	const load = cpu * node.cpuinfo.cpus;
+	const fmt = (v: number) => v.toFixed(2);
+	return {
+		cpu: Math.round(cpu * 1e6) / 1e6,
+		mem,
+		uptime: nodeUptime(state, node),
+		wait: Math.round(noise(state.seed, key, tick, 4) * 0.01 * 1e6) / 1e6,
+		loadavg: [fmt(load), fmt(load * 0.9), fmt(load * 0.8)],
+	};
+}

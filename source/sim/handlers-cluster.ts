@@ -1,0 +1,163 @@
+// Cluster-wide read endpoints: /version, /cluster/status, /cluster/resources,
+// /nodes, HA and /access/permissions.
+
+import {hasPriv, PermissionDenied, permissionTree} from './acl.js';
+import {nodeMetrics} from './drift.js';
+import {guestResource, type Json} from './guest-view.js';
+import type {Handler} from './handler-types.js';
+import {principalOf} from './handler-types.js';
+import {createHash} from 'node:crypto';
+import type {SimNode, SimState} from './state.js';
+
+function localNode(state: SimState): SimNode | undefined {
+	return [...state.nodes.values()].find((n) => n.online) ?? [...state.nodes.values()][0];
+}
+
+export const getVersion: Handler = ({state}) => ({data: {version: state.version.version, release: state.version.release, repoid: state.version.repoid}});
+
+export const getClusterStatus: Handler = ({state}) => {
+	const local = localNode(state);
+	const nodes = [...state.nodes.values()];
+	const nodeEntry = (n: SimNode, i: number): Json => ({
+		type: 'node',
+		id: `node/${n.name}`,
+		name: n.name,
+		ip: n.ip,
+		level: '',
+		local: n === local ? 1 : 0,
+		nodeid: n.nodeid ?? (state.clusterName ? i + 1 : 0),
+		online: n.online ? 1 : 0,
+	});
+	if (!state.clusterName) return {data: local ? [nodeEntry(local, 0)] : []};
+	const online = nodes.filter((n) => n.online).length;
+	return {
+		data: [
+			{type: 'cluster', id: 'cluster', name: state.clusterName, nodes: nodes.length, quorate: online * 2 > nodes.length ? 1 : 0, version: state.configVersion},
+			...nodes.map(nodeEntry),
+		],
+	};
+};
+
+function nodeResource(state: SimState, node: SimNode): Json {
+	const base: Json = {id: `node/${node.name}`, type: 'node', node: node.name, status: node.online ? 'online' : 'offline', level: ''};
+	if (!node.online) return base;
+	const m = nodeMetrics(state, node);
+	return {...base, cpu: m.cpu, maxcpu: node.cpuinfo.cpus, mem: m.mem, maxmem: node.memory, disk: node.rootfs.used, maxdisk: node.rootfs.total, uptime: m.uptime, 'cgroup-mode': 2};
+}
+
+function storageResources(state: SimState, node: SimNode): Json[] {
+	return node.storages.map((s) => ({
+		id: `storage/${node.name}/${s.storage}`,
+		type: 'storage',
+		node: node.name,
+		storage: s.storage,
+		status: node.online && s.active !== false ? 'available' : 'unknown',
+		plugintype: s.type,
+		content: s.content,
+		shared: s.shared ? 1 : 0,
+		...(node.online ? {disk: s.used, maxdisk: s.total} : {}),
+	}));
+}
+
+export const getClusterResources: Handler = (ctx) => {
+	const {state, params} = ctx;
+	const principal = principalOf(ctx);
+	const type = params.type;
+	const out: Json[] = [];
+	if (type === undefined || type === 'node') {
+		for (const n of state.nodes.values()) if (hasPriv(state, principal, `/nodes/${n.name}`, 'Sys.Audit')) out.push(nodeResource(state, n));
+	}
+	if (type === undefined || type === 'vm') {
+		const guests = [...state.guests.values()].sort((a, b) => a.vmid - b.vmid);
+		for (const g of guests) if (hasPriv(state, principal, `/vms/${g.vmid}`, 'VM.Audit')) out.push(guestResource(state, g));
+	}
+	if (type === undefined || type === 'storage') {
+		for (const n of state.nodes.values()) {
+			for (const s of storageResources(state, n)) if (hasPriv(state, principal, `/storage/${s.storage}`, 'Datastore.Audit')) out.push(s);
+		}
+	}
+	return {data: out};
+};
+
+export const getNodes: Handler = ({state}) => ({
+	data: [...state.nodes.values()].map((n) => {
+		const base: Json = {node: n.name, id: `node/${n.name}`, type: 'node', status: n.online ? 'online' : 'offline', ssl_fingerprint: state.fingerprint, level: ''};
+		if (!n.online) return base;
+		const m = nodeMetrics(state, n);
+		return {...base, cpu: m.cpu, maxcpu: n.cpuinfo.cpus, mem: m.mem, maxmem: n.memory, disk: n.rootfs.used, maxdisk: n.rootfs.total, uptime: m.uptime};
+	}),
+});
+
+function haSid(type: string, vmid: number): string {
+	return `${type === 'lxc' ? 'ct' : 'vm'}:${vmid}`;
+}
+
+export const getHaResources: Handler = ({state, params}) => {
+	const out: Json[] = [];
+	for (const g of [...state.guests.values()].sort((a, b) => a.vmid - b.vmid)) {
+		if (!g.ha) continue;
+		const type = g.type === 'lxc' ? 'ct' : 'vm';
+		if (params.type !== undefined && params.type !== type) continue;
+		const entry: Json = {sid: haSid(g.type, g.vmid), type, state: g.ha.state, max_restart: g.ha.max_restart ?? 1, max_relocate: g.ha.max_relocate ?? 1, failback: 1};
+		if (g.ha.group) entry.group = g.ha.group;
+		entry.digest = createHash('sha1').update(JSON.stringify(entry)).digest('hex');
+		out.push(entry);
+	}
+	return {data: out};
+};
+
+/** `Mon Nov 23 16:48:05 2026`, Perl's scalar localtime (UTC here). */
+function perlDate(epochS: number): string {
+	const d = new Date(epochS * 1000);
+	const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
+	const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+	const pad = (v: number) => String(v).padStart(2, '0');
+	return `${day} ${mon} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+}
+
+export const getHaStatus: Handler = ({state}) => {
+	const local = localNode(state);
+	const nowS = Math.floor(state.clock() / 1000);
+	const out: Json[] = [{id: 'quorum', type: 'quorum', node: local?.name ?? '', status: 'OK', quorate: 1}];
+	const managed = [...state.guests.values()].filter((g) => g.ha).sort((a, b) => a.vmid - b.vmid);
+	if (managed.length === 0) return {data: out};
+	out.push({id: 'master', type: 'master', node: local?.name ?? '', status: `${local?.name} (active, ${perlDate(nowS)})`, timestamp: nowS});
+	for (const n of state.nodes.values()) {
+		const ts = n.online ? nowS : Math.floor(state.startedAt / 1000) - 600;
+		const mode = n.online ? (managed.some((g) => g.node === n.name) ? 'active' : 'idle') : 'old timestamp - dead?';
+		out.push({id: `lrm:${n.name}`, type: 'lrm', node: n.name, status: `${n.name} (${mode}, ${perlDate(ts)})`, timestamp: ts});
+	}
+	for (const g of managed) {
+		const sid = haSid(g.type, g.vmid);
+		const requested = g.ha!.state;
+		const crm = requested === 'started' ? (g.status === 'running' ? 'started' : 'starting') : requested === 'stopped' ? 'stopped' : requested;
+		out.push({
+			id: `service:${sid}`,
+			type: 'service',
+			sid,
+			node: g.node,
+			crm_state: crm,
+			state: crm,
+			request_state: requested,
+			status: `${sid} (${g.node}, ${crm})`,
+			max_restart: g.ha!.max_restart ?? 1,
+			max_relocate: g.ha!.max_relocate ?? 1,
+		});
+	}
+	return {data: out};
+};
+
+export const getAccessPermissions: Handler = (ctx) => {
+	const principal = principalOf(ctx);
+	const {state, params} = ctx;
+	let target = principal;
+	if (params.userid !== undefined) {
+		const [userid, tokenid] = params.userid.split('!');
+		target = {userid: userid!, ...(tokenid !== undefined ? {tokenid} : {})};
+		const own = target.userid === principal.userid && (principal.tokenid === undefined || principal.tokenid === target.tokenid);
+		if (!own && !hasPriv(state, principal, '/access', 'Sys.Audit')) {
+			throw new PermissionDenied('Permission check failed (/access, Sys.Audit)');
+		}
+	}
+	return {data: permissionTree(state, target, params.path)};
+};

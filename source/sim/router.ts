@@ -1,0 +1,55 @@
+// The list of endpoints the simulator answers, keyed by schema method and
+// path template. Anything else the schema knows gets 501, so nothing
+// silently pretends; the contract test walks IMPLEMENTED_ROUTES.
+
+import type {AuthKeys} from './auth.js';
+import * as cluster from './handlers-cluster.js';
+import * as guest from './handlers-guest.js';
+import {loginHandler} from './handlers-access.js';
+import * as node from './handlers-node.js';
+import * as tasks from './handlers-tasks.js';
+import type {Handler} from './handler-types.js';
+
+export interface ImplementedRoute {
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+	template: string;
+}
+
+function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
+	return [
+		{method: 'GET', template: '/version', handler: cluster.getVersion},
+		// The GUI's login-form probe: answers null, needs no credentials.
+		{method: 'GET', template: '/access/ticket', handler: () => ({data: null})},
+		{method: 'POST', template: '/access/ticket', handler: loginHandler(keys)},
+		{method: 'GET', template: '/access/permissions', handler: cluster.getAccessPermissions},
+		{method: 'GET', template: '/cluster/status', handler: cluster.getClusterStatus},
+		{method: 'GET', template: '/cluster/resources', handler: cluster.getClusterResources},
+		{method: 'GET', template: '/cluster/tasks', handler: tasks.getClusterTasks},
+		{method: 'GET', template: '/cluster/ha/resources', handler: cluster.getHaResources},
+		{method: 'GET', template: '/cluster/ha/status/current', handler: cluster.getHaStatus},
+		{method: 'GET', template: '/nodes', handler: cluster.getNodes},
+		{method: 'GET', template: '/nodes/{node}/status', handler: node.getNodeStatus},
+		{method: 'GET', template: '/nodes/{node}/network', handler: node.getNetwork},
+		{method: 'GET', template: '/nodes/{node}/storage', handler: node.getNodeStorage},
+		{method: 'GET', template: '/nodes/{node}/disks/zfs', handler: node.getZfsPools},
+		{method: 'GET', template: '/nodes/{node}/disks/zfs/{name}', handler: node.getZfsPool},
+		{method: 'GET', template: '/nodes/{node}/lxc', handler: guest.getLxcList},
+		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/status/current', handler: guest.getLxcStatus},
+		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/config', handler: guest.getLxcConfig},
+		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/snapshot', handler: guest.getLxcSnapshots},
+		{method: 'GET', template: '/nodes/{node}/qemu', handler: guest.getQemuList},
+		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/status/current', handler: guest.getQemuStatus},
+		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/config', handler: guest.getQemuConfig},
+		{method: 'GET', template: '/nodes/{node}/tasks', handler: tasks.getNodeTasks},
+		{method: 'GET', template: '/nodes/{node}/tasks/{upid}/status', handler: tasks.getTaskStatus},
+		{method: 'GET', template: '/nodes/{node}/tasks/{upid}/log', handler: tasks.getTaskLog},
+		{method: 'DELETE', template: '/nodes/{node}/tasks/{upid}', handler: tasks.deleteTask},
+	];
+}
+
+/** Every (method, template) the simulator implements; for the contract test and docs. */
+export const IMPLEMENTED_ROUTES: readonly ImplementedRoute[] = table({ticketKey: Buffer.alloc(0), csrfKey: Buffer.alloc(0)}).map(({method, template}) => ({method, template}));
+
+export function handlerTable(keys: AuthKeys): Map<string, Handler> {
+	return new Map(table(keys).map((r) => [`${r.method} ${r.template}`, r.handler]));
+}

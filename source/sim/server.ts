@@ -1,0 +1,184 @@
+// The Proxmox VE API simulator over real HTTPS. Public entry point:
+// startSimulator() and describeSimulator(). Request handling lives in
+// pipeline.ts; this file owns sockets, TLS, timing and the request record.
+
+import {createServer, type Server} from 'node:https';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {Socket} from 'node:net';
+import type {AddressInfo} from 'node:net';
+import {newAuthKeys} from './auth.js';
+import {generateCertificate} from './cert.js';
+import type {Fixture} from './fixture-types.js';
+import {runPipeline, type Outcome} from './pipeline.js';
+import {parseRequest, readBody} from './request.js';
+import {handlerTable} from './router.js';
+import {buildState, type SimState} from './state.js';
+
+export {describeSimulator} from './describe.js';
+export {IMPLEMENTED_ROUTES} from './router.js';
+export type {SimState} from './state.js';
+
+export interface SimulatorOptions {
+	fixture: Fixture;
+	host?: string;
+	port?: number;
+	clock?: () => number;
+	authFailureDelayMs?: number;
+	taskSpeed?: number;
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	body: Record<string, unknown>;
+	status: number;
+	auth: 'ticket' | 'token' | 'none';
+	user?: string;
+	at: number;
+}
+
+export interface RunningSimulator {
+	url: string;
+	host: string;
+	port: number;
+	fingerprint: string;
+	certPem: string;
+	state: SimState;
+	requests: RecordedRequest[];
+	setOutage(down: boolean): void;
+	close(): Promise<void>;
+}
+
+const MAX_RECORDED = 5000;
+/** Fields whose values must never be kept in the request record. */
+const SECRET_FIELDS = new Set(['password', 'new-password', 'otp', 'tfa-challenge', 'ticket', 'vncticket']);
+
+function redact(body: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? '***' : v]));
+}
+
+/** Node refuses control characters in a reason phrase; keep it printable. */
+function reasonPhrase(reason: string): string {
+	return reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 200) || 'Error';
+}
+
+function send(res: ServerResponse, outcome: Outcome): void {
+	res.statusCode = outcome.status;
+	res.statusMessage = reasonPhrase(outcome.reason);
+	res.setHeader('Cache-Control', 'max-age=0');
+	res.setHeader('Pragma', 'no-cache');
+	res.setHeader('Expires', new Date().toUTCString());
+	res.setHeader('Server', 'pve-api-daemon/3.0');
+	if (outcome.body === undefined) {
+		res.setHeader('Content-Length', '0');
+		res.end();
+		return;
+	}
+	const body = Buffer.from(outcome.body, 'utf8');
+	// Exactly this value: the proxmox-api npm refuses anything else.
+	res.setHeader('Content-Type', 'application/json;charset=UTF-8');
+	res.setHeader('Content-Length', String(body.length));
+	res.end(body);
+}
+
+export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
+	const clock = options.clock ?? Date.now;
+	const authDelay = options.authFailureDelayMs ?? 3000;
+	const host = options.host ?? '127.0.0.1';
+	const cert = generateCertificate(options.fixture.nodes[0]?.name ?? 'pve');
+	const state = buildState(options.fixture, {clock, taskSpeed: options.taskSpeed ?? 1, fingerprint: cert.fingerprint});
+	const keys = newAuthKeys();
+	const handlers = handlerTable(keys);
+	const requests: RecordedRequest[] = [];
+	const sockets = new Set<Socket>();
+	const timers = new Set<NodeJS.Timeout>();
+	let down = false;
+
+	const record = (entry: RecordedRequest) => {
+		requests.push(entry);
+		if (requests.length > MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
+	};
+
+	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+		let raw: string;
+		try {
+			raw = await readBody(req);
+		} catch {
+			return;
+		}
+		const parsed = parseRequest(req, raw);
+		let outcome: Outcome;
+		if (!parsed.isApi) {
+			outcome = {status: 404, reason: 'Not Found', body: JSON.stringify({data: null, message: 'Not Found\n'}), auth: 'none'};
+		} else {
+			try {
+				outcome = runPipeline(state, keys, handlers, parsed, req.headers);
+			} catch (error) {
+				outcome = {status: 500, reason: 'Internal Server Error', body: JSON.stringify({data: null, message: `${(error as Error).message}\n`}), auth: 'none'};
+			}
+		}
+		record({method: parsed.method, path: parsed.path, query: parsed.query, body: redact(parsed.body), status: outcome.status, auth: outcome.auth, ...(outcome.user ? {user: outcome.user} : {}), at: clock()});
+		const reply = () => {
+			if (down || res.destroyed) return;
+			send(res, outcome);
+		};
+		if (outcome.delayed && authDelay > 0) {
+			const timer = setTimeout(() => {
+				timers.delete(timer);
+				reply();
+			}, authDelay);
+			timers.add(timer);
+		} else {
+			reply();
+		}
+	};
+
+	const server: Server = createServer({key: cert.keyPem, cert: cert.certPem}, (req, res) => {
+		void handle(req, res);
+	});
+	// Raw TCP sockets, tracked so an outage can cut them like an unreachable host.
+	server.on('connection', (socket: Socket) => {
+		if (down) {
+			socket.destroy();
+			return;
+		}
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	server.on('tlsClientError', () => {
+		/* a client refusing our certificate is its business, not an error here */
+	});
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+	const urlHost = host.includes(':') ? `[${host}]` : host;
+
+	return {
+		url: `https://${urlHost}:${port}`,
+		host,
+		port,
+		fingerprint: cert.fingerprint,
+		certPem: cert.certPem,
+		state,
+		requests,
+		setOutage(value: boolean) {
+			down = value;
+			if (value) for (const socket of sockets) socket.destroy();
+		},
+		close() {
+			for (const timer of timers) clearTimeout(timer);
+			timers.clear();
+			return new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				for (const socket of sockets) socket.destroy();
+			});
+		},
+	};
+}

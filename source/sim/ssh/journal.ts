@@ -1,0 +1,133 @@
+// A journal is an endless deterministic sequence of lines: line k of a
+// container's journal is always the same text (fixed by the state's seed, the
+// vmid and k), and history line k is stamped originMs + k·periodMs. So
+// `journalctl -n 20` gives the same answer for the same clock, and a follow
+// continues the sequence with lines stamped "now".
+
+import {noise} from '../drift.js';
+import type {SimGuest, SimNode, SimState} from '../state.js';
+import {guestName} from '../state.js';
+import {HOST_UNITS} from './journal-host.js';
+import {serviceFor, type JournalEntry, type Rand, type ServiceGenerator} from './journal-services.js';
+
+export type {JournalEntry} from './journal-services.js';
+
+export interface Journal {
+	/** Hostname shown in every line. */
+	host: string;
+	/** Epoch ms of line 0 (boot of the guest/node, at most a day back). */
+	originMs: number;
+	/** Simulated spacing of history lines. */
+	periodMs: number;
+	entry(k: number, time: number): JournalEntry;
+}
+
+export interface JournalOptions {
+	/** Add lines carrying terminal escape sequences (for the UI's injection test). */
+	hostileLines?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+/** Escape sequences a hostile process could write: title change, clear screen, colour, a C1 CSI, a cursor query. */
+export const HOSTILE_MESSAGE = 'login failed for \x1b]0;pwned\x07\x1b[2J\x1b[1;31mroot\x1b[0m \u009b6n\x1b[6n from 203.0.113.66';
+
+function stablePid(seed: number, key: number, salt: number): number {
+	return 100 + Math.floor(noise(seed, key, 0, salt) * 900);
+}
+
+function nameKey(name: string): number {
+	let h = 0;
+	for (const ch of name) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+	return h;
+}
+
+function origin(state: SimState, bootedAt: number): number {
+	return Math.max(bootedAt, state.clock() - DAY_MS);
+}
+
+export function guestJournal(state: SimState, guest: SimGuest, options: JournalOptions = {}): Journal {
+	const host = guestName(guest);
+	const tags = typeof guest.config.tags === 'string' ? guest.config.tags : '';
+	const generator = serviceFor(host, tags);
+	const key = guest.vmid;
+	const pid = stablePid(state.seed, key, 1);
+	return {
+		host,
+		originMs: origin(state, guest.runningSince ?? state.startedAt),
+		periodMs: 3000 + Math.floor(noise(state.seed, key, 0, 2) * 12_000),
+		entry(k, time) {
+			const rand: Rand = (salt) => noise(state.seed, key, k, salt);
+			if (options.hostileLines && k % 25 === 13) return {ident: 'sshd', pid: pid + 7, message: HOSTILE_MESSAGE};
+			// Mostly the service itself; every ~8th line is the system around it.
+			const source: ServiceGenerator = rand(97) < 0.12 ? serviceFor('', '') : generator;
+			return source(rand, {host, pid, time});
+		},
+	};
+}
+
+/** The node's journal, or undefined when `-u` names a unit this host does not run. */
+export function hostJournal(state: SimState, node: SimNode, unit?: string): Journal | undefined {
+	const wanted = unit?.replace(/\.service$/, '');
+	const units = HOST_UNITS.filter((u) => (!u.clusterOnly || state.clusterName !== undefined) && (wanted === undefined || u.unit === wanted));
+	if (units.length === 0) return undefined;
+	const key = nameKey(node.name);
+	const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
+	return {
+		host: node.name,
+		originMs: origin(state, node.bootedAt),
+		periodMs: (wanted ? 20_000 : 4000) + Math.floor(noise(state.seed, key, 0, 2) * 4000),
+		entry(k, time) {
+			const rand: Rand = (salt) => noise(state.seed, key, k, salt);
+			let roll = rand(99) * totalWeight;
+			const chosen = units.find((u) => (roll -= u.weight) < 0) ?? units[0]!;
+			return chosen.generator(rand, {host: node.name, pid: 1000 + stablePid(state.seed, key, nameKey(chosen.unit)) * 3, time});
+		},
+	};
+}
+
+/** Index of the newest history line at time `now`. */
+export function latestIndex(journal: Journal, now: number): number {
+	return Math.floor((now - journal.originMs) / journal.periodMs);
+}
+
+/** The last `count` history lines (all since origin when count is undefined). */
+export function history(journal: Journal, now: number, count?: number): Array<{k: number; time: number}> {
+	const last = latestIndex(journal, now);
+	const first = count === undefined ? 0 : Math.max(0, last - count + 1);
+	const out: Array<{k: number; time: number}> = [];
+	for (let k = first; k <= last; k++) out.push({k, time: journal.originMs + k * journal.periodMs});
+	return out;
+}
+
+export type JournalFormat = 'short' | 'short-iso' | 'short-precise' | 'cat' | 'syslog';
+export const JOURNAL_FORMATS: readonly JournalFormat[] = ['short', 'short-iso', 'short-precise', 'cat'];
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function two(n: number): string {
+	return String(n).padStart(2, '0');
+}
+
+/**
+ * journalctl's formats (the simulator's host runs in UTC): `short` is
+ * `Nov 23 16:40:01`, `short-iso` `2026-11-23T16:40:01+00:00`, `short-precise`
+ * adds microseconds; `syslog` is busybox syslogd's /var/log/messages line
+ * (space-padded day, facility.priority before the tag).
+ */
+export function formatJournalLine(format: JournalFormat, time: number, host: string, entry: JournalEntry): string {
+	if (format === 'cat') return entry.message;
+	const d = new Date(time);
+	const hms = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+	const tag = entry.ident === 'kernel' ? 'kernel' : `${entry.ident}[${entry.pid}]`;
+	const month = MONTHS[d.getUTCMonth()]!;
+	switch (format) {
+		case 'short-iso':
+			return `${d.toISOString().slice(0, 19)}+00:00 ${host} ${tag}: ${entry.message}`;
+		case 'short-precise':
+			return `${month} ${two(d.getUTCDate())} ${hms}.${String(d.getUTCMilliseconds() * 1000).padStart(6, '0')} ${host} ${tag}: ${entry.message}`;
+		case 'syslog':
+			return `${month} ${String(d.getUTCDate()).padStart(2, ' ')} ${hms} ${host} daemon.info ${tag}: ${entry.message}`;
+		default:
+			return `${month} ${two(d.getUTCDate())} ${hms} ${host} ${tag}: ${entry.message}`;
+	}
+}

@@ -1,0 +1,6 @@
+/** What a finished simulated command produced. */
+export interface CommandOutcome {
+	code: number;
+	stdout: string;
+	stderr: string;
+}

@@ -1,0 +1,78 @@
+// Metric drift: deterministic from seed + vmid + clock, bounded, visible.
+
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {DRIFT_STEP_MS, guestMetrics, nodeMetrics} from '../../source/sim/drift.js';
+import {guestSizes} from '../../source/sim/sizes.js';
+import {buildState} from '../../source/sim/state.js';
+import {fakeClock, miniFixture} from './helpers.js';
+
+function stateAt(seed?: number) {
+	const clock = fakeClock();
+	const fixture = miniFixture();
+	if (seed !== undefined) fixture.seed = seed;
+	return {clock, state: buildState(fixture, {clock: clock.now, taskSpeed: 1, fingerprint: 'AA'})};
+}
+
+describe('metric drift', () => {
+	it('gives the same numbers for the same seed and clock', () => {
+		const a = stateAt();
+		const b = stateAt();
+		a.clock.advance(12_345);
+		b.clock.advance(12_345);
+		for (const vmid of [101, 103, 200]) assert.deepEqual(guestMetrics(a.state, a.state.guests.get(vmid)!), guestMetrics(b.state, b.state.guests.get(vmid)!));
+		assert.deepEqual(nodeMetrics(a.state, a.state.nodes.get('pve1')!), nodeMetrics(b.state, b.state.nodes.get('pve1')!));
+	});
+
+	it('differs with another seed', () => {
+		const a = stateAt(1);
+		const b = stateAt(2);
+		assert.notDeepEqual(guestMetrics(a.state, a.state.guests.get(101)!).cpu, guestMetrics(b.state, b.state.guests.get(101)!).cpu);
+	});
+
+	it('moves cpu and mem every step while keeping mem within 0..maxmem and counters growing', () => {
+		const {clock, state} = stateAt();
+		const guest = state.guests.get(101)!;
+		const maxmem = guestSizes(state, guest).maxmem;
+		const cpus = new Set<number>();
+		let previous = guestMetrics(state, guest);
+		for (let i = 0; i < 30; i++) {
+			clock.advance(DRIFT_STEP_MS);
+			const m = guestMetrics(state, guest);
+			cpus.add(m.cpu);
+			assert.ok(m.mem > 0 && m.mem <= maxmem, `mem ${m.mem}`);
+			assert.ok(m.cpu >= 0 && m.cpu <= 1);
+			assert.ok(m.netin > previous.netin && m.diskwrite > previous.diskwrite, 'counters grow');
+			assert.equal(m.uptime, previous.uptime + DRIFT_STEP_MS / 1000);
+			previous = m;
+		}
+		assert.ok(cpus.size > 20, `cpu took ${cpus.size} distinct values`);
+	});
+
+	it('never exceeds maxmem even at full usage', () => {
+		const {clock, state} = stateAt();
+		const guest = state.guests.get(101)!;
+		guest.usage.mem = 1;
+		for (let i = 0; i < 50; i++) {
+			clock.advance(DRIFT_STEP_MS);
+			assert.ok(guestMetrics(state, guest).mem <= guestSizes(state, guest).maxmem);
+		}
+	});
+
+	it('reports zeros for a stopped guest', () => {
+		const {state} = stateAt();
+		const m = guestMetrics(state, state.guests.get(102)!);
+		assert.deepEqual({cpu: m.cpu, mem: m.mem, uptime: m.uptime, netin: m.netin}, {cpu: 0, mem: 0, uptime: 0, netin: 0});
+	});
+
+	it('keeps node memory under physical memory and uptime growing with the clock', () => {
+		const {clock, state} = stateAt();
+		const node = state.nodes.get('pve2')!;
+		const before = nodeMetrics(state, node);
+		clock.advance(60_000);
+		const later = nodeMetrics(state, node);
+		assert.equal(later.uptime, before.uptime + 60);
+		assert.ok(later.mem < node.memory);
+		assert.match(later.loadavg[0], /^\d+\.\d\d$/);
+	});
+});
