@@ -1,0 +1,198 @@
+// The key table as data. keymaps/default.yaml is read once; the user's config
+// may rebind any action. The dispatcher (matchAction), the footer (hintsFor)
+// and the `?` overlay (helpSections) all read the same Keymap, so what the
+// help says is what the keys do.
+
+import {readFileSync} from 'node:fs';
+import type {Key} from 'ink';
+import {parse} from 'yaml';
+
+export type Scope = 'fleet' | 'detail' | 'filter' | 'help' | 'global';
+export const SCOPES: readonly Scope[] = ['fleet', 'detail', 'filter', 'help', 'global'];
+
+export interface Binding {
+	keys: string[];
+	action: string;
+	description: string;
+	scope: Scope;
+	footer: boolean;
+	dangerous: boolean;
+}
+
+export interface Keymap {
+	bindings: Binding[];
+	/** scope → key name → action id (only the scope's own bindings). */
+	lookup: Map<Scope, Map<string, string>>;
+}
+
+// Where a key not bound in a scope is looked for next. The detail panel sits
+// under the table, so table keys keep working while it is open (the detail
+// follows the selection); the prompts and help only fall back to global.
+const SCOPE_CHAIN: Record<Scope, Scope[]> = {
+	fleet: ['fleet', 'global'],
+	detail: ['detail', 'fleet', 'global'],
+	filter: ['filter', 'global'],
+	help: ['help', 'global'],
+	global: ['global'],
+};
+
+const NAMED_KEYS = ['up', 'down', 'left', 'right', 'pgup', 'pgdn', 'home', 'end', 'enter', 'esc', 'tab', 'shift+tab', 'backspace', 'space'];
+
+/** True for names a binding may use: a named key, one printable character, or ctrl+<letter>. */
+export function isKeyName(name: string): boolean {
+	if (NAMED_KEYS.includes(name)) return true;
+	if (/^ctrl\+[a-z]$/.test(name)) return true;
+	return [...name].length === 1 && /^[\x21-\x7e]$/.test(name);
+}
+
+/** The canonical name of one Ink key event, as used in the YAML table. */
+export function keyName(input: string, key: Key): string | undefined {
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'pgup';
+	if (key.pageDown) return 'pgdn';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
+	if (key.return) return 'enter';
+	if (key.escape) return 'esc';
+	if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+	// Ink 6 reports the Backspace key (0x7f) as `delete`.
+	if (key.backspace || key.delete) return 'backspace';
+	if (key.ctrl && /^[a-z]$/i.test(input)) return `ctrl+${input.toLowerCase()}`;
+	if (input === ' ') return 'space';
+	if ([...input].length === 1 && !key.ctrl && !key.meta) return input;
+	return undefined;
+}
+
+interface RawBinding {
+	key: string | string[];
+	action: string;
+	description: string;
+	scope: string;
+	footer?: boolean;
+	dangerous?: boolean;
+}
+
+let defaults: Binding[] | undefined;
+
+function defaultBindings(): Binding[] {
+	if (defaults) return defaults;
+	const text = readFileSync(new URL('./default.yaml', import.meta.url), 'utf8');
+	const raw = parse(text) as RawBinding[];
+	defaults = raw.map((entry, index) => {
+		const keys = Array.isArray(entry.key) ? entry.key.map(String) : [String(entry.key)];
+		const where = `keymaps/default.yaml entry ${index + 1} (${entry.action})`;
+		if (!SCOPES.includes(entry.scope as Scope)) throw new Error(`${where}: unknown scope "${entry.scope}"`);
+		for (const k of keys) if (!isKeyName(k)) throw new Error(`${where}: unknown key name "${k}"`);
+		return {
+			keys,
+			action: entry.action,
+			description: entry.description,
+			scope: entry.scope as Scope,
+			footer: entry.footer === true,
+			dangerous: entry.dangerous === true,
+		};
+	});
+	return defaults;
+}
+
+/**
+ * The default table with the user's overrides applied. An override maps an
+ * action id to its new key(s) and replaces that action's keys in every scope
+ * it is bound in. Unknown actions, unknown key names, and two actions left
+ * on the same key in one scope each throw one line that says what to fix.
+ */
+export function loadKeymap(overrides: Record<string, string | string[]> = {}): Keymap {
+	const base = defaultBindings();
+	const known = new Set(base.map((b) => b.action));
+	for (const [action, value] of Object.entries(overrides)) {
+		if (!known.has(action)) throw new Error(`keys: unknown action "${action}" (known: ${[...known].join(', ')})`);
+		const keys = Array.isArray(value) ? value : [value];
+		if (keys.length === 0) throw new Error(`keys.${action}: give at least one key`);
+		for (const k of keys) {
+			if (!isKeyName(k)) throw new Error(`keys.${action}: unknown key name "${k}" (use one character, ctrl+<letter>, or one of ${NAMED_KEYS.join(', ')})`);
+		}
+	}
+	const bindings = base.map((b) => {
+		const value = overrides[b.action];
+		return value === undefined ? b : {...b, keys: Array.isArray(value) ? [...value] : [value]};
+	});
+	const lookup = new Map<Scope, Map<string, string>>(SCOPES.map((s) => [s, new Map()]));
+	for (const b of bindings) {
+		const table = lookup.get(b.scope)!;
+		for (const k of b.keys) {
+			const taken = table.get(k);
+			if (taken !== undefined && taken !== b.action) {
+				throw new Error(`keys: "${k}" is bound to both ${taken} and ${b.action} in the ${b.scope} scope`);
+			}
+			table.set(k, b.action);
+		}
+	}
+	return {bindings, lookup};
+}
+
+/** The action a key triggers in `scope` (then its fallback scopes, ending with global). */
+export function matchAction(keymap: Keymap, scope: Scope, input: string, key: Key): string | undefined {
+	const name = keyName(input, key);
+	if (name === undefined) return undefined;
+	for (const s of SCOPE_CHAIN[scope]) {
+		const action = keymap.lookup.get(s)?.get(name);
+		if (action !== undefined) return action;
+	}
+	return undefined;
+}
+
+/** True when any binding of `action` is marked dangerous (read-only mode refuses those). */
+export function isDangerous(keymap: Keymap, action: string): boolean {
+	return keymap.bindings.some((b) => b.action === action && b.dangerous);
+}
+
+const KEY_LABELS: Record<string, string> = {up: '↑', down: '↓', left: '←', right: '→', pgup: 'PgUp', pgdn: 'PgDn', home: 'Home', end: 'End', space: 'Space', backspace: '⌫'};
+
+/** How a key name is shown to the user (`down` → `↓`, `ctrl+f` → `^F`). */
+export function keyLabel(name: string): string {
+	if (name.startsWith('ctrl+')) return `^${name.slice(5).toUpperCase()}`;
+	return KEY_LABELS[name] ?? name;
+}
+
+export interface Hint {
+	keys: string; // "j/↓"
+	keyNames: string[]; // ["j", "down"]
+	description: string;
+	action: string;
+	dangerous: boolean;
+}
+
+function hint(b: Binding): Hint {
+	return {keys: b.keys.map(keyLabel).join('/'), keyNames: b.keys, description: b.description, action: b.action, dangerous: b.dangerous};
+}
+
+/** The footer hints of one scope, in table order. */
+export function hintsFor(keymap: Keymap, scope: Scope): Hint[] {
+	return keymap.bindings.filter((b) => b.scope === scope && b.footer).map(hint);
+}
+
+export interface HelpSection {
+	scope: Scope;
+	title: string;
+	entries: Hint[];
+}
+
+const SECTION_TITLES: Record<Scope, string> = {
+	fleet: 'Guest table',
+	detail: 'Detail panel',
+	filter: 'Filter prompt',
+	help: 'Help',
+	global: 'Everywhere',
+};
+
+/** Every binding grouped by scope, for the `?` overlay. */
+export function helpSections(keymap: Keymap): HelpSection[] {
+	return SCOPES.map((scope) => ({
+		scope,
+		title: SECTION_TITLES[scope],
+		entries: keymap.bindings.filter((b) => b.scope === scope).map(hint),
+	})).filter((s) => s.entries.length > 0);
+}

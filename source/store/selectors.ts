@@ -1,0 +1,185 @@
+// Pure, memoised reads of the store. A render at 5,000 guests must not re-sort
+// or re-filter on every keypress, so each step caches its result on the
+// identity of its inputs (the guest map and NIC map are replaced, never
+// mutated, so identity means "unchanged").
+
+import type {AppState, GuestNic, GuestRow, SortKey} from './types.js';
+
+/** The filter the table shows: the live draft while the prompt is open. */
+export function effectiveFilter(state: AppState): string {
+	return state.ui.filterDraft ?? state.ui.filter;
+}
+
+function fraction(used: number, max: number): number {
+	return max > 0 ? used / max : 0;
+}
+
+/** "vmbr1 10.10.10.5/24" for the first NIC, "" when unknown. */
+export function firstNicLabel(nics: GuestNic[] | undefined): string {
+	const nic = nics?.[0];
+	if (!nic) return '';
+	return [nic.bridge, nic.ip].filter(Boolean).join(' ');
+}
+
+// Zero-pads IPv4 octets so 10.0.0.9 sorts before 10.0.0.10.
+function netSortKey(nics: GuestNic[] | undefined): string {
+	return firstNicLabel(nics).replace(/\d+/g, (digits) => digits.padStart(5, '0'));
+}
+
+type Compare = (a: GuestRow, b: GuestRow, nics: Map<number, GuestNic[]>) => number;
+
+const byString = (pick: (row: GuestRow, nics: Map<number, GuestNic[]>) => string): Compare => {
+	return (a, b, nics) => {
+		const x = pick(a, nics);
+		const y = pick(b, nics);
+		return x < y ? -1 : x > y ? 1 : 0;
+	};
+};
+const byNumber = (pick: (row: GuestRow) => number): Compare => (a, b) => pick(a) - pick(b);
+
+const COMPARE: Record<SortKey, Compare> = {
+	vmid: byNumber((r) => r.vmid),
+	name: byString((r) => r.name.toLowerCase()),
+	node: byString((r) => r.node),
+	status: byString((r) => r.status),
+	cpu: byNumber((r) => r.cpu),
+	mem: byNumber((r) => fraction(r.mem, r.maxmem)),
+	disk: byNumber((r) => fraction(r.disk, r.maxdisk)),
+	uptime: byNumber((r) => r.uptime),
+	net: byString((r, nics) => netSortKey(nics.get(r.vmid))),
+	tags: byString((r) => r.tags.join(';').toLowerCase()),
+	lock: byString((r) => r.lock ?? ''),
+};
+
+/** Sorted by one column; ties (and the reversed order's ties) fall back to ascending vmid. */
+export function sortRows(rows: GuestRow[], key: SortKey, desc: boolean, nics: Map<number, GuestNic[]>): GuestRow[] {
+	const compare = COMPARE[key];
+	const sign = desc ? -1 : 1;
+	return rows.slice().sort((a, b) => sign * compare(a, b, nics) || a.vmid - b.vmid);
+}
+
+// The text a filter is matched against, lower-cased once per row object and
+// NIC list (both are replaced, not mutated, when they change).
+const haystacks = new WeakMap<GuestRow, {nics: GuestNic[] | undefined; text: string}>();
+
+function haystack(row: GuestRow, nics: GuestNic[] | undefined): string {
+	const cached = haystacks.get(row);
+	if (cached && cached.nics === nics) return cached.text;
+	const nic = nics?.[0];
+	const text = [row.vmid, row.name, row.node, row.status, row.tags.join(' '), row.lock ?? '', nic?.bridge ?? '', nic?.ip ?? '']
+		.join('\u0000')
+		.toLowerCase();
+	haystacks.set(row, {nics, text});
+	return text;
+}
+
+/**
+ * Case-insensitive substring match over vmid, name, node, status, tags, lock
+ * and the first NIC's bridge/ip. A leading `!` keeps the rows that do NOT match.
+ */
+export function filterRows(rows: GuestRow[], filter: string, nics: Map<number, GuestNic[]>): GuestRow[] {
+	let needle = filter.trim();
+	const invert = needle.startsWith('!');
+	if (invert) needle = needle.slice(1).trim();
+	if (needle === '') return rows;
+	needle = needle.toLowerCase();
+	return rows.filter((row) => haystack(row, nics.get(row.vmid)).includes(needle) !== invert);
+}
+
+// One-entry caches: the last inputs and result of each step.
+let sortCache: {guests: Map<number, GuestRow>; nics: Map<number, GuestNic[]> | undefined; key: SortKey; desc: boolean; rows: GuestRow[]} | undefined;
+let filterCache: {sorted: GuestRow[]; filter: string; nics: Map<number, GuestNic[]>; rows: GuestRow[]} | undefined;
+
+function selectSortedRows(state: AppState): GuestRow[] {
+	const {sortKey, sortDesc} = state.ui;
+	// NICs only affect the order when sorting by bridge/IP.
+	const nics = sortKey === 'net' ? state.nics : undefined;
+	const c = sortCache;
+	if (c && c.guests === state.guests && c.nics === nics && c.key === sortKey && c.desc === sortDesc) return c.rows;
+	const rows = sortRows([...state.guests.values()], sortKey, sortDesc, state.nics);
+	sortCache = {guests: state.guests, nics, key: sortKey, desc: sortDesc, rows};
+	return rows;
+}
+
+/** The rows the table shows, filtered and sorted. Same array while its inputs are unchanged. */
+export function selectVisibleRows(state: AppState): GuestRow[] {
+	const sorted = selectSortedRows(state);
+	const filter = effectiveFilter(state);
+	const c = filterCache;
+	if (c && c.sorted === sorted && c.filter === filter && c.nics === state.nics) return c.rows;
+	const rows = filterRows(sorted, filter, state.nics);
+	filterCache = {sorted, filter, nics: state.nics, rows};
+	return rows;
+}
+
+const indexMaps = new WeakMap<GuestRow[], Map<number, number>>();
+
+/** Position of `vmid` in `rows`, -1 if absent (O(1) after the first call per array). */
+export function indexOfVmid(rows: GuestRow[], vmid: number | undefined): number {
+	if (vmid === undefined) return -1;
+	let map = indexMaps.get(rows);
+	if (!map) {
+		map = new Map(rows.map((row, index) => [row.vmid, index]));
+		indexMaps.set(rows, map);
+	}
+	return map.get(vmid) ?? -1;
+}
+
+/** Index of the selected guest in the visible rows, -1 when nothing is selected. */
+export function selectSelectedIndex(state: AppState): number {
+	return indexOfVmid(selectVisibleRows(state), state.ui.selectedVmid);
+}
+
+export function selectSelectedRow(state: AppState): GuestRow | undefined {
+	return state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid);
+}
+
+export interface HeaderStats {
+	running: number;
+	stopped: number;
+	other: number;
+	nodesOnline: number;
+	nodesTotal: number;
+	/** Cluster CPU use, 0..1, weighted by each online node's core count. */
+	cpu: number;
+	memUsed: number;
+	memTotal: number;
+}
+
+let statsCache: {guests: Map<number, GuestRow>; nodes: AppState['nodes']; stats: HeaderStats} | undefined;
+
+export function selectHeaderStats(state: AppState): HeaderStats {
+	if (statsCache && statsCache.guests === state.guests && statsCache.nodes === state.nodes) return statsCache.stats;
+	const stats: HeaderStats = {running: 0, stopped: 0, other: 0, nodesOnline: 0, nodesTotal: state.nodes.length, cpu: 0, memUsed: 0, memTotal: 0};
+	for (const guest of state.guests.values()) {
+		if (guest.status === 'running') stats.running++;
+		else if (guest.status === 'stopped') stats.stopped++;
+		else stats.other++;
+	}
+	let cores = 0;
+	let busy = 0;
+	for (const node of state.nodes) {
+		if (node.status !== 'online') continue;
+		stats.nodesOnline++;
+		cores += node.maxcpu;
+		busy += node.cpu * node.maxcpu;
+		stats.memUsed += node.mem;
+		stats.memTotal += node.maxmem;
+	}
+	stats.cpu = cores > 0 ? busy / cores : 0;
+	statsCache = {guests: state.guests, nodes: state.nodes, stats};
+	return stats;
+}
+
+/** How old the shown data is while the connection is stale; undefined when it is fresh. */
+export function selectStaleAgeMs(state: AppState, now: number): number | undefined {
+	const {status, lastOkAt} = state.connection;
+	if (status !== 'stale' || lastOkAt === undefined) return undefined;
+	return Math.max(0, now - lastOkAt);
+}
+
+/** Time since the last successful poll; undefined before the first. */
+export function selectRefreshAgeMs(state: AppState, now: number): number | undefined {
+	const {lastOkAt} = state.connection;
+	return lastOkAt === undefined ? undefined : Math.max(0, now - lastOkAt);
+}

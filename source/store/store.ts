@@ -1,0 +1,213 @@
+// The app store: one zustand vanilla store that services write (poll results)
+// and views read (via selectors) and drive (key actions). Every action is one
+// set(), so a poll or a key is one React commit.
+
+import {createStore, type StoreApi} from 'zustand/vanilla';
+import {indexOfVmid, selectVisibleRows} from './selectors.js';
+import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
+
+export interface StoreInit {
+	target: string;
+	demo: boolean;
+	readOnly: boolean;
+}
+
+// Resource columns open on the biggest consumer; text columns open A→Z.
+const DESC_FIRST: ReadonlySet<SortKey> = new Set(['cpu', 'mem', 'disk', 'uptime']);
+
+/** Default table rows before the view reports its real size. */
+const INITIAL_VIEWPORT_ROWS = 20;
+
+/**
+ * Keeps the selection on the same guest (by vmid) after anything that changes
+ * the visible rows. If that guest is gone, the row now at its old index is
+ * selected; scrollTop is clamped so the selection stays on screen.
+ */
+function reconcileSelection(before: AppState, after: AppState): UiState {
+	// The old index first: the selectors cache one result, and the "before"
+	// rows are the ones the last render already computed.
+	const oldIndex = indexOfVmid(selectVisibleRows(before), before.ui.selectedVmid);
+	const rows = selectVisibleRows(after);
+	const ui = after.ui;
+	let index = indexOfVmid(rows, ui.selectedVmid);
+	if (index === -1 && rows.length > 0) index = Math.min(Math.max(oldIndex, 0), rows.length - 1);
+	const selectedVmid = index === -1 ? undefined : rows[index]!.vmid;
+	const scrollTop = clampScroll(ui.scrollTop, index, rows.length, ui.viewportRows);
+	if (selectedVmid === ui.selectedVmid && scrollTop === ui.scrollTop) return ui;
+	return {...ui, selectedVmid, scrollTop};
+}
+
+/** The smallest scroll change that shows row `index`, never past the last page. */
+export function clampScroll(scrollTop: number, index: number, total: number, viewport: number): number {
+	const height = Math.max(1, viewport);
+	let top = scrollTop;
+	if (index >= 0) {
+		if (index < top) top = index;
+		else if (index >= top + height) top = index - height + 1;
+	}
+	return Math.max(0, Math.min(top, total - height));
+}
+
+// A poll returns fresh objects for every guest. Reusing the previous object
+// when nothing changed keeps memoised table rows from redrawing.
+function sameRow(a: GuestRow, b: GuestRow): boolean {
+	for (const key of Object.keys(b) as Array<keyof GuestRow>) {
+		if (key === 'tags') continue;
+		if (a[key] !== b[key]) return false;
+	}
+	if (Object.keys(a).length !== Object.keys(b).length) return false;
+	return a.tags.length === b.tags.length && a.tags.every((tag, i) => tag === b.tags[i]);
+}
+
+function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[]): Map<number, GuestRow> {
+	const next = new Map<number, GuestRow>();
+	for (const row of incoming) {
+		const old = previous.get(row.vmid);
+		next.set(row.vmid, old && sameRow(old, row) ? old : row);
+	}
+	return next;
+}
+
+function pruneNics(nics: Map<number, GuestNic[]>, guests: Map<number, GuestRow>): Map<number, GuestNic[]> {
+	let gone = false;
+	for (const vmid of nics.keys()) if (!guests.has(vmid)) gone = true;
+	if (!gone) return nics;
+	return new Map([...nics].filter(([vmid]) => guests.has(vmid)));
+}
+
+export function createAppStore(init: StoreInit): StoreApi<AppState> {
+	return createStore<AppState>()((set, get) => {
+		/** Applies a partial state change, then re-anchors the selection. */
+		function update(change: (state: AppState) => Partial<AppState>): void {
+			const before = get();
+			const draft = {...before, ...change(before)};
+			set({...draft, ui: reconcileSelection(before, draft)});
+		}
+
+		function uiChange(patch: Partial<UiState>): void {
+			update((state) => ({ui: {...state.ui, ...patch}}));
+		}
+
+		function moveTo(index: number): void {
+			const state = get();
+			const rows = selectVisibleRows(state);
+			if (rows.length === 0) return;
+			const target = Math.max(0, Math.min(index, rows.length - 1));
+			const vmid = rows[target]!.vmid;
+			const scrollTop = clampScroll(state.ui.scrollTop, target, rows.length, state.ui.viewportRows);
+			if (vmid === state.ui.selectedVmid && scrollTop === state.ui.scrollTop) return;
+			set({ui: {...state.ui, selectedVmid: vmid, scrollTop}});
+		}
+
+		function currentIndex(): number {
+			const state = get();
+			return Math.max(0, indexOfVmid(selectVisibleRows(state), state.ui.selectedVmid));
+		}
+
+		function setDetail(vmid: number, patch: Omit<GuestDetail, 'vmid'>): void {
+			const previous = get().detail;
+			const keep = previous?.vmid === vmid ? previous : undefined;
+			set({detail: {config: keep?.config, snapshots: keep?.snapshots, fetchedAt: keep?.fetchedAt, ...patch, vmid}});
+		}
+
+		return {
+			connection: {status: 'connecting', target: init.target, consecutiveFailures: 0},
+			badges: {demo: init.demo, readOnly: init.readOnly},
+			guests: new Map(),
+			nodes: [],
+			nics: new Map(),
+			ui: {
+				sortKey: 'vmid',
+				sortDesc: false,
+				filter: '',
+				filterDraft: null,
+				scrollTop: 0,
+				viewportRows: INITIAL_VIEWPORT_ROWS,
+				overlay: 'none',
+			},
+			actions: {
+				fleetReceived(snapshot: FleetSnapshot) {
+					update((state) => {
+						const guests = mergeGuests(state.guests, snapshot.guests);
+						return {
+							guests,
+							nics: pruneNics(state.nics, guests),
+							nodes: snapshot.nodes,
+							clusterName: snapshot.clusterName,
+							quorate: snapshot.quorate,
+							pveVersion: snapshot.pveVersion ?? state.pveVersion,
+							connection: {...state.connection, status: 'ok', lastOkAt: snapshot.receivedAt, lastError: undefined, consecutiveFailures: 0},
+						};
+					});
+				},
+				pollFailed(message: string, _at: number) {
+					const {connection, guests} = get();
+					set({
+						connection: {
+							...connection,
+							status: guests.size > 0 || connection.lastOkAt !== undefined ? 'stale' : 'failed',
+							lastError: message,
+							consecutiveFailures: connection.consecutiveFailures + 1,
+						},
+					});
+				},
+				nicsReceived(vmid: number, nics: GuestNic[]) {
+					update((state) => ({nics: new Map(state.nics).set(vmid, nics)}));
+				},
+				detailLoading(vmid: number) {
+					setDetail(vmid, {loading: true, error: undefined});
+				},
+				detailReceived(vmid, config, snapshots, at) {
+					set({detail: {vmid, config, snapshots, loading: false, fetchedAt: at}});
+				},
+				detailFailed(vmid: number, message: string) {
+					setDetail(vmid, {loading: false, error: message});
+				},
+				moveSelection(delta: number) {
+					moveTo(currentIndex() + delta);
+				},
+				selectFirst() {
+					moveTo(0);
+				},
+				selectLast() {
+					moveTo(Number.MAX_SAFE_INTEGER);
+				},
+				pageDown() {
+					moveTo(currentIndex() + Math.max(1, get().ui.viewportRows));
+				},
+				pageUp() {
+					moveTo(currentIndex() - Math.max(1, get().ui.viewportRows));
+				},
+				setViewportRows(rows: number) {
+					const viewportRows = Math.max(1, Math.floor(rows));
+					if (viewportRows !== get().ui.viewportRows) uiChange({viewportRows});
+				},
+				setSort(key: SortKey) {
+					const {sortKey, sortDesc} = get().ui;
+					uiChange(key === sortKey ? {sortDesc: !sortDesc} : {sortKey: key, sortDesc: DESC_FIRST.has(key)});
+				},
+				openFilter() {
+					const {filter, filterDraft} = get().ui;
+					if (filterDraft === null) uiChange({filterDraft: filter});
+				},
+				editFilter(draft: string) {
+					uiChange({filterDraft: draft});
+				},
+				commitFilter() {
+					const {filterDraft} = get().ui;
+					if (filterDraft !== null) uiChange({filter: filterDraft.trim(), filterDraft: null});
+				},
+				cancelFilter() {
+					const {filterDraft} = get().ui;
+					uiChange(filterDraft !== null ? {filterDraft: null} : {filter: ''});
+				},
+				clearFilter() {
+					uiChange({filter: '', filterDraft: null});
+				},
+				setOverlay(overlay) {
+					if (overlay !== get().ui.overlay) uiChange({overlay});
+				},
+			},
+		};
+	});
+}

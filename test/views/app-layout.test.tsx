@@ -1,0 +1,79 @@
+import './force-color.js';
+import assert from 'node:assert/strict';
+import {afterEach, test} from 'node:test';
+import {cleanup} from 'ink-testing-library';
+import stringWidth from 'string-width';
+import {loadKeymap} from '../../keymaps/index.js';
+import {computeLayout} from '../../views/layout.js';
+import {filledStore, homelabGuests, homelabNics, syntheticGuests} from './data.js';
+import {KEYS, plain, press, tableRows} from './harness.js';
+import {renderApp} from './render.js';
+
+afterEach(() => cleanup());
+
+const SIZES = [
+	{columns: 80, rows: 24},
+	{columns: 120, rows: 40},
+	{columns: 200, rows: 60},
+	{columns: 60, rows: 12},
+];
+
+function assertFits(frame: string, size: {columns: number; rows: number}, what: string) {
+	const lines = plain(frame).split('\n');
+	assert.ok(lines.length <= size.rows - 1, `${what}: ${lines.length} lines at ${size.columns}×${size.rows}`);
+	for (const line of lines) assert.ok(stringWidth(line) <= size.columns, `${what}: line wider than ${size.columns}: ${line}`);
+}
+
+for (const size of SIZES) {
+	test(`every frame fits ${size.columns}×${size.rows} (rows − 1 lines, no line wider than the terminal)`, async () => {
+		const store = filledStore(syntheticGuests(300), {demo: true, readOnly: true, nics: homelabNics()});
+		store.getState().actions.detailReceived(100, {ostype: 'debian', net0: 'name=eth0,bridge=vmbr0,ip=dhcp', net1: 'name=eth1,bridge=vmbr1,ip=10.1.1.1/24', mp0: 'a:b,mp=/x', mp1: 'a:c,mp=/y', rootfs: 'a:d,size=8G', lxc: [['lxc.mount.entry', '/dev/dri dev/dri none bind']]}, [], 1);
+		store.getState().actions.pollFailed('a very long error line '.repeat(20), 2);
+		const app = await renderApp(store, {size});
+		assertFits(app.lastFrame()!, size, 'table');
+		// The table fills the space it has: no blank gap, no overflow.
+		assert.equal(tableRows(app.lastFrame()!).length, computeLayout(size, false).viewportRows);
+		await press(app, KEYS.enter);
+		assertFits(app.lastFrame()!, size, 'detail');
+		await press(app, KEYS.esc, '?');
+		assertFits(app.lastFrame()!, size, 'help');
+		await press(app, KEYS.esc, '/', 'x', 'y');
+		assertFits(app.lastFrame()!, size, 'filter');
+		await press(app, KEYS.esc, KEYS.esc, 'G');
+		assertFits(app.lastFrame()!, size, 'bottom');
+	});
+}
+
+test('the store learns how many rows the view shows', async () => {
+	const store = filledStore(syntheticGuests(300));
+	await renderApp(store, {size: {columns: 120, rows: 40}});
+	assert.equal(store.getState().ui.viewportRows, computeLayout({columns: 120, rows: 40}, false).viewportRows);
+});
+
+test('below 60×12 the frame is exactly one line saying so', async () => {
+	let quits = 0;
+	const app = await renderApp(filledStore(homelabGuests()), {size: {columns: 50, rows: 10}, onQuit: () => quits++});
+	assert.equal(plain(app.lastFrame()!), 'terminal too small: 50×10 (proxdeck needs at least 60×12)');
+	// Keys still work, so the user can quit.
+	await press(app, 'q');
+	assert.equal(quits, 1);
+});
+
+test('narrow terminals drop low-priority columns instead of wrapping', async () => {
+	const wide = await renderApp(filledStore(homelabGuests(), {nics: homelabNics()}), {size: {columns: 200, rows: 30}});
+	assert.match(plain(wide.lastFrame()!), /LOCK/);
+	cleanup();
+	const narrow = await renderApp(filledStore(homelabGuests(), {nics: homelabNics()}), {size: {columns: 80, rows: 30}});
+	const titles = plain(narrow.lastFrame()!).split('\n')[3]!;
+	for (const kept of ['VMID', 'NAME', 'STATUS', 'CPU%', 'MEM', 'BRIDGE/IP']) assert.match(titles, new RegExp(kept));
+	for (const dropped of ['LOCK', 'TAGS', 'UPTIME']) assert.doesNotMatch(titles, new RegExp(dropped));
+});
+
+test('the footer hints come from the keymap', async () => {
+	const app = await renderApp(filledStore(homelabGuests()), {keymap: loadKeymap({'filter.open': 'f'})});
+	const footer = plain(app.lastFrame()!).split('\n').at(-1)!;
+	assert.match(footer, /f filter/);
+	assert.doesNotMatch(footer, /\/ filter/);
+	await press(app, 'f');
+	assert.match(plain(app.lastFrame()!).split('\n').at(-1)!, /^\/█/);
+});

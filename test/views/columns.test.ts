@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {COLUMNS, headerLine, isHot, layoutColumns, rowSegments} from '../../views/columns.js';
+import {computeLayout} from '../../views/layout.js';
+import {guest} from './data.js';
+
+const GiB = 1024 ** 3;
+
+test('layoutColumns fills the width exactly and drops low-priority columns first', () => {
+	for (const width of [60, 80, 100, 120, 200, 300]) {
+		const placed = layoutColumns(width);
+		const used = placed.reduce((s, p) => s + p.width, 0) + placed.length - 1;
+		assert.equal(used, width, `width ${width}`);
+		const kept = new Set(placed.map((p) => p.column.id));
+		// Whatever is kept outranks whatever was dropped.
+		const dropped = COLUMNS.filter((c) => !kept.has(c.id));
+		for (const d of dropped) for (const p of placed) assert.ok(p.column.priority <= d.priority, `${p.column.id} kept over ${d.id}`);
+	}
+	assert.equal(layoutColumns(200).length, COLUMNS.length);
+});
+
+test('a row is padded to the full width; cells ≥ 90 % come out as hot segments', () => {
+	const placed = layoutColumns(120);
+	const row = guest(104, {name: 'plex', cpu: 0.95, mem: 3.8 * GiB, maxmem: 4 * GiB});
+	const segments = rowSegments(row, undefined, placed);
+	assert.equal(segments.map((s) => s.text).join('').length, 120);
+	assert.deepEqual(
+		segments.filter((s) => s.hot).map((s) => s.text.trim()),
+		['95%', '3.8G/4G 95%'],
+	);
+	assert.ok(isHot(0.9));
+	assert.ok(!isHot(0.899));
+});
+
+test('stopped guests show - for CPU; the header marks the sort column', () => {
+	const placed = layoutColumns(120);
+	const text = rowSegments(guest(1, {status: 'stopped', cpu: 0}), undefined, placed)
+		.map((s) => s.text)
+		.join('');
+	assert.match(text, /stopped +- /);
+	assert.match(headerLine(placed, 'mem', true), /MEM▼/);
+	assert.match(headerLine(placed, 'name', false), /NAME▲/);
+});
+
+test('computeLayout keeps the frame at rows − 1 and leaves the table a row when the detail is open', () => {
+	for (const size of [{columns: 60, rows: 12}, {columns: 80, rows: 24}, {columns: 200, rows: 60}]) {
+		for (const detail of [false, true]) {
+			const l = computeLayout(size, detail);
+			assert.equal(l.frameHeight, size.rows - 1);
+			assert.equal(2 + l.tableHeight + l.detailHeight + 1, l.frameHeight);
+			assert.ok(l.viewportRows >= 1);
+		}
+	}
+	assert.ok(computeLayout({columns: 59, rows: 24}, false).tooSmall);
+	assert.ok(!computeLayout({columns: 60, rows: 12}, false).tooSmall);
+});

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import type {Key} from 'ink';
+import {helpSections, hintsFor, isKeyName, keyName, loadKeymap, matchAction} from '../../keymaps/index.js';
+import {HANDLED_ACTIONS} from '../../views/actions.js';
+
+const NO_KEY: Key = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+} as Key;
+const k = (patch: Partial<Key> = {}): Key => ({...NO_KEY, ...patch});
+
+test('keyName maps Ink key events to the names used in the YAML table', () => {
+	assert.equal(keyName('', k({downArrow: true})), 'down');
+	assert.equal(keyName('', k({pageDown: true})), 'pgdn');
+	assert.equal(keyName('', k({return: true})), 'enter');
+	assert.equal(keyName('', k({escape: true, meta: true})), 'esc');
+	// Ink 6 reports Backspace as `delete`.
+	assert.equal(keyName('', k({delete: true})), 'backspace');
+	assert.equal(keyName('c', k({ctrl: true})), 'ctrl+c');
+	assert.equal(keyName('G', k({shift: true})), 'G');
+	assert.equal(keyName(' ', k()), 'space');
+	assert.equal(keyName('/', k()), '/');
+});
+
+test('matchAction looks in the scope first, then its fallbacks, then global', () => {
+	const keymap = loadKeymap();
+	assert.equal(matchAction(keymap, 'fleet', 'j', k()), 'nav.down');
+	assert.equal(matchAction(keymap, 'fleet', '', k({downArrow: true})), 'nav.down');
+	assert.equal(matchAction(keymap, 'fleet', 'G', k({shift: true})), 'nav.bottom');
+	assert.equal(matchAction(keymap, 'fleet', 'C', k({shift: true})), 'sort.cpu');
+	// q types a "q" into the filter prompt instead of quitting …
+	assert.equal(matchAction(keymap, 'filter', 'q', k()), undefined);
+	// … but ctrl+c quits from anywhere.
+	assert.equal(matchAction(keymap, 'filter', 'c', k({ctrl: true})), 'app.forceQuit');
+	// The detail panel closes on enter, and table keys still work under it.
+	assert.equal(matchAction(keymap, 'detail', '', k({return: true})), 'detail.close');
+	assert.equal(matchAction(keymap, 'detail', 'j', k()), 'nav.down');
+	assert.equal(matchAction(keymap, 'help', 'j', k()), 'help.down');
+	assert.equal(matchAction(keymap, 'fleet', 'z', k()), undefined);
+});
+
+test('the keys reserved for future actions stay free in the table', () => {
+	const keymap = loadKeymap();
+	for (const key of ['s', 'r', 'u', 'b', 'x', ' ']) assert.equal(matchAction(keymap, 'fleet', key, k()), undefined, `"${key}" is bound`);
+});
+
+test('every action in the table has a handler in the dispatcher, and nothing dangerous is bound yet', () => {
+	const keymap = loadKeymap();
+	for (const b of keymap.bindings) assert.ok(HANDLED_ACTIONS.includes(b.action), `no handler for ${b.action}`);
+	assert.equal(keymap.bindings.filter((b) => b.dangerous).length, 0);
+});
+
+test('one shift-letter per sortable column', () => {
+	const keymap = loadKeymap();
+	const sortKeys = keymap.bindings.filter((b) => b.action.startsWith('sort.')).map((b) => b.keys.join());
+	assert.deepEqual(sortKeys, ['I', 'N', 'O', 'S', 'C', 'M', 'D', 'U', 'B', 'T', 'L']);
+});
+
+test('overrides rebind an action; hints and help follow', () => {
+	const keymap = loadKeymap({'nav.down': ['n', 'down'], 'sort.name': 'A'});
+	assert.equal(matchAction(keymap, 'fleet', 'n', k()), 'nav.down');
+	assert.equal(matchAction(keymap, 'fleet', 'j', k()), undefined);
+	assert.equal(matchAction(keymap, 'fleet', 'A', k({shift: true})), 'sort.name');
+	assert.equal(hintsFor(keymap, 'fleet')[0]?.keys, 'n/↓');
+	const fleet = helpSections(keymap).find((s) => s.scope === 'fleet');
+	assert.ok(fleet?.entries.some((e) => e.keys === 'A' && e.description === 'sort by name'));
+});
+
+test('bad overrides throw one clear line', () => {
+	assert.throws(() => loadKeymap({'nav.sideways': 'x'}), (e: Error) => /unknown action "nav.sideways"/.test(e.message) && !e.message.includes('\n'));
+	assert.throws(() => loadKeymap({'nav.down': 'ctrl+'}), (e: Error) => /keys\.nav\.down: unknown key name "ctrl\+"/.test(e.message));
+	assert.throws(() => loadKeymap({'nav.down': 'pagedown'}), /unknown key name "pagedown"/);
+	assert.throws(() => loadKeymap({'nav.down': 'k'}), /"k" is bound to both/);
+	assert.throws(() => loadKeymap({'nav.down': []}), /at least one key/);
+});
+
+test('isKeyName accepts named keys, one printable character and ctrl+letter', () => {
+	for (const ok of ['j', 'G', '/', '?', 'pgdn', 'esc', 'ctrl+x', 'space', 'shift+tab']) assert.ok(isKeyName(ok), ok);
+	for (const bad of ['', 'jj', 'ctrl+1', 'PageDown', ' ', 'é']) assert.ok(!isKeyName(bad), bad);
+});
+
+test('help sections cover every scope that has bindings, with hints drawn from the same table', () => {
+	const sections = helpSections(loadKeymap());
+	assert.deepEqual(
+		sections.map((s) => s.scope),
+		['fleet', 'detail', 'filter', 'help', 'global'],
+	);
+	assert.deepEqual(
+		hintsFor(loadKeymap(), 'filter').map((h) => h.description),
+		['apply filter', 'cancel'],
+	);
+});

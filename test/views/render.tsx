@@ -1,0 +1,29 @@
+// Renders <App> for tests with a fixed clock and no header timer.
+
+import {render} from 'ink-testing-library';
+import React from 'react';
+import type {StoreApi} from 'zustand/vanilla';
+import {loadKeymap, type Keymap} from '../../keymaps/index.js';
+import type {AppState} from '../../source/store/types.js';
+import {App} from '../../views/App.js';
+import {settle} from './harness.js';
+
+export const NOW = 1_012_000; // 12 s after data.ts's receivedAt
+
+export async function renderApp(
+	store: StoreApi<AppState>,
+	options: {size?: {columns: number; rows: number}; keymap?: Keymap; onQuit?: () => void} = {},
+) {
+	const app = render(
+		<App
+			store={store}
+			keymap={options.keymap ?? loadKeymap()}
+			size={options.size ?? {columns: 120, rows: 30}}
+			onQuit={options.onQuit ?? (() => {})}
+			now={() => NOW}
+			tickMs={0}
+		/>,
+	);
+	await settle();
+	return app;
+}

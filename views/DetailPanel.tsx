@@ -1,0 +1,142 @@
+// The selected guest's configuration under the table (enter opens, esc/enter
+// closes). Everything it shows comes from state.detail, filled by the detail
+// service; every host string is sanitised before it is drawn.
+
+import {Box, Text} from 'ink';
+import React, {memo} from 'react';
+import type {LxcConfig, SnapshotEntry} from '../source/api/types.js';
+import type {GuestDetail, GuestNic, GuestRow} from '../source/store/types.js';
+import {listMountPoints, listNics, parseMountPoint, parseTags} from '../source/util/pve-config.js';
+import {sanitize, sanitizeMultiline} from '../source/util/sanitize.js';
+import {formatAge, formatMiB} from './format.js';
+import {theme, toneColor, type Tone} from './theme.js';
+
+export interface Segment {
+	text: string;
+	tone?: Tone;
+}
+export type Line = Segment[];
+
+const yesNo = (v: unknown) => (v === 1 || v === '1' || v === true ? 'yes' : 'no');
+const str = (v: unknown) => (v === undefined || v === null ? '' : sanitize(String(v)));
+
+function nicLine(nic: GuestNic): Line {
+	const parts = [
+		`${nic.id}${nic.name ? ` ${sanitize(nic.name)}` : ''}`,
+		`bridge ${str(nic.bridge) || '-'}`,
+		`ip ${str(nic.ip) || '-'}`,
+		nic.gw ? `gw ${sanitize(nic.gw)}` : '',
+		nic.ip6 ? `ip6 ${sanitize(nic.ip6)}` : '',
+		nic.tag !== undefined ? `tag ${nic.tag}` : '',
+		`firewall ${nic.firewall ? 'on' : 'off'}`,
+		nic.hwaddr ? `hwaddr ${sanitize(nic.hwaddr)}` : '',
+	].filter(Boolean);
+	const line: Line = [{text: parts.join('  ')}];
+	if (nic.linkDown) line.push({text: '  LINK DOWN', tone: 'warn'});
+	return line;
+}
+
+function snapshotLine(snapshots: SnapshotEntry[] | undefined, now: number): Line {
+	// PVE lists the live state as a pseudo-snapshot named "current".
+	const real = (snapshots ?? []).filter((s) => s.name !== 'current');
+	if (snapshots === undefined) return [{text: 'snapshots ?', tone: 'muted'}];
+	if (real.length === 0) return [{text: 'snapshots 0'}];
+	const newest = real.reduce((a, b) => ((b.snaptime ?? 0) > (a.snaptime ?? 0) ? b : a));
+	const age = newest.snaptime ? ` (${formatAge(now - newest.snaptime * 1000)})` : '';
+	return [{text: `snapshots ${real.length} · newest ${sanitize(newest.name)}${age}`}];
+}
+
+/** The panel's lines, most important first (the panel cuts from the bottom). */
+export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics: GuestNic[] | undefined, now: number): Line[] {
+	const lines: Line[] = [];
+	const current = detail?.vmid === row.vmid ? detail : undefined;
+	if (current?.error) lines.push([{text: `error: ${sanitize(current.error)}`, tone: 'danger'}]);
+	const config: LxcConfig | undefined = current?.config;
+	if (!config) {
+		if (!current?.error) lines.push([{text: 'loading…', tone: 'muted'}]);
+		return lines;
+	}
+	if (current?.loading) lines.push([{text: 'refreshing…', tone: 'muted'}]);
+
+	const description = config.description ? sanitizeMultiline(String(config.description)).split('\n').find((l) => l.trim() !== '') : undefined;
+	lines.push([{text: `os ${str(config.ostype) || '-'}${config.arch ? ` (${sanitize(config.arch)})` : ''}${description ? ` — ${description.trim()}` : ''}`}]);
+
+	const resources: Line = [
+		{
+			text: [
+				`cores ${str(config.cores) || '-'}`,
+				`memory ${typeof config.memory === 'number' ? formatMiB(config.memory) : '-'}`,
+				`swap ${typeof config.swap === 'number' ? formatMiB(config.swap) : '-'}`,
+				`onboot ${yesNo(config.onboot)}`,
+			].join(' · ') + ' · ',
+		},
+	];
+	if (row.kind === 'lxc') {
+		resources.push(yesNo(config.unprivileged) === 'yes' ? {text: 'unprivileged'} : {text: 'PRIVILEGED', tone: 'warn'});
+	}
+	lines.push(resources);
+	if (config.features) lines.push([{text: `features ${str(config.features)}`}]);
+
+	if (typeof config.rootfs === 'string') {
+		const root = parseMountPoint('rootfs', config.rootfs);
+		lines.push([{text: `rootfs ${sanitize(root.volume)}${root.size ? ` size ${sanitize(root.size)}` : ''}`}]);
+	}
+	for (const mp of listMountPoints(config)) {
+		lines.push([{text: `${mp.id} ${sanitize(mp.volume)} → ${str(mp.path) || '?'}${mp.size ? ` size ${sanitize(mp.size)}` : ''}`}]);
+	}
+
+	const configNics = listNics(config, row.kind);
+	for (const nic of configNics.length > 0 ? configNics : (nics ?? [])) lines.push(nicLine(nic));
+
+	if (Array.isArray(config.lxc) && config.lxc.length > 0) {
+		const devices = [...new Set(config.lxc.map(([, value]) => String(value).match(/\/dev\/[\w/.-]+/)?.[0]).filter((d): d is string => d !== undefined))];
+		const gpu = devices.some((d) => d.startsWith('/dev/dri') || d.startsWith('/dev/nvidia'));
+		lines.push([
+			{text: `raw lxc keys ${config.lxc.length}`},
+			...(devices.length > 0 ? [{text: ` · devices ${sanitize(devices.join(' '))}`, tone: gpu ? ('accent' as const) : undefined}] : []),
+		]);
+	}
+
+	const tags = parseTags(typeof config.tags === 'string' ? config.tags : undefined);
+	const lock = config.lock ?? row.lock;
+	lines.push([
+		{text: `tags ${tags.length > 0 ? sanitize(tags.join(', ')) : '-'} · `},
+		lock ? {text: `lock ${sanitize(lock)}`, tone: 'warn'} : {text: 'lock -'},
+		{text: ` · HA ${str(row.hastate) || '-'}`},
+	]);
+	lines.push(snapshotLine(current?.snapshots, now));
+	return lines;
+}
+
+export interface DetailPanelProps {
+	row: GuestRow | undefined;
+	detail: GuestDetail | undefined;
+	nics: GuestNic[] | undefined;
+	height: number;
+	now: () => number;
+}
+
+export const DetailPanel = memo(function DetailPanel({row, detail, nics, height, now}: DetailPanelProps) {
+	const title = row ? `── ${sanitize(row.name)} (${row.vmid}) · ${row.kind} on ${sanitize(row.node)} · ${sanitize(row.status)} ──` : '── no guest selected ──';
+	const lines = row ? detailLines(row, detail, nics, now()) : [];
+	return (
+		<Box flexDirection="column" height={height} overflowY="hidden">
+			<Text wrap="truncate" color={theme.accent} bold>
+				{title}
+			</Text>
+			{lines.slice(0, Math.max(0, height - 1)).map((line, i) => (
+				<Text key={i} wrap="truncate">
+					{line.map((seg, j) =>
+						seg.tone ? (
+							<Text key={j} color={toneColor(seg.tone)}>
+								{seg.text}
+							</Text>
+						) : (
+							seg.text
+						),
+					)}
+				</Text>
+			))}
+		</Box>
+	);
+});

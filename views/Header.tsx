@@ -1,0 +1,83 @@
+// Two header lines: where we are (target, cluster, nodes, version, badges) and
+// how the fleet is doing (counts, CPU, memory, data age — or STALE + why).
+
+import {Text} from 'ink';
+import React, {memo, useEffect, useState} from 'react';
+import type {HeaderStats} from '../source/store/selectors.js';
+import type {Badges, ConnectionState} from '../source/store/types.js';
+import {sanitize} from '../source/util/sanitize.js';
+import {formatAge, formatBytes, formatDuration, formatPercent} from './format.js';
+import {theme} from './theme.js';
+
+export interface HeaderProps {
+	connection: ConnectionState;
+	badges: Badges;
+	clusterName: string | undefined;
+	/** Node name shown for a standalone host (no cluster name). */
+	soleNode: string | undefined;
+	quorate: boolean | undefined;
+	pveVersion: string | undefined;
+	stats: HeaderStats;
+	now: () => number;
+	/** How often the ages redraw; 0 disables the timer (tests). */
+	tickMs: number;
+}
+
+/** Re-renders every `ms` so "2s ago" keeps counting between polls. */
+function useTick(ms: number): void {
+	const [, setTick] = useState(0);
+	useEffect(() => {
+		if (ms <= 0) return;
+		const timer = setInterval(() => setTick((t) => t + 1), ms);
+		return () => clearInterval(timer);
+	}, [ms]);
+}
+
+const SEP = ' │ ';
+
+export const Header = memo(function Header(p: HeaderProps) {
+	useTick(p.tickMs);
+	const now = p.now();
+	const {connection: c, stats} = p;
+	const where = p.clusterName ? `cluster ${sanitize(p.clusterName)}` : p.soleNode ? `node ${sanitize(p.soleNode)}` : '';
+	// Badges sit right after the name so a narrow terminal never truncates them away.
+	const rest = [sanitize(c.target), where, `nodes ${stats.nodesOnline}/${stats.nodesTotal}`, p.pveVersion ? `PVE ${sanitize(p.pveVersion)}` : '']
+		.filter(Boolean)
+		.join(SEP);
+
+	const counts = `${stats.running} running  ${stats.stopped} stopped${stats.other > 0 ? `  ${stats.other} other` : ''}`;
+	const usage = `CPU ${formatPercent(stats.cpu)}${SEP}MEM ${formatBytes(stats.memUsed)}/${formatBytes(stats.memTotal)}`;
+	let status: React.ReactNode;
+	if (c.status === 'stale') {
+		const age = c.lastOkAt === undefined ? '' : ` ${formatDuration(now - c.lastOkAt)}`;
+		status = <Text color={theme.danger} bold>{`STALE${age} — ${sanitize(c.lastError ?? 'no answer')}`}</Text>;
+	} else if (c.status === 'failed') {
+		status = <Text color={theme.danger} bold>{`NO DATA — ${sanitize(c.lastError ?? 'no answer')}`}</Text>;
+	} else if (c.status === 'connecting') {
+		status = <Text color={theme.muted}>connecting…</Text>;
+	} else {
+		status = <Text color={theme.muted}>{c.lastOkAt === undefined ? '' : `refreshed ${formatAge(now - c.lastOkAt)}`}</Text>;
+	}
+
+	return (
+		<>
+			<Text wrap="truncate">
+				<Text bold color={theme.accent}>
+					proxdeck
+				</Text>
+				{p.badges.demo ? <Text color={theme.accent} inverse>{' DEMO '}</Text> : ''}
+				{p.badges.readOnly ? <Text color={theme.warn} inverse>{' READ-ONLY '}</Text> : ''}
+				{' '}
+				{rest}
+				{p.quorate === false ? <Text color={theme.danger}>{`${SEP}NO QUORUM`}</Text> : ''}
+			</Text>
+			<Text wrap="truncate">
+				{counts}
+				{SEP}
+				{usage}
+				{SEP}
+				{status}
+			</Text>
+		</>
+	);
+});

@@ -1,0 +1,66 @@
+// The `?` overlay. Every key line comes from the keymap (the same table the
+// dispatcher uses) and the column legend from the column table, so help can
+// never describe keys or columns that do not exist.
+
+import {Box, Text} from 'ink';
+import React, {memo} from 'react';
+import {helpSections, type Keymap} from '../keymaps/index.js';
+import {COLUMNS} from './columns.js';
+import {fit} from './format.js';
+import {HOT_THRESHOLD, theme} from './theme.js';
+
+export interface HelpLine {
+	text: string;
+	heading: boolean;
+}
+
+// Built once per keymap: App asks for the line count on every render.
+const cache = new WeakMap<Keymap, HelpLine[]>();
+
+export function helpLines(keymap: Keymap): HelpLine[] {
+	const cached = cache.get(keymap);
+	if (cached) return cached;
+	const lines: HelpLine[] = [];
+	for (const section of helpSections(keymap)) {
+		lines.push({text: section.title, heading: true});
+		for (const entry of section.entries) {
+			lines.push({text: `  ${fit(entry.keys, 14)} ${entry.description}${entry.dangerous ? '  (dangerous)' : ''}`, heading: false});
+		}
+	}
+	lines.push({text: 'Columns', heading: true});
+	const sortKeys = new Map(keymap.bindings.filter((b) => b.action.startsWith('sort.')).map((b) => [b.action.slice(5), b.keys.join('/')]));
+	for (const column of COLUMNS) {
+		const sort = sortKeys.get(column.sortKey);
+		const hot = column.usage ? `  red at ≥ ${Math.round(HOT_THRESHOLD * 100)} %` : '';
+		lines.push({text: `  ${fit(column.title, 14)} ${sort ? `sort ${sort} (again: reverse)` : 'not sortable'}${hot}`, heading: false});
+	}
+	lines.push({text: 'Rows', heading: true});
+	lines.push({text: '  running: normal · stopped: grey · paused/unknown/other: yellow · selected: inverse', heading: false});
+	lines.push({text: '  filter: substring of vmid, name, node, status, tags, lock, bridge/ip; !text inverts', heading: false});
+	cache.set(keymap, lines);
+	return lines;
+}
+
+export const HelpOverlay = memo(function HelpOverlay({keymap, height, scroll}: {keymap: Keymap; height: number; scroll: number}) {
+	const lines = helpLines(keymap);
+	const top = Math.max(0, Math.min(scroll, lines.length - height));
+	return (
+		<Box flexDirection="column" height={height} overflowY="hidden">
+			{lines.slice(top, top + height).map((line, i) =>
+				line.heading ? (
+					<Text key={i} wrap="truncate" bold color={theme.accent}>
+						{line.text}
+					</Text>
+				) : (
+					<Text key={i} wrap="truncate">
+						{line.text}
+					</Text>
+				),
+			)}
+		</Box>
+	);
+});
+
+export function helpLineCount(keymap: Keymap): number {
+	return helpLines(keymap).length;
+}

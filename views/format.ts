@@ -1,0 +1,87 @@
+// Display formatting shared by the table, header and detail panel. Widths are
+// measured in terminal cells (string-width), so CJK names and emoji in guest
+// names pad and truncate without breaking the column grid.
+
+import stringWidth from 'string-width';
+
+const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];
+
+/** Binary units, PVE style: 512M, 1.5G, 4G, 0. One decimal below 10 units. */
+export function formatBytes(bytes: number): string {
+	if (!Number.isFinite(bytes) || bytes <= 0) return '0';
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < UNITS.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	const rounded = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
+	// 1023.7M rounds to 1024M: show it as 1G instead.
+	if (rounded >= 1024 && unit < UNITS.length - 1) return `1${UNITS[unit + 1]}`;
+	return `${rounded}${UNITS[unit]}`;
+}
+
+/** MiB as PVE configs store memory/swap → human units. */
+export function formatMiB(mib: number): string {
+	return formatBytes(mib * 1024 * 1024);
+}
+
+/** A 0..1 fraction as a whole percentage: 0.456 → "46%". */
+export function formatPercent(fraction: number): string {
+	if (!Number.isFinite(fraction)) return '-';
+	return `${Math.round(fraction * 100)}%`;
+}
+
+/** Two most significant units: 3d 4h, 5h 12m, 7m 3s, 42s; "-" when not running. */
+export function formatUptime(seconds: number): string {
+	if (!Number.isFinite(seconds) || seconds <= 0) return '-';
+	const s = Math.floor(seconds);
+	const d = Math.floor(s / 86400);
+	const h = Math.floor((s % 86400) / 3600);
+	const m = Math.floor((s % 3600) / 60);
+	if (d > 0) return `${d}d ${h}h`;
+	if (h > 0) return `${h}h ${m}m`;
+	if (m > 0) return `${m}m ${s % 60}s`;
+	return `${s}s`;
+}
+
+/** Short duration: 12s, 3m, 2h, 4d. */
+export function formatDuration(ms: number): string {
+	const s = Math.max(0, Math.floor(ms / 1000));
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m`;
+	if (s < 86400) return `${Math.floor(s / 3600)}h`;
+	return `${Math.floor(s / 86400)}d`;
+}
+
+/** "12s ago". */
+export function formatAge(ms: number): string {
+	return `${formatDuration(ms)} ago`;
+}
+
+export function textWidth(text: string): number {
+	// Plain ASCII is the common case and string-width is comparatively slow.
+	return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
+}
+
+/** Cuts `text` to at most `width` cells, ending in `…` when anything was cut. */
+export function truncate(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (textWidth(text) <= width) return text;
+	let out = '';
+	let used = 0;
+	for (const ch of text) {
+		const w = textWidth(ch);
+		if (used + w > width - 1) break;
+		out += ch;
+		used += w;
+	}
+	return `${out}…`;
+}
+
+/** Exactly `width` cells: truncated with `…` or padded with spaces. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+	const cut = truncate(text, width);
+	const pad = ' '.repeat(Math.max(0, width - textWidth(cut)));
+	return align === 'right' ? pad + cut : cut + pad;
+}

@@ -1,0 +1,51 @@
+// Layout arithmetic, kept pure so it can be tested without rendering. Ink 6
+// clears the whole terminal on every frame whose height reaches the terminal
+// height (flicker), so every pane gets an explicit height and the frame is
+// never taller than rows − 1.
+
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 12;
+
+export const HEADER_HEIGHT = 2;
+export const FOOTER_HEIGHT = 1;
+/** The table's title line and its column-title line. */
+export const TABLE_CHROME = 2;
+
+export interface Layout {
+	tooSmall: boolean;
+	width: number;
+	frameHeight: number;
+	tableHeight: number;
+	/** Data rows the table can show. */
+	viewportRows: number;
+	/** 0 when the detail panel is closed. */
+	detailHeight: number;
+	/** Lines for the help overlay (it replaces the table and detail). */
+	bodyHeight: number;
+}
+
+export function computeLayout(size: {columns: number; rows: number}, detailOpen: boolean): Layout {
+	const tooSmall = size.columns < MIN_COLUMNS || size.rows < MIN_ROWS;
+	const frameHeight = Math.max(1, size.rows - 1);
+	const bodyHeight = Math.max(0, frameHeight - HEADER_HEIGHT - FOOTER_HEIGHT);
+	let detailHeight = 0;
+	if (detailOpen) {
+		// Half the body, at least 6 lines, but the table keeps one data row.
+		detailHeight = Math.min(Math.max(6, Math.floor(bodyHeight / 2)), bodyHeight - TABLE_CHROME - 1);
+		detailHeight = Math.max(0, detailHeight);
+	}
+	const tableHeight = bodyHeight - detailHeight;
+	return {
+		tooSmall,
+		width: size.columns,
+		frameHeight,
+		tableHeight,
+		viewportRows: Math.max(1, tableHeight - TABLE_CHROME),
+		detailHeight,
+		bodyHeight,
+	};
+}
+
+export function tooSmallMessage(size: {columns: number; rows: number}): string {
+	return `terminal too small: ${size.columns}×${size.rows} (proxdeck needs at least ${MIN_COLUMNS}×${MIN_ROWS})`;
+}
