@@ -1,0 +1,155 @@
+// Command-line parsing. The help text below is the documentation of every flag;
+// the README repeats it. Parsing is a pure function of argv so it can be tested;
+// only the entry point exits the process.
+
+import meow from 'meow';
+
+export const HELP = `
+	Usage
+	  $ proxdeck [options]          open the console (the built-in demo when no host is configured)
+	  $ proxdeck sim [options]      run the Proxmox VE simulator alone (for other API clients)
+
+	Connection
+	  --host, -H <name|address>     Proxmox host, or the name of a host in the config file
+	  --port <n>                    API port (default 8006)
+	  --token-id <user@realm!id>    API token id; the secret is read from $PROXDECK_TOKEN_SECRET,
+	                                --token-secret-file, or the config file — never from a flag
+	  --token-secret-file <path>    file holding the token secret (chmod 600)
+	  --user <user@realm>           log in with a password instead (ticket); the password is read
+	                                from $PROXDECK_PASSWORD or asked for on the terminal
+	  --fingerprint <AB:CD:…>       pin the host's TLS certificate by its SHA-256 fingerprint
+	                                (Datacenter → node → System → Certificates, or pvenode cert info)
+	  --ca <path>                   trust this CA certificate (e.g. /etc/pve/pve-root-ca.pem)
+	  --insecure                    accept any TLS certificate (shown as INSECURE in the header)
+
+	Console
+	  --refresh <seconds>           fleet refresh interval (default 2, minimum 1)
+	  --read-only                   refuse every action that changes anything
+	  --config <path>               config file (default $XDG_CONFIG_HOME/proxdeck/config.yaml)
+	  --demo                        open the built-in demo even if a host is configured
+
+	Demo and simulator
+	  --fixture <homelab|cluster|path>  fleet to simulate (default homelab)
+	  --guests <n> --nodes <n>      simulate a generated fleet of that size instead
+	  --listen <address>            simulator address (sim only, default 127.0.0.1)
+	  --port <n>                    simulator port (sim only, default 8006)
+
+	  --help                        show this help
+	  --version                     show the version
+
+	Examples
+	  $ proxdeck                                   the demo homelab
+	  $ PROXDECK_TOKEN_SECRET=… proxdeck --host 192.168.0.10 --token-id root@pam!proxdeck \\
+	      --fingerprint 80:D4:F2:…:69:F5
+	  $ proxdeck --host home --read-only           a host named in the config file
+	  $ proxdeck sim --fixture cluster --port 8006
+`;
+
+export type Command = 'console' | 'sim';
+
+export interface CliArgs {
+	command: Command;
+	help: boolean;
+	version: boolean;
+	host?: string;
+	port?: number;
+	tokenId?: string;
+	tokenSecretFile?: string;
+	user?: string;
+	fingerprint?: string;
+	ca?: string;
+	insecure: boolean;
+	refresh?: number;
+	readOnly: boolean;
+	config?: string;
+	demo: boolean;
+	fixture?: string;
+	guests?: number;
+	nodes?: number;
+	listen?: string;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): CliArgs {
+	const cli = meow(HELP, {
+		importMeta: import.meta,
+		argv,
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: false,
+		flags: {
+			host: {type: 'string', shortFlag: 'H'},
+			port: {type: 'number'},
+			tokenId: {type: 'string'},
+			tokenSecretFile: {type: 'string'},
+			user: {type: 'string'},
+			fingerprint: {type: 'string'},
+			ca: {type: 'string'},
+			insecure: {type: 'boolean', default: false},
+			refresh: {type: 'number'},
+			readOnly: {type: 'boolean', default: false},
+			config: {type: 'string'},
+			demo: {type: 'boolean', default: false},
+			fixture: {type: 'string'},
+			guests: {type: 'number'},
+			nodes: {type: 'number'},
+			listen: {type: 'string'},
+			help: {type: 'boolean', default: false},
+			version: {type: 'boolean', default: false},
+		},
+	});
+	const [first, ...rest] = cli.input;
+	if (rest.length > 0 || (first !== undefined && first !== 'sim' && first !== 'console')) {
+		throw new UsageError(`unknown command: ${cli.input.join(' ')} (commands: sim; see proxdeck --help)`);
+	}
+	const flags = cli.flags;
+	const args: CliArgs = {
+		command: first === 'sim' ? 'sim' : 'console',
+		help: flags.help,
+		version: flags.version,
+		host: flags.host,
+		port: flags.port,
+		tokenId: flags.tokenId,
+		tokenSecretFile: flags.tokenSecretFile,
+		user: flags.user,
+		fingerprint: flags.fingerprint,
+		ca: flags.ca,
+		insecure: flags.insecure,
+		refresh: flags.refresh,
+		readOnly: flags.readOnly,
+		config: flags.config,
+		demo: flags.demo,
+		fixture: flags.fixture,
+		guests: flags.guests,
+		nodes: flags.nodes,
+		listen: flags.listen,
+	};
+	checkNumbers(args);
+	if (args.tokenId && args.user) throw new UsageError('use either --token-id or --user, not both');
+	if (args.insecure && args.fingerprint) throw new UsageError('--insecure and --fingerprint contradict each other: pin the fingerprint and drop --insecure');
+	if ((args.guests === undefined) !== (args.nodes === undefined) && args.guests === undefined) {
+		throw new UsageError('--nodes needs --guests');
+	}
+	return args;
+}
+
+function checkNumbers(args: CliArgs): void {
+	const integer = (name: string, value: number | undefined, min: number, max: number) => {
+		if (value === undefined) return;
+		if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+	};
+	integer('port', args.port, 1, 65535);
+	integer('guests', args.guests, 1, 100_000);
+	integer('nodes', args.nodes, 1, 64);
+	if (args.refresh !== undefined && !(args.refresh >= 1 && args.refresh <= 3600)) {
+		throw new UsageError('--refresh must be between 1 and 3600 seconds');
+	}
+}
+
+export function helpText(): string {
+	return HELP.replace(/^\n/, '')
+		.split('\n')
+		.map((line) => line.replace(/^\t/, ''))
+		.join('\n');
+}

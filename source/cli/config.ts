@@ -1,0 +1,154 @@
+// The user's config file: ~/.config/proxdeck/config.yaml (XDG_CONFIG_HOME is
+// respected). It names hosts so `proxdeck --host home` is enough, holds key
+// overrides and defaults. Every problem is reported as one line naming the file
+// and the key, never a stack trace.
+
+import {readFileSync, statSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {parse as parseYaml} from 'yaml';
+
+export class ConfigError extends Error {}
+
+export interface HostConfig {
+	host: string;
+	port?: number;
+	tokenId?: string;
+	tokenSecret?: string;
+	tokenSecretFile?: string;
+	user?: string;
+	fingerprint?: string;
+	ca?: string;
+	insecure?: boolean;
+	readOnly?: boolean;
+}
+
+export interface UserConfig {
+	/** Where it was read from, or undefined when there is no file. */
+	path?: string;
+	defaultHost?: string;
+	refresh?: number;
+	readOnly?: boolean;
+	keys?: Record<string, string | string[]>;
+	hosts: Record<string, HostConfig>;
+	/** Non-fatal findings (e.g. a secret in a world-readable file), shown once at start. */
+	warnings: string[];
+}
+
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+	const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+	return join(base, 'proxdeck', 'config.yaml');
+}
+
+export function expandHome(path: string): string {
+	return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
+const HOST_KEYS: Record<keyof HostConfig, 'string' | 'number' | 'boolean'> = {
+	host: 'string',
+	port: 'number',
+	tokenId: 'string',
+	tokenSecret: 'string',
+	tokenSecretFile: 'string',
+	user: 'string',
+	fingerprint: 'string',
+	ca: 'string',
+	insecure: 'boolean',
+	readOnly: 'boolean',
+};
+
+const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts']);
+
+function fail(path: string, key: string, message: string): never {
+	throw new ConfigError(`${path}: ${key}: ${message}`);
+}
+
+function checkHost(path: string, name: string, value: unknown): HostConfig {
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path, `hosts.${name}`, 'expected a mapping');
+	const entry = value as Record<string, unknown>;
+	for (const [key, val] of Object.entries(entry)) {
+		const type = HOST_KEYS[key as keyof HostConfig];
+		if (!type) fail(path, `hosts.${name}.${key}`, `unknown key (known: ${Object.keys(HOST_KEYS).join(', ')})`);
+		if (typeof val !== type) fail(path, `hosts.${name}.${key}`, `expected a ${type}`);
+	}
+	if (typeof entry.host !== 'string' || entry.host === '') fail(path, `hosts.${name}.host`, 'is required');
+	return entry as unknown as HostConfig;
+}
+
+/** A secret in a file others can read is a leak waiting to happen; say so. */
+function permissionWarning(path: string): string | undefined {
+	try {
+		const mode = statSync(path).mode & 0o077;
+		return mode === 0 ? undefined : `${path} holds a token secret but is readable by others: chmod 600 ${path}`;
+	} catch {
+		return undefined;
+	}
+}
+
+export function parseConfig(text: string, path: string): UserConfig {
+	let doc: unknown;
+	try {
+		doc = parseYaml(text);
+	} catch (error) {
+		const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+		throw new ConfigError(`${path}: not valid YAML: ${message}`);
+	}
+	if (doc === null || doc === undefined) return {path, hosts: {}, warnings: []};
+	if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${path}: expected a mapping at the top level`);
+	const raw = doc as Record<string, unknown>;
+	for (const key of Object.keys(raw)) {
+		if (!TOP_KEYS.has(key)) fail(path, key, `unknown key (known: ${[...TOP_KEYS].join(', ')})`);
+	}
+	const config: UserConfig = {path, hosts: {}, warnings: []};
+	if (raw.default !== undefined) {
+		if (typeof raw.default !== 'string') fail(path, 'default', 'expected a host name');
+		config.defaultHost = raw.default;
+	}
+	if (raw.refresh !== undefined) {
+		if (typeof raw.refresh !== 'number' || !(raw.refresh >= 1)) fail(path, 'refresh', 'expected seconds, at least 1');
+		config.refresh = raw.refresh;
+	}
+	if (raw.readOnly !== undefined) {
+		if (typeof raw.readOnly !== 'boolean') fail(path, 'readOnly', 'expected true or false');
+		config.readOnly = raw.readOnly;
+	}
+	if (raw.keys !== undefined) {
+		if (raw.keys === null || typeof raw.keys !== 'object' || Array.isArray(raw.keys)) fail(path, 'keys', 'expected a mapping of action: key');
+		for (const [action, keys] of Object.entries(raw.keys as Record<string, unknown>)) {
+			const ok = typeof keys === 'string' || (Array.isArray(keys) && keys.every((k) => typeof k === 'string'));
+			if (!ok) fail(path, `keys.${action}`, 'expected a key or a list of keys');
+		}
+		config.keys = raw.keys as Record<string, string | string[]>;
+	}
+	if (raw.hosts !== undefined) {
+		if (raw.hosts === null || typeof raw.hosts !== 'object' || Array.isArray(raw.hosts)) fail(path, 'hosts', 'expected a mapping of name: {host, …}');
+		for (const [name, value] of Object.entries(raw.hosts as Record<string, unknown>)) {
+			config.hosts[name] = checkHost(path, name, value);
+			if (config.hosts[name]!.tokenSecret !== undefined) {
+				const warning = permissionWarning(path);
+				if (warning && !config.warnings.includes(warning)) config.warnings.push(warning);
+			}
+		}
+	}
+	if (config.defaultHost !== undefined && !config.hosts[config.defaultHost]) {
+		fail(path, 'default', `names no host under hosts: (have: ${Object.keys(config.hosts).join(', ') || 'none'})`);
+	}
+	return config;
+}
+
+/**
+ * Reads the config file. A missing default file is not an error (first run);
+ * a missing file named with --config is.
+ */
+export function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): UserConfig {
+	const path = explicitPath ? resolve(expandHome(explicitPath)) : defaultConfigPath(env);
+	let text: string;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT' && !explicitPath) return {hosts: {}, warnings: []};
+		throw new ConfigError(`${path}: cannot read config file (${code ?? 'error'})`);
+	}
+	return parseConfig(text, path);
+}

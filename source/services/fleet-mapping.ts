@@ -1,0 +1,98 @@
+// Turns /cluster/resources wire entries into store rows. Every string that came
+// from the host is sanitised here, at the boundary, so the store only ever
+// holds text that is safe to draw.
+
+import type {ClusterResource, NodeResource, VmResource} from '../api/types.js';
+import type {GuestRow, NodeSummary} from '../store/types.js';
+import {sanitize} from '../util/sanitize.js';
+
+function num(value: unknown): number {
+	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function optionalText(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? sanitize(value) : undefined;
+}
+
+/** Proxmox stores tags `;`-separated but accepts `,` and spaces on input. */
+export function splitTags(tags: unknown): string[] {
+	if (typeof tags !== 'string') return [];
+	return tags
+		.split(/[;,\s]+/)
+		.map((tag) => sanitize(tag))
+		.filter((tag) => tag !== '');
+}
+
+export function toGuestRow(entry: VmResource): GuestRow {
+	const kind = entry.type === 'qemu' ? 'qemu' : 'lxc';
+	return {
+		vmid: entry.vmid,
+		kind,
+		name: optionalText(entry.name) ?? `${kind === 'lxc' ? 'CT' : 'VM'} ${entry.vmid}`,
+		node: sanitize(String(entry.node ?? '')),
+		status: sanitize(String(entry.status ?? 'unknown')),
+		cpu: num(entry.cpu),
+		maxcpu: num(entry.maxcpu),
+		mem: num(entry.mem),
+		maxmem: num(entry.maxmem),
+		disk: num(entry.disk),
+		maxdisk: num(entry.maxdisk),
+		uptime: num(entry.uptime),
+		netin: num(entry.netin),
+		netout: num(entry.netout),
+		tags: splitTags(entry.tags),
+		lock: optionalText(entry.lock),
+		hastate: optionalText(entry.hastate),
+		pool: optionalText(entry.pool),
+		template: entry.template === 1,
+	};
+}
+
+export function toNodeSummary(entry: NodeResource): NodeSummary {
+	const status = entry.status === 'online' || entry.status === 'offline' ? entry.status : 'unknown';
+	return {
+		name: sanitize(String(entry.node ?? '')),
+		status,
+		cpu: num(entry.cpu),
+		maxcpu: num(entry.maxcpu),
+		mem: num(entry.mem),
+		maxmem: num(entry.maxmem),
+		uptime: num(entry.uptime),
+	};
+}
+
+function isVm(entry: ClusterResource): entry is VmResource {
+	return (entry.type === 'lxc' || entry.type === 'qemu') && Number.isInteger((entry as VmResource).vmid);
+}
+
+function isNode(entry: ClusterResource): entry is NodeResource {
+	return entry.type === 'node' && typeof (entry as NodeResource).node === 'string';
+}
+
+const GUEST_OR_NODE = new Set(['lxc', 'qemu', 'node']);
+
+/**
+ * Splits one /cluster/resources answer into guest rows (templates left out: they
+ * never run and only clutter triage) and node summaries. Entries that do not
+ * have the shape Proxmox documents are skipped and counted, not fatal.
+ */
+export function mapResources(entries: unknown): {guests: GuestRow[]; nodes: NodeSummary[]; skipped: number} {
+	if (!Array.isArray(entries)) throw new Error('malformed /cluster/resources answer: expected a list');
+	const guests: GuestRow[] = [];
+	const nodes: NodeSummary[] = [];
+	let skipped = 0;
+	for (const entry of entries as Array<ClusterResource | null>) {
+		if (entry === null || typeof entry !== 'object') {
+			skipped++;
+		} else if (isVm(entry)) {
+			if (entry.template !== 1) guests.push(toGuestRow(entry));
+		} else if (isNode(entry)) {
+			nodes.push(toNodeSummary(entry));
+		} else if (GUEST_OR_NODE.has(String(entry.type))) {
+			// Claims to be a guest or node but lacks the documented keys.
+			skipped++;
+		}
+	}
+	nodes.sort((a, b) => a.name.localeCompare(b.name));
+	return {guests, nodes, skipped};
+}

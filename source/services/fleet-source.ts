@@ -1,0 +1,66 @@
+// Reads the fleet from a Proxmox host: one GET /cluster/resources per refresh
+// for every guest and node of the cluster. Cluster identity (name, quorum, PVE
+// version) changes rarely, so it is re-read only every `identityEveryMs`.
+
+import type {ClusterStatusEntry, PveVersion} from '../api/types.js';
+import type {FleetSnapshot} from '../store/types.js';
+import {sanitize} from '../util/sanitize.js';
+import {mapResources} from './fleet-mapping.js';
+
+/** The part of the API client the services need; the real one is source/api/client.ts. */
+export interface ApiRequester {
+	request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<T>;
+}
+
+interface ClusterIdentity {
+	clusterName?: string;
+	quorate?: boolean;
+	pveVersion?: string;
+	readAt: number;
+}
+
+export interface FleetSource {
+	fetchFleet(signal?: AbortSignal): Promise<FleetSnapshot>;
+}
+
+export function createFleetSource(api: ApiRequester, options: {clock?: () => number; identityEveryMs?: number} = {}): FleetSource {
+	const clock = options.clock ?? Date.now;
+	const identityEveryMs = options.identityEveryMs ?? 30_000;
+	let identity: ClusterIdentity | undefined;
+
+	async function readIdentity(signal?: AbortSignal): Promise<ClusterIdentity> {
+		const [version, status] = await Promise.all([
+			api.request<PveVersion>('GET', '/version', undefined, signal),
+			api.request<ClusterStatusEntry[]>('GET', '/cluster/status', undefined, signal),
+		]);
+		const cluster = Array.isArray(status) ? status.find((entry) => entry.type === 'cluster') : undefined;
+		const local = Array.isArray(status) ? status.find((entry) => entry.type === 'node' && entry.local === 1) : undefined;
+		return {
+			// A standalone node has no cluster entry: name the view after the node.
+			clusterName: cluster?.type === 'cluster' ? sanitize(cluster.name) : local ? sanitize(local.name) : undefined,
+			quorate: cluster?.type === 'cluster' ? cluster.quorate === 1 : undefined,
+			pveVersion: typeof version?.version === 'string' ? sanitize(version.version) : undefined,
+			readAt: clock(),
+		};
+	}
+
+	return {
+		async fetchFleet(signal) {
+			const identityDue = !identity || clock() - identity.readAt >= identityEveryMs;
+			const [resources, freshIdentity] = await Promise.all([
+				api.request<unknown>('GET', '/cluster/resources', undefined, signal),
+				identityDue ? readIdentity(signal) : Promise.resolve(identity!),
+			]);
+			identity = freshIdentity;
+			const {guests, nodes} = mapResources(resources);
+			return {
+				guests,
+				nodes,
+				clusterName: identity.clusterName,
+				quorate: identity.quorate,
+				pveVersion: identity.pveVersion,
+				receivedAt: clock(),
+			};
+		},
+	};
+}

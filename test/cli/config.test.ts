@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import {chmodSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {test} from 'node:test';
+import {parseArgs, UsageError} from '../../source/cli/args.js';
+import {ConfigError, defaultConfigPath, loadConfig, parseConfig} from '../../source/cli/config.js';
+import {resolveTarget, TargetError} from '../../source/cli/target.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'proxdeck-config-'));
+
+test('the config path follows XDG_CONFIG_HOME', () => {
+	assert.equal(defaultConfigPath({XDG_CONFIG_HOME: '/x/conf'}), '/x/conf/proxdeck/config.yaml');
+	assert.match(defaultConfigPath({}), /\.config\/proxdeck\/config\.yaml$/);
+});
+
+test('a missing default config is a first run, a missing --config is an error', () => {
+	assert.deepEqual(loadConfig(undefined, {XDG_CONFIG_HOME: join(dir, 'none')}).hosts, {});
+	assert.throws(() => loadConfig(join(dir, 'nope.yaml')), (error: Error) => error instanceof ConfigError && /nope\.yaml: cannot read config file \(ENOENT\)/.test(error.message));
+});
+
+test('config problems name the file and the key in one line', () => {
+	const cases: Array<[string, RegExp]> = [
+		['hosts: {home: {host: pve, prot: 8006}}', /c\.yaml: hosts\.home\.prot: unknown key/],
+		['hosts: {home: {port: 8006}}', /hosts\.home\.host: is required/],
+		['hosts: {home: {host: pve, port: "x"}}', /hosts\.home\.port: expected a number/],
+		['refresh: 0', /refresh: expected seconds, at least 1/],
+		['default: lab\nhosts: {home: {host: pve}}', /default: names no host under hosts: \(have: home\)/],
+		['refrsh: 2', /refrsh: unknown key/],
+		['hosts: [', /not valid YAML/],
+		['keys: {nav.down: 3}', /keys\.nav\.down: expected a key or a list of keys/],
+	];
+	for (const [text, pattern] of cases) {
+		assert.throws(() => parseConfig(text, 'c.yaml'), (error: Error) => error instanceof ConfigError && pattern.test(error.message) && !error.message.includes('\n'), text);
+	}
+});
+
+test('a token secret in a file others can read gets a warning', () => {
+	const path = join(dir, 'open.yaml');
+	writeFileSync(path, 'hosts: {home: {host: pve, tokenId: "a@pam!t", tokenSecret: s}}');
+	chmodSync(path, 0o644);
+	assert.match(loadConfig(path).warnings[0] ?? '', /readable by others: chmod 600/);
+	chmodSync(path, 0o600);
+	assert.deepEqual(loadConfig(path).warnings, []);
+});
+
+test('no host anywhere means the demo; --demo forces it', () => {
+	const config = parseConfig('', 'c.yaml');
+	assert.equal(resolveTarget(parseArgs([]), config, {}).kind, 'demo');
+	const withHost = parseConfig('default: home\nhosts: {home: {host: pve.lan, tokenId: "root@pam!pd", tokenSecret: s}}', 'c.yaml');
+	assert.equal(resolveTarget(parseArgs([]), withHost, {}).kind, 'host');
+	assert.equal(resolveTarget(parseArgs(['--demo']), withHost, {}).kind, 'demo');
+});
+
+test('--host names a config entry, flags override it, the secret comes from the environment', () => {
+	const config = parseConfig('hosts: {home: {host: 192.168.0.10, port: 8007, tokenId: "root@pam!pd", fingerprint: "AA:BB", readOnly: true}}', 'c.yaml');
+	const target = resolveTarget(parseArgs(['--host', 'home', '--refresh', '5']), config, {PROXDECK_TOKEN_SECRET: 'sekrit'});
+	assert.equal(target.kind, 'host');
+	if (target.kind !== 'host') return;
+	assert.equal(target.host, '192.168.0.10');
+	assert.equal(target.port, 8007);
+	assert.equal(target.fingerprint, 'AA:BB');
+	assert.equal(target.readOnly, true);
+	assert.equal(target.refreshMs, 5000);
+	assert.deepEqual(target.credentials, {kind: 'token', tokenId: 'root@pam!pd', secret: 'sekrit'});
+});
+
+test('a token secret file is read; missing secrets and bad ids are one clear line', () => {
+	const secretFile = join(dir, 'secret');
+	writeFileSync(secretFile, 'from-file\n');
+	const config = parseConfig('', 'c.yaml');
+	const target = resolveTarget(parseArgs(['-H', 'pve', '--token-id', 'root@pam!pd', '--token-secret-file', secretFile]), config, {});
+	assert.equal(target.kind === 'host' && target.credentials.kind === 'token' && target.credentials.secret, 'from-file');
+	assert.throws(() => resolveTarget(parseArgs(['-H', 'pve', '--token-id', 'root@pam!pd']), config, {}), (e: Error) => e instanceof TargetError && /no secret for token root@pam!pd: set PROXDECK_TOKEN_SECRET/.test(e.message));
+	assert.throws(() => resolveTarget(parseArgs(['-H', 'pve', '--token-id', 'rootpd']), config, {}), /token id must look like user@realm!tokenname/);
+	assert.throws(() => resolveTarget(parseArgs(['-H', 'pve']), config, {}), /no credentials/);
+});
+
+test('password login takes the password from PROXDECK_PASSWORD or leaves it to the prompt', () => {
+	const config = parseConfig('', 'c.yaml');
+	const withEnv = resolveTarget(parseArgs(['-H', 'pve', '--user', 'root@pam']), config, {PROXDECK_PASSWORD: 'pw'});
+	assert.deepEqual(withEnv.kind === 'host' && withEnv.credentials, {kind: 'password', username: 'root@pam', password: 'pw'});
+	const prompt = resolveTarget(parseArgs(['-H', 'pve', '--user', 'root@pam']), config, {});
+	assert.deepEqual(prompt.kind === 'host' && prompt.credentials, {kind: 'password', username: 'root@pam', password: undefined});
+});
+
+test('contradictory or out-of-range flags are usage errors', () => {
+	assert.throws(() => parseArgs(['--insecure', '--fingerprint', 'AA']), UsageError);
+	assert.throws(() => parseArgs(['--token-id', 'a@b!c', '--user', 'a@b']), UsageError);
+	assert.throws(() => parseArgs(['--refresh', '0.5']), /--refresh must be between 1 and 3600/);
+	assert.throws(() => parseArgs(['--port', '70000']), /--port must be a whole number/);
+	assert.throws(() => parseArgs(['frobnicate']), /unknown command: frobnicate/);
+	assert.equal(parseArgs(['sim', '--fixture', 'cluster']).command, 'sim');
+});

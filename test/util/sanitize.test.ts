@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import fc from 'fast-check';
+import {sanitize, sanitizeMultiline} from '../../source/util/sanitize.js';
+
+test('the sequences a hostile guest would send are removed whole', () => {
+	assert.equal(sanitize('\u001B]0;pwned\u0007plex'), 'plex'); // OSC retitle, BEL-terminated
+	assert.equal(sanitize('\u001B]0;pwned\u001B\\plex'), 'plex'); // OSC, ST-terminated
+	assert.equal(sanitize('a\u001B[2Jb\u001B[H'), 'ab'); // clear screen, cursor home
+	assert.equal(sanitize('\u001BP+q544e\u001B\\x'), 'x'); // DCS query
+	assert.equal(sanitize('ok\u001B[1;31mred\u001B[0m'), 'okred'); // SGR colours
+	assert.equal(sanitize('\u001Bc reset'), ' reset'); // RIS full reset
+	assert.equal(sanitize('\u001B(0box'), 'box'); // charset switch to line drawing
+	assert.equal(sanitize('\u009B2Jc1'), 'c1'); // 8-bit CSI
+	assert.equal(sanitize('\u009D0;t\u009Cz'), 'z'); // 8-bit OSC … ST
+	assert.equal(sanitize('bell\u0007 bs\b cr\r'), 'bell bs cr');
+	assert.equal(sanitize('tab\there'), 'tab  here');
+	assert.equal(sanitize('Grüße 日本 ✓'), 'Grüße 日本 ✓');
+});
+
+test('sanitizeMultiline keeps line breaks and cleans each line', () => {
+	assert.equal(sanitizeMultiline('one\r\ntwo\u001B[2J\nthree'), 'one\ntwo\nthree');
+});
+
+test('no input leaves an escape or control character behind', () => {
+	fc.assert(
+		fc.property(fc.string({unit: fc.integer({min: 0, max: 0x2ff}).map((c) => String.fromCharCode(c))}), (text) => {
+			const clean = sanitize(text);
+			assert.doesNotMatch(clean, /[\u0000-\u001F\u007F-\u009F]/);
+		}),
+		{numRuns: 2000},
+	);
+});
