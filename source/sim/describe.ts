@@ -22,6 +22,9 @@ export function describeSimulator(sim: DescribableSimulator, fixture: Fixture): 
 	];
 	const tokens = fixture.users.flatMap((u) => (u.tokens ?? []).map((t) => `${u.userid}!${t.tokenid}`));
 	lines.push(tokens.length > 0 ? `API tokens: ${tokens.join(', ')}` : 'API tokens: none');
+	// Say so up front: a demo user should not mistake a planned failure for a simulator bug.
+	const failures = fixture.failures ?? [];
+	if (failures.length > 0) lines.push(`Injected failures: ${failures.map((f) => `CT ${f.vmid} ${f.action}${f.times !== undefined ? ` (${f.times}×)` : ''}`).join(', ')}`);
 	lines.push('Passwords and token secrets are in the fixture file.');
 	return lines;
 }

@@ -21,6 +21,20 @@ export interface Fixture {
 	/** HA groups/resources are declared on the guest (guest.ha). */
 	/** Finished tasks to seed the task history with (e.g. last night's vzdump). */
 	taskHistory?: FixtureTask[];
+	/** Injected task failures: the next matching operation's task ends with `error` (documented in fixtures/README.md). */
+	failures?: FixtureFailure[];
+}
+
+/** Operations whose task can be made to fail on purpose. */
+export type FailureAction = 'start' | 'stop' | 'shutdown' | 'reboot' | 'snapshot' | 'rollback' | 'delsnapshot';
+
+export interface FixtureFailure {
+	vmid: number;
+	action: FailureAction;
+	/** The task's exit status (and `TASK ERROR: <error>` log line). */
+	error: string;
+	/** Fail this many times, then behave normally; absent = every time. */
+	times?: number;
 }
 
 export interface FixtureNode {

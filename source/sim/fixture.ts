@@ -55,6 +55,7 @@ export const BUILTIN_ROLES: readonly string[] = [
 	'PVEPoolUser', 'PVESysAdmin', 'PVEUserAdmin', 'PVEPoolAdmin', 'PVETemplateUser', 'PVESDNUser', 'PVESDNAdmin',
 	'PVEMappingUser', 'PVEMappingAdmin', 'NoAccess',
 ];
+const FAILURE_ACTIONS = ['start', 'stop', 'shutdown', 'reboot', 'snapshot', 'rollback', 'delsnapshot'];
 const LXC_OSTYPES = ['debian', 'devuan', 'ubuntu', 'centos', 'fedora', 'opensuse', 'archlinux', 'alpine', 'gentoo', 'nixos', 'unmanaged'];
 const QEMU_OSTYPES = ['other', 'wxp', 'w2k', 'w2k3', 'w2k8', 'wvista', 'win7', 'win8', 'win10', 'win11', 'l24', 'l26', 'solaris'];
 const ZPOOL_HEALTH = ['ONLINE', 'DEGRADED', 'FAULTED', 'OFFLINE', 'UNAVAIL', 'REMOVED'];
@@ -202,7 +203,7 @@ class FixtureChecker {
 
 	fixture(json: unknown): void {
 		const doc = this.object(json, '');
-		this.keys(doc, '', ['version', 'seed', 'nodes', 'guests', 'users'], ['cluster', 'roles', 'taskHistory']);
+		this.keys(doc, '', ['version', 'seed', 'nodes', 'guests', 'users'], ['cluster', 'roles', 'taskHistory', 'failures']);
 		if (doc.cluster !== undefined) {
 			const cluster = this.object(doc.cluster, 'cluster');
 			this.keys(cluster, 'cluster', ['name'], ['configVersion']);
@@ -236,6 +237,9 @@ class FixtureChecker {
 
 		if (doc.taskHistory !== undefined) {
 			this.array(doc.taskHistory, 'taskHistory').forEach((task, i) => this.task(task, `taskHistory[${i}]`));
+		}
+		if (doc.failures !== undefined) {
+			this.array(doc.failures, 'failures').forEach((failure, i) => this.failure(failure, `failures[${i}]`, seen, guests));
 		}
 	}
 
@@ -655,6 +659,22 @@ class FixtureChecker {
 		const storage = file.split(':')[0] ?? '';
 		if (!file.includes(':')) this.fail(path, `expected "<storage>:<volume>,…", got ${describe(file)}`);
 		if (!node.storages.has(storage)) this.fail(path, `storage "${storage}" does not exist on node ${nodeName} (storages: ${[...node.storages].join(', ')})`);
+	}
+
+	// --- failure injection -------------------------------------------------------
+
+	private failure(value: unknown, path: string, vmids: Map<number, number>, guests: unknown[]): void {
+		const failure = this.object(value, path);
+		this.keys(failure, path, ['vmid', 'action', 'error'], ['times']);
+		const vmid = this.integer(failure.vmid, join(path, 'vmid'), 100, 999999999);
+		const index = vmids.get(vmid);
+		if (index === undefined) this.fail(join(path, 'vmid'), `no guest with vmid ${vmid}`);
+		// The simulator only implements container writes; a qemu failure would never fire.
+		if ((guests[index] as Json).type !== 'lxc') this.fail(join(path, 'vmid'), `guest ${vmid} is not a container (failures apply to LXC operations)`);
+		this.oneOf(failure.action, join(path, 'action'), FAILURE_ACTIONS);
+		// One line, as a task exit status is: a newline would break the task log and the reason phrase.
+		this.string(failure.error, join(path, 'error'), /^[^\n\r]+$/, 'a one-line error text');
+		this.optional(failure, 'times', path, (v, p) => this.integer(v, p, 1));
 	}
 
 	// --- tasks --------------------------------------------------------------------

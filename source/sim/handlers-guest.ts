@@ -7,7 +7,8 @@ import {handlerError} from './errors.js';
 import {guestAt, guestListEntry, guestStatusCurrent, type Json} from './guest-view.js';
 import type {Handler} from './handler-types.js';
 import {principalOf} from './handler-types.js';
-import type {SimGuest} from './state.js';
+import {currentParent} from './lxc-snapshots.js';
+import type {SimGuest, SimSnapshot} from './state.js';
 
 /** The config file text as pmxcfs stores it; its sha1 is the `digest`. */
 function configText(config: SimGuest['config']): string {
@@ -42,27 +43,35 @@ function statusCurrent(type: SimGuest['type']): Handler {
 	return ({state, params}) => ({data: guestStatusCurrent(state, guestAt(state, params.node!, type, params.vmid!))});
 }
 
+/** A snapshot section as the config file stores it: the config copy plus its own keys (no digest). */
+function snapshotSection(snap: SimSnapshot): Json {
+	const section: Json = {...structuredClone(snap.config), snaptime: snap.snaptime};
+	if (snap.description !== undefined) section.description = snap.description;
+	if (snap.parent !== undefined) section.parent = snap.parent;
+	if (snap.snapstate !== undefined) section.snapstate = snap.snapstate;
+	return section;
+}
+
 function getConfig(type: SimGuest['type']): Handler {
 	return ({state, params}) => {
 		const guest = guestAt(state, params.node!, type, params.vmid!);
 		if (params.snapshot !== undefined) {
 			const snap = guest.snapshots.find((s) => s.name === params.snapshot);
 			if (!snap) throw handlerError(`snapshot '${params.snapshot}' does not exist`);
-			// Snapshot sections carry the config as it was; the simulator keeps one config, plus the snapshot's own keys.
-			const config: Json = {...structuredClone(guest.config), snaptime: snap.snaptime};
-			if (snap.description !== undefined) config.description = snap.description;
-			if (snap.parent !== undefined) config.parent = snap.parent;
-			return {data: {...config, digest: configDigest(guest.config)}};
+			return {data: {...snapshotSection(snap), digest: configDigest(guest.config)}};
 		}
 		return {data: {...structuredClone(guest.config), digest: configDigest(guest.config)}};
 	};
 }
 
-/** The snapshot `current` descends from: the config's `parent`, else the newest snapshot. */
-function currentParent(guest: SimGuest): string | undefined {
-	if (typeof guest.config.parent === 'string') return guest.config.parent;
-	const newest = [...guest.snapshots].sort((a, b) => b.snaptime - a.snaptime)[0];
-	return newest?.name;
+/** GET …/snapshot/{snapname}/config: the stored section (Snapshot.pm returns it as is). */
+function getSnapshotConfig(type: SimGuest['type']): Handler {
+	return ({state, params}) => {
+		const guest = guestAt(state, params.node!, type, params.vmid!);
+		const snap = guest.snapshots.find((s) => s.name === params.snapname);
+		if (!snap) throw handlerError(`snapshot '${params.snapname}' does not exist`);
+		return {data: snapshotSection(snap)};
+	};
 }
 
 function listSnapshots(type: SimGuest['type']): Handler {
@@ -73,6 +82,7 @@ function listSnapshots(type: SimGuest['type']): Handler {
 			description: s.description ?? '',
 			snaptime: s.snaptime,
 			...(s.parent ? {parent: s.parent} : {}),
+			...(s.snapstate ? {snapstate: s.snapstate} : {}),
 		}));
 		const parent = currentParent(guest);
 		out.push({name: 'current', description: 'You are here!', running: guest.status === 'running' ? 1 : 0, digest: configDigest(guest.config), ...(parent ? {parent} : {})});
@@ -87,3 +97,4 @@ export const getQemuStatus = statusCurrent('qemu');
 export const getLxcConfig = getConfig('lxc');
 export const getQemuConfig = getConfig('qemu');
 export const getLxcSnapshots = listSnapshots('lxc');
+export const getLxcSnapshotConfig = getSnapshotConfig('lxc');

@@ -5,6 +5,7 @@
 import type {AuthKeys} from './auth.js';
 import * as cluster from './handlers-cluster.js';
 import * as guest from './handlers-guest.js';
+import * as lxcWrite from './handlers-lxc-write.js';
 import {loginHandler} from './handlers-access.js';
 import * as node from './handlers-node.js';
 import * as tasks from './handlers-tasks.js';
@@ -36,7 +37,15 @@ function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
 		{method: 'GET', template: '/nodes/{node}/lxc', handler: guest.getLxcList},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/status/current', handler: guest.getLxcStatus},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/config', handler: guest.getLxcConfig},
+		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/status/start', handler: lxcWrite.postLxcStart},
+		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/status/stop', handler: lxcWrite.postLxcStop},
+		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/status/shutdown', handler: lxcWrite.postLxcShutdown},
+		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/status/reboot', handler: lxcWrite.postLxcReboot},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/snapshot', handler: guest.getLxcSnapshots},
+		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/snapshot', handler: lxcWrite.postLxcSnapshot},
+		{method: 'DELETE', template: '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}', handler: lxcWrite.deleteLxcSnapshot},
+		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback', handler: lxcWrite.postLxcRollback},
+		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config', handler: guest.getLxcSnapshotConfig},
 		{method: 'GET', template: '/nodes/{node}/qemu', handler: guest.getQemuList},
 		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/status/current', handler: guest.getQemuStatus},
 		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/config', handler: guest.getQemuConfig},

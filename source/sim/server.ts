@@ -7,16 +7,18 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Socket} from 'node:net';
 import type {AddressInfo} from 'node:net';
 import {newAuthKeys} from './auth.js';
-import {generateCertificate} from './cert.js';
+import {generateCertificate, type SimCertificate} from './cert.js';
 import type {Fixture} from './fixture-types.js';
 import {runPipeline, type Outcome} from './pipeline.js';
 import {parseRequest, readBody} from './request.js';
 import {handlerTable} from './router.js';
 import {buildState, type SimState} from './state.js';
+import {advanceTasks} from './tasks.js';
 
 export {describeSimulator} from './describe.js';
 export {IMPLEMENTED_ROUTES} from './router.js';
 export type {SimState} from './state.js';
+export {injectFailure} from './state.js';
 
 export interface SimulatorOptions {
 	fixture: Fixture;
@@ -25,6 +27,8 @@ export interface SimulatorOptions {
 	clock?: () => number;
 	authFailureDelayMs?: number;
 	taskSpeed?: number;
+	/** Reuse a certificate (tests starting many simulators skip the RSA key generation); default: a fresh one. */
+	certificate?: SimCertificate;
 }
 
 export interface RecordedRequest {
@@ -51,6 +55,8 @@ export interface RunningSimulator {
 }
 
 const MAX_RECORDED = 5000;
+/** How often tasks are advanced between requests under the real clock. */
+const TASK_TICK_MS = 250;
 /** Fields whose values must never be kept in the request record. */
 const SECRET_FIELDS = new Set(['password', 'new-password', 'otp', 'tfa-challenge', 'ticket', 'vncticket']);
 
@@ -86,7 +92,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 	const clock = options.clock ?? Date.now;
 	const authDelay = options.authFailureDelayMs ?? 3000;
 	const host = options.host ?? '127.0.0.1';
-	const cert = generateCertificate(options.fixture.nodes[0]?.name ?? 'pve');
+	const cert = options.certificate ?? generateCertificate(options.fixture.nodes[0]?.name ?? 'pve');
 	const state = buildState(options.fixture, {clock, taskSpeed: options.taskSpeed ?? 1, fingerprint: cert.fingerprint});
 	const keys = newAuthKeys();
 	const handlers = handlerTable(keys);
@@ -94,6 +100,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	let down = false;
+	// With the real clock, tasks also finish between requests, so a client that
+	// only polls /cluster/resources sees a CT come up without ever asking for the task.
+	// A test's injected clock moves by hand; requests advance the tasks then.
+	const ticker = options.clock === undefined ? setInterval(() => advanceTasks(state), TASK_TICK_MS) : undefined;
+	ticker?.unref();
 
 	const record = (entry: RecordedRequest) => {
 		requests.push(entry);
@@ -173,6 +184,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 			if (value) for (const socket of sockets) socket.destroy();
 		},
 		close() {
+			if (ticker) clearInterval(ticker);
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
 			return new Promise<void>((resolve) => {

@@ -2,10 +2,18 @@
 // directly (e.g. `state.guests.get(101)!.status = 'stopped'`) and the API
 // reflects the change on the next request, so handlers never cache anything.
 
-import type {Fixture, FixtureAcl, FixtureGuest, FixtureNode, FixtureSnapshot, FixtureUser} from './fixture-types.js';
+import type {FailureAction, Fixture, FixtureAcl, FixtureFailure, FixtureGuest, FixtureNode, FixtureSnapshot, FixtureUser} from './fixture-types.js';
 import {roleTable} from './roles.js';
 import type {SimTask} from './tasks.js';
 import {seedTaskHistory} from './tasks.js';
+
+/** A snapshot as the config file keeps it: its own keys plus a copy of the guest config at that time. */
+export interface SimSnapshot extends FixtureSnapshot {
+	/** The guest config when the snapshot was taken (without description, lock, parent, unusedN), restored by a rollback. */
+	config: FixtureGuest['config'];
+	/** `prepare` while being created, `delete` while being removed (PVE's snapstate). */
+	snapstate?: 'prepare' | 'delete';
+}
 
 export interface SimGuest {
 	vmid: number;
@@ -16,7 +24,7 @@ export interface SimGuest {
 	usage: FixtureGuest['usage'];
 	/** Epoch ms the guest was (re)started; uptime is derived from it and the clock. */
 	runningSince?: number;
-	snapshots: FixtureSnapshot[];
+	snapshots: SimSnapshot[];
 	ha?: FixtureGuest['ha'];
 	pool?: string;
 	/** Config lock (`backup`, `snapshot`, …) while an operation holds it. */
@@ -47,6 +55,8 @@ export interface SimState {
 	nextPid: number;
 	/** SHA-256 fingerprint of the served certificate (GET /nodes ssl_fingerprint). */
 	fingerprint: string;
+	/** Injected task failures still to fire (fixture `failures`, or injectFailure()). */
+	failures: FixtureFailure[];
 }
 
 export function buildState(fixture: Fixture, options: {clock: () => number; taskSpeed: number; fingerprint: string}): SimState {
@@ -63,7 +73,8 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 			config: structuredClone(g.config),
 			usage: {...g.usage},
 			runningSince: g.status === 'running' ? now - (g.uptime ?? 0) * 1000 : undefined,
-			snapshots: (g.snapshots ?? []).map((s) => ({...s, snaptime: s.snaptime < 0 ? Math.floor(now / 1000) + s.snaptime : s.snaptime})),
+			// A fixture does not record the config at snapshot time; the current one is the best guess.
+			snapshots: (g.snapshots ?? []).map((s) => ({...s, snaptime: s.snaptime < 0 ? Math.floor(now / 1000) + s.snaptime : s.snaptime, config: snapshotConfigOf(g.config)})),
 			...(g.ha ? {ha: {...g.ha}} : {}),
 			...(g.pool ? {pool: g.pool} : {}),
 			...(typeof g.config.lock === 'string' ? {lock: g.config.lock} : {}),
@@ -86,6 +97,7 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 		taskSpeed: options.taskSpeed,
 		nextPid: 0x1000 + (fixture.seed % 0x8000),
 		fingerprint: options.fingerprint,
+		failures: (fixture.failures ?? []).map((f) => ({...f})),
 	};
 	seedTaskHistory(state, fixture.taskHistory ?? []);
 	return state;
@@ -110,4 +122,42 @@ export function guestName(guest: SimGuest): string {
 	const key = guest.type === 'lxc' ? 'hostname' : 'name';
 	const value = guest.config[key];
 	return typeof value === 'string' ? value : `${guest.type === 'lxc' ? 'CT' : 'VM'}${guest.vmid}`;
+}
+
+/** Keys PVE's __snapshot_copy_config never copies into a snapshot. */
+function notCopiedIntoSnapshot(key: string): boolean {
+	return key === 'description' || key === 'lock' || key === 'parent' || key === 'digest' || /^unused\d+$/.test(key);
+}
+
+/** The part of a guest config a snapshot keeps (and a rollback restores). */
+export function snapshotConfigOf(config: FixtureGuest['config']): FixtureGuest['config'] {
+	return Object.fromEntries(Object.entries(structuredClone(config)).filter(([key]) => !notCopiedIntoSnapshot(key)));
+}
+
+/** Sets or clears the config lock; the config and the list views read the same value. */
+export function setLock(guest: SimGuest, lock: string | undefined): void {
+	if (lock === undefined) {
+		delete guest.lock;
+		delete guest.config.lock;
+	} else {
+		guest.lock = lock;
+		guest.config.lock = lock;
+	}
+}
+
+/** Makes the next `times` (default: every) `action` task of `vmid` fail with `error`. For tests and scripted demos. */
+export function injectFailure(state: SimState, failure: FixtureFailure): void {
+	state.failures.push({...failure});
+}
+
+/** The injected error for this operation, consuming one use; undefined when none is armed. */
+export function takeFailure(state: SimState, vmid: number, action: FailureAction): string | undefined {
+	const index = state.failures.findIndex((f) => f.vmid === vmid && f.action === action);
+	if (index === -1) return undefined;
+	const failure = state.failures[index]!;
+	if (failure.times !== undefined) {
+		failure.times -= 1;
+		if (failure.times <= 0) state.failures.splice(index, 1);
+	}
+	return failure.error;
 }

@@ -40,6 +40,8 @@ const ALLOWED_EXTRAS: Record<string, string[]> = {
 	// samples/api-nodes-lxc.json: real CT list entries carry type, swap, pid.
 	'GET /nodes/{node}/lxc': ['type', 'swap', 'pid'],
 	'GET /nodes/{node}/lxc/{vmid}/status/current': ['type', 'swap', 'pid'],
+	// pve-guest-common keeps `parent` (the snapshot `current` descends from) in the config; load_current_config does not drop it.
+	'GET /nodes/{node}/lxc/{vmid}/config': ['parent'],
 	// Bridge entries from ifupdown2 carry bridge_stp/bridge_fd (fixtures serve network entries verbatim).
 	'GET /nodes/{node}/network': ['bridge_stp', 'bridge_fd'],
 	// samples/api-node-status.json: real cpuinfo also has mhz, hvm, user_hz (the schema's cpuinfo omits them).
@@ -124,6 +126,7 @@ function samplePaths(sim: RunningSimulator, template: string): string[] {
 		return [...state.guests.values()].filter((g) => g.node === node && g.type === type).map((g) => String(g.vmid));
 	});
 	expand('upid', (p) => state.tasks.filter((t) => t.node === p.split('/')[2]).map((t) => t.upid));
+	expand('snapname', (p) => state.guests.get(Number(p.split('/')[4]))?.snapshots.map((snap) => snap.name) ?? []);
 	expand('name', (p) => state.nodes.get(p.split('/')[2] ?? '')?.zfs?.pools.map((z) => z.name) ?? []);
 	return paths;
 }
@@ -171,6 +174,49 @@ for (const [label, load] of fixtures) {
 					checkValue(res.json.data, schema.info.returns, path, extras, problems);
 				}
 				assert.deepEqual(problems, []);
+			});
+		}
+	});
+}
+
+/**
+ * A request for a write route that passes the checks before the fork, so the
+ * answer is the UPID the schema promises; undefined when this fixture has no
+ * container to try it on (e.g. no snapshots).
+ */
+function writeRequest(sim: RunningSimulator, template: string): {path: string; form?: Record<string, string>} | undefined {
+	const cts = [...sim.state.guests.values()].filter((g) => g.type === 'lxc' && sim.state.nodes.get(g.node)?.online);
+	const want = template.endsWith('/status/start') ? cts.find((g) => g.status === 'stopped') : template.includes('{snapname}') ? cts.find((g) => g.snapshots.length > 0) : template.endsWith('/snapshot') ? cts[0] : cts.find((g) => g.status === 'running');
+	if (!want) return undefined;
+	const path = template.replace('{node}', want.node).replace('{vmid}', String(want.vmid)).replace('{snapname}', want.snapshots[0]?.name ?? '');
+	return template.endsWith('/snapshot') ? {path, form: {snapname: 'contract'}} : {path};
+}
+
+for (const [label, load] of fixtures) {
+	describe(`write routes answer what the schema returns (${label})`, () => {
+		let sim: RunningSimulator;
+		let auth: string;
+		before(async () => {
+			const fixture = load();
+			auth = rootToken(fixture);
+			// A frozen clock: each task keeps running, so one write never changes what the next one sees.
+			sim = await startSimulator({fixture, authFailureDelayMs: 0, clock: () => Date.UTC(2026, 10, 23, 12)});
+		});
+		after(() => sim.close());
+
+		for (const route of IMPLEMENTED_ROUTES) {
+			if (route.method === 'GET' || !route.template.includes('/lxc/')) continue;
+			it(`${route.method} ${route.template}`, async (t) => {
+				const request = writeRequest(sim, route.template);
+				if (!request) return t.skip('no container this route applies to');
+				const schema = schemaRoute(route.method, route.template)!;
+				const res = await call(sim, route.method, request.path, {auth, ...(request.form ? {form: request.form} : {})});
+				assert.equal(res.status, 200, `${request.path}: ${res.status} ${res.reason}`);
+				assert.deepEqual(Object.keys(res.json), ['data']);
+				const problems: string[] = [];
+				checkValue(res.json.data, schema.info.returns, request.path, new Set(), problems);
+				assert.deepEqual(problems, []);
+				assert.match(res.json.data, /^UPID:/);
 			});
 		}
 	});

@@ -1,0 +1,67 @@
+// What every container write shares: the task it forks, how long it takes in
+// simulated seconds, and the checks PVE's workers make first (config lock,
+// the per-CT config lock file). Power and snapshot operations build on this.
+
+import {noise} from './drift.js';
+import type {SimGuest, SimState} from './state.js';
+import type {SimTask} from './tasks.js';
+import {isRunning, startTask} from './tasks.js';
+
+/** Who forked the task: `user@realm` or `user@realm!token`, as the UPID records it. */
+export interface OpActor {
+	state: SimState;
+	guest: SimGuest;
+	user: string;
+}
+
+/** Tasks whose worker holds /run/lock/lxc/pve-config-<vmid>.lock for their whole run. */
+const POWER_TASKS = new Set(['vzstart', 'vzstop', 'vzshutdown', 'vzreboot']);
+
+/** How long PVE's lock_config waits for the lock file before giving up. */
+export const LOCK_TIMEOUT_SEC = 10;
+
+/** A task that fails at once (a check at the top of the worker) still takes a moment to fork and log. */
+export const QUICK_FAIL_SEC = 0.5;
+
+/**
+ * A deterministic duration between min and max simulated seconds, varying
+ * per guest and per task (the pid counter), rounded to tenths.
+ */
+export function simDuration(state: SimState, vmid: number, min: number, max: number): number {
+	const spread = noise(state.seed, vmid, state.nextPid, 7);
+	return Math.round((min + spread * (max - min)) * 10) / 10;
+}
+
+/** Epoch ms at which a task's simulated run ends (not when it was noticed). */
+export function taskEndMs(state: SimState, task: SimTask): number {
+	return task.startedAtMs + (task.durationSec * 1000) / state.taskSpeed;
+}
+
+/** PVE's check_lock wording for containers. */
+export function lockMessage(guest: SimGuest): string | undefined {
+	return guest.lock === undefined ? undefined : `CT is locked (${guest.lock})`;
+}
+
+/** The running power task of this CT, if any (it holds the config lock file). */
+export function runningPowerTask(state: SimState, vmid: number): SimTask | undefined {
+	return state.tasks.find((t) => isRunning(t) && t.id === String(vmid) && POWER_TASKS.has(t.type));
+}
+
+export function lockFileTimeout(vmid: number): string {
+	return `can't lock file '/run/lock/lxc/pve-config-${vmid}.lock' - got timeout`;
+}
+
+/** Forks a worker that dies on one of its first checks; nothing in the state changes. */
+export function failingTask(actor: OpActor, type: string, error: string, durationSec = QUICK_FAIL_SEC, steps: string[] = []): string {
+	return startTask(actor.state, {node: actor.guest.node, type, id: String(actor.guest.vmid), user: actor.user, durationSec, steps, outcome: error});
+}
+
+export function markRunning(guest: SimGuest, sinceMs: number): void {
+	guest.status = 'running';
+	guest.runningSince = sinceMs;
+}
+
+export function markStopped(guest: SimGuest): void {
+	guest.status = 'stopped';
+	delete guest.runningSince;
+}

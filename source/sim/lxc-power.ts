@@ -1,0 +1,202 @@
+// Container power operations (POST …/lxc/{vmid}/status/{start,stop,shutdown,reboot})
+// as pve-container's API2/LXC/Status.pm runs them: status checks before the
+// fork (HTTP 500), everything else inside the worker (task exit status), and
+// HA-managed containers only *request* a state change (hastart/hastop) that
+// the simulated HA manager carries out shortly after with its own task.
+
+import {handlerError, paramError} from './errors.js';
+import type {FailureAction} from './fixture-types.js';
+import type {OpActor} from './lxc-ops.js';
+import {failingTask, LOCK_TIMEOUT_SEC, lockFileTimeout, lockMessage, markRunning, markStopped, runningPowerTask, simDuration, taskEndMs} from './lxc-ops.js';
+import type {SimGuest} from './state.js';
+import {takeFailure} from './state.js';
+import {isRunning, startTask, stopTask} from './tasks.js';
+
+/** The HA manager acts as root@pam when its local resource manager runs the start/stop. */
+const HA_USER = 'root@pam';
+/** Simulated seconds the HA stack needs to notice a request and act on it. */
+const HA_REQUEST_SEC = 1;
+
+export interface StartOptions {
+	skiplock?: boolean;
+}
+export interface StopOptions {
+	skiplock?: boolean;
+	overruleShutdown?: boolean;
+}
+export interface ShutdownOptions {
+	/** Seconds to wait for a clean shutdown (PVE default 60). */
+	timeout?: number;
+	forceStop?: boolean;
+}
+export interface RebootOptions {
+	timeout?: number;
+}
+
+/** `ignored` HA resources are left alone by the HA stack, so the API handles them directly. */
+function isHaManaged(guest: SimGuest): boolean {
+	return guest.ha !== undefined && guest.ha.state !== 'ignored';
+}
+
+/** Status.pm: `raise_param_exc({skiplock => "Only root may use this option."})` — a token is not root@pam. */
+function checkSkiplock(actor: OpActor, skiplock: boolean | undefined): void {
+	if (skiplock && actor.user !== 'root@pam') throw paramError({skiplock: 'Only root may use this option.'});
+}
+
+/** How long this container takes to shut down cleanly (its init and services). */
+function shutdownNeeds(actor: OpActor): number {
+	return simDuration(actor.state, actor.guest.vmid, 2, 5);
+}
+
+interface WorkerPlan {
+	type: string;
+	action: FailureAction;
+	durationSec: number;
+	steps: string[];
+	skiplock?: boolean;
+	/** Outcome decided by the simulation itself (e.g. a shutdown that times out). */
+	outcome?: string;
+	onSuccess: (endMs: number) => void;
+}
+
+/** The forked worker: lock file, config lock, injected failure, then the state change at the end. */
+function powerWorker(actor: OpActor, plan: WorkerPlan): string {
+	const {state, guest} = actor;
+	if (runningPowerTask(state, guest.vmid)) return failingTask(actor, plan.type, lockFileTimeout(guest.vmid), LOCK_TIMEOUT_SEC);
+	// `mounted` is the lock `pct mount` leaves; start and stop may proceed through it.
+	const locked = plan.skiplock || guest.lock === 'mounted' ? undefined : lockMessage(guest);
+	if (locked) return failingTask(actor, plan.type, locked);
+	const outcome = takeFailure(state, guest.vmid, plan.action) ?? plan.outcome ?? 'OK';
+	return startTask(state, {
+		node: guest.node,
+		type: plan.type,
+		id: String(guest.vmid),
+		user: actor.user,
+		durationSec: plan.durationSec,
+		steps: plan.steps,
+		outcome,
+		onEnd: (task) => {
+			if (task.exitstatus === 'OK') plan.onSuccess(taskEndMs(state, task));
+		},
+	});
+}
+
+/** The worker behind vzstart (API start, rollback --start 1, HA manager). */
+function startWorker(actor: OpActor, skiplock: boolean | undefined): string {
+	const {guest} = actor;
+	if (guest.config.template === 1) return failingTask(actor, 'vzstart', "you can't start a CT if it's a template");
+	return powerWorker(actor, {
+		type: 'vzstart',
+		action: 'start',
+		durationSec: simDuration(actor.state, guest.vmid, 2, 4),
+		steps: [],
+		...(skiplock ? {skiplock} : {}),
+		onSuccess: (endMs) => {
+			if (guest.status !== 'running') markRunning(guest, endMs);
+		},
+	});
+}
+
+function shutdownWorker(actor: OpActor, type: string, timeout: number, forceStop: boolean): string {
+	const needs = shutdownNeeds(actor);
+	const inTime = needs <= timeout;
+	return powerWorker(actor, {
+		type,
+		action: 'shutdown',
+		durationSec: inTime ? needs : timeout,
+		steps: [],
+		// lxc-stop --nokill gives up at the timeout; forceStop kills the rest instead.
+		...(inTime || forceStop ? {} : {outcome: 'container did not stop'}),
+		onSuccess: () => markStopped(actor.guest),
+	});
+}
+
+/**
+ * An HA request task: it only records the requested state; the HA manager
+ * then runs the real start/stop as root@pam, so the status changes a little
+ * after the request task ends.
+ */
+function haRequest(actor: OpActor, type: 'hastart' | 'hastop', requested: 'started' | 'stopped', carryOut: () => void): string {
+	const {state, guest} = actor;
+	const verb = requested === 'started' ? 'start' : 'stop';
+	return startTask(state, {
+		node: guest.node,
+		type,
+		id: String(guest.vmid),
+		user: actor.user,
+		durationSec: HA_REQUEST_SEC,
+		steps: [`Requesting HA ${verb} for CT ${guest.vmid}`],
+		outcome: 'OK',
+		onEnd: (task) => {
+			if (task.exitstatus !== 'OK' || !guest.ha) return;
+			guest.ha.state = requested;
+			carryOut();
+		},
+	});
+}
+
+export function startContainer(actor: OpActor, options: StartOptions = {}): string {
+	const {guest} = actor;
+	checkSkiplock(actor, options.skiplock);
+	if (guest.status === 'running') throw handlerError(`CT ${guest.vmid} already running`);
+	if (isHaManaged(guest)) {
+		return haRequest(actor, 'hastart', 'started', () => {
+			if (guest.status !== 'running') startWorker({...actor, user: HA_USER}, false);
+		});
+	}
+	return startWorker(actor, options.skiplock);
+}
+
+/** Stop with overrule-shutdown first aborts running vzshutdown tasks, as PVE ≥ 8.1 does. */
+function overruleShutdowns(actor: OpActor): string[] {
+	const {state, guest} = actor;
+	const shutdowns = state.tasks.filter((t) => isRunning(t) && t.type === 'vzshutdown' && t.id === String(guest.vmid));
+	for (const task of shutdowns) stopTask(state, task);
+	return shutdowns.length > 0 ? [`overruled vzshutdown tasks: ${shutdowns.map((t) => t.upid).join(', ')}`] : [];
+}
+
+export function stopContainer(actor: OpActor, options: StopOptions = {}): string {
+	const {guest} = actor;
+	checkSkiplock(actor, options.skiplock);
+	if (guest.status !== 'running') throw handlerError(`CT ${guest.vmid} not running`);
+	if (isHaManaged(guest)) {
+		return haRequest(actor, 'hastop', 'stopped', () => {
+			if (guest.status === 'running') shutdownWorker({...actor, user: HA_USER}, 'vzshutdown', 60, true);
+		});
+	}
+	const steps = options.overruleShutdown ? overruleShutdowns(actor) : [];
+	return powerWorker(actor, {
+		type: 'vzstop',
+		action: 'stop',
+		durationSec: simDuration(actor.state, guest.vmid, 1, 2),
+		steps,
+		...(options.skiplock ? {skiplock: true} : {}),
+		onSuccess: () => markStopped(guest),
+	});
+}
+
+export function shutdownContainer(actor: OpActor, options: ShutdownOptions = {}): string {
+	const {guest} = actor;
+	const timeout = options.timeout ?? 60;
+	if (guest.status !== 'running') throw handlerError(`CT ${guest.vmid} not running`);
+	if (isHaManaged(guest)) {
+		return haRequest(actor, 'hastop', 'stopped', () => {
+			if (guest.status === 'running') shutdownWorker({...actor, user: HA_USER}, 'vzshutdown', timeout, true);
+		});
+	}
+	return shutdownWorker(actor, 'vzshutdown', timeout, options.forceStop ?? false);
+}
+
+export function rebootContainer(actor: OpActor, options: RebootOptions = {}): string {
+	const {guest, state} = actor;
+	// (sic) Status.pm says "VM" here.
+	if (guest.status !== 'running') throw handlerError(`VM ${guest.vmid} not running`);
+	const down = Math.min(shutdownNeeds(actor), options.timeout ?? Number.POSITIVE_INFINITY);
+	return powerWorker(actor, {
+		type: 'vzreboot',
+		action: 'reboot',
+		durationSec: Math.round((down + simDuration(state, guest.vmid, 2, 4)) * 10) / 10,
+		steps: [],
+		onSuccess: (endMs) => markRunning(guest, endMs),
+	});
+}
