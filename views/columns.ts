@@ -36,8 +36,8 @@ function nicCell(nics: GuestNic[] | undefined): string {
 // one place a row becomes text.
 export const COLUMNS: Column[] = [
 	{id: 'vmid', title: 'VMID', width: 6, flex: 0, align: 'right', sortKey: 'vmid', priority: 1, format: (r) => String(r.vmid)},
-	{id: 'name', title: 'NAME', width: 12, flex: 3, align: 'left', sortKey: 'name', priority: 1, format: (r) => sanitize(r.name)},
-	{id: 'node', title: 'NODE', width: 8, flex: 0, align: 'left', sortKey: 'node', priority: 3, format: (r) => sanitize(r.node)},
+	{id: 'name', title: 'NAME', width: 12, flex: 1, align: 'left', sortKey: 'name', priority: 1, format: (r) => sanitize(r.name)},
+	{id: 'node', title: 'NODE', width: 8, flex: 0, align: 'left', sortKey: 'node', priority: 4, format: (r) => sanitize(r.node)},
 	{id: 'status', title: 'STATUS', width: 8, flex: 0, align: 'left', sortKey: 'status', priority: 1, format: (r) => sanitize(r.status)},
 	{
 		id: 'cpu',
@@ -68,7 +68,8 @@ export const COLUMNS: Column[] = [
 		flex: 0,
 		align: 'right',
 		sortKey: 'disk',
-		priority: 4,
+		// As important as memory: "which guests are at 90 % memory or disk".
+		priority: 2,
 		format: (r) => (r.maxdisk > 0 ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
 		usage: (r) => ratio(r.disk, r.maxdisk),
 	},

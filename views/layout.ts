@@ -47,5 +47,6 @@ export function computeLayout(size: {columns: number; rows: number}, detailOpen:
 }
 
 export function tooSmallMessage(size: {columns: number; rows: number}): string {
-	return `terminal too small: ${size.columns}×${size.rows} (proxdeck needs at least ${MIN_COLUMNS}×${MIN_ROWS})`;
+	// Short enough to be read whole in the smallest terminals it is shown in.
+	return `too small: ${size.columns}×${size.rows}, need ${MIN_COLUMNS}×${MIN_ROWS}`;
 }
