@@ -16,7 +16,7 @@ const marker = /plex/i;
 function once(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const started = process.hrtime.bigint();
-		const child = spawn('script', ['-qfec', 'stty cols 120 rows 40; node bin/proxdeck.js', '/dev/null'], {
+		const child = spawn('script', ['-qfec', `stty cols 120 rows 40; node ${process.env.PROXDECK_BENCH_ENTRY ?? 'bin/proxdeck.js'}`, '/dev/null'], {
 			cwd: root,
 			env: {...process.env, XDG_CONFIG_HOME: '/nonexistent', TERM: 'xterm-256color'},
 			stdio: ['pipe', 'pipe', 'pipe'],

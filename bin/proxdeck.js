@@ -1,13 +1,39 @@
 #!/usr/bin/env node
-// proxdeck ships its TypeScript sources and runs them through tsx's loader, so
-// what runs is exactly what is tested (no separate build step to forget).
-import {register} from 'tsx/esm/api';
+// Runs the bundle (dist/proxdeck.mjs, built by bin/build.js) when it is newer
+// than every source file, else the TypeScript sources through tsx's loader —
+// so an edited checkout never runs stale code.
+import {existsSync, readdirSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = join(root, 'dist', 'proxdeck.mjs');
+
+function newestSource(dir) {
+	let newest = 0;
+	for (const entry of readdirSync(dir, {withFileTypes: true})) {
+		const path = join(dir, entry.name);
+		const mtime = entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs;
+		if (mtime > newest) newest = mtime;
+	}
+	return newest;
+}
+
+function bundleIsFresh() {
+	if (process.env.PROXDECK_NO_BUNDLE || !existsSync(bundle)) return false;
+	const built = statSync(bundle).mtimeMs;
+	return ['source', 'views', 'keymaps'].every((dir) => newestSource(join(root, dir)) <= built);
+}
 
 // React's development build diffs props on every render for its profiler;
 // measured at 5,000 guests it made a sort take over a second. Set before React loads.
 process.env.NODE_ENV ??= 'production';
-register();
-const {main} = await import('../source/cli/main.tsx');
-const code = await main(process.argv.slice(2));
-// Open handles (keep-alive sockets, timers) must not keep a finished console alive.
-process.exit(code);
+if (bundleIsFresh()) {
+	await import(bundle);
+} else {
+	const {register} = await import('tsx/esm/api');
+	register();
+	const {main} = await import('../source/cli/main.tsx');
+	// Open handles (keep-alive sockets, timers) must not keep a finished console alive.
+	process.exit(await main(process.argv.slice(2)));
+}

@@ -6,9 +6,10 @@
 import {readFileSync} from 'node:fs';
 import type {Key} from 'ink';
 import {parse} from 'yaml';
+import {packagePath} from '../source/util/package-root.js';
 
-export type Scope = 'fleet' | 'detail' | 'filter' | 'help' | 'global';
-export const SCOPES: readonly Scope[] = ['fleet', 'detail', 'filter', 'help', 'global'];
+export type Scope = 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'global';
+export const SCOPES: readonly Scope[] = ['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'global'];
 
 export interface Binding {
 	keys: string[];
@@ -33,6 +34,10 @@ const SCOPE_CHAIN: Record<Scope, Scope[]> = {
 	detail: ['detail', 'fleet', 'global'],
 	filter: ['filter', 'global'],
 	help: ['help', 'global'],
+	// The topology and ZFS screens, and the `:` prompt (which, like the filter, takes typed text).
+	topology: ['topology', 'global'],
+	zfs: ['zfs', 'global'],
+	command: ['command', 'global'],
 	global: ['global'],
 };
 
@@ -79,7 +84,7 @@ let defaults: Binding[] | undefined;
 
 function defaultBindings(): Binding[] {
 	if (defaults) return defaults;
-	const text = readFileSync(new URL('./default.yaml', import.meta.url), 'utf8');
+	const text = readFileSync(packagePath('keymaps', 'default.yaml'), 'utf8');
 	const raw = parse(text) as RawBinding[];
 	defaults = raw.map((entry, index) => {
 		const keys = Array.isArray(entry.key) ? entry.key.map(String) : [String(entry.key)];
@@ -185,6 +190,9 @@ const SECTION_TITLES: Record<Scope, string> = {
 	detail: 'Detail panel',
 	filter: 'Filter prompt',
 	help: 'Help',
+	topology: 'Bridge topology (2, :net)',
+	zfs: 'ZFS usage (3, :zfs)',
+	command: 'Command prompt (:)',
 	global: 'Everywhere',
 };
 

@@ -4,7 +4,6 @@
 
 import {readFileSync} from 'node:fs';
 import {render} from 'ink';
-import React from 'react';
 import {createClient, type PveClient} from '../api/client.js';
 import {createSession} from '../services/session.js';
 import {createAppStore} from '../store/store.js';
@@ -17,6 +16,7 @@ import {explainConnectError} from './explain.js';
 import {promptHidden} from './prompt.js';
 import {runSimulatorCommand} from './sim-command.js';
 import {resolveTarget, TargetError, type Target} from './target.js';
+import {packagePath} from '../util/package-root.js';
 
 export interface Io {
 	stdout: NodeJS.WriteStream;
@@ -28,7 +28,7 @@ export interface Io {
 const defaultIo: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env};
 
 function version(): string {
-	const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
+	const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as {version: string};
 	return pkg.version;
 }
 

@@ -10,16 +10,16 @@
 
 import {readFileSync} from 'node:fs';
 import {isIP} from 'node:net';
-import {fileURLToPath} from 'node:url';
 import type {Fixture} from './fixture-types.js';
+import {packagePath} from '../util/package-root.js';
 
 export class FixtureError extends Error {
 	override name = 'FixtureError';
 }
 
 export const BUILTIN_FIXTURES: {homelab: string; cluster: string} = {
-	homelab: fileURLToPath(new URL('../../fixtures/homelab.json', import.meta.url)),
-	cluster: fileURLToPath(new URL('../../fixtures/cluster.json', import.meta.url)),
+	homelab: packagePath('fixtures', 'homelab.json'),
+	cluster: packagePath('fixtures', 'cluster.json'),
 };
 
 /** Reads a fixture file; every failure is a FixtureError naming the file. */

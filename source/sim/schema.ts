@@ -3,6 +3,7 @@
 // every request is matched and validated against what real Proxmox declares.
 
 import {readFileSync} from 'node:fs';
+import {packagePath} from '../util/package-root.js';
 
 export interface ParamSchema {
 	type?: string;
@@ -49,7 +50,7 @@ let cached: SchemaRoute[] | undefined;
 
 export function schemaRoutes(): SchemaRoute[] {
 	if (cached) return cached;
-	const tree = JSON.parse(readFileSync(new URL('./pve-apidoc.json', import.meta.url), 'utf8')) as SchemaNode[];
+	const tree = JSON.parse(readFileSync(packagePath('source', 'sim', 'pve-apidoc.json'), 'utf8')) as SchemaNode[];
 	const routes: SchemaRoute[] = [];
 	const walk = (nodes: SchemaNode[]) => {
 		for (const node of nodes) {
