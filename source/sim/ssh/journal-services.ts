@@ -73,7 +73,7 @@ const grafana: ServiceGenerator = (rand, {pid, time}) => {
 	return {ident: 'grafana', pid, message};
 };
 
-const prometheus: ServiceGenerator = (rand, {pid, time}) => {
+const prometheus: ServiceGenerator = (rand, {host, pid, time}) => {
 	const t = isoMs(time);
 	const message = pick(rand, 1, [
 		`time=${t} level=INFO source=head.go:1367 msg="Head GC completed" component=tsdb caller=truncateMemory duration=${int(rand, 2, 2, 90)}.${int(rand, 3, 100, 999)}ms`,
@@ -81,7 +81,7 @@ const prometheus: ServiceGenerator = (rand, {pid, time}) => {
 		`time=${t} level=INFO source=checkpoint.go:101 msg="Creating checkpoint" component=tsdb from_segment=${int(rand, 2, 100, 400)} to_segment=${int(rand, 2, 401, 500)} mint=${time}`,
 		`time=${t} level=WARN source=scrape.go:1865 msg="Append failed" component="scrape manager" scrape_pool=node target=http://${ip(rand, 7)}:9100/metrics err="out of bounds"`,
 	]);
-	return {ident: 'prometheus', pid, message};
+	return {ident: /alertmanager/i.test(host) ? 'alertmanager' : 'prometheus', pid, message};
 };
 
 const wireguard: ServiceGenerator = (rand) => {

@@ -72,6 +72,6 @@ export function uptimeLine(now: number, uptimeSeconds: number, load: {seed: numb
 	const clock = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
 	const tick = Math.floor(now / 60_000);
 	const loads = [0, 1, 2].map((i) => (load.base * (0.7 + 0.6 * noise(load.seed, load.key, tick, 50 + i))).toFixed(2)).join(', ');
-	const users = busybox ? '' : '  0 users, ';
+	const users = busybox ? ' ' : '  0 users, ';
 	return ` ${clock} up ${upFor(uptimeSeconds)},${users} load average: ${loads}\n`;
 }

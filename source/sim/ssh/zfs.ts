@@ -40,7 +40,8 @@ interface ZfsRow {
 
 /** Ordered like zfs list: each dataset, then its snapshots (oldest first), then its children. */
 function zfsRows(state: SimState, node: SimNode): ZfsRow[] {
-	const datasets = [...(node.zfs?.datasets ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+	// zfs sorts names bytewise (rpool/ROOT before rpool/data).
+	const datasets = [...(node.zfs?.datasets ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	const snapshotsOf = snapshotIndex(state, node, datasets);
 	const rows: ZfsRow[] = [];
 	for (const [i, ds] of datasets.entries()) {
@@ -183,8 +184,8 @@ export function zfsCommand(state: SimState, node: SimNode, args: string[]): Comm
 			if (!rows.some((r) => r.name === operand)) return {code: 1, stdout: '', stderr: `cannot open '${operand}': dataset does not exist\n`};
 			chosen.push(...rows.filter((r) => r.name === operand || (flags.recursive && (r.name.startsWith(`${operand}/`) || r.name.startsWith(`${operand}@`)))));
 		}
-		// A snapshot named explicitly is listed whatever -t says, like zfs does.
-		rows = chosen.filter((r) => types.has(r.type) || flags.operands.includes(r.name));
+		// A snapshot named explicitly (`pool/ds@snap`) is listed whatever -t says.
+		rows = chosen.filter((r) => types.has(r.type) || (r.type === 'snapshot' && flags.operands.includes(r.name)));
 	} else {
 		rows = rows.filter((r) => types.has(r.type));
 	}
