@@ -22,6 +22,14 @@ export const HELP = `
 	  --ca <path>                   trust this CA certificate (e.g. /etc/pve/pve-root-ca.pem)
 	  --insecure                    accept any TLS certificate (shown as INSECURE in the header)
 
+	SSH (for what the API cannot do: container journals, pct exec, zfs list)
+	  --ssh                         also connect over SSH to the host (user root, ssh-agent)
+	  --ssh-user <user>             SSH user (default root; implies --ssh)
+	  --ssh-port <n>                SSH port (default 22)
+	  --ssh-key <path>              private key file instead of the agent (passphrase asked for)
+	  --accept-new-host-key         record an unknown host key in ~/.ssh/known_hosts (never a changed one)
+	  --local                       run pct/journalctl/zfs as local commands (automatic on a PVE host)
+
 	Console
 	  --refresh <seconds>           fleet refresh interval (default 2, minimum 1)
 	  --read-only                   refuse every action that changes anything
@@ -67,6 +75,12 @@ export interface CliArgs {
 	guests?: number;
 	nodes?: number;
 	listen?: string;
+	ssh: boolean;
+	sshUser?: string;
+	sshPort?: number;
+	sshKey?: string;
+	acceptNewHostKey: boolean;
+	local: boolean;
 }
 
 export class UsageError extends Error {}
@@ -95,6 +109,12 @@ export function parseArgs(argv: string[]): CliArgs {
 			guests: {type: 'number'},
 			nodes: {type: 'number'},
 			listen: {type: 'string'},
+			ssh: {type: 'boolean', default: false},
+			sshUser: {type: 'string'},
+			sshPort: {type: 'number'},
+			sshKey: {type: 'string'},
+			acceptNewHostKey: {type: 'boolean', default: false},
+			local: {type: 'boolean', default: false},
 			help: {type: 'boolean', default: false},
 			version: {type: 'boolean', default: false},
 		},
@@ -124,10 +144,17 @@ export function parseArgs(argv: string[]): CliArgs {
 		guests: flags.guests,
 		nodes: flags.nodes,
 		listen: flags.listen,
+		ssh: flags.ssh,
+		sshUser: flags.sshUser,
+		sshPort: flags.sshPort,
+		sshKey: flags.sshKey,
+		acceptNewHostKey: flags.acceptNewHostKey,
+		local: flags.local,
 	};
 	checkNumbers(args);
 	if (args.tokenId && args.user) throw new UsageError('use either --token-id or --user, not both');
 	if (args.insecure && args.fingerprint) throw new UsageError('--insecure and --fingerprint contradict each other: pin the fingerprint and drop --insecure');
+	if (args.local && (args.ssh || args.sshUser || args.sshKey)) throw new UsageError('--local runs commands on this machine: drop the --ssh options, or drop --local');
 	if ((args.guests === undefined) !== (args.nodes === undefined) && args.guests === undefined) {
 		throw new UsageError('--nodes needs --guests');
 	}
@@ -140,6 +167,7 @@ function checkNumbers(args: CliArgs): void {
 		if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
 	};
 	integer('port', args.port, 1, 65535);
+	integer('ssh-port', args.sshPort, 1, 65535);
 	integer('guests', args.guests, 1, 100_000);
 	integer('nodes', args.nodes, 1, 64);
 	if (args.refresh !== undefined && !(args.refresh >= 1 && args.refresh <= 3600)) {

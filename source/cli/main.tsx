@@ -15,6 +15,9 @@ import {startDemo, type Demo} from './demo.js';
 import {explainConnectError} from './explain.js';
 import {promptHidden} from './prompt.js';
 import {runSimulatorCommand} from './sim-command.js';
+import {chooseSsh, createRunner, startDemoSsh} from './ssh-setup.js';
+import type {CommandRunner} from '../ssh/index.js';
+import {loadCredentials} from '../ssh/auth-config.js';
 import {resolveTarget, TargetError, type Target} from './target.js';
 import {packagePath} from '../util/package-root.js';
 
@@ -74,6 +77,27 @@ async function connect(target: Target, io: Io): Promise<Connection> {
 	return {client, label: client.target};
 }
 
+/**
+ * The SSH side, opened before the screen is taken over so that a key's
+ * passphrase can still be asked for on the terminal. Host keys are verified
+ * when the first command runs; a refusal shows in the view that needed SSH.
+ */
+async function openSsh(args: CliArgs, target: Target, demo: Demo | undefined, io: Io): Promise<{runner: CommandRunner; close(): Promise<void>} | undefined> {
+	if (demo) return startDemoSsh(demo.sim.state);
+	if (target.kind !== 'host') return undefined;
+	const choice = chooseSsh(args);
+	let passphrase: string | undefined;
+	if (choice.mode === 'ssh' && choice.keyPath) {
+		const credentials = await loadCredentials({
+			privateKeyPath: choice.keyPath,
+			passphrase: async () => (await promptHidden(`passphrase for ${choice.keyPath}: `, io.stdin, io.stderr)) ?? '',
+		});
+		passphrase = credentials.passphrase;
+	}
+	const runner = createRunner(choice, target.host, passphrase);
+	return runner && {runner, close: () => runner.close()};
+}
+
 async function runConsole(args: CliArgs, io: Io): Promise<number> {
 	let config: UserConfig;
 	let target: Target;
@@ -119,12 +143,21 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		return 1;
 	}
 
+	let ssh: {runner: CommandRunner; close(): Promise<void>} | undefined;
+	try {
+		ssh = await openSsh(args, target, demo, io);
+	} catch (error) {
+		await closeAll();
+		oneLine(io, error instanceof Error ? error.message.split('\n')[0]! : String(error));
+		return 1;
+	}
+
 	const store = createAppStore({
 		target: demo ? `simulator ${client.target}` : client.target,
 		demo: demo !== undefined,
 		readOnly: target.readOnly,
 	});
-	const session = createSession({api: client, store, refreshMs: target.refreshMs});
+	const session = createSession({api: client, store, refreshMs: target.refreshMs, runner: ssh?.runner});
 	return runFullScreen(io, async (quit) => {
 		session.start();
 		const app = render(<ConsoleRoot store={store} keymap={keymap} stdout={io.stdout} onQuit={quit} />, {
@@ -141,6 +174,7 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		return async () => {
 			app.unmount();
 			session.stop();
+			await ssh?.close();
 			await closeAll();
 		};
 	});

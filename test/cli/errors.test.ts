@@ -49,7 +49,7 @@ const hostArgs = () => ['--host', '127.0.0.1', '--port', String(sim.port), '--to
 test('--help documents every flag', async () => {
 	const {code, stdout} = await proxdeck(['--help']);
 	assert.equal(code, 0);
-	for (const flag of ['--host', '--port', '--token-id', '--token-secret-file', '--user', '--fingerprint', '--ca', '--insecure', '--refresh', '--read-only', '--config', '--demo', '--fixture', '--guests', '--nodes', '--listen', 'proxdeck sim']) {
+	for (const flag of ['--host', '--port', '--token-id', '--token-secret-file', '--user', '--fingerprint', '--ca', '--insecure', '--refresh', '--read-only', '--config', '--demo', '--fixture', '--guests', '--nodes', '--listen', '--ssh', '--ssh-user', '--ssh-key', '--accept-new-host-key', '--local', 'proxdeck sim']) {
 		assert.ok(stdout.includes(flag), `help mentions ${flag}`);
 	}
 });
