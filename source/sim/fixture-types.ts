@@ -137,6 +137,21 @@ export interface FixtureGuest {
 	ha?: {state: 'started' | 'stopped' | 'ignored' | 'disabled'; group?: string; max_restart?: number; max_relocate?: number};
 	/** Resource pool membership (cluster/resources `pool`). */
 	pool?: string;
+	/** Package state inside a container (documented in fixtures/README.md); defaults are generated from ostype and the seed. */
+	packages?: FixturePackages;
+}
+
+/** What can go wrong when a container is upgraded through `pct exec`. */
+export type PackageFailure = 'dpkg-error' | 'hang' | 'break-service' | 'drop-channel' | 'index-error';
+
+export interface FixturePackages {
+	/** Pending upgrades: a count (picked from the distro's catalogue) or explicit entries; absent = a seeded default. */
+	pending?: number | Array<{name: string; from: string; to: string}>;
+	failure?: PackageFailure;
+	/** Force (true) or suppress (false) the reboot-required flag after a successful upgrade; absent = set when libc/openssl/systemd-like packages change. */
+	rebootRequired?: boolean;
+	/** Simulated seconds a full upgrade of this container takes (spread over its packages); absent = per-package timing. */
+	upgradeSeconds?: number;
 }
 
 export interface FixtureSnapshot {

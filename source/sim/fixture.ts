@@ -428,7 +428,7 @@ class FixtureChecker {
 	/** Returns the vmid so the caller can check uniqueness. */
 	private guest(value: unknown, path: string, clustered: boolean): number {
 		const guest = this.object(value, path);
-		this.keys(guest, path, ['vmid', 'type', 'node', 'status', 'config', 'usage'], ['uptime', 'snapshots', 'ha', 'pool']);
+		this.keys(guest, path, ['vmid', 'type', 'node', 'status', 'config', 'usage'], ['uptime', 'snapshots', 'ha', 'pool', 'packages']);
 		const vmid = this.integer(guest.vmid, join(path, 'vmid'), 100, 999999999);
 		const type = this.oneOf(guest.type, join(path, 'type'), ['lxc', 'qemu']);
 		const nodeName = this.string(guest.node, join(path, 'node'));
@@ -454,11 +454,40 @@ class FixtureChecker {
 			this.optional(ha, 'max_relocate', join(path, 'ha'), (v, p) => this.integer(v, p, 0, 10));
 		}
 		if (guest.snapshots !== undefined) this.snapshots(guest.snapshots, join(path, 'snapshots'));
+		if (guest.packages !== undefined) {
+			if (type !== 'lxc') this.fail(join(path, 'packages'), 'package state is simulated for containers only (pct exec)');
+			this.packages(guest.packages, join(path, 'packages'));
+		}
 
 		const config = this.object(guest.config, join(path, 'config'));
 		if (type === 'lxc') this.lxcConfig(config, join(path, 'config'), vmid, nodeName, node);
 		else this.qemuConfig(config, join(path, 'config'), nodeName, node);
 		return vmid;
+	}
+
+	/** A container's `packages`: pending upgrades, an injected failure, the reboot flag, a fixed upgrade duration. */
+	private packages(value: unknown, path: string): void {
+		const packages = this.object(value, path);
+		this.keys(packages, path, [], ['pending', 'failure', 'rebootRequired', 'upgradeSeconds']);
+		if (Array.isArray(packages.pending)) {
+			const seen = new Set<string>();
+			packages.pending.forEach((entry, i) => {
+				const p = `${path}.pending[${i}]`;
+				const upgrade = this.object(entry, p);
+				this.keys(upgrade, p, ['name', 'from', 'to'], []);
+				const name = this.string(upgrade.name, join(p, 'name'), /^[a-z0-9][a-z0-9+._-]*$/, 'a package name (lowercase letters, digits, + . _ -)');
+				if (seen.has(name)) this.fail(join(p, 'name'), `duplicate package "${name}"`);
+				seen.add(name);
+				const from = this.string(upgrade.from, join(p, 'from'), /^\S+$/, 'a version');
+				const to = this.string(upgrade.to, join(p, 'to'), /^\S+$/, 'a version');
+				if (from === to) this.fail(join(p, 'to'), `same as "from" (${from}): not an upgrade`);
+			});
+		} else {
+			this.optional(packages, 'pending', path, (v, p) => this.integer(v, p, 0, 1000));
+		}
+		this.optional(packages, 'failure', path, (v, p) => this.oneOf(v, p, ['dpkg-error', 'hang', 'break-service', 'drop-channel', 'index-error']));
+		this.optional(packages, 'rebootRequired', path, (v, p) => this.boolean(v, p));
+		this.optional(packages, 'upgradeSeconds', path, (v, p) => this.number(v, p, 0, 86_400));
 	}
 
 	private snapshots(value: unknown, path: string): void {

@@ -10,6 +10,7 @@ import {failingTask, LOCK_TIMEOUT_SEC, lockFileTimeout, lockMessage, markStopped
 import {startContainer} from './lxc-power.js';
 import type {SimGuest, SimSnapshot} from './state.js';
 import {setLock, snapshotConfigOf, takeFailure} from './state.js';
+import {restorePackages, snapshotPackages} from './ssh/package-state.js';
 import {startTask} from './tasks.js';
 import {canSnapshot, guestVolumes, rollbackNeedsNewest} from './volumes.js';
 
@@ -33,6 +34,10 @@ function injectedError(actor: OpActor, action: 'snapshot' | 'rollback' | 'delsna
 export function currentParent(guest: SimGuest): string | undefined {
 	if (typeof guest.config.parent === 'string') return guest.config.parent;
 	return [...guest.snapshots].sort((a, b) => b.snaptime - a.snaptime)[0]?.name;
+}
+
+function packagesOf(saved: SimSnapshot['packages']): Pick<SimSnapshot, 'packages'> {
+	return saved ? {packages: saved} : {};
 }
 
 function findSnapshot(guest: SimGuest, name: string): SimSnapshot | undefined {
@@ -69,6 +74,8 @@ export function createSnapshot(actor: OpActor, snapname: string, options: Snapsh
 		...(parent !== undefined ? {parent} : {}),
 		config: snapshotConfigOf(guest.config),
 		snapstate: 'prepare',
+		// The container's disk, packages included (restored by a rollback).
+		...packagesOf(snapshotPackages(state, guest)),
 	};
 	guest.snapshots.push(snapshot);
 	setLock(guest, 'snapshot');
@@ -186,6 +193,7 @@ export function rollbackSnapshot(actor: OpActor, snapname: string, options: Roll
 			if (task.exitstatus !== 'OK') return;
 			setLock(guest, undefined);
 			applySnapshotConfig(guest, snapshot);
+			restorePackages(state, guest, snapshot.packages);
 			if (options.start) {
 				try {
 					startContainer(actor);

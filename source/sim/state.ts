@@ -2,7 +2,8 @@
 // directly (e.g. `state.guests.get(101)!.status = 'stopped'`) and the API
 // reflects the change on the next request, so handlers never cache anything.
 
-import type {FailureAction, Fixture, FixtureAcl, FixtureFailure, FixtureGuest, FixtureNode, FixtureSnapshot, FixtureUser} from './fixture-types.js';
+import type {FailureAction, Fixture, FixtureAcl, FixtureFailure, FixtureGuest, FixtureNode, FixturePackages, FixtureSnapshot, FixtureUser} from './fixture-types.js';
+import type {GuestPackages, PackageSnapshot, UpgradeStats} from './ssh/package-state.js';
 import {roleTable} from './roles.js';
 import type {SimTask} from './tasks.js';
 import {seedTaskHistory} from './tasks.js';
@@ -13,6 +14,8 @@ export interface SimSnapshot extends FixtureSnapshot {
 	config: FixtureGuest['config'];
 	/** `prepare` while being created, `delete` while being removed (PVE's snapstate). */
 	snapstate?: 'prepare' | 'delete';
+	/** The container's package state at snapshot time (ssh/package-state.ts), restored by a rollback. */
+	packages?: PackageSnapshot;
 }
 
 export interface SimGuest {
@@ -29,6 +32,10 @@ export interface SimGuest {
 	pool?: string;
 	/** Config lock (`backup`, `snapshot`, …) while an operation holds it. */
 	lock?: string;
+	/** Package state inside the container, derived on first use (ssh/package-state.ts guestPackages()). */
+	packages?: GuestPackages;
+	/** The fixture's `packages` declaration the derivation starts from. */
+	packageSpec?: FixturePackages;
 }
 
 export interface SimNode extends FixtureNode {
@@ -57,9 +64,13 @@ export interface SimState {
 	fingerprint: string;
 	/** Injected task failures still to fire (fixture `failures`, or injectFailure()). */
 	failures: FixtureFailure[];
+	/** Simulated seconds per ticker second for package-manager output inside containers. */
+	packageSpeed: number;
+	/** Concurrent package upgrades (now, peak, totals, per-command log) for checking an engine's limit. */
+	upgradeStats: UpgradeStats;
 }
 
-export function buildState(fixture: Fixture, options: {clock: () => number; taskSpeed: number; fingerprint: string}): SimState {
+export function buildState(fixture: Fixture, options: {clock: () => number; taskSpeed: number; fingerprint: string; packageSpeed?: number}): SimState {
 	const now = options.clock();
 	const nodes = new Map<string, SimNode>();
 	for (const node of fixture.nodes) nodes.set(node.name, {...structuredClone(node), bootedAt: now - node.uptime * 1000});
@@ -78,6 +89,7 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 			...(g.ha ? {ha: {...g.ha}} : {}),
 			...(g.pool ? {pool: g.pool} : {}),
 			...(typeof g.config.lock === 'string' ? {lock: g.config.lock} : {}),
+			...(g.packages ? {packageSpec: structuredClone(g.packages)} : {}),
 		});
 	}
 	const users = new Map<string, FixtureUser>();
@@ -98,6 +110,8 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 		nextPid: 0x1000 + (fixture.seed % 0x8000),
 		fingerprint: options.fingerprint,
 		failures: (fixture.failures ?? []).map((f) => ({...f})),
+		packageSpeed: options.packageSpeed ?? options.taskSpeed,
+		upgradeStats: {running: 0, peak: 0, started: 0, finished: 0, log: []},
 	};
 	seedTaskHistory(state, fixture.taskHistory ?? []);
 	return state;

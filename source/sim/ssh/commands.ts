@@ -10,7 +10,9 @@
 //        cat /etc/os-release; anything else → `bash: foo: command not found` (127).
 // Inside `pct exec <vmid> -- …` (Debian/Ubuntu; Alpine has busybox):
 //        journalctl, tail [-F|-f] [-n N] /var/log/messages (Alpine), cat,
-//        uptime, hostname, echo, true, false, exit, sh -c; anything else →
+//        uptime, hostname, echo, true, false, exit, sh -c, and the distro's
+//        package manager with its health/reboot checks (package-commands.ts;
+//        `VAR=value` / `env VAR=value` prefixes are dropped); anything else →
 //        `sh: 1: foo: not found` (127).
 // When a container stops while a command runs inside it, the command ends
 // with 137 (its processes are SIGKILLed; 128+9 is the status `pct exec`
@@ -21,6 +23,8 @@ import {guestUptime, nodeUptime} from '../state.js';
 import {formatJournalLine, guestJournal, history, hostJournal, latestIndex, type Journal, type JournalFormat, JOURNAL_FORMATS} from './journal.js';
 import type {CommandOutcome} from './outcome.js';
 import {containerOn, pctList, pctListSnapshot, pctStatus} from './pct.js';
+import {packageCommand, stripEnvPrefix} from './package-commands.js';
+import {playScript} from './package-script.js';
 import {parseCommandList, ShellSyntaxError} from './shell-words.js';
 import {osRelease, uptimeLine} from './system-files.js';
 import {zfsCommand, zpoolCommand} from './zfs.js';
@@ -184,8 +188,9 @@ class Shell {
 		}
 	}
 
-	private async inGuest(cmd: string, args: string[], io: SimIO, scope: Required<Scope>, signal: AbortSignal): Promise<number> {
+	private async inGuest(rawCmd: string, rawArgs: string[], io: SimIO, scope: Required<Scope>, signal: AbortSignal): Promise<number> {
 		const {guest} = scope;
+		const [cmd = rawCmd, ...args] = stripEnvPrefix([rawCmd, ...rawArgs]);
 		const alpine = guest.config.ostype === 'alpine';
 		const alive = () => guest.status === 'running';
 		const notFound = (): number => emit(io, {code: 127, stdout: '', stderr: alpine ? `sh: ${cmd}: not found\n` : `sh: 1: ${cmd}: not found\n`});
@@ -203,8 +208,13 @@ class Shell {
 				return emit(io, ok(uptimeLine(this.state.clock(), guestUptime(this.state, guest), load, alpine)));
 			}
 			case 'hostname': return emit(io, ok(`${guestJournal(this.state, guest).host}\n`));
-			case 'cat': return emit(io, cat(args, scope));
-			default: return (await this.common(cmd, args, io, scope, signal)) ?? notFound();
+			default: {
+				const pkg = packageCommand(this.state, guest, [cmd, ...args], () => this.ticker.now());
+				if (pkg && 'script' in pkg) return playScript(pkg.script, io, {ticker: this.ticker, speed: this.state.packageSpeed, signal, alive});
+				if (pkg) return emit(io, pkg);
+				if (cmd === 'cat') return emit(io, cat(args, scope));
+				return (await this.common(cmd, args, io, scope, signal)) ?? notFound();
+			}
 		}
 	}
 

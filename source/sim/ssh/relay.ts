@@ -46,7 +46,8 @@ function serve(socket: Socket, options: SimShellOptions): void {
 		const send = (tag: string, text: string) => socket.writable && socket.write(`${tag}${Buffer.from(text, 'utf8').toString('base64')}\n`);
 		const process = spawnSim(options, argv as string[], {stdout: (t) => send('O', t), stderr: (t) => send('E', t)});
 		socket.on('close', () => process.kill());
-		void process.exit.then((code) => socket.writable && socket.end(`X${code}\n`));
+		// A rejected exit is an injected dropped channel: end the connection with no status.
+		void process.exit.then((code) => socket.writable && socket.end(`X${code}\n`), () => socket.destroy());
 	});
 }
 

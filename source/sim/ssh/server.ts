@@ -10,6 +10,7 @@ import ssh2, {type Connection, type ParsedKey, type ServerChannel} from 'ssh2';
 const {Server, utils} = ssh2;
 import type {SimState} from '../state.js';
 import {spawnSimLine, type SimProcess, type Ticker} from './commands.js';
+import {ChannelDropped} from './package-script.js';
 
 export interface SimSshOptions {
 	state: SimState;
@@ -127,6 +128,12 @@ export async function startSimSsh(options: SimSshOptions): Promise<RunningSimSsh
 			channel.end();
 		}, (error: unknown) => {
 			if (!open) return;
+			if (error instanceof ChannelDropped) {
+				// An injected `drop-channel`: the channel closes with no exit status.
+				open = false;
+				channel.close();
+				return;
+			}
 			channel.stderr.write(`simulator: ${String(error)}\n`);
 			channel.exit(255);
 			channel.end();
