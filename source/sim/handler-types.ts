@@ -15,6 +15,8 @@ export interface HandlerContext {
 export interface Reply {
 	data: unknown;
 	extra?: Record<string, unknown>;
+	/** Served like a PVE download (the journal): its own Content-Type, gzip-encoded body. */
+	download?: {contentType: string; gzip: boolean};
 }
 
 export type Handler = (ctx: HandlerContext) => Reply;

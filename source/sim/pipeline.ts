@@ -26,6 +26,8 @@ export interface Outcome {
 	delayed?: boolean;
 	auth: 'ticket' | 'token' | 'none';
 	user?: string;
+	/** A download-style answer (the journal): Content-Type and gzip encoding of its own. */
+	download?: {contentType: string; gzip: boolean};
 }
 
 function ok(data: unknown, extra: Record<string, unknown> | undefined, auth: Outcome['auth'], user?: string): Outcome {
@@ -114,7 +116,8 @@ export function runPipeline(state: SimState, keys: AuthKeys, handlers: Map<strin
 	if (Object.keys(errors).length > 0) return failure(400, 'Parameter verification failed.', auth, user, errors);
 	try {
 		const reply = handler({state, ...(principal ? {principal} : {}), params});
-		return ok(reply.data, reply.extra, auth, user);
+		const outcome = ok(reply.data, reply.extra, auth, user);
+		return reply.download ? {...outcome, download: reply.download} : outcome;
 	} catch (error) {
 		if (error instanceof LoginFailed) return {...failure(401, error.message, auth), delayed: true};
 		if (error instanceof PermissionDenied) return failure(403, error.message, auth, user);

@@ -8,6 +8,7 @@ import * as guest from './handlers-guest.js';
 import * as lxcWrite from './handlers-lxc-write.js';
 import {loginHandler} from './handlers-access.js';
 import * as node from './handlers-node.js';
+import {getJournal} from './handlers-journal.js';
 import * as tasks from './handlers-tasks.js';
 import type {Handler} from './handler-types.js';
 
@@ -34,6 +35,7 @@ function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
 		{method: 'GET', template: '/nodes/{node}/storage', handler: node.getNodeStorage},
 		{method: 'GET', template: '/nodes/{node}/disks/zfs', handler: node.getZfsPools},
 		{method: 'GET', template: '/nodes/{node}/disks/zfs/{name}', handler: node.getZfsPool},
+		{method: 'GET', template: '/nodes/{node}/journal', handler: getJournal},
 		{method: 'GET', template: '/nodes/{node}/lxc', handler: guest.getLxcList},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/status/current', handler: guest.getLxcStatus},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/config', handler: guest.getLxcConfig},

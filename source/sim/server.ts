@@ -5,6 +5,7 @@
 import {createServer, type Server} from 'node:https';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Socket} from 'node:net';
+import {gzipSync} from 'node:zlib';
 import type {AddressInfo} from 'node:net';
 import {newAuthKeys} from './auth.js';
 import {generateCertificate, type SimCertificate} from './cert.js';
@@ -79,6 +80,16 @@ function send(res: ServerResponse, outcome: Outcome): void {
 	if (outcome.body === undefined) {
 		res.setHeader('Content-Length', '0');
 		res.end();
+		return;
+	}
+	if (outcome.download) {
+		// pveproxy streams downloads (the journal) with their own type, gzip-compressed.
+		const raw = Buffer.from(outcome.body, 'utf8');
+		const body = outcome.download.gzip ? gzipSync(raw) : raw;
+		res.setHeader('Content-Type', outcome.download.contentType);
+		if (outcome.download.gzip) res.setHeader('Content-Encoding', 'gzip');
+		res.setHeader('Content-Length', String(body.length));
+		res.end(body);
 		return;
 	}
 	const body = Buffer.from(outcome.body, 'utf8');

@@ -55,6 +55,8 @@ const ALLOWED_EXTRAS: Record<string, string[]> = {
 	'GET /cluster/ha/status/current': ['timestamp'],
 };
 
+const JOURNAL = '/nodes/{node}/journal';
+
 /** Envelope keys besides `data` (§7: total/changes are not in `returns`). */
 const ENVELOPE_EXTRAS = new Set(['total', 'changes']);
 
@@ -169,7 +171,17 @@ for (const [label, load] of fixtures) {
 				for (const path of paths) {
 					const res = await call(sim, route.method, path, {auth});
 					assert.equal(res.status, 200, `${path}: ${res.status} ${res.reason}`);
-					assert.equal(res.headers['content-type'], 'application/json;charset=UTF-8');
+					if (route.template === JOURNAL) {
+						// pve-api.md §3: the journal is a gzip download of plain application/json, cursors first and last.
+						assert.equal(res.headers['content-type'], 'application/json');
+						assert.equal(res.headers['content-encoding'], 'gzip');
+						const data = res.json.data as string[];
+						assert.ok(data.length >= 2);
+						for (const cursor of [data[0]!, data[data.length - 1]!]) assert.match(cursor, /^s=[0-9a-f]{32};i=[0-9a-f]+;b=[0-9a-f]{32};m=[0-9a-f]+;t=[0-9a-f]+;x=[0-9a-f]+$/);
+						for (const line of data.slice(1, -1)) assert.match(line, /^[A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} \S+ \S+: /);
+					} else {
+						assert.equal(res.headers['content-type'], 'application/json;charset=UTF-8');
+					}
 					for (const key of Object.keys(res.json)) if (key !== 'data' && !ENVELOPE_EXTRAS.has(key)) problems.push(`${path}: envelope key ${key}`);
 					checkValue(res.json.data, schema.info.returns, path, extras, problems);
 				}

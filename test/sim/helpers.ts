@@ -3,6 +3,7 @@
 
 import {readFileSync} from 'node:fs';
 import {request as httpsRequest} from 'node:https';
+import {gunzipSync} from 'node:zlib';
 import type {Fixture} from '../../source/sim/fixture-types.js';
 import {startSimulator, type RunningSimulator, type SimulatorOptions} from '../../source/sim/server.js';
 
@@ -59,7 +60,9 @@ export function call(sim: RunningSimulator, method: string, path: string, option
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
 				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
+					// Downloads (the journal) come gzip-encoded, as from pveproxy.
+					const raw = Buffer.concat(chunks);
+					const text = (res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
 					let json: unknown;
 					try {
 						json = text === '' ? undefined : JSON.parse(text);
