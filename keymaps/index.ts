@@ -8,8 +8,8 @@ import type {Key} from 'ink';
 import {parse} from 'yaml';
 import {packagePath} from '../source/util/package-root.js';
 
-export type Scope = 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'global';
-export const SCOPES: readonly Scope[] = ['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'global'];
+export type Scope = 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'global';
+export const SCOPES: readonly Scope[] = ['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'global'];
 
 export interface Binding {
 	keys: string[];
@@ -38,6 +38,13 @@ const SCOPE_CHAIN: Record<Scope, Scope[]> = {
 	topology: ['topology', 'global'],
 	zfs: ['zfs', 'global'],
 	command: ['command', 'global'],
+	// An open dialog takes every key (prompts take typed text); the snapshot picker has its own.
+	dialog: ['dialog', 'global'],
+	picker: ['picker', 'global'],
+	// The logs screen; its filter prompt takes typed text, its source picker its own keys.
+	logs: ['logs', 'global'],
+	logfilter: ['logfilter', 'global'],
+	logopen: ['logopen', 'global'],
 	global: ['global'],
 };
 
@@ -193,6 +200,11 @@ const SECTION_TITLES: Record<Scope, string> = {
 	topology: 'Bridge topology (2, :net)',
 	zfs: 'ZFS usage (3, :zfs)',
 	command: 'Command prompt (:)',
+	dialog: 'Dialogs (confirm, snapshot name)',
+	picker: 'Snapshot picker (b)',
+	logs: 'Log panes (4, :logs)',
+	logfilter: 'Log filter prompt (/ in the logs)',
+	logopen: 'Open a log pane (o in the logs)',
 	global: 'Everywhere',
 };
 

@@ -18,6 +18,15 @@ import {Footer} from './Footer.js';
 import {Header} from './Header.js';
 import {HelpOverlay, helpLineCount} from './HelpOverlay.js';
 import {computeLayout, tooSmallMessage} from './layout.js';
+import {runScreenAction} from './screen-actions.js';
+import {fleetFilterText, ScreenBody, ScreenFooter} from './ScreenBody.js';
+import type {Commands} from '../source/services/actions/commands.js';
+import {DialogView} from './DialogView.js';
+import {OpsPane} from './OpsPane.js';
+import {dialogScope, handleOpsKey, keyDisabledReason} from './ops-keys.js';
+import {handleLogsKey, logsScope} from './logs/log-keys.js';
+import {LogsScreen} from './logs/LogsScreen.js';
+import {logsOf} from '../source/services/logs/registry.js';
 
 export interface AppProps {
 	store: StoreApi<AppState>;
@@ -27,12 +36,18 @@ export interface AppProps {
 	now?: () => number;
 	/** Header age redraw interval in ms; 0 turns the timer off (benches). */
 	tickMs?: number;
+	/** Snapshot, reboot, rollback…: the action dispatcher's command interface (absent: action keys say "no connection"). */
+	commands?: Commands;
 }
 
 /** Which key scope is active: an open prompt wins, then the overlay. */
 export function activeScope(state: AppState): Scope {
 	if (state.ui.filterDraft !== null) return 'filter';
+	if (state.ui.commandDraft !== null) return 'command';
 	if (state.ui.overlay === 'help') return 'help';
+	if (state.ui.screen === 'logs') return logsScope(state);
+	if (state.ui.screen === 'topology') return 'topology';
+	if (state.ui.screen === 'zfs') return 'zfs';
 	if (state.ui.overlay === 'detail') return 'detail';
 	return 'fleet';
 }
@@ -42,6 +57,14 @@ const FOOTER_SCOPES: Record<Scope, Scope[]> = {
 	detail: ['detail', 'fleet'],
 	help: ['help'],
 	filter: ['filter'],
+	topology: ['topology'],
+	zfs: ['zfs'],
+	command: ['command'],
+	dialog: ['dialog'],
+	picker: ['picker'],
+	logs: ['logs'],
+	logfilter: ['logfilter'],
+	logopen: ['logopen'],
 	global: ['global'],
 };
 
@@ -55,22 +78,39 @@ function emptyText(state: AppState): string {
 	return `no guest matches /${sanitize(effectiveFilter(state))}`;
 }
 
-export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000}: AppProps) {
+export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000, commands}: AppProps) {
 	const state = useStore(store);
 	const [helpScroll, setHelpScroll] = useState(0);
 
 	// The handler reads everything through refs and store.getState(), so it is
 	// created once and rapid keys never act on a stale render's values.
-	const props = useRef({keymap, onQuit});
-	props.current = {keymap, onQuit};
+	const props = useRef({keymap, onQuit, commands});
+	props.current = {keymap, onQuit, commands};
 	const helpMax = useRef(0);
+	const pageRows = useRef(1);
+	const bodySize = useRef({width: size.columns, height: 1});
 
 	const onInput = useCallback(
 		(input: string, key: Key) => {
-			const current = store.getState();
+			let current = store.getState();
+			// A `:` notice ("unknown command") lasts until the next key.
+			if (current.ui.commandNotice !== undefined) {
+				current.actions.setCommandNotice(undefined);
+				current = store.getState();
+			}
 			const scope = activeScope(current);
+			// Dialogs, then action/mark/pane keys: the action dispatcher enforces read-only and privileges.
+			if (handleOpsKey(input, key, {store, keymap: props.current.keymap, commands: props.current.commands, scope})) return;
+			// Log panes, and the fleet keys that open them.
+			if (handleLogsKey(input, key, {store, keymap: props.current.keymap, scope, body: bodySize.current})) return;
 			const action = matchAction(props.current.keymap, scope, input, key);
 			if (action === undefined) {
+				// Unbound printable text typed into the open `:` prompt.
+				if (scope === 'command' && input !== '' && !key.ctrl && !key.meta) {
+					const typed = sanitize(input);
+					if (typed !== '') current.actions.editCommand((current.ui.commandDraft ?? '') + typed);
+					return;
+				}
 				// Unbound printable text typed into the open filter prompt.
 				if (scope === 'filter' && input !== '' && !key.ctrl && !key.meta) {
 					const typed = sanitize(input);
@@ -80,6 +120,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000}
 			}
 			// Read-only is enforced here, in the one dispatcher, not per view.
 			if (current.badges.readOnly && isDangerous(props.current.keymap, action)) return;
+			if (runScreenAction(action, {state: current, scope, quit: () => props.current.onQuit(), pageRows: pageRows.current})) return;
 			runAction(action, {
 				actions: current.actions,
 				hasSelection: current.ui.selectedVmid !== undefined,
@@ -92,8 +133,9 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000}
 	);
 	useInput(onInput);
 
-	const detailOpen = state.ui.overlay === 'detail';
-	const layout = computeLayout(size, detailOpen);
+	const detailOpen = state.ui.overlay === 'detail' && state.ui.screen === 'fleet';
+	const paneOpen = state.pane !== 'none' && state.ui.screen === 'fleet';
+	const layout = computeLayout(size, detailOpen || paneOpen);
 	const {setViewportRows} = state.actions;
 	useEffect(() => {
 		setViewportRows(layout.viewportRows);
@@ -103,6 +145,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000}
 	const rows = selectVisibleRows(state);
 	const stats = selectHeaderStats(state);
 	helpMax.current = Math.max(0, helpLineCount(keymap) - layout.bodyHeight);
+	pageRows.current = Math.max(1, layout.bodyHeight - 2);
+	bodySize.current = {width: layout.width, height: layout.bodyHeight};
 
 	if (layout.tooSmall) return <Text wrap="truncate">{tooSmallMessage(size)}</Text>;
 
@@ -123,9 +167,16 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000}
 				stats={stats}
 				now={now}
 				tickMs={tickMs}
+				marked={state.marks.size}
 			/>
-			{state.ui.overlay === 'help' ? (
+			{state.dialog ? (
+				<DialogView dialog={state.dialog} height={layout.bodyHeight} width={layout.width} />
+			) : state.ui.overlay === 'help' ? (
 				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} />
+			) : state.ui.screen === 'logs' ? (
+				<LogsScreen state={state} service={logsOf(store)} width={layout.width} height={layout.bodyHeight} />
+			) : state.ui.screen !== 'fleet' ? (
+				<ScreenBody state={state} width={layout.width} height={layout.bodyHeight} now={now} />
 			) : (
 				<>
 					<FleetTable
@@ -141,10 +192,13 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000}
 						placed={placed}
 						sortKey={state.ui.sortKey}
 						sortDesc={state.ui.sortDesc}
-						filter={effectiveFilter(state)}
+						filter={fleetFilterText(state)}
 						emptyText={emptyText(state)}
+						marks={state.marks}
 					/>
-					{detailOpen ? (
+					{paneOpen ? (
+						<OpsPane pane={state.pane as 'tasks' | 'audit'} tasks={state.tasks} taskCursor={state.taskCursor} audit={state.audit} height={layout.detailHeight} now={now} />
+					) : detailOpen ? (
 						<DetailPanel
 							row={selectedRow}
 							detail={state.detail}
@@ -155,7 +209,18 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000}
 					) : null}
 				</>
 			)}
-			<Footer keymap={keymap} scopes={FOOTER_SCOPES[scope]} filterDraft={state.ui.filterDraft} />
+			{state.ui.commandDraft !== null || state.ui.commandNotice !== undefined ? (
+				<ScreenFooter keymap={keymap} draft={state.ui.commandDraft} notice={state.ui.commandNotice} />
+			) : (
+				<Footer
+					keymap={keymap}
+					scopes={FOOTER_SCOPES[dialogScope(state) ?? scope]}
+					filterDraft={state.ui.filterDraft}
+					notice={state.notice}
+					disabledReason={(action) => keyDisabledReason(action, commands)}
+					now={now}
+				/>
+			)}
 		</Box>
 	);
 }

@@ -15,10 +15,14 @@ interface RowProps {
 	nics: GuestNic[] | undefined;
 	selected: boolean;
 	placed: PlacedColumn[];
+	/** Marked for a bulk action: a ● replaces the row's first (padding) character. */
+	marked?: boolean;
 }
 
-export const FleetRow = memo(function FleetRow({row, nics, selected, placed}: RowProps) {
+export const FleetRow = memo(function FleetRow({row, nics, selected, placed, marked}: RowProps) {
 	const segments = rowSegments(row, nics, placed);
+	const first = segments[0];
+	if (marked && first) segments[0] = {...first, text: '●' + first.text.slice(1)};
 	// Ink redraws every character of every line each frame; trailing padding
 	// only matters under the selection bar, so other rows drop it.
 	const last = segments[segments.length - 1];
@@ -59,6 +63,8 @@ export interface FleetTableProps {
 	filter: string;
 	/** Shown instead of rows when there are none (connecting, no data, no match). */
 	emptyText: string;
+	/** Marked vmids (issue 4). */
+	marks?: ReadonlySet<number>;
 }
 
 /** "guests 20/28 shown  filter /web" on the left, "1-20 of 28" on the right. */
@@ -86,7 +92,7 @@ export const FleetTable = memo(function FleetTable(p: FleetTableProps) {
 				</Text>
 			) : (
 				p.window.map((row, i) => (
-					<FleetRow key={row.vmid} row={row} nics={p.windowNics[i]} selected={row.vmid === p.selectedVmid} placed={p.placed} />
+					<FleetRow key={row.vmid} row={row} nics={p.windowNics[i]} selected={row.vmid === p.selectedVmid} placed={p.placed} marked={p.marks?.has(row.vmid)} />
 				))
 			)}
 		</Box>

@@ -3,25 +3,55 @@
 
 import {Text} from 'ink';
 import React, {memo} from 'react';
-import {hintsFor, type Keymap, type Scope} from '../keymaps/index.js';
+import {hintsFor, type Hint, type Keymap, type Scope} from '../keymaps/index.js';
+import type {Notice} from '../source/store/ops-types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {theme} from './theme.js';
 
-/** Hints of `scopes` in order; a hint whose keys an earlier scope already took is left out. */
-export function hintText(keymap: Keymap, scopes: Scope[]): string {
+/** The hints of `scopes` in order; a hint whose keys an earlier scope already took is left out. */
+export function footerHints(keymap: Keymap, scopes: Scope[]): Hint[] {
 	const taken = new Set<string>();
-	const parts: string[] = [];
+	const hints: Hint[] = [];
 	for (const scope of scopes) {
 		for (const h of hintsFor(keymap, scope)) {
 			if (h.keyNames.every((k) => taken.has(k))) continue;
-			parts.push(`${h.keys} ${h.description}`);
+			hints.push(h);
 		}
 		for (const b of keymap.bindings) if (b.scope === scope) b.keys.forEach((k) => taken.add(k));
 	}
-	return parts.join('  ');
+	return hints;
 }
 
-export const Footer = memo(function Footer({keymap, scopes, filterDraft}: {keymap: Keymap; scopes: Scope[]; filterDraft: string | null}) {
+/** Hints of `scopes` as one line; a disabled action reads "s snapshot (read-only)". */
+export function hintText(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined): string {
+	return footerHints(keymap, scopes)
+		.map((h) => {
+			const reason = disabledReason?.(h.action);
+			return `${h.keys} ${h.description}${reason ? ` (${reason})` : ''}`;
+		})
+		.join('  ');
+}
+
+/** How long an action's one-line notice stays in the footer. */
+export const NOTICE_MS = 15_000;
+
+export const Footer = memo(function Footer({
+	keymap,
+	scopes,
+	filterDraft,
+	notice,
+	disabledReason,
+	now = Date.now,
+}: {
+	keymap: Keymap;
+	scopes: Scope[];
+	filterDraft: string | null;
+	/** The last action's outcome (✓/✗ …), shown before the hints for NOTICE_MS. */
+	notice?: Notice;
+	/** Why an action key cannot run now; its hint is dimmed with the reason. */
+	disabledReason?: (action: string) => string | undefined;
+	now?: () => number;
+}) {
 	if (filterDraft !== null) {
 		return (
 			<Text wrap="truncate">
@@ -32,9 +62,34 @@ export const Footer = memo(function Footer({keymap, scopes, filterDraft}: {keyma
 			</Text>
 		);
 	}
+	const showNotice = notice !== undefined && now() - notice.at < NOTICE_MS;
+	if (!showNotice && !disabledReason) {
+		return (
+			<Text wrap="truncate" color={theme.muted}>
+				{hintText(keymap, scopes)}
+			</Text>
+		);
+	}
 	return (
 		<Text wrap="truncate" color={theme.muted}>
-			{hintText(keymap, scopes)}
+			{showNotice ? (
+				<Text color={notice.tone === 'ok' ? theme.ok : notice.tone === 'error' ? theme.danger : theme.warn} bold>
+					{sanitize(notice.text) + '  '}
+				</Text>
+			) : (
+				''
+			)}
+			{footerHints(keymap, scopes).map((h, i) => {
+				const reason = disabledReason?.(h.action);
+				const text = `${i > 0 ? '  ' : ''}${h.keys} ${h.description}${reason ? ` (${reason})` : ''}`;
+				return reason ? (
+					<Text key={h.action} dimColor strikethrough={false}>
+						{text}
+					</Text>
+				) : (
+					text
+				);
+			})}
 		</Text>
 	);
 });

@@ -21,6 +21,8 @@ export interface HeaderProps {
 	now: () => number;
 	/** How often the ages redraw; 0 disables the timer (tests). */
 	tickMs: number;
+	/** Marked guests (actions apply to them); 0 hides the count. */
+	marked?: number;
 }
 
 /** Re-renders every `ms` so "2s ago" keeps counting between polls. */
@@ -72,6 +74,7 @@ export const Header = memo(function Header(p: HeaderProps) {
 				{p.quorate === false ? <Text color={theme.danger}>{`${SEP}NO QUORUM`}</Text> : ''}
 			</Text>
 			<Text wrap="truncate">
+				{p.marked ? <Text color={theme.warn} bold>{`${p.marked} marked${SEP}`}</Text> : ''}
 				{counts}
 				{SEP}
 				{usage}

@@ -6,6 +6,7 @@ import {Box, Text} from 'ink';
 import React, {memo} from 'react';
 import {helpSections, type Keymap} from '../keymaps/index.js';
 import {COLUMNS} from './columns.js';
+import {commandHelp} from './commands.js';
 import {fit} from './format.js';
 import {HOT_THRESHOLD, theme} from './theme.js';
 
@@ -26,8 +27,18 @@ export function helpLines(keymap: Keymap): HelpLine[] {
 		for (const entry of section.entries) {
 			lines.push({text: `  ${fit(entry.keys, 14)} ${entry.description}${entry.dangerous ? '  (dangerous)' : ''}`, heading: false});
 		}
+		// The table's legend right after the table's keys: that is where a
+		// reader who asks "what does this column mean" is looking.
+		if (section.scope === 'fleet') lines.push(...tableLegend(keymap));
 	}
-	lines.push({text: 'Columns', heading: true});
+	lines.push({text: 'Commands (type : then a name; Tab completes)', heading: true});
+	for (const text of commandHelp()) lines.push({text: `  ${text}`, heading: false});
+	cache.set(keymap, lines);
+	return lines;
+}
+
+function tableLegend(keymap: Keymap): HelpLine[] {
+	const lines: HelpLine[] = [{text: 'Columns', heading: true}];
 	const sortKeys = new Map(keymap.bindings.filter((b) => b.action.startsWith('sort.')).map((b) => [b.action.slice(5), b.keys.join('/')]));
 	for (const column of COLUMNS) {
 		const sort = sortKeys.get(column.sortKey);
@@ -37,7 +48,6 @@ export function helpLines(keymap: Keymap): HelpLine[] {
 	lines.push({text: 'Rows', heading: true});
 	lines.push({text: '  running: normal · stopped: grey · paused/unknown/other: yellow · selected: inverse', heading: false});
 	lines.push({text: '  filter: substring of vmid, name, node, status, tags, lock, bridge/ip; !text inverts', heading: false});
-	cache.set(keymap, lines);
 	return lines;
 }
 

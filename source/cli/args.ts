@@ -33,6 +33,7 @@ export const HELP = `
 	Console
 	  --refresh <seconds>           fleet refresh interval (default 2, minimum 1)
 	  --read-only                   refuse every action that changes anything
+	  --audit-log <path>            audit log of actions (default $XDG_STATE_HOME/proxdeck/audit.log)
 	  --config <path>               config file (default $XDG_CONFIG_HOME/proxdeck/config.yaml)
 	  --demo                        open the built-in demo even if a host is configured
 
@@ -69,6 +70,8 @@ export interface CliArgs {
 	insecure: boolean;
 	refresh?: number;
 	readOnly: boolean;
+	/** Where actions are audited (default $XDG_STATE_HOME/proxdeck/audit.log). */
+	auditLog?: string;
 	config?: string;
 	demo: boolean;
 	fixture?: string;
@@ -103,6 +106,7 @@ export function parseArgs(argv: string[]): CliArgs {
 			insecure: {type: 'boolean', default: false},
 			refresh: {type: 'number'},
 			readOnly: {type: 'boolean', default: false},
+			auditLog: {type: 'string'},
 			config: {type: 'string'},
 			demo: {type: 'boolean', default: false},
 			fixture: {type: 'string'},
@@ -138,6 +142,7 @@ export function parseArgs(argv: string[]): CliArgs {
 		insecure: flags.insecure,
 		refresh: flags.refresh,
 		readOnly: flags.readOnly,
+		auditLog: flags.auditLog,
 		config: flags.config,
 		demo: flags.demo,
 		fixture: flags.fixture,

@@ -6,6 +6,8 @@ import {readFileSync} from 'node:fs';
 import {render} from 'ink';
 import {createClient, type PveClient} from '../api/client.js';
 import {createSession} from '../services/session.js';
+import {createActionServices} from '../services/actions/index.js';
+import {defaultAuditPath} from '../services/audit.js';
 import {createAppStore} from '../store/store.js';
 import {loadKeymap} from '../../keymaps/index.js';
 import {ConsoleRoot} from './console-root.js';
@@ -158,9 +160,19 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		readOnly: target.readOnly,
 	});
 	const session = createSession({api: client, store, refreshMs: target.refreshMs, runner: ssh?.runner});
+	// Snapshot, reboot, rollback…: one dispatcher (read-only, privileges, confirmation, audit, task tracking).
+	const actionServices = createActionServices({
+		api: client,
+		store,
+		auditPath: args.auditLog ?? defaultAuditPath(io.env),
+		identity: client.identity,
+		host: client.target,
+		onChanged: () => void session.refreshNow(),
+	});
 	return runFullScreen(io, async (quit) => {
 		session.start();
-		const app = render(<ConsoleRoot store={store} keymap={keymap} stdout={io.stdout} onQuit={quit} />, {
+		actionServices.start();
+		const app = render(<ConsoleRoot store={store} keymap={keymap} stdout={io.stdout} onQuit={quit} commands={actionServices.commands} />, {
 			stdout: io.stdout,
 			stdin: io.stdin,
 			stderr: io.stderr,
@@ -173,6 +185,7 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		});
 		return async () => {
 			app.unmount();
+			actionServices.stop();
 			session.stop();
 			await ssh?.close();
 			await closeAll();

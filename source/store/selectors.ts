@@ -88,7 +88,7 @@ export function filterRows(rows: GuestRow[], filter: string, nics: Map<number, G
 
 // One-entry caches: the last inputs and result of each step.
 let sortCache: {guests: Map<number, GuestRow>; nics: Map<number, GuestNic[]> | undefined; key: SortKey; desc: boolean; rows: GuestRow[]} | undefined;
-let filterCache: {sorted: GuestRow[]; filter: string; nics: Map<number, GuestNic[]>; rows: GuestRow[]} | undefined;
+let filterCache: {sorted: GuestRow[]; filter: string; nics: Map<number, GuestNic[]>; vmids: ReadonlySet<number> | undefined; rows: GuestRow[]} | undefined;
 
 function selectSortedRows(state: AppState): GuestRow[] {
 	const {sortKey, sortDesc} = state.ui;
@@ -106,9 +106,12 @@ export function selectVisibleRows(state: AppState): GuestRow[] {
 	const sorted = selectSortedRows(state);
 	const filter = effectiveFilter(state);
 	const c = filterCache;
-	if (c && c.sorted === sorted && c.filter === filter && c.nics === state.nics) return c.rows;
-	const rows = filterRows(sorted, filter, state.nics);
-	filterCache = {sorted, filter, nics: state.nics, rows};
+	const vmids = state.ui.vmidFilter?.vmids;
+	if (c && c.sorted === sorted && c.filter === filter && c.nics === state.nics && c.vmids === vmids) return c.rows;
+	// The vmid-set filter (a bridge or gateway picked in the topology) narrows first.
+	const candidates = vmids ? sorted.filter((row) => vmids.has(row.vmid)) : sorted;
+	const rows = filterRows(candidates, filter, state.nics);
+	filterCache = {sorted, filter, nics: state.nics, vmids, rows};
 	return rows;
 }
 

@@ -4,6 +4,9 @@
 
 import {createStore, type StoreApi} from 'zustand/vanilla';
 import {indexOfVmid, selectVisibleRows} from './selectors.js';
+import {createOpsActions, initialOpsState} from './ops-slice.js';
+import {createScreenActions, initialScreenState, initialScreenUi} from './screens-slice.js';
+import {createLogsActions, initialLogsState} from './logs-slice.js';
 import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
@@ -116,6 +119,9 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 			guests: new Map(),
 			nodes: [],
 			nics: new Map(),
+			...initialOpsState(),
+			...initialScreenState(),
+			...initialLogsState(),
 			ui: {
 				sortKey: 'vmid',
 				sortDesc: false,
@@ -124,8 +130,12 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				scrollTop: 0,
 				viewportRows: INITIAL_VIEWPORT_ROWS,
 				overlay: 'none',
+				...initialScreenUi(),
 			},
 			actions: {
+				...createOpsActions(set, get),
+				...createScreenActions(set, get, update),
+				...createLogsActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
 						const guests = mergeGuests(state.guests, snapshot.guests);
@@ -199,10 +209,10 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				},
 				cancelFilter() {
 					const {filterDraft} = get().ui;
-					uiChange(filterDraft !== null ? {filterDraft: null} : {filter: ''});
+					uiChange(filterDraft !== null ? {filterDraft: null} : {filter: '', vmidFilter: undefined});
 				},
 				clearFilter() {
-					uiChange({filter: '', filterDraft: null});
+					uiChange({filter: '', filterDraft: null, vmidFilter: undefined});
 				},
 				setOverlay(overlay) {
 					if (overlay !== get().ui.overlay) uiChange({overlay});

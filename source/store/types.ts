@@ -3,6 +3,9 @@
 // Nothing here touches the network.
 
 import type {LxcConfig, SnapshotEntry} from '../api/types.js';
+import type {OpsActions, OpsState} from './ops-types.js';
+import type {Screen, ScreenActions, ScreenState, VmidFilter} from './screen-types.js';
+import type {LogsActions, LogsSliceState} from './logs-types.js';
 
 export type GuestKind = 'lxc' | 'qemu';
 
@@ -112,6 +115,14 @@ export interface UiState {
 	/** How many table rows fit on screen (set by the view from the terminal size). */
 	viewportRows: number;
 	overlay: Overlay;
+	/** The main screen under the header (screen-types.ts). */
+	screen: Screen;
+	/** Non-null while the `:` command prompt is open: the text being typed. */
+	commandDraft: string | null;
+	/** One line shown in the footer until the next key (an unknown `:` command). */
+	commandNotice?: string;
+	/** The fleet shows only these guests (enter on a bridge/gateway in the topology); Esc clears it. */
+	vmidFilter?: VmidFilter;
 }
 
 export interface Badges {
@@ -119,7 +130,8 @@ export interface Badges {
 	readOnly: boolean;
 }
 
-export interface AppState {
+/** OpsState (ops-types.ts): marks, dialog, tasks, notice, audit, permissions, pane. */
+export interface AppState extends OpsState, ScreenState, LogsSliceState {
 	connection: ConnectionState;
 	badges: Badges;
 	/** Latest fleet poll; guests keyed by vmid for stable identity across refreshes. */
@@ -135,7 +147,7 @@ export interface AppState {
 	actions: AppActions;
 }
 
-export interface AppActions {
+export interface AppActions extends OpsActions, ScreenActions, LogsActions {
 	// written by services
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;

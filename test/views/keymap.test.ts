@@ -58,15 +58,18 @@ test('matchAction looks in the scope first, then its fallbacks, then global', ()
 	assert.equal(matchAction(keymap, 'fleet', 'z', k()), undefined);
 });
 
-test('the keys reserved for future actions stay free in the table', () => {
+test('the keys reserved for future actions stay free in the table, and the action keys are bound', () => {
 	const keymap = loadKeymap();
-	for (const key of ['s', 'r', 'u', 'b', 'x', ' ']) assert.equal(matchAction(keymap, 'fleet', key, k()), undefined, `"${key}" is bound`);
+	for (const key of ['u']) assert.equal(matchAction(keymap, 'fleet', key, k()), undefined, `"${key}" is bound`);
+	const actions = ['s', 'r', 'b', 'x', '+', '-', 't'].map((key) => matchAction(keymap, 'fleet', key, k()));
+	assert.deepEqual(actions, ['act.snapshot', 'act.reboot', 'act.rollback', 'act.stop', 'act.start', 'act.shutdown', 'pane.tasks']);
+	assert.equal(matchAction(keymap, 'fleet', ' ', k()), 'mark.toggle');
 });
 
-test('every action in the table has a handler in the dispatcher, and nothing dangerous is bound yet', () => {
+test('every action in the table has a handler in the dispatcher, and exactly the destructive actions are dangerous', () => {
 	const keymap = loadKeymap();
 	for (const b of keymap.bindings) assert.ok(HANDLED_ACTIONS.includes(b.action), `no handler for ${b.action}`);
-	assert.equal(keymap.bindings.filter((b) => b.dangerous).length, 0);
+	assert.deepEqual(keymap.bindings.filter((b) => b.dangerous).map((b) => b.action).sort(), ['act.prune', 'act.reboot', 'act.rollback', 'act.shutdown', 'act.stop']);
 });
 
 test('one shift-letter per sortable column', () => {
@@ -76,13 +79,13 @@ test('one shift-letter per sortable column', () => {
 });
 
 test('overrides rebind an action; hints and help follow', () => {
-	const keymap = loadKeymap({'nav.down': ['n', 'down'], 'sort.name': 'A'});
+	const keymap = loadKeymap({'nav.down': ['n', 'down'], 'sort.name': 'Z'});
 	assert.equal(matchAction(keymap, 'fleet', 'n', k()), 'nav.down');
 	assert.equal(matchAction(keymap, 'fleet', 'j', k()), undefined);
-	assert.equal(matchAction(keymap, 'fleet', 'A', k({shift: true})), 'sort.name');
+	assert.equal(matchAction(keymap, 'fleet', 'Z', k({shift: true})), 'sort.name');
 	assert.equal(hintsFor(keymap, 'fleet')[0]?.keys, 'n/↓');
 	const fleet = helpSections(keymap).find((s) => s.scope === 'fleet');
-	assert.ok(fleet?.entries.some((e) => e.keys === 'A' && e.description === 'sort by name'));
+	assert.ok(fleet?.entries.some((e) => e.keys === 'Z' && e.description === 'sort by name'));
 });
 
 test('bad overrides throw one clear line', () => {
@@ -102,7 +105,7 @@ test('help sections cover every scope that has bindings, with hints drawn from t
 	const sections = helpSections(loadKeymap());
 	assert.deepEqual(
 		sections.map((s) => s.scope),
-		['fleet', 'detail', 'filter', 'help', 'global'],
+		['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'global'],
 	);
 	assert.deepEqual(
 		hintsFor(loadKeymap(), 'filter').map((h) => h.description),

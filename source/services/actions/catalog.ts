@@ -1,0 +1,88 @@
+// What each action is: the privilege it needs, whether it must be confirmed,
+// the API call it makes for one guest, the `pct` command that does the same
+// on the host, and the effect a confirm dialog states. Data, not behaviour:
+// the dispatcher reads it.
+
+import type {ActionId} from '../../store/ops-types.js';
+
+export interface ApiCall {
+	method: 'POST' | 'DELETE';
+	/** Below /nodes/{node}/lxc/{vmid}. */
+	path: string;
+	params?: Record<string, unknown>;
+}
+
+export interface ActionSpec {
+	id: ActionId;
+	/** Verb for notices and dialogs ("snapshot", "reboot"). */
+	verb: string;
+	/** Any one of these on /vms/<vmid> is enough. */
+	privileges: readonly string[];
+	/** Never runs without a confirmed dialog. */
+	dangerous: boolean;
+	effect: string;
+}
+
+export const ACTIONS: Record<ActionId, ActionSpec> = {
+	snapshot: {id: 'snapshot', verb: 'snapshot', privileges: ['VM.Snapshot'], dangerous: false, effect: 'takes a snapshot of the container'},
+	start: {id: 'start', verb: 'start', privileges: ['VM.PowerMgmt'], dangerous: false, effect: 'starts the container'},
+	reboot: {id: 'reboot', verb: 'reboot', privileges: ['VM.PowerMgmt'], dangerous: true, effect: 'reboots the container: its services go down for a moment'},
+	shutdown: {id: 'shutdown', verb: 'shutdown', privileges: ['VM.PowerMgmt'], dangerous: true, effect: 'shuts the container down cleanly: its services stop'},
+	stop: {id: 'stop', verb: 'stop', privileges: ['VM.PowerMgmt'], dangerous: true, effect: 'stops the container at once (like pulling the plug)'},
+	rollback: {
+		id: 'rollback',
+		verb: 'rollback',
+		privileges: ['VM.Snapshot', 'VM.Snapshot.Rollback'],
+		dangerous: true,
+		effect: 'rolls the container back: everything written since the snapshot is lost',
+	},
+	delsnapshot: {id: 'delsnapshot', verb: 'delete snapshot', privileges: ['VM.Snapshot'], dangerous: true, effect: 'deletes the snapshot for good'},
+	prune: {id: 'prune', verb: 'prune', privileges: ['VM.Snapshot'], dangerous: true, effect: 'deletes the listed snapshots for good'},
+};
+
+function str(value: unknown): string {
+	return typeof value === 'string' ? value : '';
+}
+
+/** The API call for one guest (prune runs one delsnapshot call per listed snapshot). */
+export function apiCallFor(action: Exclude<ActionId, 'prune'>, params: Record<string, unknown>): ApiCall {
+	const snap = encodeURIComponent(str(params.snapname));
+	switch (action) {
+		case 'snapshot': {
+			const description = str(params.description);
+			return {method: 'POST', path: '/snapshot', params: description ? {snapname: str(params.snapname), description} : {snapname: str(params.snapname)}};
+		}
+		case 'rollback':
+			return {method: 'POST', path: `/snapshot/${snap}/rollback`, params: params.start ? {start: 1} : undefined};
+		case 'delsnapshot':
+			return {method: 'DELETE', path: `/snapshot/${snap}`};
+		default:
+			return {method: 'POST', path: `/status/${action}`};
+	}
+}
+
+/** Quotes a word for a POSIX shell only when it needs it. */
+function shellWord(word: string): string {
+	return /^[A-Za-z0-9_.,:=/@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `pct` command(s) that do the same on the host, shown in every dialog. */
+export function pctCommands(action: ActionId, vmid: number, params: Record<string, unknown>): string[] {
+	const snap = shellWord(str(params.snapname));
+	switch (action) {
+		case 'snapshot': {
+			const description = str(params.description);
+			return [`pct snapshot ${vmid} ${snap}${description ? ` --description ${shellWord(description)}` : ''}`];
+		}
+		case 'rollback':
+			return [`pct rollback ${vmid} ${snap}${params.start ? ' --start 1' : ''}`];
+		case 'delsnapshot':
+			return [`pct delsnapshot ${vmid} ${snap}`];
+		case 'prune': {
+			const names = (params.snapshots as Record<number, string[]> | undefined)?.[vmid] ?? [];
+			return names.map((name) => `pct delsnapshot ${vmid} ${shellWord(name)}`);
+		}
+		default:
+			return [`pct ${action} ${vmid}`];
+	}
+}

@@ -1,0 +1,251 @@
+// The command interface views use (passed to <App commands={…}>). A key asks
+// for an action "on the selected or marked guests"; this module works out the
+// targets, refuses with a reason when the action cannot run, and otherwise
+// opens the right dialog (confirm, snapshot prompt, snapshot picker). Only a
+// dialog's OK reaches the dispatcher — with `confirmed`.
+
+import type {StoreApi} from 'zustand/vanilla';
+import {selectVisibleRows} from '../../store/selectors.js';
+import type {ActionId, ActionRequest, ConfirmDialog, Dialog, SnapshotPickerDialog, SnapshotPromptDialog} from '../../store/ops-types.js';
+import type {AppState} from '../../store/types.js';
+import {sanitize} from '../../util/sanitize.js';
+import {errorLine} from '../error-line.js';
+import {ACTIONS, pctCommands} from './catalog.js';
+import type {ActionDispatcher, DispatchOutcome} from './dispatcher.js';
+import {defaultSnapshotName, snapshotNameError} from './snapshot-name.js';
+import {buildPickerEntries, isZfsRootfs, newestSnapshot, olderThan} from './snapshot-tree.js';
+
+/** Seed default: snapshots older than this many days are pruned. */
+export const PRUNE_DAYS = 7;
+
+export interface Commands {
+	/** A key asked for `action` on the marked guests, else the selected one. */
+	request(action: ActionId): void;
+	/** Why the key cannot run now (footer/help show it dimmed), or undefined. */
+	disabledReason(action: ActionId): string | undefined;
+	dialog: DialogCommands;
+}
+
+export interface DialogCommands {
+	/** Printable text typed into the focused field. */
+	type(text: string): void;
+	backspace(): void;
+	/** tab / → / ← : next field or button. */
+	focusNext(): void;
+	focusPrev(): void;
+	/** ↑/↓ in the snapshot picker. */
+	move(delta: number): void;
+	/** space in the picker: start after rollback. */
+	toggle(): void;
+	/** enter: the focused button, the prompt's submit, the picker's rollback. */
+	activate(): void;
+	/** d in the picker: delete the snapshot under the cursor (asks first). */
+	deleteSnapshot(): void;
+	cancel(): void;
+}
+
+export interface CommandsOptions {
+	store: StoreApi<AppState>;
+	dispatcher: ActionDispatcher;
+	clock?: () => number;
+	/** Runs of dispatched requests (tests await them). */
+	onDispatch?: (run: Promise<DispatchOutcome[]>) => void;
+}
+
+export function createCommands(options: CommandsOptions): Commands {
+	const {store, dispatcher} = options;
+	const clock = options.clock ?? Date.now;
+	const actions = () => store.getState().actions;
+	const info = (text: string) => actions().showNotice({text, tone: 'info', at: clock()});
+	const failed = (text: string) => actions().showNotice({text: `✗ ${text}`, tone: 'error', at: clock()});
+
+	function targets(): {vmids: number[]; bulkNote?: string} {
+		const state = store.getState();
+		const marked = [...state.marks].filter((vmid) => state.guests.has(vmid)).sort((a, b) => a - b);
+		if (marked.length > 0) {
+			const visible = new Set(selectVisibleRows(state).map((r) => r.vmid));
+			const hidden = marked.filter((vmid) => !visible.has(vmid)).length;
+			return {vmids: marked, bulkNote: `${marked.length} marked${hidden > 0 ? ` (${hidden} hidden by the filter)` : ''}`};
+		}
+		return {vmids: state.ui.selectedVmid === undefined ? [] : [state.ui.selectedVmid]};
+	}
+
+	function run(request: ActionRequest, confirmed: boolean): void {
+		const promise = dispatcher.dispatch(request, {confirmed});
+		options.onDispatch?.(promise);
+		promise.catch((error) => failed(`${request.action}: ${errorLine(error)}`));
+	}
+
+	function confirm(request: ActionRequest, extra: {bulkNote?: string; title?: string; lines?: string[]} = {}): void {
+		const spec = ACTIONS[request.action];
+		const names = request.targets.map((vmid) => dispatcher.label(vmid));
+		const dialog: ConfirmDialog = {
+			kind: 'confirm',
+			title: extra.title ?? `${spec.verb} ${request.targets.length === 1 ? names[0] : `${request.targets.length} containers`}?`,
+			targets: extra.lines ?? names,
+			bulkNote: extra.bulkNote,
+			effect: spec.effect,
+			commands: request.targets.flatMap((vmid) => pctCommands(request.action, vmid, paramsOf(request, vmid))),
+			request,
+			focus: 'cancel',
+			// Rolling back several containers at once: type how many.
+			typeToConfirm: request.action === 'rollback' && request.targets.length > 1 ? String(request.targets.length) : undefined,
+			typed: '',
+		};
+		actions().openDialog(dialog);
+	}
+
+	function paramsOf(request: ActionRequest, vmid: number): Record<string, unknown> {
+		const names = request.params.snapnames as Record<number, string> | undefined;
+		return names?.[vmid] !== undefined ? {...request.params, snapname: names[vmid]} : request.params;
+	}
+
+	async function openPicker(vmid: number): Promise<void> {
+		const base: SnapshotPickerDialog = {kind: 'picker', vmid, label: dispatcher.label(vmid), loading: true, entries: [], cursor: 0, startAfter: false, zfs: false};
+		actions().openDialog(base);
+		try {
+			const {snapshots, rootfs} = await dispatcher.loadSnapshots(vmid);
+			const zfs = isZfsRootfs(rootfs);
+			const entries = buildPickerEntries(snapshots, {zfs, rootfsVolume: rootfs?.split(',')[0]});
+			const newest = Math.max(0, entries.findIndex((e) => e.newest));
+			actions().updateDialog({...base, loading: false, entries, zfs, cursor: newest});
+		} catch (error) {
+			actions().updateDialog({...base, loading: false, error: errorLine(error)});
+		}
+	}
+
+	async function bulkRollback(vmids: number[], bulkNote: string | undefined): Promise<void> {
+		const snapnames: Record<number, string> = {};
+		const lines: string[] = [];
+		for (const vmid of vmids) {
+			const {snapshots} = await dispatcher.loadSnapshots(vmid);
+			const newest = newestSnapshot(snapshots);
+			if (!newest) return failed(`rollback: ${dispatcher.label(vmid)} has no snapshot`);
+			snapnames[vmid] = newest;
+			lines.push(`${dispatcher.label(vmid)} → ${sanitize(newest)} (its newest snapshot)`);
+		}
+		confirm({action: 'rollback', targets: vmids, params: {snapnames}}, {bulkNote, lines});
+	}
+
+	async function preparePrune(vmids: number[], bulkNote: string | undefined): Promise<void> {
+		const snapshots: Record<number, string[]> = {};
+		const lines: string[] = [];
+		for (const vmid of vmids) {
+			const old = olderThan((await dispatcher.loadSnapshots(vmid)).snapshots, PRUNE_DAYS, clock()).sort((a, b) => (a.snaptime ?? 0) - (b.snaptime ?? 0));
+			if (old.length === 0) continue;
+			snapshots[vmid] = old.map((s) => s.name);
+			for (const s of old) lines.push(`${dispatcher.label(vmid)}: ${sanitize(s.name)} (${new Date((s.snaptime ?? 0) * 1000).toISOString().slice(0, 16).replace('T', ' ')})`);
+		}
+		const withOld = Object.keys(snapshots).map(Number);
+		if (withOld.length === 0) return info(`prune: no snapshot older than ${PRUNE_DAYS} days`);
+		confirm({action: 'prune', targets: withOld, params: {days: PRUNE_DAYS, snapshots}}, {bulkNote, lines, title: `prune ${lines.length} snapshot${lines.length === 1 ? '' : 's'} older than ${PRUNE_DAYS} days?`});
+	}
+
+	function request(action: ActionId): void {
+		const {vmids, bulkNote} = targets();
+		if (vmids.length === 0) return info(`${ACTIONS[action].verb}: no guest selected`);
+		const reason = dispatcher.disabledReason(action, vmids);
+		if (reason) return info(`${ACTIONS[action].verb} is disabled (${reason})`);
+		const guard = (p: Promise<void>) => void p.catch((error) => failed(`${ACTIONS[action].verb}: ${errorLine(error)}`));
+		switch (action) {
+			case 'snapshot': {
+				const prompt: SnapshotPromptDialog = {
+					kind: 'snapshot',
+					targets: vmids,
+					targetLabel: vmids.length === 1 ? dispatcher.label(vmids[0]!) : `${vmids.length} containers`,
+					bulkNote,
+					name: defaultSnapshotName(new Date(clock())),
+					description: '',
+					field: 'name',
+				};
+				return actions().openDialog(prompt);
+			}
+			case 'start':
+				return run({action, targets: vmids, params: {}}, false);
+			case 'rollback':
+				return vmids.length === 1 ? guard(openPicker(vmids[0]!)) : guard(bulkRollback(vmids, bulkNote));
+			case 'prune':
+				return guard(preparePrune(vmids, bulkNote));
+			case 'delsnapshot':
+				// Deleting needs a snapshot: it is done from the picker.
+				return guard(openPicker(vmids[0]!));
+			default:
+				return confirm({action, targets: vmids, params: {}}, {bulkNote});
+		}
+	}
+
+	const current = (): Dialog | undefined => store.getState().dialog;
+
+	const dialog: DialogCommands = {
+		type(text) {
+			const d = current();
+			if (d?.kind === 'snapshot') {
+				const next = d.field === 'name' ? {...d, name: d.name + text} : {...d, description: d.description + text};
+				actions().updateDialog({...next, error: undefined});
+			} else if (d?.kind === 'confirm' && d.typeToConfirm !== undefined) {
+				actions().updateDialog({...d, typed: d.typed + text});
+			}
+		},
+		backspace() {
+			const d = current();
+			const drop = (s: string) => [...s].slice(0, -1).join('');
+			if (d?.kind === 'snapshot') actions().updateDialog(d.field === 'name' ? {...d, name: drop(d.name), error: undefined} : {...d, description: drop(d.description)});
+			else if (d?.kind === 'confirm') actions().updateDialog({...d, typed: drop(d.typed)});
+		},
+		focusNext() {
+			const d = current();
+			if (d?.kind === 'confirm') actions().updateDialog({...d, focus: d.focus === 'cancel' ? 'ok' : 'cancel'});
+			else if (d?.kind === 'snapshot') actions().updateDialog({...d, field: d.field === 'name' ? 'description' : 'name'});
+		},
+		focusPrev() {
+			dialog.focusNext();
+		},
+		move(delta) {
+			const d = current();
+			if (d?.kind === 'picker' && d.entries.length > 0) actions().updateDialog({...d, cursor: Math.max(0, Math.min(d.entries.length - 1, d.cursor + delta))});
+		},
+		toggle() {
+			const d = current();
+			if (d?.kind === 'picker') actions().updateDialog({...d, startAfter: !d.startAfter});
+		},
+		activate() {
+			const d = current();
+			if (!d) return;
+			if (d.kind === 'confirm') {
+				if (d.focus === 'cancel') return actions().closeDialog();
+				if (d.typeToConfirm !== undefined && d.typed.trim() !== d.typeToConfirm) return;
+				actions().closeDialog();
+				return run(d.request, true);
+			}
+			if (d.kind === 'snapshot') {
+				const name = d.name.trim();
+				const error = snapshotNameError(name);
+				if (error) return actions().updateDialog({...d, error});
+				actions().closeDialog();
+				const params: Record<string, unknown> = {snapname: name};
+				if (d.description.trim() !== '') params.description = d.description.trim();
+				return run({action: 'snapshot', targets: d.targets, params}, false);
+			}
+			const entry = d.entries[d.cursor];
+			if (!entry) return;
+			if (entry.rollbackBlocked) return actions().updateDialog({...d, error: entry.rollbackBlocked});
+			const params: Record<string, unknown> = {snapname: entry.snapshot.name};
+			if (d.startAfter) params.start = 1;
+			confirm({action: 'rollback', targets: [d.vmid], params}, {title: `roll back ${d.label} to '${sanitize(entry.snapshot.name)}'?`});
+		},
+		deleteSnapshot() {
+			const d = current();
+			if (d?.kind !== 'picker') return;
+			const entry = d.entries[d.cursor];
+			if (!entry) return;
+			const reason = dispatcher.disabledReason('delsnapshot', [d.vmid]);
+			if (reason) return actions().updateDialog({...d, error: `delete is disabled (${reason})`});
+			confirm({action: 'delsnapshot', targets: [d.vmid], params: {snapname: entry.snapshot.name}}, {title: `delete snapshot '${sanitize(entry.snapshot.name)}' of ${d.label}?`});
+		},
+		cancel() {
+			actions().closeDialog();
+		},
+	};
+
+	return {request, disabledReason: (action) => dispatcher.disabledReason(action, targets().vmids), dialog};
+}

@@ -1,0 +1,170 @@
+// The one action dispatcher. Every mutating action goes through dispatch(),
+// which enforces, in this order: read-only (nothing is sent), privileges
+// (from /access/permissions), confirmation (a dangerous action never runs
+// without a confirmed dialog); then per guest: audit begin, the API call,
+// task tracking, audit end, and a one-line notice.
+// Views never call it directly: they get the Commands interface (commands.ts).
+
+import type {StoreApi} from 'zustand/vanilla';
+import type {LxcConfig, SnapshotEntry} from '../../api/types.js';
+import type {ActionId, ActionRequest} from '../../store/ops-types.js';
+import type {AppState, GuestRow} from '../../store/types.js';
+import type {AuditLog} from '../audit.js';
+import {errorLine} from '../error-line.js';
+import type {ApiRequester} from '../fleet-source.js';
+import {guestPath} from '../guest-path.js';
+import {hasAnyPrivilege} from '../permissions.js';
+import type {TaskTracker} from '../tasks/task-tracker.js';
+import {ACTIONS, apiCallFor} from './catalog.js';
+
+export interface DispatcherOptions {
+	api: ApiRequester;
+	store: StoreApi<AppState>;
+	audit: AuditLog;
+	tracker: TaskTracker;
+	/** Token id or user name ("root@pam!proxdeck"); never a secret. */
+	identity: string;
+	/** Host label for the audit log ("pve.example:8006"). */
+	host: string;
+	clock?: () => number;
+	/** Called after a task ends (e.g. a fleet refresh so the new state shows at once). */
+	onChanged?: () => void;
+}
+
+export interface DispatchOutcome {
+	vmid: number;
+	ok: boolean;
+	upid?: string;
+	/** "OK", the task's exit status, or the refusal/HTTP error line. */
+	result: string;
+	/** True when nothing was sent (read-only, privilege, not confirmed). */
+	refused?: boolean;
+}
+
+export interface ActionDispatcher {
+	dispatch(request: ActionRequest, options?: {confirmed?: boolean}): Promise<DispatchOutcome[]>;
+	/** Why `action` cannot run on these guests now, or undefined. */
+	disabledReason(action: ActionId, targets: number[]): string | undefined;
+	/** Snapshot list and rootfs of one guest, read through the API. */
+	loadSnapshots(vmid: number): Promise<{snapshots: SnapshotEntry[]; rootfs?: string}>;
+	label(vmid: number): string;
+}
+
+const READ_ONLY_REASON = 'read-only';
+
+function formatSeconds(ms: number): string {
+	return `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
+	const {api, store, audit, tracker} = options;
+	const clock = options.clock ?? Date.now;
+
+	function guest(vmid: number): GuestRow | undefined {
+		return store.getState().guests.get(vmid);
+	}
+
+	function label(vmid: number): string {
+		const row = guest(vmid);
+		return row ? `${row.name} (${vmid})` : `CT ${vmid}`;
+	}
+
+	function disabledReason(action: ActionId, targets: number[]): string | undefined {
+		const state = store.getState();
+		if (state.badges.readOnly) return READ_ONLY_REASON;
+		const spec = ACTIONS[action];
+		const tree = state.permissions;
+		// Privileges unknown (not read yet, or the read failed): the host's own check still guards.
+		if (!tree) return undefined;
+		const paths = targets.length > 0 ? targets.map((vmid) => `/vms/${vmid}`) : ['/vms'];
+		const missing = paths.find((path) => !hasAnyPrivilege(tree, path, spec.privileges));
+		if (missing) return `needs ${spec.privileges.join(' or ')} on ${missing}`;
+		return undefined;
+	}
+
+	/** Per-guest parameters: bulk rollback carries one snapshot name per guest. */
+	function paramsFor(request: ActionRequest, vmid: number): Record<string, unknown> {
+		const names = request.params.snapnames as Record<number, string> | undefined;
+		return names?.[vmid] !== undefined ? {...request.params, snapname: names[vmid]} : request.params;
+	}
+
+	function notify(ok: boolean, text: string): void {
+		store.getState().actions.showNotice({text: `${ok ? '✓' : '✗'} ${text}`, tone: ok ? 'ok' : 'error', at: clock()});
+	}
+
+	/** One API call that starts one task, audited around it. */
+	async function runCall(action: Exclude<ActionId, 'prune'>, vmid: number, params: Record<string, unknown>, auditAction: string): Promise<DispatchOutcome> {
+		const row = guest(vmid);
+		const what = `${ACTIONS[action].verb} ${label(vmid)}${params.snapname && action !== 'snapshot' ? ` '${String(params.snapname)}'` : ''}`;
+		if (!row) {
+			notify(false, `${what} failed: guest not in the fleet`);
+			return {vmid, ok: false, result: 'guest not in the fleet', refused: true};
+		}
+		const call = apiCallFor(action, params);
+		const auditId = audit.begin({host: options.host, cluster: store.getState().clusterName, identity: options.identity, action: auditAction, targets: [vmid], params});
+		refreshAudit();
+		const began = clock();
+		let upid: string | undefined;
+		let result: string;
+		let ok = false;
+		try {
+			upid = await api.request<string>(call.method, `${guestPath(row.node, row.kind, vmid)}${call.path}`, call.params);
+			const task = await tracker.track(upid, label(vmid));
+			ok = task.state === 'ok';
+			result = task.state === 'running' ? 'still running (no longer followed)' : ok ? 'OK' : task.exitstatus ?? 'failed';
+		} catch (error) {
+			result = errorLine(error);
+		}
+		const durationMs = clock() - began;
+		audit.end(auditId, {upid, result, durationMs});
+		refreshAudit();
+		notify(ok, ok ? `${what} OK in ${formatSeconds(durationMs)}` : `${what} failed: ${result}`);
+		options.onChanged?.();
+		return {vmid, ok, upid, result};
+	}
+
+	function refreshAudit(): void {
+		store.getState().actions.auditChanged(audit.recent());
+	}
+
+	/** Prune: the listed snapshots of one guest, oldest first, one after the other (each locks the CT). */
+	async function prune(vmid: number, params: Record<string, unknown>): Promise<DispatchOutcome[]> {
+		const names = (params.snapshots as Record<number, string[]> | undefined)?.[vmid] ?? [];
+		const outcomes: DispatchOutcome[] = [];
+		for (const snapname of names) {
+			const outcome = await runCall('delsnapshot', vmid, {snapname, days: params.days}, 'prune');
+			outcomes.push(outcome);
+			if (!outcome.ok) break;
+		}
+		return outcomes;
+	}
+
+	async function dispatch(request: ActionRequest, opts: {confirmed?: boolean} = {}): Promise<DispatchOutcome[]> {
+		const spec = ACTIONS[request.action];
+		const refuse = (reason: string): DispatchOutcome[] => {
+			notify(false, `${spec.verb}: ${reason}`);
+			return request.targets.map((vmid) => ({vmid, ok: false, result: reason, refused: true}));
+		};
+		if (request.targets.length === 0) return refuse('no guest selected');
+		const reason = disabledReason(request.action, request.targets);
+		if (reason) return refuse(reason === READ_ONLY_REASON ? 'refused: read-only mode, nothing was sent' : `refused: ${reason}`);
+		if (spec.dangerous && !opts.confirmed) return refuse('refused: not confirmed');
+		const runs = request.targets.map((vmid) =>
+			request.action === 'prune' ? prune(vmid, request.params) : runCall(request.action as Exclude<ActionId, 'prune'>, vmid, paramsFor(request, vmid), request.action).then((o) => [o]),
+		);
+		return (await Promise.all(runs)).flat();
+	}
+
+	async function loadSnapshots(vmid: number): Promise<{snapshots: SnapshotEntry[]; rootfs?: string}> {
+		const row = guest(vmid);
+		if (!row) throw new Error(`CT ${vmid} is not in the fleet`);
+		const base = guestPath(row.node, row.kind, vmid);
+		const [snapshots, config] = await Promise.all([
+			api.request<SnapshotEntry[]>('GET', `${base}/snapshot`),
+			api.request<LxcConfig>('GET', `${base}/config`).catch(() => undefined),
+		]);
+		return {snapshots: Array.isArray(snapshots) ? snapshots : [], rootfs: config?.rootfs};
+	}
+
+	return {dispatch, disabledReason, loadSnapshots, label};
+}

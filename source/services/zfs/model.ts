@@ -1,0 +1,172 @@
+// What the ZFS screen shows, computed from one sample: pool fill levels, and
+// the "consumers" of each pool — a guest (all of its disks summed) or a leaf
+// dataset that belongs to no guest (tank/data) — with snapshot space and the
+// growth since the previous sample. Pure: the view and the snapshot warning
+// both read it.
+
+import type {GuestRow} from '../../store/types.js';
+import type {ZfsDatasetRow, ZfsPoolRow, ZfsSort, ZfsState} from '../../store/screen-types.js';
+
+export type UsageLevel = 'ok' | 'warn' | 'danger';
+
+/** Pool and dataset fill thresholds (the seed's: yellow at 85 %, red at 90 %), highest first. */
+export const USAGE_THRESHOLDS: ReadonlyArray<{level: UsageLevel; atLeast: number}> = [
+	{level: 'danger', atLeast: 0.9},
+	{level: 'warn', atLeast: 0.85},
+];
+
+/** The fill above which a snapshot is warned about before it is taken. */
+export const SNAPSHOT_WARN_FRACTION = USAGE_THRESHOLDS[0]!.atLeast;
+
+export function usageLevel(fraction: number): UsageLevel {
+	for (const t of USAGE_THRESHOLDS) if (fraction >= t.atLeast) return t.level;
+	return 'ok';
+}
+
+export function poolFraction(pool: Pick<ZfsPoolRow, 'alloc' | 'size'>): number {
+	return pool.size > 0 ? pool.alloc / pool.size : 0;
+}
+
+/** A pool that is not ONLINE is red whatever its fill. */
+export function poolLevel(pool: ZfsPoolRow): UsageLevel {
+	if (pool.health !== 'ONLINE') return 'danger';
+	return usageLevel(poolFraction(pool));
+}
+
+const GUEST_DISK = /^(subvol|basevol|vm|base)-(\d+)-disk-\d+$/;
+
+/** `rpool/data/subvol-101-disk-0` → {vmid 101, lxc}; `vm-100-disk-0` → qemu; else undefined. */
+export function guestOfDataset(name: string): {vmid: number; kind: 'lxc' | 'qemu'} | undefined {
+	const last = name.slice(name.lastIndexOf('/') + 1);
+	const match = GUEST_DISK.exec(last);
+	if (!match) return undefined;
+	return {vmid: Number(match[2]), kind: match[1] === 'subvol' || match[1] === 'basevol' ? 'lxc' : 'qemu'};
+}
+
+export function poolOfDataset(name: string): string {
+	const slash = name.indexOf('/');
+	return slash === -1 ? name : name.slice(0, slash);
+}
+
+export interface Consumer {
+	key: string;
+	node: string;
+	pool: string;
+	/** "101 plex" for a guest, the dataset name otherwise. */
+	label: string;
+	vmid?: number;
+	datasets: string[];
+	used: number;
+	snapshots: number;
+	snapshotCount: number;
+	refer: number;
+	/** Compression ratio weighted by each dataset's used bytes. */
+	ratio: number;
+	/** Bytes more (or less) than at the previous sample; undefined on the first sample. */
+	growth?: number;
+	/** The fullest of its datasets: used / (used + avail). */
+	fill: number;
+}
+
+function datasetKey(row: {node: string; name: string}): string {
+	return `${row.node}:${row.name}`;
+}
+
+/** Datasets with no child dataset in the list (pool roots and containers like rpool/data are not consumers). */
+function leaves(datasets: ZfsDatasetRow[]): ZfsDatasetRow[] {
+	const parents = new Set<string>();
+	for (const d of datasets) {
+		const slash = d.name.lastIndexOf('/');
+		if (slash !== -1) parents.add(`${d.node}:${d.name.slice(0, slash)}`);
+	}
+	return datasets.filter((d) => !parents.has(datasetKey(d)));
+}
+
+/** Groups the sample's leaf datasets into consumers (guests summed over their disks). */
+export function buildConsumers(state: Pick<ZfsState, 'sample' | 'previousUsed'>, guests: Map<number, GuestRow>): Consumer[] {
+	const sample = state.sample;
+	if (!sample) return [];
+	const snapCount = new Map<string, number>();
+	for (const s of sample.snapshots) snapCount.set(`${s.node}:${s.dataset}`, (snapCount.get(`${s.node}:${s.dataset}`) ?? 0) + 1);
+	const byKey = new Map<string, Consumer & {ratioWeight: number}>();
+	for (const d of leaves(sample.datasets)) {
+		const guest = guestOfDataset(d.name);
+		const key = guest ? `${d.node}:vmid:${guest.vmid}` : datasetKey(d);
+		let c = byKey.get(key);
+		if (!c) {
+			const name = guest ? guests.get(guest.vmid)?.name : undefined;
+			c = {
+				key,
+				node: d.node,
+				pool: poolOfDataset(d.name),
+				label: guest ? `${guest.vmid} ${name ?? '?'}` : d.name,
+				vmid: guest?.vmid,
+				datasets: [],
+				used: 0,
+				snapshots: 0,
+				snapshotCount: 0,
+				refer: 0,
+				ratio: 1,
+				ratioWeight: 0,
+				fill: 0,
+			};
+			byKey.set(key, c);
+		}
+		c.datasets.push(d.name);
+		c.used += d.used;
+		c.snapshots += d.usedbysnapshots;
+		c.snapshotCount += snapCount.get(datasetKey(d)) ?? 0;
+		c.refer += d.refer;
+		c.ratioWeight += d.compressratio * d.used;
+		c.fill = Math.max(c.fill, d.used + d.avail > 0 ? d.used / (d.used + d.avail) : 0);
+		const before = state.previousUsed.get(datasetKey(d));
+		if (before !== undefined) c.growth = (c.growth ?? 0) + d.used - before;
+		// A guest's disks may sit in different pools; name the one holding most.
+		if (guest && c.datasets.length > 1) c.pool = c.used - d.used >= d.used ? c.pool : poolOfDataset(d.name);
+	}
+	return [...byKey.values()].map(({ratioWeight, ...c}) => ({...c, ratio: c.used > 0 ? ratioWeight / c.used : 1}));
+}
+
+const SORTS: Record<ZfsSort, (c: Consumer) => number> = {
+	used: (c) => c.used,
+	snapshots: (c) => c.snapshots,
+	growth: (c) => c.growth ?? Number.NEGATIVE_INFINITY,
+};
+
+/** Largest first for the chosen key; ties by used, then label. */
+export function sortConsumers(list: Consumer[], sort: ZfsSort): Consumer[] {
+	const key = SORTS[sort];
+	return list.slice().sort((a, b) => key(b) - key(a) || b.used - a.used || (a.label < b.label ? -1 : 1));
+}
+
+export interface GuestPoolUsage {
+	node: string;
+	pool: string;
+	fraction: number;
+	level: UsageLevel;
+	health: string;
+	/** True when a snapshot should be warned about (fill ≥ 90 % or pool not ONLINE). */
+	warn: boolean;
+}
+
+/**
+ * The pools a guest's disks live in, fullest first (for the snapshot action's
+ * warning). Empty when the ZFS screen has not loaded datasets for its node.
+ */
+export function poolUsageForGuest(state: Pick<ZfsState, 'sample'>, vmid: number): GuestPoolUsage[] {
+	const sample = state.sample;
+	if (!sample) return [];
+	const seen = new Set<string>();
+	const out: GuestPoolUsage[] = [];
+	for (const d of sample.datasets) {
+		if (guestOfDataset(d.name)?.vmid !== vmid) continue;
+		const name = poolOfDataset(d.name);
+		const pool = sample.pools.find((p) => p.node === d.node && p.name === name);
+		if (!pool || seen.has(`${pool.node}:${pool.name}`)) continue;
+		seen.add(`${pool.node}:${pool.name}`);
+		const fraction = poolFraction(pool);
+		const level = poolLevel(pool);
+		out.push({node: pool.node, pool: pool.name, fraction, level, health: pool.health, warn: fraction >= SNAPSHOT_WARN_FRACTION || pool.health !== 'ONLINE'});
+	}
+	return out.sort((a, b) => b.fraction - a.fraction);
+}

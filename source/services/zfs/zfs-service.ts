@@ -1,0 +1,236 @@
+// Loads the ZFS screen while it is open (it subscribes to ui.screen): pools
+// from GET /nodes/{node}/disks/zfs on every online node, the detail tree of
+// any pool that is not ONLINE (its faulted device), and — when a command
+// runner (SSH) is given — datasets and snapshots from `zfs list` plus
+// `zpool status` on the runner's node. Without a runner, or for the other
+// nodes, it shows GET /nodes/{node}/storage instead and says so.
+
+import type {StoreApi} from 'zustand/vanilla';
+import type {CommandRunner} from '../../ssh/types.js';
+import type {StorageUsageRow, ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSnapshotRow} from '../../store/screen-types.js';
+import type {AppState} from '../../store/types.js';
+import {errorLine} from '../error-line.js';
+import type {ApiRequester} from '../fleet-source.js';
+import {parseZfsDatasets, parseZfsSnapshots, ZFS_DATASETS_ARGV, ZFS_SNAPSHOTS_ARGV} from './parse-zfs-list.js';
+import {parseZpoolStatus, unhealthyDevices} from './parse-zpool-status.js';
+
+export interface ZfsService {
+	start(): void;
+	stop(): void;
+	/** Loads once now (also what the screen does on open); resolves when stored. */
+	refreshNow(): Promise<void>;
+}
+
+/** GET /nodes/{node}/disks/zfs entry. */
+interface ZfsPoolEntry {
+	name: string;
+	size: number;
+	alloc: number;
+	free: number;
+	frag: number;
+	dedup: number;
+	health: string;
+}
+
+/** GET /nodes/{node}/disks/zfs/{name}: the vdev tree. */
+interface ZfsPoolDetail {
+	name: string;
+	state: string;
+	status?: string;
+	children?: ZfsVdev[];
+}
+
+interface ZfsVdev {
+	name: string;
+	state: string;
+	read?: number;
+	write?: number;
+	cksum?: number;
+	msg?: string;
+	leaf?: number;
+	children?: ZfsVdev[];
+}
+
+interface StorageEntry {
+	storage: string;
+	type: string;
+	active?: number;
+	total?: number;
+	used?: number;
+}
+
+const HEALTHY = new Set(['ONLINE', 'AVAIL', 'INUSE']);
+
+function faultedLeaves(vdev: ZfsVdev): ZfsPoolRow['faulted'] {
+	const children = vdev.children ?? [];
+	if (children.length === 0) {
+		if (HEALTHY.has(vdev.state)) return [];
+		return [{name: vdev.name, state: vdev.state, msg: vdev.msg ?? '', read: vdev.read ?? 0, write: vdev.write ?? 0, cksum: vdev.cksum ?? 0}];
+	}
+	return children.flatMap(faultedLeaves);
+}
+
+export interface ZfsServiceOptions {
+	api: ApiRequester;
+	store: StoreApi<AppState>;
+	/** Runs `zfs`/`zpool` on `runnerNode` (SSH); absent → storage usage from the API. */
+	runner?: CommandRunner;
+	/** The node the runner's commands run on; default: what `hostname` answers there, else the only node. */
+	runnerNode?: string;
+	refreshMs?: number;
+	clock?: () => number;
+}
+
+export function createZfsService(options: ZfsServiceOptions): ZfsService {
+	const {api, store, runner} = options;
+	const refreshMs = options.refreshMs ?? 30_000;
+	const clock = options.clock ?? Date.now;
+	let unsubscribe: (() => void) | undefined;
+	let timer: NodeJS.Timeout | undefined;
+	let abort = new AbortController();
+	let inFlight: Promise<void> | undefined;
+
+	async function poolsOf(node: string, signal: AbortSignal, notes: string[]): Promise<ZfsPoolRow[]> {
+		const base = `/nodes/${encodeURIComponent(node)}/disks/zfs`;
+		let list: ZfsPoolEntry[];
+		try {
+			list = await api.request<ZfsPoolEntry[]>('GET', base, undefined, signal);
+		} catch (error) {
+			notes.push(`${node}: pools not read: ${errorLine(error)}`);
+			return [];
+		}
+		return Promise.all(
+			(Array.isArray(list) ? list : []).map(async (p): Promise<ZfsPoolRow> => {
+				const row: ZfsPoolRow = {node, name: p.name, size: p.size, alloc: p.alloc, free: p.free, frag: p.frag, dedup: p.dedup, health: p.health, faulted: []};
+				if (p.health === 'ONLINE') return row;
+				try {
+					const detail = await api.request<ZfsPoolDetail>('GET', `${base}/${encodeURIComponent(p.name)}`, undefined, signal);
+					row.faulted = (detail.children ?? []).flatMap(faultedLeaves);
+					row.status = detail.status;
+				} catch (error) {
+					notes.push(`${node}/${p.name}: device tree not read: ${errorLine(error)}`);
+				}
+				return row;
+			}),
+		);
+	}
+
+	async function storagesOf(node: string, signal: AbortSignal, notes: string[]): Promise<StorageUsageRow[]> {
+		try {
+			const list = await api.request<StorageEntry[]>('GET', `/nodes/${encodeURIComponent(node)}/storage`, undefined, signal);
+			return (Array.isArray(list) ? list : []).map((s) => ({node, storage: s.storage, type: s.type, used: s.used ?? 0, total: s.total ?? 0, active: s.active === 1}));
+		} catch (error) {
+			notes.push(`${node}: storage not read: ${errorLine(error)}`);
+			return [];
+		}
+	}
+
+	/** Datasets, snapshots and `zpool status` for the runner's node; fills the sample in place. */
+	async function overSsh(node: string, sample: ZfsSample, signal: AbortSignal): Promise<boolean> {
+		if (!runner) return false;
+		try {
+			const [datasets, snapshots] = await Promise.all([runner.run(ZFS_DATASETS_ARGV, {signal}), runner.run(ZFS_SNAPSHOTS_ARGV, {signal})]);
+			if (datasets.code !== 0) {
+				sample.notes.push(`${node}: zfs list failed (exit ${datasets.code}): ${errorLine(datasets.stderr || 'no output')}`);
+				return false;
+			}
+			const parsedDatasets = parseZfsDatasets(datasets.stdout);
+			sample.datasets.push(...parsedDatasets.rows.map((d): ZfsDatasetRow => ({...d, node})));
+			sample.notes.push(...parsedDatasets.notes);
+			if (snapshots.code === 0) {
+				const parsedSnapshots = parseZfsSnapshots(snapshots.stdout);
+				sample.snapshots.push(...parsedSnapshots.rows.map((s): ZfsSnapshotRow => ({...s, node})));
+				sample.notes.push(...parsedSnapshots.notes);
+			}
+			// `zpool status` names the faulted device even where the API tree was not readable.
+			for (const pool of sample.pools.filter((p) => p.node === node && p.health !== 'ONLINE')) {
+				const status = await runner.run(['zpool', 'status', pool.name], {signal});
+				if (status.code !== 0) continue;
+				const parsed = parseZpoolStatus(status.stdout);
+				sample.notes.push(...parsed.notes);
+				const found = parsed.rows.find((r) => r.name === pool.name);
+				if (!found) continue;
+				pool.status = found.status ?? pool.status;
+				if (pool.faulted.length === 0) pool.faulted = unhealthyDevices(found).map(({name, state, msg, read, write, cksum}) => ({name, state, msg, read, write, cksum}));
+			}
+			return true;
+		} catch (error) {
+			sample.notes.push(`${node}: over SSH: ${errorLine(error)}`);
+			return false;
+		}
+	}
+
+	let runnerNode = options.runnerNode;
+
+	/** Which node the runner is on: asked once (`hostname`), since an SSH target may be any node of the cluster. */
+	async function nodeOfRunner(nodes: string[], signal: AbortSignal): Promise<string | undefined> {
+		if (runnerNode !== undefined || !runner) return runnerNode;
+		try {
+			const answer = await runner.run(['hostname'], {signal});
+			const name = answer.stdout.trim().split('.')[0];
+			if (answer.code === 0 && name !== undefined && nodes.includes(name)) runnerNode = name;
+		} catch {
+			// Unknown: fall back below.
+		}
+		return runnerNode ?? (nodes.length === 1 ? nodes[0] : undefined);
+	}
+
+	async function loadOnce(signal: AbortSignal): Promise<void> {
+		const state = store.getState();
+		const online = state.nodes.filter((n) => n.status === 'online').map((n) => n.name);
+		const sshNode = await nodeOfRunner(state.nodes.map((n) => n.name), signal);
+		const sample: ZfsSample = {source: 'api', sshLabel: runner?.label, pools: [], datasets: [], snapshots: [], storages: [], notes: [], at: clock()};
+		const pools = await Promise.all(online.map((node) => poolsOf(node, signal, sample.notes)));
+		sample.pools = pools.flat();
+		const sshOk = sshNode !== undefined && online.includes(sshNode) ? await overSsh(sshNode, sample, signal) : false;
+		if (runner && sshNode === undefined) sample.notes.push(`${runner.label}: could not tell which node it is (hostname matched no node)`);
+		if (sshOk) sample.source = 'ssh';
+		// Storage usage stands in for datasets on every node SSH does not cover.
+		const apiNodes = online.filter((node) => !(sshOk && node === sshNode));
+		sample.storages = (await Promise.all(apiNodes.map((node) => storagesOf(node, signal, sample.notes)))).flat();
+		for (const node of state.nodes) if (node.status !== 'online') sample.notes.push(`${node.name} is ${node.status}: not read`);
+		if (!signal.aborted) store.getState().actions.zfsReceived(sample);
+	}
+
+	function refresh(): Promise<void> {
+		if (inFlight) return inFlight;
+		const signal = abort.signal;
+		store.getState().actions.zfsLoading();
+		inFlight = loadOnce(signal)
+			.catch((error) => {
+				if (!signal.aborted) store.getState().actions.zfsFailed(errorLine(error));
+			})
+			.finally(() => {
+				inFlight = undefined;
+			});
+		return inFlight;
+	}
+
+	function open(): void {
+		abort = new AbortController();
+		void refresh();
+		timer = setInterval(() => void refresh(), refreshMs);
+	}
+
+	function close(): void {
+		clearInterval(timer);
+		timer = undefined;
+		abort.abort();
+	}
+
+	return {
+		start() {
+			unsubscribe = store.subscribe((state, previous) => {
+				if (state.ui.screen === previous.ui.screen) return;
+				if (state.ui.screen === 'zfs') open();
+				else if (previous.ui.screen === 'zfs') close();
+			});
+			if (store.getState().ui.screen === 'zfs') open();
+		},
+		stop() {
+			unsubscribe?.();
+			close();
+		},
+		refreshNow: refresh,
+	};
+}

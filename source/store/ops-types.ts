@@ -1,0 +1,145 @@
+// The store slice for actions: marks, the open dialog, tracked tasks, the
+// one-line notice, the audit entries shown in the audit pane and the token's
+// privileges. Services write it (source/services/actions, tasks, audit);
+// views only read it and route keys to the command interface.
+
+import type {SnapshotEntry} from '../api/types.js';
+
+/** Every mutating action proxdeck can run; the dispatcher is the only way to run one. */
+export type ActionId = 'snapshot' | 'reboot' | 'start' | 'shutdown' | 'stop' | 'rollback' | 'delsnapshot' | 'prune';
+
+export interface ActionRequest {
+	action: ActionId;
+	targets: number[];
+	/** snapname, description, start (rollback), days (prune), snapshots per vmid (prune). */
+	params: Record<string, unknown>;
+}
+
+/** A dialog is data: the view draws it, keys edit it through store actions. */
+export type Dialog = ConfirmDialog | SnapshotPromptDialog | SnapshotPickerDialog;
+
+export interface ConfirmDialog {
+	kind: 'confirm';
+	title: string;
+	/** Who is affected, one line per target (bounded by the view). */
+	targets: string[];
+	/** "N marked (M hidden by the filter)" for bulk actions. */
+	bulkNote?: string;
+	effect: string;
+	/** The equivalent `pct …` commands. */
+	commands: string[];
+	request: ActionRequest;
+	focus: 'cancel' | 'ok';
+	/** When set, OK works only after this number is typed. */
+	typeToConfirm?: string;
+	typed: string;
+}
+
+export interface SnapshotPromptDialog {
+	kind: 'snapshot';
+	targets: number[];
+	targetLabel: string;
+	bulkNote?: string;
+	name: string;
+	description: string;
+	field: 'name' | 'description';
+	error?: string;
+	warning?: string;
+}
+
+export interface SnapshotPickerDialog {
+	kind: 'picker';
+	vmid: number;
+	label: string;
+	loading: boolean;
+	error?: string;
+	/** The tree in display order (depth-first from the roots), without `current`. */
+	entries: PickerEntry[];
+	cursor: number;
+	startAfter: boolean;
+	/** ZFS-backed: only the newest snapshot can be rolled back to. */
+	zfs: boolean;
+}
+
+export interface PickerEntry {
+	snapshot: SnapshotEntry;
+	depth: number;
+	newest: boolean;
+	/** Why it cannot be rolled back to (ZFS non-latest), if so. */
+	rollbackBlocked?: string;
+}
+
+export type TaskState = 'running' | 'ok' | 'failed';
+
+export interface TrackedTask {
+	upid: string;
+	node: string;
+	type: string;
+	/** vmid as text ("" for node tasks). */
+	id: string;
+	user: string;
+	/** Epoch ms. */
+	startedAt: number;
+	endedAt?: number;
+	state: TaskState;
+	exitstatus?: string;
+	/** Last lines of the task log (bounded). */
+	logTail: string[];
+	/** Started by this proxdeck session (polled closely), else seen in /cluster/tasks. */
+	ours: boolean;
+	/** Human label of the target, e.g. "plex (100)". */
+	label?: string;
+}
+
+export interface Notice {
+	text: string;
+	tone: 'ok' | 'error' | 'info';
+	at: number;
+}
+
+export interface AuditView {
+	id: string;
+	time: string;
+	action: string;
+	targets: number[];
+	identity: string;
+	upid?: string;
+	/** undefined while running (or after a crash: "unknown outcome"). */
+	result?: string;
+	durationMs?: number;
+	ended: boolean;
+}
+
+/** GET /access/permissions: path → privilege → propagate flag. */
+export type PermissionTree = Record<string, Record<string, 0 | 1>>;
+
+export type Pane = 'none' | 'tasks' | 'audit';
+
+export interface OpsState {
+	marks: ReadonlySet<number>;
+	dialog?: Dialog;
+	tasks: TrackedTask[];
+	notice?: Notice;
+	audit: AuditView[];
+	permissions?: PermissionTree;
+	pane: Pane;
+	/** Index of the focused task in the tasks pane. */
+	taskCursor: number;
+}
+
+export interface OpsActions {
+	toggleMark(vmid: number): void;
+	markAll(vmids: number[]): void;
+	clearMarks(): void;
+	openDialog(dialog: Dialog): void;
+	/** Replaces the open dialog (same kind) — a no-op when none is open. */
+	updateDialog(dialog: Dialog): void;
+	closeDialog(): void;
+	taskUpdated(task: TrackedTask): void;
+	clusterTasksReceived(tasks: TrackedTask[]): void;
+	showNotice(notice: Notice): void;
+	auditChanged(entries: AuditView[]): void;
+	permissionsReceived(tree: PermissionTree): void;
+	setPane(pane: Pane): void;
+	moveTaskCursor(delta: number): void;
+}

@@ -1,0 +1,82 @@
+// The ZFS screen's data end to end: the simulator's API for pools and storage,
+// a fake SSH runner answering with the simulator's `zfs list`/`zpool status`.
+
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {buildConsumers, poolUsageForGuest, sortConsumers} from '../../source/services/zfs/model.js';
+import {startSimSession, waitFor} from './sim-helpers.js';
+
+test('homelab over SSH: datasets mapped to containers, largest first, with snapshot space', async () => {
+	const calls: string[][] = [];
+	const s = await startSimSession('homelab', {sshNode: 'pve', calls});
+	try {
+		s.store.getState().actions.setScreen('zfs');
+		await waitFor('the ZFS sample', () => s.store.getState().zfs.sample !== undefined);
+		const {zfs, guests} = s.store.getState();
+		assert.equal(zfs.sample!.source, 'ssh');
+		assert.deepEqual(zfs.sample!.notes, []);
+		assert.ok(calls.some((argv) => argv.join(' ') === 'zfs list -H -p -o name,used,avail,refer,usedbysnapshots,compressratio,mountpoint -t filesystem,volume'));
+		assert.ok(calls.some((argv) => argv.join(' ') === 'zfs list -H -p -t snapshot -o name,used,refer,creation'));
+		assert.deepEqual(zfs.sample!.pools.map((p) => `${p.name} ${p.health}`), ['rpool ONLINE', 'tank ONLINE']);
+		const consumers = sortConsumers(buildConsumers(zfs, guests), 'used');
+		// What fills the pools: the 10 TB share first, then the biggest container.
+		assert.equal(consumers[0]!.label, 'tank/data');
+		const firstGuest = consumers.find((c) => c.vmid !== undefined)!;
+		assert.equal(firstGuest.label, '401 immich');
+		assert.equal(firstGuest.datasets.length, 3, 'rootfs on rpool, the photo library on tank and its docker volume');
+		const postgres = consumers.find((c) => c.vmid === 404)!;
+		assert.equal(postgres.snapshots, 1645146112 + 3221225472, 'snapshot space summed over both disks');
+		const bySnapshots = sortConsumers(buildConsumers(zfs, guests), 'snapshots');
+		assert.equal(bySnapshots[0]!.label, 'tank/data');
+		assert.equal(bySnapshots.find((c) => c.vmid !== undefined)!.label, '401 immich', 'the photo library volume carries the most snapshot space');
+	} finally {
+		await s.close();
+	}
+});
+
+test('cluster with SSH on pve2: the DEGRADED tank names its faulted disk; snapshot warning for a guest on it', async () => {
+	const s = await startSimSession('cluster', {sshNode: 'pve2'});
+	try {
+		s.store.getState().actions.setScreen('zfs');
+		await waitFor('the ZFS sample', () => s.store.getState().zfs.sample !== undefined);
+		const {zfs} = s.store.getState();
+		const tank = zfs.sample!.pools.find((p) => p.node === 'pve2' && p.name === 'tank')!;
+		assert.equal(tank.health, 'DEGRADED');
+		assert.deepEqual(
+			tank.faulted.map((d) => `${d.name} ${d.state} ${d.msg} ${d.cksum}`),
+			['/dev/disk/by-id/ata-WDC_WD40EFPX-68C6CN0_WD-WX42D84LQ8F6-part1 DEGRADED too many errors 47'],
+		);
+		assert.match(zfs.sample!.notes.join('\n'), /pve3 is offline: not read/);
+		// pve1 is not covered by SSH: its storage usage comes from the API.
+		assert.ok(zfs.sample!.storages.some((st) => st.node === 'pve1' && st.storage === 'local-zfs'));
+		assert.ok(!zfs.sample!.storages.some((st) => st.node === 'pve2'));
+		// 113 minio has a disk on the degraded tank: a snapshot is warned about.
+		const usage = poolUsageForGuest(zfs, 113);
+		assert.equal(usage[0]!.pool, 'tank');
+		assert.equal(usage[0]!.warn, true);
+		assert.equal(usage[0]!.level, 'danger');
+		const healthy = poolUsageForGuest(zfs, 110);
+		assert.deepEqual(healthy.map((u) => `${u.pool} ${u.warn}`), ['rpool false']);
+	} finally {
+		await s.close();
+	}
+});
+
+test('without SSH: pools from the API, storage usage instead of datasets, and the screen closes cleanly', async () => {
+	const s = await startSimSession('homelab');
+	try {
+		s.store.getState().actions.setScreen('zfs');
+		await waitFor('the ZFS sample', () => s.store.getState().zfs.sample !== undefined);
+		const sample = s.store.getState().zfs.sample!;
+		assert.equal(sample.source, 'api');
+		assert.equal(sample.datasets.length, 0);
+		assert.deepEqual(sample.storages.map((st) => st.storage).sort(), ['local', 'local-zfs', 'tank', 'tank-docker', 'tank-monitoring']);
+		assert.equal(sample.pools.length, 2);
+		const before = s.sim.requests.length;
+		s.store.getState().actions.setScreen('fleet');
+		await new Promise((resolve) => setTimeout(resolve, 30));
+		assert.ok(!s.sim.requests.slice(before).some((r) => r.path.includes('/disks/zfs')), 'no ZFS reads once the screen is closed');
+	} finally {
+		await s.close();
+	}
+});

@@ -1,0 +1,145 @@
+// Draws the open dialog (state.dialog) in the body area: the confirm dialog
+// (targets, effect, the equivalent pct commands, [Cancel] [OK] with Cancel
+// focused first), the snapshot prompt, and the snapshot picker (the tree with
+// time, description and parent; newest marked; ZFS non-latest greyed out).
+// It only draws: keys go to the Commands interface (ops-keys.ts).
+
+import {Box, Text} from 'ink';
+import React from 'react';
+import type {ConfirmDialog, Dialog, SnapshotPickerDialog, SnapshotPromptDialog} from '../source/store/ops-types.js';
+import {sanitize} from '../source/util/sanitize.js';
+import {truncate} from './format.js';
+import {theme} from './theme.js';
+
+interface Props {
+	dialog: Dialog;
+	height: number;
+	width: number;
+}
+
+/** "2026-11-23 14:05" in local time, "" without a time. */
+export function snapTime(epochSeconds: number | undefined): string {
+	if (epochSeconds === undefined) return '';
+	const d = new Date(epochSeconds * 1000);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function Line({children, color, bold, dim}: {children: React.ReactNode; color?: string; bold?: boolean; dim?: boolean}) {
+	return (
+		<Text wrap="truncate" color={color} bold={bold} dimColor={dim}>
+			{children}
+		</Text>
+	);
+}
+
+/** Fits a list into `room` lines, ending with "… N more" when it does not fit. */
+function bounded(lines: string[], room: number): string[] {
+	if (lines.length <= room) return lines;
+	const keep = Math.max(0, room - 1);
+	return [...lines.slice(0, keep), `… ${lines.length - keep} more`];
+}
+
+function Button({label, focused, disabled}: {label: string; focused: boolean; disabled?: boolean}) {
+	return (
+		<Text inverse={focused} bold={focused} dimColor={disabled}>
+			{` ${label} `}
+		</Text>
+	);
+}
+
+function ConfirmView({d, height}: {d: ConfirmDialog; height: number}) {
+	const danger = d.request.action !== 'snapshot' && d.request.action !== 'start';
+	// Title, bulk note, effect, commands title, buttons, type line: the rest is for targets and commands.
+	const fixed = 5 + (d.bulkNote ? 1 : 0) + (d.typeToConfirm ? 1 : 0);
+	const room = Math.max(2, height - fixed - 2);
+	const targetRoom = Math.max(1, Math.ceil(room / 2));
+	const commandRoom = Math.max(1, room - Math.min(targetRoom, d.targets.length));
+	const typedOk = d.typeToConfirm === undefined || d.typed.trim() === d.typeToConfirm;
+	return (
+		<>
+			<Line bold color={danger ? theme.danger : theme.accent}>
+				{sanitize(d.title)}
+			</Line>
+			{d.bulkNote ? <Line color={theme.warn}>{d.bulkNote}</Line> : null}
+			{bounded(d.targets.map(sanitize), targetRoom).map((t, i) => (
+				<Line key={`t${i}`}>{`  ${t}`}</Line>
+			))}
+			<Line>{`This ${d.effect}.`}</Line>
+			<Line color={theme.muted}>equivalent on the host:</Line>
+			{bounded(d.commands.map(sanitize), commandRoom).map((c, i) => (
+				<Line key={`c${i}`} color={theme.muted}>{`  $ ${c}`}</Line>
+			))}
+			{d.typeToConfirm !== undefined ? (
+				<Line color={theme.warn}>{`Type ${d.typeToConfirm} to confirm: ${sanitize(d.typed)}█`}</Line>
+			) : null}
+			<Text>
+				<Button label="Cancel" focused={d.focus === 'cancel'} />
+				{'  '}
+				<Button label={danger ? `${d.request.action === 'delsnapshot' ? 'Delete' : d.request.action === 'prune' ? 'Prune' : capital(d.request.action)}` : 'OK'} focused={d.focus === 'ok'} disabled={!typedOk} />
+			</Text>
+		</>
+	);
+}
+
+function capital(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function SnapshotPromptView({d}: {d: SnapshotPromptDialog}) {
+	const field = (label: string, value: string, focused: boolean) => (
+		<Text wrap="truncate">
+			<Text bold={focused} color={focused ? theme.accent : undefined}>{`${label}: `}</Text>
+			{sanitize(value)}
+			{focused ? <Text color={theme.accent}>█</Text> : ''}
+		</Text>
+	);
+	return (
+		<>
+			<Line bold color={theme.accent}>{`snapshot ${sanitize(d.targetLabel)}`}</Line>
+			{d.bulkNote ? <Line color={theme.warn}>{d.bulkNote}</Line> : null}
+			{field('name', d.name, d.field === 'name')}
+			{field('description (optional)', d.description, d.field === 'description')}
+			{d.error ? <Line color={theme.danger}>{`✗ ${d.error}`}</Line> : null}
+			{d.warning ? <Line color={theme.warn}>{d.warning}</Line> : null}
+			<Line color={theme.muted}>{`equivalent on the host: $ pct snapshot ${d.targets[0] ?? ''} ${sanitize(d.name)}${d.targets.length > 1 ? ` (and ${d.targets.length - 1} more)` : ''}`}</Line>
+			<Line color={theme.muted}>enter takes the snapshot · tab switches field · esc cancels</Line>
+		</>
+	);
+}
+
+function PickerView({d, height, width}: {d: SnapshotPickerDialog; height: number; width: number}) {
+	const header = 3 + (d.error ? 1 : 0);
+	const rows = Math.max(1, height - header);
+	const top = Math.max(0, Math.min(d.cursor - Math.floor(rows / 2), d.entries.length - rows));
+	const shown = d.entries.slice(top, top + rows);
+	return (
+		<>
+			<Line bold color={theme.accent}>{`snapshots of ${sanitize(d.label)}${d.zfs ? '  (ZFS: only the newest can be rolled back to)' : ''}`}</Line>
+			<Line>{`[${d.startAfter ? 'x' : ' '}] start after rollback (space)`}</Line>
+			{d.error ? <Line color={theme.danger}>{`✗ ${sanitize(d.error)}`}</Line> : null}
+			{d.loading ? <Line color={theme.muted}>loading…</Line> : null}
+			{!d.loading && d.entries.length === 0 && !d.error ? <Line color={theme.muted}>no snapshots</Line> : null}
+			{shown.map((e, i) => {
+				const index = top + i;
+				const s = e.snapshot;
+				const text = `${'  '.repeat(e.depth)}${e.depth > 0 ? '└ ' : ''}${sanitize(s.name)}${e.newest ? ' (newest)' : ''}  ${snapTime(s.snaptime)}  ${sanitize(s.description.split('\n')[0] ?? '')}${s.parent ? `  ← ${sanitize(s.parent)}` : ''}`;
+				return (
+					<Text key={s.name} wrap="truncate" inverse={index === d.cursor} dimColor={e.rollbackBlocked !== undefined} color={e.newest ? theme.ok : undefined}>
+						{truncate(text, width)}
+					</Text>
+				);
+			})}
+		</>
+	);
+}
+
+export function DialogView({dialog, height, width}: Props) {
+	return (
+		<Box flexDirection="column" height={height} width={width} overflowY="hidden" borderStyle={undefined}>
+			{dialog.kind === 'confirm' ? <ConfirmView d={dialog} height={height} /> : null}
+			{dialog.kind === 'snapshot' ? <SnapshotPromptView d={dialog} /> : null}
+			{dialog.kind === 'picker' ? <PickerView d={dialog} height={height} width={width} /> : null}
+		</Box>
+	);
+}

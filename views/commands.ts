@@ -1,0 +1,60 @@
+// The `:` commands as data (k9s style): name, aliases, what it does, and its
+// handler. The prompt, Tab completion and the `?` help all read this table;
+// later issues add entries (`:mark tag=media`) rather than code paths.
+
+import type {AppActions} from '../source/store/types.js';
+
+export interface CommandContext {
+	actions: AppActions;
+	quit(): void;
+}
+
+export interface Command {
+	name: string;
+	aliases: string[];
+	/** Shown in help: "[args]" when the command takes any. */
+	usage?: string;
+	description: string;
+	run(ctx: CommandContext, args: string[]): void;
+}
+
+export const COMMANDS: Command[] = [
+	{name: 'fleet', aliases: ['ct', 'vm', 'guests'], description: 'the guest table', run: (c) => c.actions.setScreen('fleet')},
+	{name: 'net', aliases: ['br', 'topology', 'bridges'], description: 'bridge topology and network problems', run: (c) => c.actions.setScreen('topology')},
+	{name: 'zfs', aliases: ['pool', 'pools', 'storage'], description: 'ZFS pools, datasets and snapshot space', run: (c) => c.actions.setScreen('zfs')},
+	{name: 'logs', aliases: ['log', 'journal'], description: 'live log panes (journals, task logs, audit log)', run: (c) => c.actions.setScreen('logs')},
+	{name: 'q', aliases: ['quit', 'q!'], description: 'quit proxdeck', run: (c) => c.quit()},
+];
+
+/** The command a word names (its name or an alias, case-insensitive). */
+export function findCommand(word: string, commands: Command[] = COMMANDS): Command | undefined {
+	const w = word.toLowerCase();
+	return commands.find((c) => c.name === w || c.aliases.includes(w));
+}
+
+/** Runs `text` ("net", "zfs", "mark tag=media"); returns the notice to show when it is unknown. */
+export function runCommand(text: string, ctx: CommandContext, commands: Command[] = COMMANDS): string | undefined {
+	const [word = '', ...args] = text.trim().replace(/^:/, '').split(/\s+/);
+	if (word === '') return undefined;
+	const command = findCommand(word, commands);
+	if (!command) return `unknown command :${word} — try ${commands.map((c) => `:${c.name}`).join(' ')}`;
+	command.run(ctx, args);
+	return undefined;
+}
+
+/** Tab: the draft completed to the one command name it starts, else unchanged. */
+export function completeCommand(draft: string, commands: Command[] = COMMANDS): string {
+	const w = draft.trim().toLowerCase();
+	if (w === '' || /\s/.test(w)) return draft;
+	const names = commands.flatMap((c) => [c.name, ...c.aliases]).filter((n) => n.startsWith(w));
+	const unique = [...new Set(names)];
+	return unique.length === 1 ? unique[0]! : draft;
+}
+
+/** Help lines: ":net (:br, :topology, :bridges)  bridge topology …". */
+export function commandHelp(commands: Command[] = COMMANDS): string[] {
+	return commands.map((c) => {
+		const names = [`:${c.name}${c.usage ? ` ${c.usage}` : ''}`, c.aliases.length > 0 ? `(${c.aliases.map((a) => `:${a}`).join(' ')})` : ''].filter(Boolean).join(' ');
+		return `${names}  ${c.description}`;
+	});
+}

@@ -1,0 +1,148 @@
+// Keys of the action side: an open dialog takes every key first (its own
+// scope), then the action, mark and pane keys of the guest table. Everything
+// that changes a guest goes to the Commands interface; marks and panes are
+// plain store actions. App calls handleOpsKey before its own dispatcher.
+
+import type {Key} from 'ink';
+import type {StoreApi} from 'zustand/vanilla';
+import {matchAction, type Keymap, type Scope} from '../keymaps/index.js';
+import type {Commands} from '../source/services/actions/commands.js';
+import {selectVisibleRows} from '../source/store/selectors.js';
+import type {ActionId} from '../source/store/ops-types.js';
+import type {AppState} from '../source/store/types.js';
+import {sanitize} from '../source/util/sanitize.js';
+
+/** Key action id → the action it requests (the keymap's `act.*` ids). */
+export const ACTION_KEYS: Record<string, ActionId> = {
+	'act.snapshot': 'snapshot',
+	'act.reboot': 'reboot',
+	'act.start': 'start',
+	'act.shutdown': 'shutdown',
+	'act.stop': 'stop',
+	'act.rollback': 'rollback',
+	'act.prune': 'prune',
+};
+
+/** The scope of an open dialog, undefined when none is open. */
+export function dialogScope(state: AppState): Scope | undefined {
+	if (!state.dialog) return undefined;
+	return state.dialog.kind === 'picker' ? 'picker' : 'dialog';
+}
+
+function runDialogAction(action: string | undefined, input: string, key: Key, commands: Commands): void {
+	const d = commands.dialog;
+	switch (action) {
+		case 'dialog.cancel':
+			return d.cancel();
+		case 'dialog.activate':
+			return d.activate();
+		case 'dialog.next':
+			return d.focusNext();
+		case 'dialog.prev':
+			return d.focusPrev();
+		case 'dialog.backspace':
+			return d.backspace();
+		case 'dialog.down':
+			return d.move(1);
+		case 'dialog.up':
+			return d.move(-1);
+		case 'dialog.toggle':
+			return d.toggle();
+		case 'dialog.delete':
+			return d.deleteSnapshot();
+		case undefined: {
+			// Unbound printable text goes into the focused field (prompts and type-to-confirm).
+			if (input !== '' && !key.ctrl && !key.meta) {
+				const typed = sanitize(input);
+				if (typed !== '') d.type(typed);
+			}
+			return;
+		}
+		default:
+			// A global key (ctrl+c) is left to App.
+			return;
+	}
+}
+
+/**
+ * Handles the key if it belongs to the action side; returns false to let App
+ * handle it. `scope` is App's active scope (used when no dialog is open).
+ */
+export function handleOpsKey(input: string, key: Key, ctx: {store: StoreApi<AppState>; keymap: Keymap; commands?: Commands; scope: Scope}): boolean {
+	const state = ctx.store.getState();
+	const inDialog = dialogScope(state);
+	if (inDialog && ctx.commands) {
+		const action = matchAction(ctx.keymap, inDialog, input, key);
+		if (action === 'app.forceQuit') return false;
+		runDialogAction(action, input, key, ctx.commands);
+		return true;
+	}
+	if (ctx.scope !== 'fleet' && ctx.scope !== 'detail') return false;
+	const action = matchAction(ctx.keymap, ctx.scope, input, key);
+	if (action === undefined) return false;
+	const requested = ACTION_KEYS[action];
+	if (requested) {
+		if (ctx.commands) ctx.commands.request(requested);
+		else state.actions.showNotice({text: `${requested} is disabled (no connection)`, tone: 'info', at: Date.now()});
+		return true;
+	}
+	const a = state.actions;
+	switch (action) {
+		case 'mark.toggle':
+			// Marks and moves down, so several rows are marked with repeated presses.
+			if (state.ui.selectedVmid !== undefined) {
+				a.toggleMark(state.ui.selectedVmid);
+				a.moveSelection(1);
+			}
+			return true;
+		case 'mark.all':
+			a.markAll(selectVisibleRows(state).map((row) => row.vmid));
+			return true;
+		case 'mark.clear':
+			a.clearMarks();
+			return true;
+		case 'pane.tasks':
+			a.setPane(state.pane === 'tasks' ? 'none' : 'tasks');
+			return true;
+		case 'pane.audit':
+			a.setPane(state.pane === 'audit' ? 'none' : 'audit');
+			return true;
+		case 'task.older':
+			a.moveTaskCursor(1);
+			return true;
+		case 'task.newer':
+			a.moveTaskCursor(-1);
+			return true;
+		default:
+			return false;
+	}
+}
+
+/** Why a keymap action cannot run now (the footer dims it and says why), or undefined. */
+export function keyDisabledReason(action: string, commands: Commands | undefined): string | undefined {
+	const requested = ACTION_KEYS[action];
+	if (!requested) return undefined;
+	if (!commands) return 'no connection';
+	return commands.disabledReason(requested);
+}
+
+/** Every keymap action id handled here (the keymap test checks each binding has a handler). */
+export const OPS_ACTIONS: readonly string[] = [
+	...Object.keys(ACTION_KEYS),
+	'mark.toggle',
+	'mark.all',
+	'mark.clear',
+	'pane.tasks',
+	'pane.audit',
+	'task.older',
+	'task.newer',
+	'dialog.cancel',
+	'dialog.activate',
+	'dialog.next',
+	'dialog.prev',
+	'dialog.backspace',
+	'dialog.down',
+	'dialog.up',
+	'dialog.toggle',
+	'dialog.delete',
+];

@@ -1,0 +1,132 @@
+// The topology screen as a flat list of lines (problems first, then the tree
+// per node), each with the tone it is drawn in and what enter does on it.
+// Pure and memoised on the store inputs, so the key handler and the view
+// agree on which line the cursor is on.
+
+import {addressOf, buildTopology, flatten, type Anomaly, type Severity, type TopoBridge, type TopoEntry, type TopoNode, type Topology} from '../source/services/topology/model.js';
+import type {VmidFilter} from '../source/store/screen-types.js';
+import type {AppState} from '../source/store/types.js';
+import {sanitize} from '../source/util/sanitize.js';
+import type {Tone} from './theme.js';
+
+export interface TopoLine {
+	text: string;
+	tone?: Tone;
+	bold?: boolean;
+	/** Enter on this line shows the fleet filtered to these guests. */
+	filter?: VmidFilter;
+}
+
+const SEVERITY_MARK: Record<Severity, {mark: string; tone: Tone}> = {
+	error: {mark: '✗', tone: 'danger'},
+	warn: {mark: '!', tone: 'warn'},
+	info: {mark: 'i', tone: 'muted'},
+};
+
+function anomalyLine(a: Anomaly): TopoLine {
+	const {mark, tone} = SEVERITY_MARK[a.severity];
+	return {text: `${mark} ${sanitize(a.text)}`, tone, filter: a.vmids.length > 0 ? {label: `problem: ${a.kind}`, vmids: new Set(a.vmids)} : undefined};
+}
+
+function nodeLine(node: TopoNode): TopoLine {
+	const name = sanitize(node.name);
+	if (!node.networkKnown) {
+		const why = node.error ? sanitize(node.error) : node.online ? 'network not read yet' : `${node.online ? 'online' : 'offline'}: network not read`;
+		return {text: `▾ node ${name}  ${why}`, tone: node.online ? 'muted' : 'warn', bold: true};
+	}
+	const uplink = node.uplink
+		? `uplink ${sanitize(node.uplink.gateway)} via ${sanitize(node.uplink.bridge)}${node.uplink.ports.length > 0 ? ` (${sanitize(node.uplink.ports.join(', '))})` : ''}`
+		: 'no default gateway';
+	return {text: `▾ node ${name}  ${uplink}`, tone: 'accent', bold: true};
+}
+
+function bridgeGuests(bridge: TopoBridge): number[] {
+	return [...new Set(flatten(bridge.entries).map((e) => e.vmid))];
+}
+
+function bridgeLine(node: TopoNode, bridge: TopoBridge): TopoLine {
+	const parts = [`  ├ ${sanitize(bridge.name)}`];
+	let tone: Tone | undefined;
+	if (bridge.exists === false) {
+		parts.push(`MISSING on ${sanitize(node.name)}`);
+		tone = 'danger';
+	} else {
+		if (bridge.cidr) parts.push(sanitize(bridge.cidr));
+		if (bridge.exists === true) {
+			parts.push(bridge.ports.length > 0 ? `ports ${sanitize(bridge.ports.join(', '))}` : 'no port');
+			parts.push(bridge.active ? 'active' : 'DOWN');
+			parts.push(bridge.autostart ? 'autostart' : 'no autostart');
+			if (!bridge.active) tone = 'danger';
+		}
+		if (bridge.vlanAware) parts.push('VLAN-aware');
+	}
+	const count = bridgeGuests(bridge).length;
+	parts.push(`· ${count} guest${count === 1 ? '' : 's'}`);
+	return {text: parts.join('  '), tone, bold: true, filter: {label: `bridge ${node.name}/${bridge.name}`, vmids: new Set(bridgeGuests(bridge))}};
+}
+
+function entryLine(node: TopoNode, bridge: TopoBridge, e: TopoEntry, depth: number): TopoLine {
+	const indent = '  │ ' + '   '.repeat(depth);
+	const parts = [`${indent}${depth > 0 ? '└' : '├'} ${e.vmid} ${sanitize(e.name)}`];
+	parts.push(e.nic.ip ? sanitize(e.nic.ip) : 'no ip');
+	if (e.nic.tag !== undefined) parts.push(`tag ${e.nic.tag}`);
+	parts.push(e.nic.firewall ? 'fw on' : 'fw off');
+	parts.push(e.status);
+	let tone: Tone | undefined = e.status === 'running' ? undefined : 'muted';
+	const gateway = e.dependents.length > 0;
+	if (gateway) {
+		parts.push(`GATEWAY ${addressOf(e.nic.ip) ?? ''} of ${e.dependents.length}`);
+		if (e.status !== 'running') tone = 'danger';
+	}
+	const flags: string[] = [];
+	if (e.cutOff) flags.push('CUT OFF');
+	if (e.duplicateIp) flags.push('DUPLICATE IP');
+	if (e.duplicateMac) flags.push('DUPLICATE MAC');
+	if (flags.length > 0) {
+		parts.push(flags.join(' '));
+		tone = 'danger';
+	} else if (!e.nic.firewall && tone === undefined) {
+		tone = 'warn';
+	}
+	const filter: VmidFilter = gateway
+		? {label: `gateway ${e.vmid} ${e.name} on ${node.name}/${bridge.name}`, vmids: new Set([e.vmid, ...flatten(e.dependents).map((d) => d.vmid)])}
+		: {label: `guest ${e.vmid}`, vmids: new Set([e.vmid])};
+	return {text: parts.join('  '), tone, bold: gateway, filter};
+}
+
+/** The lines of one topology: problems, then each node's tree. */
+export function topologyLines(topology: Topology): TopoLine[] {
+	const lines: TopoLine[] = [];
+	const errors = topology.anomalies.filter((a) => a.severity !== 'info').length;
+	lines.push({text: errors > 0 ? `Problems (${errors})` : 'No problems found', tone: errors > 0 ? 'danger' : 'ok', bold: true});
+	lines.push(...topology.anomalies.map(anomalyLine));
+	for (const node of topology.nodes) {
+		lines.push(nodeLine(node));
+		for (const bridge of node.bridges) {
+			lines.push(bridgeLine(node, bridge));
+			const walk = (e: TopoEntry, depth: number) => {
+				lines.push(entryLine(node, bridge, e, depth));
+				for (const d of e.dependents) walk(d, depth + 1);
+			};
+			for (const e of bridge.entries) walk(e, 0);
+		}
+	}
+	return lines;
+}
+
+let cache: {key: unknown[]; topology: Topology; lines: TopoLine[]} | undefined;
+
+/** Topology and its lines for the current store state (recomputed only when an input changed). */
+export function selectTopologyView(state: AppState): {topology: Topology; lines: TopoLine[]} {
+	const key = [state.nodes, state.guests, state.nics, state.topology.networks, state.topology.networkErrors];
+	if (cache && cache.key.every((k, i) => k === key[i])) return cache;
+	const topology = buildTopology({
+		nodes: state.nodes,
+		guests: state.guests,
+		nics: state.nics,
+		networks: state.topology.networks,
+		networkErrors: state.topology.networkErrors,
+	});
+	cache = {key, topology, lines: topologyLines(topology)};
+	return cache;
+}

@@ -1,0 +1,126 @@
+// The ZFS screen as data: pool lines (usage bar, health, faulted device),
+// and the consumer table (guests and datasets, largest first) — or, without
+// SSH, the API's storage usage. Pure; the view only windows and colours it.
+
+import {buildConsumers, poolFraction, poolLevel, sortConsumers, usageLevel, type Consumer, type UsageLevel} from '../source/services/zfs/model.js';
+import type {ZfsSort, ZfsState} from '../source/store/screen-types.js';
+import type {AppState} from '../source/store/types.js';
+import {sanitize} from '../source/util/sanitize.js';
+import {fit, formatBytes, formatPercent} from './format.js';
+import type {Tone} from './theme.js';
+
+export interface ZfsLine {
+	text: string;
+	tone?: Tone;
+	bold?: boolean;
+}
+
+export const NO_SSH_NOTICE = 'datasets need SSH (--ssh …); showing storage usage from the API';
+
+const LEVEL_TONE: Record<UsageLevel, Tone | undefined> = {ok: undefined, warn: 'warn', danger: 'danger'};
+
+export const SORT_TITLES: Record<ZfsSort, string> = {used: 'largest first', snapshots: 'most snapshot space first', growth: 'fastest-growing first'};
+
+/** "████░░░░" for a 0..1 fraction. */
+export function usageBar(fraction: number, width: number): string {
+	const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+	return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+function signedBytes(bytes: number | undefined): string {
+	if (bytes === undefined) return '-';
+	if (bytes === 0) return '0';
+	return `${bytes > 0 ? '+' : '-'}${formatBytes(Math.abs(bytes))}`;
+}
+
+/** Pool lines: one per pool, plus one per faulted device of a pool that is not ONLINE. */
+export function poolLines(zfs: ZfsState, width: number): ZfsLine[] {
+	const pools = zfs.sample?.pools ?? [];
+	if (pools.length === 0) return [{text: zfs.sample ? 'no ZFS pools' : 'reading pools…', tone: 'muted'}];
+	const nameWidth = Math.min(20, Math.max(...pools.map((p) => p.node.length + p.name.length + 1)));
+	const barWidth = width >= 100 ? 24 : 12;
+	const lines: ZfsLine[] = [];
+	for (const p of pools) {
+		const fraction = poolFraction(p);
+		const tone = LEVEL_TONE[poolLevel(p)];
+		lines.push({
+			text: [
+				fit(sanitize(`${p.node}/${p.name}`), nameWidth),
+				usageBar(fraction, barWidth),
+				fit(formatPercent(fraction), 4, 'right'),
+				// Health before the numbers: a narrow terminal must not cut it off.
+				fit(sanitize(p.health), 8),
+				`${formatBytes(p.alloc)} of ${formatBytes(p.size)}`,
+				`free ${formatBytes(p.free)}`,
+				`frag ${p.frag}%`,
+				`dedup ${p.dedup.toFixed(2)}x`,
+			].join('  '),
+			tone,
+			bold: p.health !== 'ONLINE',
+		});
+		if (p.health !== 'ONLINE' && p.faulted.length === 0) lines.push({text: '   ✗ faulted device not reported', tone: 'danger'});
+		for (const d of p.faulted) {
+			const counts = `read ${d.read} write ${d.write} cksum ${d.cksum}`;
+			lines.push({text: `   ✗ ${sanitize(d.state)} ${sanitize(d.name)}${d.msg ? `  ${sanitize(d.msg)}` : ''}  (${counts})`, tone: 'danger'});
+		}
+	}
+	return lines;
+}
+
+const COLUMNS = {label: 22, pool: 14, used: 7, snaps: 12, refer: 7, ratio: 6, growth: 7};
+
+export function consumerHeader(): string {
+	return [
+		fit('GUEST / DATASET', COLUMNS.label),
+		fit('POOL', COLUMNS.pool),
+		fit('USED', COLUMNS.used, 'right'),
+		fit('SNAPSHOTS', COLUMNS.snaps, 'right'),
+		fit('REFER', COLUMNS.refer, 'right'),
+		fit('RATIO', COLUMNS.ratio, 'right'),
+		fit('GROWTH', COLUMNS.growth, 'right'),
+		'FILL',
+	].join(' ');
+}
+
+export function consumerLine(c: Consumer, width: number): ZfsLine {
+	const snaps = c.snapshotCount > 0 ? `${formatBytes(c.snapshots)} (${c.snapshotCount})` : formatBytes(c.snapshots);
+	const fixed = [
+		fit(sanitize(c.label), COLUMNS.label),
+		fit(sanitize(`${c.node}/${c.pool}`), COLUMNS.pool),
+		fit(formatBytes(c.used), COLUMNS.used, 'right'),
+		fit(snaps, COLUMNS.snaps, 'right'),
+		fit(formatBytes(c.refer), COLUMNS.refer, 'right'),
+		fit(`${c.ratio.toFixed(2)}x`, COLUMNS.ratio, 'right'),
+		fit(signedBytes(c.growth), COLUMNS.growth, 'right'),
+	].join(' ');
+	const room = width - fixed.length - 6;
+	const bar = room >= 6 ? ` ${usageBar(c.fill, Math.min(16, room))}` : '';
+	return {text: `${fixed}${bar} ${formatPercent(c.fill)}`, tone: LEVEL_TONE[usageLevel(c.fill)]};
+}
+
+export function storageLines(zfs: ZfsState, width: number): ZfsLine[] {
+	const storages = zfs.sample?.storages ?? [];
+	if (storages.length === 0) return [];
+	const barWidth = width >= 100 ? 24 : 12;
+	return storages.map((s) => {
+		const fraction = s.total > 0 ? s.used / s.total : 0;
+		const text = [
+			fit(sanitize(`${s.node}/${s.storage}`), 22),
+			fit(sanitize(s.type), 8),
+			s.active ? usageBar(fraction, barWidth) : fit('inactive', barWidth),
+			fit(s.active ? formatPercent(fraction) : '-', 4, 'right'),
+			s.active ? `${formatBytes(s.used)} of ${formatBytes(s.total)}` : '',
+		].join('  ');
+		return {text, tone: s.active ? LEVEL_TONE[usageLevel(fraction)] : 'muted'};
+	});
+}
+
+let cache: {zfs: ZfsState; guests: AppState['guests']; consumers: Consumer[]} | undefined;
+
+/** The consumer rows in the chosen order (memoised on the ZFS state and guest names). */
+export function selectConsumers(state: AppState): Consumer[] {
+	if (cache && cache.zfs === state.zfs && cache.guests === state.guests) return cache.consumers;
+	const consumers = sortConsumers(buildConsumers(state.zfs, state.guests), state.zfs.sort);
+	cache = {zfs: state.zfs, guests: state.guests, consumers};
+	return consumers;
+}
