@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {mapResources, splitTags} from '../../source/services/fleet-mapping.js';
+import {readSample} from '../samples.js';
 
 // A real recorded /cluster/resources answer (community.proxmox test fixture).
-const recorded = JSON.parse(readFileSync(new URL('../../../shared/samples/api-cluster-resources-vm-lxc.json', import.meta.url), 'utf8'));
+const recorded = JSON.parse(readSample('api-cluster-resources-vm-lxc.json'));
 
 test('maps a recorded /cluster/resources answer into rows', () => {
 	const {guests} = mapResources(recorded);

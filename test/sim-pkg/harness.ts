@@ -2,11 +2,11 @@
 // test moves by hand (simulated seconds pass instantly), and helpers that run
 // a command inside a container to its end while moving that ticker.
 
-import {readFileSync} from 'node:fs';
 import {BUILTIN_FIXTURES, loadFixture} from '../../source/sim/fixture.js';
 import type {Fixture} from '../../source/sim/fixture-types.js';
 import {spawnSim, type SimProcess, type Ticker} from '../../source/sim/ssh/commands.js';
 import {buildState, type SimState} from '../../source/sim/state.js';
+import {readSample} from '../samples.js';
 
 export const START = Date.parse('2026-11-23T16:40:00Z');
 
@@ -87,13 +87,9 @@ export async function exec(state: SimState, vmid: number, line: string, t: Manua
 	return {code: r.result(), stdout: r.stdout(), stderr: r.stderr()};
 }
 
-/** A recorded sample's lines, or [] when shared/ is not beside the tree. */
+/** A recorded sample's lines (test/samples/). */
 export function sample(name: string): string[] {
-	try {
-		return readFileSync(`/work/shared/samples/${name}`, 'utf8').trimEnd().split('\n');
-	} catch {
-		return [];
-	}
+	return readSample(name).trimEnd().split('\n');
 }
 
 /** Makes a homelab container another distro for the dnf/pacman/zypper paths (homelab has none). */

@@ -2,19 +2,14 @@
 // compared with the recorded samples' shapes, exit codes, follows on a manual ticker.
 
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {runSim, spawnSim, type SimShellOptions, type Ticker} from '../../source/sim/ssh/commands.js';
 import {nicenum} from '../../source/sim/ssh/zfs.js';
 import {homelabState, START} from './harness.js';
+import {readSample} from '../samples.js';
 
-const SAMPLES = '/work/shared/samples';
 function sample(name: string): string[] {
-	try {
-		return readFileSync(`${SAMPLES}/${name}`, 'utf8').trimEnd().split('\n');
-	} catch {
-		return [];
-	}
+	return readSample(name).trimEnd().split('\n');
 }
 
 /** A ticker the test moves by hand, so follow rates are exact and instant. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {listMountPoints, listNics, parseMountPoint, parseNic, parsePropertyString, parseTags} from '../../source/util/pve-config.js';
+import {readSample} from '../samples.js';
 
-const sample = JSON.parse(readFileSync('/work/shared/samples/api-lxc-config.json', 'utf8')).data as Record<string, unknown>;
+const sample = JSON.parse(readSample('api-lxc-config.json')).data as Record<string, unknown>;
 
 test('parsePropertyString splits key=value pairs and files a bare part under the default key', () => {
 	assert.deepEqual(parsePropertyString('vmstore:subvol-101-disk-0,size=30G', 'volume'), {volume: 'vmstore:subvol-101-disk-0', size: '30G'});

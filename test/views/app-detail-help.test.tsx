@@ -1,6 +1,5 @@
 import './force-color.js';
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
 import {afterEach, test} from 'node:test';
 import {cleanup} from 'ink-testing-library';
 import type {LxcConfig} from '../../source/api/types.js';
@@ -8,11 +7,12 @@ import {loadKeymap} from '../../keymaps/index.js';
 import {filledStore, homelabGuests} from './data.js';
 import {KEYS, plain, press, selectedLine} from './harness.js';
 import {NOW, renderApp} from './render.js';
+import {readSample} from '../samples.js';
 
 afterEach(() => cleanup());
 
 // The recorded PVE answer for a container with GPU passthrough (shared/samples).
-const recorded = JSON.parse(readFileSync('/work/shared/samples/api-lxc-config.json', 'utf8')).data as LxcConfig;
+const recorded = JSON.parse(readSample('api-lxc-config.json')).data as LxcConfig;
 
 test('enter opens the detail panel with config values, mounts and NICs; esc closes it', async () => {
 	const store = filledStore(homelabGuests());

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {parseCompressRatio, parseZfsDatasets, parseZfsSnapshots} from '../../source/services/zfs/parse-zfs-list.js';
 import {parseZpoolStatus, unhealthyDevices} from '../../source/services/zfs/parse-zpool-status.js';
+import {readSample} from '../samples.js';
 
-const sample = (name: string) => readFileSync(new URL(`../../../shared/samples/${name}`, import.meta.url), 'utf8');
+const sample = (name: string) => readSample(name);
 
 test('compressratio parses in both forms found in the wild', () => {
 	assert.equal(parseCompressRatio('1.85'), 1.85);
