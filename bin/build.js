@@ -22,8 +22,9 @@ try {
 		jsx: 'automatic',
 		// ink imports react-devtools-core only for DEV=true; it is not installed.
 		alias: {'react-devtools-core': './source/cli/no-devtools.ts'},
-		// ssh2's optional native helpers: loaded in try/catch, absent is fine.
-		external: ['cpu-features', '*.node'],
+		// ssh2 stays a runtime import from node_modules: its CommonJS code uses
+		// __dirname (undefined in an ESM bundle) and loads optional native helpers.
+		external: ['ssh2', 'cpu-features', '*.node'],
 		define: {'process.env.NODE_ENV': '"production"'},
 		// Some bundled CommonJS packages call require(); give the ESM bundle one.
 		banner: {js: "import {createRequire as __proxdeckRequire} from 'node:module'; const require = __proxdeckRequire(import.meta.url);"},
