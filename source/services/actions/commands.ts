@@ -14,6 +14,7 @@ import {ACTIONS, pctCommands} from './catalog.js';
 import type {ActionDispatcher, DispatchOutcome} from './dispatcher.js';
 import {defaultSnapshotName, snapshotNameError} from './snapshot-name.js';
 import {buildPickerEntries, isZfsRootfs, newestSnapshot, olderThan} from './snapshot-tree.js';
+import {poolUsageForGuest} from '../zfs/model.js';
 
 /** Seed default: snapshots older than this many days are pruned. */
 export const PRUNE_DAYS = 7;
@@ -157,6 +158,7 @@ export function createCommands(options: CommandsOptions): Commands {
 					name: defaultSnapshotName(new Date(clock())),
 					description: '',
 					field: 'name',
+					warning: snapshotPoolWarning(store.getState(), vmids),
 				};
 				return actions().openDialog(prompt);
 			}
@@ -248,4 +250,17 @@ export function createCommands(options: CommandsOptions): Commands {
 	};
 
 	return {request, disabledReason: (action) => dispatcher.disabledReason(action, targets().vmids), dialog};
+}
+
+/**
+ * A snapshot on a nearly full pool can fill it (every later write then costs
+ * twice); say so before the snapshot is taken. Known once the ZFS screen has
+ * read the datasets; without that data nothing is claimed either way.
+ */
+export function snapshotPoolWarning(state: AppState, vmids: number[]): string | undefined {
+	const hot = vmids.flatMap((vmid) => poolUsageForGuest(state.zfs, vmid).filter((usage) => usage.warn).map((usage) => ({vmid, usage})));
+	if (hot.length === 0) return undefined;
+	const pools = [...new Map(hot.map(({usage}) => [`${usage.node}/${usage.pool}`, usage])).values()];
+	const described = pools.map((u) => `${u.node}/${u.pool} ${Math.round(u.fraction * 100)} %${u.health === 'ONLINE' ? '' : ` ${u.health}`}`).join(', ');
+	return `warning: pool ${described} — a snapshot keeps old blocks and can fill it`;
 }
