@@ -6,11 +6,11 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {homedir, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import ssh2 from 'ssh2';
 import {createLocalRunner, createSshRunner, detectLocalHost, type CommandRunner} from '../ssh/index.js';
 import {startSimSsh, type RunningSimSsh} from '../sim/ssh/index.js';
 import type {SimState} from '../sim/state.js';
 import {expandHome} from './config.js';
+import {generateEd25519} from '../ssh/keygen.js';
 
 export interface SshChoice {
 	/** 'ssh' to the API host, 'local' processes, or none. */
@@ -72,7 +72,7 @@ export interface DemoSsh {
  */
 export async function startDemoSsh(state: SimState): Promise<DemoSsh> {
 	const dir = mkdtempSync(join(tmpdir(), 'proxdeck-demo-ssh-'));
-	const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
+	const clientKey = generateEd25519();
 	const keyPath = join(dir, 'id_ed25519');
 	writeFileSync(keyPath, clientKey.private, {mode: 0o600});
 	const server = await startSimSsh({state, authorizedKeys: [clientKey.public]});

@@ -11,6 +11,7 @@ const {Server, utils} = ssh2;
 import type {SimState} from '../state.js';
 import {spawnSimLine, type SimProcess, type Ticker} from './commands.js';
 import {ChannelDropped} from './package-script.js';
+import {generateEd25519} from '../../ssh/keygen.js';
 
 export interface SimSshOptions {
 	state: SimState;
@@ -57,7 +58,7 @@ function publicBlob(line: string): Buffer {
 }
 
 export async function startSimSsh(options: SimSshOptions): Promise<RunningSimSsh> {
-	const hostKey = utils.generateKeyPairSync('ed25519');
+	const hostKey = generateEd25519();
 	const hostPublicKey = hostKey.public.split(' ').slice(0, 2).join(' ');
 	const hostBlob = publicBlob(hostPublicKey);
 	const allowed = options.authorizedKeys.map((line) => ({blob: publicBlob(line), key: utils.parseKey(line) as ParsedKey}));
