@@ -8,8 +8,8 @@ import type {Key} from 'ink';
 import {parse} from 'yaml';
 import {packagePath} from '../source/util/package-root.js';
 
-export type Scope = 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'global';
-export const SCOPES: readonly Scope[] = ['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'global'];
+export type Scope = 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'global';
+export const SCOPES: readonly Scope[] = ['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'global'];
 
 export interface Binding {
 	keys: string[];
@@ -45,6 +45,8 @@ const SCOPE_CHAIN: Record<Scope, Scope[]> = {
 	logs: ['logs', 'global'],
 	logfilter: ['logfilter', 'global'],
 	logopen: ['logopen', 'global'],
+	// The upgrade screen: plan, confirm, run (its dialogs are part of the screen).
+	upgrade: ['upgrade', 'global'],
 	global: ['global'],
 };
 
@@ -205,6 +207,7 @@ const SECTION_TITLES: Record<Scope, string> = {
 	logs: 'Log panes (4, :logs)',
 	logfilter: 'Log filter prompt (/ in the logs)',
 	logopen: 'Open a log pane (o in the logs)',
+	upgrade: 'Bulk upgrades (5, u, :upgrade)',
 	global: 'Everywhere',
 };
 

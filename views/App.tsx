@@ -27,6 +27,9 @@ import {dialogScope, handleOpsKey, keyDisabledReason} from './ops-keys.js';
 import {handleLogsKey, logsScope} from './logs/log-keys.js';
 import {LogsScreen} from './logs/LogsScreen.js';
 import {logsOf} from '../source/services/logs/registry.js';
+import {upgradesOf} from '../source/services/upgrade/registry.js';
+import {handleUpgradeKey} from './upgrade/upgrade-keys.js';
+import {UpgradeScreen} from './upgrade/UpgradeScreen.js';
 
 export interface AppProps {
 	store: StoreApi<AppState>;
@@ -46,6 +49,7 @@ export function activeScope(state: AppState): Scope {
 	if (state.ui.commandDraft !== null) return 'command';
 	if (state.ui.overlay === 'help') return 'help';
 	if (state.ui.screen === 'logs') return logsScope(state);
+	if (state.ui.screen === 'upgrade') return 'upgrade';
 	if (state.ui.screen === 'topology') return 'topology';
 	if (state.ui.screen === 'zfs') return 'zfs';
 	if (state.ui.overlay === 'detail') return 'detail';
@@ -65,6 +69,7 @@ const FOOTER_SCOPES: Record<Scope, Scope[]> = {
 	logs: ['logs'],
 	logfilter: ['logfilter'],
 	logopen: ['logopen'],
+	upgrade: ['upgrade'],
 	global: ['global'],
 };
 
@@ -103,6 +108,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			if (handleOpsKey(input, key, {store, keymap: props.current.keymap, commands: props.current.commands, scope})) return;
 			// Log panes, and the fleet keys that open them.
 			if (handleLogsKey(input, key, {store, keymap: props.current.keymap, scope, body: bodySize.current})) return;
+			// The upgrade screen's keys, and `u` in the fleet.
+			if (handleUpgradeKey(input, key, {store, keymap: props.current.keymap, scope})) return;
 			const action = matchAction(props.current.keymap, scope, input, key);
 			if (action === undefined) {
 				// Unbound printable text typed into the open `:` prompt.
@@ -120,7 +127,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			}
 			// Read-only is enforced here, in the one dispatcher, not per view.
 			if (current.badges.readOnly && isDangerous(props.current.keymap, action)) return;
-			if (runScreenAction(action, {state: current, scope, quit: () => props.current.onQuit(), pageRows: pageRows.current})) return;
+			if (runScreenAction(action, {state: current, store, scope, quit: () => props.current.onQuit(), pageRows: pageRows.current})) return;
 			runAction(action, {
 				actions: current.actions,
 				hasSelection: current.ui.selectedVmid !== undefined,
@@ -173,6 +180,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				<DialogView dialog={state.dialog} height={layout.bodyHeight} width={layout.width} />
 			) : state.ui.overlay === 'help' ? (
 				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} />
+			) : state.ui.screen === 'upgrade' ? (
+				<UpgradeScreen controller={upgradesOf(store)} width={layout.width} height={layout.bodyHeight} now={now} />
 			) : state.ui.screen === 'logs' ? (
 				<LogsScreen state={state} service={logsOf(store)} width={layout.width} height={layout.bodyHeight} />
 			) : state.ui.screen !== 'fleet' ? (

@@ -5,6 +5,7 @@ import type {AppActions, SortKey} from '../source/store/types.js';
 import {SCREEN_ACTIONS} from './screen-actions.js';
 import {OPS_ACTIONS} from './ops-keys.js';
 import {LOGS_ACTIONS} from './logs/log-keys.js';
+import {UPGRADE_ACTIONS} from './upgrade/upgrade-keys.js';
 
 export interface ActionContext {
 	actions: AppActions;
@@ -58,4 +59,4 @@ export function runAction(id: string, ctx: ActionContext): boolean {
 // Screen, prompt, topology and ZFS actions run in screen-actions.ts (App tries them first).
 // Actions, marks, panes and dialogs (issue 4) run in ops-keys.ts (App tries them first).
 // Log panes and the fleet keys that open them (issue 5) run in logs/log-keys.ts (App tries them first).
-export const HANDLED_ACTIONS: readonly string[] = [...Object.keys(HANDLERS), ...SCREEN_ACTIONS, ...OPS_ACTIONS, ...LOGS_ACTIONS];
+export const HANDLED_ACTIONS: readonly string[] = [...Object.keys(HANDLERS), ...SCREEN_ACTIONS, ...OPS_ACTIONS, ...LOGS_ACTIONS, ...UPGRADE_ACTIONS];

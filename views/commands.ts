@@ -2,11 +2,16 @@
 // handler. The prompt, Tab completion and the `?` help all read this table;
 // later issues add entries (`:mark tag=media`) rather than code paths.
 
-import type {AppActions} from '../source/store/types.js';
+import type {StoreApi} from 'zustand/vanilla';
+import {upgradesOf} from '../source/services/upgrade/registry.js';
+import type {AppActions, AppState} from '../source/store/types.js';
+import {upgradeTargets} from './upgrade/upgrade-keys.js';
 
 export interface CommandContext {
 	actions: AppActions;
 	quit(): void;
+	/** The store, for commands that read guests or reach the upgrade controller. */
+	store?: StoreApi<AppState>;
 }
 
 export interface Command {
@@ -23,8 +28,37 @@ export const COMMANDS: Command[] = [
 	{name: 'net', aliases: ['br', 'topology', 'bridges'], description: 'bridge topology and network problems', run: (c) => c.actions.setScreen('topology')},
 	{name: 'zfs', aliases: ['pool', 'pools', 'storage'], description: 'ZFS pools, datasets and snapshot space', run: (c) => c.actions.setScreen('zfs')},
 	{name: 'logs', aliases: ['log', 'journal'], description: 'live log panes (journals, task logs, audit log)', run: (c) => c.actions.setScreen('logs')},
+	{name: 'upgrade', aliases: ['up', 'upgrades'], description: 'bulk upgrades: plan the marked containers (else show the screen)', run: runUpgrade},
+	{name: 'mark', aliases: [], usage: 'tag=media | node=pve | os=alpine', description: 'mark the containers with this tag, on this node or of this OS', run: runMark},
 	{name: 'q', aliases: ['quit', 'q!'], description: 'quit proxdeck', run: (c) => c.quit()},
 ];
+
+function runUpgrade(c: CommandContext): void {
+	const controller = c.store ? upgradesOf(c.store) : undefined;
+	const marked = c.store ? [...c.store.getState().marks] : [];
+	if (controller && marked.length > 0) return controller.plan(upgradeTargets(c.store!.getState()));
+	c.actions.setScreen('upgrade');
+}
+
+/** `:mark tag=media`, `:mark node=pve`, `:mark os=alpine`: adds to the marks, like ctrl+a. */
+function runMark(c: CommandContext, args: string[]): void {
+	const [field, value] = (args[0] ?? '').split('=', 2);
+	if (!c.store || !value || (field !== 'tag' && field !== 'node' && field !== 'os')) {
+		c.actions.setCommandNotice('usage: :mark tag=<tag> | node=<node> | os=<ostype>');
+		return;
+	}
+	const guests = [...c.store.getState().guests.values()];
+	if (field === 'os') {
+		const controller = upgradesOf(c.store);
+		if (!controller) return c.actions.setCommandNotice(':mark os= needs a connection');
+		c.actions.setCommandNotice(`reading container configs for os=${value}…`);
+		void controller.markByOs(value).then((n) => c.actions.setCommandNotice(`marked ${n} container${n === 1 ? '' : 's'} with os=${value}`));
+		return;
+	}
+	const matching = guests.filter((g) => (field === 'tag' ? g.tags.includes(value) : g.node === value)).map((g) => g.vmid);
+	c.actions.markAll(matching);
+	c.actions.setCommandNotice(`marked ${matching.length} guest${matching.length === 1 ? '' : 's'} with ${field}=${value}`);
+}
 
 /** The command a word names (its name or an alias, case-insensitive). */
 export function findCommand(word: string, commands: Command[] = COMMANDS): Command | undefined {

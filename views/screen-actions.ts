@@ -4,6 +4,7 @@
 // view draws under the cursor.
 
 import type {Scope} from '../keymaps/index.js';
+import type {StoreApi} from 'zustand/vanilla';
 import type {AppState} from '../source/store/types.js';
 import {completeCommand, runCommand} from './commands.js';
 import {selectTopologyView} from './topology-lines.js';
@@ -11,6 +12,8 @@ import {selectConsumers} from './zfs-lines.js';
 
 export interface ScreenActionContext {
 	state: AppState;
+	/** The store itself, for `:` commands that reach a service kept beside it (upgrades). */
+	store?: StoreApi<AppState>;
 	/** The active key scope: the table keys (nav.*) move the topology or ZFS cursor there. */
 	scope: Scope;
 	quit(): void;
@@ -34,6 +37,7 @@ const HANDLERS: Record<string, Handler> = {
 	'screen.fleet': (c) => c.state.actions.setScreen('fleet'),
 	'screen.topology': (c) => c.state.actions.setScreen('topology'),
 	'screen.zfs': (c) => c.state.actions.setScreen('zfs'),
+	'screen.upgrade': (c) => c.state.actions.setScreen('upgrade'),
 	'command.open': (c) => c.state.actions.openCommand(),
 	'command.cancel': (c) => c.state.actions.cancelCommand(),
 	'command.backspace': (c) => {
@@ -44,7 +48,7 @@ const HANDLERS: Record<string, Handler> = {
 	'command.complete': (c) => c.state.actions.editCommand(completeCommand(c.state.ui.commandDraft ?? '')),
 	'command.run': (c) => {
 		const text = c.state.actions.commitCommand();
-		const notice = runCommand(text, {actions: c.state.actions, quit: c.quit});
+		const notice = runCommand(text, {actions: c.state.actions, quit: c.quit, ...(c.store ? {store: c.store} : {})});
 		if (notice) c.state.actions.setCommandNotice(notice);
 	},
 	'topo.open': (c) => {

@@ -8,6 +8,7 @@ export const HELP = `
 	Usage
 	  $ proxdeck [options]          open the console (the built-in demo when no host is configured)
 	  $ proxdeck sim [options]      run the Proxmox VE simulator alone (for other API clients)
+	  $ proxdeck upgrade [options]  bulk-upgrade containers without the console (cron, CI)
 
 	Connection
 	  --host, -H <name|address>     Proxmox host, or the name of a host in the config file
@@ -37,11 +38,28 @@ export const HELP = `
 	  --config <path>               config file (default $XDG_CONFIG_HOME/proxdeck/config.yaml)
 	  --demo                        open the built-in demo even if a host is configured
 
+	Upgrade (proxdeck upgrade: plan, snapshot, upgrade, check, roll back what fails)
+	  --tag <t>, --node <n>         containers with this tag / on this node (repeat --tag; combined with AND)
+	  --vmid <101,102>              these containers
+	  --all                         every container
+	  --concurrency <n>             containers upgraded at once (default 2)
+	  --max-failures <k>            after k failures no new container starts (default 1)
+	  --no-rollback                 keep a failed container as it is (for inspection) instead of rolling back
+	  --start-stopped               start stopped containers, upgrade them, shut them down again
+	  --without-snapshot            also upgrade containers that cannot be snapshotted (no rollback for them)
+	  --health <tag>=<command>      a health check run inside containers with that tag (exit 0 = healthy)
+	  --timeout <seconds>           limit per phase; a hang past it is stopped and rolled back (default 1800)
+	  --dry-run                     print the plan and change nothing
+	  --yes                         run the plan (without it the plan is printed and nothing runs)
+	  --json                        print the summary (or with --dry-run the plan) as JSON on stdout
+	  --resume                      resume the interrupted run (journal in $XDG_STATE_HOME/proxdeck/runs)
+
 	Demo and simulator
 	  --fixture <homelab|cluster|path>  fleet to simulate (default homelab)
 	  --guests <n> --nodes <n>      simulate a generated fleet of that size instead
 	  --listen <address>            simulator address (sim only, default 127.0.0.1)
 	  --port <n>                    simulator port (sim only, default 8006)
+	  --sim-speed <x>               the demo's tasks and package output run x times faster
 
 	  --help                        show this help
 	  --version                     show the version
@@ -52,9 +70,10 @@ export const HELP = `
 	      --fingerprint 80:D4:F2:…:69:F5
 	  $ proxdeck --host home --read-only           a host named in the config file
 	  $ proxdeck sim --fixture cluster --port 8006
+	  $ proxdeck upgrade --demo --tag media --concurrency 3 --yes --json
 `;
 
-export type Command = 'console' | 'sim';
+export type Command = 'console' | 'sim' | 'upgrade';
 
 export interface CliArgs {
 	command: Command;
@@ -84,6 +103,28 @@ export interface CliArgs {
 	sshKey?: string;
 	acceptNewHostKey: boolean;
 	local: boolean;
+	upgrade: UpgradeArgs;
+}
+
+/** Flags of `proxdeck upgrade`. */
+export interface UpgradeArgs {
+	tags: string[];
+	vmids: number[];
+	node?: string;
+	all: boolean;
+	concurrency: number;
+	maxFailures: number;
+	rollback: boolean;
+	startStopped: boolean;
+	withoutSnapshot: boolean;
+	/** tag → commands. */
+	health: Record<string, string[]>;
+	timeoutSec: number;
+	dryRun: boolean;
+	yes: boolean;
+	json: boolean;
+	resume: boolean;
+	simSpeed?: number;
 }
 
 export class UsageError extends Error {}
@@ -119,17 +160,33 @@ export function parseArgs(argv: string[]): CliArgs {
 			sshKey: {type: 'string'},
 			acceptNewHostKey: {type: 'boolean', default: false},
 			local: {type: 'boolean', default: false},
+			tag: {type: 'string', isMultiple: true},
+			vmid: {type: 'string', isMultiple: true},
+			node: {type: 'string'},
+			all: {type: 'boolean', default: false},
+			concurrency: {type: 'number', default: 2},
+			maxFailures: {type: 'number', default: 1},
+			rollback: {type: 'boolean', default: true},
+			startStopped: {type: 'boolean', default: false},
+			withoutSnapshot: {type: 'boolean', default: false},
+			health: {type: 'string', isMultiple: true},
+			timeout: {type: 'number', default: 1800},
+			dryRun: {type: 'boolean', default: false},
+			yes: {type: 'boolean', default: false},
+			json: {type: 'boolean', default: false},
+			resume: {type: 'boolean', default: false},
+			simSpeed: {type: 'number'},
 			help: {type: 'boolean', default: false},
 			version: {type: 'boolean', default: false},
 		},
 	});
 	const [first, ...rest] = cli.input;
-	if (rest.length > 0 || (first !== undefined && first !== 'sim' && first !== 'console')) {
-		throw new UsageError(`unknown command: ${cli.input.join(' ')} (commands: sim; see proxdeck --help)`);
+	if (rest.length > 0 || (first !== undefined && first !== 'sim' && first !== 'console' && first !== 'upgrade')) {
+		throw new UsageError(`unknown command: ${cli.input.join(' ')} (commands: sim, upgrade; see proxdeck --help)`);
 	}
 	const flags = cli.flags;
 	const args: CliArgs = {
-		command: first === 'sim' ? 'sim' : 'console',
+		command: first === 'sim' ? 'sim' : first === 'upgrade' ? 'upgrade' : 'console',
 		help: flags.help,
 		version: flags.version,
 		host: flags.host,
@@ -155,6 +212,7 @@ export function parseArgs(argv: string[]): CliArgs {
 		sshKey: flags.sshKey,
 		acceptNewHostKey: flags.acceptNewHostKey,
 		local: flags.local,
+		upgrade: upgradeArgs(flags),
 	};
 	checkNumbers(args);
 	if (args.tokenId && args.user) throw new UsageError('use either --token-id or --user, not both');
@@ -164,6 +222,62 @@ export function parseArgs(argv: string[]): CliArgs {
 		throw new UsageError('--nodes needs --guests');
 	}
 	return args;
+}
+
+function upgradeArgs(flags: {
+	tag?: string[];
+	vmid?: string[];
+	node?: string;
+	all: boolean;
+	concurrency: number;
+	maxFailures: number;
+	rollback: boolean;
+	startStopped: boolean;
+	withoutSnapshot: boolean;
+	health?: string[];
+	timeout: number;
+	dryRun: boolean;
+	yes: boolean;
+	json: boolean;
+	resume: boolean;
+	simSpeed?: number;
+}): UpgradeArgs {
+	const vmids = (flags.vmid ?? []).flatMap((v) => v.split(',')).filter((v) => v.trim() !== '').map((v) => {
+		const n = Number(v.trim());
+		if (!Number.isInteger(n) || n < 100 || n > 999_999_999) throw new UsageError(`--vmid: not a guest id: ${JSON.stringify(v)}`);
+		return n;
+	});
+	const health: Record<string, string[]> = {};
+	for (const spec of flags.health ?? []) {
+		const eq = spec.indexOf('=');
+		if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--health must look like <tag>=<command>, got ${JSON.stringify(spec)}`);
+		(health[spec.slice(0, eq)] ??= []).push(spec.slice(eq + 1));
+	}
+	const whole = (name: string, value: number, min: number, max: number) => {
+		if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+	};
+	whole('concurrency', flags.concurrency, 1, 16);
+	whole('max-failures', flags.maxFailures, 1, 10_000);
+	whole('timeout', flags.timeout, 1, 86_400);
+	if (flags.simSpeed !== undefined && !(flags.simSpeed > 0 && flags.simSpeed <= 10_000)) throw new UsageError('--sim-speed must be above 0 and at most 10000');
+	return {
+		tags: (flags.tag ?? []).flatMap((t) => t.split(',')).filter(Boolean),
+		vmids,
+		...(flags.node ? {node: flags.node} : {}),
+		all: flags.all,
+		concurrency: flags.concurrency,
+		maxFailures: flags.maxFailures,
+		rollback: flags.rollback,
+		startStopped: flags.startStopped,
+		withoutSnapshot: flags.withoutSnapshot,
+		health,
+		timeoutSec: flags.timeout,
+		dryRun: flags.dryRun,
+		yes: flags.yes,
+		json: flags.json,
+		resume: flags.resume,
+		...(flags.simSpeed !== undefined ? {simSpeed: flags.simSpeed} : {}),
+	};
 }
 
 function checkNumbers(args: CliArgs): void {

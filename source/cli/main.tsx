@@ -22,6 +22,9 @@ import type {CommandRunner} from '../ssh/index.js';
 import {loadCredentials} from '../ssh/auth-config.js';
 import {resolveTarget, TargetError, type Target} from './target.js';
 import {packagePath} from '../util/package-root.js';
+import {createUpgradeController} from '../services/upgrade/controller.js';
+import {defaultRunsDir} from '../services/upgrade/journal.js';
+import {attachUpgrades} from '../services/upgrade/registry.js';
 
 export interface Io {
 	stdout: NodeJS.WriteStream;
@@ -38,17 +41,17 @@ function version(): string {
 }
 
 /** Known, expected failures: shown as one line, exit code 1 (2 for usage). */
-function oneLine(io: Io, message: string): void {
+export function oneLine(io: Io, message: string): void {
 	io.stderr.write(`proxdeck: ${message}\n`);
 }
 
-interface Connection {
+export interface Connection {
 	client: PveClient;
 	label: string;
 	demo?: Demo;
 }
 
-async function connect(target: Target, io: Io): Promise<Connection> {
+export async function connect(target: Target, io: Io): Promise<Connection> {
 	if (target.kind === 'demo') {
 		const demo = await startDemo(target.fleet);
 		const client = createClient({
@@ -84,7 +87,7 @@ async function connect(target: Target, io: Io): Promise<Connection> {
  * passphrase can still be asked for on the terminal. Host keys are verified
  * when the first command runs; a refusal shows in the view that needed SSH.
  */
-async function openSsh(args: CliArgs, target: Target, demo: Demo | undefined, io: Io): Promise<{runner: CommandRunner; close(): Promise<void>} | undefined> {
+export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefined, io: Io): Promise<{runner: CommandRunner; close(): Promise<void>} | undefined> {
 	if (demo) return startDemoSsh(demo.sim.state);
 	if (target.kind !== 'host') return undefined;
 	const choice = chooseSsh(args);
@@ -169,6 +172,18 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		host: client.target,
 		onChanged: () => void session.refreshNow(),
 	});
+	// Bulk upgrades (u, 5, :upgrade): plans and runs through the same dispatcher; the journal is in $XDG_STATE_HOME/proxdeck/runs.
+	const upgrades = createUpgradeController({
+		store,
+		api: client,
+		...(ssh ? {runner: ssh.runner} : {}),
+		dispatcher: actionServices.dispatcher,
+		audit: actionServices.audit,
+		identity: client.identity,
+		host: client.target,
+		runsDir: defaultRunsDir(io.env),
+	});
+	attachUpgrades(store, upgrades);
 	return runFullScreen(io, async (quit) => {
 		session.start();
 		actionServices.start();
@@ -185,6 +200,7 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		});
 		return async () => {
 			app.unmount();
+			upgrades.stop();
 			actionServices.stop();
 			session.stop();
 			await ssh?.close();
@@ -255,5 +271,6 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 		return 0;
 	}
 	if (args.command === 'sim') return runSimulatorCommand(args, io);
+	if (args.command === 'upgrade') return (await import('./upgrade-command.js')).runUpgradeCommand(args, io);
 	return runConsole(args, io);
 }

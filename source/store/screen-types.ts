@@ -6,7 +6,7 @@ import type {ZfsDataset, ZfsSnapshot} from '../services/zfs/parse-zfs-list.js';
 import type {GuestNic} from './types.js';
 
 /** The main screen under the header. Later issues add log panes and bulk upgrades. */
-export type Screen = 'fleet' | 'topology' | 'zfs' | 'logs';
+export type Screen = 'fleet' | 'topology' | 'zfs' | 'logs' | 'upgrade';
 
 /** A fleet filter by vmid set (enter on a bridge or gateway in the topology). */
 export interface VmidFilter {

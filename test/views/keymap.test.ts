@@ -58,11 +58,10 @@ test('matchAction looks in the scope first, then its fallbacks, then global', ()
 	assert.equal(matchAction(keymap, 'fleet', 'z', k()), undefined);
 });
 
-test('the keys reserved for future actions stay free in the table, and the action keys are bound', () => {
+test('the action keys are bound, u (formerly reserved) to the upgrade plan', () => {
 	const keymap = loadKeymap();
-	for (const key of ['u']) assert.equal(matchAction(keymap, 'fleet', key, k()), undefined, `"${key}" is bound`);
-	const actions = ['s', 'r', 'b', 'x', '+', '-', 't'].map((key) => matchAction(keymap, 'fleet', key, k()));
-	assert.deepEqual(actions, ['act.snapshot', 'act.reboot', 'act.rollback', 'act.stop', 'act.start', 'act.shutdown', 'pane.tasks']);
+	const actions = ['s', 'r', 'b', 'x', '+', '-', 't', 'u', '5'].map((key) => matchAction(keymap, 'fleet', key, k()));
+	assert.deepEqual(actions, ['act.snapshot', 'act.reboot', 'act.rollback', 'act.stop', 'act.start', 'act.shutdown', 'pane.tasks', 'upgrade.plan', 'screen.upgrade']);
 	assert.equal(matchAction(keymap, 'fleet', ' ', k()), 'mark.toggle');
 });
 
@@ -105,7 +104,7 @@ test('help sections cover every scope that has bindings, with hints drawn from t
 	const sections = helpSections(loadKeymap());
 	assert.deepEqual(
 		sections.map((s) => s.scope),
-		['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'global'],
+		['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'global'],
 	);
 	assert.deepEqual(
 		hintsFor(loadKeymap(), 'filter').map((h) => h.description),

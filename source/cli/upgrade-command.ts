@@ -1,0 +1,197 @@
+// `proxdeck upgrade`: the upgrade engine without the console, for cron and
+// CI. Same target resolution, same dispatcher, audit log and journal as the
+// console. Progress goes to stderr, `--json` puts the summary (or the plan
+// with --dry-run) on stdout. Never runs unasked: without --yes it prints the
+// plan and exits 1. Exit code: 0 only when nothing failed or was rolled back.
+
+import {createActionServices} from '../services/actions/index.js';
+import {defaultAuditPath} from '../services/audit.js';
+import {errorLine} from '../services/error-line.js';
+import {createFleetSource} from '../services/fleet-source.js';
+import {resumeUpgradeRun, startUpgradeRun, UpgradeRefused, type UpgradeRun} from '../services/upgrade/engine.js';
+import {defaultRunsDir, unfinishedRuns} from '../services/upgrade/journal.js';
+import {planHeadline, planLines, summaryLines} from '../services/upgrade/plan-text.js';
+import {buildPlan} from '../services/upgrade/probe.js';
+import {DEFAULT_OPTIONS, type RunSummary, type UpgradeOptions} from '../services/upgrade/types.js';
+import type {GuestRow} from '../store/types.js';
+import {createAppStore} from '../store/store.js';
+import type {CliArgs, UpgradeArgs} from './args.js';
+import {loadConfig} from './config.js';
+import {explainConnectError} from './explain.js';
+import {connect, oneLine, openSsh, type Io} from './main.js';
+import {resolveTarget} from './target.js';
+
+/** Containers the selection flags name (AND of tag/node; --vmid lists them; --all is every one). */
+export function selectTargets(guests: GuestRow[], u: UpgradeArgs): GuestRow[] {
+	const lxc = guests.filter((g) => g.kind === 'lxc' && !g.template);
+	const chosen = lxc.filter(
+		(g) =>
+			(u.all || u.tags.length > 0 || u.node !== undefined || u.vmids.length > 0) &&
+			(u.vmids.length === 0 || u.vmids.includes(g.vmid)) &&
+			u.tags.every((t) => g.tags.includes(t)) &&
+			(u.node === undefined || g.node === u.node),
+	);
+	return chosen.sort((a, b) => a.vmid - b.vmid);
+}
+
+export function exitCodeFor(summary: RunSummary): number {
+	return summary.counts.failed + summary.counts['rolled-back'] > 0 ? 1 : 0;
+}
+
+function optionsFrom(u: UpgradeArgs): UpgradeOptions {
+	return {
+		...DEFAULT_OPTIONS,
+		concurrency: u.concurrency,
+		maxFailures: u.maxFailures,
+		rollback: u.rollback,
+		startStopped: u.startStopped,
+		allowNoSnapshot: u.withoutSnapshot,
+		phaseTimeoutMs: u.timeoutSec * 1000,
+		health: u.health,
+	};
+}
+
+/** One stderr line per phase change: "[3/18] 300 wireguard: upgrade". */
+function reportProgress(run: UpgradeRun, io: Io): () => void {
+	const seen = new Map<number, string>();
+	const total = run.plan.entries.filter((e) => e.action === 'upgrade').length;
+	return run.subscribe(() => {
+		const done = run.rows().filter((r) => r.outcome !== undefined && r.outcome !== 'skipped').length;
+		for (const row of run.rows()) {
+			if (row.outcome === 'skipped') continue;
+			const label = row.outcome ? `${row.outcome}${row.reason ? ` (${row.reason})` : ''}` : row.phase;
+			if (seen.get(row.vmid) === label) continue;
+			seen.set(row.vmid, label);
+			if (row.phase === 'queued') continue;
+			io.stderr.write(`[${done}/${total}] ${row.vmid} ${row.name}: ${label}\n`);
+		}
+	});
+}
+
+export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> {
+	const u = args.upgrade;
+	const runsDir = defaultRunsDir(io.env);
+	const unfinished = unfinishedRuns(runsDir);
+	if (!u.resume && !u.all && u.tags.length === 0 && u.vmids.length === 0 && u.node === undefined) {
+		oneLine(io, 'choose the containers: --tag, --vmid, --node or --all (see proxdeck --help)');
+		return 2;
+	}
+	let target;
+	try {
+		target = resolveTarget(args, loadConfig(args.config, io.env), io.env);
+	} catch (error) {
+		oneLine(io, errorLine(error));
+		return 1;
+	}
+	let connection;
+	try {
+		connection = await connect(target, io);
+	} catch (error) {
+		oneLine(io, errorLine(error));
+		return 1;
+	}
+	const {client, demo} = connection;
+	if (demo && u.simSpeed !== undefined) {
+		demo.sim.state.taskSpeed = u.simSpeed;
+		demo.sim.state.packageSpeed = u.simSpeed;
+	}
+	let ssh: Awaited<ReturnType<typeof openSsh>>;
+	const closeAll = async () => {
+		await ssh?.close().catch(() => {});
+		await client.close().catch(() => {});
+		await demo?.sim.close().catch(() => {});
+	};
+	try {
+		await client.request('GET', '/version');
+	} catch (error) {
+		await closeAll();
+		oneLine(io, explainConnectError(error, client.target, client.identity));
+		return 1;
+	}
+	try {
+		ssh = await openSsh(args, target, demo, io);
+	} catch (error) {
+		await closeAll();
+		oneLine(io, `SSH: ${errorLine(error)}`);
+		return 1;
+	}
+	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: target.readOnly});
+	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? defaultAuditPath(io.env), identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
+	try {
+		store.getState().actions.fleetReceived(await createFleetSource(client).fetchFleet());
+		await services.permissions.refresh().catch(() => {});
+		const deps = {api: client, runner: ssh?.runner, dispatcher: services.dispatcher, audit: services.audit, identity: client.identity, host: client.target, runsDir};
+
+		if (unfinished.length > 0 && !u.resume) {
+			for (const r of unfinished) oneLine(io, `interrupted run ${r.id} (${new Date(r.startedAt).toISOString()}): ${r.done.size} of ${r.plan.entries.filter((e) => e.action === 'upgrade').length} containers finished — resume it with --resume --yes (journal ${r.path})`);
+			return 1;
+		}
+		let run: UpgradeRun;
+		if (u.resume) {
+			const replay = unfinished[0];
+			if (!replay) {
+				oneLine(io, 'no interrupted run to resume');
+				return 1;
+			}
+			if (!u.yes) {
+				oneLine(io, `would resume run ${replay.id}: add --yes to run`);
+				return 1;
+			}
+			if (!ssh) throw new Error('no SSH connection: pct exec cannot run (use --ssh or --local)');
+			run = resumeUpgradeRun({...deps, runner: ssh.runner}, replay);
+		} else {
+			const guests = selectTargets([...store.getState().guests.values()], u);
+			if (guests.length === 0) {
+				oneLine(io, 'no container matches the selection');
+				return 1;
+			}
+			io.stderr.write(`planning ${guests.length} container${guests.length === 1 ? '' : 's'} (refreshing package indexes)…\n`);
+			const plan = await buildPlan({api: client, ...(ssh ? {runner: ssh.runner} : {})}, guests, optionsFrom(u));
+			if (u.dryRun) {
+				if (u.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+				else for (const line of planLines(plan)) io.stdout.write(`${line}\n`);
+				return 0;
+			}
+			for (const line of planLines(plan)) io.stderr.write(`${line}\n`);
+			if (!u.yes) {
+				oneLine(io, 'nothing was changed: add --yes to run');
+				return 1;
+			}
+			if (plan.entries.every((e) => e.action === 'skip')) {
+				oneLine(io, 'nothing to upgrade');
+				return 0;
+			}
+			if (!ssh) throw new Error('no SSH connection: pct exec cannot run (use --ssh or --local)');
+			io.stderr.write(`${planHeadline(plan)}: starting\n`);
+			run = startUpgradeRun({...deps, runner: ssh.runner}, plan);
+		}
+		io.stderr.write(`journal ${run.journalPath}\n`);
+		const stopProgress = reportProgress(run, io);
+		// SIGINT/SIGTERM: stop starting new containers; the ones in flight finish (rollback included).
+		const onSignal = () => {
+			io.stderr.write('stopping: no new container starts; waiting for the ones in flight\n');
+			run.requestStop();
+		};
+		process.on('SIGINT', onSignal);
+		process.on('SIGTERM', onSignal);
+		let summary: RunSummary;
+		try {
+			summary = await run.done;
+		} finally {
+			stopProgress();
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+		}
+		for (const line of summaryLines(summary)) io.stderr.write(`${line}\n`);
+		const files = run.status().summaryFiles;
+		if (files) io.stderr.write(`summary ${files.json} and ${files.markdown}\n`);
+		if (u.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+		return exitCodeFor(summary);
+	} catch (error) {
+		oneLine(io, error instanceof UpgradeRefused ? `upgrade ${error.message}` : errorLine(error));
+		return 1;
+	} finally {
+		services.stop();
+		await closeAll();
+	}
+}

@@ -1,0 +1,215 @@
+// What the upgrade screen drives: plan the marked containers, change the
+// plan's options, confirm, run, change the concurrency, ask to stop starting
+// new ones, resume an interrupted run. It holds the screen's state outside the
+// store (run output changes many times a second) and tells the view through
+// subscribe(); the store only learns which screen is shown and the notices.
+
+import type {StoreApi} from 'zustand/vanilla';
+import type {LxcConfig} from '../../api/types.js';
+import type {CommandRunner} from '../../ssh/types.js';
+import type {AppState} from '../../store/types.js';
+import type {ActionDispatcher} from '../actions/dispatcher.js';
+import type {AuditLog} from '../audit.js';
+import {errorLine} from '../error-line.js';
+import type {ApiRequester} from '../fleet-source.js';
+import {guestPath} from '../guest-path.js';
+import {resumeUpgradeRun, startUpgradeRun, type UpgradeRun} from './engine.js';
+import {unfinishedRuns, type JournalReplay} from './journal.js';
+import {mapLimit} from './pool.js';
+import {buildPlan} from './probe.js';
+import {DEFAULT_OPTIONS, type UpgradeOptions, type UpgradePlan} from './types.js';
+
+export type UpgradeView =
+	| {stage: 'idle'; interrupted: JournalReplay[]}
+	| {stage: 'planning'; done: number; total: number}
+	| {stage: 'plan'; plan: UpgradePlan; cursor: number; confirm?: 'cancel' | 'ok'}
+	| {stage: 'run'; run: UpgradeRun; cursor: number; askStop?: 'cancel' | 'ok'};
+
+export type PlanToggle = 'startStopped' | 'allowNoSnapshot' | 'rollback';
+
+export interface UpgradeController {
+	view(): UpgradeView;
+	/** Changes whenever the view or the run changes (for useSyncExternalStore). */
+	version(): number;
+	subscribe(listener: () => void): () => void;
+	/** `u` / `:upgrade`: plans these containers and shows the upgrade screen. */
+	plan(vmids: number[]): void;
+	toggle(option: PlanToggle): void;
+	move(delta: number): void;
+	/** enter: opens the confirm dialog (plan) or presses its focused button. */
+	activate(): void;
+	/** tab/←/→ in a dialog. */
+	switchFocus(): void;
+	/** esc/q: closes a dialog, asks to stop a run, or leaves the screen. */
+	back(): void;
+	concurrency(delta: number): void;
+	resume(): void;
+	/** `:mark os=alpine`: marks the containers whose ostype matches (reads configs). */
+	markByOs(os: string): Promise<number>;
+	stop(): void;
+}
+
+export interface ControllerOptions {
+	store: StoreApi<AppState>;
+	api: ApiRequester;
+	runner?: CommandRunner;
+	dispatcher: Pick<ActionDispatcher, 'dispatch' | 'disabledReason'>;
+	audit: AuditLog;
+	identity: string;
+	host: string;
+	runsDir: string;
+	clock?: () => number;
+	options?: Partial<UpgradeOptions>;
+}
+
+export function createUpgradeController(o: ControllerOptions): UpgradeController {
+	const clock = o.clock ?? Date.now;
+	let view: UpgradeView = {stage: 'idle', interrupted: unfinishedRuns(o.runsDir)};
+	let version = 0;
+	let options: UpgradeOptions = {...DEFAULT_OPTIONS, ...o.options};
+	let planTargets: number[] = [];
+	let planSeq = 0;
+	let unsubscribeRun: (() => void) | undefined;
+	const listeners = new Set<() => void>();
+	const actions = () => o.store.getState().actions;
+	const notice = (text: string, tone: 'ok' | 'error' | 'info' = 'info') => actions().showNotice({text, tone, at: clock()});
+
+	function set(next: UpgradeView): void {
+		view = next;
+		changed();
+	}
+	function changed(): void {
+		version++;
+		for (const l of listeners) l();
+	}
+	const running = () => view.stage === 'run' && !view.run.status().finished;
+
+	function refuseReason(): string | undefined {
+		if (o.store.getState().badges.readOnly) return 'read-only';
+		if (!o.runner) return 'no SSH connection (pct exec): start with --ssh or --local';
+		return undefined;
+	}
+
+	async function makePlan(vmids: number[]): Promise<void> {
+		const seq = ++planSeq;
+		const guests = vmids.map((v) => o.store.getState().guests.get(v)).filter((g) => g !== undefined);
+		set({stage: 'planning', done: 0, total: guests.length});
+		try {
+			const plan = await buildPlan({api: o.api, ...(o.runner ? {runner: o.runner} : {}), clock}, guests, options, (done, total) => {
+				if (seq === planSeq && view.stage === 'planning') set({stage: 'planning', done, total});
+			});
+			if (seq === planSeq) set({stage: 'plan', plan, cursor: 0});
+		} catch (error) {
+			if (seq !== planSeq) return;
+			notice(`✗ upgrade plan: ${errorLine(error)}`, 'error');
+			set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir)});
+		}
+	}
+
+	function watch(run: UpgradeRun): void {
+		unsubscribeRun?.();
+		unsubscribeRun = run.subscribe(changed);
+		run.done.then(
+			(s) => notice(`${s.counts['rolled-back'] + s.counts.failed > 0 ? '✗' : '✓'} upgrade run ${s.id}: ${s.counts.upgraded} upgraded, ${s.counts['rolled-back']} rolled back, ${s.counts.failed} failed`, s.counts.failed + s.counts['rolled-back'] > 0 ? 'error' : 'ok'),
+			() => {},
+		);
+	}
+
+	function startRun(plan: UpgradePlan, replay?: JournalReplay): void {
+		const reason = refuseReason();
+		if (reason) return notice(`upgrade is disabled (${reason})`);
+		try {
+			const deps = {api: o.api, runner: o.runner!, dispatcher: o.dispatcher, audit: o.audit, identity: o.identity, host: o.host, runsDir: o.runsDir, clock};
+			const run = replay ? resumeUpgradeRun(deps, replay) : startUpgradeRun(deps, plan);
+			watch(run);
+			set({stage: 'run', run, cursor: 0});
+		} catch (error) {
+			notice(`✗ upgrade ${errorLine(error)}`, 'error');
+		}
+	}
+
+	const osCache = new Map<number, string>();
+
+	return {
+		view: () => view,
+		version: () => version,
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		plan(vmids) {
+			actions().setScreen('upgrade');
+			if (running()) return notice('an upgrade run is in progress: wait for it, or press q to stop starting new ones');
+			const reason = refuseReason();
+			if (reason) {
+				notice(`upgrade is disabled (${reason})`);
+				return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir)});
+			}
+			if (vmids.length === 0) return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir)});
+			planTargets = vmids;
+			void makePlan(vmids);
+		},
+		toggle(option) {
+			if (view.stage !== 'plan' || view.confirm) return;
+			options = {...options, [option]: !options[option]};
+			// Start-stopped and without-snapshot change who is upgraded: plan again. Rollback only changes the run.
+			if (option === 'rollback') set({...view, plan: {...view.plan, options}});
+			else void makePlan(planTargets);
+		},
+		move(delta) {
+			if (view.stage === 'plan' && !view.confirm) set({...view, cursor: Math.max(0, Math.min(view.plan.entries.length - 1, view.cursor + delta))});
+			else if (view.stage === 'run' && !view.askStop) set({...view, cursor: Math.max(0, Math.min(view.run.rows().length - 1, view.cursor + delta))});
+		},
+		activate() {
+			if (view.stage === 'plan') {
+				if (!view.confirm) {
+					if (!view.plan.entries.some((e) => e.action === 'upgrade')) return notice('nothing to upgrade in this plan');
+					return set({...view, confirm: 'cancel'});
+				}
+				if (view.confirm === 'cancel') return set({...view, confirm: undefined});
+				return startRun(view.plan);
+			}
+			if (view.stage === 'run' && view.askStop) {
+				if (view.askStop === 'ok') view.run.requestStop();
+				return set({...view, askStop: undefined});
+			}
+			if (view.stage === 'idle' && view.interrupted.length > 0) this.resume();
+		},
+		switchFocus() {
+			if (view.stage === 'plan' && view.confirm) set({...view, confirm: view.confirm === 'cancel' ? 'ok' : 'cancel'});
+			else if (view.stage === 'run' && view.askStop) set({...view, askStop: view.askStop === 'cancel' ? 'ok' : 'cancel'});
+		},
+		back() {
+			if (view.stage === 'plan' && view.confirm) return set({...view, confirm: undefined});
+			if (view.stage === 'run' && view.askStop) return set({...view, askStop: undefined});
+			if (view.stage === 'run' && !view.run.status().finished && !view.run.status().stopRequested) return set({...view, askStop: 'cancel'});
+			actions().setScreen('fleet');
+		},
+		concurrency(delta) {
+			if (view.stage === 'run') view.run.setConcurrency(view.run.status().concurrency + delta);
+			else if (view.stage === 'plan') {
+				options = {...options, concurrency: Math.max(1, Math.min(16, options.concurrency + delta))};
+				set({...view, plan: {...view.plan, options}});
+			}
+		},
+		resume() {
+			const replay = unfinishedRuns(o.runsDir)[0];
+			if (!replay) return notice('no interrupted upgrade run');
+			startRun(replay.plan, replay);
+		},
+		async markByOs(os) {
+			const guests = [...o.store.getState().guests.values()].filter((g) => g.kind === 'lxc');
+			await mapLimit(guests.filter((g) => !osCache.has(g.vmid)), 6, async (g) => {
+				const config = await o.api.request<LxcConfig>('GET', `${guestPath(g.node, 'lxc', g.vmid)}/config`).catch(() => undefined);
+				if (config?.ostype) osCache.set(g.vmid, config.ostype);
+			});
+			const matching = guests.filter((g) => osCache.get(g.vmid) === os.toLowerCase()).map((g) => g.vmid);
+			actions().markAll(matching);
+			return matching.length;
+		},
+		stop() {
+			unsubscribeRun?.();
+			if (view.stage === 'run') view.run.requestStop();
+		},
+	};
+}

@@ -1,0 +1,60 @@
+// Commands inside a container through the CommandRunner (`pct exec`), with a
+// time limit: a command past it is stopped (its channel closed) and reported
+// as timed out — a hung dpkg script must not hold a run slot for ever.
+
+import type {CommandRunner, LineSource} from '../../ssh/types.js';
+import {pctExec} from './managers.js';
+
+export type ExecEnd = {kind: 'exit'; code: number} | {kind: 'timeout'} | {kind: 'dropped'; error?: string};
+
+export interface ExecResult {
+	end: ExecEnd;
+	stdout: string;
+}
+
+/** Runs `line` in the container, handing each output line to onLine; never rejects. */
+export async function execIn(
+	runner: CommandRunner,
+	vmid: number,
+	line: string,
+	timeoutMs: number,
+	onLine?: (text: string, from: LineSource) => void,
+): Promise<ExecResult> {
+	let stdout = '';
+	let timedOut = false;
+	let handle: ReturnType<CommandRunner['stream']>;
+	try {
+		handle = runner.stream(pctExec(vmid, line), (text, from) => {
+			if (from === 'stdout') stdout += `${text}\n`;
+			onLine?.(text, from);
+		});
+	} catch (error) {
+		return {end: {kind: 'dropped', error: error instanceof Error ? error.message : String(error)}, stdout};
+	}
+	const timer = setTimeout(() => {
+		timedOut = true;
+		handle.stop();
+	}, timeoutMs);
+	try {
+		const done = await handle.done;
+		if (timedOut) return {end: {kind: 'timeout'}, stdout};
+		// No exit status: the channel closed under the command (or the connection failed).
+		if (done.code === null) return {end: {kind: 'dropped', ...(done.error ? {error: done.error.message} : done.signal ? {error: `signal ${done.signal}`} : {})}, stdout};
+		return {end: {kind: 'exit', code: done.code}, stdout};
+	} catch (error) {
+		return {end: {kind: 'dropped', error: error instanceof Error ? error.message : String(error)}, stdout};
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+export function describeEnd(what: string, end: ExecEnd, timeoutMs: number): string {
+	switch (end.kind) {
+		case 'exit':
+			return `${what} exited ${end.code}`;
+		case 'timeout':
+			return `${what} hung: stopped after ${Math.round(timeoutMs / 1000)} s`;
+		case 'dropped':
+			return `${what}: the SSH channel dropped${end.error ? ` (${end.error})` : ''}`;
+	}
+}

@@ -1,0 +1,117 @@
+// The run journal: $XDG_STATE_HOME/proxdeck/runs/<id>.jsonl, one JSON line
+// per event, appended and fsync'd BEFORE the step it announces. After a crash,
+// a dropped connection or a closed terminal the file says exactly which
+// containers finished and which one was mid-step, so the next start can
+// resume without upgrading anything twice. Summaries are written beside it.
+
+import {closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+import type {Outcome, Phase, UpgradePlan} from './types.js';
+
+export type JournalEvent =
+	| {t: 'run'; id: string; host: string; at: number; plan: UpgradePlan}
+	| {t: 'resume'; at: number}
+	| {t: 'step'; vmid: number; step: Phase; at: number; snapname?: string}
+	| {t: 'done'; vmid: number; outcome: Outcome; at: number; reason?: string; packages: number; durationMs?: number; reboot?: boolean; snapname?: string}
+	| {t: 'halt'; at: number; reason: string}
+	| {t: 'end'; at: number};
+
+/** $XDG_STATE_HOME/proxdeck/runs, else ~/.local/state/proxdeck/runs. */
+export function defaultRunsDir(env: NodeJS.ProcessEnv = process.env): string {
+	const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
+	return join(base, 'proxdeck', 'runs');
+}
+
+/** Run ids sort by time: up-20261123-184502-1a2b. */
+export function newRunId(at: Date): string {
+	const iso = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+	return `up-${iso}-${Math.random().toString(16).slice(2, 6)}`;
+}
+
+export interface Journal {
+	readonly path: string;
+	append(event: JournalEvent): void;
+}
+
+export function openJournal(dir: string, id: string): Journal {
+	mkdirSync(dir, {recursive: true, mode: 0o700});
+	const path = join(dir, `${id}.jsonl`);
+	return {
+		path,
+		append(event) {
+			// Open, write, fsync, close per event: the line is on disk before the step starts.
+			const fd = openSync(path, 'a', 0o600);
+			try {
+				writeSync(fd, `${JSON.stringify(event)}\n`);
+				fsyncSync(fd);
+			} finally {
+				closeSync(fd);
+			}
+		},
+	};
+}
+
+/** What a journal says: the plan, the last step begun per container, the finished ones. */
+export interface JournalReplay {
+	id: string;
+	host: string;
+	path: string;
+	startedAt: number;
+	plan: UpgradePlan;
+	steps: Map<number, {step: Phase; snapname?: string}>;
+	/** Snapshot names whose step was followed by a later one (so the snapshot exists). */
+	snapshotTaken: Map<number, string>;
+	done: Map<number, Extract<JournalEvent, {t: 'done'}>>;
+	halted?: string;
+	ended: boolean;
+}
+
+export function readJournal(path: string): JournalReplay {
+	const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+	let header: Extract<JournalEvent, {t: 'run'}> | undefined;
+	const steps = new Map<number, {step: Phase; snapname?: string}>();
+	const snapshotTaken = new Map<number, string>();
+	const done = new Map<number, Extract<JournalEvent, {t: 'done'}>>();
+	let halted: string | undefined;
+	let ended = false;
+	for (const line of lines) {
+		let event: JournalEvent;
+		try {
+			event = JSON.parse(line) as JournalEvent;
+		} catch {
+			continue; // a torn last line after a crash
+		}
+		if (event.t === 'run') header = event;
+		else if (event.t === 'step') {
+			const previous = steps.get(event.vmid);
+			// A step after the snapshot step means the snapshot task finished OK.
+			if (previous?.step === 'snapshot' && previous.snapname) snapshotTaken.set(event.vmid, previous.snapname);
+			steps.set(event.vmid, {step: event.step, ...(event.snapname ? {snapname: event.snapname} : {})});
+		} else if (event.t === 'done') done.set(event.vmid, event);
+		else if (event.t === 'halt') halted = event.reason;
+		else if (event.t === 'end') ended = true;
+	}
+	if (!header) throw new Error(`${path}: not an upgrade journal (no run line)`);
+	return {id: header.id, host: header.host, path, startedAt: header.at, plan: header.plan, steps, snapshotTaken, done, halted, ended};
+}
+
+/** Journals of runs that never ended (newest first). */
+export function unfinishedRuns(dir: string): JournalReplay[] {
+	let names: string[];
+	try {
+		names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+	} catch {
+		return [];
+	}
+	const out: JournalReplay[] = [];
+	for (const name of names.sort().reverse()) {
+		try {
+			const replay = readJournal(join(dir, name));
+			if (!replay.ended) out.push(replay);
+		} catch {
+			// unreadable: not ours to resume
+		}
+	}
+	return out;
+}
