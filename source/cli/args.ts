@@ -52,6 +52,8 @@ export const HELP = `
 	  --dry-run                     print the plan and change nothing
 	  --yes                         run the plan (without it the plan is printed and nothing runs)
 	  --json                        print the summary (or with --dry-run the plan) as JSON on stdout
+	  --prune-after <days>          afterwards, delete the pre-upgrade snapshots older than that of the
+	                                containers that upgraded cleanly (never a container's newest snapshot)
 	  --resume                      resume the interrupted run (journal in $XDG_STATE_HOME/proxdeck/runs)
 
 	Demo and simulator
@@ -119,6 +121,8 @@ export interface UpgradeArgs {
 	withoutSnapshot: boolean;
 	/** tag → commands. */
 	health: Record<string, string[]>;
+	/** Days after which successful containers' pre-upgrade snapshots are deleted. */
+	pruneAfter?: number;
 	timeoutSec: number;
 	dryRun: boolean;
 	yes: boolean;
@@ -175,6 +179,7 @@ export function parseArgs(argv: string[]): CliArgs {
 			yes: {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			resume: {type: 'boolean', default: false},
+			pruneAfter: {type: 'number'},
 			simSpeed: {type: 'number'},
 			help: {type: 'boolean', default: false},
 			version: {type: 'boolean', default: false},
@@ -240,6 +245,7 @@ function upgradeArgs(flags: {
 	yes: boolean;
 	json: boolean;
 	resume: boolean;
+	pruneAfter?: number;
 	simSpeed?: number;
 }): UpgradeArgs {
 	const vmids = (flags.vmid ?? []).flatMap((v) => v.split(',')).filter((v) => v.trim() !== '').map((v) => {
@@ -259,6 +265,7 @@ function upgradeArgs(flags: {
 	whole('concurrency', flags.concurrency, 1, 16);
 	whole('max-failures', flags.maxFailures, 1, 10_000);
 	whole('timeout', flags.timeout, 1, 86_400);
+	if (flags.pruneAfter !== undefined) whole('prune-after', flags.pruneAfter, 0, 3650);
 	if (flags.simSpeed !== undefined && !(flags.simSpeed > 0 && flags.simSpeed <= 10_000)) throw new UsageError('--sim-speed must be above 0 and at most 10000');
 	return {
 		tags: (flags.tag ?? []).flatMap((t) => t.split(',')).filter(Boolean),
@@ -277,6 +284,7 @@ function upgradeArgs(flags: {
 		json: flags.json,
 		resume: flags.resume,
 		...(flags.simSpeed !== undefined ? {simSpeed: flags.simSpeed} : {}),
+		...(flags.pruneAfter !== undefined ? {pruneAfter: flags.pruneAfter} : {}),
 	};
 }
 

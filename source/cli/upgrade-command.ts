@@ -20,6 +20,8 @@ import {loadConfig} from './config.js';
 import {explainConnectError} from './explain.js';
 import {connect, oneLine, openSsh, type Io} from './main.js';
 import {resolveTarget} from './target.js';
+import {prunePreUpgradeSnapshots, type PruneResult} from '../services/upgrade/prune.js';
+import type {ActionDispatcher} from '../services/actions/dispatcher.js';
 
 /** Containers the selection flags name (AND of tag/node; --vmid lists them; --all is every one). */
 export function selectTargets(guests: GuestRow[], u: UpgradeArgs): GuestRow[] {
@@ -185,7 +187,8 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 		for (const line of summaryLines(summary)) io.stderr.write(`${line}\n`);
 		const files = run.status().summaryFiles;
 		if (files) io.stderr.write(`summary ${files.json} and ${files.markdown}\n`);
-		if (u.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+		const pruned = u.pruneAfter === undefined ? undefined : await pruneAfterRun(services.dispatcher, summary, u.pruneAfter, io);
+		if (u.json) io.stdout.write(`${JSON.stringify(pruned ? {...summary, pruned} : summary, null, 2)}\n`);
 		return exitCodeFor(summary);
 	} catch (error) {
 		oneLine(io, error instanceof UpgradeRefused ? `upgrade ${error.message}` : errorLine(error));
@@ -194,4 +197,15 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 		services.stop();
 		await closeAll();
 	}
+}
+
+/** `--prune-after DAYS`: old pre-upgrade snapshots of the containers that upgraded cleanly. */
+async function pruneAfterRun(dispatcher: ActionDispatcher, summary: RunSummary, days: number, io: {stderr: NodeJS.WritableStream}): Promise<PruneResult[]> {
+	const upgraded = summary.containers.filter((c) => c.outcome === 'upgraded').map((c) => c.vmid);
+	const results = await prunePreUpgradeSnapshots(dispatcher, upgraded, days, Date.now());
+	for (const r of results) {
+		if (r.deleted.length > 0) io.stderr.write(`pruned ${r.vmid}: ${r.deleted.join(', ')}\n`);
+		if (r.failed) io.stderr.write(`prune ${r.vmid} failed: ${r.failed}\n`);
+	}
+	return results;
 }
