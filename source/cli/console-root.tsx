@@ -2,7 +2,6 @@
 // does not re-render components on resize by itself) and hands it to the App,
 // which never reads stdout directly so tests can choose any size.
 
-import React from 'react';
 import type {StoreApi} from 'zustand/vanilla';
 import type {Keymap} from '../../keymaps/index.js';
 import {App} from '../../views/App.js';

@@ -17,8 +17,7 @@ import type {GuestRow} from '../store/types.js';
 import {createAppStore} from '../store/store.js';
 import type {CliArgs, UpgradeArgs} from './args.js';
 import {loadConfig} from './config.js';
-import {explainConnectError} from './explain.js';
-import {connect, oneLine, openSsh, type Io} from './main.js';
+import {oneLine, openHost, type Io} from './open-host.js';
 import {resolveTarget} from './target.js';
 import {prunePreUpgradeSnapshots, type PruneResult} from '../services/upgrade/prune.js';
 import type {ActionDispatcher} from '../services/actions/dispatcher.js';
@@ -85,37 +84,13 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 		oneLine(io, errorLine(error));
 		return 1;
 	}
-	let connection;
-	try {
-		connection = await connect(target, io);
-	} catch (error) {
-		oneLine(io, errorLine(error));
-		return 1;
-	}
-	const {client, demo} = connection;
+	const opened = await openHost(args, target, io, {needsTty: false});
+	if (typeof opened === 'number') return opened;
+	const {client, demo, ssh} = opened;
+	const closeAll = opened.close;
 	if (demo && u.simSpeed !== undefined) {
 		demo.sim.state.taskSpeed = u.simSpeed;
 		demo.sim.state.packageSpeed = u.simSpeed;
-	}
-	let ssh: Awaited<ReturnType<typeof openSsh>>;
-	const closeAll = async () => {
-		await ssh?.close().catch(() => {});
-		await client.close().catch(() => {});
-		await demo?.sim.close().catch(() => {});
-	};
-	try {
-		await client.request('GET', '/version');
-	} catch (error) {
-		await closeAll();
-		oneLine(io, explainConnectError(error, client.target, client.identity));
-		return 1;
-	}
-	try {
-		ssh = await openSsh(args, target, demo, io);
-	} catch (error) {
-		await closeAll();
-		oneLine(io, `SSH: ${errorLine(error)}`);
-		return 1;
 	}
 	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: target.readOnly});
 	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? defaultAuditPath(io.env), identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});

@@ -1,0 +1,135 @@
+// Opening a host for the console and for `proxdeck upgrade`: the API client
+// (the demo's in-process simulator, or a real host with the chosen
+// credentials), one read that proves it answers, and the SSH side. Every
+// failure is one line on stderr and an exit code; nothing half-open is left.
+
+import {readFileSync} from 'node:fs';
+import {createClient, type PveClient} from '../api/client.js';
+import {errorLine} from '../services/error-line.js';
+import {loadCredentials} from '../ssh/auth-config.js';
+import type {CommandRunner} from '../ssh/index.js';
+import type {CliArgs} from './args.js';
+import {startDemo, type Demo} from './demo.js';
+import {explainConnectError} from './explain.js';
+import {promptHidden} from './prompt.js';
+import {chooseSsh, createRunner, startDemoSsh} from './ssh-setup.js';
+import {TargetError, type Target} from './target.js';
+
+export interface Io {
+	stdout: NodeJS.WriteStream;
+	stderr: NodeJS.WriteStream;
+	stdin: NodeJS.ReadStream;
+	env: NodeJS.ProcessEnv;
+}
+
+
+
+/** Known, expected failures: shown as one line, exit code 1 (2 for usage). */
+export function oneLine(io: Io, message: string): void {
+	io.stderr.write(`proxdeck: ${message}\n`);
+}
+
+export interface Connection {
+	client: PveClient;
+	label: string;
+	demo?: Demo;
+}
+
+export async function connect(target: Target, io: Io): Promise<Connection> {
+	if (target.kind === 'demo') {
+		const demo = await startDemo(target.fleet);
+		const client = createClient({
+			host: demo.sim.host,
+			port: demo.sim.port,
+			auth: {kind: 'token', tokenId: demo.token.tokenId, secret: demo.token.secret},
+			fingerprint: demo.sim.fingerprint,
+		});
+		return {client, label: 'simulator', demo};
+	}
+	let auth: Parameters<typeof createClient>[0]['auth'];
+	if (target.credentials.kind === 'token') {
+		auth = {kind: 'token', tokenId: target.credentials.tokenId, secret: target.credentials.secret};
+	} else {
+		const password = target.credentials.password ?? (await promptHidden(`password for ${target.credentials.username}@${target.host}: `, io.stdin, io.stderr));
+		if (password === undefined) throw new TargetError(`no password for ${target.credentials.username}: set PROXDECK_PASSWORD or run in a terminal`);
+		auth = {kind: 'password', username: target.credentials.username, password};
+	}
+	let ca: string | undefined;
+	if (target.ca) {
+		try {
+			ca = readFileSync(target.ca, 'utf8');
+		} catch (error) {
+			throw new TargetError(`cannot read CA file ${target.ca} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+		}
+	}
+	const client = createClient({host: target.host, port: target.port, auth, fingerprint: target.fingerprint, insecure: target.insecure, ca});
+	return {client, label: client.target};
+}
+
+/**
+ * The SSH side, opened before the screen is taken over so that a key's
+ * passphrase can still be asked for on the terminal. Host keys are verified
+ * when the first command runs; a refusal shows in the view that needed SSH.
+ */
+export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefined, io: Io): Promise<{runner: CommandRunner; close(): Promise<void>} | undefined> {
+	if (demo) return startDemoSsh(demo.sim.state);
+	if (target.kind !== 'host') return undefined;
+	const choice = chooseSsh(args);
+	let passphrase: string | undefined;
+	if (choice.mode === 'ssh' && choice.keyPath) {
+		const credentials = await loadCredentials({
+			privateKeyPath: choice.keyPath,
+			passphrase: async () => (await promptHidden(`passphrase for ${choice.keyPath}: `, io.stdin, io.stderr)) ?? '',
+		});
+		passphrase = credentials.passphrase;
+	}
+	const runner = createRunner(choice, target.host, passphrase);
+	return runner && {runner, close: () => runner.close()};
+}
+
+export interface OpenHost extends Connection {
+	ssh?: {runner: CommandRunner; close(): Promise<void>};
+	close(): Promise<void>;
+}
+
+/**
+ * Connects, checks with GET /version, then (for the console) that stdout is a
+ * terminal — after the connection, so a wrong token or host is reported even
+ * when the output is piped — and opens SSH. Returns the exit code on failure.
+ */
+export async function openHost(args: CliArgs, target: Target, io: Io, options: {needsTty: boolean}): Promise<OpenHost | number> {
+	let connection: Connection;
+	try {
+		connection = await connect(target, io);
+	} catch (error) {
+		oneLine(io, errorLine(error));
+		return 1;
+	}
+	const {client, demo} = connection;
+	let ssh: OpenHost['ssh'];
+	const close = async () => {
+		await ssh?.close().catch(() => {});
+		await client.close().catch(() => {});
+		await demo?.sim.close().catch(() => {});
+	};
+	try {
+		await client.request('GET', '/version');
+	} catch (error) {
+		await close();
+		oneLine(io, explainConnectError(error, client.target, client.identity));
+		return 1;
+	}
+	if (options.needsTty && !io.stdout.isTTY) {
+		await close();
+		oneLine(io, 'stdout is not a terminal: the console needs one (run `proxdeck sim` for the simulator alone)');
+		return 1;
+	}
+	try {
+		ssh = await openSsh(args, target, demo, io);
+	} catch (error) {
+		await close();
+		oneLine(io, `SSH: ${errorLine(error)}`);
+		return 1;
+	}
+	return {...connection, ...(ssh ? {ssh} : {}), close};
+}
