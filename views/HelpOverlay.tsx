@@ -41,7 +41,7 @@ function tableLegend(keymap: Keymap): HelpLine[] {
 	const lines: HelpLine[] = [{text: 'Columns', heading: true}];
 	const sortKeys = new Map(keymap.bindings.filter((b) => b.action.startsWith('sort.')).map((b) => [b.action.slice(5), b.keys.join('/')]));
 	for (const column of COLUMNS) {
-		const sort = sortKeys.get(column.sortKey);
+		const sort = column.sortKey === undefined ? undefined : sortKeys.get(column.sortKey);
 		const hot = column.usage ? `  red at ≥ ${Math.round(HOT_THRESHOLD * 100)} %` : '';
 		lines.push({text: `  ${fit(column.title, 14)} ${sort ? `sort ${sort} (again: reverse)` : 'not sortable'}${hot}`, heading: false});
 	}

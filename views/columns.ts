@@ -15,7 +15,8 @@ export interface Column {
 	/** Share of the spare width a flexible column takes (0: fixed). */
 	flex: number;
 	align: 'left' | 'right';
-	sortKey: SortKey;
+	/** Absent for a column the table cannot be sorted by. */
+	sortKey?: SortKey;
 	/** 1 is kept longest; the highest number is dropped first on narrow terminals. */
 	priority: number;
 	format(row: GuestRow, nics: GuestNic[] | undefined): string;
@@ -77,6 +78,8 @@ export const COLUMNS: Column[] = [
 	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 3, format: (_r, nics) => sanitize(nicCell(nics))},
 	{id: 'tags', title: 'TAGS', width: 8, flex: 1, align: 'left', sortKey: 'tags', priority: 5, format: (r) => sanitize(r.tags.join(','))},
 	{id: 'lock', title: 'LOCK', width: 7, flex: 0, align: 'left', sortKey: 'lock', priority: 6, format: (r) => sanitize(r.lock ?? '')},
+	// The HA manager's requested state (/cluster/resources `hastate`); empty when not HA-managed.
+	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', priority: 6, format: (r) => sanitize(r.hastate ?? '')},
 ];
 
 export interface PlacedColumn {
@@ -123,7 +126,7 @@ export function layoutColumns(width: number, columns: Column[] = COLUMNS): Place
 export function headerLine(placed: PlacedColumn[], sortKey: SortKey, sortDesc: boolean): string {
 	return placed
 		.map(({column, width}) => {
-			const title = column.sortKey === sortKey ? `${column.title}${sortDesc ? '▼' : '▲'}` : column.title;
+			const title = column.sortKey !== undefined && column.sortKey === sortKey ? `${column.title}${sortDesc ? '▼' : '▲'}` : column.title;
 			return fit(title, width, column.align);
 		})
 		.join(' '.repeat(GAP));

@@ -54,3 +54,14 @@ test('computeLayout keeps the frame at rows − 1 and leaves the table a row whe
 	assert.ok(computeLayout({columns: 59, rows: 24}, false).tooSmall);
 	assert.ok(!computeLayout({columns: 60, rows: 12}, false).tooSmall);
 });
+
+test('the HA column shows the HA manager\'s requested state and is not sortable', () => {
+	const placed = layoutColumns(200);
+	assert.equal(placed.at(-1)!.column.title, 'HA');
+	const managed = rowSegments(guest(101, {hastate: 'started'}), undefined, placed).map((s) => s.text).join('');
+	assert.match(managed, /started\s*$/);
+	const plain = rowSegments(guest(102), undefined, placed).map((s) => s.text).join('');
+	assert.doesNotMatch(plain, /started/);
+	// Sorting by VMID marks only VMID, never the unsortable HA title.
+	assert.match(headerLine(placed, 'vmid', false), /VMID▲.* HA\s*$/);
+});
