@@ -150,31 +150,32 @@ export interface SnapshotEntry {
 	snapstate?: string;
 }
 
-/** Task list entry (GET /cluster/tasks, GET /nodes/{node}/tasks). */
-export interface TaskEntry {
-	upid: string;
+/** What a UPID encodes (source/api/upid.ts); task lists and status repeat it as fields. */
+export interface UpidFields {
 	node: string;
 	pid: number;
+	/** Process start time in clock ticks. */
 	pstart: number;
+	/** Epoch seconds. */
 	starttime: number;
 	type: string;
+	/** The vmid, or empty. */
 	id: string;
+	/** `user@realm` or `user@realm!tokenid`. */
 	user: string;
+}
+
+/** Task list entry (GET /cluster/tasks, GET /nodes/{node}/tasks). */
+export interface TaskEntry extends UpidFields {
+	upid: string;
 	tokenid?: string;
 	endtime?: number;
 	status?: string; // "OK", "RUNNING", error text
 }
 
 /** GET /nodes/{node}/tasks/{upid}/status. */
-export interface TaskStatus {
+export interface TaskStatus extends UpidFields {
 	upid: string;
-	node: string;
-	pid: number;
-	pstart: number;
-	starttime: number;
-	type: string;
-	id: string;
-	user: string;
 	tokenid?: string;
 	status: 'running' | 'stopped';
 	exitstatus?: string;

@@ -8,7 +8,7 @@ import {principalOf} from './handler-types.js';
 import type {SimState} from './state.js';
 import type {SimTask} from './tasks.js';
 import {findTask, isRunning, stopTask, taskLog} from './tasks.js';
-import {parseUpid} from './upid.js';
+import {parseUpid} from '../api/upid.js';
 
 function ownsTask(principal: Principal, task: SimTask): boolean {
 	const owner = task.user.split('!')[0];

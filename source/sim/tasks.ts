@@ -5,19 +5,11 @@
 
 import type {FixtureTask} from './fixture-types.js';
 import type {SimState} from './state.js';
-import {formatUpid} from './upid.js';
+import type {UpidFields} from '../api/types.js';
+import {formatUpid} from '../api/upid.js';
 
-export interface SimTask {
+export interface SimTask extends UpidFields {
 	upid: string;
-	node: string;
-	pid: number;
-	pstart: number;
-	/** Epoch seconds. */
-	starttime: number;
-	type: string;
-	id: string;
-	/** `user@realm` or `user@realm!tokenid`. */
-	user: string;
 	/** Epoch ms the task started (simulated clock). */
 	startedAtMs: number;
 	durationSec: number;

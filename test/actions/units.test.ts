@@ -11,7 +11,8 @@ import {defaultSnapshotName, snapshotNameError} from '../../source/services/acti
 import {buildPickerEntries, isZfsRootfs, olderThan} from '../../source/services/actions/snapshot-tree.js';
 import {createAuditLog, defaultAuditPath} from '../../source/services/audit.js';
 import {hasAnyPrivilege, hasPrivilege} from '../../source/services/permissions.js';
-import {isTaskSuccess, parseUpid} from '../../source/services/tasks/upid.js';
+import {parseUpid} from '../../source/api/upid.js';
+import {isTaskSuccess} from '../../source/services/tasks/exit-status.js';
 
 test('a UPID decodes into node, type, target and user (a token user too); junk is undefined', () => {
 	assert.deepEqual(parseUpid('UPID:pve1:000A1B2C:0098F1E2:66F1A2B3:vzstart:101:root@pam!proxdeck:'), {

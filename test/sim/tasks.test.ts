@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import type {RunningSimulator} from '../../source/sim/server.js';
 import {startTask} from '../../source/sim/tasks.js';
-import {formatUpid, parseUpid} from '../../source/sim/upid.js';
+import {formatUpid, parseUpid} from '../../source/api/upid.js';
 import {call, fakeClock, ROOT_TOKEN, startTestSim} from './helpers.js';
 
 describe('UPID', () => {

@@ -12,7 +12,8 @@ import {sanitize} from '../../util/sanitize.js';
 import {errorLine} from '../error-line.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {createPoller, type Poller} from '../poller.js';
-import {isTaskSuccess, parseUpid} from './upid.js';
+import {parseUpid} from '../../api/upid.js';
+import {isTaskSuccess} from './exit-status.js';
 
 export interface TaskTrackerOptions {
 	api: ApiRequester;

@@ -2,7 +2,7 @@
 // pvescheduler, corosync and pmxcfs on clusters), worded like the recorded
 // samples journal-pvedaemon.txt, journal-pveproxy*.txt, journal-corosync-knet.txt.
 
-import {formatUpid} from '../upid.js';
+import {formatUpid} from '../../api/upid.js';
 import type {Rand, ServiceContext, ServiceGenerator} from './journal-services.js';
 import {generic} from './journal-services.js';
 
