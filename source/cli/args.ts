@@ -2,7 +2,7 @@
 // the README repeats it. Parsing is a pure function of argv so it can be tested;
 // only the entry point exits the process.
 
-import meow from 'meow';
+import meow, {type AnyFlags, type TypedFlags} from 'meow';
 
 export const HELP = `
 	Usage
@@ -133,6 +133,52 @@ export interface UpgradeArgs {
 
 export class UsageError extends Error {}
 
+// Every flag once; `upgradeArgs` takes the parsed values typed from this table.
+const FLAGS = {
+	host: {type: 'string', shortFlag: 'H'},
+	port: {type: 'number'},
+	tokenId: {type: 'string'},
+	tokenSecretFile: {type: 'string'},
+	user: {type: 'string'},
+	fingerprint: {type: 'string'},
+	ca: {type: 'string'},
+	insecure: {type: 'boolean', default: false},
+	refresh: {type: 'number'},
+	readOnly: {type: 'boolean', default: false},
+	auditLog: {type: 'string'},
+	config: {type: 'string'},
+	demo: {type: 'boolean', default: false},
+	fixture: {type: 'string'},
+	guests: {type: 'number'},
+	nodes: {type: 'number'},
+	listen: {type: 'string'},
+	ssh: {type: 'boolean', default: false},
+	sshUser: {type: 'string'},
+	sshPort: {type: 'number'},
+	sshKey: {type: 'string'},
+	acceptNewHostKey: {type: 'boolean', default: false},
+	local: {type: 'boolean', default: false},
+	tag: {type: 'string', isMultiple: true},
+	vmid: {type: 'string', isMultiple: true},
+	node: {type: 'string'},
+	all: {type: 'boolean', default: false},
+	concurrency: {type: 'number', default: 2},
+	maxFailures: {type: 'number', default: 1},
+	rollback: {type: 'boolean', default: true},
+	startStopped: {type: 'boolean', default: false},
+	withoutSnapshot: {type: 'boolean', default: false},
+	health: {type: 'string', isMultiple: true},
+	timeout: {type: 'number', default: 1800},
+	dryRun: {type: 'boolean', default: false},
+	yes: {type: 'boolean', default: false},
+	json: {type: 'boolean', default: false},
+	resume: {type: 'boolean', default: false},
+	pruneAfter: {type: 'number'},
+	simSpeed: {type: 'number'},
+	help: {type: 'boolean', default: false},
+	version: {type: 'boolean', default: false},
+} satisfies AnyFlags;
+
 export function parseArgs(argv: string[]): CliArgs {
 	const cli = meow(HELP, {
 		importMeta: import.meta,
@@ -140,50 +186,7 @@ export function parseArgs(argv: string[]): CliArgs {
 		autoHelp: false,
 		autoVersion: false,
 		allowUnknownFlags: false,
-		flags: {
-			host: {type: 'string', shortFlag: 'H'},
-			port: {type: 'number'},
-			tokenId: {type: 'string'},
-			tokenSecretFile: {type: 'string'},
-			user: {type: 'string'},
-			fingerprint: {type: 'string'},
-			ca: {type: 'string'},
-			insecure: {type: 'boolean', default: false},
-			refresh: {type: 'number'},
-			readOnly: {type: 'boolean', default: false},
-			auditLog: {type: 'string'},
-			config: {type: 'string'},
-			demo: {type: 'boolean', default: false},
-			fixture: {type: 'string'},
-			guests: {type: 'number'},
-			nodes: {type: 'number'},
-			listen: {type: 'string'},
-			ssh: {type: 'boolean', default: false},
-			sshUser: {type: 'string'},
-			sshPort: {type: 'number'},
-			sshKey: {type: 'string'},
-			acceptNewHostKey: {type: 'boolean', default: false},
-			local: {type: 'boolean', default: false},
-			tag: {type: 'string', isMultiple: true},
-			vmid: {type: 'string', isMultiple: true},
-			node: {type: 'string'},
-			all: {type: 'boolean', default: false},
-			concurrency: {type: 'number', default: 2},
-			maxFailures: {type: 'number', default: 1},
-			rollback: {type: 'boolean', default: true},
-			startStopped: {type: 'boolean', default: false},
-			withoutSnapshot: {type: 'boolean', default: false},
-			health: {type: 'string', isMultiple: true},
-			timeout: {type: 'number', default: 1800},
-			dryRun: {type: 'boolean', default: false},
-			yes: {type: 'boolean', default: false},
-			json: {type: 'boolean', default: false},
-			resume: {type: 'boolean', default: false},
-			pruneAfter: {type: 'number'},
-			simSpeed: {type: 'number'},
-			help: {type: 'boolean', default: false},
-			version: {type: 'boolean', default: false},
-		},
+		flags: FLAGS,
 	});
 	const [first, ...rest] = cli.input;
 	if (rest.length > 0 || (first !== undefined && first !== 'sim' && first !== 'console' && first !== 'upgrade')) {
@@ -229,25 +232,7 @@ export function parseArgs(argv: string[]): CliArgs {
 	return args;
 }
 
-function upgradeArgs(flags: {
-	tag?: string[];
-	vmid?: string[];
-	node?: string;
-	all: boolean;
-	concurrency: number;
-	maxFailures: number;
-	rollback: boolean;
-	startStopped: boolean;
-	withoutSnapshot: boolean;
-	health?: string[];
-	timeout: number;
-	dryRun: boolean;
-	yes: boolean;
-	json: boolean;
-	resume: boolean;
-	pruneAfter?: number;
-	simSpeed?: number;
-}): UpgradeArgs {
+function upgradeArgs(flags: TypedFlags<typeof FLAGS>): UpgradeArgs {
 	const vmids = (flags.vmid ?? []).flatMap((v) => v.split(',')).filter((v) => v.trim() !== '').map((v) => {
 		const n = Number(v.trim());
 		if (!Number.isInteger(n) || n < 100 || n > 999_999_999) throw new UsageError(`--vmid: not a guest id: ${JSON.stringify(v)}`);
