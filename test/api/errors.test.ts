@@ -4,20 +4,10 @@
 import assert from 'node:assert/strict';
 import {after, before, beforeEach, describe, it} from 'node:test';
 import {createClient, type PveClient} from '../../source/api/client.js';
-import {PveApiError} from '../../source/api/errors.js';
 import {closedPort, startTestServer, type TestServer} from './https-fixture.js';
+import {rejection} from './rejection.js';
 
 const token = {kind: 'token' as const, tokenId: 'root@pam!proxdeck', secret: '5f0c3c1e-7a51-4c43-9a36-1f1f2b7f4a11'};
-
-async function rejection(promise: Promise<unknown>): Promise<PveApiError> {
-	try {
-		await promise;
-	} catch (error) {
-		assert.ok(error instanceof PveApiError, `expected PveApiError, got ${String(error)}`);
-		return error;
-	}
-	assert.fail('expected the call to fail');
-}
 
 describe('API errors', () => {
 	let server: TestServer;

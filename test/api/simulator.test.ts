@@ -5,24 +5,14 @@ import assert from 'node:assert/strict';
 import {inspect} from 'node:util';
 import {after, before, beforeEach, describe, it} from 'node:test';
 import {createClient, type ClientOptions, type PveClient} from '../../source/api/client.js';
-import {PveApiError} from '../../source/api/errors.js';
 import {getClusterResources, getClusterStatus, getClusterTasks, getLxcConfig, getLxcSnapshots, getNodes, getVersion} from '../../source/api/reads.js';
 import type {VmResource} from '../../source/api/types.js';
 import {BUILTIN_FIXTURES, loadFixture} from '../../source/sim/fixture.js';
 import type {Fixture} from '../../source/sim/fixture-types.js';
 import {startSimulator, type RunningSimulator} from '../../source/sim/server.js';
+import {rejection} from './rejection.js';
 
 const HOUR = 3600_000;
-
-async function rejection(promise: Promise<unknown>): Promise<PveApiError> {
-	try {
-		await promise;
-	} catch (error) {
-		assert.ok(error instanceof PveApiError, `expected PveApiError, got ${String(error)}`);
-		return error;
-	}
-	assert.fail('expected the call to fail');
-}
 
 function credentials(fixture: Fixture, userid: string): {password?: string; tokenId?: string; secret?: string} {
 	const user = fixture.users.find((candidate) => candidate.userid === userid);

@@ -5,21 +5,11 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import {createClient} from '../../source/api/client.js';
-import {PveApiError} from '../../source/api/errors.js';
 import {startTestServer, type TestServer} from './https-fixture.js';
+import {rejection} from './rejection.js';
 
 const auth = {kind: 'token' as const, tokenId: 'root@pam!proxdeck', secret: '0d6c1c3a-3b7e-4b8e-8f60-6a2f0a7b9c01'};
 const OTHER_PIN = 'AA:'.repeat(31) + 'AA';
-
-async function rejection(promise: Promise<unknown>): Promise<PveApiError> {
-	try {
-		await promise;
-	} catch (error) {
-		assert.ok(error instanceof PveApiError, `expected PveApiError, got ${String(error)}`);
-		return error;
-	}
-	assert.fail('expected the call to fail');
-}
 
 describe('TLS trust modes', () => {
 	let server: TestServer;
