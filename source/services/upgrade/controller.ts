@@ -8,12 +8,9 @@ import type {StoreApi} from 'zustand/vanilla';
 import type {LxcConfig} from '../../api/types.js';
 import type {CommandRunner} from '../../ssh/types.js';
 import type {AppState} from '../../store/types.js';
-import type {ActionDispatcher} from '../actions/dispatcher.js';
-import type {AuditLog} from '../audit.js';
 import {errorLine} from '../error-line.js';
-import type {ApiRequester} from '../fleet-source.js';
 import {guestPath} from '../guest-path.js';
-import {resumeUpgradeRun, startUpgradeRun, type UpgradeRun} from './engine.js';
+import {resumeUpgradeRun, startUpgradeRun, type EngineDeps, type UpgradeRun} from './engine.js';
 import {unfinishedRuns, type JournalReplay} from './journal.js';
 import {mapLimit} from './pool.js';
 import {buildPlan} from './probe.js';
@@ -49,16 +46,10 @@ export interface UpgradeController {
 	stop(): void;
 }
 
-export interface ControllerOptions {
+/** What the engine needs, except that the SSH runner may be missing (then runs are refused with the reason). */
+export interface ControllerOptions extends Omit<EngineDeps, 'runner'> {
 	store: StoreApi<AppState>;
-	api: ApiRequester;
 	runner?: CommandRunner;
-	dispatcher: Pick<ActionDispatcher, 'dispatch' | 'disabledReason'>;
-	audit: AuditLog;
-	identity: string;
-	host: string;
-	runsDir: string;
-	clock?: () => number;
 	options?: Partial<UpgradeOptions>;
 }
 
