@@ -77,6 +77,15 @@ test('a task log by UPID follows the task until it stops, then says how it ended
 	service.close(id);
 });
 
+test('a task that ended with warnings counts as a success, as Proxmox counts it', async () => {
+	const upid = startTask(sim.state, {node: 'pve', type: 'vzdump', id: '403', user: 'root@pam', durationSec: 1, steps: ['INFO: starting new backup job'], outcome: 'WARNINGS: 1'});
+	const id = service.open({kind: 'task', node: 'pve', upid, label: 'vzdump 403'})!;
+	now += 2_000;
+	await until('end', () => paneOf(id).status.state === 'ended');
+	assert.deepEqual(paneOf(id).status, {state: 'ended', code: 0, detail: 'WARNINGS: 1'});
+	service.close(id);
+});
+
 test('the audit log is tailed: existing actions, then appended ones, as readable lines', async () => {
 	const path = join(dir, 'audit.log');
 	writeFileSync(path, `${JSON.stringify({phase: 'begin', id: 'a', time: '2026-11-23T12:00:00.000Z', host: 'pve:8006', identity: 'root@pam!proxdeck', action: 'snapshot', targets: [101], params: {}})}\n`);

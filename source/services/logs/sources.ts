@@ -15,6 +15,7 @@ import type {CommandRunner} from '../../ssh/types.js';
 import {sanitize} from '../../util/sanitize.js';
 import {errorLine} from '../error-line.js';
 import type {ApiRequester} from '../fleet-source.js';
+import {isTaskSuccess} from '../tasks/exit-status.js';
 
 export interface LogSink {
 	line(text: string): void;
@@ -263,7 +264,7 @@ export function taskLogSource(api: ApiRequester, node: string, upid: string, opt
 			}
 			if (status.status === 'stopped') {
 				const exit = status.exitstatus ?? 'unknown';
-				sink.status({state: 'ended', code: exit === 'OK' ? 0 : 1, detail: exit});
+				sink.status({state: 'ended', code: isTaskSuccess(exit) ? 0 : 1, detail: exit});
 				return;
 			}
 			if (!announced) {
