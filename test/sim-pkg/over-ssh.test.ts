@@ -8,7 +8,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
-import ssh2 from 'ssh2';
+import {generateEd25519} from '../../source/ssh/keygen.js';
 import {BUILTIN_FIXTURES, loadFixture} from '../../source/sim/fixture.js';
 import {startSimSsh, type RunningSimSsh} from '../../source/sim/ssh/server.js';
 import {resetUpgradeStats, setPackageFailure} from '../../source/sim/ssh/package-state.js';
@@ -30,7 +30,7 @@ before(async () => {
 	// Package output runs on the real ticker: 1000 simulated seconds per second.
 	w.sim.state.packageSpeed = 1000;
 	dir = mkdtempSync(join(tmpdir(), 'proxdeck-simpkg-'));
-	const client = ssh2.utils.generateKeyPairSync('ed25519');
+	const client = generateEd25519();
 	const keyPath = join(dir, 'id_ed25519');
 	writeFileSync(keyPath, client.private, {mode: 0o600});
 	ssh = await startSimSsh({state: w.sim.state, authorizedKeys: [client.public]});

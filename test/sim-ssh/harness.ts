@@ -5,7 +5,7 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import ssh2 from 'ssh2';
+import {generateEd25519} from '../../source/ssh/keygen.js';
 import {BUILTIN_FIXTURES, loadFixture} from '../../source/sim/fixture.js';
 import {startSimSsh, type RunningSimSsh, type SimSshOptions} from '../../source/sim/ssh/server.js';
 import {buildState, type SimState} from '../../source/sim/state.js';
@@ -36,7 +36,7 @@ export function homelabState(fixture: 'homelab' | 'cluster' = 'homelab'): {state
 export async function startHarness(options: Partial<Omit<SimSshOptions, 'state' | 'authorizedKeys'>> & {fixture?: 'homelab' | 'cluster'} = {}): Promise<Harness> {
 	const {state, advance} = homelabState(options.fixture);
 	const dir = mkdtempSync(join(tmpdir(), 'proxdeck-simssh-'));
-	const client = ssh2.utils.generateKeyPairSync('ed25519');
+	const client = generateEd25519();
 	const keyPath = join(dir, 'id_ed25519');
 	writeFileSync(keyPath, client.private, {mode: 0o600});
 	const sim = await startSimSsh({state, authorizedKeys: [client.public], ...options});

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
 import ssh2 from 'ssh2';
+import {generateEd25519} from '../../source/ssh/keygen.js';
 import {
 	appendKnownHost, fingerprintOf, formatKnownHostLine, hostsFieldMatches, knownHostName, parseKnownHosts, verifyHostKey,
 } from '../../source/ssh/known-hosts.js';
@@ -13,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'proxdeck-kh-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
 
 function newKey(type: 'ed25519' | 'ecdsa' = 'ed25519'): {line: string; blob: Buffer} {
-	const pair = type === 'ed25519' ? ssh2.utils.generateKeyPairSync('ed25519') : ssh2.utils.generateKeyPairSync('ecdsa', {bits: 256});
+	const pair = type === 'ed25519' ? generateEd25519() : ssh2.utils.generateKeyPairSync('ecdsa', {bits: 256});
 	const line = pair.public.split(' ').slice(0, 2).join(' ');
 	return {line, blob: Buffer.from(line.split(' ')[1]!, 'base64')};
 }

@@ -7,7 +7,7 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
-import ssh2 from 'ssh2';
+import {generateEd25519} from '../../source/ssh/keygen.js';
 import {SshError} from '../../source/ssh/errors.js';
 import {createSshRunner} from '../../source/ssh/ssh-runner.js';
 import type {RunnerStatus} from '../../source/ssh/types.js';
@@ -76,7 +76,7 @@ test('acceptNewHostKey records an unknown key in OpenSSH format, then connects',
 
 test('a changed key is refused even with acceptNewHostKey, naming both fingerprints and the line', async () => {
 	const path = join(h.dir, 'changed_known_hosts');
-	const other = ssh2.utils.generateKeyPairSync('ed25519').public.split(' ').slice(0, 2).join(' ');
+	const other = generateEd25519().public.split(' ').slice(0, 2).join(' ');
 	writeFileSync(path, `# one\n[127.0.0.1]:${h.sim.port} ${other}\n`);
 	writeFileSync(join(h.dir, 'other.pub'), `${other}\n`);
 	const oldFingerprint = execFileSync('ssh-keygen', ['-l', '-f', join(h.dir, 'other.pub')], {encoding: 'utf8'}).split(' ')[1]!;
@@ -105,7 +105,7 @@ test('authenticates through an ssh-agent socket (no key file)', {skip: existsSyn
 
 test('a key the server does not accept is an auth error', async () => {
 	const stranger = join(h.dir, 'stranger');
-	writeFileSync(stranger, ssh2.utils.generateKeyPairSync('ed25519').private, {mode: 0o600});
+	writeFileSync(stranger, generateEd25519().private, {mode: 0o600});
 	await assert.rejects(h.runnerWith({privateKeyPath: stranger}).run(['true']), isSshError('auth'));
 });
 
