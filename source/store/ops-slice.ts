@@ -49,12 +49,17 @@ export function createOpsActions(set: Set_, get: Get): OpsActions {
 		},
 		clusterTasksReceived(listed) {
 			// Our own tasks are tracked more closely (log tail, label): keep those entries.
+			// A poll that brings nothing new changes nothing, so it draws no frame.
 			const current = new Map(get().tasks.map((t) => [t.upid, t]));
+			let changed = false;
 			for (const task of listed) {
 				const known = current.get(task.upid);
-				if (!known || (!known.ours && (known.state !== task.state || known.exitstatus !== task.exitstatus))) current.set(task.upid, task);
+				if (!known || (!known.ours && (known.state !== task.state || known.exitstatus !== task.exitstatus))) {
+					current.set(task.upid, task);
+					changed = true;
+				}
 			}
-			set({tasks: newestFirst([...current.values()])});
+			if (changed) set({tasks: newestFirst([...current.values()])});
 		},
 		showNotice(notice) {
 			set({notice});
