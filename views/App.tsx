@@ -127,12 +127,17 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			}
 			// Read-only is enforced here, in the one dispatcher, not per view.
 			if (current.badges.readOnly && isDangerous(props.current.keymap, action)) return;
-			if (runScreenAction(action, {state: current, store, scope, quit: () => props.current.onQuit(), pageRows: pageRows.current})) return;
+			// Quitting during an upgrade run asks first (Ctrl+C again while asking quits).
+			const quit = () => {
+				if (upgradesOf(store)?.confirmQuit(props.current.onQuit, action === 'app.forceQuit')) return;
+				props.current.onQuit();
+			};
+			if (runScreenAction(action, {state: current, store, scope, quit, pageRows: pageRows.current})) return;
 			runAction(action, {
 				actions: current.actions,
 				hasSelection: current.ui.selectedVmid !== undefined,
 				filterDraft: current.ui.filterDraft,
-				quit: () => props.current.onQuit(),
+				quit,
 				scrollHelp: (delta) => setHelpScroll((s) => (delta === 'reset' ? 0 : Math.max(0, Math.min(helpMax.current, s + delta)))),
 			});
 		},

@@ -31,6 +31,8 @@ export interface UserConfig {
 	readOnly?: boolean;
 	keys?: Record<string, string | string[]>;
 	hosts: Record<string, HostConfig>;
+	/** upgrade.health: tag → commands run inside containers with that tag after an upgrade (exit 0 = healthy). */
+	upgradeHealth?: Record<string, string[]>;
 	/** Non-fatal findings (e.g. a secret in a world-readable file), shown once at start. */
 	warnings: string[];
 }
@@ -57,7 +59,7 @@ const HOST_KEYS: Record<keyof HostConfig, 'string' | 'number' | 'boolean'> = {
 	readOnly: 'boolean',
 };
 
-const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts']);
+const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade']);
 
 function fail(path: string, key: string, message: string): never {
 	throw new ConfigError(`${path}: ${key}: ${message}`);
@@ -73,6 +75,24 @@ function checkHost(path: string, name: string, value: unknown): HostConfig {
 	}
 	if (typeof entry.host !== 'string' || entry.host === '') fail(path, `hosts.${name}.host`, 'is required');
 	return entry as unknown as HostConfig;
+}
+
+/** upgrade: {health: {media: "curl -fsS localhost:32400/identity", db: [cmd, cmd]}} */
+function checkUpgrade(path: string, value: unknown): Record<string, string[]> {
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path, 'upgrade', 'expected a mapping (known: health)');
+	const health: Record<string, string[]> = {};
+	for (const [key, val] of Object.entries(value as Record<string, unknown>)) {
+		if (key !== 'health') fail(path, `upgrade.${key}`, 'unknown key (known: health)');
+		if (val === null || typeof val !== 'object' || Array.isArray(val)) fail(path, 'upgrade.health', 'expected a mapping of tag: command');
+		for (const [tag, commands] of Object.entries(val as Record<string, unknown>)) {
+			const list = typeof commands === 'string' ? [commands] : commands;
+			if (!Array.isArray(list) || list.length === 0 || !list.every((c) => typeof c === 'string' && c.trim() !== '')) {
+				fail(path, `upgrade.health.${tag}`, 'expected a command or a list of commands');
+			}
+			health[tag] = list as string[];
+		}
+	}
+	return health;
 }
 
 /** A secret in a file others can read is a leak waiting to happen; say so. */
@@ -130,6 +150,7 @@ export function parseConfig(text: string, path: string): UserConfig {
 			}
 		}
 	}
+	if (raw.upgrade !== undefined) config.upgradeHealth = checkUpgrade(path, raw.upgrade);
 	if (config.defaultHost !== undefined && !config.hosts[config.defaultHost]) {
 		fail(path, 'default', `names no host under hosts: (have: ${Object.keys(config.hosts).join(', ') || 'none'})`);
 	}

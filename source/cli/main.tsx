@@ -6,7 +6,6 @@ import {readFileSync} from 'node:fs';
 import {render} from 'ink';
 import {createSession} from '../services/session.js';
 import {createActionServices} from '../services/actions/index.js';
-import {defaultAuditPath} from '../services/audit.js';
 import {createAppStore} from '../store/store.js';
 import {loadKeymap} from '../../keymaps/index.js';
 import {ConsoleRoot} from './console-root.js';
@@ -17,7 +16,8 @@ import {resolveTarget, type Target} from './target.js';
 import {oneLine, openHost, type Io} from './open-host.js';
 import {packagePath} from '../util/package-root.js';
 import {createUpgradeController} from '../services/upgrade/controller.js';
-import {defaultRunsDir} from '../services/upgrade/journal.js';
+import {statePaths} from '../services/state-paths.js';
+import {optionsFrom} from './upgrade-command.js';
 import {attachUpgrades} from '../services/upgrade/registry.js';
 
 const defaultIo: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env};
@@ -51,17 +51,21 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		demo: demo !== undefined,
 		readOnly: target.readOnly,
 	});
-	const session = createSession({api: client, store, refreshMs: target.refreshMs, runner: ssh?.runner});
+	// The demo keeps its audit log and upgrade journals apart from real hosts' (state-paths.ts).
+	const paths = statePaths(io.env, {demo: demo !== undefined});
+	const auditPath = args.auditLog ?? paths.auditLog;
+	const session = createSession({api: client, store, refreshMs: target.refreshMs, runner: ssh?.runner, auditPath});
 	// Snapshot, reboot, rollback…: one dispatcher (read-only, privileges, confirmation, audit, task tracking).
 	const actionServices = createActionServices({
 		api: client,
 		store,
-		auditPath: args.auditLog ?? defaultAuditPath(io.env),
+		auditPath,
 		identity: client.identity,
 		host: client.target,
 		onChanged: () => void session.refreshNow(),
 	});
 	// Bulk upgrades (u, 5, :upgrade): plans and runs through the same dispatcher; the journal is in $XDG_STATE_HOME/proxdeck/runs.
+	// The upgrade flags (--concurrency, --health, --timeout…) and the config's upgrade.health apply here as headless.
 	const upgrades = createUpgradeController({
 		store,
 		api: client,
@@ -70,7 +74,8 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		audit: actionServices.audit,
 		identity: client.identity,
 		host: client.target,
-		runsDir: defaultRunsDir(io.env),
+		runsDir: paths.runsDir,
+		options: optionsFrom(args.upgrade, config.upgradeHealth),
 	});
 	attachUpgrades(store, upgrades);
 	return runFullScreen(io, async (quit) => {

@@ -5,11 +5,11 @@
 // plan and exits 1. Exit code: 0 only when nothing failed or was rolled back.
 
 import {createActionServices} from '../services/actions/index.js';
-import {defaultAuditPath} from '../services/audit.js';
 import {errorLine} from '../services/error-line.js';
 import {createFleetSource} from '../services/fleet-source.js';
 import {resumeUpgradeRun, startUpgradeRun, UpgradeRefused, type UpgradeRun} from '../services/upgrade/engine.js';
-import {defaultRunsDir, unfinishedRuns} from '../services/upgrade/journal.js';
+import {unfinishedRuns} from '../services/upgrade/journal.js';
+import {statePaths} from '../services/state-paths.js';
 import {planHeadline, planLines, summaryLines} from '../services/upgrade/plan-text.js';
 import {buildPlan} from '../services/upgrade/probe.js';
 import {DEFAULT_OPTIONS, type RunSummary, type UpgradeOptions} from '../services/upgrade/types.js';
@@ -39,7 +39,10 @@ export function exitCodeFor(summary: RunSummary): number {
 	return summary.counts.failed + summary.counts['rolled-back'] > 0 ? 1 : 0;
 }
 
-function optionsFrom(u: UpgradeArgs): UpgradeOptions {
+/** The run's options from the flags; the config file's per-tag health checks run before those given with --health. */
+export function optionsFrom(u: UpgradeArgs, configHealth: Record<string, string[]> = {}): UpgradeOptions {
+	const health: Record<string, string[]> = {};
+	for (const [tag, commands] of [...Object.entries(configHealth), ...Object.entries(u.health)]) (health[tag] ??= []).push(...commands);
 	return {
 		...DEFAULT_OPTIONS,
 		concurrency: u.concurrency,
@@ -48,7 +51,7 @@ function optionsFrom(u: UpgradeArgs): UpgradeOptions {
 		startStopped: u.startStopped,
 		allowNoSnapshot: u.withoutSnapshot,
 		phaseTimeoutMs: u.timeoutSec * 1000,
-		health: u.health,
+		health,
 	};
 }
 
@@ -71,15 +74,15 @@ function reportProgress(run: UpgradeRun, io: Io): () => void {
 
 export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> {
 	const u = args.upgrade;
-	const runsDir = defaultRunsDir(io.env);
-	const unfinished = unfinishedRuns(runsDir);
 	if (!u.resume && !u.all && u.tags.length === 0 && u.vmids.length === 0 && u.node === undefined) {
 		oneLine(io, 'choose the containers: --tag, --vmid, --node or --all (see proxdeck --help)');
 		return 2;
 	}
 	let target;
+	let config;
 	try {
-		target = resolveTarget(args, loadConfig(args.config, io.env), io.env);
+		config = loadConfig(args.config, io.env);
+		target = resolveTarget(args, config, io.env);
 	} catch (error) {
 		oneLine(io, errorLine(error));
 		return 1;
@@ -92,8 +95,11 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 		demo.sim.state.taskSpeed = u.simSpeed;
 		demo.sim.state.packageSpeed = u.simSpeed;
 	}
+	const paths = statePaths(io.env, {demo: demo !== undefined});
+	const runsDir = paths.runsDir;
+	const unfinished = unfinishedRuns(runsDir, client.target);
 	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: target.readOnly});
-	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? defaultAuditPath(io.env), identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
+	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? paths.auditLog, identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
 	try {
 		store.getState().actions.fleetReceived(await createFleetSource(client).fetchFleet());
 		await services.permissions.refresh().catch(() => {});
@@ -123,7 +129,7 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 				return 1;
 			}
 			io.stderr.write(`planning ${guests.length} container${guests.length === 1 ? '' : 's'} (refreshing package indexes)…\n`);
-			const plan = await buildPlan({api: client, ...(ssh ? {runner: ssh.runner} : {})}, guests, optionsFrom(u));
+			const plan = await buildPlan({api: client, ...(ssh ? {runner: ssh.runner} : {})}, guests, optionsFrom(u, config.upgradeHealth));
 			if (u.dryRun) {
 				if (u.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
 				else for (const line of planLines(plan)) io.stdout.write(`${line}\n`);

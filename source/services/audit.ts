@@ -6,9 +6,9 @@
 
 import {randomUUID} from 'node:crypto';
 import {appendFileSync, chmodSync, mkdirSync, readFileSync} from 'node:fs';
-import {homedir} from 'node:os';
-import {dirname, join} from 'node:path';
+import {dirname} from 'node:path';
 import type {AuditView} from '../store/ops-types.js';
+import {statePaths} from './state-paths.js';
 
 export interface AuditBegin {
 	host: string;
@@ -35,10 +35,9 @@ export interface AuditLog {
 	recent(limit?: number): AuditView[];
 }
 
-/** $XDG_STATE_HOME/proxdeck/audit.log, else ~/.local/state/proxdeck/audit.log. */
+/** $XDG_STATE_HOME/proxdeck/audit.log, else ~/.local/state/proxdeck/audit.log (real hosts; see state-paths.ts). */
 export function defaultAuditPath(env: NodeJS.ProcessEnv = process.env): string {
-	const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
-	return join(base, 'proxdeck', 'audit.log');
+	return statePaths(env, {demo: false}).auditLog;
 }
 
 export function createAuditLog(options: {path: string; clock?: () => number}): AuditLog {

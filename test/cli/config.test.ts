@@ -6,6 +6,7 @@ import {test} from 'node:test';
 import {parseArgs, UsageError} from '../../source/cli/args.js';
 import {ConfigError, defaultConfigPath, loadConfig, parseConfig} from '../../source/cli/config.js';
 import {resolveTarget, TargetError} from '../../source/cli/target.js';
+import {optionsFrom} from '../../source/cli/upgrade-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'proxdeck-config-'));
 
@@ -91,4 +92,22 @@ test('contradictory or out-of-range flags are usage errors', () => {
 	assert.throws(() => parseArgs(['--port', '70000']), /--port must be a whole number/);
 	assert.throws(() => parseArgs(['frobnicate']), /unknown command: frobnicate/);
 	assert.equal(parseArgs(['sim', '--fixture', 'cluster']).command, 'sim');
+});
+
+test('upgrade.health in the config: per-tag health checks, before those given with --health', () => {
+	const config = parseConfig('upgrade:\n  health:\n    media: curl -fsS localhost:32400/identity\n    db: [pg_isready, "true"]\n', 'c.yaml');
+	assert.deepEqual(config.upgradeHealth, {media: ['curl -fsS localhost:32400/identity'], db: ['pg_isready', 'true']});
+	const args = parseArgs(['upgrade', '--all', '--health', 'media=systemctl is-active plexmediaserver']);
+	assert.deepEqual(optionsFrom(args.upgrade, config.upgradeHealth).health, {
+		media: ['curl -fsS localhost:32400/identity', 'systemctl is-active plexmediaserver'],
+		db: ['pg_isready', 'true'],
+	});
+	for (const [text, pattern] of [
+		['upgrade: {helth: {}}', /c\.yaml: upgrade\.helth: unknown key \(known: health\)/],
+		['upgrade: {health: {media: 3}}', /upgrade\.health\.media: expected a command or a list of commands/],
+		['upgrade: {health: {media: []}}', /upgrade\.health\.media: expected a command/],
+		['upgrade: [1]', /upgrade: expected a mapping/],
+	] as const) {
+		assert.throws(() => parseConfig(text, 'c.yaml'), (error: Error) => error instanceof ConfigError && pattern.test(error.message), text);
+	}
 });

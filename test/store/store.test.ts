@@ -226,7 +226,7 @@ test('setOverlay switches between none, detail and help', () => {
 
 test('a /cluster/tasks poll that brings nothing new commits nothing (no frame is drawn for it)', () => {
 	const store = createAppStore({target: 't', demo: false, readOnly: false});
-	const task = (upid: string, state: 'running' | 'stopped', exitstatus?: string) => ({
+	const task = (upid: string, state: 'running' | 'ok', exitstatus?: string) => ({
 		upid, node: 'pve', type: 'vzdump', id: '101', user: 'root@pam', startedAt: 1000, state, exitstatus, logTail: [], ours: false,
 	});
 	let commits = 0;
@@ -235,7 +235,7 @@ test('a /cluster/tasks poll that brings nothing new commits nothing (no frame is
 	assert.equal(commits, 1);
 	store.getState().actions.clusterTasksReceived([task('UPID:a', 'running')]);
 	assert.equal(commits, 1, 'the same list again');
-	store.getState().actions.clusterTasksReceived([task('UPID:a', 'stopped', 'OK')]);
+	store.getState().actions.clusterTasksReceived([task('UPID:a', 'ok', 'OK')]);
 	assert.equal(commits, 2, 'the task ended');
 	assert.equal(store.getState().tasks[0]!.exitstatus, 'OK');
 });

@@ -19,14 +19,14 @@ test('an interrupted run is found at the next start and resumed with nothing rep
 		resetUpgradeStats(rig.sim.state);
 		const first = startUpgradeRun(rig.deps, plan);
 		const doneCount = () => first.rows().filter((r) => r.outcome === 'upgraded').length;
-		await waitFor('two done and one mid-upgrade', () => doneCount() >= 2 && first.rows().some((r) => r.phase === 'upgrade'), 20_000);
+		await waitFor('two done and one mid-upgrade', () => doneCount() >= 2 && first.rows().some((r) => r.phase === 'upgrade'), 60_000);
 		const finishedBefore = first.rows().filter((r) => r.outcome === 'upgraded').map((r) => r.vmid);
 		const midUpgrade = first.rows().filter((r) => r.phase === 'upgrade').map((r) => r.vmid);
 		first.abandon(); // the process dies here
 		await assert.rejects(first.done, /abandoned/);
 
 		// The next start finds the run…
-		const open = unfinishedRuns(rig.runsDir);
+		const open = unfinishedRuns(rig.runsDir, rig.client.target);
 		assert.deepEqual(open.map((r) => r.id), [first.id]);
 		const replay = readJournal(first.journalPath);
 		assert.deepEqual([...replay.done.keys()].sort(), [...finishedBefore].sort());
@@ -49,7 +49,7 @@ test('an interrupted run is found at the next start and resumed with nothing rep
 		const log = rig.sim.state.upgradeStats.log;
 		for (const vmid of targets) assert.equal(log.filter((l) => l.vmid === vmid).length, 1, `CT ${vmid}: ${JSON.stringify(log.filter((l) => l.vmid === vmid))}`);
 		for (const vmid of midUpgrade) assert.equal(log.find((l) => l.vmid === vmid)!.outcome, 'killed');
-		assert.deepEqual(unfinishedRuns(rig.runsDir), []);
+		assert.deepEqual(unfinishedRuns(rig.runsDir, rig.client.target), []);
 	} finally {
 		await rig.close();
 	}

@@ -116,7 +116,7 @@ function runView(view: Extract<UpgradeView, {stage: 'run'}>, width: number, heig
 		out.push({text: `upgraded ${c.upgraded} · rolled back ${c['rolled-back']} · failed ${c.failed} · skipped ${c.skipped} · not started ${c['not-started']} · ${status.summary.packages} packages · summary ${status.summaryFiles?.markdown ?? ''}`, tone: c.failed + c['rolled-back'] > 0 ? 'warn' : 'ok'});
 	}
 	out.push({text: `${fit('CT', 6)}${fit('NAME', 15)}${fit('MGR', 7)}${fit('PHASE', 10)}${fit('TIME', 7)}${fit('PKGS', 5)}RESULT`, tone: 'muted'});
-	const footer = view.askStop ? 2 : 1;
+	const footer = view.askQuit ? 3 : view.askStop ? 2 : 1;
 	const tableRoom = Math.max(1, Math.floor((height - out.length - footer) * 0.55));
 	const {items, first} = windowAround(rows, view.cursor, tableRoom);
 	items.forEach((r, i) => {
@@ -139,7 +139,11 @@ function runView(view: Extract<UpgradeView, {stage: 'run'}>, width: number, heig
 		}
 	}
 	while (out.length < height - footer) out.push({text: ''});
-	if (view.askStop) {
+	if (view.askQuit) {
+		out.push({text: truncate(`Quit while ${status.running} container${status.running === 1 ? ' is' : 's are'} being upgraded? The run stops where it stands.`, width), bold: true});
+		out.push({text: truncate('The next start on this host offers to resume it: finished containers are kept, those caught mid-step are rolled back.', width), tone: 'muted'});
+		out.push({text: `${button('Keep running', view.askQuit === 'cancel')}  ${button('Quit', view.askQuit === 'ok')}`, tone: 'danger'});
+	} else if (view.askStop) {
 		out.push({text: `Stop starting new containers? The ${status.running} in flight finish, rollbacks included.`, bold: true});
 		out.push({text: `${button('Keep going', view.askStop === 'cancel')}  ${button('Stop new ones', view.askStop === 'ok')}`, tone: 'accent'});
 	} else {

@@ -20,7 +20,7 @@ export type UpgradeView =
 	| {stage: 'idle'; interrupted: JournalReplay[]}
 	| {stage: 'planning'; done: number; total: number}
 	| {stage: 'plan'; plan: UpgradePlan; cursor: number; confirm?: 'cancel' | 'ok'}
-	| {stage: 'run'; run: UpgradeRun; cursor: number; askStop?: 'cancel' | 'ok'};
+	| {stage: 'run'; run: UpgradeRun; cursor: number; askStop?: 'cancel' | 'ok'; askQuit?: 'cancel' | 'ok'};
 
 export type PlanToggle = 'startStopped' | 'allowNoSnapshot' | 'rollback';
 
@@ -41,8 +41,21 @@ export interface UpgradeController {
 	back(): void;
 	concurrency(delta: number): void;
 	resume(): void;
+	/**
+	 * q / Ctrl+C / :q while a run is active: shows the upgrade screen asking
+	 * whether to quit (Cancel focused) and returns true; `quit` is called if the
+	 * user confirms, or at once when `force` repeats the request while asking.
+	 * Returns false when no run is active (quit right away).
+	 */
+	confirmQuit(quit: () => void, force: boolean): boolean;
 	/** `:mark os=alpine`: marks the containers whose ostype matches (reads configs). */
 	markByOs(os: string): Promise<number>;
+	/**
+	 * The console is closing: an active run is abandoned where it stands,
+	 * before SSH closes, so no rollback is left half-done; its journal offers it
+	 * for resuming at the next start on this host (finished containers are kept,
+	 * the ones caught mid-step are rolled back then).
+	 */
 	stop(): void;
 }
 
@@ -55,15 +68,22 @@ export interface ControllerOptions extends Omit<EngineDeps, 'runner'> {
 
 export function createUpgradeController(o: ControllerOptions): UpgradeController {
 	const clock = o.clock ?? Date.now;
-	let view: UpgradeView = {stage: 'idle', interrupted: unfinishedRuns(o.runsDir)};
+	let view: UpgradeView = {stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host)};
 	let version = 0;
 	let options: UpgradeOptions = {...DEFAULT_OPTIONS, ...o.options};
 	let planTargets: number[] = [];
 	let planSeq = 0;
 	let unsubscribeRun: (() => void) | undefined;
+	let quitConfirmed: (() => void) | undefined;
 	const listeners = new Set<() => void>();
 	const actions = () => o.store.getState().actions;
 	const notice = (text: string, tone: 'ok' | 'error' | 'info' = 'info') => actions().showNotice({text, tone, at: clock()});
+	// An interrupted run on this host is said at start, not only on screen 5.
+	const [newest] = view.interrupted;
+	if (newest) {
+		const total = newest.plan.entries.filter((e) => e.action === 'upgrade').length;
+		notice(`interrupted upgrade run ${newest.id}: ${newest.done.size} of ${total} done — 5 to resume or review`, 'error');
+	}
 
 	function set(next: UpgradeView): void {
 		view = next;
@@ -93,7 +113,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		} catch (error) {
 			if (seq !== planSeq) return;
 			notice(`✗ upgrade plan: ${errorLine(error)}`, 'error');
-			set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir)});
+			set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host)});
 		}
 	}
 
@@ -134,9 +154,9 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			const reason = refuseReason();
 			if (reason) {
 				notice(`upgrade is disabled (${reason})`);
-				return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir)});
+				return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host)});
 			}
-			if (vmids.length === 0) return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir)});
+			if (vmids.length === 0) return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host)});
 			planTargets = vmids;
 			void makePlan(vmids);
 		},
@@ -149,7 +169,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		},
 		move(delta) {
 			if (view.stage === 'plan' && !view.confirm) set({...view, cursor: Math.max(0, Math.min(view.plan.entries.length - 1, view.cursor + delta))});
-			else if (view.stage === 'run' && !view.askStop) set({...view, cursor: Math.max(0, Math.min(view.run.rows().length - 1, view.cursor + delta))});
+			else if (view.stage === 'run' && !view.askStop && !view.askQuit) set({...view, cursor: Math.max(0, Math.min(view.run.rows().length - 1, view.cursor + delta))});
 		},
 		activate() {
 			if (view.stage === 'plan') {
@@ -160,6 +180,10 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 				if (view.confirm === 'cancel') return set({...view, confirm: undefined});
 				return startRun(view.plan);
 			}
+			if (view.stage === 'run' && view.askQuit) {
+				if (view.askQuit === 'ok') return quitConfirmed?.();
+				return set({...view, askQuit: undefined});
+			}
 			if (view.stage === 'run' && view.askStop) {
 				if (view.askStop === 'ok') view.run.requestStop();
 				return set({...view, askStop: undefined});
@@ -168,10 +192,12 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		},
 		switchFocus() {
 			if (view.stage === 'plan' && view.confirm) set({...view, confirm: view.confirm === 'cancel' ? 'ok' : 'cancel'});
+			else if (view.stage === 'run' && view.askQuit) set({...view, askQuit: view.askQuit === 'cancel' ? 'ok' : 'cancel'});
 			else if (view.stage === 'run' && view.askStop) set({...view, askStop: view.askStop === 'cancel' ? 'ok' : 'cancel'});
 		},
 		back() {
 			if (view.stage === 'plan' && view.confirm) return set({...view, confirm: undefined});
+			if (view.stage === 'run' && view.askQuit) return set({...view, askQuit: undefined});
 			if (view.stage === 'run' && view.askStop) return set({...view, askStop: undefined});
 			if (view.stage === 'run' && !view.run.status().finished && !view.run.status().stopRequested) return set({...view, askStop: 'cancel'});
 			actions().setScreen('fleet');
@@ -184,9 +210,20 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			}
 		},
 		resume() {
-			const replay = unfinishedRuns(o.runsDir)[0];
+			const replay = unfinishedRuns(o.runsDir, o.host)[0];
 			if (!replay) return notice('no interrupted upgrade run');
 			startRun(replay.plan, replay);
+		},
+		confirmQuit(quit, force) {
+			if (view.stage !== 'run' || view.run.status().finished) return false;
+			if (view.askQuit && force) {
+				quit();
+				return true;
+			}
+			quitConfirmed = quit;
+			actions().setScreen('upgrade');
+			set({...view, askStop: undefined, askQuit: 'cancel'});
+			return true;
 		},
 		async markByOs(os) {
 			const guests = [...o.store.getState().guests.values()].filter((g) => g.kind === 'lxc');
@@ -200,7 +237,8 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		},
 		stop() {
 			unsubscribeRun?.();
-			if (view.stage === 'run') view.run.requestStop();
+			// done rejects with "run abandoned"; watch() already handles that.
+			if (view.stage === 'run' && !view.run.status().finished) view.run.abandon();
 		},
 	};
 }

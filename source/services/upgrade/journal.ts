@@ -5,8 +5,8 @@
 // resume without upgrading anything twice. Summaries are written beside it.
 
 import {closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync} from 'node:fs';
-import {homedir} from 'node:os';
 import {join} from 'node:path';
+import {statePaths} from '../state-paths.js';
 import type {Outcome, Phase, UpgradePlan} from './types.js';
 
 export type JournalEvent =
@@ -17,10 +17,9 @@ export type JournalEvent =
 	| {t: 'halt'; at: number; reason: string}
 	| {t: 'end'; at: number};
 
-/** $XDG_STATE_HOME/proxdeck/runs, else ~/.local/state/proxdeck/runs. */
+/** $XDG_STATE_HOME/proxdeck/runs, else ~/.local/state/proxdeck/runs (real hosts; see state-paths.ts). */
 export function defaultRunsDir(env: NodeJS.ProcessEnv = process.env): string {
-	const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
-	return join(base, 'proxdeck', 'runs');
+	return statePaths(env, {demo: false}).runsDir;
 }
 
 /** Run ids sort by time: up-20261123-184502-1a2b. */
@@ -96,8 +95,12 @@ export function readJournal(path: string): JournalReplay {
 	return {id: header.id, host: header.host, path, startedAt: header.at, plan: header.plan, steps, snapshotTaken, done, halted, ended};
 }
 
-/** Journals of runs that never ended (newest first). */
-export function unfinishedRuns(dir: string): JournalReplay[] {
+/**
+ * Journals of runs on `host` that never ended (newest first). A run is only
+ * ever resumed against the host it was planned on: its VMIDs and snapshot
+ * names mean nothing anywhere else.
+ */
+export function unfinishedRuns(dir: string, host: string): JournalReplay[] {
 	let names: string[];
 	try {
 		names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
@@ -108,7 +111,7 @@ export function unfinishedRuns(dir: string): JournalReplay[] {
 	for (const name of names.sort().reverse()) {
 		try {
 			const replay = readJournal(join(dir, name));
-			if (!replay.ended) out.push(replay);
+			if (!replay.ended && replay.host === host) out.push(replay);
 		} catch {
 			// unreadable: not ours to resume
 		}
