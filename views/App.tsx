@@ -17,6 +17,7 @@ import {FleetTable} from './FleetTable.js';
 import {Footer} from './Footer.js';
 import {Header} from './Header.js';
 import {HelpOverlay, helpLineCount} from './HelpOverlay.js';
+import {splitKeys} from './key-chunks.js';
 import {computeLayout, tooSmallMessage} from './layout.js';
 import {runScreenAction} from './screen-actions.js';
 import {fleetFilterText, ScreenBody, ScreenFooter} from './ScreenBody.js';
@@ -95,7 +96,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	const pageRows = useRef(1);
 	const bodySize = useRef({width: size.columns, height: 1});
 
-	const onInput = useCallback(
+	const onKey = useCallback(
 		(input: string, key: Key) => {
 			let current = store.getState();
 			// A `:` notice ("unknown command") lasts until the next key.
@@ -142,6 +143,13 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			});
 		},
 		[store],
+	);
+	// Several keys read in one chunk ("jjj", a pasted "error\r") are handled one by one.
+	const onInput = useCallback(
+		(input: string, key: Key) => {
+			for (const [one, oneKey] of splitKeys(input, key)) onKey(one, oneKey);
+		},
+		[onKey],
 	);
 	useInput(onInput);
 

@@ -1,0 +1,59 @@
+import './force-color.js';
+// Keys that arrive in one read (fast repeats, a paste, a laggy SSH link) are
+// handled one by one, exactly as if each had arrived alone.
+import assert from 'node:assert/strict';
+import {afterEach, test} from 'node:test';
+import {cleanup} from 'ink-testing-library';
+import {splitKeys} from '../../views/key-chunks.js';
+import {filledStore, homelabGuests} from './data.js';
+import {KEYS, plain, press, selectedLine, tableRows} from './harness.js';
+import {renderApp} from './render.js';
+
+afterEach(() => cleanup());
+
+const frameOf = (app: {lastFrame(): string | undefined}) => app.lastFrame() ?? '';
+const selectedName = (frame: string) => selectedLine(frame)?.trim().split(/\s+/)[1];
+
+test('"jjj" in one read moves three rows; "kk" two back', async () => {
+	const app = await renderApp(filledStore(homelabGuests()));
+	assert.equal(selectedName(frameOf(app)), 'pihole');
+	await press(app, 'jjj');
+	assert.equal(selectedName(frameOf(app)), 'vaultwarden');
+	await press(app, 'kk');
+	assert.equal(selectedName(frameOf(app)), 'unbound');
+});
+
+test('a pasted "/med" then "ia\\r" opens the filter, types it and commits it with enter', async () => {
+	const app = await renderApp(filledStore(homelabGuests()));
+	await press(app, '/med');
+	assert.match(plain(frameOf(app)).split('\n').at(-1)!, /^\/med█/);
+	await press(app, 'ia\r');
+	const frame = plain(frameOf(app));
+	assert.doesNotMatch(frame.split('\n').at(-1)!, /█/, 'enter closed the prompt');
+	assert.match(frame, /filter \/media/);
+	assert.ok(tableRows(frame).length > 0);
+});
+
+test('several backspaces in one read delete several characters', async () => {
+	const app = await renderApp(filledStore(homelabGuests()));
+	await press(app, '/', 'plex');
+	await press(app, '\u007F\u007F\u007F');
+	assert.match(plain(frameOf(app)).split('\n').at(-1)!, /^\/p█/);
+	await press(app, KEYS.esc);
+});
+
+test('splitKeys: named keys and single characters pass through; runs become their keys', () => {
+	const none = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
+	assert.deepEqual(splitKeys('j', none), [['j', none]]);
+	const up = {...none, upArrow: true};
+	assert.deepEqual(splitKeys('', up), [['', up]]);
+	const alt = {...none, meta: true};
+	assert.deepEqual(splitKeys('ab', alt), [['ab', alt]], 'a modified key stays whole');
+	const keys = splitKeys('aN\r\t\u007F\u0003é', none);
+	assert.deepEqual(keys.map(([input]) => input), ['a', 'N', '', '', '', 'c', 'é']);
+	assert.equal(keys[1]![1].shift, true);
+	assert.equal(keys[2]![1].return, true);
+	assert.equal(keys[3]![1].tab, true);
+	assert.equal(keys[4]![1].delete, true);
+	assert.equal(keys[5]![1].ctrl, true);
+});
