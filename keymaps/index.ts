@@ -89,6 +89,8 @@ interface RawBinding {
 	dangerous?: boolean;
 }
 
+const ENTRY_KEYS = new Set(['key', 'action', 'description', 'scope', 'footer', 'dangerous']);
+
 let defaults: Binding[] | undefined;
 
 function defaultBindings(): Binding[] {
@@ -98,6 +100,10 @@ function defaultBindings(): Binding[] {
 	defaults = raw.map((entry, index) => {
 		const keys = Array.isArray(entry.key) ? entry.key.map(String) : [String(entry.key)];
 		const where = `keymaps/default.yaml entry ${index + 1} (${entry.action})`;
+		// A stray key means YAML split an entry (an unquoted comma in a flow mapping cuts the description short).
+		const stray = Object.keys(entry).filter((k) => !ENTRY_KEYS.has(k));
+		if (stray.length > 0) throw new Error(`${where}: unknown field ${stray.map((k) => `"${k}"`).join(', ')} (quote descriptions that hold commas)`);
+		if (typeof entry.description !== 'string' || entry.description === '') throw new Error(`${where}: description missing`);
 		if (!SCOPES.includes(entry.scope as Scope)) throw new Error(`${where}: unknown scope "${entry.scope}"`);
 		for (const k of keys) if (!isKeyName(k)) throw new Error(`${where}: unknown key name "${k}"`);
 		return {

@@ -111,3 +111,11 @@ test('help sections cover every scope that has bindings, with hints drawn from t
 		['apply filter', 'cancel'],
 	);
 });
+
+test('descriptions holding commas survive the YAML (the loader rejects stray fields)', () => {
+	const keymap = loadKeymap();
+	const description = (action: string) => keymap.bindings.find((b) => b.action === action)?.description;
+	assert.equal(description('logs.bottom'), 'newest line, following');
+	assert.equal(description('upgrade.back'), 'back (in a run: stop new starts)');
+	for (const b of keymap.bindings) assert.ok(b.description.length > 0, b.action);
+});
