@@ -17,6 +17,8 @@ export interface Binding {
 	description: string;
 	scope: Scope;
 	footer: boolean;
+	/** Order in the footer (lower first). */
+	footerRank: number;
 	dangerous: boolean;
 }
 
@@ -85,7 +87,7 @@ interface RawBinding {
 	action: string;
 	description: string;
 	scope: string;
-	footer?: boolean;
+	footer?: boolean | number;
 	dangerous?: boolean;
 }
 
@@ -111,7 +113,9 @@ function defaultBindings(): Binding[] {
 			action: entry.action,
 			description: entry.description,
 			scope: entry.scope as Scope,
-			footer: entry.footer === true,
+			footer: entry.footer === true || typeof entry.footer === 'number',
+			// `footer: N` orders the hints (lower first, so what matters in an incident survives a narrow terminal); `true` is 50.
+			footerRank: typeof entry.footer === 'number' ? entry.footer : 50,
 			dangerous: entry.dangerous === true,
 		};
 	});
@@ -189,9 +193,13 @@ function hint(b: Binding): Hint {
 	return {keys: b.keys.map(keyLabel).join('/'), keyNames: b.keys, description: b.description, action: b.action, dangerous: b.dangerous};
 }
 
-/** The footer hints of one scope, in table order. */
+/** The footer hints of one scope, by footer rank, then in table order. */
 export function hintsFor(keymap: Keymap, scope: Scope): Hint[] {
-	return keymap.bindings.filter((b) => b.scope === scope && b.footer).map(hint);
+	return keymap.bindings
+		.filter((b) => b.scope === scope && b.footer)
+		.map((b, index) => ({b, index}))
+		.sort((x, y) => x.b.footerRank - y.b.footerRank || x.index - y.index)
+		.map(({b}) => hint(b));
 }
 
 export interface HelpSection {

@@ -192,7 +192,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			{state.dialog ? (
 				<DialogView dialog={state.dialog} height={layout.bodyHeight} width={layout.width} />
 			) : state.ui.overlay === 'help' ? (
-				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} />
+				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} disabledReason={(action) => keyDisabledReason(action, commands)} />
 			) : state.ui.screen === 'upgrade' ? (
 				<UpgradeScreen controller={upgradesOf(store)} width={layout.width} height={layout.bodyHeight} now={now} />
 			) : state.ui.screen === 'logs' ? (

@@ -22,13 +22,31 @@ export function footerHints(keymap: Keymap, scopes: Scope[]): Hint[] {
 	return hints;
 }
 
+export interface HintPart {
+	text: string;
+	disabled: boolean;
+}
+
+/**
+ * The hints as footer parts: "s snapshot"; a disabled one is marked and says
+ * why ("s snapshot (read-only)"), the reason written once for a run of hints
+ * that share it ("s snapshot (read-only)  r reboot  b snapshots…") so the
+ * line keeps room for the keys.
+ */
+export function hintParts(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined): HintPart[] {
+	let lastReason: string | undefined;
+	return footerHints(keymap, scopes).map((h) => {
+		const reason = disabledReason?.(h.action);
+		const said = reason !== undefined && reason === lastReason;
+		lastReason = reason;
+		return {text: `${h.keys} ${h.description}${reason && !said ? ` (${reason})` : ''}`, disabled: reason !== undefined};
+	});
+}
+
 /** Hints of `scopes` as one line; a disabled action reads "s snapshot (read-only)". */
 export function hintText(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined): string {
-	return footerHints(keymap, scopes)
-		.map((h) => {
-			const reason = disabledReason?.(h.action);
-			return `${h.keys} ${h.description}${reason ? ` (${reason})` : ''}`;
-		})
+	return hintParts(keymap, scopes, disabledReason)
+		.map((p) => p.text)
 		.join('  ');
 }
 
@@ -79,11 +97,10 @@ export const Footer = memo(function Footer({
 			) : (
 				''
 			)}
-			{footerHints(keymap, scopes).map((h, i) => {
-				const reason = disabledReason?.(h.action);
-				const text = `${i > 0 ? '  ' : ''}${h.keys} ${h.description}${reason ? ` (${reason})` : ''}`;
-				return reason ? (
-					<Text key={h.action} dimColor strikethrough={false}>
+			{hintParts(keymap, scopes, disabledReason).map((part, i) => {
+				const text = `${i > 0 ? '  ' : ''}${part.text}`;
+				return part.disabled ? (
+					<Text key={i} dimColor>
 						{text}
 					</Text>
 				) : (

@@ -13,6 +13,8 @@ import {HOT_THRESHOLD, theme} from './theme.js';
 export interface HelpLine {
 	text: string;
 	heading: boolean;
+	/** The key line's action, so a disabled one can say why. */
+	action?: string;
 }
 
 // Built once per keymap: App asks for the line count on every render.
@@ -25,7 +27,7 @@ export function helpLines(keymap: Keymap): HelpLine[] {
 	for (const section of helpSections(keymap)) {
 		lines.push({text: section.title, heading: true});
 		for (const entry of section.entries) {
-			lines.push({text: `  ${fit(entry.keys, 14)} ${entry.description}${entry.dangerous ? '  (dangerous)' : ''}`, heading: false});
+			lines.push({text: `  ${fit(entry.keys, 14)} ${entry.description}${entry.dangerous ? '  (dangerous)' : ''}`, heading: false, action: entry.action});
 		}
 		// The table's legend right after the table's keys: that is where a
 		// reader who asks "what does this column mean" is looking.
@@ -51,7 +53,18 @@ function tableLegend(keymap: Keymap): HelpLine[] {
 	return lines;
 }
 
-export const HelpOverlay = memo(function HelpOverlay({keymap, height, scroll}: {keymap: Keymap; height: number; scroll: number}) {
+export const HelpOverlay = memo(function HelpOverlay({
+	keymap,
+	height,
+	scroll,
+	disabledReason,
+}: {
+	keymap: Keymap;
+	height: number;
+	scroll: number;
+	/** Why an action key cannot run now (read-only, a missing privilege): said on its line. */
+	disabledReason?: (action: string) => string | undefined;
+}) {
 	const lines = helpLines(keymap);
 	const top = Math.max(0, Math.min(scroll, lines.length - height));
 	return (
@@ -62,14 +75,21 @@ export const HelpOverlay = memo(function HelpOverlay({keymap, height, scroll}: {
 						{line.text}
 					</Text>
 				) : (
-					<Text key={i} wrap="truncate">
-						{line.text}
-					</Text>
+					<HelpKeyLine key={i} line={line} reason={line.action === undefined ? undefined : disabledReason?.(line.action)} />
 				),
 			)}
 		</Box>
 	);
 });
+
+function HelpKeyLine({line, reason}: {line: HelpLine; reason: string | undefined}) {
+	if (reason === undefined) return <Text wrap="truncate">{line.text}</Text>;
+	return (
+		<Text wrap="truncate" dimColor>
+			{`${line.text}  — off: ${reason}`}
+		</Text>
+	);
+}
 
 export function helpLineCount(keymap: Keymap): number {
 	return helpLines(keymap).length;

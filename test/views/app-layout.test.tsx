@@ -70,10 +70,17 @@ test('narrow terminals drop low-priority columns instead of wrapping', async () 
 });
 
 test('the footer hints come from the keymap', async () => {
-	const app = await renderApp(filledStore(homelabGuests()), {keymap: loadKeymap({'filter.open': 'f'})});
+	const app = await renderApp(filledStore(homelabGuests()), {keymap: loadKeymap({'filter.open': 'f'}), size: {columns: 200, rows: 30}});
 	const footer = plain(app.lastFrame()!).split('\n').at(-1)!;
 	assert.match(footer, /f filter/);
 	assert.doesNotMatch(footer, /\/ filter/);
 	await press(app, 'f');
 	assert.match(plain(app.lastFrame()!).split('\n').at(-1)!, /^\/█/);
+});
+
+test('the footer puts the incident keys first, so 80 columns still show the actions', async () => {
+	const app = await renderApp(filledStore(homelabGuests()), {size: {columns: 80, rows: 24}});
+	const footer = plain(app.lastFrame()!).split('\n').at(-1)!;
+	assert.match(footer, /^s snapshot .*r reboot .*b snapshots \/ roll back .*u upgrade/);
+	assert.doesNotMatch(footer, /j\/↓ down/, 'the navigation keys everyone knows come last');
 });

@@ -82,7 +82,8 @@ test('overrides rebind an action; hints and help follow', () => {
 	assert.equal(matchAction(keymap, 'fleet', 'n', k()), 'nav.down');
 	assert.equal(matchAction(keymap, 'fleet', 'j', k()), undefined);
 	assert.equal(matchAction(keymap, 'fleet', 'Z', k({shift: true})), 'sort.name');
-	assert.equal(hintsFor(keymap, 'fleet')[0]?.keys, 'n/↓');
+	assert.equal(hintsFor(keymap, 'fleet').find((h) => h.action === 'nav.down')?.keys, 'n/↓');
+	assert.equal(hintsFor(keymap, 'fleet')[0]?.action, 'act.snapshot', 'footer: N orders the hints');
 	const fleet = helpSections(keymap).find((s) => s.scope === 'fleet');
 	assert.ok(fleet?.entries.some((e) => e.keys === 'Z' && e.description === 'sort by name'));
 });
