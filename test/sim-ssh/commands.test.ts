@@ -295,3 +295,12 @@ test('follow lines are stamped with the simulator clock', async () => {
 	process.kill();
 	await process.exit;
 });
+
+test('a busy Plex logs an occasional transcoder ERROR (something for a /error filter to find)', async () => {
+	const {options} = shell();
+	const lines = (await runSim(options, ['pct', 'exec', '100', '--', 'journalctl', '-n', '300', '--no-pager'])).stdout.split('\n').slice(0, -1);
+	const errors = lines.filter((l) => /plexmediaserver\[\d+\]: ERROR - /.test(l));
+	assert.ok(errors.length >= 5, `${errors.length} errors in 300 lines`);
+	assert.ok(errors.length <= 60, `${errors.length} errors in 300 lines: a healthy server, not a failing one`);
+	for (const line of errors) assert.match(line, JOURNAL_SHORT);
+});

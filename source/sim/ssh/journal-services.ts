@@ -50,6 +50,15 @@ const PATHS = ['/api/health', '/api/v1/status', '/', '/login', '/static/app.js',
 
 const plex: ServiceGenerator = (rand, {pid}) => {
 	const title = pick(rand, 2, [...SHOWS, ...MOVIES]);
+	// About one line in twelve is an error, as on a server whose clients ask for codecs it struggles with.
+	if (int(rand, 7, 0, 11) === 0) {
+		const error = pick(rand, 8, [
+			`ERROR - [Req#${int(rand, 3, 0x1000, 0xffff).toString(16)}/Transcode/${int(rand, 4, 1000, 9999)}] Transcoder exited with error code 187 media=(${title})`,
+			`ERROR - [Transcoder] [hevc @ 0x55d5c${int(rand, 6, 0x10000, 0xfffff).toString(16)}] Failed setup for format vaapi: hwaccel initialisation returned error.`,
+			`ERROR - Failed to obtain a streaming resource for transcode of key /library/metadata/${int(rand, 5, 1000, 99999)}: 1001 - Transcoder timed out`,
+		]);
+		return {ident: 'plexmediaserver', pid, message: error};
+	}
 	const message = pick(rand, 1, [
 		`Sqlite3: Sleeping for 200ms to retry busy DB.`,
 		`[Req#${int(rand, 3, 0x1000, 0xffff).toString(16)}/Transcode] Streaming Resource: Reached Decision id=${int(rand, 4, 100, 9999)} codes=(General=1000,Direct play OK.) media=(${title})`,
@@ -93,6 +102,7 @@ const wireguard: ServiceGenerator = (rand) => {
 		`wireguard: wg0: Keypair ${int(rand, 5, 1, 400)} created for peer ${peer}`,
 		`wireguard: wg0: Receiving keepalive packet from peer ${peer} (${endpoint})`,
 		`wireguard: wg0: Retrying handshake with peer ${peer} (${endpoint}) because we stopped hearing back after 15 seconds`,
+		`wireguard: wg0: Handshake for peer ${peer} (${endpoint}) did not complete after 5 seconds, retrying (try ${int(rand, 6, 2, 20)})`,
 	]);
 	return {ident: 'kernel', pid: 0, message};
 };
