@@ -77,7 +77,8 @@ export const COLUMNS: Column[] = [
 	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 5, format: (r) => formatUptime(r.uptime)},
 	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 3, format: (_r, nics) => sanitize(nicCell(nics))},
 	{id: 'tags', title: 'TAGS', width: 8, flex: 1, align: 'left', sortKey: 'tags', priority: 5, format: (r) => sanitize(r.tags.join(','))},
-	{id: 'lock', title: 'LOCK', width: 7, flex: 0, align: 'left', sortKey: 'lock', priority: 6, format: (r) => sanitize(r.lock ?? '')},
+	// A guest stuck in a lock (backup, snapshot, migrate…) is a classic incident: kept before uptime and tags, wide enough for "snapshot".
+	{id: 'lock', title: 'LOCK', width: 8, flex: 0, align: 'left', sortKey: 'lock', priority: 4, format: (r) => sanitize(r.lock ?? '')},
 	// The HA manager's requested state (/cluster/resources `hastate`); empty when not HA-managed.
 	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', priority: 6, format: (r) => sanitize(r.hastate ?? '')},
 ];

@@ -34,10 +34,9 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 			api.request<ClusterStatusEntry[]>('GET', '/cluster/status', undefined, signal),
 		]);
 		const cluster = Array.isArray(status) ? status.find((entry) => entry.type === 'cluster') : undefined;
-		const local = Array.isArray(status) ? status.find((entry) => entry.type === 'node' && entry.local === 1) : undefined;
 		return {
-			// A standalone node has no cluster entry: name the view after the node.
-			clusterName: cluster?.type === 'cluster' ? sanitize(cluster.name) : local ? sanitize(local.name) : undefined,
+			// A standalone node has no cluster entry and no cluster name: the header then names the node.
+			clusterName: cluster?.type === 'cluster' ? sanitize(cluster.name) : undefined,
 			quorate: cluster?.type === 'cluster' ? cluster.quorate === 1 : undefined,
 			pveVersion: typeof version?.version === 'string' ? sanitize(version.version) : undefined,
 			readAt: clock(),

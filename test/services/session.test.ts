@@ -20,7 +20,8 @@ let client: PveClient;
 let store: StoreApi<AppState>;
 let session: Session;
 
-const waitFor = async (what: string, predicate: () => boolean, ms = 3000) => {
+// Bounded generously: a loaded CI machine can stall for seconds; a passing wait returns as soon as it holds.
+const waitFor = async (what: string, predicate: () => boolean, ms = 20_000) => {
 	const until = Date.now() + ms;
 	while (!predicate()) {
 		if (Date.now() > until) assert.fail(`timed out waiting for ${what}`);
@@ -51,7 +52,7 @@ test('the first refresh fills the store with the 28 homelab containers and the h
 	assert.equal(state.guests.size, 28);
 	assert.equal(state.connection.status, 'ok');
 	assert.equal(state.pveVersion, '9.1.5');
-	assert.equal(state.clusterName, 'pve', 'a standalone host is named after its node');
+	assert.equal(state.clusterName, undefined, 'a standalone host has no cluster name (the header names the node)');
 	const names = [...state.guests.values()].map((g) => g.name.toLowerCase());
 	assert.ok(names.some((n) => n.includes('plex')));
 	assert.ok(names.some((n) => n.includes('wireguard')));

@@ -242,3 +242,13 @@ test('read-only mode refuses actions marked dangerous in the keymap', async () =
 	await press(writable, 'q');
 	assert.equal(quits, 1);
 });
+
+test('a standalone host is named as a node, not as a cluster', async () => {
+	const store = createAppStore({target: 'pve.example:8006', demo: false, readOnly: false});
+	const one = {name: 'pve', status: 'online' as const, cpu: 0.1, maxcpu: 8, mem: 1, maxmem: 2, uptime: 1};
+	store.getState().actions.fleetReceived(snapshot(homelabGuests(), {clusterName: undefined, quorate: undefined, nodes: [one]}));
+	const app = await renderApp(store);
+	const first = plain(frameOf(app)).split('\n')[0]!;
+	assert.match(first, /│ node pve │ nodes 1\/1/);
+	assert.doesNotMatch(first, /cluster/);
+});

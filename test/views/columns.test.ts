@@ -65,3 +65,9 @@ test('the HA column shows the HA manager\'s requested state and is not sortable'
 	// Sorting by VMID marks only VMID, never the unsortable HA title.
 	assert.match(headerLine(placed, 'vmid', false), /VMID▲.* HA\s*$/);
 });
+
+test('LOCK is wide enough for "snapshot" and "rollback" and outlives UPTIME and TAGS when space runs out', () => {
+	const at100 = layoutColumns(100).map((p) => p.column.id);
+	assert.ok(at100.includes('lock') && !at100.includes('uptime') && !at100.includes('tags'), at100.join(' '));
+	assert.ok(layoutColumns(120).find((p) => p.column.id === 'lock')!.width >= 'snapshot'.length);
+});
