@@ -180,14 +180,27 @@ const FLAGS = {
 } satisfies AnyFlags;
 
 export function parseArgs(argv: string[]): CliArgs {
+	// Unknown flags are ours to report (meow would print two lines and exit by itself).
 	const cli = meow(HELP, {
 		importMeta: import.meta,
 		argv,
 		autoHelp: false,
 		autoVersion: false,
-		allowUnknownFlags: false,
+		allowUnknownFlags: true,
 		flags: FLAGS,
 	});
+	const unknown = Object.keys(cli.flags).filter((name) => !(name in FLAGS));
+	if (unknown.length > 0) {
+		const name = unknown[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+		// A secret on the command line is visible to every user through ps: there is deliberately no such flag.
+		if (name === 'token-secret') {
+			throw new UsageError('--token-secret is not accepted: the command line is visible to every user (ps); use $PROXDECK_TOKEN_SECRET, --token-secret-file FILE or the config file');
+		}
+		if (name === 'password') {
+			throw new UsageError('--password is not accepted: the command line is visible to every user (ps); use $PROXDECK_PASSWORD or type it when asked');
+		}
+		throw new UsageError(`unknown option --${name} (see proxdeck --help)`);
+	}
 	const [first, ...rest] = cli.input;
 	if (rest.length > 0 || (first !== undefined && first !== 'sim' && first !== 'console' && first !== 'upgrade')) {
 		throw new UsageError(`unknown command: ${cli.input.join(' ')} (commands: sim, upgrade; see proxdeck --help)`);

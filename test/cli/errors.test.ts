@@ -54,10 +54,18 @@ test('--help documents every flag', async () => {
 	}
 });
 
-test('an unknown flag is a usage error', async () => {
+test('an unknown flag is a usage error in one line', async () => {
 	const {code, stderr} = await proxdeck(['--frobnicate']);
 	assert.equal(code, 2);
-	assert.match(stderr, /frobnicate/);
+	assert.equal(stderr, 'proxdeck: unknown option --frobnicate (see proxdeck --help)\n');
+});
+
+test('--token-secret is refused with the reason and the alternatives, the secret never echoed', async () => {
+	const {code, stderr} = await proxdeck(['--token-secret', 's3cr3t-value']);
+	assert.equal(code, 2);
+	assert.equal(stderr.split('\n').length, 2, stderr);
+	assert.match(stderr, /--token-secret is not accepted: the command line is visible to every user \(ps\); use \$PROXDECK_TOKEN_SECRET, --token-secret-file/);
+	assert.doesNotMatch(stderr, /s3cr3t-value/);
 });
 
 test('a wrong token secret: one line, exit 1, the secret never printed', async () => {
