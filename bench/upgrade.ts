@@ -41,7 +41,7 @@ async function baseline(): Promise<{sim: number; containers: number}> {
 		for (const vmid of vmids) {
 			const ostype = r.sim.state.guests.get(vmid)!.config.ostype as string;
 			const spec = MANAGERS[managerForOstype(ostype)!];
-			await execIn(r.deps.runner, vmid, `${spec.refresh} && ${spec.upgrade}`, 600_000);
+			await execIn(r.deps.runner, {vmid}, `${spec.refresh} && ${spec.upgrade}`, 600_000);
 		}
 		return {sim: simSeconds(performance.now() - started), containers: vmids.length};
 	} finally {

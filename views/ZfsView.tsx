@@ -46,12 +46,14 @@ export function ZfsView({zfs, consumers, width, height, now}: ZfsViewProps) {
 	let table: React.ReactNode;
 	if (sample?.source === 'ssh') {
 		const rows = consumers.map((c) => consumerLine(c, width));
+		// Nodes SSH did not reach (offline hop, no root SSH between nodes) still show their storage usage.
+		if (sample.storages.length > 0) rows.push({text: 'STORAGE of nodes not read over SSH (GET /nodes/…/storage)', tone: 'muted'}, ...storageLines(zfs, width));
 		table = (
 			<>
 				<Text wrap="truncate" bold>
 					{`${consumerHeader()}  · ${SORT_TITLES[zfs.sort]}`}
 				</Text>
-				<ScrollList lines={rows.length > 0 ? rows : [{text: 'no datasets', tone: 'muted'}]} cursor={rows.length > 0 ? zfs.cursor : undefined} height={rest} />
+				<ScrollList lines={rows.length > 0 ? rows : [{text: 'no datasets', tone: 'muted'}]} cursor={consumers.length > 0 ? zfs.cursor : undefined} height={rest} />
 			</>
 		);
 	} else {

@@ -47,9 +47,10 @@ test('cluster with SSH on pve2: the DEGRADED tank names its faulted disk; snapsh
 			['/dev/disk/by-id/ata-WDC_WD40EFPX-68C6CN0_WD-WX42D84LQ8F6-part1 DEGRADED too many errors 47'],
 		);
 		assert.match(zfs.sample!.notes.join('\n'), /pve3 is offline: not read/);
-		// pve1 is not covered by SSH: its storage usage comes from the API.
-		assert.ok(zfs.sample!.storages.some((st) => st.node === 'pve1' && st.storage === 'local-zfs'));
-		assert.ok(!zfs.sample!.storages.some((st) => st.node === 'pve2'));
+		// pve1 is read through pve2 (ssh pve1 -- zfs list …, the cluster's own root SSH): datasets, not storage usage.
+		assert.ok(zfs.sample!.datasets.some((d) => d.node === 'pve1'), 'pve1 datasets through the hop');
+		assert.ok(zfs.sample!.datasets.some((d) => d.node === 'pve2'));
+		assert.deepEqual(zfs.sample!.storages, []);
 		// 113 minio has a disk on the degraded tank: a snapshot is warned about.
 		const usage = poolUsageForGuest(zfs, 113);
 		assert.equal(usage[0]!.pool, 'tank');

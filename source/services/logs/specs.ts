@@ -6,6 +6,7 @@ import type {LxcConfig} from '../../api/types.js';
 import type {LogSourceSpec} from '../../store/logs-types.js';
 import type {AppState} from '../../store/types.js';
 import type {CommandRunner} from '../../ssh/types.js';
+import {argvOnNode} from '../../ssh/node-hop.js';
 import {sanitize} from '../../util/sanitize.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {
@@ -70,7 +71,7 @@ export const NO_SSH = 'SSH not configured: container journals need --ssh (or --l
 export function createSource(spec: LogSourceSpec, deps: SourceDeps): LogSource {
 	switch (spec.kind) {
 		case 'host':
-			if (deps.runner) return commandSource(deps.runner, hostJournalArgv());
+			if (deps.runner) return onNodeSource(deps.runner, spec.node, hostJournalArgv());
 			if (deps.api) return apiJournalSource(deps.api, spec.node, deps.poll?.journal);
 			return failedSource('no SSH and no API connection');
 		case 'guest':
@@ -89,12 +90,18 @@ function guestSource(spec: Extract<LogSourceSpec, {kind: 'guest'}>, deps: Source
 	if (!runner) return failedSource(NO_SSH);
 	const detail = deps.state().detail;
 	const known = detail?.vmid === spec.vmid ? detail.config?.ostype : undefined;
-	if (known !== undefined || !deps.api) return commandSource(runner, guestJournalArgv(spec.vmid, known));
+	if (known !== undefined || !deps.api) return onNodeSource(runner, spec.node, guestJournalArgv(spec.vmid, known));
 	// Alpine or not decides the command: read the config when the detail is not loaded.
 	const api = deps.api;
 	return deferredSource(async (signal) => {
 		const path = `/nodes/${encodeURIComponent(spec.node)}/lxc/${spec.vmid}/config`;
 		const config = await api.request<LxcConfig>('GET', path, undefined, signal);
-		return commandSource(runner, guestJournalArgv(spec.vmid, typeof config.ostype === 'string' ? config.ostype : undefined));
+		const argv = await argvOnNode(runner, spec.node, guestJournalArgv(spec.vmid, typeof config.ostype === 'string' ? config.ostype : undefined));
+		return commandSource(runner, argv);
 	});
+}
+
+/** A command on `node`: run there through the connected node when that is another one (node-hop.ts). */
+function onNodeSource(runner: CommandRunner, node: string, argv: string[]): LogSource {
+	return deferredSource(async () => commandSource(runner, await argvOnNode(runner, node, argv)));
 }

@@ -208,7 +208,8 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 	async function exec(row: RunRow, line: string): Promise<ExecResult> {
 		const ring = out(row.vmid);
 		ring.append(`$ ${line}`);
-		const result = await execIn(runner, row.vmid, line, options.phaseTimeoutMs, (text) => {
+		const node = plan.entries.find((e) => e.vmid === row.vmid)?.node;
+		const result = await execIn(runner, {vmid: row.vmid, ...(node ? {node} : {})}, line, options.phaseTimeoutMs, (text) => {
 			ring.append(sanitize(text));
 			row.lines++;
 			emit();

@@ -3,6 +3,7 @@
 // as timed out — a hung dpkg script must not hold a run slot for ever.
 
 import type {CommandRunner, LineSource} from '../../ssh/types.js';
+import {argvOnNode} from '../../ssh/node-hop.js';
 import {pctExec} from './managers.js';
 
 export type ExecEnd = {kind: 'exit'; code: number} | {kind: 'timeout'} | {kind: 'dropped'; error?: string};
@@ -12,10 +13,14 @@ export interface ExecResult {
 	stdout: string;
 }
 
-/** Runs `line` in the container, handing each output line to onLine; never rejects. */
+/**
+ * Runs `line` in the container, handing each output line to onLine; never
+ * rejects. A container on another node of the cluster is reached through the
+ * connected node (node-hop.ts).
+ */
 export async function execIn(
 	runner: CommandRunner,
-	vmid: number,
+	guest: {vmid: number; node?: string},
 	line: string,
 	timeoutMs: number,
 	onLine?: (text: string, from: LineSource) => void,
@@ -24,7 +29,8 @@ export async function execIn(
 	let timedOut = false;
 	let handle: ReturnType<CommandRunner['stream']>;
 	try {
-		handle = runner.stream(pctExec(vmid, line), (text, from) => {
+		const argv = await argvOnNode(runner, guest.node, pctExec(guest.vmid, line));
+		handle = runner.stream(argv, (text, from) => {
 			if (from === 'stdout') stdout += `${text}\n`;
 			onLine?.(text, from);
 		});

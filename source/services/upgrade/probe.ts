@@ -28,13 +28,13 @@ const PROBE_PARALLEL = 6;
 
 async function probePackages(runner: CommandRunner, entry: PlanEntry, timeoutMs: number): Promise<PlanInput['probe']> {
 	const spec = MANAGERS[entry.manager!];
-	const refresh = await execIn(runner, entry.vmid, spec.refresh, timeoutMs);
+	const refresh = await execIn(runner, entry, spec.refresh, timeoutMs);
 	if (refresh.end.kind !== 'exit' || refresh.end.code !== 0) return {error: `index refresh failed: ${describeEnd(spec.refresh.split(' ')[0]!, refresh.end, timeoutMs)}`};
-	const count = await execIn(runner, entry.vmid, spec.count, timeoutMs);
+	const count = await execIn(runner, entry, spec.count, timeoutMs);
 	if (count.end.kind !== 'exit' || !spec.countOkCodes.includes(count.end.code)) return {error: `cannot list upgrades: ${describeEnd(spec.count, count.end, timeoutMs)}`};
 	let rebootFlagged = false;
 	if (spec.rebootCheck) {
-		const reboot = await execIn(runner, entry.vmid, spec.rebootCheck, timeoutMs);
+		const reboot = await execIn(runner, entry, spec.rebootCheck, timeoutMs);
 		rebootFlagged = reboot.end.kind === 'exit' && reboot.end.code === spec.rebootExit;
 	}
 	return {pending: spec.parseCount(count.stdout), rebootFlagged};

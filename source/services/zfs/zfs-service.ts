@@ -6,6 +6,7 @@
 // nodes, it shows GET /nodes/{node}/storage instead and says so.
 
 import type {StoreApi} from 'zustand/vanilla';
+import {hopArgv} from '../../ssh/node-hop.js';
 import type {CommandRunner} from '../../ssh/types.js';
 import type {StorageUsageRow, ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSnapshotRow} from '../../store/screen-types.js';
 import type {AppState} from '../../store/types.js';
@@ -125,11 +126,16 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 		}
 	}
 
-	/** Datasets, snapshots and `zpool status` for the runner's node; fills the sample in place. */
-	async function overSsh(node: string, sample: ZfsSample, signal: AbortSignal): Promise<boolean> {
+	/**
+	 * Datasets, snapshots and `zpool status` of `node`, fills the sample in
+	 * place. The runner's own node directly; another node through it, over the
+	 * cluster's root SSH (node-hop.ts).
+	 */
+	async function overSsh(node: string, sshNode: string, sample: ZfsSample, signal: AbortSignal): Promise<boolean> {
 		if (!runner) return false;
+		const on = (argv: string[]) => (node === sshNode ? argv : hopArgv(node, argv));
 		try {
-			const [datasets, snapshots] = await Promise.all([runner.run(ZFS_DATASETS_ARGV, {signal}), runner.run(ZFS_SNAPSHOTS_ARGV, {signal})]);
+			const [datasets, snapshots] = await Promise.all([runner.run(on(ZFS_DATASETS_ARGV), {signal}), runner.run(on(ZFS_SNAPSHOTS_ARGV), {signal})]);
 			if (datasets.code !== 0) {
 				sample.notes.push(`${node}: zfs list failed (exit ${datasets.code}): ${errorLine(datasets.stderr || 'no output')}`);
 				return false;
@@ -144,7 +150,7 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 			}
 			// `zpool status` names the faulted device even where the API tree was not readable.
 			for (const pool of sample.pools.filter((p) => p.node === node && p.health !== 'ONLINE')) {
-				const status = await runner.run(['zpool', 'status', pool.name], {signal});
+				const status = await runner.run(on(['zpool', 'status', pool.name]), {signal});
 				if (status.code !== 0) continue;
 				const parsed = parseZpoolStatus(status.stdout);
 				sample.notes.push(...parsed.notes);
@@ -182,11 +188,18 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 		const sample: ZfsSample = {source: 'api', sshLabel: runner?.label, pools: [], datasets: [], snapshots: [], storages: [], notes: [], at: clock()};
 		const pools = await Promise.all(online.map((node) => poolsOf(node, signal, sample.notes)));
 		sample.pools = pools.flat();
-		const sshOk = sshNode !== undefined && online.includes(sshNode) ? await overSsh(sshNode, sample, signal) : false;
+		// Every online node over SSH: the connected one directly, the others through it.
+		const viaSsh = sshNode === undefined ? [] : online;
+		const covered = new Set<string>();
+		await Promise.all(
+			viaSsh.map(async (node) => {
+				if (await overSsh(node, sshNode!, sample, signal)) covered.add(node);
+			}),
+		);
 		if (runner && sshNode === undefined) sample.notes.push(`${runner.label}: could not tell which node it is (hostname matched no node)`);
-		if (sshOk) sample.source = 'ssh';
+		if (covered.size > 0) sample.source = 'ssh';
 		// Storage usage stands in for datasets on every node SSH does not cover.
-		const apiNodes = online.filter((node) => !(sshOk && node === sshNode));
+		const apiNodes = online.filter((node) => !covered.has(node));
 		sample.storages = (await Promise.all(apiNodes.map((node) => storagesOf(node, signal, sample.notes)))).flat();
 		for (const node of state.nodes) if (node.status !== 'online') sample.notes.push(`${node.name} is ${node.status}: not read`);
 		if (!signal.aborted) store.getState().actions.zfsReceived(sample);

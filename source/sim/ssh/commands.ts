@@ -7,7 +7,8 @@
 //
 // Host:  pct list|status|listsnapshot|exec, journalctl, zfs list, zpool
 //        list|status, sh|bash -c, true, false, exit, echo, uptime, hostname,
-//        cat /etc/os-release; anything else → `bash: foo: command not found` (127).
+//        cat /etc/os-release, ssh NODE -- command (to another cluster node);
+//        anything else → `bash: foo: command not found` (127).
 // Inside `pct exec <vmid> -- …` (Debian/Ubuntu; Alpine has busybox):
 //        journalctl, tail [-F|-f] [-n N] /var/log/messages (Alpine), cat,
 //        uptime, hostname, echo, true, false, exit, sh -c, and the distro's
@@ -115,6 +116,7 @@ class Shell {
 			case 'uptime': return emit(io, ok(uptimeLine(this.state.clock(), nodeUptime(this.state, scope.node), {seed: this.state.seed, key: 0, base: (scope.node.cpuBase ?? 0.1) * scope.node.cpuinfo.cpus}, false)));
 			case 'hostname': return emit(io, ok(`${scope.node.name}\n`));
 			case 'cat': return emit(io, cat(args, scope));
+			case 'ssh': return this.hop(args, io, signal);
 			default: {
 				const common = await this.common(cmd, args, io, scope, signal);
 				if (common !== undefined) return common;
@@ -135,6 +137,32 @@ class Shell {
 				return this.script(args[1], io, scope, signal);
 			default: return undefined;
 		}
+	}
+
+	/**
+	 * `ssh [-o opt] [-T] [root@]NODE [--] command…` from one cluster node to
+	 * another, as the cluster's own root SSH keys allow (pvecm sets them up;
+	 * migration uses them). The command words are joined and run by the other
+	 * node's shell. An offline node does not answer; an unknown name does not
+	 * resolve; no command would need a terminal. Failures exit 255 as ssh does.
+	 */
+	private async hop(args: string[], io: SimIO, signal: AbortSignal): Promise<number> {
+		let i = 0;
+		for (; i < args.length; i++) {
+			const arg = args[i]!;
+			if (arg === '-o' || arg === '-p' || arg === '-l' || arg === '-i') i++;
+			else if (/^-[TtqxnNv46]+$/.test(arg) || /^-o./.test(arg)) continue;
+			else break;
+		}
+		const target = args[i]?.replace(/^[^@]*@/, '');
+		let rest = args.slice(i + 1);
+		if (rest[0] === '--') rest = rest.slice(1);
+		if (target === undefined) return emit(io, {code: 255, stdout: '', stderr: 'usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] destination [command [argument ...]]\n'});
+		const node = [...this.state.nodes.values()].find((n) => n.name === target || n.ip === target);
+		if (!node) return emit(io, {code: 255, stdout: '', stderr: `ssh: Could not resolve hostname ${target}: Name or service not known\n`});
+		if (!node.online) return emit(io, {code: 255, stdout: '', stderr: `ssh: connect to host ${target} port 22: No route to host\n`});
+		if (rest.length === 0) return emit(io, {code: 255, stdout: '', stderr: 'Pseudo-terminal will not be allocated because stdin is not a terminal.\n'});
+		return this.script(rest.join(' '), io, {node}, signal);
 	}
 
 	/** `sh -c` scripts: simple commands joined by `;`, `&&`, `||`; `exit N` ends the script. */
