@@ -20,11 +20,21 @@ interface Props {
 	now: () => number;
 }
 
-function taskLine(t: TrackedTask, now: number): string {
+/** When a task started: "14:05" today, "Nov 22 14:05" before (local time, as the web UI shows it). */
+export function taskStart(startedAt: number, now: number): string {
+	const at = new Date(startedAt);
+	const hhmm = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+	if (at.toDateString() === new Date(now).toDateString()) return hhmm;
+	return `${at.toLocaleString('en-US', {month: 'short'})} ${String(at.getDate()).padStart(2, '0')} ${hhmm}`;
+}
+
+/** Start, type, target, then the outcome (what a triager reads), the user last: a narrow pane cuts the user, not the reason. */
+export function taskLine(t: TrackedTask, now: number, startWidth = 5): string {
 	const elapsed = formatDuration(Math.max(0, (t.endedAt ?? now) - t.startedAt));
 	const status = t.state === 'running' ? `running ${elapsed}` : t.state === 'ok' ? `OK ${t.exitstatus && t.exitstatus !== 'OK' ? sanitize(t.exitstatus) : ''}`.trim() : `failed: ${sanitize(t.exitstatus ?? '')}`;
 	const target = t.label ?? (t.id ? `${t.id}` : t.node);
-	return `${t.ours ? '*' : ' '} ${t.type.padEnd(13)} ${sanitize(target).padEnd(20)} ${sanitize(t.user).padEnd(22)} ${t.state === 'running' ? '' : elapsed.padEnd(6)} ${status}`;
+	const took = t.state === 'running' ? '' : ` (${elapsed})`;
+	return `${t.ours ? '*' : ' '} ${taskStart(t.startedAt, now).padStart(startWidth)} ${t.type.padEnd(12)} ${sanitize(target).padEnd(18)} ${status}${took}  ${sanitize(t.user)}`;
 }
 
 function TasksView({tasks, taskCursor, height, now}: Omit<Props, 'pane' | 'audit'>) {
@@ -33,13 +43,15 @@ function TasksView({tasks, taskCursor, height, now}: Omit<Props, 'pane' | 'audit
 	const listRoom = Math.max(0, height - 1 - logRoom - (logRoom > 0 ? 1 : 0));
 	const top = Math.max(0, Math.min(taskCursor, tasks.length - listRoom));
 	const running = tasks.filter((t) => t.state === 'running').length;
+	// Room for "Nov 22 14:05" only when a task on screen started before today.
+	const startWidth = tasks.slice(top, top + listRoom).some((t) => taskStart(t.startedAt, now()).length > 5) ? 12 : 5;
 	return (
 		<>
 			<Text wrap="truncate" color={theme.accent} bold>{`tasks ${tasks.length}${running > 0 ? ` (${running} running)` : ''}  * = started here  [/] pick a task`}</Text>
 			{tasks.length === 0 ? <Text color={theme.muted}>no recent tasks</Text> : null}
 			{tasks.slice(top, top + listRoom).map((t, i) => (
 				<Text key={t.upid} wrap="truncate" inverse={top + i === taskCursor} color={t.state === 'failed' ? theme.danger : t.state === 'running' ? theme.warn : undefined}>
-					{taskLine(t, now())}
+					{taskLine(t, now(), startWidth)}
 				</Text>
 			))}
 			{logRoom > 0 && focused ? (

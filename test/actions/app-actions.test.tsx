@@ -68,7 +68,7 @@ describe('a new user snapshots, reboots, rolls back and deletes the snapshot wit
 
 		await press(app, 't');
 		const pane = await waitForText(app, /vzsnapshot/);
-		assert.match(pane, /\* vzsnapshot +plex \(100\) +root@pam!proxdeck/);
+		assert.match(pane, /\* +\d\d:\d\d vzsnapshot +plex \(100\) +OK \(.+\) +root@pam!proxdeck/);
 		assert.match(pane, /TASK OK/);
 		assert.ok(pane.split('\n').length <= 39, 'the frame with the tasks pane stays within rows − 1');
 		await press(app, 't');

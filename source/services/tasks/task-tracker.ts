@@ -116,7 +116,39 @@ export function createTaskTracker(options: TaskTrackerOptions): TaskTracker {
 
 	async function readClusterTasks(signal: AbortSignal): Promise<void> {
 		const entries = await api.request<TaskEntry[]>('GET', '/cluster/tasks', undefined, signal);
-		if (Array.isArray(entries)) store.getState().actions.clusterTasksReceived(entries.map(fromTaskEntry));
+		if (!Array.isArray(entries)) return;
+		// Name the guest a task was about ("postgresql (404)"), as proxdeck's own tasks are.
+		const guests = store.getState().guests;
+		const withLabel = entries.map(fromTaskEntry).map((task) => {
+			const guest = /^\d+$/.test(task.id) ? guests.get(Number(task.id)) : undefined;
+			return guest ? {...task, label: `${sanitize(guest.name)} (${task.id})`} : task;
+		});
+		store.getState().actions.clusterTasksReceived(withLabel);
+	}
+
+	// The log of a task started elsewhere is read when the tasks pane focuses it
+	// (again once it has ended): /cluster/tasks carries no log.
+	const tailRead = new Map<string, TrackedTask['state']>();
+	let unsubscribe: (() => void) | undefined;
+
+	async function readForeignTail(task: TrackedTask): Promise<void> {
+		let tail: string[];
+		try {
+			const lines = await api.request<TaskLogLine[]>('GET', `${taskPath(task.node, task.upid)}/log`, {start: 0, limit: 5000});
+			tail = (Array.isArray(lines) ? lines : []).filter((l) => !(l.n === 1 && l.t === 'no content')).map((l) => sanitize(l.t)).slice(-MAX_LOG_TAIL);
+		} catch (error) {
+			tail = [`(log unavailable: ${errorLine(error)})`];
+		}
+		const current = store.getState().tasks.find((t) => t.upid === task.upid);
+		if (current && !current.ours && !stopped) store.getState().actions.taskUpdated({...current, logTail: tail});
+	}
+
+	function onStoreChange(state: AppState): void {
+		if (state.pane !== 'tasks') return;
+		const task = state.tasks[state.taskCursor];
+		if (!task || task.ours || tailRead.get(task.upid) === task.state) return;
+		tailRead.set(task.upid, task.state);
+		void readForeignTail(task);
 	}
 
 	return {
@@ -125,10 +157,12 @@ export function createTaskTracker(options: TaskTrackerOptions): TaskTracker {
 			stopped = false;
 			clusterPoller = createPoller({poll: readClusterTasks, onError: () => {}, intervalMs: options.clusterPollMs ?? 5000});
 			clusterPoller.start();
+			unsubscribe = store.subscribe(onStoreChange);
 		},
 		stop() {
 			stopped = true;
 			clusterPoller?.stop();
+			unsubscribe?.();
 		},
 		refreshClusterTasks: () => clusterPoller?.refreshNow() ?? readClusterTasks(new AbortController().signal),
 	};
