@@ -78,13 +78,25 @@ describe('snapshot, reboot, rollback and delete on prowlarr (root token)', () =>
 	});
 
 	it('a lock conflict (a second action while the snapshot runs) is shown failed with CT is locked (snapshot)', async () => {
-		const first = rig.services.dispatcher.dispatch({action: 'snapshot', targets: [105], params: {snapname: 'locking'}});
-		await waitFor('the snapshot task', () => rig.store.getState().tasks.some((t) => t.state === 'running' && t.type === 'vzsnapshot'));
-		const [second] = await rig.services.dispatcher.dispatch({action: 'reboot', targets: [105], params: {}}, {confirmed: true});
+		// At 40× the snapshot lasts only 25–75 ms: the clock is held so that it is still
+		// running (holding the lock) when the reboot arrives, however slow the machine.
+		rig.hold();
+		let first: ReturnType<typeof rig.services.dispatcher.dispatch> | undefined;
+		let pendingSecond: ReturnType<typeof rig.services.dispatcher.dispatch> | undefined;
+		try {
+			first = rig.services.dispatcher.dispatch({action: 'snapshot', targets: [105], params: {snapname: 'locking'}});
+			await waitFor('the snapshot task', () => rig.store.getState().tasks.some((t) => t.state === 'running' && t.type === 'vzsnapshot'));
+			pendingSecond = rig.services.dispatcher.dispatch({action: 'reboot', targets: [105], params: {}}, {confirmed: true});
+			// The simulator decides the lock conflict when it accepts the reboot.
+			await waitFor('the reboot task', () => rig.store.getState().tasks.some((t) => t.state === 'running' && t.type === 'vzreboot'));
+		} finally {
+			rig.release();
+		}
+		const [second] = await pendingSecond!;
 		assert.equal(second?.ok, false);
 		assert.match(second!.result, /CT is locked \(snapshot\)/);
 		assert.match(rig.store.getState().notice!.text, /^✗ reboot prowlarr \(105\) failed: .*CT is locked \(snapshot\)/);
-		assert.equal((await first)[0]?.ok, true);
+		assert.equal((await first!)[0]?.ok, true);
 	});
 
 	it('rolling back to a non-latest ZFS snapshot fails with Proxmox\'s task error', async () => {

@@ -27,6 +27,10 @@ export interface ActionRig {
 	auditPath: string;
 	/** Moves the shared clock forward (simulator and services). */
 	skip(ms: number): void;
+	/** Stops the shared clock (simulated tasks stop advancing) until release(). */
+	hold(): void;
+	/** Lets the shared clock run again; it jumps to the real time (plus any skip). */
+	release(): void;
 	clock(): number;
 	/** Parsed audit lines. */
 	auditLines(): Array<Record<string, unknown>>;
@@ -37,7 +41,8 @@ export interface ActionRig {
 
 let certificate: SimCertificate | undefined;
 
-export async function waitFor(what: string, predicate: () => boolean, ms = 5000): Promise<void> {
+// Bounded generously: a loaded CI machine can stall for seconds; a passing wait returns as soon as it holds.
+export async function waitFor(what: string, predicate: () => boolean, ms = 20_000): Promise<void> {
 	const until = Date.now() + ms;
 	while (!predicate()) {
 		if (Date.now() > until) assert.fail(`timed out waiting for ${what}`);
@@ -54,7 +59,8 @@ export async function startRig(
 	const token = fixture.users.find((u) => u.userid === userid)?.tokens?.find((t) => t.tokenid === tokenid);
 	assert.ok(token, `fixture has no token ${userid}!${tokenid}`);
 	let offset = 0;
-	const clock = () => Date.now() + offset;
+	let heldAt: number | undefined;
+	const clock = () => heldAt ?? Date.now() + offset;
 	certificate ??= generateCertificate('pve');
 	const sim = await startSimulator({fixture, clock, authFailureDelayMs: 0, taskSpeed: 40, certificate});
 	const identity = `${userid}!${tokenid}`;
@@ -86,6 +92,12 @@ export async function startRig(
 		auditPath,
 		skip: (ms) => {
 			offset += ms;
+		},
+		hold: () => {
+			heldAt = clock();
+		},
+		release: () => {
+			heldAt = undefined;
 		},
 		clock,
 		auditLines: () => {

@@ -64,7 +64,8 @@ export function tempDir(): string {
 	return mkdtempSync(join(tmpdir(), 'proxdeck-logs-'));
 }
 
-export async function until(what: string, predicate: () => boolean, ms = 3000): Promise<void> {
+// Bounded generously: a loaded CI machine can stall for seconds; a passing wait returns as soon as it holds.
+export async function until(what: string, predicate: () => boolean, ms = 15_000): Promise<void> {
 	const deadline = Date.now() + ms;
 	while (!predicate()) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

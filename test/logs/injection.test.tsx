@@ -23,7 +23,7 @@ test('hostile journal lines and a hostile container name render inert', async ()
 	const app = await renderApp(store, {size: {columns: 160, rows: 30}});
 	try {
 		await press(app, 'l');
-		const frame = await waitForFrame(app, (f) => plain(f).includes('login failed for'), 5000);
+		const frame = await waitForFrame(app, (f) => plain(f).includes('login failed for'), 20_000);
 		// The whole sequences go, payload and all: no "pwned" title text, no DCS body.
 		assert.match(plain(frame), /▶ journal 100 plex\s+following/);
 		assert.ok(plain(frame).includes('login failed for root  from 203.0.113.66'), plain(frame));

@@ -98,7 +98,7 @@ test('a dropped SSH connection: the pane shows reconnecting, then follows again 
 	});
 	const before = service.buffer(id)!.appended;
 	h.sim.dropConnections();
-	await until('reconnected and new lines', () => seen.includes('reconnecting') && paneOf(id).status.state === 'following' && service.buffer(id)!.appended > before + 2, 5000);
+	await until('reconnected and new lines', () => seen.includes('reconnecting') && paneOf(id).status.state === 'following' && service.buffer(id)!.appended > before + 2, 20_000);
 	unsubscribe();
 	assert.deepEqual(seen.slice(0, 3), ['following', 'reconnecting', 'following']);
 	// The re-issued `journalctl -n 200` repeats 200 lines; they are skipped.

@@ -95,7 +95,8 @@ test('a dropped channel ends the stream without an exit code, and the connection
 test('three upgrades in parallel over SSH are counted as a peak of 3', async () => {
 	resetUpgradeStats(w.sim.state);
 	const stats = w.sim.state.upgradeStats;
-	w.sim.state.packageSpeed = 50; // slow enough that the three overlap
+	// Slow enough that the three overlap (~1 s each) even when a loaded machine opens their channels late.
+	w.sim.state.packageSpeed = 10;
 	try {
 		const results = await Promise.all([101, 102, 103].map((vmid) => exec(vmid, UPGRADE)));
 		assert.deepEqual(results.map((r) => r.code), [0, 0, 0]);

@@ -74,7 +74,7 @@ export function collector() {
 			(from === 'stdout' ? lines : errors).push(line);
 			waiters = waiters.filter((w) => (lines.length >= w.n ? (w.resolve(), false) : true));
 		},
-		waitFor(n: number, timeoutMs = 3000): Promise<void> {
+		waitFor(n: number, timeoutMs = 15_000): Promise<void> {
 			if (lines.length >= n) return Promise.resolve();
 			return new Promise((resolve, reject) => {
 				const timer = setTimeout(() => reject(new Error(`only ${lines.length} of ${n} lines after ${timeoutMs} ms`)), timeoutMs);

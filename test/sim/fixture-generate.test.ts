@@ -54,10 +54,13 @@ describe('generateFleet', () => {
 	});
 
 	it('generates 5000 guests on 8 nodes well under a second', () => {
-		const started = performance.now();
+		// CPU time, not wall time: on a loaded CI machine other processes' work
+		// would otherwise count against this one.
+		const started = process.cpuUsage();
 		generateFleet({guests: 5000, nodes: 8, seed: 7});
-		const ms = performance.now() - started;
-		assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+		const used = process.cpuUsage(started);
+		const ms = (used.user + used.system) / 1000;
+		assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms of CPU`);
 	});
 
 	it('rejects impossible sizes', () => {

@@ -190,9 +190,13 @@ describe('the real clock', () => {
 			const res = await call(sim, 'POST', `${CT}/102/status/start`, {auth: ROOT_TOKEN});
 			assert.equal(res.status, 200);
 			// 2–4 simulated seconds at 50× are at most 80 ms; the ticker runs every 250 ms.
-			await new Promise((resolve) => setTimeout(resolve, 350));
-			const task = sim.state.tasks.find((t) => t.upid === res.json.data)!;
-			assert.equal(task.exitstatus, 'OK', 'advanced without any request');
+			// Watch the state in-process (no request) until the ticker has run; a loaded
+			// machine can delay a tick well past 350 ms.
+			const requestsBefore = sim.requests.length;
+			const task = () => sim.state.tasks.find((t) => t.upid === res.json.data)!;
+			for (const deadline = Date.now() + 20_000; task().exitstatus === undefined && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 25));
+			assert.equal(task().exitstatus, 'OK', 'advanced without any request');
+			assert.equal(sim.requests.length, requestsBefore, 'no request was made meanwhile');
 			assert.equal(sim.state.guests.get(102)!.status, 'running');
 		} finally {
 			await sim.close();

@@ -93,7 +93,7 @@ test('authenticates through an ssh-agent socket (no key file)', {skip: existsSyn
 	const socket = join(h.dir, 'agent.sock');
 	const agent = spawn('ssh-agent', ['-D', '-a', socket], {stdio: 'ignore'});
 	try {
-		for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+		for (const deadline = Date.now() + 15_000; !existsSync(socket) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
 		execFileSync('ssh-add', ['-q', h.keyPath], {env: {...process.env, SSH_AUTH_SOCK: socket}, stdio: 'ignore'});
 		const runner = h.runnerWith({privateKeyPath: undefined, agent: socket});
 		assert.equal((await runner.run(['pct', 'status', '100'])).stdout, 'status: running\n');
@@ -157,7 +157,9 @@ test('more commands than the server allows sessions queue on one connection inst
 		assert.equal(strict.sim.connectionCount(), 1);
 		// Without the limit the server refuses the 4th channel, as sshd does past MaxSessions.
 		const greedy = strict.runnerWith({maxChannels: 10});
-		const outcomes = await Promise.allSettled(Array.from({length: 6}, () => greedy.run(['journalctl', '-f'], {timeoutMs: 300})));
+		// The limit must outlast the server's refusals even on a loaded machine, or a
+		// refused channel would be reported as a timeout instead.
+		const outcomes = await Promise.allSettled(Array.from({length: 6}, () => greedy.run(['journalctl', '-f'], {timeoutMs: 2000})));
 		const refused = outcomes.filter((o) => o.status === 'rejected' && /cannot open a channel/.test(String(o.reason)));
 		assert.equal(refused.length, 3);
 	} finally {

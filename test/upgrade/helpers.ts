@@ -10,6 +10,7 @@ import type {Fixture} from '../../source/sim/fixture-types.js';
 import {buildPlan} from '../../source/services/upgrade/probe.js';
 import type {EngineDeps} from '../../source/services/upgrade/engine.js';
 import {DEFAULT_OPTIONS, type UpgradeOptions, type UpgradePlan} from '../../source/services/upgrade/types.js';
+import type {Ticker} from '../../source/sim/ssh/commands.js';
 import {startRig, type ActionRig} from '../actions/helpers.js';
 import {simStreamRunner} from './sim-runner.js';
 
@@ -19,11 +20,11 @@ export interface UpgradeRig extends ActionRig {
 	plan(vmids: number[], options?: Partial<UpgradeOptions>): Promise<UpgradePlan>;
 }
 
-export async function startUpgradeRig(options: {fixture?: Fixture; fixtureName?: 'homelab' | 'cluster'; readOnly?: boolean; packageSpeed?: number} = {}): Promise<UpgradeRig> {
+export async function startUpgradeRig(options: {fixture?: Fixture; fixtureName?: 'homelab' | 'cluster'; readOnly?: boolean; packageSpeed?: number; ticker?: Ticker} = {}): Promise<UpgradeRig> {
 	const rig = await startRig({...(options.fixture ? {fixture: options.fixture} : {}), ...(options.fixtureName ? {fixtureName: options.fixtureName} : {}), ...(options.readOnly ? {readOnly: true} : {})});
 	rig.sim.state.packageSpeed = options.packageSpeed ?? 400;
 	const runsDir = join(mkdtempSync(join(tmpdir(), 'proxdeck-runs-')), 'proxdeck', 'runs');
-	const runner = simStreamRunner(rig.sim.state);
+	const runner = simStreamRunner(rig.sim.state, options.ticker ? {ticker: options.ticker} : {});
 	const deps: EngineDeps = {
 		api: rig.client,
 		runner,
@@ -40,7 +41,8 @@ export async function startUpgradeRig(options: {fixture?: Fixture; fixtureName?:
 		runsDir,
 		async plan(vmids, overrides = {}) {
 			const guests = vmids.map((vmid) => rig.store.getState().guests.get(vmid)!);
-			return buildPlan({api: rig.client, runner}, guests, {...DEFAULT_OPTIONS, phaseTimeoutMs: 5000, ...overrides});
+			// A generous phase limit: a phase that outlasts it on a loaded machine would fail the container.
+			return buildPlan({api: rig.client, runner}, guests, {...DEFAULT_OPTIONS, phaseTimeoutMs: 30_000, ...overrides});
 		},
 	};
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {existsSync, readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {installedVersions, resetUpgradeStats, setPackageFailure} from '../../source/sim/ssh/package-state.js';
+import {guestPackages, installedVersions, resetUpgradeStats, setPackageFailure, setUpgradeSeconds} from '../../source/sim/ssh/package-state.js';
 import {startUpgradeRun} from '../../source/services/upgrade/engine.js';
 import {readJournal} from '../../source/services/upgrade/journal.js';
 import {byVmid, startUpgradeRig} from './helpers.js';
@@ -75,6 +75,11 @@ test('halt policy: with K=1, after the first failure no new container starts; in
 	try {
 		const targets = [200, 204, 205, 207, 300, 302, 303, 404, 405];
 		setPackageFailure(rig.sim.state, 300, 'dpkg-error');
+		// 300 (default timing) fails a fraction of a second into its upgrade; the container
+		// in the other slot takes ~2 s (800 simulated seconds at 400×), so it is still the one
+		// in flight when the halt comes, however load shifts the two.
+		setUpgradeSeconds(rig.sim.state, 800);
+		delete guestPackages(rig.sim.state, rig.sim.state.guests.get(300)!)!.upgradeSeconds;
 		const plan = await rig.plan(targets, {maxFailures: 1, concurrency: 2});
 		resetUpgradeStats(rig.sim.state);
 		const run = startUpgradeRun(rig.deps, {...plan, entries: [...plan.entries].sort((a, b) => (a.vmid === 300 ? -1 : b.vmid === 300 ? 1 : 0))});

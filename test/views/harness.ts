@@ -43,8 +43,11 @@ export async function type(app: Instance, text: string): Promise<void> {
 	await press(app, ...[...text]);
 }
 
-/** Waits (bounded) until the frame satisfies `predicate`; returns it or throws with the last frame. */
-export async function waitForFrame(app: Instance, predicate: (frame: string) => boolean, timeoutMs = 1000): Promise<string> {
+/**
+ * Waits (bounded) until the frame satisfies `predicate`; returns it or throws with the last frame.
+ * The bound is generous: a loaded CI machine can stall for seconds, and a passing wait returns at once.
+ */
+export async function waitForFrame(app: Instance, predicate: (frame: string) => boolean, timeoutMs = 15_000): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const frame = app.lastFrame() ?? '';

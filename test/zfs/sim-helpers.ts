@@ -38,7 +38,8 @@ export interface SimSession {
 	close(): Promise<void>;
 }
 
-export async function waitFor(what: string, predicate: () => boolean, ms = 5000): Promise<void> {
+// Bounded generously: a loaded CI machine can stall for seconds; a passing wait returns as soon as it holds.
+export async function waitFor(what: string, predicate: () => boolean, ms = 20_000): Promise<void> {
 	const until = Date.now() + ms;
 	while (!predicate()) {
 		if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
