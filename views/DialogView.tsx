@@ -51,7 +51,7 @@ function Button({label, focused, disabled}: {label: string; focused: boolean; di
 function ConfirmView({d, height}: {d: ConfirmDialog; height: number}) {
 	const danger = d.request.action !== 'snapshot' && d.request.action !== 'start';
 	// Title, bulk note, effect, commands title, buttons, type line: the rest is for targets and commands.
-	const fixed = 5 + (d.bulkNote ? 1 : 0) + (d.typeToConfirm ? 1 : 0);
+	const fixed = 5 + (d.bulkNote ? 1 : 0) + (d.warning ? 1 : 0) + (d.typeToConfirm ? 1 : 0);
 	const room = Math.max(2, height - fixed - 2);
 	const targetRoom = Math.max(1, Math.ceil(room / 2));
 	const commandRoom = Math.max(1, room - Math.min(targetRoom, d.targets.length));
@@ -66,6 +66,7 @@ function ConfirmView({d, height}: {d: ConfirmDialog; height: number}) {
 				<Line key={`t${i}`}>{`  ${t}`}</Line>
 			))}
 			<Line>{`This ${d.effect}.`}</Line>
+			{d.warning ? <Line color={theme.warn}>{d.warning}</Line> : null}
 			<Line color={theme.muted}>equivalent on the host:</Line>
 			{bounded(d.commands.map(sanitize), commandRoom).map((c, i) => (
 				<Line key={`c${i}`} color={theme.muted}>{`  $ ${c}`}</Line>

@@ -26,6 +26,8 @@ export interface ConfirmDialog {
 	/** "N marked (M hidden by the filter)" for bulk actions. */
 	bulkNote?: string;
 	effect: string;
+	/** A consequence easy to miss, drawn in warning colour (a running container a rollback will stop). */
+	warning?: string;
 	/** The equivalent `pct …` commands. */
 	commands: string[];
 	request: ActionRequest;

@@ -107,6 +107,7 @@ describe('a new user snapshots, reboots, rolls back and deletes the snapshot wit
 		assert.match(picker, /\[ \] start after rollback/);
 		await press(app, KEYS.enter);
 		assert.match(frame(app), /roll back plex \(100\) to 'proxdeck-/);
+		assert.match(frame(app), /plex \(100\) is running: the rollback stops it and it stays stopped \(space in the snapshot picker: start after\)\./);
 		assert.match(frame(app), /\$ pct rollback 100 proxdeck-/);
 		await press(app, TAB, KEYS.enter);
 		await waitForText(app, /✓ rollback plex \(100\) 'proxdeck-\d{8}-\d{6}' OK/);

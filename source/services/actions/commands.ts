@@ -86,6 +86,7 @@ export function createCommands(options: CommandsOptions): Commands {
 			targets: extra.lines ?? names,
 			bulkNote: extra.bulkNote,
 			effect: spec.effect,
+			...(request.action === 'rollback' && rollbackStopNote(request) ? {warning: rollbackStopNote(request)} : {}),
 			commands: request.targets.flatMap((vmid) => pctCommands(request.action, vmid, paramsOf(request, vmid))),
 			request,
 			focus: 'cancel',
@@ -94,6 +95,20 @@ export function createCommands(options: CommandsOptions): Commands {
 			typed: '',
 		};
 		actions().openDialog(dialog);
+	}
+
+	/**
+	 * Proxmox stops a running container for a rollback and leaves it stopped
+	 * unless asked to start it after: say so, so a rollback during an incident
+	 * does not surprise anyone with a second outage.
+	 */
+	function rollbackStopNote(request: ActionRequest): string {
+		const running = request.targets.filter((vmid) => store.getState().guests.get(vmid)?.status === 'running');
+		if (running.length === 0) return '';
+		const who = running.length === 1 ? `${dispatcher.label(running[0]!)} is running` : `${running.length} of them are running`;
+		const them = running.length === 1 ? 'it' : 'them';
+		if (request.params.start === 1) return `${who}: the rollback stops ${them} and starts ${them} again after.`;
+		return `${who}: the rollback stops ${them} and ${running.length === 1 ? 'it stays' : 'they stay'} stopped (space in the snapshot picker: start after).`;
 	}
 
 	function paramsOf(request: ActionRequest, vmid: number): Record<string, unknown> {
@@ -162,8 +177,13 @@ export function createCommands(options: CommandsOptions): Commands {
 				};
 				return actions().openDialog(prompt);
 			}
-			case 'start':
-				return run({action, targets: vmids, params: {}}, false);
+			case 'start': {
+				// Harmless for one container (started at once, its pct equivalent said); many at once ask first.
+				const startRequest: ActionRequest = {action, targets: vmids, params: {}};
+				if (vmids.length > 1) return confirm(startRequest, {bulkNote});
+				info(`starting ${dispatcher.label(vmids[0]!)} · $ ${pctCommands('start', vmids[0]!, {}).join(' && ')}`);
+				return run(startRequest, false);
+			}
 			case 'rollback':
 				return vmids.length === 1 ? guard(openPicker(vmids[0]!)) : guard(bulkRollback(vmids, bulkNote));
 			case 'prune':
