@@ -121,6 +121,8 @@ test('mark by tag, plan, confirm, run, change concurrency, ask to stop', async (
 
 	text = await waitForText(app, /finished[\s\S]*upgraded \d+ · rolled back 0 · failed 0/, 60_000);
 	assert.match(text, /100 +plex +apt +done .*upgraded/);
+	assert.match(text, /101 +sonarr +apt +skipped .*skipped: no snapshot possible/, 'a skipped row says skipped, not done');
+	assert.match(text, /\nsummary \/\S+\.summary\.md\n/, 'the summary path on a line of its own');
 	assert.equal(rig.sim.state.upgradeStats.peak <= 3, true);
 	await press(app, KEYS.esc);
 	await waitForText(app, /plex/);

@@ -32,6 +32,13 @@ function seconds(ms: number): string {
 	return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
+/** RESULT: the outcome and its reason; "reboot needed" where the upgrade asks for one. */
+function resultText(r: RunRow): string {
+	if (!r.outcome) return '';
+	const reboot = r.reboot && r.outcome === 'upgraded' ? ' · reboot needed' : '';
+	return `${r.outcome}${reboot}${r.reason ? `: ${r.reason}` : ''}`;
+}
+
 function button(label: string, focused: boolean): string {
 	return focused ? `[▸${label}◂]` : `[ ${label} ]`;
 }
@@ -113,7 +120,9 @@ function runView(view: Extract<UpgradeView, {stage: 'run'}>, width: number, heig
 	];
 	if (status.summary) {
 		const c = status.summary.counts;
-		out.push({text: `upgraded ${c.upgraded} · rolled back ${c['rolled-back']} · failed ${c.failed} · skipped ${c.skipped} · not started ${c['not-started']} · ${status.summary.packages} packages · summary ${status.summaryFiles?.markdown ?? ''}`, tone: c.failed + c['rolled-back'] > 0 ? 'warn' : 'ok'});
+		out.push({text: `upgraded ${c.upgraded} · rolled back ${c['rolled-back']} · failed ${c.failed} · skipped ${c.skipped} · not started ${c['not-started']} · ${status.summary.packages} packages`, tone: c.failed + c['rolled-back'] > 0 ? 'warn' : 'ok'});
+		// The path on a line of its own: it is long, and it is what one copies.
+		if (status.summaryFiles?.markdown) out.push({text: `summary ${status.summaryFiles.markdown}`, tone: 'muted'});
 	}
 	out.push({text: `${fit('CT', 6)}${fit('NAME', 15)}${fit('MGR', 7)}${fit('PHASE', 10)}${fit('TIME', 7)}${fit('PKGS', 5)}RESULT`, tone: 'muted'});
 	const footer = view.askQuit ? 3 : view.askStop ? 2 : 1;
@@ -122,7 +131,7 @@ function runView(view: Extract<UpgradeView, {stage: 'run'}>, width: number, heig
 	items.forEach((r, i) => {
 		const elapsed = r.startedAt === undefined ? '' : seconds((r.endedAt ?? now) - r.startedAt);
 		out.push({
-			text: `${fit(String(r.vmid), 6)}${fit(sanitize(r.name), 15)}${fit(r.manager ?? '-', 7)}${fit(r.phase, 10)}${fit(elapsed, 7)}${fit(String(r.packages), 5)}${sanitize(r.outcome ? `${r.outcome}${r.reason ? `: ${r.reason}` : ''}` : '')}`,
+			text: `${fit(String(r.vmid), 6)}${fit(sanitize(r.name), 15)}${fit(r.manager ?? '-', 7)}${fit(r.outcome === 'skipped' ? 'skipped' : r.phase, 10)}${fit(elapsed, 7)}${fit(String(r.packages), 5)}${sanitize(resultText(r))}`,
 			tone: outcomeTone(r),
 			inverse: first + i === view.cursor,
 		});

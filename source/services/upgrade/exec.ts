@@ -5,8 +5,10 @@
 import type {CommandRunner, LineSource} from '../../ssh/types.js';
 import {argvOnNode} from '../../ssh/node-hop.js';
 import {pctExec} from './managers.js';
+import {sanitize} from '../../util/sanitize.js';
 
-export type ExecEnd = {kind: 'exit'; code: number} | {kind: 'timeout'} | {kind: 'dropped'; error?: string};
+/** `lastError`: the command's last stderr line, so a failure says why (pct's own error, not just "exited 255"). */
+export type ExecEnd = {kind: 'exit'; code: number; lastError?: string} | {kind: 'timeout'} | {kind: 'dropped'; error?: string};
 
 export interface ExecResult {
 	end: ExecEnd;
@@ -26,12 +28,14 @@ export async function execIn(
 	onLine?: (text: string, from: LineSource) => void,
 ): Promise<ExecResult> {
 	let stdout = '';
+	let lastError: string | undefined;
 	let timedOut = false;
 	let handle: ReturnType<CommandRunner['stream']>;
 	try {
 		const argv = await argvOnNode(runner, guest.node, pctExec(guest.vmid, line));
 		handle = runner.stream(argv, (text, from) => {
 			if (from === 'stdout') stdout += `${text}\n`;
+			else if (text.trim() !== '') lastError = sanitize(text.trim()).slice(0, 200);
 			onLine?.(text, from);
 		});
 	} catch (error) {
@@ -46,7 +50,7 @@ export async function execIn(
 		if (timedOut) return {end: {kind: 'timeout'}, stdout};
 		// No exit status: the channel closed under the command (or the connection failed).
 		if (done.code === null) return {end: {kind: 'dropped', ...(done.error ? {error: done.error.message} : done.signal ? {error: `signal ${done.signal}`} : {})}, stdout};
-		return {end: {kind: 'exit', code: done.code}, stdout};
+		return {end: {kind: 'exit', code: done.code, ...(done.code !== 0 && lastError ? {lastError} : {})}, stdout};
 	} catch (error) {
 		return {end: {kind: 'dropped', error: error instanceof Error ? error.message : String(error)}, stdout};
 	} finally {
@@ -57,7 +61,7 @@ export async function execIn(
 export function describeEnd(what: string, end: ExecEnd, timeoutMs: number): string {
 	switch (end.kind) {
 		case 'exit':
-			return `${what} exited ${end.code}`;
+			return `${what} exited ${end.code}${end.lastError ? ` (${end.lastError})` : ''}`;
 		case 'timeout':
 			return `${what} hung: stopped after ${Math.round(timeoutMs / 1000)} s`;
 		case 'dropped':
