@@ -11,6 +11,8 @@ import {createLogsService} from '../../source/services/logs/panes.js';
 import {KEYS, plain, press, type, waitForFrame} from '../views/harness.js';
 import {renderApp} from '../views/render.js';
 import {fleetStore, manualSources, tempDir} from './helpers.js';
+import {paneGrid} from '../../views/logs/pane-layout.js';
+import {stamp as paneStamp} from '../../views/logs/pane-rows.js';
 
 const SIZE = {columns: 120, rows: 30};
 
@@ -62,12 +64,23 @@ test('split orientation: - stacks the panes, | puts them side by side, # makes a
 	assert.ok(rows[0]! < rows[1]! && rows[1]! < rows[2]!, `stacked: ${rows}`);
 	await press(t.app, '|');
 	rows = titleRows(t.app.lastFrame()!);
-	assert.ok(rows[0] === rows[1] && rows[1] === rows[2], `side by side: ${rows}`);
+	// Three panes side by side would be 40 columns each at 120: too narrow for a journal line, so they stay stacked.
+	assert.ok(rows[0]! < rows[1]! && rows[1]! < rows[2]!, `side by side falls back to stacked below 60 columns a pane: ${rows}`);
 	await press(t.app, '#');
 	rows = titleRows(t.app.lastFrame()!);
 	assert.ok(rows[0] === rows[1] && rows[2]! > rows[0]!, `grid: ${rows}`);
 	for (const frame of [t.app.lastFrame()!]) assert.ok(t.lines(frame).length <= SIZE.rows - 1);
 	await t.done();
+});
+
+test('paneGrid: side by side while panes keep 60 columns, stacked below; the grid likewise', () => {
+	const widths = (grid: ReturnType<typeof paneGrid>) => grid.map((row) => row.map((r) => r.width));
+	assert.deepEqual(widths(paneGrid('columns', 3, 200, 30)), [[66, 66, 66]]);
+	assert.deepEqual(widths(paneGrid('columns', 3, 120, 30)), [[120], [120], [120]]);
+	assert.deepEqual(widths(paneGrid('columns', 2, 120, 30)), [[60, 59]]);
+	assert.deepEqual(widths(paneGrid('grid', 4, 100, 30)), [[100], [100], [100], [100]]);
+	assert.equal(paneStamp('2026-11-23T16:40:05+00:00', 59), '16:40:05');
+	assert.equal(paneStamp('2026-11-23T16:40:05+00:00', 120), '2026-11-23T16:40:05+00:00');
 });
 
 test('tab moves focus; f pauses the focused pane (new lines wait), G follows again', async () => {

@@ -14,6 +14,15 @@ export interface PaneRow {
 	level: LogLevel;
 }
 
+/** Below this width a pane shows the time of day only: a full ISO stamp would take half its line. */
+export const NARROW_PANE = 100;
+
+/** "2026-11-23T16:40:05+00:00" as is in a wide pane, "16:40:05" in a narrow one. */
+export function stamp(ts: string, width: number): string {
+	if (width >= NARROW_PANE) return ts;
+	return /\d\d:\d\d:\d\d/.exec(ts)?.[0] ?? ts;
+}
+
 /** Splits text into width-wide chunks (by code point); at least one chunk. */
 export function wrapText(text: string, width: number): string[] {
 	const chars = [...text];
@@ -41,7 +50,7 @@ export function paneRows(buffer: RingBuffer, pane: LogPaneState, filter: LineFil
 	for (let i = bottom; i >= 0 && rows < height; i--) {
 		const line = buffer.at(i)!;
 		if (!filter.all && !filter.test(line)) continue;
-		const text = pane.showTimestamps && line.ts ? `${line.ts} ${line.text}` : line.text;
+		const text = pane.showTimestamps && line.ts ? `${stamp(line.ts, width)} ${line.text}` : line.text;
 		const pieces = pane.wrap ? wrapText(text, width) : [truncate(text, width)];
 		collected.push(pieces.map((piece, j) => ({key: `${line.seq}.${j}`, text: piece, level: line.level})));
 		rows += pieces.length;
