@@ -51,7 +51,7 @@ export function ZfsView({zfs, consumers, width, height, now}: ZfsViewProps) {
 		table = (
 			<>
 				<Text wrap="truncate" bold>
-					{`${consumerHeader()}  · ${SORT_TITLES[zfs.sort]}`}
+					{`${consumerHeader(width)}  · ${SORT_TITLES[zfs.sort]}`}
 				</Text>
 				<ScrollList lines={rows.length > 0 ? rows : [{text: 'no datasets', tone: 'muted'}]} cursor={consumers.length > 0 ? zfs.cursor : undefined} height={rest} />
 			</>

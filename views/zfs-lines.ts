@@ -67,18 +67,20 @@ export function poolLines(zfs: ZfsState, width: number): ZfsLine[] {
 	return lines;
 }
 
-const COLUMNS = {label: 22, pool: 14, used: 7, snaps: 12, refer: 7, ratio: 6, growth: 7};
+const COLUMNS = {label: 22, pool: 14, used: 7, fill: 4, snaps: 12, growth: 7, refer: 7, ratio: 6};
 
-export function consumerHeader(): string {
+/** Below this width REFER and RATIO give way: fill, snapshots and growth answer "what is filling the pool". */
+const WIDE = 100;
+
+export function consumerHeader(width: number): string {
 	return [
 		fit('GUEST / DATASET', COLUMNS.label),
 		fit('POOL', COLUMNS.pool),
 		fit('USED', COLUMNS.used, 'right'),
+		fit('FILL', COLUMNS.fill, 'right'),
 		fit('SNAPSHOTS', COLUMNS.snaps, 'right'),
-		fit('REFER', COLUMNS.refer, 'right'),
-		fit('RATIO', COLUMNS.ratio, 'right'),
 		fit('GROWTH', COLUMNS.growth, 'right'),
-		'FILL',
+		...(width >= WIDE ? [fit('REFER', COLUMNS.refer, 'right'), fit('RATIO', COLUMNS.ratio, 'right')] : []),
 	].join(' ');
 }
 
@@ -88,14 +90,15 @@ export function consumerLine(c: Consumer, width: number): ZfsLine {
 		fit(sanitize(c.label), COLUMNS.label),
 		fit(sanitize(`${c.node}/${c.pool}`), COLUMNS.pool),
 		fit(formatBytes(c.used), COLUMNS.used, 'right'),
+		fit(formatPercent(c.fill), COLUMNS.fill, 'right'),
 		fit(snaps, COLUMNS.snaps, 'right'),
-		fit(formatBytes(c.refer), COLUMNS.refer, 'right'),
-		fit(`${c.ratio.toFixed(2)}x`, COLUMNS.ratio, 'right'),
 		fit(signedBytes(c.growth), COLUMNS.growth, 'right'),
+		...(width >= WIDE ? [fit(formatBytes(c.refer), COLUMNS.refer, 'right'), fit(`${c.ratio.toFixed(2)}x`, COLUMNS.ratio, 'right')] : []),
 	].join(' ');
-	const room = width - fixed.length - 6;
+	// The fill bar takes what is left, if anything.
+	const room = width - fixed.length - 1;
 	const bar = room >= 6 ? ` ${usageBar(c.fill, Math.min(16, room))}` : '';
-	return {text: `${fixed}${bar} ${formatPercent(c.fill)}`, tone: LEVEL_TONE[usageLevel(c.fill)]};
+	return {text: `${fixed}${bar}`, tone: LEVEL_TONE[usageLevel(c.fill)]};
 }
 
 export function storageLines(zfs: ZfsState, width: number): ZfsLine[] {

@@ -108,10 +108,10 @@ test('what fills the pool: largest first, containers summed over their disks wit
 	const app = await renderApp(store, {size: {columns: 120, rows: 40}});
 	await press(app, '3');
 	const frame = plain(frameOf(app));
-	assert.match(frame, /GUEST \/ DATASET +POOL +USED +SNAPSHOTS +REFER +RATIO +GROWTH FILL {2}· largest first/);
+	assert.match(frame, /GUEST \/ DATASET +POOL +USED +FILL +SNAPSHOTS +GROWTH +REFER +RATIO {2}· largest first/);
 	const rows = frame.split('\n').filter((l) => /^(hot\/data|10[12] |150 )/.test(l));
 	assert.deepEqual(rows.map((r) => r.split(/\s{2,}/)[0]), ['hot/data', '101 plex', '102 nextcloud', '150 win-jump']);
-	assert.match(rows[1]!, /^101 plex +pve\/hot +100G +12G \(2\) +88G +1\.50x +- /);
+	assert.match(rows[1]!, /^101 plex +pve\/hot +100G +\d+% +12G \(2\) +- +88G +1\.50x /);
 	assert.match(selectedLine(frameOf(app))!, /hot\/data/);
 	await press(app, 'S');
 	const bySnaps = plain(frameOf(app)).split('\n').filter((l) => /^(hot\/data|10[12] |150 )/.test(l));
@@ -125,6 +125,16 @@ test('what fills the pool: largest first, containers summed over their disks wit
 	assert.match(byGrowth[0]!, /\+7G/);
 	// The zvol with 2G left is 94 % full: red.
 	assert.ok(lineWith(frameOf(app), '150 win-jump')!.includes(RED));
+});
+
+test('at 80 columns the dataset table keeps FILL, SNAPSHOTS and GROWTH and drops REFER and RATIO', async () => {
+	const store = zfsStore(sshSample(1_000_000));
+	const app = await renderApp(store, {size: {columns: 80, rows: 24}});
+	await press(app, '3');
+	const frame = plain(frameOf(app));
+	assert.match(frame, /GUEST \/ DATASET +POOL +USED +FILL +SNAPSHOTS +GROWTH  · /);
+	assert.match(lineWith(frameOf(app), '150 win-jump') ? plain(lineWith(frameOf(app), '150 win-jump')!) : frame, /94%/);
+	for (const line of frame.split('\n')) assert.ok(line.length <= 80, line);
 });
 
 test('without SSH the screen says so and shows storage usage from the API', async () => {
