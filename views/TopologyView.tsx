@@ -26,10 +26,12 @@ export function topologyTitle(topology: TopologyState, now: number): string {
 }
 
 export function TopologyView({lines, topology, height, now}: TopologyViewProps) {
+	// Where the cursor is in a tree longer than the screen.
+	const position = lines.length > Math.max(0, height - 1) ? ` · line ${Math.min(lines.length, topology.cursor + 1)}/${lines.length}` : '';
 	return (
 		<Box flexDirection="column" height={height} overflowY="hidden">
 			<Text wrap="truncate" bold color={theme.accent}>
-				{topologyTitle(topology, now())}
+				{topologyTitle(topology, now()) + position}
 			</Text>
 			<ScrollList lines={lines} cursor={topology.cursor} height={Math.max(0, height - 1)} />
 		</Box>

@@ -44,8 +44,8 @@ function bridgeGuests(bridge: TopoBridge): number[] {
 	return [...new Set(flatten(bridge.entries).map((e) => e.vmid))];
 }
 
-function bridgeLine(node: TopoNode, bridge: TopoBridge): TopoLine {
-	const parts = [`  ├ ${sanitize(bridge.name)}`];
+function bridgeLine(node: TopoNode, bridge: TopoBridge, glyph: string): TopoLine {
+	const parts = [`  ${glyph} ${sanitize(bridge.name)}`];
 	let tone: Tone | undefined;
 	if (bridge.exists === false) {
 		parts.push(`MISSING on ${sanitize(node.name)}`);
@@ -65,9 +65,9 @@ function bridgeLine(node: TopoNode, bridge: TopoBridge): TopoLine {
 	return {text: parts.join('  '), tone, bold: true, filter: {label: `bridge ${node.name}/${bridge.name}`, vmids: new Set(bridgeGuests(bridge))}};
 }
 
-function entryLine(node: TopoNode, bridge: TopoBridge, e: TopoEntry, depth: number): TopoLine {
-	const indent = '  │ ' + '   '.repeat(depth);
-	const parts = [`${indent}${depth > 0 ? '└' : '├'} ${e.vmid} ${sanitize(e.name)}`];
+/** `branch`: the tree drawing before the guest, e.g. "  │  ├" or "  │  │  └". */
+function entryLine(node: TopoNode, bridge: TopoBridge, e: TopoEntry, branch: string): TopoLine {
+	const parts = [`${branch} ${e.vmid} ${sanitize(e.name)}`];
 	parts.push(e.nic.ip ? sanitize(e.nic.ip) : 'no ip');
 	if (e.nic.tag !== undefined) parts.push(`tag ${e.nic.tag}`);
 	parts.push(e.nic.firewall ? 'fw on' : 'fw off');
@@ -100,16 +100,21 @@ export function topologyLines(topology: Topology): TopoLine[] {
 	const errors = topology.anomalies.filter((a) => a.severity !== 'info').length;
 	lines.push({text: errors > 0 ? `Problems (${errors})` : 'No problems found', tone: errors > 0 ? 'danger' : 'ok', bold: true});
 	lines.push(...topology.anomalies.map(anomalyLine));
+	// A tree drawn as `tree` does: ├ for a child with siblings after it, └ for the
+	// last one, │ continuing the line of an ancestor that has more children below.
 	for (const node of topology.nodes) {
 		lines.push(nodeLine(node));
-		for (const bridge of node.bridges) {
-			lines.push(bridgeLine(node, bridge));
-			const walk = (e: TopoEntry, depth: number) => {
-				lines.push(entryLine(node, bridge, e, depth));
-				for (const d of e.dependents) walk(d, depth + 1);
+		node.bridges.forEach((bridge, b) => {
+			const lastBridge = b === node.bridges.length - 1;
+			lines.push(bridgeLine(node, bridge, lastBridge ? '└' : '├'));
+			const walk = (e: TopoEntry, prefix: string, last: boolean) => {
+				lines.push(entryLine(node, bridge, e, `${prefix}${last ? '└' : '├'}`));
+				const below = `${prefix}${last ? '   ' : '│  '}`;
+				e.dependents.forEach((d, i) => walk(d, below, i === e.dependents.length - 1));
 			};
-			for (const e of bridge.entries) walk(e, 0);
-		}
+			const base = `  ${lastBridge ? '   ' : '│  '}`;
+			bridge.entries.forEach((e, i) => walk(e, base, i === bridge.entries.length - 1));
+		});
 	}
 	return lines;
 }

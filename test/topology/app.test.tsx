@@ -46,8 +46,8 @@ test('2 opens the topology: at 80×24 the first lines answer "is the VPN gateway
 	// G: the end of the tree, vmbr1 with WireGuard as gateway of the two torrent containers.
 	await press(app, 'G');
 	const bottom = plain(frameOf(app));
-	assert.match(bottom, /├ vmbr1 {2}10\.10\.10\.254\/24 {2}no port/);
-	assert.match(bottom, /├ 300 wireguard {2}10\.10\.10\.1\/24 {2}fw off {2}running {2}GATEWAY 10\.10\.10\.1 of 2\n.*└ 105 prowlarr.*\n.*└ 106 qbittorrent/);
+	assert.match(bottom, /└ vmbr1 {2}10\.10\.10\.254\/24 {2}no port/);
+	assert.match(bottom, /└ 300 wireguard {2}10\.10\.10\.1\/24 {2}fw off {2}running {2}GATEWAY 10\.10\.10\.1 of 2\n.*├ 105 prowlarr.*\n.*└ 106 qbittorrent/);
 	assert.match(selectedLine(frameOf(app))!, /106 qbittorrent/);
 });
 
@@ -65,8 +65,17 @@ test('a stopped WireGuard is red at the top and its two dependents are CUT OFF (
 	await press(app, 'G');
 	const text = plain(frameOf(app));
 	assert.match(text, /300 wireguard .*stopped {2}GATEWAY 10\.10\.10\.1 of 2/);
-	assert.match(text, /└ 105 prowlarr .*CUT OFF/);
+	assert.match(text, /├ 105 prowlarr .*CUT OFF/);
 	assert.match(text, /└ 106 qbittorrent .*CUT OFF/);
+	// The tree is drawn as `tree` does: the last bridge and the last child get └, no │ below a last branch.
+	const tree = text.split('\n').map((l) => l.replace(/\s+$/, ''));
+	const at = (pattern: RegExp) => tree.find((l) => pattern.test(l)) ?? '';
+	assert.match(at(/[├└] vmbr1 /), /^ {2}└ vmbr1 /);
+	assert.match(at(/[├└] 300 wireguard .*GATEWAY/), /^ {5}└ 300 wireguard /);
+	assert.match(at(/[├└] 300 wireguard .*192\.168/), /^ {2}│ {2}[├└] 300 wireguard /, 'on vmbr0, which has a bridge after it, the line continues');
+	assert.match(at(/[├└] 105 prowlarr /), /^ {8}├ 105 prowlarr /);
+	assert.match(at(/[├└] 106 qbittorrent /), /^ {8}└ 106 qbittorrent /);
+	assert.match(text, /line \d+\/\d+/, 'the title says where the cursor is in a tree longer than the screen');
 });
 
 test('enter on the gateway or on a bridge shows the fleet filtered to its guests; Esc clears it', async () => {
@@ -83,7 +92,7 @@ test('enter on the gateway or on a bridge shows the fleet filtered to its guests
 	assert.equal(tableRows(plain(frameOf(app))).length, 28);
 
 	await press(app, '2', 'G', 'k', 'k', 'k');
-	assert.match(selectedLine(frameOf(app))!, /├ vmbr1/);
+	assert.match(selectedLine(frameOf(app))!, /└ vmbr1/);
 	await press(app, KEYS.enter);
 	frame = plain(frameOf(app));
 	assert.equal(tableRows(frame).length, 3);

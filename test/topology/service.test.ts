@@ -16,9 +16,9 @@ test('homelab: opening the topology reads the networks and every missing config;
 		s.store.getState().actions.setScreen('topology');
 		await waitFor('networks and all NICs', () => s.store.getState().topology.fetchedAt !== undefined && s.store.getState().nics.size === 28 && !s.store.getState().topology.progress);
 		let text = selectTopologyView(s.store.getState()).lines.map((l) => l.text).join('\n');
-		assert.match(text, /├ vmbr1 {2}10\.10\.10\.254\/24 {2}no port {2}active {2}autostart {2}· 3 guests/);
+		assert.match(text, /└ vmbr1 {2}10\.10\.10\.254\/24 {2}no port {2}active {2}autostart {2}· 3 guests/);
 		assert.match(text, /300 wireguard {2}10\.10\.10\.1\/24 {2}fw off {2}running {2}GATEWAY 10\.10\.10\.1 of 2/);
-		assert.match(text, /└ 105 prowlarr {2}10\.10\.10\.105\/24 {2}fw on {2}running\n.*└ 106 qbittorrent/);
+		assert.match(text, /├ 105 prowlarr {2}10\.10\.10\.105\/24 {2}fw on {2}running\n.*└ 106 qbittorrent/);
 		assert.doesNotMatch(text, /CUT OFF/);
 
 		s.sim.state.guests.get(300)!.status = 'stopped';
@@ -43,7 +43,7 @@ test('cluster: the offline node is reported, the missing bridge and stopped gate
 		assert.match(text, /✗ gateway 105 wg-gateway .* is stopped — cuts off 106 torrent-box, 107 scraper/);
 		assert.match(text, /✗ 116 ci-runner net0 is on vmbr2, which does not exist on pve2/);
 		assert.match(text, /▾ node pve3 {2}pve3 is offline: network not read/);
-		assert.match(text, /├ vmbr2 {2}MISSING on pve2/);
+		assert.match(text, /[├└] vmbr2 {2}MISSING on pve2/);
 		const problem = lines.find((l) => l.text.includes('wg-gateway') && l.text.startsWith('✗'));
 		assert.equal(problem?.tone, 'danger');
 	} finally {
