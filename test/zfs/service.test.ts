@@ -29,6 +29,12 @@ test('homelab over SSH: datasets mapped to containers, largest first, with snaps
 		const bySnapshots = sortConsumers(buildConsumers(zfs, guests), 'snapshots');
 		assert.equal(bySnapshots[0]!.label, 'tank/data');
 		assert.equal(bySnapshots.find((c) => c.vmid !== undefined)!.label, '401 immich', 'the photo library volume carries the most snapshot space');
+		// The seed's 64 GB monitoring and 128 GB docker volumes are held by quotas: listed with their own fill.
+		const monitoring = consumers.find((c) => c.label === 'tank/monitoring (quota)');
+		assert.ok(monitoring, consumers.map((c) => c.label).join(', '));
+		assert.ok(monitoring.fill > 0.8 && monitoring.fill < 0.9, `monitoring at ${monitoring.fill}`);
+		assert.ok(consumers.some((c) => c.label === 'tank/docker (quota)'));
+		assert.ok(!consumers.some((c) => c.label === 'rpool/data' || c.label === 'rpool/data (quota)'), consumers.filter((c) => c.label.startsWith('rpool')).map((c) => c.label).join(', '));
 	} finally {
 		await s.close();
 	}

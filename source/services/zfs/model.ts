@@ -82,14 +82,32 @@ function leaves(datasets: ZfsDatasetRow[]): ZfsDatasetRow[] {
 	return datasets.filter((d) => !parents.has(datasetKey(d)));
 }
 
-/** Groups the sample's leaf datasets into consumers (guests summed over their disks). */
+/**
+ * Parent datasets held to less than their pool by a quota (the seed's 128 GB
+ * docker and 64 GB monitoring volumes): a full quota stops writes although
+ * the pool has room, so they are listed with their own fill. Without a quota
+ * a dataset may use what the pool has left (its avail is the root's); a quota
+ * makes its avail smaller.
+ */
+function quotaParents(datasets: ZfsDatasetRow[]): ZfsDatasetRow[] {
+	const leafKeys = new Set(leaves(datasets).map(datasetKey));
+	const rootAvail = new Map(datasets.filter((d) => !d.name.includes('/')).map((d) => [`${d.node}:${d.name}`, d.avail]));
+	return datasets.filter((d) => {
+		if (!d.name.includes('/') || leafKeys.has(datasetKey(d))) return false;
+		const poolAvail = rootAvail.get(`${d.node}:${poolOfDataset(d.name)}`);
+		return poolAvail !== undefined && d.avail < poolAvail * 0.98;
+	});
+}
+
+/** Groups the sample's leaf datasets into consumers (guests summed over their disks), plus quota'd parents. */
 export function buildConsumers(state: Pick<ZfsState, 'sample' | 'previousUsed'>, guests: Map<number, GuestRow>): Consumer[] {
 	const sample = state.sample;
 	if (!sample) return [];
 	const snapCount = new Map<string, number>();
 	for (const s of sample.snapshots) snapCount.set(`${s.node}:${s.dataset}`, (snapCount.get(`${s.node}:${s.dataset}`) ?? 0) + 1);
 	const byKey = new Map<string, Consumer & {ratioWeight: number}>();
-	for (const d of leaves(sample.datasets)) {
+	const quotas = new Set(quotaParents(sample.datasets).map(datasetKey));
+	for (const d of [...leaves(sample.datasets), ...sample.datasets.filter((row) => quotas.has(datasetKey(row)))]) {
 		const guest = guestOfDataset(d.name);
 		const key = guest ? `${d.node}:vmid:${guest.vmid}` : datasetKey(d);
 		let c = byKey.get(key);
@@ -99,7 +117,7 @@ export function buildConsumers(state: Pick<ZfsState, 'sample' | 'previousUsed'>,
 				key,
 				node: d.node,
 				pool: poolOfDataset(d.name),
-				label: guest ? `${guest.vmid} ${name ?? '?'}` : d.name,
+				label: guest ? `${guest.vmid} ${name ?? '?'}` : quotas.has(datasetKey(d)) ? `${d.name} (quota)` : d.name,
 				vmid: guest?.vmid,
 				datasets: [],
 				used: 0,
