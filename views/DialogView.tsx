@@ -117,7 +117,11 @@ function PickerView({d, height, width}: {d: SnapshotPickerDialog; height: number
 	return (
 		<>
 			<Line bold color={theme.accent}>{`snapshots of ${sanitize(d.label)}${d.zfs ? '  (ZFS: only the newest can be rolled back to)' : ''}`}</Line>
-			<Line>{`[${d.startAfter ? 'x' : ' '}] start after rollback (space)`}</Line>
+			{d.browseOnly ? (
+				<Line color={theme.warn}>{`browse only: roll back and delete are off (${sanitize(d.browseOnly)})`}</Line>
+			) : (
+				<Line>{`[${d.startAfter ? 'x' : ' '}] start after rollback (space)`}</Line>
+			)}
 			{d.error ? <Line color={theme.danger}>{`✗ ${sanitize(d.error)}`}</Line> : null}
 			{d.loading ? <Line color={theme.muted}>loading…</Line> : null}
 			{!d.loading && d.entries.length === 0 && !d.error ? <Line color={theme.muted}>no snapshots</Line> : null}

@@ -61,6 +61,8 @@ export interface SnapshotPickerDialog {
 	startAfter: boolean;
 	/** ZFS-backed: only the newest snapshot can be rolled back to. */
 	zfs: boolean;
+	/** Set when rollback and delete are off (read-only, a missing privilege): the list can still be read. */
+	browseOnly?: string;
 }
 
 export interface PickerEntry {

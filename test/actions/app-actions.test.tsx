@@ -153,12 +153,23 @@ describe('read-only', () => {
 			const app = await renderWith(rig, 40, 260);
 			// The reason is said once for the run of disabled hints that share it.
 			assert.match(frame(app), /s snapshot \(read-only\) {2}r reboot {2}b snapshots \/ roll back {2}u upgrade/);
-			for (const key of ['s', 'r', '+', '-', 'x', 'b', 'P']) {
+			for (const key of ['s', 'r', '+', '-', 'x', 'P']) {
 				await press(app, key);
 				assert.equal(rig.store.getState().dialog, undefined, key);
 				assert.match(rig.store.getState().notice?.text ?? '', /is disabled \(read-only\)/, key);
 			}
 			assert.match(frame(app), /reboot is disabled \(read-only\)|snapshots|prune is disabled \(read-only\)/);
+			// b still lists the snapshots ("what snapshots does X have" is an incident question), browse only.
+			await press(app, 'b');
+			await waitForText(app, /snapshots of pihole \(100\)|snapshots of \S+ \(\d+\)/);
+			assert.match(frame(app), /browse only: roll back and delete are off \(read-only\)/);
+			await waitFor('the snapshot list', () => rig.store.getState().dialog?.kind === 'picker' && !rig.store.getState().dialog!.loading);
+			await press(app, KEYS.enter);
+			assert.match(frame(app), /✗ rollback is disabled \(read-only\)/);
+			await press(app, 'd');
+			assert.match(frame(app), /✗ delete is disabled \(read-only\)/);
+			await press(app, KEYS.esc);
+			assert.equal(rig.store.getState().dialog, undefined);
 			assert.deepEqual(rig.writes(), []);
 		} finally {
 			cleanup();

@@ -116,8 +116,8 @@ export function createCommands(options: CommandsOptions): Commands {
 		return names?.[vmid] !== undefined ? {...request.params, snapname: names[vmid]} : request.params;
 	}
 
-	async function openPicker(vmid: number): Promise<void> {
-		const base: SnapshotPickerDialog = {kind: 'picker', vmid, label: dispatcher.label(vmid), loading: true, entries: [], cursor: 0, startAfter: false, zfs: false};
+	async function openPicker(vmid: number, browseOnly?: string): Promise<void> {
+		const base: SnapshotPickerDialog = {kind: 'picker', vmid, label: dispatcher.label(vmid), loading: true, entries: [], cursor: 0, startAfter: false, zfs: false, ...(browseOnly ? {browseOnly} : {})};
 		actions().openDialog(base);
 		try {
 			const {snapshots, rootfs} = await dispatcher.loadSnapshots(vmid);
@@ -161,8 +161,10 @@ export function createCommands(options: CommandsOptions): Commands {
 		const {vmids, bulkNote} = targets();
 		if (vmids.length === 0) return info(`${ACTIONS[action].verb}: no guest selected`);
 		const reason = dispatcher.disabledReason(action, vmids);
-		if (reason) return info(`${ACTIONS[action].verb} is disabled (${reason})`);
 		const guard = (p: Promise<void>) => void p.catch((error) => failed(`${ACTIONS[action].verb}: ${errorLine(error)}`));
+		// "What snapshots does X have" is an incident question in read-only mode too: b still lists them.
+		if (reason && action === 'rollback' && vmids.length === 1) return guard(openPicker(vmids[0]!, reason));
+		if (reason) return info(`${ACTIONS[action].verb} is disabled (${reason})`);
 		switch (action) {
 			case 'snapshot': {
 				const prompt: SnapshotPromptDialog = {
@@ -250,6 +252,7 @@ export function createCommands(options: CommandsOptions): Commands {
 			}
 			const entry = d.entries[d.cursor];
 			if (!entry) return;
+			if (d.browseOnly) return actions().updateDialog({...d, error: `rollback is disabled (${d.browseOnly})`});
 			if (entry.rollbackBlocked) return actions().updateDialog({...d, error: entry.rollbackBlocked});
 			const params: Record<string, unknown> = {snapname: entry.snapshot.name};
 			if (d.startAfter) params.start = 1;
