@@ -8,7 +8,8 @@
 
 import type {Key} from 'ink';
 
-const NO_KEY: Key = {
+/** A key event with no flag set (also the base of the tests' key events). */
+export const NO_KEY: Key = {
 	upArrow: false,
 	downArrow: false,
 	leftArrow: false,

@@ -163,7 +163,10 @@ describe('read-only', () => {
 			await press(app, 'b');
 			await waitForText(app, /snapshots of pihole \(100\)|snapshots of \S+ \(\d+\)/);
 			assert.match(frame(app), /browse only: roll back and delete are off \(read-only\)/);
-			await waitFor('the snapshot list', () => rig.store.getState().dialog?.kind === 'picker' && !rig.store.getState().dialog!.loading);
+			await waitFor('the snapshot list', () => {
+				const dialog = rig.store.getState().dialog;
+				return dialog?.kind === 'picker' && !dialog.loading;
+			});
 			await press(app, KEYS.enter);
 			assert.match(frame(app), /✗ rollback is disabled \(read-only\)/);
 			await press(app, 'd');

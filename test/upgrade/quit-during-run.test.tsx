@@ -24,16 +24,10 @@ let controller: UpgradeController;
 before(async () => {
 	// Slow package output: the run is still going when the test ends.
 	rig = await startUpgradeRig({packageSpeed: 1});
+	// The engine's own dependencies (rig.deps) and the store: as the console wires it.
 	controller = createUpgradeController({
+		...rig.deps,
 		store: rig.store,
-		api: rig.client,
-		runner: rig.deps.runner,
-		dispatcher: rig.services.dispatcher,
-		audit: rig.services.audit,
-		identity: rig.client.identity,
-		host: rig.client.target,
-		runsDir: rig.runsDir,
-		clock: rig.clock,
 		options: {phaseTimeoutMs: 300_000},
 	});
 	attachUpgrades(rig.store, controller);

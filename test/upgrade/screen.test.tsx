@@ -47,16 +47,10 @@ const ticker = gatedTicker();
 
 before(async () => {
 	rig = await startUpgradeRig({packageSpeed: 20, ticker});
+	// The engine's own dependencies (rig.deps) and the store: as the console wires it.
 	controller = createUpgradeController({
+		...rig.deps,
 		store: rig.store,
-		api: rig.client,
-		runner: rig.deps.runner,
-		dispatcher: rig.services.dispatcher,
-		audit: rig.services.audit,
-		identity: rig.client.identity,
-		host: rig.client.target,
-		runsDir: rig.runsDir,
-		clock: rig.clock,
 		// Generous: no phase may time out, even while the package output stands still below.
 		options: {phaseTimeoutMs: 120_000},
 	});

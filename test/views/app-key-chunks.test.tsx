@@ -4,7 +4,7 @@ import './force-color.js';
 import assert from 'node:assert/strict';
 import {afterEach, test} from 'node:test';
 import {cleanup} from 'ink-testing-library';
-import {splitKeys} from '../../views/key-chunks.js';
+import {NO_KEY, splitKeys} from '../../views/key-chunks.js';
 import {filledStore, homelabGuests} from './data.js';
 import {KEYS, plain, press, selectedLine, tableRows} from './harness.js';
 import {renderApp} from './render.js';
@@ -43,7 +43,7 @@ test('several backspaces in one read delete several characters', async () => {
 });
 
 test('splitKeys: named keys and single characters pass through; runs become their keys', () => {
-	const none = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
+	const none = NO_KEY;
 	assert.deepEqual(splitKeys('j', none), [['j', none]]);
 	const up = {...none, upArrow: true};
 	assert.deepEqual(splitKeys('', up), [['', up]]);

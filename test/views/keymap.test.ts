@@ -3,29 +3,8 @@ import {test} from 'node:test';
 import type {Key} from 'ink';
 import {helpSections, hintsFor, isKeyName, keyName, loadKeymap, matchAction} from '../../keymaps/index.js';
 import {HANDLED_ACTIONS} from '../../views/actions.js';
+import {NO_KEY} from '../../views/key-chunks.js';
 
-const NO_KEY: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-} as Key;
 const k = (patch: Partial<Key> = {}): Key => ({...NO_KEY, ...patch});
 
 test('keyName maps Ink key events to the names used in the YAML table', () => {
