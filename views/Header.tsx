@@ -42,8 +42,9 @@ export const Header = memo(function Header(p: HeaderProps) {
 	const now = p.now();
 	const {connection: c, stats} = p;
 	const where = p.clusterName ? `cluster ${sanitize(p.clusterName)}` : p.soleNode ? `node ${sanitize(p.soleNode)}` : '';
-	// Badges sit right after the name so a narrow terminal never truncates them away.
-	const rest = [sanitize(c.target), where, `nodes ${stats.nodesOnline}/${stats.nodesTotal}`, p.pveVersion ? `PVE ${sanitize(p.pveVersion)}` : '']
+	// Badges sit right after the name so a narrow terminal never truncates them away; the
+	// target (the longest part, and the cluster name already says where) comes last.
+	const rest = [where, `nodes ${stats.nodesOnline}/${stats.nodesTotal}`, p.pveVersion ? `PVE ${sanitize(p.pveVersion)}` : '', sanitize(c.target)]
 		.filter(Boolean)
 		.join(SEP);
 

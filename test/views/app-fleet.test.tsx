@@ -249,6 +249,12 @@ test('a standalone host is named as a node, not as a cluster', async () => {
 	store.getState().actions.fleetReceived(snapshot(homelabGuests(), {clusterName: undefined, quorate: undefined, nodes: [one]}));
 	const app = await renderApp(store);
 	const first = plain(frameOf(app)).split('\n')[0]!;
-	assert.match(first, /│ node pve │ nodes 1\/1/);
+	assert.match(first, /node pve │ nodes 1\/1 │ PVE 9\.1\.5 │ pve\.example:8006/);
 	assert.doesNotMatch(first, /cluster/);
+});
+
+test('at 80 columns with DEMO and READ-ONLY the PVE version still shows (the target comes last)', async () => {
+	const app = await renderApp(filledStore(homelabGuests(), {demo: true, readOnly: true}), {size: {columns: 80, rows: 24}});
+	const first = plain(frameOf(app)).split('\n')[0]!;
+	assert.match(first, /^proxdeck DEMO {2}READ-ONLY {2}cluster homelab │ nodes 2\/3 │ PVE 9\.1\.5/);
 });
