@@ -12,7 +12,7 @@ import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {runAction} from './actions.js';
 import {layoutColumns} from './columns.js';
-import {DetailPanel} from './DetailPanel.js';
+import {DetailPanel, detailLines} from './DetailPanel.js';
 import {FleetTable} from './FleetTable.js';
 import {Footer} from './Footer.js';
 import {Header} from './Header.js';
@@ -155,7 +155,10 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 
 	const detailOpen = state.ui.overlay === 'detail' && state.ui.screen === 'fleet';
 	const paneOpen = state.pane !== 'none' && state.ui.screen === 'fleet';
-	const layout = computeLayout(size, detailOpen || paneOpen);
+	const selected = state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid);
+	// The detail panel is as tall as its content (title + lines), within the layout's bounds.
+	const detailWanted = detailOpen && !paneOpen && selected ? 1 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now()).length : undefined;
+	const layout = computeLayout(size, detailOpen || paneOpen, detailWanted);
 	const {setViewportRows} = state.actions;
 	useEffect(() => {
 		setViewportRows(layout.viewportRows);
@@ -171,7 +174,6 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	if (layout.tooSmall) return <Text wrap="truncate">{tooSmallMessage(size)}</Text>;
 
 	const scope = activeScope(state);
-	const selectedRow = state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid);
 	// Slice with this frame's viewport: the store learns the new size one commit later.
 	const scrollTop = Math.max(0, Math.min(state.ui.scrollTop, rows.length - layout.viewportRows));
 	const onScreen = rows.slice(scrollTop, scrollTop + layout.viewportRows);
@@ -222,9 +224,9 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 						<OpsPane pane={state.pane as 'tasks' | 'audit'} tasks={state.tasks} taskCursor={state.taskCursor} audit={state.audit} height={layout.detailHeight} now={now} />
 					) : detailOpen ? (
 						<DetailPanel
-							row={selectedRow}
+							row={selected}
 							detail={state.detail}
-							nics={selectedRow ? state.nics.get(selectedRow.vmid) : undefined}
+							nics={selected ? state.nics.get(selected.vmid) : undefined}
 							height={layout.detailHeight}
 							now={now}
 						/>

@@ -24,14 +24,21 @@ export interface Layout {
 	bodyHeight: number;
 }
 
-export function computeLayout(size: {columns: number; rows: number}, detailOpen: boolean): Layout {
+/**
+ * `detailLines`: how many lines the open panel has to show (the detail panel
+ * knows; the tasks and audit panes take half the body). The panel gets what it
+ * needs, at least 6 lines and at most 60 % of the body, and the table keeps at
+ * least one data row.
+ */
+export function computeLayout(size: {columns: number; rows: number}, detailOpen: boolean, detailLines?: number): Layout {
 	const tooSmall = size.columns < MIN_COLUMNS || size.rows < MIN_ROWS;
 	const frameHeight = Math.max(1, size.rows - 1);
 	const bodyHeight = Math.max(0, frameHeight - HEADER_HEIGHT - FOOTER_HEIGHT);
 	let detailHeight = 0;
 	if (detailOpen) {
-		// Half the body, at least 6 lines, but the table keeps one data row.
-		detailHeight = Math.min(Math.max(6, Math.floor(bodyHeight / 2)), bodyHeight - TABLE_CHROME - 1);
+		const half = Math.floor(bodyHeight / 2);
+		const wanted = detailLines === undefined ? half : Math.min(detailLines, Math.floor(bodyHeight * 0.6));
+		detailHeight = Math.min(Math.max(6, wanted), bodyHeight - TABLE_CHROME - 1);
 		detailHeight = Math.max(0, detailHeight);
 	}
 	const tableHeight = bodyHeight - detailHeight;

@@ -71,3 +71,12 @@ test('LOCK is wide enough for "snapshot" and "rollback" and outlives UPTIME and 
 	assert.ok(at100.includes('lock') && !at100.includes('uptime') && !at100.includes('tags'), at100.join(' '));
 	assert.ok(layoutColumns(120).find((p) => p.column.id === 'lock')!.width >= 'snapshot'.length);
 });
+
+test('the detail panel is as tall as its content: at least 6 lines, at most 60 % of the body', () => {
+	const size = {columns: 120, rows: 40}; // body 36
+	assert.equal(computeLayout(size, true, 10).detailHeight, 10, 'nine lines and a title');
+	assert.equal(computeLayout(size, true, 3).detailHeight, 6);
+	assert.equal(computeLayout(size, true, 40).detailHeight, 21);
+	assert.equal(computeLayout(size, true).detailHeight, 18, 'the tasks and audit panes: half');
+	assert.equal(computeLayout(size, true, 10).viewportRows, 36 - 10 - 2);
+});
