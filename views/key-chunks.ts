@@ -4,7 +4,7 @@
 // is pasted or typed over a laggy SSH link, "\x7f\x7f" for two quick
 // backspaces. The keymap matches single keys, so such a chunk would be lost.
 // splitKeys turns it back into the keys it is made of, as Ink would have
-// reported each one alone.
+// reported each one alone (up to the first line break: see below).
 
 import type {Key} from 'ink';
 
@@ -53,8 +53,17 @@ function isNamedKey(key: Key): boolean {
 	);
 }
 
+/**
+ * A chunk with a line break in it is a paste (or keys typed faster than the
+ * link), and what follows the first break must not run as hotkeys: a pasted
+ * "web\rq" into the filter would commit it and then quit. So the keys up to
+ * the first break are kept, the break is one Enter ("\r\n" too), and the
+ * rest is dropped.
+ */
 export function splitKeys(input: string, key: Key): Array<[string, Key]> {
 	const chars = [...input];
 	if (chars.length <= 1 || isNamedKey(key)) return [[input, key]];
-	return chars.map(keyOf);
+	const lineBreak = chars.findIndex((c) => c === '\r' || c === '\n');
+	const kept = lineBreak === -1 ? chars : chars.slice(0, lineBreak + 1);
+	return kept.map(keyOf);
 }

@@ -34,6 +34,15 @@ test('a pasted "/med" then "ia\\r" opens the filter, types it and commits it wit
 	assert.ok(tableRows(frame).length > 0);
 });
 
+test('a pasted "web\\rq" into the filter commits "web" and does not quit', async () => {
+	let quits = 0;
+	const app = await renderApp(filledStore(homelabGuests()), {onQuit: () => quits++});
+	await press(app, '/');
+	await press(app, 'plex\rq');
+	assert.equal(quits, 0);
+	assert.match(plain(frameOf(app)), /filter \/plex/);
+});
+
 test('several backspaces in one read delete several characters', async () => {
 	const app = await renderApp(filledStore(homelabGuests()));
 	await press(app, '/', 'plex');
@@ -49,11 +58,13 @@ test('splitKeys: named keys and single characters pass through; runs become thei
 	assert.deepEqual(splitKeys('', up), [['', up]]);
 	const alt = {...none, meta: true};
 	assert.deepEqual(splitKeys('ab', alt), [['ab', alt]], 'a modified key stays whole');
-	const keys = splitKeys('aN\r\t\u007F\u0003é', none);
-	assert.deepEqual(keys.map(([input]) => input), ['a', 'N', '', '', '', 'c', 'é']);
+	const keys = splitKeys('aN\t\u007F\u0003é\r', none);
+	assert.deepEqual(keys.map(([input]) => input), ['a', 'N', '', '', 'c', 'é', '']);
 	assert.equal(keys[1]![1].shift, true);
-	assert.equal(keys[2]![1].return, true);
-	assert.equal(keys[3]![1].tab, true);
-	assert.equal(keys[4]![1].delete, true);
-	assert.equal(keys[5]![1].ctrl, true);
+	assert.equal(keys[2]![1].tab, true);
+	assert.equal(keys[3]![1].delete, true);
+	assert.equal(keys[4]![1].ctrl, true);
+	assert.equal(keys[6]![1].return, true);
+	// Nothing after the first line break runs: a paste must not turn into hotkeys.
+	assert.deepEqual(splitKeys('web\r\nq', none).map(([input, k]) => input || (k.return ? 'ENTER' : '?')), ['w', 'e', 'b', 'ENTER']);
 });
