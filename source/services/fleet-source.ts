@@ -4,6 +4,7 @@
 
 import type {ClusterStatusEntry, PveVersion} from '../api/types.js';
 import type {FleetSnapshot} from '../store/types.js';
+import {rememberNodeAddresses} from '../ssh/node-hop.js';
 import {sanitize} from '../util/sanitize.js';
 import {mapResources} from './fleet-mapping.js';
 
@@ -34,6 +35,8 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 			api.request<ClusterStatusEntry[]>('GET', '/cluster/status', undefined, signal),
 		]);
 		const cluster = Array.isArray(status) ? status.find((entry) => entry.type === 'cluster') : undefined;
+		// Where each node is reached when a command must run there (node-hop.ts).
+		if (Array.isArray(status)) rememberNodeAddresses(status.flatMap((e) => (e.type === 'node' && typeof e.ip === 'string' ? [{name: e.name, ip: e.ip}] : [])));
 		return {
 			// A standalone node has no cluster entry and no cluster name: the header then names the node.
 			clusterName: cluster?.type === 'cluster' ? sanitize(cluster.name) : undefined,

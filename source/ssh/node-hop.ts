@@ -27,14 +27,31 @@ export function shellNode(runner: CommandRunner): Promise<string | undefined> {
 	return known;
 }
 
-/** argv run on `node` through the connected node's SSH (BatchMode: never a password prompt). */
-export function hopArgv(node: string, argv: string[]): string[] {
-	return ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-T', node, '--', quoteArgv(argv)];
+// Cluster nodes' addresses (GET /cluster/status `ip`), learned by the fleet
+// poll. A node's name need not resolve on another node; its cluster address
+// does, and Proxmox's own tools connect the same way (root@IP, with the node
+// name as the host key alias).
+const addresses = new Map<string, string>();
+
+export function rememberNodeAddresses(nodes: Array<{name: string; ip?: string}>): void {
+	for (const n of nodes) if (n.ip) addresses.set(n.name, n.ip);
 }
 
-/** argv as it must be sent through `runner` to run on `node`. */
+/** argv run on `node` through the connected node's SSH (BatchMode: never a password prompt). */
+export function hopArgv(node: string, argv: string[]): string[] {
+	const ip = addresses.get(node);
+	const target = ip ? ['-o', `HostKeyAlias=${node}`, `root@${ip}`] : [node];
+	return ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-T', ...target, '--', quoteArgv(argv)];
+}
+
+/**
+ * argv as it must be sent through `runner` to run on `node`. When the runner
+ * cannot tell its own node, the command still goes through the hop (ssh to
+ * the node itself works too): running it unhopped could show another node's
+ * journal under this node's name.
+ */
 export async function argvOnNode(runner: CommandRunner, node: string | undefined, argv: string[]): Promise<string[]> {
 	if (node === undefined) return argv;
 	const own = await shellNode(runner);
-	return own === undefined || own === node ? argv : hopArgv(node, argv);
+	return own === node ? argv : hopArgv(node, argv);
 }

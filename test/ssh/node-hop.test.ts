@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {argvOnNode, hopArgv, shellNode} from '../../source/ssh/node-hop.js';
+import {argvOnNode, hopArgv, rememberNodeAddresses, shellNode} from '../../source/ssh/node-hop.js';
 import {execIn} from '../../source/services/upgrade/exec.js';
 import {startHarness, type Harness} from '../sim-ssh/harness.js';
 
@@ -41,4 +41,19 @@ test('an offline node answers like ssh: exit 255, No route to host', async () =>
 	assert.equal(result.stderr, 'ssh: connect to host pve3 port 22: No route to host\n');
 	const unknown = await h.runner.run(hopArgv('pve9', ['true']));
 	assert.match(unknown.stderr, /Could not resolve hostname pve9/);
+});
+
+test('with the cluster addresses known, the hop goes to root@IP with the node name as host key alias', async () => {
+	rememberNodeAddresses([{name: 'pve2', ip: '192.168.10.12'}]);
+	const argv = hopArgv('pve2', ['hostname']);
+	assert.deepEqual(argv, ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-T', '-o', 'HostKeyAlias=pve2', 'root@192.168.10.12', '--', 'hostname']);
+	const result = await h.runner.run(argv);
+	assert.equal(result.stdout, 'pve2\n');
+});
+
+test('a runner that cannot tell its node still sends the command through the hop (never to the wrong node)', async () => {
+	const blind = {...h.runner, run: (argv: string[], o?: Parameters<typeof h.runner.run>[1]) => (argv[0] === 'hostname' ? Promise.resolve({code: 1, stdout: '', stderr: 'no'}) : h.runner.run(argv, o))};
+	const argv = await argvOnNode(blind, 'pve2', ['journalctl', '-n', '1']);
+	assert.equal(argv[0], 'ssh');
+	assert.ok(argv.includes('root@192.168.10.12') || argv.includes('pve2'));
 });
