@@ -123,7 +123,9 @@ export function keyDisabledReason(action: string, commands: Commands | undefined
 	const requested = ACTION_KEYS[action];
 	if (!requested) return undefined;
 	if (!commands) return 'no connection';
-	return commands.disabledReason(requested);
+	const reason = commands.disabledReason(requested);
+	// b still opens the snapshot list to read when rolling back is off.
+	return reason && requested === 'rollback' ? `browse only: ${reason}` : reason;
 }
 
 /** Every keymap action id handled here (the keymap test checks each binding has a handler). */

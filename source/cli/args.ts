@@ -175,7 +175,7 @@ const FLAGS = {
 	resume: {type: 'boolean', default: false},
 	pruneAfter: {type: 'number'},
 	simSpeed: {type: 'number'},
-	help: {type: 'boolean', default: false},
+	help: {type: 'boolean', default: false, shortFlag: 'h'},
 	version: {type: 'boolean', default: false},
 } satisfies AnyFlags;
 
@@ -189,9 +189,12 @@ export function parseArgs(argv: string[]): CliArgs {
 		allowUnknownFlags: true,
 		flags: FLAGS,
 	});
-	const unknown = Object.keys(cli.flags).filter((name) => !(name in FLAGS));
+	const unknown = Object.keys(cli.flags).filter((name) => !Object.hasOwn(FLAGS, name));
 	if (unknown.length > 0) {
 		const name = unknown[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+		// Short options are reported as typed (-x), not as a long name meow made of them.
+		const short = argv.find((arg) => /^-[A-Za-z]/.test(arg) && !arg.startsWith('--') && arg.slice(1).includes(unknown[0]!));
+		if (short !== undefined && unknown[0]!.length === 1) throw new UsageError(`unknown option ${short} (see proxdeck --help)`);
 		// A secret on the command line is visible to every user through ps: there is deliberately no such flag.
 		if (name === 'token-secret') {
 			throw new UsageError('--token-secret is not accepted: the command line is visible to every user (ps); use $PROXDECK_TOKEN_SECRET, --token-secret-file FILE or the config file');

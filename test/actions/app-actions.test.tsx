@@ -152,7 +152,7 @@ describe('read-only', () => {
 			// Wide enough for the footer to reach the action hints.
 			const app = await renderWith(rig, 40, 260);
 			// The reason is said once for the run of disabled hints that share it.
-			assert.match(frame(app), /s snapshot \(read-only\) {2}r reboot {2}b snapshots \/ roll back {2}u upgrade/);
+			assert.match(frame(app), /s snapshot \(read-only\) {2}r reboot {2}b snapshots \/ roll back \(browse only: read-only\) {2}u upgrade/);
 			for (const key of ['s', 'r', '+', '-', 'x', 'P']) {
 				await press(app, key);
 				assert.equal(rig.store.getState().dialog, undefined, key);

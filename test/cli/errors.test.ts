@@ -126,3 +126,14 @@ test('a bad config file is one line naming the file and key', async () => {
 	assertOneLine(stderr);
 	assert.ok(stderr.includes(`${path}: hosts.home.hots: unknown key`), stderr);
 });
+
+test('short options: -h is help; an unknown one is reported as typed', async () => {
+	const help = await proxdeck(['-h']);
+	assert.equal(help.code, 0);
+	assert.match(help.stdout, /--token-id/);
+	const unknown = await proxdeck(['-x']);
+	assert.equal(unknown.code, 2);
+	assert.equal(unknown.stderr, 'proxdeck: unknown option -x (see proxdeck --help)\n');
+	const inherited = await proxdeck(['--to-string']);
+	assert.equal(inherited.code, 2, 'a name on Object.prototype is not a flag');
+});

@@ -121,7 +121,11 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		unsubscribeRun?.();
 		unsubscribeRun = run.subscribe(changed);
 		run.done.then(
-			(s) => notice(`${s.counts['rolled-back'] + s.counts.failed > 0 ? '✗' : '✓'} upgrade run ${s.id}: ${s.counts.upgraded} upgraded, ${s.counts['rolled-back']} rolled back, ${s.counts.failed} failed`, s.counts.failed + s.counts['rolled-back'] > 0 ? 'error' : 'ok'),
+			(s) => {
+				// A run that ends while "quit?" is asked leaves nothing to ask about.
+				if (view.stage === 'run' && view.run === run && view.askQuit) set({...view, askQuit: undefined});
+				notice(`${s.counts['rolled-back'] + s.counts.failed > 0 ? '✗' : '✓'} upgrade run ${s.id}: ${s.counts.upgraded} upgraded, ${s.counts['rolled-back']} rolled back, ${s.counts.failed} failed`, s.counts.failed + s.counts['rolled-back'] > 0 ? 'error' : 'ok');
+			},
 			() => {},
 		);
 	}
@@ -221,6 +225,8 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 				return true;
 			}
 			quitConfirmed = quit;
+			// The question must be what Enter answers: an open dialog would be drawn over it.
+			actions().closeDialog();
 			actions().setScreen('upgrade');
 			set({...view, askStop: undefined, askQuit: 'cancel'});
 			return true;

@@ -92,11 +92,14 @@ function leaves(datasets: ZfsDatasetRow[]): ZfsDatasetRow[] {
 function quotaParents(datasets: ZfsDatasetRow[]): ZfsDatasetRow[] {
 	const leafKeys = new Set(leaves(datasets).map(datasetKey));
 	const rootAvail = new Map(datasets.filter((d) => !d.name.includes('/')).map((d) => [`${d.node}:${d.name}`, d.avail]));
-	return datasets.filter((d) => {
+	const candidates = datasets.filter((d) => {
 		if (!d.name.includes('/') || leafKeys.has(datasetKey(d))) return false;
 		const poolAvail = rootAvail.get(`${d.node}:${poolOfDataset(d.name)}`);
 		return poolAvail !== undefined && d.avail < poolAvail * 0.98;
 	});
+	// Below a quota every descendant's avail is limited too: the quota is on the topmost one.
+	const keys = new Set(candidates.map(datasetKey));
+	return candidates.filter((d) => !keys.has(`${d.node}:${d.name.slice(0, d.name.lastIndexOf('/'))}`));
 }
 
 /** Groups the sample's leaf datasets into consumers (guests summed over their disks), plus quota'd parents. */
