@@ -97,13 +97,15 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 	}
 	const paths = statePaths(io.env, {demo: demo !== undefined});
 	const runsDir = paths.runsDir;
-	const unfinished = unfinishedRuns(runsDir, client.target);
 	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: target.readOnly});
 	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? paths.auditLog, identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
 	try {
 		store.getState().actions.fleetReceived(await createFleetSource(client).fetchFleet());
 		await services.permissions.refresh().catch(() => {});
-		const deps = {api: client, runner: ssh?.runner, dispatcher: services.dispatcher, audit: services.audit, identity: client.identity, host: client.target, runsDir};
+		// Runs on this host, or on its cluster reached through another node: known once the fleet is read.
+		const cluster = store.getState().clusterName;
+		const unfinished = unfinishedRuns(runsDir, client.target, cluster);
+		const deps = {api: client, runner: ssh?.runner, dispatcher: services.dispatcher, audit: services.audit, identity: client.identity, host: client.target, ...(cluster ? {cluster} : {}), runsDir};
 
 		if (unfinished.length > 0 && !u.resume) {
 			for (const r of unfinished) oneLine(io, `interrupted run ${r.id} (${new Date(r.startedAt).toISOString()}): ${r.done.size} of ${r.plan.entries.filter((e) => e.action === 'upgrade').length} containers finished — resume it with --resume --yes (journal ${r.path})`);

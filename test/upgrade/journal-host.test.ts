@@ -15,9 +15,9 @@ import {createAppStore} from '../../source/store/store.js';
 
 const plan = {entries: [], options: {}} as unknown as UpgradePlan;
 
-function journal(dir: string, id: string, host: string, ended: boolean): void {
+function journal(dir: string, id: string, host: string, ended: boolean, cluster?: string): void {
 	const j = openJournal(dir, id);
-	j.append({t: 'run', id, host, at: 1, plan});
+	j.append({t: 'run', id, host, ...(cluster ? {cluster} : {}), at: 1, plan});
 	j.append({t: 'step', vmid: 101, step: 'upgrade', at: 2});
 	if (ended) j.append({t: 'end', at: 3});
 }
@@ -32,6 +32,15 @@ test('unfinished runs are those of the connected host only, newest first', () =>
 	assert.deepEqual(unfinishedRuns(dir, '127.0.0.1:40123').map((r) => r.id), ['up-20261121-100000-bbbb']);
 	assert.deepEqual(unfinishedRuns(dir, '127.0.0.1:40999'), [], 'a demo simulator on a new port is another host');
 	assert.deepEqual(unfinishedRuns(join(dir, 'missing'), 'pve.lab:8006'), []);
+});
+
+test('a run on a cluster is found again through another node or address of that cluster', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'proxdeck-journal-cluster-'));
+	journal(dir, 'up-20261123-090000-ffff', 'pve1.lab:8006', false, 'prod');
+	journal(dir, 'up-20261123-091000-0000', 'other.lab:8006', false, 'staging');
+	assert.deepEqual(unfinishedRuns(dir, '192.168.10.12:8006', 'prod').map((r) => r.id), ['up-20261123-090000-ffff']);
+	assert.equal(unfinishedRuns(dir, 'pve1.lab:8006')[0]!.cluster, 'prod');
+	assert.deepEqual(unfinishedRuns(dir, '192.168.10.12:8006'), [], 'an unknown cluster matches by host only');
 });
 
 test('the demo keeps its audit log and journals apart from real hosts', () => {

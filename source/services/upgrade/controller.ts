@@ -68,7 +68,7 @@ export interface ControllerOptions extends Omit<EngineDeps, 'runner'> {
 
 export function createUpgradeController(o: ControllerOptions): UpgradeController {
 	const clock = o.clock ?? Date.now;
-	let view: UpgradeView = {stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host)};
+	let view: UpgradeView = {stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)};
 	let version = 0;
 	let options: UpgradeOptions = {...DEFAULT_OPTIONS, ...o.options};
 	let planTargets: number[] = [];
@@ -113,7 +113,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		} catch (error) {
 			if (seq !== planSeq) return;
 			notice(`✗ upgrade plan: ${errorLine(error)}`, 'error');
-			set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host)});
+			set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)});
 		}
 	}
 
@@ -134,7 +134,8 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		const reason = refuseReason();
 		if (reason) return notice(`upgrade is disabled (${reason})`);
 		try {
-			const deps = {api: o.api, runner: o.runner!, dispatcher: o.dispatcher, audit: o.audit, identity: o.identity, host: o.host, runsDir: o.runsDir, clock};
+			const cluster = o.store.getState().clusterName;
+			const deps = {api: o.api, runner: o.runner!, dispatcher: o.dispatcher, audit: o.audit, identity: o.identity, host: o.host, ...(cluster ? {cluster} : {}), runsDir: o.runsDir, clock};
 			const run = replay ? resumeUpgradeRun(deps, replay) : startUpgradeRun(deps, plan);
 			watch(run);
 			set({stage: 'run', run, cursor: 0});
@@ -158,9 +159,9 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			const reason = refuseReason();
 			if (reason) {
 				notice(`upgrade is disabled (${reason})`);
-				return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host)});
+				return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)});
 			}
-			if (vmids.length === 0) return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host)});
+			if (vmids.length === 0) return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)});
 			planTargets = vmids;
 			void makePlan(vmids);
 		},
@@ -214,7 +215,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			}
 		},
 		resume() {
-			const replay = unfinishedRuns(o.runsDir, o.host)[0];
+			const replay = unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)[0];
 			if (!replay) return notice('no interrupted upgrade run');
 			startRun(replay.plan, replay);
 		},

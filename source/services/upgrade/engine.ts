@@ -33,6 +33,8 @@ export interface EngineDeps {
 	audit: AuditLog;
 	identity: string;
 	host: string;
+	/** The cluster's name, recorded so the run is found again through any of its nodes. */
+	cluster?: string;
 	runsDir: string;
 	clock?: () => number;
 	/** Lines kept per container for the log pane (default 2000). */
@@ -110,7 +112,7 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		if (!abandoned) journal.append(event);
 	};
 	if (replay) write({t: 'resume', at: clock()});
-	else write({t: 'run', id, host: deps.host, at: startedAt, plan});
+	else write({t: 'run', id, host: deps.host, ...(deps.cluster ? {cluster: deps.cluster} : {}), at: startedAt, plan});
 
 	const rows: RunRow[] = plan.entries.map((e) => ({
 		vmid: e.vmid,

@@ -10,7 +10,7 @@ import {statePaths} from '../state-paths.js';
 import type {Outcome, Phase, UpgradePlan} from './types.js';
 
 export type JournalEvent =
-	| {t: 'run'; id: string; host: string; at: number; plan: UpgradePlan}
+	| {t: 'run'; id: string; host: string; cluster?: string; at: number; plan: UpgradePlan}
 	| {t: 'resume'; at: number}
 	| {t: 'step'; vmid: number; step: Phase; at: number; snapname?: string}
 	| {t: 'done'; vmid: number; outcome: Outcome; at: number; reason?: string; packages: number; durationMs?: number; reboot?: boolean; snapname?: string}
@@ -55,6 +55,8 @@ export function openJournal(dir: string, id: string): Journal {
 export interface JournalReplay {
 	id: string;
 	host: string;
+	/** The Proxmox cluster's name when the run started (absent on a standalone host). */
+	cluster?: string;
 	path: string;
 	startedAt: number;
 	plan: UpgradePlan;
@@ -92,15 +94,15 @@ export function readJournal(path: string): JournalReplay {
 		else if (event.t === 'end') ended = true;
 	}
 	if (!header) throw new Error(`${path}: not an upgrade journal (no run line)`);
-	return {id: header.id, host: header.host, path, startedAt: header.at, plan: header.plan, steps, snapshotTaken, done, halted, ended};
+	return {id: header.id, host: header.host, ...(header.cluster ? {cluster: header.cluster} : {}), path, startedAt: header.at, plan: header.plan, steps, snapshotTaken, done, halted, ended};
 }
 
 /**
- * Journals of runs on `host` that never ended (newest first). A run is only
- * ever resumed against the host it was planned on: its VMIDs and snapshot
- * names mean nothing anywhere else.
+ * Journals of runs that never ended (newest first) on `host`, or on the same
+ * Proxmox cluster reached through another node or address. A run is only
+ * ever resumed there: its VMIDs and snapshot names mean nothing anywhere else.
  */
-export function unfinishedRuns(dir: string, host: string): JournalReplay[] {
+export function unfinishedRuns(dir: string, host: string, cluster?: string): JournalReplay[] {
 	let names: string[];
 	try {
 		names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
@@ -111,7 +113,8 @@ export function unfinishedRuns(dir: string, host: string): JournalReplay[] {
 	for (const name of names.sort().reverse()) {
 		try {
 			const replay = readJournal(join(dir, name));
-			if (!replay.ended && replay.host === host) out.push(replay);
+			const here = replay.host === host || (cluster !== undefined && replay.cluster === cluster);
+			if (!replay.ended && here) out.push(replay);
 		} catch {
 			// unreadable: not ours to resume
 		}
