@@ -6,7 +6,7 @@
 // nodes, it shows GET /nodes/{node}/storage instead and says so.
 
 import type {StoreApi} from 'zustand/vanilla';
-import {hopArgv} from '../../ssh/node-hop.js';
+import {hopArgv, shellNode} from '../../ssh/node-hop.js';
 import type {CommandRunner} from '../../ssh/types.js';
 import type {StorageUsageRow, ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSnapshotRow} from '../../store/screen-types.js';
 import type {AppState} from '../../store/types.js';
@@ -168,23 +168,22 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 
 	let runnerNode = options.runnerNode;
 
-	/** Which node the runner is on: asked once (`hostname`), since an SSH target may be any node of the cluster. */
-	async function nodeOfRunner(nodes: string[], signal: AbortSignal): Promise<string | undefined> {
+	/**
+	 * Which node the runner is on (an SSH target may be any node of the
+	 * cluster): the one `hostname` answer node-hop.ts asks per runner, kept when
+	 * it names a node of this cluster.
+	 */
+	async function nodeOfRunner(nodes: string[]): Promise<string | undefined> {
 		if (runnerNode !== undefined || !runner) return runnerNode;
-		try {
-			const answer = await runner.run(['hostname'], {signal});
-			const name = answer.stdout.trim().split('.')[0];
-			if (answer.code === 0 && name !== undefined && nodes.includes(name)) runnerNode = name;
-		} catch {
-			// Unknown: fall back below.
-		}
+		const name = await shellNode(runner);
+		if (name !== undefined && nodes.includes(name)) runnerNode = name;
 		return runnerNode ?? (nodes.length === 1 ? nodes[0] : undefined);
 	}
 
 	async function loadOnce(signal: AbortSignal): Promise<void> {
 		const state = store.getState();
 		const online = state.nodes.filter((n) => n.status === 'online').map((n) => n.name);
-		const sshNode = await nodeOfRunner(state.nodes.map((n) => n.name), signal);
+		const sshNode = await nodeOfRunner(state.nodes.map((n) => n.name));
 		const sample: ZfsSample = {source: 'api', sshLabel: runner?.label, pools: [], datasets: [], snapshots: [], storages: [], notes: [], at: clock()};
 		const pools = await Promise.all(online.map((node) => poolsOf(node, signal, sample.notes)));
 		sample.pools = pools.flat();
