@@ -10,7 +10,7 @@ import {createFleetSource} from '../services/fleet-source.js';
 import {resumeUpgradeRun, startUpgradeRun, UpgradeRefused, type UpgradeRun} from '../services/upgrade/engine.js';
 import {unfinishedRuns} from '../services/upgrade/journal.js';
 import {statePaths} from '../services/state-paths.js';
-import {planHeadline, planLines, summaryLines} from '../services/upgrade/plan-text.js';
+import {planCounts, planHeadline, planLines, summaryLines} from '../services/upgrade/plan-text.js';
 import {buildPlan} from '../services/upgrade/probe.js';
 import {DEFAULT_OPTIONS, type RunSummary, type UpgradeOptions} from '../services/upgrade/types.js';
 import type {GuestRow} from '../store/types.js';
@@ -58,7 +58,7 @@ export function optionsFrom(u: UpgradeArgs, configHealth: Record<string, string[
 /** One stderr line per phase change: "[3/18] 300 wireguard: upgrade". */
 function reportProgress(run: UpgradeRun, io: Io): () => void {
 	const seen = new Map<number, string>();
-	const total = run.plan.entries.filter((e) => e.action === 'upgrade').length;
+	const total = planCounts(run.plan).upgrade;
 	return run.subscribe(() => {
 		const done = run.rows().filter((r) => r.outcome !== undefined && r.outcome !== 'skipped').length;
 		for (const row of run.rows()) {
@@ -108,7 +108,7 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 		const deps = {api: client, runner: ssh?.runner, dispatcher: services.dispatcher, audit: services.audit, identity: client.identity, host: client.target, ...(cluster ? {cluster} : {}), runsDir};
 
 		if (unfinished.length > 0 && !u.resume) {
-			for (const r of unfinished) oneLine(io, `interrupted run ${r.id} (${new Date(r.startedAt).toISOString()}): ${r.done.size} of ${r.plan.entries.filter((e) => e.action === 'upgrade').length} containers finished — resume it with --resume --yes (journal ${r.path})`);
+			for (const r of unfinished) oneLine(io, `interrupted run ${r.id} (${new Date(r.startedAt).toISOString()}): ${r.done.size} of ${planCounts(r.plan).upgrade} containers finished — resume it with --resume --yes (journal ${r.path})`);
 			return 1;
 		}
 		let run: UpgradeRun;

@@ -133,6 +133,12 @@ export function selectSelectedIndex(state: AppState): number {
 	return indexOfVmid(selectVisibleRows(state), state.ui.selectedVmid);
 }
 
+/** "plex (100)": how dialogs, notices and the tasks pane name a guest; undefined when it is not in the fleet. */
+export function guestLabel(guests: Map<number, GuestRow>, vmid: number): string | undefined {
+	const row = guests.get(vmid);
+	return row ? `${row.name} (${vmid})` : undefined;
+}
+
 export function selectSelectedRow(state: AppState): GuestRow | undefined {
 	return state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid);
 }

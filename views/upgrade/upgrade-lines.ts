@@ -170,7 +170,7 @@ function idleView(view: Extract<UpgradeView, {stage: 'idle'}>): Line[] {
 	if (view.interrupted.length > 0) {
 		out.push({text: ''}, {text: 'Interrupted runs (enter resumes the newest):', tone: 'warn', bold: true});
 		for (const r of view.interrupted) {
-			const total = r.plan.entries.filter((e) => e.action === 'upgrade').length;
+			const total = planCounts(r.plan).upgrade;
 			out.push({text: `${r.id}  started ${new Date(r.startedAt).toISOString().slice(0, 19).replace('T', ' ')}  ${r.done.size}/${total} finished  ${r.path}`, tone: 'warn'});
 		}
 	}

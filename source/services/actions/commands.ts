@@ -80,13 +80,14 @@ export function createCommands(options: CommandsOptions): Commands {
 	function confirm(request: ActionRequest, extra: {bulkNote?: string; title?: string; lines?: string[]} = {}): void {
 		const spec = ACTIONS[request.action];
 		const names = request.targets.map((vmid) => dispatcher.label(vmid));
+		const warning = request.action === 'rollback' ? rollbackStopNote(request) : '';
 		const dialog: ConfirmDialog = {
 			kind: 'confirm',
 			title: extra.title ?? `${spec.verb} ${request.targets.length === 1 ? names[0] : `${request.targets.length} containers`}?`,
 			targets: extra.lines ?? names,
 			bulkNote: extra.bulkNote,
 			effect: spec.effect,
-			...(request.action === 'rollback' && rollbackStopNote(request) ? {warning: rollbackStopNote(request)} : {}),
+			...(warning ? {warning} : {}),
 			commands: request.targets.flatMap((vmid) => pctCommands(request.action, vmid, paramsOf(request, vmid))),
 			request,
 			focus: 'cancel',

@@ -8,6 +8,7 @@
 import type {StoreApi} from 'zustand/vanilla';
 import type {LxcConfig, SnapshotEntry} from '../../api/types.js';
 import type {ActionId, ActionRequest} from '../../store/ops-types.js';
+import {guestLabel} from '../../store/selectors.js';
 import type {AppState, GuestRow} from '../../store/types.js';
 import type {AuditLog} from '../audit.js';
 import {errorLine} from '../error-line.js';
@@ -65,8 +66,7 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 	}
 
 	function label(vmid: number): string {
-		const row = guest(vmid);
-		return row ? `${row.name} (${vmid})` : `CT ${vmid}`;
+		return guestLabel(store.getState().guests, vmid) ?? `CT ${vmid}`;
 	}
 
 	function disabledReason(action: ActionId, targets: number[]): string | undefined {

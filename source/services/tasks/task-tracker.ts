@@ -6,6 +6,7 @@
 import type {StoreApi} from 'zustand/vanilla';
 import type {TaskEntry, TaskLogLine, TaskStatus} from '../../api/types.js';
 import {MAX_LOG_TAIL} from '../../store/ops-slice.js';
+import {guestLabel} from '../../store/selectors.js';
 import type {TrackedTask} from '../../store/ops-types.js';
 import type {AppState} from '../../store/types.js';
 import {sanitize} from '../../util/sanitize.js';
@@ -120,8 +121,8 @@ export function createTaskTracker(options: TaskTrackerOptions): TaskTracker {
 		// Name the guest a task was about ("postgresql (404)"), as proxdeck's own tasks are.
 		const guests = store.getState().guests;
 		const withLabel = entries.map(fromTaskEntry).map((task) => {
-			const guest = /^\d+$/.test(task.id) ? guests.get(Number(task.id)) : undefined;
-			return guest ? {...task, label: `${sanitize(guest.name)} (${task.id})`} : task;
+			const label = /^\d+$/.test(task.id) ? guestLabel(guests, Number(task.id)) : undefined;
+			return label ? {...task, label} : task;
 		});
 		store.getState().actions.clusterTasksReceived(withLabel);
 	}

@@ -12,6 +12,7 @@ import {errorLine} from '../error-line.js';
 import {guestPath} from '../guest-path.js';
 import {resumeUpgradeRun, startUpgradeRun, type EngineDeps, type UpgradeRun} from './engine.js';
 import {unfinishedRuns, type JournalReplay} from './journal.js';
+import {planCounts} from './plan-text.js';
 import {mapLimit} from './pool.js';
 import {buildPlan} from './probe.js';
 import {DEFAULT_OPTIONS, type UpgradeOptions, type UpgradePlan} from './types.js';
@@ -68,7 +69,9 @@ export interface ControllerOptions extends Omit<EngineDeps, 'runner'> {
 
 export function createUpgradeController(o: ControllerOptions): UpgradeController {
 	const clock = o.clock ?? Date.now;
-	let view: UpgradeView = {stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)};
+	/** Unfinished runs of this host or its cluster (the cluster is known once the fleet is read). */
+	const interruptedRuns = () => unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName);
+	let view: UpgradeView = {stage: 'idle', interrupted: interruptedRuns()};
 	let version = 0;
 	let options: UpgradeOptions = {...DEFAULT_OPTIONS, ...o.options};
 	let planTargets: number[] = [];
@@ -81,7 +84,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 	// An interrupted run on this host is said at start, not only on screen 5.
 	const [newest] = view.interrupted;
 	if (newest) {
-		const total = newest.plan.entries.filter((e) => e.action === 'upgrade').length;
+		const total = planCounts(newest.plan).upgrade;
 		notice(`interrupted upgrade run ${newest.id}: ${newest.done.size} of ${total} done — 5 to resume or review`, 'error');
 	}
 
@@ -113,7 +116,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		} catch (error) {
 			if (seq !== planSeq) return;
 			notice(`✗ upgrade plan: ${errorLine(error)}`, 'error');
-			set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)});
+			set({stage: 'idle', interrupted: interruptedRuns()});
 		}
 	}
 
@@ -159,9 +162,9 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			const reason = refuseReason();
 			if (reason) {
 				notice(`upgrade is disabled (${reason})`);
-				return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)});
+				return set({stage: 'idle', interrupted: interruptedRuns()});
 			}
-			if (vmids.length === 0) return set({stage: 'idle', interrupted: unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)});
+			if (vmids.length === 0) return set({stage: 'idle', interrupted: interruptedRuns()});
 			planTargets = vmids;
 			void makePlan(vmids);
 		},
@@ -215,7 +218,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			}
 		},
 		resume() {
-			const replay = unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName)[0];
+			const replay = interruptedRuns()[0];
 			if (!replay) return notice('no interrupted upgrade run');
 			startRun(replay.plan, replay);
 		},

@@ -114,6 +114,8 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 	if (replay) write({t: 'resume', at: clock()});
 	else write({t: 'run', id, host: deps.host, ...(deps.cluster ? {cluster: deps.cluster} : {}), at: startedAt, plan});
 
+	// Which node each container is on: commands for another node go through the connected one.
+	const nodeOf = new Map(plan.entries.map((e) => [e.vmid, e.node]));
 	const rows: RunRow[] = plan.entries.map((e) => ({
 		vmid: e.vmid,
 		name: e.name,
@@ -210,7 +212,7 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 	async function exec(row: RunRow, line: string): Promise<ExecResult> {
 		const ring = out(row.vmid);
 		ring.append(`$ ${line}`);
-		const node = plan.entries.find((e) => e.vmid === row.vmid)?.node;
+		const node = nodeOf.get(row.vmid);
 		const result = await execIn(runner, {vmid: row.vmid, ...(node ? {node} : {})}, line, options.phaseTimeoutMs, (text) => {
 			ring.append(sanitize(text));
 			row.lines++;
