@@ -35,8 +35,9 @@ export function selectTargets(guests: GuestRow[], u: UpgradeArgs): GuestRow[] {
 	return chosen.sort((a, b) => a.vmid - b.vmid);
 }
 
+/** 0 only when every container planned for it was upgraded (an interrupted one was rolled back: not upgraded). */
 export function exitCodeFor(summary: RunSummary): number {
-	return summary.counts.failed + summary.counts['rolled-back'] > 0 ? 1 : 0;
+	return summary.counts.failed + summary.counts['rolled-back'] + summary.counts.interrupted > 0 ? 1 : 0;
 }
 
 /** The run's options from the flags; the config file's per-tag health checks run before those given with --health. */

@@ -127,7 +127,9 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			(s) => {
 				// A run that ends while "quit?" is asked leaves nothing to ask about.
 				if (view.stage === 'run' && view.run === run && view.askQuit) set({...view, askQuit: undefined});
-				notice(`${s.counts['rolled-back'] + s.counts.failed > 0 ? '✗' : '✓'} upgrade run ${s.id}: ${s.counts.upgraded} upgraded, ${s.counts['rolled-back']} rolled back, ${s.counts.failed} failed`, s.counts.failed + s.counts['rolled-back'] > 0 ? 'error' : 'ok');
+				const bad = s.counts['rolled-back'] + s.counts.failed + s.counts.interrupted > 0;
+				const interrupted = s.counts.interrupted > 0 ? `, ${s.counts.interrupted} interrupted (rolled back)` : '';
+				notice(`${bad ? '✗' : '✓'} upgrade run ${s.id}: ${s.counts.upgraded} upgraded, ${s.counts['rolled-back']} rolled back, ${s.counts.failed} failed${interrupted}`, bad ? 'error' : 'ok');
 			},
 			() => {},
 		);

@@ -82,7 +82,14 @@ export function preUpgradeName(at: Date): string {
 }
 
 /** What a resumed container must do first. */
-type Recovery = {kind: 'fresh'} | {kind: 'continue'; snapname?: string} | {kind: 'rollback'; snapname: string; reason: string} | {kind: 'report'; reason: string} | {kind: 'shutdown'};
+// `interrupted`: the container was caught mid-step by the end of the previous
+// session; its recovery ends as `interrupted`, not as a failure (--max-failures).
+type Recovery =
+	| {kind: 'fresh'}
+	| {kind: 'continue'; snapname?: string}
+	| {kind: 'rollback'; snapname: string; reason: string; interrupted: boolean}
+	| {kind: 'report'; reason: string}
+	| {kind: 'shutdown'};
 
 export function startUpgradeRun(deps: EngineDeps, plan: UpgradePlan): UpgradeRun {
 	return createRun(deps, plan, undefined);
@@ -160,7 +167,7 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		if (abandoned) throw new Abandoned();
 	}
 
-	function setPhase(row: RunRow, phase: Phase, extra: {snapname?: string} = {}): void {
+	function setPhase(row: RunRow, phase: Phase, extra: {snapname?: string; interrupted?: boolean} = {}): void {
 		check();
 		write({t: 'step', vmid: row.vmid, step: phase, at: clock(), ...extra});
 		row.phase = phase;
@@ -247,21 +254,27 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		}
 	}
 
-	/** A failed container: back to its snapshot (or kept, and said why). */
-	async function failed(row: RunRow, entry: PlanEntry, reason: string, snap: string | undefined): Promise<void> {
-		out(row.vmid).append(`✗ ${reason}`);
-		noteFailure(row.vmid);
+	/**
+	 * A failed container: back to its snapshot (or kept, and said why). A
+	 * container caught by an interruption (`interrupted`) goes back the same way
+	 * but ends `interrupted`, which no --max-failures counts; only a rollback
+	 * that itself fails makes it a failure.
+	 */
+	async function failed(row: RunRow, entry: PlanEntry, reason: string, snap: string | undefined, interrupted = false): Promise<void> {
+		out(row.vmid).append(`${interrupted ? '!' : '✗'} ${reason}`);
+		if (!interrupted) noteFailure(row.vmid);
 		emit();
 		if (!snap) return finish(row, 'failed', `${reason}; no snapshot to roll back to`);
-		if (!options.rollback) return finish(row, 'failed', `${reason}; kept for inspection (--no-rollback), snapshot ${snap}`);
-		setPhase(row, 'rollback', {snapname: snap});
+		if (!options.rollback) return finish(row, interrupted ? 'interrupted' : 'failed', `${reason}; kept for inspection (--no-rollback), snapshot ${snap}`);
+		setPhase(row, 'rollback', {snapname: snap, ...(interrupted ? {interrupted: true} : {})});
 		const wasRunning = entry.status === 'running';
 		const result = await action('rollback', row.vmid, wasRunning ? {snapname: snap, start: 1} : {snapname: snap});
 		if (!result.ok) return finish(row, 'failed', `${reason}; rollback to ${snap} failed: ${result.result}`);
 		out(row.vmid).append(`↺ rolled back to ${snap}`);
+		const rolledBack: Outcome = interrupted ? 'interrupted' : 'rolled-back';
 		// `start: 1` queues a start task after the rollback's: wait for it, so "rolled back" means "serving again".
-		if (wasRunning && !(await waitRunning(entry))) return finish(row, 'rolled-back', `${reason}; not running again after the rollback`);
-		finish(row, 'rolled-back', reason);
+		if (wasRunning && !(await waitRunning(entry))) return finish(row, rolledBack, `${reason}; rolled back to ${snap} but not running again`);
+		finish(row, rolledBack, interrupted ? `${reason}; rolled back to ${snap}` : reason);
 	}
 
 	async function healthProblem(row: RunRow, entry: PlanEntry): Promise<string | undefined> {
@@ -280,10 +293,10 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 	async function upgradeOne(row: RunRow, entry: PlanEntry, recovery: Recovery): Promise<void> {
 		row.startedAt = clock();
 		const spec = MANAGERS[entry.manager!];
-		if (recovery.kind === 'report') return finish(row, 'failed', recovery.reason);
+		if (recovery.kind === 'report') return finish(row, 'interrupted', recovery.reason);
 		if (recovery.kind === 'rollback') {
 			row.snapname = recovery.snapname;
-			return failed(row, entry, recovery.reason, recovery.snapname);
+			return failed(row, entry, recovery.reason, recovery.snapname, recovery.interrupted);
 		}
 		if (recovery.kind !== 'shutdown') {
 			if (entry.startStop && (await guestStatus(entry)) !== 'running') {
@@ -345,10 +358,11 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 				return {kind: 'continue', ...(taken ? {snapname: taken} : {})};
 			case 'upgrade':
 			case 'health':
-				if (taken && options.rollback) return {kind: 'rollback', snapname: taken, reason: `interrupted during ${last.step} (previous session)`};
+				if (taken && options.rollback) return {kind: 'rollback', snapname: taken, reason: `interrupted during ${last.step} (previous session)`, interrupted: true};
 				return {kind: 'report', reason: `interrupted during ${last.step} (previous session)${taken ? `; kept for inspection, snapshot ${taken}` : '; no snapshot: check it by hand'}`};
 			case 'rollback':
-				return {kind: 'rollback', snapname: last.snapname ?? taken ?? snapname, reason: 'interrupted during its rollback (previous session)'};
+				// A failure's rollback stays a failure; an interruption's rollback stays an interruption.
+				return {kind: 'rollback', snapname: last.snapname ?? taken ?? snapname, reason: 'interrupted during its rollback (previous session)', interrupted: last.interrupted === true};
 			case 'shutdown':
 				return {kind: 'shutdown'};
 			default:

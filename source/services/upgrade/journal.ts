@@ -12,7 +12,7 @@ import type {Outcome, Phase, UpgradePlan} from './types.js';
 export type JournalEvent =
 	| {t: 'run'; id: string; host: string; cluster?: string; at: number; plan: UpgradePlan}
 	| {t: 'resume'; at: number}
-	| {t: 'step'; vmid: number; step: Phase; at: number; snapname?: string}
+	| {t: 'step'; vmid: number; step: Phase; at: number; snapname?: string; interrupted?: boolean}
 	| {t: 'done'; vmid: number; outcome: Outcome; at: number; reason?: string; packages: number; durationMs?: number; reboot?: boolean; snapname?: string}
 	| {t: 'halt'; at: number; reason: string}
 	| {t: 'end'; at: number};
@@ -60,7 +60,8 @@ export interface JournalReplay {
 	path: string;
 	startedAt: number;
 	plan: UpgradePlan;
-	steps: Map<number, {step: Phase; snapname?: string}>;
+	/** `interrupted`: a rollback that recovers a container caught by an interruption (not a failure). */
+	steps: Map<number, {step: Phase; snapname?: string; interrupted?: boolean}>;
 	/** Snapshot names whose step was followed by a later one (so the snapshot exists). */
 	snapshotTaken: Map<number, string>;
 	done: Map<number, Extract<JournalEvent, {t: 'done'}>>;
@@ -71,7 +72,7 @@ export interface JournalReplay {
 export function readJournal(path: string): JournalReplay {
 	const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
 	let header: Extract<JournalEvent, {t: 'run'}> | undefined;
-	const steps = new Map<number, {step: Phase; snapname?: string}>();
+	const steps: JournalReplay['steps'] = new Map();
 	const snapshotTaken = new Map<number, string>();
 	const done = new Map<number, Extract<JournalEvent, {t: 'done'}>>();
 	let halted: string | undefined;
@@ -88,7 +89,7 @@ export function readJournal(path: string): JournalReplay {
 			const previous = steps.get(event.vmid);
 			// A step after the snapshot step means the snapshot task finished OK.
 			if (previous?.step === 'snapshot' && previous.snapname) snapshotTaken.set(event.vmid, previous.snapname);
-			steps.set(event.vmid, {step: event.step, ...(event.snapname ? {snapname: event.snapname} : {})});
+			steps.set(event.vmid, {step: event.step, ...(event.snapname ? {snapname: event.snapname} : {}), ...(event.interrupted ? {interrupted: true} : {})});
 		} else if (event.t === 'done') done.set(event.vmid, event);
 		else if (event.t === 'halt') halted = event.reason;
 		else if (event.t === 'end') ended = true;

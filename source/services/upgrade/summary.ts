@@ -3,7 +3,7 @@
 import {writeFileSync} from 'node:fs';
 import type {Outcome, RunRow, RunSummary, UpgradeOptions} from './types.js';
 
-export const OUTCOMES: Outcome[] = ['upgraded', 'rolled-back', 'failed', 'skipped', 'not-started'];
+export const OUTCOMES: Outcome[] = ['upgraded', 'rolled-back', 'failed', 'interrupted', 'skipped', 'not-started'];
 
 export function summarize(input: {id: string; host: string; startedAt: number; endedAt: number; options: UpgradeOptions; rows: RunRow[]; halted?: string; resumed: boolean}): RunSummary {
 	const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;

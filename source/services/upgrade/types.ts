@@ -58,7 +58,12 @@ export interface UpgradePlan {
 
 export type Phase = 'queued' | 'start' | 'snapshot' | 'refresh' | 'upgrade' | 'health' | 'rollback' | 'shutdown' | 'done';
 
-export type Outcome = 'upgraded' | 'rolled-back' | 'failed' | 'skipped' | 'not-started';
+/**
+ * `interrupted`: caught mid-step when the previous session died (kill -9, lost
+ * terminal); rolled back on resume, but not a failure of the upgrade itself, so
+ * it never counts toward --max-failures.
+ */
+export type Outcome = 'upgraded' | 'rolled-back' | 'failed' | 'interrupted' | 'skipped' | 'not-started';
 
 export interface RunRow {
 	vmid: number;
