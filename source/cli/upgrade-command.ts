@@ -88,6 +88,12 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 		oneLine(io, errorLine(error));
 		return 1;
 	}
+	// Before anything is opened: planning alone runs `apt-get update` (as root) in every
+	// container, and a resume would roll back and upgrade. Read-only sends nothing at all.
+	if (target.readOnly) {
+		oneLine(io, 'upgrade refused: read-only mode, nothing was sent (planning refreshes package indexes as root inside the containers)');
+		return 1;
+	}
 	const opened = await openHost(args, target, io, {needsTty: false});
 	if (typeof opened === 'number') return opened;
 	const {client, demo, ssh} = opened;

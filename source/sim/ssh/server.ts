@@ -32,6 +32,8 @@ export interface SimSshOptions {
 	ticker?: Ticker;
 	/** Open sessions allowed per connection, like sshd's MaxSessions (default 10). */
 	maxSessions?: number;
+	/** Called with every command a client executes (tests count what was run, like sim.requests for the API). */
+	onExec?: (command: string) => void;
 }
 
 export interface RunningSimSsh {
@@ -102,6 +104,7 @@ export async function startSimSsh(options: SimSshOptions): Promise<RunningSimSsh
 				});
 				session.on('exec', (accept, _reject, info) => {
 					const channel: ServerChannel = accept();
+					options.onExec?.(info.command);
 					running = execute(channel, info.command);
 				});
 				// The client closing the channel surfaces here first (the channel's own
