@@ -9,6 +9,8 @@ import {errorLine} from '../services/error-line.js';
 import {createFleetSource} from '../services/fleet-source.js';
 import {resumeUpgradeRun, startUpgradeRun, UpgradeRefused, type UpgradeRun} from '../services/upgrade/engine.js';
 import {unfinishedRuns} from '../services/upgrade/journal.js';
+import {blockedLine, resumeBlockers} from '../services/upgrade/busy-guests.js';
+import {describeHolder, lockPathOf} from '../services/upgrade/run-lock.js';
 import {statePaths} from '../services/state-paths.js';
 import {planCounts, planHeadline, planLines, summaryLines} from '../services/upgrade/plan-text.js';
 import {buildPlan} from '../services/upgrade/probe.js';
@@ -115,14 +117,19 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 		const deps = {api: client, runner: ssh?.runner, dispatcher: services.dispatcher, audit: services.audit, identity: client.identity, host: client.target, ...(cluster ? {cluster} : {}), runsDir};
 
 		if (unfinished.length > 0 && !u.resume) {
-			for (const r of unfinished) oneLine(io, `interrupted run ${r.id} (${new Date(r.startedAt).toISOString()}): ${r.done.size} of ${planCounts(r.plan).upgrade} containers finished — resume it with --resume --yes (journal ${r.path})`);
+			for (const r of unfinished) {
+				if (r.heldBy) oneLine(io, describeHolder(r.id, r.heldBy, lockPathOf(runsDir, r.id)));
+				else oneLine(io, `interrupted run ${r.id} (${new Date(r.startedAt).toISOString()}): ${r.done.size} of ${planCounts(r.plan).upgrade} containers finished — resume it with --resume --yes (journal ${r.path})`);
+			}
 			return 1;
 		}
 		let run: UpgradeRun;
 		if (u.resume) {
-			const replay = unfinished[0];
+			// A run another live proxdeck holds is running, not interrupted: never offered.
+			const replay = unfinished.find((r) => !r.heldBy);
 			if (!replay) {
-				oneLine(io, 'no interrupted run to resume');
+				for (const r of unfinished) oneLine(io, describeHolder(r.id, r.heldBy!, lockPathOf(runsDir, r.id)));
+				if (unfinished.length === 0) oneLine(io, 'no interrupted run to resume');
 				return 1;
 			}
 			if (!u.yes) {
@@ -130,6 +137,12 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 				return 1;
 			}
 			if (!ssh) throw new Error('no SSH connection: pct exec cannot run (use --ssh or --local)');
+			// Another machine's proxdeck, or an admin, at work on these containers: shows as locks and running tasks.
+			const blockers = await resumeBlockers(client, replay);
+			if (blockers.length > 0) {
+				oneLine(io, blockedLine(replay.id, blockers));
+				return 1;
+			}
 			run = resumeUpgradeRun({...deps, runner: ssh.runner}, replay);
 		} else {
 			const guests = selectTargets([...store.getState().guests.values()], u);

@@ -12,6 +12,8 @@ import {errorLine} from '../error-line.js';
 import {guestPath} from '../guest-path.js';
 import {resumeUpgradeRun, startUpgradeRun, type EngineDeps, type UpgradeRun} from './engine.js';
 import {unfinishedRuns, type JournalReplay} from './journal.js';
+import {blockedLine, resumeBlockers} from './busy-guests.js';
+import {describeHolder, lockPathOf, RunBusy} from './run-lock.js';
 import {planCounts} from './plan-text.js';
 import {mapLimit} from './pool.js';
 import {buildPlan} from './probe.js';
@@ -70,7 +72,10 @@ export interface ControllerOptions extends Omit<EngineDeps, 'runner'> {
 export function createUpgradeController(o: ControllerOptions): UpgradeController {
 	const clock = o.clock ?? Date.now;
 	/** Unfinished runs of this host or its cluster (the cluster is known once the fleet is read). */
-	const interruptedRuns = () => unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName);
+	const unfinished = () => unfinishedRuns(o.runsDir, o.host, o.store.getState().clusterName);
+	// A run another live proxdeck holds is running there, not interrupted: never offered for resuming.
+	const interruptedRuns = () => unfinished().filter((r) => !r.heldBy);
+	const runningElsewhere = () => unfinished().filter((r) => r.heldBy !== undefined);
 	let view: UpgradeView = {stage: 'idle', interrupted: interruptedRuns()};
 	let version = 0;
 	let options: UpgradeOptions = {...DEFAULT_OPTIONS, ...o.options};
@@ -78,12 +83,15 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 	let planSeq = 0;
 	let unsubscribeRun: (() => void) | undefined;
 	let quitConfirmed: (() => void) | undefined;
+	let resuming = false;
 	const listeners = new Set<() => void>();
 	const actions = () => o.store.getState().actions;
 	const notice = (text: string, tone: 'ok' | 'error' | 'info' = 'info') => actions().showNotice({text, tone, at: clock()});
 	// An interrupted run on this host is said at start, not only on screen 5.
 	const [newest] = view.interrupted;
-	if (newest) {
+	const [elsewhere] = runningElsewhere();
+	if (elsewhere) notice(describeHolder(elsewhere.id, elsewhere.heldBy!, lockPathOf(o.runsDir, elsewhere.id)), 'info');
+	else if (newest) {
 		const total = planCounts(newest.plan).upgrade;
 		notice(`interrupted upgrade run ${newest.id}: ${newest.done.size} of ${total} done — 5 to resume or review`, 'error');
 	}
@@ -145,7 +153,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			watch(run);
 			set({stage: 'run', run, cursor: 0});
 		} catch (error) {
-			notice(`✗ upgrade ${errorLine(error)}`, 'error');
+			notice(error instanceof RunBusy ? errorLine(error) : `✗ upgrade ${errorLine(error)}`, 'error');
 		}
 	}
 
@@ -221,8 +229,21 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		},
 		resume() {
 			const replay = interruptedRuns()[0];
-			if (!replay) return notice('no interrupted upgrade run');
-			startRun(replay.plan, replay);
+			if (!replay) {
+				const [elsewhere] = runningElsewhere();
+				return notice(elsewhere ? describeHolder(elsewhere.id, elsewhere.heldBy!, lockPathOf(o.runsDir, elsewhere.id)) : 'no interrupted upgrade run');
+			}
+			const reason = refuseReason();
+			if (reason) return notice(`upgrade is disabled (${reason})`);
+			if (running() || resuming) return;
+			resuming = true;
+			// Another machine's proxdeck, or an admin, at work on these containers shows as locks and running tasks.
+			void resumeBlockers(o.api, replay)
+				.then((blockers) => {
+					if (blockers.length > 0) notice(blockedLine(replay.id, blockers), 'error');
+					else startRun(replay.plan, replay);
+				})
+				.finally(() => (resuming = false));
 		},
 		confirmQuit(quit, force) {
 			if (view.stage !== 'run' || view.run.status().finished) return false;

@@ -22,6 +22,7 @@ import type {ApiRequester} from '../fleet-source.js';
 import {guestPath} from '../guest-path.js';
 import {describeEnd, execIn, type ExecResult} from './exec.js';
 import {newRunId, openJournal, type Journal, type JournalEvent, type JournalReplay} from './journal.js';
+import {acquireRunLock} from './run-lock.js';
 import {MANAGERS} from './managers.js';
 import {summarize, writeSummaryFiles} from './summary.js';
 import type {Outcome, Phase, PlanEntry, RunRow, RunSummary, UpgradeOptions, UpgradePlan} from './types.js';
@@ -112,6 +113,8 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 
 	const startedAt = replay?.startedAt ?? clock();
 	const id = replay?.id ?? newRunId(new Date(startedAt));
+	// One process per run: another live proxdeck on it throws RunBusy here, before one journal line.
+	const lock = acquireRunLock(deps.runsDir, id);
 	const journal: Journal = openJournal(deps.runsDir, id);
 	const snapname = preUpgradeName(new Date(startedAt));
 	let abandoned = false;
@@ -418,6 +421,7 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		write({t: 'end', at: endedAt});
 		summary = summarize({id, host: deps.host, startedAt, endedAt, options: {...options, concurrency}, rows, ...(halted ? {halted} : {}), resumed: replay !== undefined});
 		summaryFiles = writeSummaryFiles(journal.path, summary);
+		lock.release();
 		emit();
 		resolveDone(summary);
 	}
@@ -444,7 +448,10 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		startNext();
 		maybeFinish();
 	}
-	begin().catch((error) => rejectDone(error instanceof Error ? error : new Error(String(error))));
+	begin().catch((error) => {
+		lock.release();
+		rejectDone(error instanceof Error ? error : new Error(String(error)));
+	});
 
 	return {
 		id,
@@ -466,6 +473,8 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		},
 		abandon() {
 			abandoned = true;
+			// The process lets go of the run (the console closing): the next one may resume it.
+			lock.release();
 			for (const handle of [...handles]) handle.stop();
 			rejectDone(new Error('run abandoned'));
 		},

@@ -7,6 +7,7 @@
 import {closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
 import {statePaths} from '../state-paths.js';
+import {runHolder, type LockHolder} from './run-lock.js';
 import type {Outcome, Phase, UpgradePlan} from './types.js';
 
 export type JournalEvent =
@@ -67,6 +68,8 @@ export interface JournalReplay {
 	done: Map<number, Extract<JournalEvent, {t: 'done'}>>;
 	halted?: string;
 	ended: boolean;
+	/** Set by unfinishedRuns when a live proxdeck holds the run's lock: running, not interrupted. */
+	heldBy?: LockHolder;
 }
 
 export function readJournal(path: string): JournalReplay {
@@ -102,6 +105,8 @@ export function readJournal(path: string): JournalReplay {
  * Journals of runs that never ended (newest first) on `host`, or on the same
  * Proxmox cluster reached through another node or address. A run is only
  * ever resumed there: its VMIDs and snapshot names mean nothing anywhere else.
+ * One still held by a live proxdeck (run-lock.ts) carries `heldBy`: it is
+ * running, not interrupted, and must not be offered for resuming.
  */
 export function unfinishedRuns(dir: string, host: string, cluster?: string): JournalReplay[] {
 	let names: string[];
@@ -115,7 +120,10 @@ export function unfinishedRuns(dir: string, host: string, cluster?: string): Jou
 		try {
 			const replay = readJournal(join(dir, name));
 			const here = replay.host === host || (cluster !== undefined && replay.cluster === cluster);
-			if (!replay.ended && here) out.push(replay);
+			if (!replay.ended && here) {
+				const holder = runHolder(dir, replay.id);
+				out.push(holder ? {...replay, heldBy: holder} : replay);
+			}
 		} catch {
 			// unreadable: not ours to resume
 		}
