@@ -1,10 +1,17 @@
 // The embedded demo: starts the Proxmox VE simulator in this process and
 // connects to it through exactly the client code a real host uses (HTTPS,
-// certificate pinned by fingerprint, API token auth).
+// certificate pinned by fingerprint, API token auth). Its state is kept in
+// the demo state folder between starts (sim/persist.ts), under a name that
+// does not change with the simulator's random port — so an upgrade run the
+// demo was interrupted in is really offered, and resumed, at the next start.
 
+import {createHash} from 'node:crypto';
+import {basename, join, resolve} from 'node:path';
+import {acquireRunLock, RunBusy, type RunLock} from '../services/upgrade/run-lock.js';
 import {BUILTIN_FIXTURES, loadFixture} from '../sim/fixture.js';
 import type {Fixture} from '../sim/fixture-types.js';
 import {generateFleet} from '../sim/generate.js';
+import {keepStateIn, type StateFile} from '../sim/persist.js';
 import {startSimulator, type RunningSimulator} from '../sim/server.js';
 import type {DemoFleet} from './target.js';
 
@@ -24,15 +31,61 @@ export function demoToken(fixture: Fixture): {tokenId: string; secret: string} {
 	return {tokenId: `${chosen.user.userid}!${chosen.token.tokenid}`, secret: chosen.token.secret};
 }
 
+/**
+ * The demo's stable name, used as the "host" of its upgrade journals and to
+ * name its saved state: `demo-homelab`, `demo-generated-200x3`, and for a
+ * fixture file its name plus a short hash of its path.
+ */
+export function demoIdentity(fleet: DemoFleet): string {
+	if (fleet.kind === 'generated') return `demo-generated-${fleet.guests}x${fleet.nodes}`;
+	if (Object.hasOwn(BUILTIN_FIXTURES, fleet.name)) return `demo-${fleet.name}`;
+	const base = basename(fleet.name).replace(/\.(json|ya?ml)$/i, '').replace(/[^A-Za-z0-9._-]/g, '_');
+	return `demo-${base}-${createHash('sha256').update(resolve(fleet.name)).digest('hex').slice(0, 8)}`;
+}
+
 export interface Demo {
 	sim: RunningSimulator;
 	fixture: Fixture;
 	token: {tokenId: string; secret: string};
+	/** demoIdentity(): the demo's "host" name for journals, whatever port its simulator got. */
+	identity: string;
+	/** Lines to show once at start (saved state continued, ignored and why, or in use elsewhere). */
+	notes: string[];
+	/** Saves the state (running tasks finish first) and stops the simulator; returns a line to show if saving failed. */
+	close(): Promise<string | undefined>;
 }
 
-export async function startDemo(fleet: DemoFleet, options: {port?: number; host?: string} = {}): Promise<Demo> {
+export async function startDemo(fleet: DemoFleet, options: {port?: number; host?: string; stateDir?: string} = {}): Promise<Demo> {
 	const fixture = demoFixture(fleet);
 	const token = demoToken(fixture);
+	const identity = demoIdentity(fleet);
 	const sim = await startSimulator({fixture, host: options.host, port: options.port});
-	return {sim, fixture, token};
+	const notes: string[] = [];
+	let kept: StateFile | undefined;
+	let lock: RunLock | undefined;
+	if (options.stateDir) {
+		const path = join(options.stateDir, `${identity}.sim.json`);
+		try {
+			// Two demos writing one file would undo each other's changes: the second keeps nothing.
+			lock = acquireRunLock(options.stateDir, `${identity}.sim`);
+			kept = keepStateIn(sim.state, path, identity, createHash('sha256').update(JSON.stringify(fixture)).digest('hex').slice(0, 16));
+			notes.push(...kept.notes);
+		} catch (error) {
+			if (!(error instanceof RunBusy)) throw error;
+			notes.push(`demo: the saved simulator state ${path} is in use by another proxdeck (pid ${error.holder.pid}): this demo starts from the fixture and keeps nothing`);
+		}
+	}
+	return {
+		sim,
+		fixture,
+		token,
+		identity,
+		notes,
+		async close() {
+			const warning = kept?.close();
+			lock?.release();
+			await sim.close();
+			return warning;
+		},
+	};
 }

@@ -73,7 +73,8 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		dispatcher: actionServices.dispatcher,
 		audit: actionServices.audit,
 		identity: client.identity,
-		host: client.target,
+		// The demo's journals name the demo, not its simulator's random port: the next start offers them.
+		host: demo ? demo.identity : client.target,
 		runsDir: paths.runsDir,
 		options: optionsFrom(args.upgrade, config.upgradeHealth),
 	});

@@ -10,6 +10,7 @@ import {loadCredentials} from '../ssh/auth-config.js';
 import type {CommandRunner} from '../ssh/index.js';
 import type {CliArgs} from './args.js';
 import {startDemo, type Demo} from './demo.js';
+import {statePaths} from '../services/state-paths.js';
 import {explainConnectError} from './explain.js';
 import {promptHidden} from './prompt.js';
 import {chooseSsh, createRunner, startDemoSsh} from './ssh-setup.js';
@@ -37,7 +38,9 @@ export interface Connection {
 
 export async function connect(target: Target, io: Io): Promise<Connection> {
 	if (target.kind === 'demo') {
-		const demo = await startDemo(target.fleet);
+		// Its state outlives the process (demo folder), so an interrupted demo upgrade can be resumed.
+		const demo = await startDemo(target.fleet, {stateDir: statePaths(io.env, {demo: true}).dir});
+		for (const note of demo.notes) oneLine(io, note);
 		const client = createClient({
 			host: demo.sim.host,
 			port: demo.sim.port,
@@ -110,7 +113,8 @@ export async function openHost(args: CliArgs, target: Target, io: Io, options: {
 	const close = async () => {
 		await ssh?.close().catch(() => {});
 		await client.close().catch(() => {});
-		await demo?.sim.close().catch(() => {});
+		const warning = await demo?.close().catch(() => undefined);
+		if (warning) oneLine(io, warning);
 	};
 	try {
 		await client.request('GET', '/version');

@@ -113,8 +113,10 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 		await services.permissions.refresh().catch(() => {});
 		// Runs on this host, or on its cluster reached through another node: known once the fleet is read.
 		const cluster = store.getState().clusterName;
-		const unfinished = unfinishedRuns(runsDir, client.target, cluster);
-		const deps = {api: client, runner: ssh?.runner, dispatcher: services.dispatcher, audit: services.audit, identity: client.identity, host: client.target, ...(cluster ? {cluster} : {}), runsDir};
+		// The demo's journals name the demo, not its simulator's random port: the next start finds them.
+		const host = demo ? demo.identity : client.target;
+		const unfinished = unfinishedRuns(runsDir, host, cluster);
+		const deps = {api: client, runner: ssh?.runner, dispatcher: services.dispatcher, audit: services.audit, identity: client.identity, host, ...(cluster ? {cluster} : {}), runsDir};
 
 		if (unfinished.length > 0 && !u.resume) {
 			for (const r of unfinished) {

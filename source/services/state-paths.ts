@@ -13,11 +13,13 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export interface StatePaths {
+	/** The folder itself ($XDG_STATE_HOME/proxdeck, or …/proxdeck/demo; the demo keeps its simulator's state there). */
+	dir: string;
 	auditLog: string;
 	runsDir: string;
 }
 
 export function statePaths(env: NodeJS.ProcessEnv, options: {demo: boolean}): StatePaths {
 	const dir = options.demo ? join(stateDir(env), 'demo') : stateDir(env);
-	return {auditLog: join(dir, 'audit.log'), runsDir: join(dir, 'runs')};
+	return {dir, auditLog: join(dir, 'audit.log'), runsDir: join(dir, 'runs')};
 }

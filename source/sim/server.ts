@@ -13,7 +13,7 @@ import type {Fixture} from './fixture-types.js';
 import {runPipeline, type Outcome} from './pipeline.js';
 import {parseRequest, readBody} from './request.js';
 import {handlerTable} from './router.js';
-import {buildState, type SimState} from './state.js';
+import {buildState, markChanged, type SimState} from './state.js';
 import {advanceTasks} from './tasks.js';
 
 export {describeSimulator} from './describe.js';
@@ -141,6 +141,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 			}
 		}
 		record({method: parsed.method, path: parsed.path, query: parsed.query, body: redact(parsed.body), status: outcome.status, auth: outcome.auth, ...(outcome.user ? {user: outcome.user} : {}), at: clock()});
+		if (parsed.method !== 'GET') markChanged(state);
 		const reply = () => {
 			if (down || res.destroyed) return;
 			send(res, outcome);

@@ -68,6 +68,13 @@ export interface SimState {
 	packageSpeed: number;
 	/** Concurrent package upgrades (now, peak, totals, per-command log) for checking an engine's limit. */
 	upgradeStats: UpgradeStats;
+	/** Told after anything that may have changed guests, snapshots, packages or tasks (persist.ts keeps the demo's state). */
+	onChange?: () => void;
+}
+
+/** Something may have changed: a write request served, a task ended, a command inside a guest ended. */
+export function markChanged(state: SimState): void {
+	state.onChange?.();
 }
 
 export function buildState(fixture: Fixture, options: {clock: () => number; taskSpeed: number; fingerprint: string; packageSpeed?: number}): SimState {

@@ -4,7 +4,7 @@
 // `TASK ERROR: <msg>` line, exactly like pve-common's fork_worker.
 
 import type {FixtureTask} from './fixture-types.js';
-import type {SimState} from './state.js';
+import {markChanged, type SimState} from './state.js';
 import type {UpidFields} from '../api/types.js';
 import {formatUpid} from '../api/upid.js';
 
@@ -81,6 +81,16 @@ function finish(state: SimState, task: SimTask, exitstatus: string, atMs: number
 	task.exitstatus = exitstatus;
 	task.endtime = Math.floor(atMs / 1000);
 	task.onEnd?.(task);
+	markChanged(state);
+}
+
+/**
+ * Ends every running task now, as if its time had passed, effects included
+ * (the demo closing: the host finishes its work while nobody watches, so no
+ * lock is left behind for the next start).
+ */
+export function completeRunningTasks(state: SimState): void {
+	for (const task of state.tasks) if (task.exitstatus === undefined) finish(state, task, task.outcome, state.clock());
 }
 
 /** Stops every task whose duration has passed; runs their onEnd once. Call before serving a request. */

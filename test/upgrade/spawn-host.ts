@@ -28,6 +28,7 @@ export interface Finished {
 export interface Spawned {
 	child: ChildProcess;
 	/** Output so far (for polling while it runs). */
+	stdout(): string;
 	stderr(): string;
 	done: Promise<Finished>;
 }
@@ -62,7 +63,7 @@ export function spawnProxdeck(argv: string[], env: NodeJS.ProcessEnv): Spawned {
 			resolve({code, signal, stdout, stderr});
 		});
 	});
-	return {child, stderr: () => stderr, done};
+	return {child, stdout: () => stdout, stderr: () => stderr, done};
 }
 
 export async function startHostUnderTest(options: {fixture?: Fixture; packageSpeed?: number} = {}): Promise<HostUnderTest> {

@@ -20,7 +20,7 @@
 // passes on for a killed process).
 
 import type {SimGuest, SimNode, SimState} from '../state.js';
-import {guestUptime, nodeUptime} from '../state.js';
+import {guestUptime, markChanged, nodeUptime} from '../state.js';
 import {formatJournalLine, guestJournal, history, hostJournal, latestIndex, type Journal, type JournalFormat, JOURNAL_FORMATS} from './journal.js';
 import type {CommandOutcome} from './outcome.js';
 import {containerOn, pctList, pctListSnapshot, pctStatus} from './pct.js';
@@ -379,15 +379,24 @@ export function parseJournalArgs(args: string[]): JournalArgs | {error: string} 
 export function spawnSim(options: SimShellOptions, argv: string[], io: SimIO): SimProcess {
 	const shell = new Shell(options);
 	const controller = new AbortController();
-	const exit = shell.run(argv, io, {node: shell.node()}, controller.signal);
+	const exit = changes(options, shell.run(argv, io, {node: shell.node()}, controller.signal));
 	return {exit, kill: () => controller.abort()};
+}
+
+/** A command that ended may have changed packages or services inside a guest. */
+function changes(options: SimShellOptions, exit: Promise<number>): Promise<number> {
+	void exit.then(
+		() => markChanged(options.state),
+		() => markChanged(options.state),
+	);
+	return exit;
 }
 
 /** Starts a command given as the string an SSH client sends (parsed like `sh -c`). */
 export function spawnSimLine(options: SimShellOptions, line: string, io: SimIO): SimProcess {
 	const shell = new Shell(options);
 	const controller = new AbortController();
-	const exit = shell.script(line, io, {node: shell.node()}, controller.signal);
+	const exit = changes(options, shell.script(line, io, {node: shell.node()}, controller.signal));
 	return {exit, kill: () => controller.abort()};
 }
 
