@@ -5,7 +5,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {LineSplitter} from './line-splitter.js';
 import {SshError} from './errors.js';
-import type {CommandRunner, LineSource, RunOptions, RunResult, RunnerStatus, StreamEnd, StreamHandle} from './types.js';
+import type {CommandRunner, LineSource, RunOptions, RunResult, RunnerStatus, StreamEnd, StreamHandle, StreamOptions} from './types.js';
 
 /** A Proxmox VE host has the cluster filesystem mounted at /etc/pve. */
 export function detectLocalHost(pveDir = '/etc/pve'): boolean {
@@ -68,7 +68,7 @@ export function createLocalRunner(options: {env?: NodeJS.ProcessEnv} = {}): Comm
 			});
 		},
 
-		stream(argv: string[], onLine: (line: string, from: LineSource) => void, opts: {signal?: AbortSignal} = {}): StreamHandle {
+		stream(argv: string[], onLine: (line: string, from: LineSource) => void, opts: StreamOptions = {}): StreamHandle {
 			const child = start(argv, undefined);
 			const out = new LineSplitter((line) => onLine(line, 'stdout'));
 			const err = new LineSplitter((line) => onLine(line, 'stderr'));

@@ -26,7 +26,7 @@ import {
 } from './known-hosts.js';
 import {LineSplitter} from './line-splitter.js';
 import {quoteArgv} from './quote.js';
-import type {CommandRunner, LineSource, RunOptions, RunResult, RunnerStatus, StreamEnd, StreamHandle} from './types.js';
+import type {CommandRunner, LineSource, RunOptions, RunResult, RunnerStatus, StreamEnd, StreamHandle, StreamOptions} from './types.js';
 
 export interface Timers {
 	setTimeout(fn: () => void, ms: number): unknown;
@@ -72,6 +72,8 @@ interface ManagedStream {
 	/** Between asking for a connection and owning a channel. */
 	starting: boolean;
 	stopped: boolean;
+	/** Never re-issued after a drop (StreamOptions.once). */
+	once: boolean;
 	finish: (end: StreamEnd) => void;
 }
 
@@ -379,7 +381,7 @@ class SshRunner implements CommandRunner {
 
 	// ---------------------------------------------------------------- stream
 
-	stream(argv: string[], onLine: (line: string, from: LineSource) => void, opts: {signal?: AbortSignal} = {}): StreamHandle {
+	stream(argv: string[], onLine: (line: string, from: LineSource) => void, opts: StreamOptions = {}): StreamHandle {
 		let resolveDone!: (end: StreamEnd) => void;
 		const done = new Promise<StreamEnd>((resolve) => (resolveDone = resolve));
 		const stream: ManagedStream = {
@@ -388,6 +390,7 @@ class SshRunner implements CommandRunner {
 			onLine,
 			starting: false,
 			stopped: false,
+			once: opts.once === true,
 			finish: (end) => {
 				if (!this.streams.delete(stream)) return;
 				stream.stopped = true;
@@ -435,7 +438,7 @@ class SshRunner implements CommandRunner {
 			} catch (error) {
 				this.releaseChannel();
 				if (conn.alive) stream.finish({code: null, error: error as Error});
-				// otherwise the connection died: the reconnect re-issues the stream
+				// otherwise the connection died before the channel opened: nothing ran, the reconnect re-issues the stream
 			}
 		} catch {
 			// connection failed: attempt() either ended the stream or will re-issue it
@@ -466,9 +469,10 @@ class SshRunner implements CommandRunner {
 			out.end();
 			err.end();
 			if (exit) stream.finish(exit);
-			// No exit status: if the connection died the reconnect re-issues the stream.
+			// No exit status: if the connection died the reconnect re-issues the stream — unless it must run once.
 			else setImmediate(() => {
 				if (conn.alive) stream.finish({code: null});
+				else if (stream.once) stream.finish({code: null, error: new SshError('closed', `${this.label}: connection lost`)});
 			});
 		});
 		channel.end();

@@ -43,6 +43,16 @@ export interface RunOptions {
 
 export type LineSource = 'stdout' | 'stderr';
 
+export interface StreamOptions {
+	signal?: AbortSignal;
+	/**
+	 * A command that must never run twice (a package upgrade): when the
+	 * connection drops under it, the stream ends with an SshError of kind
+	 * 'closed' instead of being re-issued on the next connection.
+	 */
+	once?: boolean;
+}
+
 export interface CommandRunner {
 	/** 'ssh root@pve:22' | 'local' */
 	readonly label: string;
@@ -52,7 +62,7 @@ export interface CommandRunner {
 	 * line ending; CRLF and LF both end a line; a last unterminated line is
 	 * delivered when the command ends).
 	 */
-	stream(argv: string[], onLine: (line: string, from: LineSource) => void, opts?: {signal?: AbortSignal}): StreamHandle;
+	stream(argv: string[], onLine: (line: string, from: LineSource) => void, opts?: StreamOptions): StreamHandle;
 	onStatus(listener: (s: RunnerStatus) => void): () => void;
 	close(): Promise<void>;
 }

@@ -20,7 +20,7 @@ import type {AuditLog} from '../audit.js';
 import {errorLine} from '../error-line.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {guestPath} from '../guest-path.js';
-import {describeEnd, execIn, type ExecResult} from './exec.js';
+import {describeEnd, execIn, type ExecEnd, type ExecResult} from './exec.js';
 import {newRunId, openJournal, type Journal, type JournalEvent, type JournalReplay} from './journal.js';
 import {acquireRunLock} from './run-lock.js';
 import {MANAGERS} from './managers.js';
@@ -91,6 +91,16 @@ type Recovery =
 	| {kind: 'rollback'; snapname: string; reason: string; interrupted: boolean}
 	| {kind: 'report'; reason: string}
 	| {kind: 'shutdown'};
+
+/**
+ * The SSH connection itself went (a network blip, sshd restarted): the step
+ * was cut by the transport, not failed by the container. Rolled back like an
+ * interruption, not counted toward --max-failures; the runner reconnects for
+ * the next containers. (One channel closing alone stays a failure.)
+ */
+function connectionLost(end: ExecEnd): boolean {
+	return end.kind === 'dropped' && end.lost === true;
+}
 
 export function startUpgradeRun(deps: EngineDeps, plan: UpgradePlan): UpgradeRun {
 	return createRun(deps, plan, undefined);
@@ -280,14 +290,14 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		finish(row, rolledBack, interrupted ? `${reason}; rolled back to ${snap}` : reason);
 	}
 
-	async function healthProblem(row: RunRow, entry: PlanEntry): Promise<string | undefined> {
+	async function healthProblem(row: RunRow, entry: PlanEntry): Promise<{reason: string; lost: boolean} | undefined> {
 		const status = await guestStatus(entry);
 		check();
-		if (status !== undefined && status !== 'running') return `container is ${status} after the upgrade`;
+		if (status !== undefined && status !== 'running') return {reason: `container is ${status} after the upgrade`, lost: false};
 		for (const tag of entry.tags) {
 			for (const command of options.health[tag] ?? []) {
 				const result = await exec(row, command);
-				if (result.end.kind !== 'exit' || result.end.code !== 0) return `health check failed: ${describeEnd(command, result.end, options.phaseTimeoutMs)}`;
+				if (result.end.kind !== 'exit' || result.end.code !== 0) return {reason: `health check failed: ${describeEnd(command, result.end, options.phaseTimeoutMs)}`, lost: connectionLost(result.end)};
 			}
 		}
 		return undefined;
@@ -317,17 +327,17 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 			if (snap) row.snapname = snap;
 			setPhase(row, 'refresh');
 			const refresh = await exec(row, spec.refresh);
-			if (refresh.end.kind !== 'exit' || refresh.end.code !== 0) return failed(row, entry, `index refresh: ${describeEnd(spec.refresh.split(' ')[0]!, refresh.end, options.phaseTimeoutMs)}`, snap);
+			if (refresh.end.kind !== 'exit' || refresh.end.code !== 0) return failed(row, entry, `index refresh: ${describeEnd(spec.refresh.split(' ')[0]!, refresh.end, options.phaseTimeoutMs)}`, snap, connectionLost(refresh.end));
 			setPhase(row, 'upgrade');
 			const auditId = deps.audit.begin({host: deps.host, identity: deps.identity, action: 'upgrade', targets: [row.vmid], params: {manager: spec.kind, command: spec.upgrade, run: id}});
 			const began = clock();
 			const upgrade = await exec(row, spec.upgrade);
 			const ok = upgrade.end.kind === 'exit' && upgrade.end.code === 0;
 			deps.audit.end(auditId, {result: ok ? 'OK' : describeEnd('upgrade', upgrade.end, options.phaseTimeoutMs), durationMs: clock() - began});
-			if (!ok) return failed(row, entry, describeEnd(`${spec.kind} upgrade`, upgrade.end, options.phaseTimeoutMs), snap);
+			if (!ok) return failed(row, entry, describeEnd(`${spec.kind} upgrade`, upgrade.end, options.phaseTimeoutMs), snap, connectionLost(upgrade.end));
 			setPhase(row, 'health');
 			const problem = await healthProblem(row, entry);
-			if (problem) return failed(row, entry, problem, snap);
+			if (problem) return failed(row, entry, problem.reason, snap, problem.lost);
 			if (spec.rebootCheck) {
 				const reboot = await exec(row, spec.rebootCheck);
 				row.reboot = reboot.end.kind === 'exit' && reboot.end.code === spec.rebootExit;

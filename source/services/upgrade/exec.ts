@@ -6,9 +6,11 @@ import type {CommandRunner, LineSource} from '../../ssh/types.js';
 import {argvOnNode} from '../../ssh/node-hop.js';
 import {pctExec} from './managers.js';
 import {sanitize} from '../../util/sanitize.js';
+import {SshError} from '../../ssh/errors.js';
 
 /** `lastError`: the command's last stderr line, so a failure says why (pct's own error, not just "exited 255"). */
-export type ExecEnd = {kind: 'exit'; code: number; lastError?: string} | {kind: 'timeout'} | {kind: 'dropped'; error?: string};
+/** `lost`: the whole SSH connection went (not just this channel): the command may have been cut anywhere. */
+export type ExecEnd = {kind: 'exit'; code: number; lastError?: string} | {kind: 'timeout'} | {kind: 'dropped'; error?: string; lost?: boolean};
 
 export interface ExecResult {
 	end: ExecEnd;
@@ -33,11 +35,16 @@ export async function execIn(
 	let handle: ReturnType<CommandRunner['stream']>;
 	try {
 		const argv = await argvOnNode(runner, guest.node, pctExec(guest.vmid, line));
-		handle = runner.stream(argv, (text, from) => {
-			if (from === 'stdout') stdout += `${text}\n`;
-			else if (text.trim() !== '') lastError = sanitize(text.trim()).slice(0, 200);
-			onLine?.(text, from);
-		});
+		// once: a command cut by a lost connection is reported, never silently run again on the next one.
+		handle = runner.stream(
+			argv,
+			(text, from) => {
+				if (from === 'stdout') stdout += `${text}\n`;
+				else if (text.trim() !== '') lastError = sanitize(text.trim()).slice(0, 200);
+				onLine?.(text, from);
+			},
+			{once: true},
+		);
 	} catch (error) {
 		return {end: {kind: 'dropped', error: error instanceof Error ? error.message : String(error)}, stdout};
 	}
@@ -49,7 +56,10 @@ export async function execIn(
 		const done = await handle.done;
 		if (timedOut) return {end: {kind: 'timeout'}, stdout};
 		// No exit status: the channel closed under the command (or the connection failed).
-		if (done.code === null) return {end: {kind: 'dropped', ...(done.error ? {error: done.error.message} : done.signal ? {error: `signal ${done.signal}`} : {})}, stdout};
+		if (done.code === null) {
+			const lost = done.error instanceof SshError && done.error.kind === 'closed';
+			return {end: {kind: 'dropped', ...(done.error ? {error: done.error.message} : done.signal ? {error: `signal ${done.signal}`} : {}), ...(lost ? {lost} : {})}, stdout};
+		}
 		return {end: {kind: 'exit', code: done.code, ...(done.code !== 0 && lastError ? {lastError} : {})}, stdout};
 	} catch (error) {
 		return {end: {kind: 'dropped', error: error instanceof Error ? error.message : String(error)}, stdout};
@@ -65,6 +75,7 @@ export function describeEnd(what: string, end: ExecEnd, timeoutMs: number): stri
 		case 'timeout':
 			return `${what} hung: stopped after ${Math.round(timeoutMs / 1000)} s`;
 		case 'dropped':
+			if (end.lost) return `${what}: the SSH connection was lost${end.error ? ` (${end.error})` : ''}`;
 			return `${what}: the SSH channel dropped${end.error ? ` (${end.error})` : ''}`;
 	}
 }
