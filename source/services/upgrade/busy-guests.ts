@@ -8,6 +8,7 @@ import type {TaskEntry} from '../../api/types.js';
 import {sanitize} from '../../util/sanitize.js';
 import type {ApiRequester} from '../fleet-source.js';
 import type {JournalReplay} from './journal.js';
+import {clockTime} from './run-lock.js';
 
 interface ResourceEntry {
 	type?: string;
@@ -15,11 +16,6 @@ interface ResourceEntry {
 	lock?: string;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-const clockTime = (epochS: number) => {
-	const d = new Date(epochS * 1000);
-	return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-};
 
 /**
  * One line per container of the run still to do that is locked or has a
@@ -40,7 +36,7 @@ export async function resumeBlockers(api: ApiRequester, replay: JournalReplay): 
 		for (const t of Array.isArray(tasks) ? tasks : []) {
 			// A running task has no status yet (PVE fills it in when the worker ends).
 			if (!t || t.status !== undefined || typeof t.id !== 'string' || !pending.has(Number(t.id))) continue;
-			reasons.push(`CT ${t.id} has a running task ${sanitize(t.type)} by ${sanitize(t.user)} since ${clockTime(t.starttime)}`);
+			reasons.push(`CT ${t.id} has a running task ${sanitize(t.type)} by ${sanitize(t.user)} since ${clockTime(t.starttime * 1000)}`);
 		}
 	} catch (error) {
 		reasons.push(`cannot check the containers' locks and tasks: ${sanitize(error instanceof Error ? error.message.split('\n')[0]! : String(error))}`);

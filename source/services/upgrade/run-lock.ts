@@ -143,7 +143,8 @@ function sameDay(a: Date, b: Date): boolean {
 	return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
 
-function clockTime(at: number): string {
+/** `10:42` today, `2026-12-02 10:42` another day (this machine's local time). */
+export function clockTime(at: number): string {
 	const d = new Date(at);
 	const pad = (n: number) => String(n).padStart(2, '0');
 	const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
