@@ -1,8 +1,8 @@
 // Where proxdeck keeps what must outlive a session: the audit log and the
 // upgrade journals, under $XDG_STATE_HOME/proxdeck (else ~/.local/state).
-// The demo keeps its own apart: its simulator starts afresh every time, so a
-// demo journal must never be offered for resuming against a real host, and
-// demo actions must not fill the audit log of real ones.
+// The demo keeps its own apart (with its simulator's saved state): a demo
+// journal must never be offered for resuming against a real host, and demo
+// actions must not fill the audit log of real ones.
 
 import {homedir} from 'node:os';
 import {join} from 'node:path';

@@ -1,6 +1,6 @@
 // A journal names the host its run was planned on, and only that host is ever
 // offered it for resuming: its VMIDs and snapshot names mean nothing on
-// another host (or on a demo simulator started afresh).
+// another host (the demo is named by its fleet, not its port: demo.ts).
 
 import assert from 'node:assert/strict';
 import {mkdtempSync} from 'node:fs';
@@ -46,8 +46,8 @@ test('a run on a cluster is found again through another node or address of that 
 test('the demo keeps its audit log and journals apart from real hosts', () => {
 	const env = {XDG_STATE_HOME: '/s', HOME: '/h'};
 	assert.equal(stateDir(env), '/s/proxdeck');
-	assert.deepEqual(statePaths(env, {demo: false}), {auditLog: '/s/proxdeck/audit.log', runsDir: '/s/proxdeck/runs'});
-	assert.deepEqual(statePaths(env, {demo: true}), {auditLog: '/s/proxdeck/demo/audit.log', runsDir: '/s/proxdeck/demo/runs'});
+	assert.deepEqual(statePaths(env, {demo: false}), {dir: '/s/proxdeck', auditLog: '/s/proxdeck/audit.log', runsDir: '/s/proxdeck/runs'});
+	assert.deepEqual(statePaths(env, {demo: true}), {dir: '/s/proxdeck/demo', auditLog: '/s/proxdeck/demo/audit.log', runsDir: '/s/proxdeck/demo/runs'});
 	assert.deepEqual(statePaths({HOME: '/h', XDG_STATE_HOME: 'relative'}, {demo: false}).runsDir, '/h/.local/state/proxdeck/runs');
 });
 
