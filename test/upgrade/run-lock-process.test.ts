@@ -14,7 +14,7 @@ import {startHostUnderTest, type HostUnderTest} from './spawn-host.js';
 let host: HostUnderTest;
 before(async () => {
 	// Slow package output: the first run is mid-upgrade for as long as the second takes to start.
-	host = await startHostUnderTest({packageSpeed: 0.3});
+	host = await startHostUnderTest({packageSpeed: 0.15});
 });
 after(async () => {
 	await host.close();
