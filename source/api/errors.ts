@@ -86,17 +86,27 @@ export function oneLine(text: string): string {
 	return first === undefined ? '' : first.trim();
 }
 
+/** What a masked secret reads as. */
+export const REDACTED = '<redacted>';
+
 /**
- * Masks each secret (and its URI-encoded form) in `text`. A host may echo a
- * parameter back in a validation message ("got '<value>'"), so anything built
- * from a response is passed through this before it reaches the user.
+ * Masks each secret in `text`: as is, URI-encoded (a form body or query
+ * string), and each of its fragments between control characters — a message
+ * is often cut at its first line, so a secret holding a line break shows up
+ * only in part. A host may echo a parameter back in a validation message
+ * ("got '<value>'"), so anything built from a response is passed through this
+ * before it reaches the user.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-	let out = text;
+	const forms = new Set<string>();
 	for (const secret of secrets) {
-		// Very short strings would mask ordinary words; real secrets are long.
-		if (secret.length < 4) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
+		for (const form of [secret, encodeURIComponent(secret), ...secret.split(/[\p{Cc}\u2028\u2029]+/u)]) {
+			// Very short strings would mask ordinary words; real secrets are long.
+			if (form.length >= 4) forms.add(form);
+		}
 	}
+	// Longest first, so a fragment never splits a longer form it is part of.
+	let out = text;
+	for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
 	return out;
 }

@@ -78,6 +78,15 @@ export function createTransport(options: TransportOptions): Transport {
 			});
 		}
 		if (request.signal?.aborted) return aborted(request);
+		// fetch could not even build the request: its message quotes the offending header
+		// value, which may be a credential, so it is described and never repeated.
+		if (thrown instanceof TypeError && thrown.cause === undefined && /^Headers\./.test(thrown.message)) {
+			return failure(request, {
+				kind: 'network',
+				status: 0,
+				message: `cannot send ${request.method} ${request.path} to ${options.target}: a request header is not valid (a line break or control character in the credentials?)`,
+			});
+		}
 		// fetch wraps connection failures in TypeError('fetch failed', {cause}).
 		const cause = thrown instanceof TypeError && thrown.cause !== undefined ? thrown.cause : thrown;
 		if (cause instanceof TlsRejection) {

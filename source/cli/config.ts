@@ -3,10 +3,11 @@
 // overrides and defaults. Every problem is reported as one line naming the file
 // and the key, never a stack trace.
 
-import {readFileSync, statSync} from 'node:fs';
+import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {parse as parseYaml} from 'yaml';
+import {checkSecret, looseModeProblem, SecretError} from './secrets.js';
 
 export class ConfigError extends Error {}
 
@@ -33,8 +34,6 @@ export interface UserConfig {
 	hosts: Record<string, HostConfig>;
 	/** upgrade.health: tag → commands run inside containers with that tag after an upgrade (exit 0 = healthy). */
 	upgradeHealth?: Record<string, string[]>;
-	/** Non-fatal findings (e.g. a secret in a world-readable file), shown once at start. */
-	warnings: string[];
 }
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -61,6 +60,22 @@ const HOST_KEYS: Record<keyof HostConfig, 'string' | 'number' | 'boolean'> = {
 
 const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade']);
 
+/**
+ * Every number the file may hold, bounded as its flag is: an unbounded value
+ * (1e308, .inf) would overflow a timer and turn a poll interval into a busy loop.
+ */
+const NUMBER_RANGES: Record<string, {min: number; max: number; integer: boolean; unit: string}> = {
+	refresh: {min: 1, max: 3600, integer: false, unit: 'seconds'},
+	port: {min: 1, max: 65535, integer: true, unit: 'a port'},
+};
+
+function checkNumber(path: string, key: string, range: keyof typeof NUMBER_RANGES, value: unknown): number {
+	const {min, max, integer, unit} = NUMBER_RANGES[range]!;
+	const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+	if (!ok) fail(path, key, `expected ${unit === 'seconds' ? 'seconds' : integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+	return value as number;
+}
+
 function fail(path: string, key: string, message: string): never {
 	throw new ConfigError(`${path}: ${key}: ${message}`);
 }
@@ -72,6 +87,15 @@ function checkHost(path: string, name: string, value: unknown): HostConfig {
 		const type = HOST_KEYS[key as keyof HostConfig];
 		if (!type) fail(path, `hosts.${name}.${key}`, `unknown key (known: ${Object.keys(HOST_KEYS).join(', ')})`);
 		if (typeof val !== type) fail(path, `hosts.${name}.${key}`, `expected a ${type}`);
+	}
+	if (entry.port !== undefined) checkNumber(path, `hosts.${name}.port`, 'port', entry.port);
+	if (typeof entry.tokenSecret === 'string') {
+		try {
+			entry.tokenSecret = checkSecret(entry.tokenSecret, 'token secret', `${path}: hosts.${name}.tokenSecret`);
+		} catch (error) {
+			if (error instanceof SecretError) throw new ConfigError(error.message);
+			throw error;
+		}
 	}
 	if (typeof entry.host !== 'string' || entry.host === '') fail(path, `hosts.${name}.host`, 'is required');
 	return entry as unknown as HostConfig;
@@ -95,16 +119,6 @@ function checkUpgrade(path: string, value: unknown): Record<string, string[]> {
 	return health;
 }
 
-/** A secret in a file others can read is a leak waiting to happen; say so. */
-function permissionWarning(path: string): string | undefined {
-	try {
-		const mode = statSync(path).mode & 0o077;
-		return mode === 0 ? undefined : `${path} holds a token secret but is readable by others: chmod 600 ${path}`;
-	} catch {
-		return undefined;
-	}
-}
-
 export function parseConfig(text: string, path: string): UserConfig {
 	let doc: unknown;
 	try {
@@ -113,20 +127,19 @@ export function parseConfig(text: string, path: string): UserConfig {
 		const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
 		throw new ConfigError(`${path}: not valid YAML: ${message}`);
 	}
-	if (doc === null || doc === undefined) return {path, hosts: {}, warnings: []};
+	if (doc === null || doc === undefined) return {path, hosts: {}};
 	if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${path}: expected a mapping at the top level`);
 	const raw = doc as Record<string, unknown>;
 	for (const key of Object.keys(raw)) {
 		if (!TOP_KEYS.has(key)) fail(path, key, `unknown key (known: ${[...TOP_KEYS].join(', ')})`);
 	}
-	const config: UserConfig = {path, hosts: {}, warnings: []};
+	const config: UserConfig = {path, hosts: {}};
 	if (raw.default !== undefined) {
 		if (typeof raw.default !== 'string') fail(path, 'default', 'expected a host name');
 		config.defaultHost = raw.default;
 	}
 	if (raw.refresh !== undefined) {
-		if (typeof raw.refresh !== 'number' || !(raw.refresh >= 1)) fail(path, 'refresh', 'expected seconds, at least 1');
-		config.refresh = raw.refresh;
+		config.refresh = checkNumber(path, 'refresh', 'refresh', raw.refresh);
 	}
 	if (raw.readOnly !== undefined) {
 		if (typeof raw.readOnly !== 'boolean') fail(path, 'readOnly', 'expected true or false');
@@ -144,10 +157,6 @@ export function parseConfig(text: string, path: string): UserConfig {
 		if (raw.hosts === null || typeof raw.hosts !== 'object' || Array.isArray(raw.hosts)) fail(path, 'hosts', 'expected a mapping of name: {host, …}');
 		for (const [name, value] of Object.entries(raw.hosts as Record<string, unknown>)) {
 			config.hosts[name] = checkHost(path, name, value);
-			if (config.hosts[name]!.tokenSecret !== undefined) {
-				const warning = permissionWarning(path);
-				if (warning && !config.warnings.includes(warning)) config.warnings.push(warning);
-			}
 		}
 	}
 	if (raw.upgrade !== undefined) config.upgradeHealth = checkUpgrade(path, raw.upgrade);
@@ -159,17 +168,29 @@ export function parseConfig(text: string, path: string): UserConfig {
 
 /**
  * Reads the config file. A missing default file is not an error (first run);
- * a missing file named with --config is.
+ * a missing file named with --config is. A file holding a token secret must be
+ * private to its owner, as OpenSSH demands of a private key (checked on the
+ * open descriptor, so the file checked is the file read).
  */
 export function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): UserConfig {
 	const path = explicitPath ? resolve(expandHome(explicitPath)) : defaultConfigPath(env);
 	let text: string;
+	let mode: number;
+	let fd: number | undefined;
 	try {
-		text = readFileSync(path, 'utf8');
+		fd = openSync(path, 'r');
+		mode = fstatSync(fd).mode;
+		text = readFileSync(fd, 'utf8');
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT' && !explicitPath) return {hosts: {}, warnings: []};
+		if (code === 'ENOENT' && !explicitPath) return {hosts: {}};
 		throw new ConfigError(`${path}: cannot read config file (${code ?? 'error'})`);
+	} finally {
+		if (fd !== undefined) closeSync(fd);
 	}
-	return parseConfig(text, path);
+	const config = parseConfig(text, path);
+	const holder = Object.entries(config.hosts).find(([, host]) => host.tokenSecret !== undefined);
+	const problem = holder && looseModeProblem(path, mode, `${path} holds a token secret (hosts.${holder[0]}.tokenSecret) and`);
+	if (problem) throw new ConfigError(problem);
+	return config;
 }

@@ -40,7 +40,6 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		oneLine(io, error instanceof Error ? error.message.split('\n')[0]! : String(error));
 		return 1;
 	}
-	for (const warning of config.warnings) oneLine(io, `warning: ${warning}`);
 
 	const opened = await openHost(args, target, io, {needsTty: true});
 	if (typeof opened === 'number') return opened;

@@ -36,13 +36,23 @@ test('config problems name the file and the key in one line', () => {
 	}
 });
 
-test('a token secret in a file others can read gets a warning', () => {
+test('a config file holding a token secret is refused while group or others can read it', () => {
 	const path = join(dir, 'open.yaml');
-	writeFileSync(path, 'hosts: {home: {host: pve, tokenId: "a@pam!t", tokenSecret: s}}');
-	chmodSync(path, 0o644);
-	assert.match(loadConfig(path).warnings[0] ?? '', /readable by others: chmod 600/);
+	writeFileSync(path, 'hosts: {home: {host: pve, tokenId: "a@pam!t", tokenSecret: s3cr3t-in-config}}');
+	for (const mode of [0o644, 0o640, 0o604, 0o620]) {
+		chmodSync(path, mode);
+		assert.throws(
+			() => loadConfig(path),
+			(e: Error) => e instanceof ConfigError && e.message === `${path} holds a token secret (hosts.home.tokenSecret) and is accessible by group or others (mode 0${mode.toString(8)}): chmod 600 ${path}`,
+			mode.toString(8),
+		);
+	}
 	chmodSync(path, 0o600);
-	assert.deepEqual(loadConfig(path).warnings, []);
+	assert.equal(loadConfig(path).hosts.home?.tokenSecret, 's3cr3t-in-config');
+	// Without a secret in it, a readable config is fine (it names hosts and keys).
+	writeFileSync(path, 'hosts: {home: {host: pve, tokenId: "a@pam!t", tokenSecretFile: /x}}');
+	chmodSync(path, 0o644);
+	assert.equal(loadConfig(path).hosts.home?.host, 'pve');
 });
 
 test('no host anywhere means the demo; --demo forces it', () => {
