@@ -25,7 +25,17 @@ test('config problems name the file and the key in one line', () => {
 		['hosts: {home: {host: pve, prot: 8006}}', /c\.yaml: hosts\.home\.prot: unknown key/],
 		['hosts: {home: {port: 8006}}', /hosts\.home\.host: is required/],
 		['hosts: {home: {host: pve, port: "x"}}', /hosts\.home\.port: expected a number/],
-		['refresh: 0', /refresh: expected seconds, at least 1/],
+		['refresh: 0', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		// Unbounded values overflowed setTimeout: the console then polled every millisecond.
+		['refresh: 2147484', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['refresh: 1e308', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['refresh: .inf', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['refresh: .nan', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['refresh: 3601', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['hosts: {home: {host: pve, port: 0}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
+		['hosts: {home: {host: pve, port: 65536}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
+		['hosts: {home: {host: pve, port: 8006.5}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
+		['hosts: {home: {host: pve, port: .inf}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
 		['default: lab\nhosts: {home: {host: pve}}', /default: names no host under hosts: \(have: home\)/],
 		['refrsh: 2', /refrsh: unknown key/],
 		['hosts: [', /not valid YAML/],
@@ -34,6 +44,7 @@ test('config problems name the file and the key in one line', () => {
 	for (const [text, pattern] of cases) {
 		assert.throws(() => parseConfig(text, 'c.yaml'), (error: Error) => error instanceof ConfigError && pattern.test(error.message) && !error.message.includes('\n'), text);
 	}
+	assert.equal(parseConfig('refresh: 3600\nhosts: {home: {host: pve, port: 65535}}', 'c.yaml').refresh, 3600);
 });
 
 test('a config file holding a token secret is refused while group or others can read it', () => {
@@ -78,7 +89,7 @@ test('--host names a config entry, flags override it, the secret comes from the 
 
 test('a token secret file is read; missing secrets and bad ids are one clear line', () => {
 	const secretFile = join(dir, 'secret');
-	writeFileSync(secretFile, 'from-file\n');
+	writeFileSync(secretFile, 'from-file\n', {mode: 0o600});
 	const config = parseConfig('', 'c.yaml');
 	const target = resolveTarget(parseArgs(['-H', 'pve', '--token-id', 'root@pam!pd', '--token-secret-file', secretFile]), config, {});
 	assert.equal(target.kind === 'host' && target.credentials.kind === 'token' && target.credentials.secret, 'from-file');
