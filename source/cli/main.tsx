@@ -49,6 +49,7 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		target: demo ? `simulator ${client.target}` : client.target,
 		demo: demo !== undefined,
 		readOnly: target.readOnly,
+		insecure: client.tlsMode === 'insecure',
 	});
 	// The demo keeps its audit log and upgrade journals apart from real hosts' (state-paths.ts).
 	const paths = statePaths(io.env, {demo: demo !== undefined});

@@ -91,13 +91,15 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 	if (typeof opened === 'number') return opened;
 	const {client, demo, ssh} = opened;
 	const closeAll = opened.close;
+	// The console shows INSECURE in its header; a log of a headless run must say it too.
+	if (client.tlsMode === 'insecure') oneLine(io, `warning: INSECURE: the TLS certificate of ${client.target} is not checked (--insecure); pin it with --fingerprint`);
 	if (demo && u.simSpeed !== undefined) {
 		demo.sim.state.taskSpeed = u.simSpeed;
 		demo.sim.state.packageSpeed = u.simSpeed;
 	}
 	const paths = statePaths(io.env, {demo: demo !== undefined});
 	const runsDir = paths.runsDir;
-	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: target.readOnly});
+	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: target.readOnly, insecure: client.tlsMode === 'insecure'});
 	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? paths.auditLog, identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
 	try {
 		store.getState().actions.fleetReceived(await createFleetSource(client).fetchFleet());

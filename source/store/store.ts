@@ -13,6 +13,8 @@ export interface StoreInit {
 	target: string;
 	demo: boolean;
 	readOnly: boolean;
+	/** The client accepts any TLS certificate (--insecure). */
+	insecure?: boolean;
 }
 
 // Resource columns open on the biggest consumer; text columns open A→Z.
@@ -115,7 +117,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 
 		return {
 			connection: {status: 'connecting', target: init.target, consecutiveFailures: 0},
-			badges: {demo: init.demo, readOnly: init.readOnly},
+			badges: {demo: init.demo, readOnly: init.readOnly, insecure: init.insecure === true},
 			guests: new Map(),
 			nodes: [],
 			nics: new Map(),

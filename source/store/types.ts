@@ -128,6 +128,8 @@ export interface UiState {
 export interface Badges {
 	demo: boolean;
 	readOnly: boolean;
+	/** TLS certificate not checked (--insecure): shown first, in red, so no width hides it. */
+	insecure: boolean;
 }
 
 /** OpsState (ops-types.ts): marks, dialog, tasks, notice, audit, permissions, pane. */
