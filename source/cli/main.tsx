@@ -17,6 +17,7 @@ import {oneLine, openHost, type Io} from './open-host.js';
 import {packagePath} from '../util/package-root.js';
 import {createUpgradeController} from '../services/upgrade/controller.js';
 import {statePaths} from '../services/state-paths.js';
+import {scrubSecrets} from '../services/error-line.js';
 import {optionsFrom} from './upgrade-command.js';
 import {attachUpgrades} from '../services/upgrade/registry.js';
 
@@ -120,7 +121,7 @@ async function runFullScreen(io: Io, start: (quit: () => void) => Promise<() => 
 	const onSignal = () => resolveQuit(130);
 	const onCrash = (error: unknown) => {
 		restore();
-		io.stderr.write(`proxdeck: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		io.stderr.write(`proxdeck: internal error: ${scrubSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
 		process.exit(70);
 	};
 	process.on('SIGTERM', onSignal);
