@@ -13,6 +13,7 @@ import {createClient} from '../../source/api/client.js';
 import {PveApiError} from '../../source/api/errors.js';
 import {parseArgs} from '../../source/cli/args.js';
 import {ConfigError, parseConfig} from '../../source/cli/config.js';
+import {oneLine, openSsh} from '../../source/cli/open-host.js';
 import {checkSecret, readSecretFile, SecretError} from '../../source/cli/secrets.js';
 import {resolveTarget, TargetError} from '../../source/cli/target.js';
 import {errorLine, rememberSecret} from '../../source/services/error-line.js';
@@ -118,4 +119,21 @@ test('the API client never quotes a credential that fetch refused as a header va
 	const everything = `${error.message} ${JSON.stringify(error)} ${String(error)}`;
 	assert.ok(!everything.includes(SECRET.slice(0, 8)), everything);
 	assert.match(error.message, /^cannot send GET \/version to 127\.0\.0\.1:\d+: a request header is not valid/);
+});
+
+test('an SSH key file group or others can read is refused before it is read, as OpenSSH does', async () => {
+	const key = secretFile('id_ed25519', '-----BEGIN OPENSSH PRIVATE KEY-----\nnot really\n-----END OPENSSH PRIVATE KEY-----\n', 0o644);
+	const args = parseArgs(['-H', '127.0.0.1', '--token-id', 'root@pam!pd', '--ssh-key', key]);
+	const target = resolveTarget(args, noConfig, {PROXDECK_TOKEN_SECRET: SECRET});
+	const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {}};
+	await assert.rejects(openSsh(args, target, undefined, io), (e: Error) => e.message === `SSH key ${key} is accessible by group or others (mode 0644): chmod 600 ${key}`);
+});
+
+test('the CLI’s one-line errors mask every secret this process read', () => {
+	const secret = 'oneline-2d1c0b9a8f7e';
+	rememberSecret(secret);
+	let written = '';
+	const io = {stderr: {write: (text: string) => (written += text)}} as unknown as Parameters<typeof oneLine>[0];
+	oneLine(io, `cannot reach pve: header PVEAPIToken=a@pam!t=${secret}`);
+	assert.equal(written, 'proxdeck: cannot reach pve: header PVEAPIToken=a@pam!t=<redacted>\n');
 });
