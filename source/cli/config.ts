@@ -64,15 +64,15 @@ const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'up
  * Every number the file may hold, bounded as its flag is: an unbounded value
  * (1e308, .inf) would overflow a timer and turn a poll interval into a busy loop.
  */
-const NUMBER_RANGES: Record<string, {min: number; max: number; integer: boolean; unit: string}> = {
-	refresh: {min: 1, max: 3600, integer: false, unit: 'seconds'},
-	port: {min: 1, max: 65535, integer: true, unit: 'a port'},
-};
+const NUMBER_RANGES = {
+	refresh: {min: 1, max: 3600, integer: false, what: 'seconds'},
+	port: {min: 1, max: 65535, integer: true, what: 'a whole number'},
+} as const;
 
 function checkNumber(path: string, key: string, range: keyof typeof NUMBER_RANGES, value: unknown): number {
-	const {min, max, integer, unit} = NUMBER_RANGES[range]!;
+	const {min, max, integer, what} = NUMBER_RANGES[range];
 	const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
-	if (!ok) fail(path, key, `expected ${unit === 'seconds' ? 'seconds' : integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+	if (!ok) fail(path, key, `expected ${what} from ${min} to ${max}`);
 	return value as number;
 }
 
