@@ -5,7 +5,7 @@
 
 import {readFileSync} from 'node:fs';
 import {createClient, type PveClient} from '../api/client.js';
-import {errorLine, scrubSecrets} from '../services/error-line.js';
+import {errorLine, rememberSecret, scrubSecrets} from '../services/error-line.js';
 import {loadCredentials} from '../ssh/auth-config.js';
 import type {CommandRunner} from '../ssh/index.js';
 import type {CliArgs} from './args.js';
@@ -42,6 +42,8 @@ export interface Connection {
 export async function connect(target: Target, io: Io): Promise<Connection> {
 	if (target.kind === 'demo') {
 		const demo = await startDemo(target.fleet);
+		// Demo-only and public, but a secret all the same as far as output goes.
+		rememberSecret(demo.token.secret);
 		const client = createClient({
 			host: demo.sim.host,
 			port: demo.sim.port,
