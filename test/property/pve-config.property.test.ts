@@ -223,3 +223,14 @@ test('a guest path has exactly its four segments whatever the node is called', (
 	);
 });
 
+
+test('guest-config readers take any JSON an API answers without throwing', () => {
+	fc.assert(
+		fc.property(fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom('net0', 'net1', 'mp0', 'rootfs', 'ipconfig0', 'tags'), fc.jsonValue())), fc.constantFrom<'lxc' | 'qemu'>('lxc', 'qemu'), (config, kind) => {
+			const nics = listNics(config as Record<string, unknown>, kind);
+			const mounts = listMountPoints(config as Record<string, unknown>);
+			assert.ok(Array.isArray(nics) && Array.isArray(mounts));
+		}),
+		runs(),
+	);
+});
