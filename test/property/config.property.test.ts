@@ -54,7 +54,7 @@ test('a valid config written as YAML reads back to the same values', () => {
 				assert.deepEqual(config.upgradeHealth, expected);
 			}
 		}),
-		runs(),
+		runs(100),
 	);
 });
 

@@ -65,6 +65,6 @@ test('every host-output parser answers a huge line promptly', () => {
 				}
 			});
 		}),
-		runs(12),
+		runs(8),
 	);
 });

@@ -78,7 +78,7 @@ test('a garbled line costs only itself: every good line around it is kept, the b
 const STATES = ['ONLINE', 'DEGRADED', 'FAULTED', 'OFFLINE', 'UNAVAIL', 'REMOVED'] as const;
 const leafName = fc.oneof(fc.stringMatching(/^sd[a-z]{1,2}$/), fc.stringMatching(/^(ata|nvme|scsi|wwn)-[A-Za-z0-9_.:-]{4,30}$/));
 const counter = fc.oneof(fc.constant(0), fc.nat({max: 999}), fc.integer({min: 1, max: 999}).map((n) => n * 1000));
-const message = fc.constantFrom('', 'too many errors', 'was /dev/sdb1', '(resilvering)', 'cannot open', 'external device fault');
+const message: fc.Arbitrary<string> = fc.constantFrom('', 'too many errors', 'was /dev/sdb1', '(resilvering)', 'cannot open', 'external device fault');
 const leaf = fc.record({name: leafName, state: fc.constantFrom(...STATES), read: counter, write: counter, cksum: counter, msg: message});
 const vdev = fc.record({
 	type: fc.constantFrom('mirror', 'raidz1', 'raidz2', 'raidz3', 'stripe'),
