@@ -9,7 +9,14 @@ import {join, resolve} from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {checkSecret, looseModeProblem, SecretError} from './secrets.js';
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+	// Messages quote the file's own text (key names, the YAML parser's excerpt):
+	// a key holding a line break or an escape made the "one line" several, or
+	// reached the terminal. Control characters are shown escaped (\n, \u001b).
+	constructor(message: string) {
+		super(message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => ({'\n': '\\n', '\r': '\\r', '\t': '\\t'})[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+	}
+}
 
 export interface HostConfig {
 	host: string;
@@ -133,7 +140,8 @@ export function parseConfig(text: string, path: string): UserConfig {
 	for (const key of Object.keys(raw)) {
 		if (!TOP_KEYS.has(key)) fail(path, key, `unknown key (known: ${[...TOP_KEYS].join(', ')})`);
 	}
-	const config: UserConfig = {path, hosts: {}};
+	// No prototype: a host named __proto__ (or constructor) is a host, and `default:` cannot name an inherited property.
+	const config: UserConfig = {path, hosts: Object.create(null) as Record<string, HostConfig>};
 	if (raw.default !== undefined) {
 		if (typeof raw.default !== 'string') fail(path, 'default', 'expected a host name');
 		config.defaultHost = raw.default;

@@ -20,8 +20,21 @@ export function scrubSecrets(text: string): string {
 	return knownSecrets.size === 0 ? text : redactSecrets(text, [...knownSecrets]);
 }
 
+/**
+ * Never throws and never returns an empty line: String() of a null-prototype
+ * object throws, and a message made only of control characters sanitised to
+ * "" — a failure must still say something (test/property/sanitize.property.test.ts).
+ */
 export function errorLine(error: unknown): string {
-	const text = scrubSecrets(error instanceof Error ? error.message : String(error));
-	const first = text.split('\n').find((line) => line.trim() !== '') ?? 'unknown error';
-	return sanitize(first.trim());
+	let text: string;
+	try {
+		text = error instanceof Error ? error.message : String(error);
+	} catch {
+		text = '';
+	}
+	const first = scrubSecrets(text)
+		.split('\n')
+		.map((line) => sanitize(line).trim())
+		.find((line) => line !== '');
+	return first ?? 'unknown error';
 }

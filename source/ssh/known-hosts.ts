@@ -38,9 +38,15 @@ export function keyTypeOf(keyBlob: Buffer): string {
 	return keyBlob.subarray(4, 4 + len).toString('latin1');
 }
 
-/** How OpenSSH names a host in known_hosts: `host` on port 22, else `[host]:port`. */
+/**
+ * How OpenSSH names a host in known_hosts: `host` on port 22, else
+ * `[host]:port` — lower-cased, as ssh lowercases the host name before it
+ * looks it up or hashes it (`ssh -G PVE.lan` says `hostname pve.lan`); a
+ * hashed line OpenSSH wrote for PVE.lan was not found otherwise.
+ */
 export function knownHostName(host: string, port: number): string {
-	return port === 22 ? host : `[${host}]:${port}`;
+	const name = host.toLowerCase();
+	return port === 22 ? name : `[${name}]:${port}`;
 }
 
 export function parseKnownHosts(text: string): KnownHostEntry[] {
