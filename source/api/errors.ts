@@ -10,7 +10,8 @@
  * - tls: the certificate is not trusted (or the TLS handshake failed).
  * - fingerprint: the certificate does not match the pinned fingerprint.
  * - aborted: the caller cancelled the request.
- * - parse: the host answered 2xx with something that is not the JSON envelope.
+ * - parse: the host answered 2xx with something that is not the JSON envelope,
+ *   not the documented shape (shapes.ts), or more than the client reads.
  */
 export type PveErrorKind = 'http' | 'network' | 'timeout' | 'tls' | 'fingerprint' | 'aborted' | 'parse';
 
