@@ -3,6 +3,8 @@
 // show `message`, which is always a single, user-readable line and never
 // carries a secret (see redactSecrets below).
 
+import {sanitize} from '../util/sanitize.js';
+
 /**
  * - http: the host answered with a non-2xx status (see `status`).
  * - network: the host could not be reached or dropped the connection.
@@ -40,12 +42,14 @@ export class PveApiError extends Error {
 	readonly fingerprint?: string;
 
 	constructor(init: PveApiErrorInit) {
-		super(oneLine(init.message), init.cause === undefined ? undefined : {cause: init.cause});
+		// The text may come from the host (a body's message, a reason phrase): it is printed on
+		// stderr and drawn on screen, so no control sequence of the host's survives in it.
+		super(sanitize(oneLine(init.message)), init.cause === undefined ? undefined : {cause: init.cause});
 		this.kind = init.kind;
 		this.status = init.status;
 		this.method = init.method;
 		this.path = init.path;
-		if (init.errors) this.errors = init.errors;
+		if (init.errors) this.errors = Object.fromEntries(Object.entries(init.errors).map(([key, text]) => [sanitize(key), sanitize(text)]));
 		if (init.fingerprint) this.fingerprint = init.fingerprint;
 	}
 

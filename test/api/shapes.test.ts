@@ -123,3 +123,19 @@ describe('boundStrings', () => {
 		);
 	});
 });
+
+describe('error text from the host', () => {
+	it('reaches stderr and the screen without the host’s control sequences or invisible characters', async () => {
+		const server = await startTestServer(() => ({
+			status: 500,
+			statusText: 'boom',
+			json: {data: null, message: '\u001B]0;pwned\u0007CT 101 \u202Efailed\u001B[2J\n', errors: {'x\u001B[31m': 'bad \u0007value'}},
+		}));
+		const client = createClient({host: server.host, port: server.port, fingerprint: server.fingerprint, auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'}, retries: 0});
+		const error = await rejection(client.request('POST', '/nodes/pve1/lxc/101/status/start'));
+		assert.equal(error.message, 'CT 101 failed');
+		assert.deepEqual(error.errors, {x: 'bad value'});
+		await client.close();
+		await server.close();
+	});
+});
