@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import {createClient, type PveClient} from '../../source/api/client.js';
 import {FIELD_LIMIT} from '../../source/api/shapes.js';
+import {createDetailService} from '../../source/services/detail-service.js';
 import {createFleetService} from '../../source/services/fleet-service.js';
 import {createFleetSource} from '../../source/services/fleet-source.js';
 import type {Poller} from '../../source/services/poller.js';
@@ -39,6 +40,7 @@ describe('API faults, as the user sees them', () => {
 	let client: PveClient;
 	let store: StoreApi<AppState>;
 	let fleet: Poller;
+	let detail: ReturnType<typeof createDetailService>;
 	let app: Awaited<ReturnType<typeof renderApp>>;
 	let someGuest: string;
 
@@ -58,6 +60,8 @@ describe('API faults, as the user sees them', () => {
 		store = createAppStore({target: client.target, demo: false, readOnly: false});
 		fleet = createFleetService({source: createFleetSource(client, {clock: () => FLEET_AT}), store, refreshMs: 3_600_000, clock: () => FLEET_AT});
 		fleet.start();
+		detail = createDetailService({api: client, store, refreshMs: 3_600_000, clock: () => FLEET_AT});
+		detail.start();
 		await fleet.refreshNow();
 		assert.equal(store.getState().connection.status, 'ok');
 		someGuest = [...store.getState().guests.values()].find((g) => g.status === 'running')!.name;
@@ -68,6 +72,7 @@ describe('API faults, as the user sees them', () => {
 		process.off('unhandledRejection', onUnhandled);
 		app?.unmount();
 		fleet?.stop();
+		detail?.stop();
 		await client?.close();
 		await proxy?.close();
 		await sim?.close();
@@ -148,6 +153,17 @@ describe('API faults, as the user sees them', () => {
 		assert.ok(name.length <= FIELD_LIMIT && name.endsWith('…'), `stored name is ${name.length} characters`);
 		await press(app, KEYS.home, KEYS.enter);
 		await waitForFrame(app, (f) => plain(f).includes('── NNNNNNNNNN') && plain(f).includes('close details'));
+		await press(app, KEYS.esc);
+		await recovers();
+	});
+
+	it('a junk guest config shows in the detail panel as an error naming the route; the fleet stays fresh', async () => {
+		proxy.setFault(({path}) => (path.endsWith('/config') ? {kind: 'data', data: ['not', 'a', 'config']} : undefined));
+		const first = [...store.getState().guests.values()].sort((a, b) => a.vmid - b.vmid)[0]!;
+		await press(app, KEYS.home, KEYS.enter);
+		const route = `GET /nodes/${first.node}/${first.kind}/${first.vmid}/config`;
+		const frame = plain(await waitForFrame(app, (f) => plain(f).includes(`error: ${route}: expected an object, got a list`)));
+		assert.ok(!frame.includes('STALE'));
 		await press(app, KEYS.esc);
 		await recovers();
 	});
