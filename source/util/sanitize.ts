@@ -16,10 +16,12 @@ const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/g;
 // (U+200B–U+200D), direction marks and embeddings/overrides/isolates (U+200E,
 // U+200F, U+202A–U+202E, U+2066–U+2069), word joiner and invisible operators
 // (U+2060–U+2064), BOM (U+FEFF), soft hyphen (U+00AD), tag characters and the
-// rest; plus the line/paragraph separators U+2028/U+2029. Ink and the terminal
-// disagree on their width (each one cost a column at the end of a clipped
-// line), and a right-to-left override makes a name read backwards.
-const INVISIBLE = /[\p{Cf}\u2028\u2029]/gu;
+// rest; the other default-ignorable code points (Hangul fillers, variation
+// selectors, U+034F…); plus the line/paragraph separators U+2028/U+2029. Ink
+// counts them as zero columns where the terminal may not (each one cost a
+// column at the end of a clipped line), and a right-to-left override makes a
+// name read backwards.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu;
 
 /** Removes terminal control sequences, control and invisible format characters; tabs become spaces. */
 export function sanitize(text: string): string {
