@@ -70,9 +70,35 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
 	return entries;
 }
 
+/**
+ * OpenSSH's `*` / `?` host patterns, case-insensitively. A greedy scan that
+ * backs up only to the last `*`: time is bounded by pattern × name length,
+ * where a regex built from a pattern like `*.*.*.*.*.*x` backtracks
+ * exponentially and would hang the connection on one known_hosts line.
+ */
 function wildcardMatch(pattern: string, name: string): boolean {
-	const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-	return regex.test(name);
+	const p = pattern.toLowerCase();
+	const s = name.toLowerCase();
+	let i = 0;
+	let j = 0;
+	let star = -1;
+	let resume = 0;
+	while (j < s.length) {
+		if (i < p.length && (p[i] === '?' || p[i] === s[j])) {
+			i++;
+			j++;
+		} else if (i < p.length && p[i] === '*') {
+			star = i++;
+			resume = j;
+		} else if (star !== -1) {
+			i = star + 1;
+			j = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (p[i] === '*') i++;
+	return i === p.length;
 }
 
 function hashedMatch(entry: string, name: string): boolean {

@@ -1,17 +1,26 @@
 // Splits a byte stream into lines across arbitrary chunk boundaries: a chunk
 // may end mid-line, mid-UTF-8 sequence, or between the CR and LF of a CRLF.
+//
+// A host or guest decides how long its lines are. One that never sends a
+// newline would otherwise grow one string without bound (and rescanning it
+// for every chunk costs time quadratic in its length), so a line longer than
+// `maxLineChars` is delivered cut, with "…", and the rest of it is dropped.
 
 import {StringDecoder} from 'node:string_decoder';
 
+/** Longest line delivered, in UTF-16 units: as long as the API client's longest field. */
+export const MAX_LINE_CHARS = 8192;
+
 export class LineSplitter {
 	private readonly decoder = new StringDecoder('utf8');
-	// The unfinished line, as the pieces it arrived in. Only the new chunk is
-	// searched for a newline and the pieces are joined once the line ends:
-	// re-scanning one growing string made a long line in small chunks quadratic
-	// (a 4 MiB line in 256-byte chunks took minutes; test/property/line-splitter).
-	private pending: string[] = [];
+	private pending = '';
+	/** The current line was already delivered cut; drop the rest of it. */
+	private overlong = false;
 
-	constructor(private readonly onLine: (line: string) => void) {}
+	constructor(
+		private readonly onLine: (line: string) => void,
+		private readonly maxLineChars = MAX_LINE_CHARS,
+	) {}
 
 	push(chunk: Buffer | string): void {
 		const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
@@ -19,23 +28,38 @@ export class LineSplitter {
 		for (;;) {
 			const nl = text.indexOf('\n', start);
 			if (nl === -1) break;
-			let line = text.slice(start, nl);
-			if (this.pending.length > 0) {
-				line = this.pending.join('') + line;
-				this.pending = [];
-			}
-			// The CR of a CRLF may have come at the end of the previous chunk.
-			this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+			this.take(text.slice(start, nl), true);
 			start = nl + 1;
 		}
-		if (start < text.length) this.pending.push(start === 0 ? text : text.slice(start));
+		if (start < text.length) this.take(text.slice(start), false);
 	}
 
 	/** Delivers a last line that had no line ending. */
 	end(): void {
-		let last = this.pending.join('') + this.decoder.end();
-		this.pending = [];
-		if (last.endsWith('\r')) last = last.slice(0, -1);
-		if (last.length > 0) this.onLine(last);
+		this.take(this.decoder.end(), false);
+		if (!this.overlong) {
+			const line = this.pending.endsWith('\r') ? this.pending.slice(0, -1) : this.pending;
+			if (line.length > 0) this.onLine(line);
+		}
+		this.pending = '';
+		this.overlong = false;
+	}
+
+	private take(piece: string, lineEnds: boolean): void {
+		if (!this.overlong) {
+			this.pending += piece;
+			if (this.pending.length > this.maxLineChars) {
+				let keep = this.maxLineChars - 1;
+				// Never split a surrogate pair.
+				if (/[\uD800-\uDBFF]/.test(this.pending.charAt(keep - 1))) keep--;
+				this.onLine(`${this.pending.slice(0, keep)}…`);
+				this.pending = '';
+				this.overlong = true;
+			}
+		}
+		if (!lineEnds) return;
+		if (!this.overlong) this.onLine(this.pending.endsWith('\r') ? this.pending.slice(0, -1) : this.pending);
+		this.pending = '';
+		this.overlong = false;
 	}
 }

@@ -27,7 +27,8 @@ class TicketDesk {
 		if (request.method !== 'GET' && request.headers.csrfpreventiontoken !== `csrf-${ticket}`) {
 			return {status: 401, statusText: 'Permission denied - invalid csrf token', body: ''};
 		}
-		return {json: {data: {path: request.path}}};
+		// A shape every route accepts: the list routes get an empty list.
+		return {json: {data: request.path === '/cluster/resources' ? [] : {path: request.path, version: '9.1.5'}}};
 	}
 
 	private login(request: LoggedRequest): Answer {
