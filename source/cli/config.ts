@@ -7,6 +7,7 @@ import {readFileSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {parse as parseYaml} from 'yaml';
+import {parseThresholds, type Thresholds} from '../services/problems/thresholds.js';
 
 export class ConfigError extends Error {}
 
@@ -33,6 +34,8 @@ export interface UserConfig {
 	hosts: Record<string, HostConfig>;
 	/** upgrade.health: tag → commands run inside containers with that tag after an upgrade (exit 0 = healthy). */
 	upgradeHealth?: Record<string, string[]>;
+	/** thresholds: the problem rules' levels over the defaults (services/problems/thresholds.ts). */
+	thresholds?: Thresholds;
 	/** Non-fatal findings (e.g. a secret in a world-readable file), shown once at start. */
 	warnings: string[];
 }
@@ -59,7 +62,7 @@ const HOST_KEYS: Record<keyof HostConfig, 'string' | 'number' | 'boolean'> = {
 	readOnly: 'boolean',
 };
 
-const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade']);
+const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade', 'thresholds']);
 
 function fail(path: string, key: string, message: string): never {
 	throw new ConfigError(`${path}: ${key}: ${message}`);
@@ -151,6 +154,7 @@ export function parseConfig(text: string, path: string): UserConfig {
 		}
 	}
 	if (raw.upgrade !== undefined) config.upgradeHealth = checkUpgrade(path, raw.upgrade);
+	if (raw.thresholds !== undefined) config.thresholds = parseThresholds(raw.thresholds, (key, message) => fail(path, key, message));
 	if (config.defaultHost !== undefined && !config.hosts[config.defaultHost]) {
 		fail(path, 'default', `names no host under hosts: (have: ${Object.keys(config.hosts).join(', ') || 'none'})`);
 	}

@@ -164,6 +164,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 		return 0;
 	}
 	if (args.command === 'sim') return runSimulatorCommand(args, io);
+	if (args.command === 'check') return (await import('./check-command.js')).runCheckCommand(args, io);
 	if (args.command === 'upgrade') return (await import('./upgrade-command.js')).runUpgradeCommand(args, io);
 	return runConsole(args, io);
 }
