@@ -12,6 +12,8 @@ import {createTopologyService} from './topology/topology-service.js';
 import {createZfsService} from './zfs/zfs-service.js';
 import {createLogsService} from './logs/panes.js';
 import type {CommandRunner} from '../ssh/types.js';
+import {createProblemsService} from './problems/problems-service.js';
+import type {Thresholds} from './problems/thresholds.js';
 
 export interface Session {
 	start(): void;
@@ -28,6 +30,8 @@ export function createSession(options: {
 	runner?: CommandRunner;
 	/** The audit log the log panes tail (default: $XDG_STATE_HOME/proxdeck/audit.log); pass --audit-log's path. */
 	auditPath?: string;
+	/** The problem rules' thresholds (config file) and the upgrade journals they read. */
+	problems?: {thresholds?: Thresholds; runsDir?: string; host?: string};
 }): Session {
 	const {api, store, refreshMs, clock} = options;
 	const fleet = createFleetService({source: createFleetSource(api, {clock}), store, refreshMs, clock});
@@ -38,9 +42,17 @@ export function createSession(options: {
 	const zfs = createZfsService({api, store, runner: options.runner, clock});
 	// Log panes open on demand (keys); the view finds the service through the store (logs/registry.ts).
 	const logs = createLogsService({api, store, runner: options.runner, clock, ...(options.auditPath !== undefined ? {auditPath: options.auditPath} : {})});
+	const problems = createProblemsService({
+		api,
+		store,
+		clock,
+		...(options.problems?.thresholds ? {thresholds: options.problems.thresholds} : {}),
+		...(options.problems?.runsDir && options.problems.host ? {runs: {dir: options.problems.runsDir, host: options.problems.host}} : {}),
+	});
 	return {
 		start() {
 			fleet.start();
+			problems.start();
 			nics.start();
 			detail.start();
 			topology.start();
@@ -48,6 +60,7 @@ export function createSession(options: {
 		},
 		stop() {
 			fleet.stop();
+			problems.stop();
 			nics.stop();
 			detail.stop();
 			topology.stop();
