@@ -8,6 +8,7 @@ import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {checkSecret, looseModeProblem, SecretError} from './secrets.js';
+import {parseThresholds, type Thresholds} from '../services/problems/thresholds.js';
 
 export class ConfigError extends Error {
 	// Messages quote the file's own text (key names, the YAML parser's excerpt):
@@ -41,6 +42,8 @@ export interface UserConfig {
 	hosts: Record<string, HostConfig>;
 	/** upgrade.health: tag → commands run inside containers with that tag after an upgrade (exit 0 = healthy). */
 	upgradeHealth?: Record<string, string[]>;
+	/** thresholds: the problem rules' levels over the defaults (services/problems/thresholds.ts). */
+	thresholds?: Thresholds;
 }
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -65,7 +68,7 @@ const HOST_KEYS: Record<keyof HostConfig, 'string' | 'number' | 'boolean'> = {
 	readOnly: 'boolean',
 };
 
-const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade']);
+const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade', 'thresholds']);
 
 /**
  * Every number the file may hold, bounded as its flag is: an unbounded value
@@ -168,6 +171,7 @@ export function parseConfig(text: string, path: string): UserConfig {
 		}
 	}
 	if (raw.upgrade !== undefined) config.upgradeHealth = checkUpgrade(path, raw.upgrade);
+	if (raw.thresholds !== undefined) config.thresholds = parseThresholds(raw.thresholds, (key, message) => fail(path, key, message));
 	if (config.defaultHost !== undefined && !config.hosts[config.defaultHost]) {
 		fail(path, 'default', `names no host under hosts: (have: ${Object.keys(config.hosts).join(', ') || 'none'})`);
 	}

@@ -5,6 +5,7 @@
 import {BUILTIN_FIXTURES, loadFixture} from '../sim/fixture.js';
 import type {Fixture} from '../sim/fixture-types.js';
 import {generateFleet} from '../sim/generate.js';
+import {applyScenario} from '../sim/scenarios.js';
 import {startSimulator, type RunningSimulator} from '../sim/server.js';
 import type {DemoFleet} from './target.js';
 
@@ -13,7 +14,8 @@ export class DemoError extends Error {}
 export function demoFixture(fleet: DemoFleet): Fixture {
 	if (fleet.kind === 'generated') return generateFleet({guests: fleet.guests, nodes: fleet.nodes});
 	const builtin = BUILTIN_FIXTURES[fleet.name as keyof typeof BUILTIN_FIXTURES];
-	return loadFixture(builtin ?? fleet.name);
+	const fixture = loadFixture(builtin ?? fleet.name);
+	return fleet.scenario ? applyScenario(fixture, fleet.scenario) : fixture;
 }
 
 /** The token the demo logs in with: the fixture's `root@pam!proxdeck`, else its first token. */

@@ -55,7 +55,14 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 	// The demo keeps its audit log and upgrade journals apart from real hosts' (state-paths.ts).
 	const paths = statePaths(io.env, {demo: demo !== undefined});
 	const auditPath = args.auditLog ?? paths.auditLog;
-	const session = createSession({api: client, store, refreshMs: target.refreshMs, runner: ssh?.runner, auditPath});
+	const session = createSession({
+		api: client,
+		store,
+		refreshMs: target.refreshMs,
+		runner: ssh?.runner,
+		auditPath,
+		problems: {...(config.thresholds ? {thresholds: config.thresholds} : {}), runsDir: paths.runsDir, host: client.target},
+	});
 	// Snapshot, reboot, rollback…: one dispatcher (read-only, privileges, confirmation, audit, task tracking).
 	const actionServices = createActionServices({
 		api: client,
@@ -165,6 +172,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 		return 0;
 	}
 	if (args.command === 'sim') return runSimulatorCommand(args, io);
+	if (args.command === 'check') return (await import('./check-command.js')).runCheckCommand(args, io);
 	if (args.command === 'upgrade') return (await import('./upgrade-command.js')).runUpgradeCommand(args, io);
 	return runConsole(args, io);
 }

@@ -9,7 +9,7 @@ import {checkSecret, readSecretFile, SecretError} from './secrets.js';
 
 export class TargetError extends Error {}
 
-export type DemoFleet = {kind: 'fixture'; name: string} | {kind: 'generated'; guests: number; nodes: number};
+export type DemoFleet = {kind: 'fixture'; name: string; scenario?: string} | {kind: 'generated'; guests: number; nodes: number};
 
 export type Credentials =
 	| {kind: 'token'; tokenId: string; secret: string}
@@ -31,7 +31,7 @@ export type Target =
 
 function demoFleet(args: CliArgs): DemoFleet {
 	if (args.guests !== undefined) return {kind: 'generated', guests: args.guests, nodes: args.nodes ?? 1};
-	return {kind: 'fixture', name: args.fixture ?? 'homelab'};
+	return {kind: 'fixture', name: args.fixture ?? 'homelab', ...(args.scenario ? {scenario: args.scenario} : {})};
 }
 
 /**

@@ -7,6 +7,7 @@ import {indexOfVmid, selectVisibleRows} from './selectors.js';
 import {createOpsActions, initialOpsState} from './ops-slice.js';
 import {createScreenActions, initialScreenState, initialScreenUi} from './screens-slice.js';
 import {createLogsActions, initialLogsState} from './logs-slice.js';
+import {createProblemsActions, initialProblemsState} from './problems-slice.js';
 import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
@@ -124,6 +125,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 			...initialOpsState(),
 			...initialScreenState(),
 			...initialLogsState(),
+			...initialProblemsState(),
 			ui: {
 				sortKey: 'vmid',
 				sortDesc: false,
@@ -138,6 +140,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createOpsActions(set, get),
 				...createScreenActions(set, get, update),
 				...createLogsActions(set, get),
+				...createProblemsActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
 						const guests = mergeGuests(state.guests, snapshot.guests);
