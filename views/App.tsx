@@ -18,6 +18,7 @@ import {Footer} from './Footer.js';
 import {Header} from './Header.js';
 import {HelpOverlay, helpLineCount} from './HelpOverlay.js';
 import {splitKeys} from './key-chunks.js';
+import {createDialogGuard, openDialogOf, pasteMarker, type GuardVerdict} from './dialog-guard.js';
 import {computeLayout, tooSmallMessage} from './layout.js';
 import {runScreenAction} from './screen-actions.js';
 import {fleetFilterText, ScreenBody, ScreenFooter} from './ScreenBody.js';
@@ -42,6 +43,8 @@ export interface AppProps {
 	tickMs?: number;
 	/** Snapshot, reboot, rollback…: the action dispatcher's command interface (absent: action keys say "no connection"). */
 	commands?: Commands;
+	/** The clock of the dialog guard (how long ago a dialog opened); tests step it. */
+	inputClock?: () => number;
 }
 
 /** Which key scope is active: an open prompt wins, then the overlay. */
@@ -84,14 +87,28 @@ function emptyText(state: AppState): string {
 	return `no guest matches /${sanitize(effectiveFilter(state))}`;
 }
 
-export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000, commands}: AppProps) {
+const monotonic = () => performance.now();
+
+export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000, commands, inputClock = monotonic}: AppProps) {
 	const state = useStore(store);
 	const [helpScroll, setHelpScroll] = useState(0);
 
 	// The handler reads everything through refs and store.getState(), so it is
 	// created once and rapid keys never act on a stale render's values.
-	const props = useRef({keymap, onQuit, commands});
-	props.current = {keymap, onQuit, commands};
+	const props = useRef({keymap, onQuit, commands, inputClock, now});
+	props.current = {keymap, onQuit, commands, inputClock, now};
+	// Every dialog acts only on a deliberate key: the guard sees each chunk before the dispatcher does.
+	const guard = useRef(createDialogGuard(() => props.current.inputClock())).current;
+	useEffect(() => {
+		const observe = () => guard.observe(openDialogOf(store.getState(), upgradesOf(store)?.view()));
+		observe();
+		const offStore = store.subscribe(observe);
+		const offUpgrades = upgradesOf(store)?.subscribe(observe);
+		return () => {
+			offStore();
+			offUpgrades?.();
+		};
+	}, [store, guard]);
 	const helpMax = useRef(0);
 	const pageRows = useRef(1);
 	const bodySize = useRef({width: size.columns, height: 1});
@@ -144,12 +161,29 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 		},
 		[store],
 	);
-	// Several keys read in one chunk ("jjj", a pasted "error\r") are handled one by one.
+	// Several keys read in one chunk ("jjj", a pasted "error\r") are handled one by one;
+	// while a dialog is open, the guard drops those of a paste or typed before it could be read.
 	const onInput = useCallback(
 		(input: string, key: Key) => {
-			for (const [one, oneKey] of splitKeys(input, key)) onKey(one, oneKey);
+			const marker = pasteMarker(input, key);
+			if (marker) return guard.paste(marker);
+			const keys = splitKeys(input, key);
+			guard.chunk(keys.length);
+			let refused: GuardVerdict | undefined;
+			for (const [one, oneKey] of keys) {
+				const dialog = openDialogOf(store.getState(), upgradesOf(store)?.view());
+				const action = dialog ? matchAction(props.current.keymap, dialog.scope, one, oneKey) : undefined;
+				const typed = action === undefined && one !== '' && !oneKey.ctrl && !oneKey.meta;
+				const verdict = guard.judge(dialog, action, typed);
+				if (verdict === 'pass') onKey(one, oneKey);
+				else refused ??= verdict;
+			}
+			if (refused) {
+				const text = refused === 'pasted' ? 'paste ignored: a dialog takes its keys one at a time' : 'key ignored: the dialog had just opened — read it, then press again';
+				store.getState().actions.showNotice({text, tone: 'info', at: props.current.now()});
+			}
 		},
-		[onKey],
+		[onKey, store, guard],
 	);
 	useInput(onInput);
 

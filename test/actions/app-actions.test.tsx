@@ -9,11 +9,11 @@ import React from 'react';
 import {after, afterEach, before, describe, it} from 'node:test';
 import {loadKeymap} from '../../keymaps/index.js';
 import {App} from '../../views/App.js';
-import {KEYS, plain, press, settle, type} from '../views/harness.js';
+import {KEYS, plain, press, settle, type, keyClock} from '../views/harness.js';
 import {guestByName, startRig, waitFor, type ActionRig} from './helpers.js';
 
 async function renderWith(rig: ActionRig, rows = 40, columns = 150) {
-	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns, rows}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} />);
+	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns, rows}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} />);
 	await settle();
 	return app;
 }
