@@ -6,7 +6,7 @@ import {Box, Text, useInput, type Key} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {useStore} from 'zustand';
 import type {StoreApi} from 'zustand/vanilla';
-import {isDangerous, matchAction, type Keymap, type Scope} from '../keymaps/index.js';
+import {matchAction, type Keymap, type Scope} from '../keymaps/index.js';
 import {selectHeaderStats, selectVisibleRows, effectiveFilter} from '../source/store/selectors.js';
 import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
@@ -25,7 +25,7 @@ import {fleetFilterText, ScreenBody, ScreenFooter} from './ScreenBody.js';
 import type {Commands} from '../source/services/actions/commands.js';
 import {DialogView} from './DialogView.js';
 import {OpsPane} from './OpsPane.js';
-import {dialogScope, handleOpsKey, keyDisabledReason} from './ops-keys.js';
+import {dialogScope, handleOpsKey, keyDisabledReason, refuseDisabledKey, type DisabledContext} from './ops-keys.js';
 import {handleLogsKey, logsScope} from './logs/log-keys.js';
 import {LogsScreen} from './logs/LogsScreen.js';
 import {logsOf} from '../source/services/logs/registry.js';
@@ -122,6 +122,9 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				current = store.getState();
 			}
 			const scope = activeScope(current);
+			// Read-only, offline nodes, missing privileges: one table decides, here in the one dispatcher, for every key.
+			const disabled: DisabledContext = {state: current, keymap: props.current.keymap, commands: props.current.commands, upgrades: upgradesOf(store)};
+			if (refuseDisabledKey(matchAction(props.current.keymap, dialogScope(current) ?? scope, input, key), disabled, props.current.now())) return;
 			// Dialogs, then action/mark/pane keys: the action dispatcher enforces read-only and privileges.
 			if (handleOpsKey(input, key, {store, keymap: props.current.keymap, commands: props.current.commands, scope})) return;
 			// Log panes, and the fleet keys that open them.
@@ -143,8 +146,6 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				}
 				return;
 			}
-			// Read-only is enforced here, in the one dispatcher, not per view.
-			if (current.badges.readOnly && isDangerous(props.current.keymap, action)) return;
 			// Quitting during an upgrade run asks first (Ctrl+C again while asking quits).
 			const quit = () => {
 				if (upgradesOf(store)?.confirmQuit(props.current.onQuit, action === 'app.forceQuit')) return;
@@ -208,6 +209,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	if (layout.tooSmall) return <Text wrap="truncate">{tooSmallMessage(size)}</Text>;
 
 	const scope = activeScope(state);
+	const disabledContext: DisabledContext = {state, keymap, commands, upgrades: upgradesOf(store)};
+	const disabledReason = (action: string) => keyDisabledReason(action, disabledContext);
 	// Slice with this frame's viewport: the store learns the new size one commit later.
 	const scrollTop = Math.max(0, Math.min(state.ui.scrollTop, rows.length - layout.viewportRows));
 	const onScreen = rows.slice(scrollTop, scrollTop + layout.viewportRows);
@@ -228,7 +231,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			{state.dialog ? (
 				<DialogView dialog={state.dialog} height={layout.bodyHeight} width={layout.width} />
 			) : state.ui.overlay === 'help' ? (
-				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} disabledReason={(action) => keyDisabledReason(action, commands)} />
+				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} disabledReason={disabledReason} />
 			) : state.ui.screen === 'upgrade' ? (
 				<UpgradeScreen controller={upgradesOf(store)} width={layout.width} height={layout.bodyHeight} now={now} />
 			) : state.ui.screen === 'logs' ? (
@@ -275,7 +278,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 					scopes={FOOTER_SCOPES[dialogScope(state) ?? scope]}
 					filterDraft={state.ui.filterDraft}
 					notice={state.notice}
-					disabledReason={(action) => keyDisabledReason(action, commands)}
+					disabledReason={disabledReason}
 					now={now}
 				/>
 			)}

@@ -29,18 +29,20 @@ export interface HintPart {
 
 /**
  * The hints as footer parts: "s snapshot"; a disabled one is marked and says
- * why ("s snapshot (read-only)"), the reason written once for a run of hints
- * that share it ("s snapshot (read-only)  r reboot  b snapshots…") so the
- * line keeps room for the keys.
+ * why. A run of disabled hints that share the reason is one part with the
+ * reason once at its end ("s snapshot, r reboot (read-only)"), so every
+ * disabled key reads as disabled in plain text too, and the line keeps room
+ * for the keys.
  */
 export function hintParts(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined): HintPart[] {
-	let lastReason: string | undefined;
-	return footerHints(keymap, scopes).map((h) => {
+	const runs: Array<{items: string[]; reason?: string}> = [];
+	for (const h of footerHints(keymap, scopes)) {
 		const reason = disabledReason?.(h.action);
-		const said = reason !== undefined && reason === lastReason;
-		lastReason = reason;
-		return {text: `${h.keys} ${h.description}${reason && !said ? ` (${reason})` : ''}`, disabled: reason !== undefined};
-	});
+		const last = runs[runs.length - 1];
+		if (reason !== undefined && last?.reason === reason) last.items.push(`${h.keys} ${h.description}`);
+		else runs.push({items: [`${h.keys} ${h.description}`], ...(reason !== undefined ? {reason} : {})});
+	}
+	return runs.map((r) => ({text: `${r.items.join(', ')}${r.reason !== undefined ? ` (${r.reason})` : ''}`, disabled: r.reason !== undefined}));
 }
 
 /** Hints of `scopes` as one line; a disabled action reads "s snapshot (read-only)". */
