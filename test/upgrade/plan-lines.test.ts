@@ -1,0 +1,58 @@
+// Issue 10, safety on screen: the upgrade plan never cuts what explains a
+// consequence. A skip reason or "no snapshot" reason is cut in its table cell,
+// so the focused row's is shown whole below the table, and the confirm
+// question wraps; at 60×20 and 160×50 alike, within the height given.
+
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import type {UpgradeView} from '../../source/services/upgrade/controller.js';
+import {DEFAULT_OPTIONS, type PlanEntry} from '../../source/services/upgrade/types.js';
+import {upgradeLines} from '../../views/upgrade/upgrade-lines.js';
+
+const REASON = 'no snapshot possible (snapshot feature is not available: mp0 is a bind mount /srv/media, which vzdump cannot snapshot)';
+
+function entry(vmid: number, name: string, over: Partial<PlanEntry> = {}): PlanEntry {
+	return {vmid, name, node: 'pve', tags: [], status: 'running', manager: 'apt', pending: 3, packages: [], reboot: false, snapshot: {possible: true}, action: 'upgrade', startStop: false, ...over};
+}
+
+const entries = [
+	entry(100, 'plex'),
+	entry(101, 'sonarr', {action: 'skip', skipReason: REASON, pending: undefined, snapshot: {possible: false, reason: 'mp0 is a bind mount'}}),
+	entry(102, 'radarr', {snapshot: {possible: false, reason: 'mp0 is a bind mount /srv/media, which vzdump cannot snapshot'}}),
+	...Array.from({length: 30}, (_, i) => entry(200 + i, `svc-${i}`)),
+];
+
+const planView = (cursor: number, confirm?: 'cancel' | 'ok'): UpgradeView => ({
+	stage: 'plan',
+	plan: {createdAt: 0, options: {...DEFAULT_OPTIONS, allowNoSnapshot: true}, entries},
+	cursor,
+	...(confirm ? {confirm} : {}),
+});
+
+const prose = (lines: Array<{text: string}>) => lines.map((l) => l.text.trim()).join(' ');
+
+for (const [width, rows] of [
+	[60, 20],
+	[160, 50],
+] as const) {
+	// The body the screen gets: the frame less the two header lines and the footer.
+	const height = rows - 3;
+	describe(`the upgrade plan at ${width}×${rows}`, () => {
+		it("shows the focused row's skip reason whole", () => {
+			const lines = upgradeLines(planView(1), width, height, 0);
+			assert.ok(lines.length <= height);
+			assert.ok(lines.every((l) => l.text.length <= width));
+			assert.ok(prose(lines).includes(`101 sonarr: skip: ${REASON}`), prose(lines));
+		});
+
+		it('the confirm question and its no-snapshot warning wrap, with the buttons on screen', () => {
+			const lines = upgradeLines(planView(2, 'cancel'), width, height, 0);
+			assert.ok(lines.length <= height);
+			const text = prose(lines);
+			assert.match(text, /Upgrade 32 containers \(\d+ packages\), at most 2 at once\? Each is snapshotted first and rolled back if it fails\./);
+			assert.match(text, /1 cannot be snapshotted and will be upgraded WITHOUT a way back\./);
+			assert.match(text, /102 radarr: upgrade WITHOUT snapshot \(mp0 is a bind mount \/srv\/media, which vzdump cannot snapshot\)/);
+			assert.match(lines.at(-1)!.text, /\[▸Cancel◂\] {2}\[ Upgrade \]/);
+		});
+	});
+}
