@@ -24,6 +24,7 @@ import {runScreenAction} from './screen-actions.js';
 import {fleetFilterText, ScreenBody, ScreenFooter} from './ScreenBody.js';
 import type {Commands} from '../source/services/actions/commands.js';
 import {DialogView} from './DialogView.js';
+import {busyGuests, busyLine} from './busy.js';
 import {OpsPane} from './OpsPane.js';
 import {dialogScope, handleOpsKey, keyDisabledReason, refuseDisabledKey, type DisabledContext} from './ops-keys.js';
 import {handleLogsKey, logsScope} from './logs/log-keys.js';
@@ -256,6 +257,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 						filter={fleetFilterText(state)}
 						emptyText={emptyText(state)}
 						marks={state.marks}
+						busy={busyGuests(state.tasks)}
 					/>
 					{paneOpen ? (
 						<OpsPane pane={state.pane as 'tasks' | 'audit'} tasks={state.tasks} taskCursor={state.taskCursor} audit={state.audit} height={layout.detailHeight} now={now} />
@@ -278,6 +280,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 					scopes={FOOTER_SCOPES[dialogScope(state) ?? scope]}
 					filterDraft={state.ui.filterDraft}
 					notice={state.notice}
+					busy={busyLine(state.tasks)}
 					disabledReason={disabledReason}
 					now={now}
 				/>

@@ -61,6 +61,7 @@ export const Footer = memo(function Footer({
 	filterDraft,
 	notice,
 	disabledReason,
+	busy,
 	now = Date.now,
 }: {
 	keymap: Keymap;
@@ -70,6 +71,8 @@ export const Footer = memo(function Footer({
 	notice?: Notice;
 	/** Why an action key cannot run now; its hint is dimmed with the reason. */
 	disabledReason?: (action: string) => string | undefined;
+	/** This session's running action ("rebooting plex (100)…"), shown first until its task ends. */
+	busy?: string;
 	now?: () => number;
 }) {
 	if (filterDraft !== null) {
@@ -82,8 +85,9 @@ export const Footer = memo(function Footer({
 			</Text>
 		);
 	}
-	const showNotice = notice !== undefined && now() - notice.at < NOTICE_MS;
-	if (!showNotice && !disabledReason) {
+	// While an action runs, the result of the one before it is no longer news (a failure still is).
+	const showNotice = notice !== undefined && now() - notice.at < NOTICE_MS && (busy === undefined || notice.tone === 'error');
+	if (!showNotice && !disabledReason && !busy) {
 		return (
 			<Text wrap="truncate" color={theme.muted}>
 				{hintText(keymap, scopes)}
@@ -92,6 +96,13 @@ export const Footer = memo(function Footer({
 	}
 	return (
 		<Text wrap="truncate" color={theme.muted}>
+			{busy ? (
+				<Text color={theme.warn} bold>
+					{`⟳ ${busy}  `}
+				</Text>
+			) : (
+				''
+			)}
 			{showNotice ? (
 				<Text color={notice.tone === 'ok' ? theme.ok : notice.tone === 'error' ? theme.danger : theme.warn} bold>
 					{sanitize(notice.text) + '  '}

@@ -183,8 +183,9 @@ export function keyDisabledReason(action: string, c: DisabledContext): string | 
 	if (!guarded) return c.state.badges.readOnly && isDangerous(c.keymap, action) ? 'read-only' : undefined;
 	const reason = guarded.reason(c);
 	if (!reason || action !== 'act.rollback') return reason;
-	// b still opens the snapshot list to read when rolling back is off (not on an offline node: there is nothing to read).
-	return offlineNodeReason(c.state, actionTargets(c.state).vmids) ? reason : `browse only: ${reason}`;
+	// b still opens the snapshot list to read when rolling back is off (not without a connection or on an offline node: nothing to read).
+	if (!c.commands || offlineNodeReason(c.state, actionTargets(c.state).vmids)) return reason;
+	return `browse only: ${reason}`;
 }
 
 /**
