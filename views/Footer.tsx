@@ -28,11 +28,11 @@ export interface HintPart {
 }
 
 /**
- * The hints as footer parts: "s snapshot"; a disabled one is marked and says
+ * The hints as footer parts: "s snapshot"; a disabled one is dimmed and says
  * why. A run of disabled hints that share the reason is one part with the
- * reason once at its end ("s snapshot, r reboot (read-only)"), so every
- * disabled key reads as disabled in plain text too, and the line keeps room
- * for the keys.
+ * reason once, first ("[read-only] s snapshot, r reboot"): every disabled key
+ * reads as disabled in plain text too, the reason survives a narrow terminal
+ * cutting the line, and the line keeps room for the keys.
  */
 export function hintParts(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined): HintPart[] {
 	const runs: Array<{items: string[]; reason?: string}> = [];
@@ -42,7 +42,7 @@ export function hintParts(keymap: Keymap, scopes: Scope[], disabledReason?: (act
 		if (reason !== undefined && last?.reason === reason) last.items.push(`${h.keys} ${h.description}`);
 		else runs.push({items: [`${h.keys} ${h.description}`], ...(reason !== undefined ? {reason} : {})});
 	}
-	return runs.map((r) => ({text: `${r.items.join(', ')}${r.reason !== undefined ? ` (${r.reason})` : ''}`, disabled: r.reason !== undefined}));
+	return runs.map((r) => ({text: `${r.reason !== undefined ? `[${r.reason}] ` : ''}${r.items.join(', ')}`, disabled: r.reason !== undefined}));
 }
 
 /** Hints of `scopes` as one line; a disabled action reads "s snapshot (read-only)". */

@@ -152,7 +152,7 @@ describe('read-only', () => {
 			// Wide enough for the footer to reach the action hints.
 			const app = await renderWith(rig, 40, 260);
 			// Every disabled hint reads as disabled in plain text: a run that shares the reason says it once, at its end.
-			assert.match(frame(app), /s snapshot, r reboot \(read-only\) {2}b snapshots \/ roll back \(browse only: read-only\) {2}u upgrade \(plan first\) \(read-only\)/);
+			assert.match(frame(app), /\[read-only\] s snapshot, r reboot {2}\[browse only: read-only\] b snapshots \/ roll back {2}\[read-only\] u upgrade \(plan first\)/);
 			for (const key of ['s', 'r', '+', '-', 'x', 'P', 'u']) {
 				await press(app, key);
 				assert.equal(rig.store.getState().dialog, undefined, key);
@@ -169,7 +169,7 @@ describe('read-only', () => {
 				return dialog?.kind === 'picker' && !dialog.loading;
 			});
 			// The picker's footer dims the keys it offers, and each says why when pressed.
-			assert.match(frame(app), /enter roll back to it, Space start after rollback, d delete snapshot \(browse only: read-only\)/);
+			assert.match(frame(app), /\[browse only: read-only\] enter roll back to it, Space start after rollback, d delete snapshot/);
 			await press(app, KEYS.enter);
 			assert.match(frame(app), /rollback is disabled \(read-only\)/);
 			await press(app, 'd');
@@ -190,7 +190,7 @@ describe('an auditor token', () => {
 		try {
 			const app = await renderWith(rig, 40, 260);
 			await selectByFilter(app, 'prowlarr');
-			assert.match(frame(app), /s snapshot \(needs VM\.Snapshot on \/vms\/105\)/);
+			assert.match(frame(app), /\[needs VM\.Snapshot on \/vms\/105\] s snapshot/);
 			await press(app, 'r');
 			assert.match(frame(app), /reboot is disabled \(needs VM\.PowerMgmt on \/vms\/105\)/);
 			assert.deepEqual(rig.writes(), []);
