@@ -29,6 +29,18 @@ const planView = (cursor: number, confirm?: 'cancel' | 'ok'): UpgradeView => ({
 	...(confirm ? {confirm} : {}),
 });
 
+/** A run in progress with 30 rows, as the run view reads it. */
+function runView(ask: 'askQuit' | 'askStop'): UpgradeView {
+	const rows = entries.map((e, i) => ({vmid: e.vmid, name: e.name, manager: e.manager, phase: i < 2 ? ('upgrade' as const) : ('queued' as const), packages: 3, lines: 0, ...(i < 2 ? {startedAt: 0} : {})}));
+	const run = {
+		id: 'up-1',
+		rows: () => rows,
+		status: () => ({concurrency: 2, running: 2, failures: 0, stopRequested: false, finished: false}),
+		output: () => undefined,
+	};
+	return {stage: 'run', run, cursor: 0, [ask]: 'cancel'} as unknown as UpgradeView;
+}
+
 const prose = (lines: Array<{text: string}>) => lines.map((l) => l.text.trim()).join(' ');
 
 for (const [width, rows] of [
@@ -53,6 +65,16 @@ for (const [width, rows] of [
 			assert.match(text, /1 cannot be snapshotted and will be upgraded WITHOUT a way back\./);
 			assert.match(text, /102 radarr: upgrade WITHOUT snapshot \(mp0 is a bind mount \/srv\/media, which vzdump cannot snapshot\)/);
 			assert.match(lines.at(-1)!.text, /\[▸Cancel◂\] {2}\[ Upgrade \]/);
+		});
+
+		it('the quit and stop questions during a run wrap and keep their buttons', () => {
+			const quit = upgradeLines(runView('askQuit'), width, height, 1000);
+			assert.ok(quit.length <= height);
+			assert.match(prose(quit), /Quit while 2 containers are being upgraded\? The run stops where it stands\. The next start on this host offers to resume it: finished containers are kept, those caught mid-step are rolled back\./);
+			assert.match(quit.at(-1)!.text, /\[▸Keep running◂\] {2}\[ Quit \]/);
+			const stop = upgradeLines(runView('askStop'), width, height, 1000);
+			assert.match(prose(stop), /Stop starting new containers\? The 2 in flight finish, rollbacks included\./);
+			assert.match(stop.at(-1)!.text, /\[▸Keep going◂\] {2}\[ Stop new ones \]/);
 		});
 	});
 }
