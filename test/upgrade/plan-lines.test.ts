@@ -55,6 +55,8 @@ for (const [width, rows] of [
 			assert.ok(lines.length <= height);
 			assert.ok(lines.every((l) => l.text.length <= width));
 			assert.ok(prose(lines).includes(`101 sonarr: skip: ${REASON}`), prose(lines));
+			assert.match(prose(lines), /Upgrade plan · 33 containers · concurrency 2 · rollback on · start-stopped off · without snapshot on/, 'the options read whole');
+			assert.match(prose(lines), /upgrade 32 containers \(\d+ packages\), skip 1/);
 		});
 
 		it('the confirm question and its no-snapshot warning wrap, with the buttons on screen', () => {

@@ -52,13 +52,14 @@ function planView(view: Extract<UpgradeView, {stage: 'plan'}>, width: number, he
 	const {plan} = view;
 	const o = plan.options;
 	const out: Line[] = [
-		{text: `Upgrade plan · ${plan.entries.length} container${plan.entries.length === 1 ? '' : 's'} · concurrency ${o.concurrency} · rollback ${on(o.rollback)} · start-stopped ${on(o.startStopped)} · without snapshot ${on(o.allowNoSnapshot)}`, bold: true},
+		// The options decide who is upgraded and how: wrapped, never cut.
+		...wrapped(`Upgrade plan · ${plan.entries.length} container${plan.entries.length === 1 ? '' : 's'} · concurrency ${o.concurrency} · rollback ${on(o.rollback)} · start-stopped ${on(o.startStopped)} · without snapshot ${on(o.allowNoSnapshot)}`, width, {bold: true}),
 		{text: `${fit('CT', 6)}${fit('NAME', 15)}${fit('MGR', 7)}${fit('PEND', 5)}${fit('REBOOT', 7)}${fit('SNAP', 5)}ACTION`, tone: 'muted'},
 	];
 	// Below the table: the focused row's action in full (a skip reason or why there is no snapshot is cut in its cell), then the question or the keys.
 	const focused = plan.entries[view.cursor];
 	const detail = focused ? wrapped(`${focused.vmid} ${sanitize(focused.name)}: ${sanitize(actionCell(focused))}`, width, {tone: focused.action === 'skip' ? 'muted' : focused.snapshot.possible ? undefined : 'warn'}) : [];
-	const bottom: Line[] = [{text: planHeadline(plan), tone: 'accent'}];
+	const bottom: Line[] = wrapped(planHeadline(plan), width, {tone: 'accent'});
 	if (view.confirm) {
 		const c = planCounts(plan);
 		bottom.push(
