@@ -6,12 +6,10 @@ import '../views/force-color.js';
 // running while the test looks.
 
 import assert from 'node:assert/strict';
-import {render, cleanup} from 'ink-testing-library';
-import React from 'react';
+import {cleanup} from 'ink-testing-library';
 import {describe, it} from 'node:test';
-import {loadKeymap} from '../../keymaps/index.js';
-import {App} from '../../views/App.js';
-import {KEYS, keyClock, plain, press, settle, tableRows, type} from '../views/harness.js';
+import {KEYS, plain, press, settle, tableRows} from '../views/harness.js';
+import {renderConsole, selectByFilter} from './console.js';
 import {startRig, waitFor} from './helpers.js';
 
 for (const size of [
@@ -22,11 +20,8 @@ for (const size of [
 		it('shows on the row and in the footer until the task ends', async () => {
 			const rig = await startRig();
 			try {
-				const app = render(<App store={rig.store} keymap={loadKeymap()} size={size} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} now={rig.clock} />);
-				await settle();
-				await press(app, '/');
-				await type(app, 'plex');
-				await press(app, KEYS.enter);
+				const app = await renderConsole(rig, size);
+				await selectByFilter(app, 'plex');
 				// An earlier result in the footer, which must not read as the reboot's.
 				await press(app, 's', KEYS.enter);
 				await waitFor('the snapshot', () => /✓ snapshot plex/.test(plain(app.lastFrame() ?? '')));

@@ -4,12 +4,10 @@ import '../views/force-color.js';
 // prompt's host equivalent carries the description it will send.
 
 import assert from 'node:assert/strict';
-import {render, cleanup} from 'ink-testing-library';
-import React from 'react';
+import {cleanup} from 'ink-testing-library';
 import {after, before, describe, it} from 'node:test';
-import {loadKeymap} from '../../keymaps/index.js';
-import {App} from '../../views/App.js';
-import {KEYS, keyClock, plain, press, settle, type} from '../views/harness.js';
+import {KEYS, plain, press, type} from '../views/harness.js';
+import {renderConsole, selectByFilter, type Console} from './console.js';
 import {startRig, waitFor, type ActionRig} from './helpers.js';
 
 const SIZES = [
@@ -27,14 +25,11 @@ const prose = (frame: string) =>
 for (const size of SIZES) {
 	describe(`dialogs at ${size.columns}×${size.rows}`, () => {
 		let rig: ActionRig;
-		let app: ReturnType<typeof render>;
+		let app: Console;
 		before(async () => {
 			rig = await startRig();
-			app = render(<App store={rig.store} keymap={loadKeymap()} size={size} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} />);
-			await settle();
-			await press(app, '/');
-			await type(app, 'plex');
-			await press(app, KEYS.enter);
+			app = await renderConsole(rig, size);
+			await selectByFilter(app, 'plex');
 		});
 		after(async () => {
 			cleanup();

@@ -5,25 +5,20 @@ import '../views/force-color.js';
 // "No route to host" after a dialog the user answered).
 
 import assert from 'node:assert/strict';
-import {render, cleanup} from 'ink-testing-library';
-import React from 'react';
+import {cleanup} from 'ink-testing-library';
 import {after, before, describe, it} from 'node:test';
-import {loadKeymap} from '../../keymaps/index.js';
-import {App} from '../../views/App.js';
-import {KEYS, keyClock, plain, press, settle, type} from '../views/harness.js';
+import {plain, press} from '../views/harness.js';
+import {renderConsole, selectByFilter, type Console} from './console.js';
 import {startRig, type ActionRig} from './helpers.js';
 
 describe('a guest on an offline node', () => {
 	let rig: ActionRig;
-	let app: ReturnType<typeof render>;
+	let app: Console;
 	before(async () => {
 		rig = await startRig({fixtureName: 'cluster'});
-		app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 200, rows: 40}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} />);
-		await settle();
+		app = await renderConsole(rig, {columns: 200, rows: 40});
 		assert.equal(rig.store.getState().nodes.find((n) => n.name === 'pve3')?.status, 'offline', 'the cluster fixture has pve3 offline');
-		await press(app, '/');
-		await type(app, '120');
-		await press(app, KEYS.enter);
+		await selectByFilter(app, '120');
 		assert.equal(rig.store.getState().guests.get(rig.store.getState().ui.selectedVmid!)?.node, 'pve3');
 	});
 	after(async () => {

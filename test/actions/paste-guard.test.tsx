@@ -7,22 +7,12 @@ import '../views/force-color.js';
 // quiet time still act. The guard's clock is stepped (keyClock), never slept.
 
 import assert from 'node:assert/strict';
-import {render, cleanup} from 'ink-testing-library';
-import React from 'react';
+import {cleanup} from 'ink-testing-library';
 import {after, before, describe, it} from 'node:test';
-import {loadKeymap} from '../../keymaps/index.js';
-import {App} from '../../views/App.js';
 import {DIALOG_QUIET_MS} from '../../views/dialog-guard.js';
-import {KEYS, keyClock, plain, press, settle, type} from '../views/harness.js';
+import {KEYS, keyClock, plain, press, settle} from '../views/harness.js';
+import {renderConsole, selectByFilter, type Console as Instance} from './console.js';
 import {guestByName, startRig, waitFor, type ActionRig} from './helpers.js';
-
-type Instance = ReturnType<typeof render>;
-
-async function renderWith(rig: ActionRig, rows = 40, columns = 150): Promise<Instance> {
-	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns, rows}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} />);
-	await settle();
-	return app;
-}
 
 const frame = (app: Instance) => plain(app.lastFrame() ?? '');
 
@@ -39,11 +29,9 @@ describe('a paste or a hasty key never presses a dialog button', () => {
 	let plex: number;
 	before(async () => {
 		rig = await startRig();
-		app = await renderWith(rig);
+		app = await renderConsole(rig);
 		plex = guestByName(rig.store, 'plex');
-		await press(app, '/');
-		await type(app, 'plex');
-		await press(app, KEYS.enter);
+		await selectByFilter(app, 'plex');
 	});
 	after(async () => {
 		cleanup();
@@ -120,7 +108,7 @@ describe('type-to-confirm ignores pasted text', () => {
 	it('a pasted "2" (bracketed) or "2\\r" does not confirm rolling back 2 containers; typed, it does', async () => {
 		const rig = await startRig();
 		try {
-			const app = await renderWith(rig);
+			const app = await renderConsole(rig);
 			const a = guestByName(rig.store, 'vaultwarden');
 			const b = guestByName(rig.store, 'postgresql');
 			rig.store.getState().actions.markAll([a, b]);
