@@ -201,6 +201,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	}, [layout.viewportRows, setViewportRows]);
 
 	const placed = useMemo(() => layoutColumns(layout.width), [layout.width]);
+	// Memoised on the task list, so the table (memo) redraws only when a task changes.
+	const busy = useMemo(() => busyGuests(state.tasks), [state.tasks]);
 	const rows = selectVisibleRows(state);
 	const stats = selectHeaderStats(state);
 	helpMax.current = Math.max(0, helpLineCount(keymap) - layout.bodyHeight);
@@ -257,7 +259,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 						filter={fleetFilterText(state)}
 						emptyText={emptyText(state)}
 						marks={state.marks}
-						busy={busyGuests(state.tasks)}
+						busy={busy}
 					/>
 					{paneOpen ? (
 						<OpsPane pane={state.pane as 'tasks' | 'audit'} tasks={state.tasks} taskCursor={state.taskCursor} audit={state.audit} height={layout.detailHeight} now={now} />

@@ -85,8 +85,8 @@ export const Footer = memo(function Footer({
 			</Text>
 		);
 	}
-	// While an action runs, the result of the one before it is no longer news (a failure still is).
-	const showNotice = notice !== undefined && now() - notice.at < NOTICE_MS && (busy === undefined || notice.tone === 'error');
+	// While an action runs, the ✓ of the one before it is no longer news (a failure or a hint still is).
+	const showNotice = notice !== undefined && now() - notice.at < NOTICE_MS && (busy === undefined || notice.tone !== 'ok');
 	if (!showNotice && !disabledReason && !busy) {
 		return (
 			<Text wrap="truncate" color={theme.muted}>
