@@ -55,6 +55,9 @@ export function pasteMarker(input: string, key: Key): 'start' | 'end' | undefine
 	return undefined;
 }
 
+/** A paste whose end marker never came (a terminal that dropped it) stops counting as one after this long without input. */
+const PASTE_STALE_MS = 1000;
+
 export type GuardVerdict = 'pass' | 'pasted' | 'hasty';
 
 export interface DialogGuard {
@@ -72,6 +75,7 @@ export function createDialogGuard(clock: () => number, quietMs = DIALOG_QUIET_MS
 	let openId: string | undefined;
 	let quietUntil = -Infinity;
 	let inPaste = false;
+	let pasteSeenAt = -Infinity;
 	let chunkIsPaste = false;
 	const quiet = () => {
 		quietUntil = clock() + quietMs;
@@ -84,9 +88,12 @@ export function createDialogGuard(clock: () => number, quietMs = DIALOG_QUIET_MS
 		},
 		paste(marker) {
 			inPaste = marker === 'start';
+			pasteSeenAt = clock();
 			quiet();
 		},
 		chunk(count) {
+			if (inPaste && clock() - pasteSeenAt > PASTE_STALE_MS) inPaste = false;
+			if (inPaste) pasteSeenAt = clock();
 			chunkIsPaste = count > 1 || inPaste;
 			if (chunkIsPaste) quiet();
 		},

@@ -45,6 +45,20 @@ describe('dialog guard', () => {
 		assert.equal(guard.judge(dialog, 'upgrade.activate', false), 'pass');
 	});
 
+	it('a paste whose end marker never came stops counting as one after a second without input', () => {
+		let now = 0;
+		const guard = createDialogGuard(() => now);
+		const dialog = {id: 'confirm:reboot:x', scope: 'dialog' as const, textField: false};
+		guard.observe(dialog);
+		guard.paste('start');
+		now += 500;
+		guard.chunk(1);
+		assert.equal(guard.judge(dialog, 'dialog.activate', false), 'pasted');
+		now += 1500;
+		guard.chunk(1);
+		assert.equal(guard.judge(dialog, 'dialog.activate', false), 'pass');
+	});
+
 	it('pasted text fills the snapshot prompt but not type-to-confirm', () => {
 		const guard = createDialogGuard(() => 0);
 		guard.chunk(5);
