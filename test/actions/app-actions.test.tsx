@@ -282,6 +282,7 @@ describe('help in read-only mode', () => {
 			const text = frame(app);
 			assert.match(text, /\n +s +snapshot +— off: read-only/);
 			assert.match(text, /\n +r +reboot +\(dangerous\) +— off: read-only/);
+			assert.match(text, /\n +u +upgrade \(plan first\) +— off: read-only/, 'u is off like every other key that changes a host');
 			assert.match(text, /\n +\/ +filter\n/, 'keys that change nothing stay on');
 		} finally {
 			cleanup();
