@@ -115,8 +115,9 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
  * it ends. `start` receives `quit` and returns its own cleanup.
  */
 async function runFullScreen(io: Io, start: (quit: () => void) => Promise<() => Promise<void>>): Promise<number> {
-	const enter = '\u001B[?1049h\u001B[?25l\u001B[H\u001B[2J';
-	const leave = '\u001B[?25h\u001B[?1049l';
+	// Bracketed paste (?2004): the terminal marks a paste, so a pasted key never presses a dialog button (views/dialog-guard.ts).
+	const enter = '\u001B[?1049h\u001B[?2004h\u001B[?25l\u001B[H\u001B[2J';
+	const leave = '\u001B[?2004l\u001B[?25h\u001B[?1049l';
 	let restored = false;
 	const restore = () => {
 		if (restored) return;
