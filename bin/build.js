@@ -9,12 +9,14 @@ import {build} from 'esbuild';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// `node bin/build.js OUTFILE` builds elsewhere (tests run a bundle of their own, relative to the root).
+const outfile = process.argv[2] ?? 'dist/proxdeck.mjs';
 
 try {
 	await build({
 		absWorkingDir: root,
 		entryPoints: ['source/cli/entry.ts'],
-		outfile: 'dist/proxdeck.mjs',
+		outfile,
 		bundle: true,
 		platform: 'node',
 		format: 'esm',
@@ -30,7 +32,7 @@ try {
 		banner: {js: "import {createRequire as __proxdeckRequire} from 'node:module'; const require = __proxdeckRequire(import.meta.url);"},
 		logLevel: 'warning',
 	});
-	console.log('proxdeck: built dist/proxdeck.mjs');
+	console.log(`proxdeck: built ${outfile}`);
 } catch (error) {
 	console.warn(`proxdeck: bundle not built (${error instanceof Error ? error.message.split('\n')[0] : error}); the sources will run through tsx`);
 }

@@ -95,6 +95,15 @@ const ENTRY_KEYS = new Set(['key', 'action', 'description', 'scope', 'footer', '
 
 let defaults: Binding[] | undefined;
 
+/**
+ * A name from the user's config, quoted for an error line: control characters
+ * shown escaped, so a key holding ESC or a line break cannot reach the
+ * terminal or split the one line (test/property/keymap.property.test.ts).
+ */
+function quoted(name: string): string {
+	return `"${name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+}
+
 function defaultBindings(): Binding[] {
 	if (defaults) return defaults;
 	const text = readFileSync(packagePath('keymaps', 'default.yaml'), 'utf8');
@@ -132,11 +141,11 @@ export function loadKeymap(overrides: Record<string, string | string[]> = {}): K
 	const base = defaultBindings();
 	const known = new Set(base.map((b) => b.action));
 	for (const [action, value] of Object.entries(overrides)) {
-		if (!known.has(action)) throw new Error(`keys: unknown action "${action}" (known: ${[...known].join(', ')})`);
+		if (!known.has(action)) throw new Error(`keys: unknown action ${quoted(action)} (known: ${[...known].join(', ')})`);
 		const keys = Array.isArray(value) ? value : [value];
 		if (keys.length === 0) throw new Error(`keys.${action}: give at least one key`);
 		for (const k of keys) {
-			if (!isKeyName(k)) throw new Error(`keys.${action}: unknown key name "${k}" (use one character, ctrl+<letter>, or one of ${NAMED_KEYS.join(', ')})`);
+			if (!isKeyName(k)) throw new Error(`keys.${action}: unknown key name ${quoted(String(k))} (use one character, ctrl+<letter>, or one of ${NAMED_KEYS.join(', ')})`);
 		}
 	}
 	const bindings = base.map((b) => {

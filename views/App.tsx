@@ -6,7 +6,7 @@ import {Box, Text, useInput, type Key} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {useStore} from 'zustand';
 import type {StoreApi} from 'zustand/vanilla';
-import {isDangerous, matchAction, type Keymap, type Scope} from '../keymaps/index.js';
+import {matchAction, type Keymap, type Scope} from '../keymaps/index.js';
 import {selectHeaderStats, selectVisibleRows, effectiveFilter} from '../source/store/selectors.js';
 import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
@@ -18,13 +18,15 @@ import {Footer} from './Footer.js';
 import {Header} from './Header.js';
 import {HelpOverlay, helpLineCount} from './HelpOverlay.js';
 import {splitKeys} from './key-chunks.js';
+import {createDialogGuard, openDialogOf, pasteMarker, type GuardVerdict} from './dialog-guard.js';
 import {computeLayout, tooSmallMessage} from './layout.js';
 import {runScreenAction} from './screen-actions.js';
 import {fleetFilterText, ScreenBody, ScreenFooter} from './ScreenBody.js';
 import type {Commands} from '../source/services/actions/commands.js';
 import {DialogView} from './DialogView.js';
+import {busyGuests, busyLine} from './busy.js';
 import {OpsPane} from './OpsPane.js';
-import {dialogScope, handleOpsKey, keyDisabledReason} from './ops-keys.js';
+import {dialogScope, handleOpsKey, keyDisabledReason, refuseDisabledKey, type DisabledContext} from './ops-keys.js';
 import {handleLogsKey, logsScope} from './logs/log-keys.js';
 import {LogsScreen} from './logs/LogsScreen.js';
 import {logsOf} from '../source/services/logs/registry.js';
@@ -42,6 +44,8 @@ export interface AppProps {
 	tickMs?: number;
 	/** Snapshot, reboot, rollback…: the action dispatcher's command interface (absent: action keys say "no connection"). */
 	commands?: Commands;
+	/** The clock of the dialog guard (how long ago a dialog opened); tests step it. */
+	inputClock?: () => number;
 }
 
 /** Which key scope is active: an open prompt wins, then the overlay. */
@@ -84,14 +88,28 @@ function emptyText(state: AppState): string {
 	return `no guest matches /${sanitize(effectiveFilter(state))}`;
 }
 
-export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000, commands}: AppProps) {
+const monotonic = () => performance.now();
+
+export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000, commands, inputClock = monotonic}: AppProps) {
 	const state = useStore(store);
 	const [helpScroll, setHelpScroll] = useState(0);
 
 	// The handler reads everything through refs and store.getState(), so it is
 	// created once and rapid keys never act on a stale render's values.
-	const props = useRef({keymap, onQuit, commands});
-	props.current = {keymap, onQuit, commands};
+	const props = useRef({keymap, onQuit, commands, inputClock, now});
+	props.current = {keymap, onQuit, commands, inputClock, now};
+	// Every dialog acts only on a deliberate key: the guard sees each chunk before the dispatcher does.
+	const guard = useRef(createDialogGuard(() => props.current.inputClock())).current;
+	useEffect(() => {
+		const observe = () => guard.observe(openDialogOf(store.getState(), upgradesOf(store)?.view()));
+		observe();
+		const offStore = store.subscribe(observe);
+		const offUpgrades = upgradesOf(store)?.subscribe(observe);
+		return () => {
+			offStore();
+			offUpgrades?.();
+		};
+	}, [store, guard]);
 	const helpMax = useRef(0);
 	const pageRows = useRef(1);
 	const bodySize = useRef({width: size.columns, height: 1});
@@ -105,6 +123,9 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				current = store.getState();
 			}
 			const scope = activeScope(current);
+			// Read-only, offline nodes, missing privileges: one table decides, here in the one dispatcher, for every key.
+			const disabled: DisabledContext = {state: current, keymap: props.current.keymap, commands: props.current.commands, upgrades: upgradesOf(store)};
+			if (refuseDisabledKey(matchAction(props.current.keymap, dialogScope(current) ?? scope, input, key), disabled, props.current.now())) return;
 			// Dialogs, then action/mark/pane keys: the action dispatcher enforces read-only and privileges.
 			if (handleOpsKey(input, key, {store, keymap: props.current.keymap, commands: props.current.commands, scope})) return;
 			// Log panes, and the fleet keys that open them.
@@ -126,8 +147,6 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				}
 				return;
 			}
-			// Read-only is enforced here, in the one dispatcher, not per view.
-			if (current.badges.readOnly && isDangerous(props.current.keymap, action)) return;
 			// Quitting during an upgrade run asks first (Ctrl+C again while asking quits).
 			const quit = () => {
 				if (upgradesOf(store)?.confirmQuit(props.current.onQuit, action === 'app.forceQuit')) return;
@@ -144,12 +163,29 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 		},
 		[store],
 	);
-	// Several keys read in one chunk ("jjj", a pasted "error\r") are handled one by one.
+	// Several keys read in one chunk ("jjj", a pasted "error\r") are handled one by one;
+	// while a dialog is open, the guard drops those of a paste or typed before it could be read.
 	const onInput = useCallback(
 		(input: string, key: Key) => {
-			for (const [one, oneKey] of splitKeys(input, key)) onKey(one, oneKey);
+			const marker = pasteMarker(input, key);
+			if (marker) return guard.paste(marker);
+			const keys = splitKeys(input, key);
+			guard.chunk(keys.length);
+			let refused: GuardVerdict | undefined;
+			for (const [one, oneKey] of keys) {
+				const dialog = openDialogOf(store.getState(), upgradesOf(store)?.view());
+				const action = dialog ? matchAction(props.current.keymap, dialog.scope, one, oneKey) : undefined;
+				const typed = action === undefined && one !== '' && !oneKey.ctrl && !oneKey.meta;
+				const verdict = guard.judge(dialog, action, typed);
+				if (verdict === 'pass') onKey(one, oneKey);
+				else refused ??= verdict;
+			}
+			if (refused) {
+				const text = refused === 'pasted' ? 'paste ignored: a dialog takes its keys one at a time' : 'key ignored: the dialog had just opened — read it, then press again';
+				store.getState().actions.showNotice({text, tone: 'info', at: props.current.now()});
+			}
 		},
-		[onKey],
+		[onKey, store, guard],
 	);
 	useInput(onInput);
 
@@ -165,6 +201,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	}, [layout.viewportRows, setViewportRows]);
 
 	const placed = useMemo(() => layoutColumns(layout.width), [layout.width]);
+	// Memoised on the task list, so the table (memo) redraws only when a task changes.
+	const busy = useMemo(() => busyGuests(state.tasks), [state.tasks]);
 	const rows = selectVisibleRows(state);
 	const stats = selectHeaderStats(state);
 	helpMax.current = Math.max(0, helpLineCount(keymap) - layout.bodyHeight);
@@ -174,6 +212,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	if (layout.tooSmall) return <Text wrap="truncate">{tooSmallMessage(size)}</Text>;
 
 	const scope = activeScope(state);
+	const disabledContext: DisabledContext = {state, keymap, commands, upgrades: upgradesOf(store)};
+	const disabledReason = (action: string) => keyDisabledReason(action, disabledContext);
 	// Slice with this frame's viewport: the store learns the new size one commit later.
 	const scrollTop = Math.max(0, Math.min(state.ui.scrollTop, rows.length - layout.viewportRows));
 	const onScreen = rows.slice(scrollTop, scrollTop + layout.viewportRows);
@@ -194,7 +234,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			{state.dialog ? (
 				<DialogView dialog={state.dialog} height={layout.bodyHeight} width={layout.width} />
 			) : state.ui.overlay === 'help' ? (
-				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} disabledReason={(action) => keyDisabledReason(action, commands)} />
+				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} disabledReason={disabledReason} />
 			) : state.ui.screen === 'upgrade' ? (
 				<UpgradeScreen controller={upgradesOf(store)} width={layout.width} height={layout.bodyHeight} now={now} />
 			) : state.ui.screen === 'logs' ? (
@@ -219,6 +259,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 						filter={fleetFilterText(state)}
 						emptyText={emptyText(state)}
 						marks={state.marks}
+						busy={busy}
 					/>
 					{paneOpen ? (
 						<OpsPane pane={state.pane as 'tasks' | 'audit'} tasks={state.tasks} taskCursor={state.taskCursor} audit={state.audit} height={layout.detailHeight} now={now} />
@@ -241,7 +282,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 					scopes={FOOTER_SCOPES[dialogScope(state) ?? scope]}
 					filterDraft={state.ui.filterDraft}
 					notice={state.notice}
-					disabledReason={(action) => keyDisabledReason(action, commands)}
+					busy={busyLine(state.tasks)}
+					disabledReason={disabledReason}
 					now={now}
 				/>
 			)}

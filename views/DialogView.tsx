@@ -8,7 +8,8 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import type {ConfirmDialog, Dialog, SnapshotPickerDialog, SnapshotPromptDialog} from '../source/store/ops-types.js';
 import {sanitize} from '../source/util/sanitize.js';
-import {truncate} from './format.js';
+import {truncate, wrapLines} from './format.js';
+import {pctCommands} from '../source/services/actions/catalog.js';
 import {theme} from './theme.js';
 
 interface Props {
@@ -48,32 +49,47 @@ function Button({label, focused, disabled}: {label: string; focused: boolean; di
 	);
 }
 
-function ConfirmView({d, height}: {d: ConfirmDialog; height: number}) {
+/** Text that explains a consequence, wrapped to the width: read whole, never cut. */
+function Wrapped({text, width, color, bold}: {text: string; width: number; color?: string; bold?: boolean}) {
+	return (
+		<>
+			{wrapLines(text, width).map((line, i) => (
+				<Line key={i} color={color} bold={bold}>
+					{line}
+				</Line>
+			))}
+		</>
+	);
+}
+
+/** Lines `text` takes wrapped to `width` (0 for no text). */
+const linesOf = (text: string | undefined, width: number) => (text ? wrapLines(text, width).length : 0);
+
+function ConfirmView({d, height, width}: {d: ConfirmDialog; height: number; width: number}) {
 	const danger = d.request.action !== 'snapshot' && d.request.action !== 'start';
-	// Title, bulk note, effect, commands title, buttons, type line: the rest is for targets and commands.
-	const fixed = 5 + (d.bulkNote ? 1 : 0) + (d.warning ? 1 : 0) + (d.typeToConfirm ? 1 : 0);
-	const room = Math.max(2, height - fixed - 2);
+	const title = sanitize(d.title);
+	const effect = `This ${d.effect}.`;
+	const typeLine = d.typeToConfirm !== undefined ? `Type ${d.typeToConfirm} to confirm: ${sanitize(d.typed)}█` : undefined;
+	// Title, bulk note, effect, warning and the type line wrap; the commands title and buttons take a line each: the rest is for targets and commands.
+	const fixed = linesOf(title, width) + linesOf(d.bulkNote, width) + linesOf(effect, width) + linesOf(d.warning, width) + linesOf(typeLine, width) + 2;
+	const room = Math.max(2, height - fixed);
 	const targetRoom = Math.max(1, Math.ceil(room / 2));
 	const commandRoom = Math.max(1, room - Math.min(targetRoom, d.targets.length));
 	const typedOk = d.typeToConfirm === undefined || d.typed.trim() === d.typeToConfirm;
 	return (
 		<>
-			<Line bold color={danger ? theme.danger : theme.accent}>
-				{sanitize(d.title)}
-			</Line>
-			{d.bulkNote ? <Line color={theme.warn}>{d.bulkNote}</Line> : null}
+			<Wrapped text={title} width={width} bold color={danger ? theme.danger : theme.accent} />
+			{d.bulkNote ? <Wrapped text={d.bulkNote} width={width} color={theme.warn} /> : null}
 			{bounded(d.targets.map(sanitize), targetRoom).map((t, i) => (
 				<Line key={`t${i}`}>{`  ${t}`}</Line>
 			))}
-			<Line>{`This ${d.effect}.`}</Line>
-			{d.warning ? <Line color={theme.warn}>{d.warning}</Line> : null}
+			<Wrapped text={effect} width={width} />
+			{d.warning ? <Wrapped text={d.warning} width={width} color={theme.warn} /> : null}
 			<Line color={theme.muted}>equivalent on the host:</Line>
 			{bounded(d.commands.map(sanitize), commandRoom).map((c, i) => (
 				<Line key={`c${i}`} color={theme.muted}>{`  $ ${c}`}</Line>
 			))}
-			{d.typeToConfirm !== undefined ? (
-				<Line color={theme.warn}>{`Type ${d.typeToConfirm} to confirm: ${sanitize(d.typed)}█`}</Line>
-			) : null}
+			{typeLine !== undefined ? <Wrapped text={typeLine} width={width} color={theme.warn} /> : null}
 			<Text>
 				<Button label="Cancel" focused={d.focus === 'cancel'} />
 				{'  '}
@@ -87,7 +103,7 @@ function capital(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function SnapshotPromptView({d}: {d: SnapshotPromptDialog}) {
+function SnapshotPromptView({d, width}: {d: SnapshotPromptDialog; width: number}) {
 	const field = (label: string, value: string, focused: boolean) => (
 		<Text wrap="truncate">
 			<Text bold={focused} color={focused ? theme.accent : undefined}>{`${label}: `}</Text>
@@ -101,28 +117,36 @@ function SnapshotPromptView({d}: {d: SnapshotPromptDialog}) {
 			{d.bulkNote ? <Line color={theme.warn}>{d.bulkNote}</Line> : null}
 			{field('name', d.name, d.field === 'name')}
 			{field('description (optional)', d.description, d.field === 'description')}
-			{d.error ? <Line color={theme.danger}>{`✗ ${d.error}`}</Line> : null}
-			{d.warning ? <Line color={theme.warn}>{d.warning}</Line> : null}
-			<Line color={theme.muted}>{`equivalent on the host: $ pct snapshot ${d.targets[0] ?? ''} ${sanitize(d.name)}${d.targets.length > 1 ? ` (and ${d.targets.length - 1} more)` : ''}`}</Line>
-			<Line color={theme.muted}>enter takes the snapshot · tab switches field · esc cancels</Line>
+			{d.error ? <Wrapped text={`✗ ${d.error}`} width={width} color={theme.danger} /> : null}
+			{d.warning ? <Wrapped text={d.warning} width={width} color={theme.warn} /> : null}
+			<Wrapped text={`equivalent on the host: $ ${snapshotCommand(d)}${d.targets.length > 1 ? ` (and ${d.targets.length - 1} more)` : ''}`} width={width} color={theme.muted} />
+			<Wrapped text="enter takes the snapshot · tab switches field · esc cancels" width={width} color={theme.muted} />
 		</>
 	);
 }
 
+/** The `pct snapshot` the prompt would run, description included (quoted for the shell), as the dialog's OK sends it. */
+function snapshotCommand(d: SnapshotPromptDialog): string {
+	const description = d.description.trim();
+	return sanitize(pctCommands('snapshot', d.targets[0] ?? 0, {snapname: d.name.trim(), ...(description ? {description} : {})})[0] ?? '');
+}
+
 function PickerView({d, height, width}: {d: SnapshotPickerDialog; height: number; width: number}) {
-	const header = 3 + (d.error ? 1 : 0);
+	const browse = d.browseOnly ? `browse only: roll back and delete are off (${sanitize(d.browseOnly)})` : undefined;
+	const error = d.error ? `✗ ${sanitize(d.error)}` : undefined;
+	const header = 2 + (browse ? linesOf(browse, width) : 1) + linesOf(error, width);
 	const rows = Math.max(1, height - header);
 	const top = Math.max(0, Math.min(d.cursor - Math.floor(rows / 2), d.entries.length - rows));
 	const shown = d.entries.slice(top, top + rows);
 	return (
 		<>
 			<Line bold color={theme.accent}>{`snapshots of ${sanitize(d.label)}${d.zfs ? '  (ZFS: only the newest can be rolled back to)' : ''}`}</Line>
-			{d.browseOnly ? (
-				<Line color={theme.warn}>{`browse only: roll back and delete are off (${sanitize(d.browseOnly)})`}</Line>
+			{browse ? (
+				<Wrapped text={browse} width={width} color={theme.warn} />
 			) : (
 				<Line>{`[${d.startAfter ? 'x' : ' '}] start after rollback (space)`}</Line>
 			)}
-			{d.error ? <Line color={theme.danger}>{`✗ ${sanitize(d.error)}`}</Line> : null}
+			{error ? <Wrapped text={error} width={width} color={theme.danger} /> : null}
 			{d.loading ? <Line color={theme.muted}>loading…</Line> : null}
 			{!d.loading && d.entries.length === 0 && !d.error ? <Line color={theme.muted}>no snapshots</Line> : null}
 			{shown.map((e, i) => {
@@ -142,8 +166,8 @@ function PickerView({d, height, width}: {d: SnapshotPickerDialog; height: number
 export function DialogView({dialog, height, width}: Props) {
 	return (
 		<Box flexDirection="column" height={height} width={width} overflowY="hidden" borderStyle={undefined}>
-			{dialog.kind === 'confirm' ? <ConfirmView d={dialog} height={height} /> : null}
-			{dialog.kind === 'snapshot' ? <SnapshotPromptView d={dialog} /> : null}
+			{dialog.kind === 'confirm' ? <ConfirmView d={dialog} height={height} width={width} /> : null}
+			{dialog.kind === 'snapshot' ? <SnapshotPromptView d={dialog} width={width} /> : null}
 			{dialog.kind === 'picker' ? <PickerView d={dialog} height={height} width={width} /> : null}
 		</Box>
 	);

@@ -17,10 +17,12 @@ interface RowProps {
 	placed: PlacedColumn[];
 	/** Marked for a bulk action: a ● replaces the row's first (padding) character. */
 	marked?: boolean;
+	/** A running power/rollback task's word for the STATUS cell ("rebooting…"). */
+	busy?: string;
 }
 
-export const FleetRow = memo(function FleetRow({row, nics, selected, placed, marked}: RowProps) {
-	const segments = rowSegments(row, nics, placed);
+export const FleetRow = memo(function FleetRow({row, nics, selected, placed, marked, busy}: RowProps) {
+	const segments = rowSegments(row, nics, placed, busy);
 	const first = segments[0];
 	if (marked && first) segments[0] = {...first, text: '●' + first.text.slice(1)};
 	// Ink redraws every character of every line each frame; trailing padding
@@ -28,7 +30,7 @@ export const FleetRow = memo(function FleetRow({row, nics, selected, placed, mar
 	const last = segments[segments.length - 1];
 	if (!selected && last && !last.hot) segments[segments.length - 1] = {...last, text: last.text.trimEnd()};
 	return (
-		<Text wrap="truncate" color={toneColor(statusTone(row.status))} inverse={selected ? theme.selection.inverse : false}>
+		<Text wrap="truncate" color={toneColor(busy !== undefined ? 'warn' : statusTone(row.status))} inverse={selected ? theme.selection.inverse : false}>
 			{segments.map((s, i) =>
 				s.hot ? (
 					<Text key={i} color={theme.danger} bold>
@@ -65,6 +67,8 @@ export interface FleetTableProps {
 	emptyText: string;
 	/** Marked vmids (issue 4). */
 	marks?: ReadonlySet<number>;
+	/** vmid → STATUS word of a running power/rollback task (busy.ts). */
+	busy?: ReadonlyMap<number, string>;
 }
 
 /** "guests 20/28 shown  filter /web" on the left, "1-20 of 28" on the right. */
@@ -92,7 +96,7 @@ export const FleetTable = memo(function FleetTable(p: FleetTableProps) {
 				</Text>
 			) : (
 				p.window.map((row, i) => (
-					<FleetRow key={row.vmid} row={row} nics={p.windowNics[i]} selected={row.vmid === p.selectedVmid} placed={p.placed} marked={p.marks?.has(row.vmid)} />
+					<FleetRow key={row.vmid} row={row} nics={p.windowNics[i]} selected={row.vmid === p.selectedVmid} placed={p.placed} marked={p.marks?.has(row.vmid)} busy={p.busy?.get(row.vmid)} />
 				))
 			)}
 		</Box>

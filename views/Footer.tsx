@@ -28,19 +28,21 @@ export interface HintPart {
 }
 
 /**
- * The hints as footer parts: "s snapshot"; a disabled one is marked and says
- * why ("s snapshot (read-only)"), the reason written once for a run of hints
- * that share it ("s snapshot (read-only)  r reboot  b snapshots…") so the
- * line keeps room for the keys.
+ * The hints as footer parts: "s snapshot"; a disabled one is dimmed and says
+ * why. A run of disabled hints that share the reason is one part with the
+ * reason once, first ("[read-only] s snapshot, r reboot"): every disabled key
+ * reads as disabled in plain text too, the reason survives a narrow terminal
+ * cutting the line, and the line keeps room for the keys.
  */
 export function hintParts(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined): HintPart[] {
-	let lastReason: string | undefined;
-	return footerHints(keymap, scopes).map((h) => {
+	const runs: Array<{items: string[]; reason?: string}> = [];
+	for (const h of footerHints(keymap, scopes)) {
 		const reason = disabledReason?.(h.action);
-		const said = reason !== undefined && reason === lastReason;
-		lastReason = reason;
-		return {text: `${h.keys} ${h.description}${reason && !said ? ` (${reason})` : ''}`, disabled: reason !== undefined};
-	});
+		const last = runs[runs.length - 1];
+		if (reason !== undefined && last?.reason === reason) last.items.push(`${h.keys} ${h.description}`);
+		else runs.push({items: [`${h.keys} ${h.description}`], ...(reason !== undefined ? {reason} : {})});
+	}
+	return runs.map((r) => ({text: `${r.reason !== undefined ? `[${r.reason}] ` : ''}${r.items.join(', ')}`, disabled: r.reason !== undefined}));
 }
 
 /** Hints of `scopes` as one line; a disabled action reads "s snapshot (read-only)". */
@@ -59,6 +61,7 @@ export const Footer = memo(function Footer({
 	filterDraft,
 	notice,
 	disabledReason,
+	busy,
 	now = Date.now,
 }: {
 	keymap: Keymap;
@@ -68,6 +71,8 @@ export const Footer = memo(function Footer({
 	notice?: Notice;
 	/** Why an action key cannot run now; its hint is dimmed with the reason. */
 	disabledReason?: (action: string) => string | undefined;
+	/** This session's running action ("rebooting plex (100)…"), shown first until its task ends. */
+	busy?: string;
 	now?: () => number;
 }) {
 	if (filterDraft !== null) {
@@ -80,8 +85,9 @@ export const Footer = memo(function Footer({
 			</Text>
 		);
 	}
-	const showNotice = notice !== undefined && now() - notice.at < NOTICE_MS;
-	if (!showNotice && !disabledReason) {
+	// While an action runs, the ✓ of the one before it is no longer news (a failure or a hint still is).
+	const showNotice = notice !== undefined && now() - notice.at < NOTICE_MS && (busy === undefined || notice.tone !== 'ok');
+	if (!showNotice && !disabledReason && !busy) {
 		return (
 			<Text wrap="truncate" color={theme.muted}>
 				{hintText(keymap, scopes)}
@@ -90,6 +96,13 @@ export const Footer = memo(function Footer({
 	}
 	return (
 		<Text wrap="truncate" color={theme.muted}>
+			{busy ? (
+				<Text color={theme.warn} bold>
+					{`⟳ ${busy}  `}
+				</Text>
+			) : (
+				''
+			)}
 			{showNotice ? (
 				<Text color={notice.tone === 'ok' ? theme.ok : notice.tone === 'error' ? theme.danger : theme.warn} bold>
 					{sanitize(notice.text) + '  '}

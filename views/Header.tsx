@@ -42,7 +42,7 @@ export const Header = memo(function Header(p: HeaderProps) {
 	const now = p.now();
 	const {connection: c, stats} = p;
 	const where = p.clusterName ? `cluster ${sanitize(p.clusterName)}` : p.soleNode ? `node ${sanitize(p.soleNode)}` : '';
-	// Badges sit right after the name so a narrow terminal never truncates them away; the
+	// Badges sit right after the name (INSECURE first) so a narrow terminal never truncates them away; the
 	// target (the longest part, and the cluster name already says where) comes last.
 	const rest = [where, `nodes ${stats.nodesOnline}/${stats.nodesTotal}`, p.pveVersion ? `PVE ${sanitize(p.pveVersion)}` : '', sanitize(c.target)]
 		.filter(Boolean)
@@ -68,6 +68,7 @@ export const Header = memo(function Header(p: HeaderProps) {
 				<Text bold color={theme.accent}>
 					proxdeck
 				</Text>
+				{p.badges.insecure ? <Text color={theme.danger} bold inverse>{' INSECURE '}</Text> : ''}
 				{p.badges.demo ? <Text color={theme.accent} inverse>{' DEMO '}</Text> : ''}
 				{p.badges.readOnly ? <Text color={theme.warn} inverse>{' READ-ONLY '}</Text> : ''}
 				{' '}

@@ -39,7 +39,7 @@ export const COLUMNS: Column[] = [
 	{id: 'vmid', title: 'VMID', width: 6, flex: 0, align: 'right', sortKey: 'vmid', priority: 1, format: (r) => String(r.vmid)},
 	{id: 'name', title: 'NAME', width: 12, flex: 1, align: 'left', sortKey: 'name', priority: 1, format: (r) => sanitize(r.name)},
 	{id: 'node', title: 'NODE', width: 8, flex: 0, align: 'left', sortKey: 'node', priority: 4, format: (r) => sanitize(r.node)},
-	{id: 'status', title: 'STATUS', width: 8, flex: 0, align: 'left', sortKey: 'status', priority: 1, format: (r) => sanitize(r.status)},
+	{id: 'status', title: 'STATUS', width: 10, flex: 0, align: 'left', sortKey: 'status', priority: 1, format: (r) => sanitize(r.status)},
 	{
 		id: 'cpu',
 		title: 'CPU%',
@@ -140,10 +140,12 @@ export interface Segment {
 }
 
 /** A row as padded text runs, one run per stretch of same-colour cells. */
-export function rowSegments(row: GuestRow, nics: GuestNic[] | undefined, placed: PlacedColumn[]): Segment[] {
+/** `busy`: a running task's word ("rebooting…") shown in the STATUS cell instead of the state it is leaving. */
+export function rowSegments(row: GuestRow, nics: GuestNic[] | undefined, placed: PlacedColumn[], busy?: string): Segment[] {
 	const segments: Segment[] = [];
 	placed.forEach(({column, width}, i) => {
-		const text = (i > 0 ? ' '.repeat(GAP) : '') + fit(column.format(row, nics), width, column.align);
+		const value = busy !== undefined && column.id === 'status' ? busy : column.format(row, nics);
+		const text = (i > 0 ? ' '.repeat(GAP) : '') + fit(value, width, column.align);
 		const hot = column.usage !== undefined && isHot(column.usage(row));
 		const last = segments[segments.length - 1];
 		if (last && last.hot === hot && !hot) last.text += text;

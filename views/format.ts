@@ -3,6 +3,7 @@
 // names pad and truncate without breaking the column grid.
 
 import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 
 const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];
 
@@ -77,6 +78,16 @@ export function truncate(text: string, width: number): string {
 		used += w;
 	}
 	return `${out}…`;
+}
+
+/**
+ * `text` broken into lines of at most `width` cells, at spaces where it can
+ * (a word longer than a line is split): for text that explains a
+ * consequence, which must be read whole, never cut.
+ */
+export function wrapLines(text: string, width: number): string[] {
+	if (width <= 0) return [];
+	return wrapAnsi(text, width, {hard: true, trim: true}).split('\n');
 }
 
 /** Exactly `width` cells: truncated with `…` or padded with spaces. */

@@ -5,9 +5,13 @@
 
 import type {Key} from 'ink';
 import type {StoreApi} from 'zustand/vanilla';
-import {matchAction, type Keymap, type Scope} from '../keymaps/index.js';
+import {isDangerous, matchAction, type Keymap, type Scope} from '../keymaps/index.js';
 import type {Commands} from '../source/services/actions/commands.js';
-import {selectVisibleRows} from '../source/store/selectors.js';
+import {offlineNodeReason, selectVisibleRows} from '../source/store/selectors.js';
+import {ACTIONS} from '../source/services/actions/catalog.js';
+import {actionTargets} from '../source/services/actions/commands.js';
+import type {UpgradeController} from '../source/services/upgrade/controller.js';
+import {upgradeTargets} from './upgrade/upgrade-keys.js';
 import type {ActionId} from '../source/store/ops-types.js';
 import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
@@ -118,14 +122,84 @@ export function handleOpsKey(input: string, key: Key, ctx: {store: StoreApi<AppS
 	}
 }
 
-/** Why a keymap action cannot run now (the footer dims it and says why), or undefined. */
-export function keyDisabledReason(action: string, commands: Commands | undefined): string | undefined {
-	const requested = ACTION_KEYS[action];
-	if (!requested) return undefined;
-	if (!commands) return 'no connection';
-	const reason = commands.disabledReason(requested);
-	// b still opens the snapshot list to read when rolling back is off.
-	return reason && requested === 'rollback' ? `browse only: ${reason}` : reason;
+export interface DisabledContext {
+	state: AppState;
+	/** Its `dangerous: true` bindings are refused in read-only mode too (a user's own dangerous key). */
+	keymap: Keymap;
+	commands?: Commands;
+	/** The upgrade controller, when the console has one. */
+	upgrades?: UpgradeController;
+}
+
+interface GuardedKey {
+	/** What the one refusal line calls it: "reboot is disabled (read-only)". */
+	what: string;
+	reason(c: DisabledContext): string | undefined;
+}
+
+/** The open snapshot picker's browse-only reason (read-only, a missing privilege), if it is open. */
+function browseOnly(c: DisabledContext): string | undefined {
+	const d = c.state.dialog;
+	return d?.kind === 'picker' && d.browseOnly ? `browse only: ${d.browseOnly}` : undefined;
+}
+
+/**
+ * Every key that changes something on a host, or opens the dialog that does:
+ * the one table read-only, offline nodes and privileges are decided by. The
+ * footer and `?` dim a key it disables and say why; the dispatcher (App)
+ * refuses the key with one line, and nothing opens.
+ */
+const GUARDED_KEYS: Record<string, GuardedKey> = {
+	...Object.fromEntries(
+		Object.entries(ACTION_KEYS).map(([id, action]): [string, GuardedKey] => [
+			id,
+			{what: ACTIONS[action].verb, reason: (c) => (c.commands ? c.commands.disabledReason(action) : c.state.badges.readOnly ? 'read-only' : 'no connection')},
+		]),
+	),
+	'upgrade.plan': {
+		what: 'upgrade',
+		reason: (c) => {
+			const targets = upgradeTargets(c.state);
+			if (c.upgrades) return c.upgrades.disabledReason(targets);
+			return c.state.badges.readOnly ? 'read-only' : (offlineNodeReason(c.state, targets) ?? 'no connection');
+		},
+	},
+	// The picker's keys: its footer offers them, so in browse-only mode they say why, like the table's keys.
+	'dialog.activate': {what: 'rollback', reason: browseOnly},
+	'dialog.toggle': {what: 'start after rollback', reason: browseOnly},
+	'dialog.delete': {
+		what: 'delete',
+		reason: (c) => {
+			const d = c.state.dialog;
+			if (d?.kind !== 'picker') return undefined;
+			return browseOnly(c) ?? c.commands?.disabledReason('delsnapshot');
+		},
+	},
+};
+
+/** Why a keymap action cannot run now (the footer and help dim it and say why), or undefined. */
+export function keyDisabledReason(action: string, c: DisabledContext): string | undefined {
+	const guarded = GUARDED_KEYS[action];
+	if (!guarded) return c.state.badges.readOnly && isDangerous(c.keymap, action) ? 'read-only' : undefined;
+	const reason = guarded.reason(c);
+	if (!reason || action !== 'act.rollback') return reason;
+	// b still opens the snapshot list to read when rolling back is off (not without a connection or on an offline node: nothing to read).
+	if (!c.commands || offlineNodeReason(c.state, actionTargets(c.state).vmids)) return reason;
+	return `browse only: ${reason}`;
+}
+
+/**
+ * The dispatcher's check, before any handler: a disabled key shows one line
+ * and does nothing. Returns true when it refused the key. b is let through
+ * when it can still list snapshots (browse only).
+ */
+export function refuseDisabledKey(action: string | undefined, c: DisabledContext, now: number): boolean {
+	if (action === undefined) return false;
+	const reason = keyDisabledReason(action, c);
+	if (!reason || (reason.startsWith('browse only: ') && action === 'act.rollback')) return false;
+	const what = GUARDED_KEYS[action]?.what ?? c.keymap.bindings.find((b) => b.action === action)?.description ?? action;
+	c.state.actions.showNotice({text: `${what} is disabled (${reason.replace(/^browse only: /, '')})`, tone: 'info', at: now});
+	return true;
 }
 
 /** Every keymap action id handled here (the keymap test checks each binding has a handler). */

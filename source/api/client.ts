@@ -9,6 +9,7 @@ import {proxmoxApi, type Proxmox} from 'proxmox-api';
 import {Agent} from 'undici';
 import {createTicketAuth, createTokenAuth, type Authenticator} from './auth.js';
 import {PveApiError} from './errors.js';
+import {checkAnswer, ShapeError} from './shapes.js';
 import {createTlsConnector, type TlsMode} from './tls.js';
 import {createTransport, type HttpMethod} from './transport.js';
 
@@ -35,6 +36,8 @@ export interface ClientOptions {
 	retryDelayMs?: number;
 	/** Renew the ticket after this long; default 1.5 h. */
 	ticketRenewAfterMs?: number;
+	/** Largest answer read, in bytes; default transport.ts RESPONSE_LIMIT (16 MiB). */
+	maxResponseBytes?: number;
 }
 
 export interface PveClient {
@@ -75,6 +78,7 @@ export function createClient(options: ClientOptions): PveClient {
 		timeoutMs,
 		retries: options.retries ?? 2,
 		retryDelayMs: options.retryDelayMs ?? 300,
+		...(options.maxResponseBytes !== undefined ? {maxResponseBytes: options.maxResponseBytes} : {}),
 	});
 	const auth: Authenticator =
 		options.auth.kind === 'token'
@@ -102,8 +106,12 @@ export function createClient(options: ClientOptions): PveClient {
 
 	async function request<T>(method: HttpMethod, path: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
 		try {
-			return (await authenticatedSend(method, path, params, signal)) as T;
+			return checkAnswer(method, path, await authenticatedSend(method, path, params, signal)) as T;
 		} catch (error) {
+			if (error instanceof ShapeError) {
+				// Not retried: a host that sends junk once will likely send it again; the next poll asks anew.
+				throw new PveApiError({kind: 'parse', status: 200, method, path, message: `${method} ${path}: ${error.message}`}).redacted(auth.secrets());
+			}
 			if (error instanceof PveApiError) throw error.redacted(auth.secrets());
 			throw error;
 		}

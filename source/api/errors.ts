@@ -3,6 +3,8 @@
 // show `message`, which is always a single, user-readable line and never
 // carries a secret (see redactSecrets below).
 
+import {sanitize} from '../util/sanitize.js';
+
 /**
  * - http: the host answered with a non-2xx status (see `status`).
  * - network: the host could not be reached or dropped the connection.
@@ -10,7 +12,8 @@
  * - tls: the certificate is not trusted (or the TLS handshake failed).
  * - fingerprint: the certificate does not match the pinned fingerprint.
  * - aborted: the caller cancelled the request.
- * - parse: the host answered 2xx with something that is not the JSON envelope.
+ * - parse: the host answered 2xx with something that is not the JSON envelope,
+ *   not the documented shape (shapes.ts), or more than the client reads.
  */
 export type PveErrorKind = 'http' | 'network' | 'timeout' | 'tls' | 'fingerprint' | 'aborted' | 'parse';
 
@@ -39,12 +42,14 @@ export class PveApiError extends Error {
 	readonly fingerprint?: string;
 
 	constructor(init: PveApiErrorInit) {
-		super(oneLine(init.message), init.cause === undefined ? undefined : {cause: init.cause});
+		// The text may come from the host (a body's message, a reason phrase): it is printed on
+		// stderr and drawn on screen, so no control sequence of the host's survives in it.
+		super(sanitize(oneLine(init.message)), init.cause === undefined ? undefined : {cause: init.cause});
 		this.kind = init.kind;
 		this.status = init.status;
 		this.method = init.method;
 		this.path = init.path;
-		if (init.errors) this.errors = init.errors;
+		if (init.errors) this.errors = Object.fromEntries(Object.entries(init.errors).map(([key, text]) => [sanitize(key), sanitize(text)]));
 		if (init.fingerprint) this.fingerprint = init.fingerprint;
 	}
 
@@ -86,17 +91,27 @@ export function oneLine(text: string): string {
 	return first === undefined ? '' : first.trim();
 }
 
+/** What a masked secret reads as. */
+export const REDACTED = '<redacted>';
+
 /**
- * Masks each secret (and its URI-encoded form) in `text`. A host may echo a
- * parameter back in a validation message ("got '<value>'"), so anything built
- * from a response is passed through this before it reaches the user.
+ * Masks each secret in `text`: as is, URI-encoded (a form body or query
+ * string), and each of its fragments between control characters — a message
+ * is often cut at its first line, so a secret holding a line break shows up
+ * only in part. A host may echo a parameter back in a validation message
+ * ("got '<value>'"), so anything built from a response is passed through this
+ * before it reaches the user.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-	let out = text;
+	const forms = new Set<string>();
 	for (const secret of secrets) {
-		// Very short strings would mask ordinary words; real secrets are long.
-		if (secret.length < 4) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
+		for (const form of [secret, encodeURIComponent(secret), ...secret.split(/[\p{Cc}\u2028\u2029]+/u)]) {
+			// Very short strings would mask ordinary words; real secrets are long.
+			if (form.length >= 4) forms.add(form);
+		}
 	}
+	// Longest first, so a fragment never splits a longer form it is part of.
+	let out = text;
+	for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
 	return out;
 }

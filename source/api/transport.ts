@@ -7,7 +7,7 @@
 // phrase, which is where Proxmox puts the message of an auth failure whose
 // body is empty.
 
-import {fetch, type Dispatcher} from 'undici';
+import {fetch, type Dispatcher, type Response} from 'undici';
 import {oneLine, PveApiError} from './errors.js';
 import {describeNetworkError, formatSeconds} from './network-errors.js';
 import {encodeParams} from './params.js';
@@ -29,7 +29,16 @@ export interface TransportOptions {
 	retryDelayMs: number;
 	/** Injectable wait between retries (tests). */
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+	/** Largest answer body read, in bytes; a larger one is refused unread (default RESPONSE_LIMIT). */
+	maxResponseBytes?: number;
 }
+
+/**
+ * A real /cluster/resources of a few thousand guests is a few MB (16 MiB holds ~40 000 entries). A host (or
+ * something in its place) sending far more would cost memory many times its
+ * size once parsed (70 MB took ~570 MB), so the rest is not read.
+ */
+export const RESPONSE_LIMIT = 16 * 1024 * 1024;
 
 export interface WireRequest {
 	method: HttpMethod;
@@ -60,6 +69,7 @@ function isRetryable(request: WireRequest, error: PveApiError): boolean {
 
 export function createTransport(options: TransportOptions): Transport {
 	const sleep = options.sleep ?? abortableSleep;
+	const maxBytes = options.maxResponseBytes ?? RESPONSE_LIMIT;
 
 	function failure(request: WireRequest, init: Omit<ConstructorParameters<typeof PveApiError>[0], 'method' | 'path'>): PveApiError {
 		return new PveApiError({...init, method: request.method, path: request.path});
@@ -78,6 +88,15 @@ export function createTransport(options: TransportOptions): Transport {
 			});
 		}
 		if (request.signal?.aborted) return aborted(request);
+		// fetch could not even build the request: its message quotes the offending header
+		// value, which may be a credential, so it is described and never repeated.
+		if (thrown instanceof TypeError && thrown.cause === undefined && /^Headers\./.test(thrown.message)) {
+			return failure(request, {
+				kind: 'network',
+				status: 0,
+				message: `cannot send ${request.method} ${request.path} to ${options.target}: a request header is not valid (a line break or control character in the credentials?)`,
+			});
+		}
 		// fetch wraps connection failures in TypeError('fetch failed', {cause}).
 		const cause = thrown instanceof TypeError && thrown.cause !== undefined ? thrown.cause : thrown;
 		if (cause instanceof TlsRejection) {
@@ -142,8 +161,18 @@ export function createTransport(options: TransportOptions): Transport {
 			});
 			status = response.status;
 			statusText = response.statusText;
-			text = await response.text();
+			const answer = await readBounded(response, maxBytes);
+			if (answer === undefined) {
+				controller.abort();
+				throw failure(request, {
+					kind: 'parse',
+					status,
+					message: `${options.target} answered ${request.method} ${request.path} with more than ${formatBytes(maxBytes)} (proxdeck's limit for one answer); not read`,
+				});
+			}
+			text = answer;
 		} catch (thrown) {
+			if (thrown instanceof PveApiError) throw thrown;
 			throw classifyThrown(request, thrown, timedOut);
 		} finally {
 			clearTimeout(timer);
@@ -168,6 +197,28 @@ export function createTransport(options: TransportOptions): Transport {
 			}
 		},
 	};
+}
+
+/** The body as text, or undefined as soon as it (or its announced length) passes `maxBytes`. */
+async function readBounded(response: Response, maxBytes: number): Promise<string | undefined> {
+	const announced = Number(response.headers.get('content-length'));
+	if (Number.isFinite(announced) && announced > maxBytes) {
+		await response.body?.cancel().catch(() => {});
+		return undefined;
+	}
+	if (!response.body) return '';
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for await (const chunk of response.body) {
+		size += chunk.byteLength;
+		if (size > maxBytes) return undefined;
+		chunks.push(chunk);
+	}
+	return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function formatBytes(bytes: number): string {
+	return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
 function parseJson(text: string): unknown {

@@ -6,8 +6,11 @@
 
 import type {UpidFields} from './types.js';
 
-// pve-common's decode regex; pstart may take 9 hex digits.
-const UPID_RE = /^UPID:([a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s/]+):([^:\s/]*):([^:\s/]+):$/;
+// pve-common's decode regex; pstart may take 9 hex digits. Control characters
+// are refused too (PVE never writes them; pve-common's \s does not cover ESC):
+// type, id and user are drawn in the tasks pane, and an ESC there reached the
+// terminal (test/property/upid.property.test.ts).
+const UPID_RE = /^UPID:([a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s/\u0000-\u001f\u007f-\u009f]+):([^:\s/\u0000-\u001f\u007f-\u009f]*):([^:\s/\u0000-\u001f\u007f-\u009f]+):$/;
 
 function hex8(value: number): string {
 	return value.toString(16).toUpperCase().padStart(8, '0');

@@ -9,6 +9,8 @@ export const HELP = `
 	  $ proxdeck [options]          open the console (the built-in demo when no host is configured)
 	  $ proxdeck sim [options]      run the Proxmox VE simulator alone (for other API clients)
 	  $ proxdeck upgrade [options]  bulk-upgrade containers without the console (cron, CI)
+	  $ proxdeck check [options]    the fleet's problems, ranked, for cron and monitoring
+	                                (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
 
 	Connection
 	  --host, -H <name|address>     Proxmox host, or the name of a host in the config file
@@ -56,7 +58,13 @@ export const HELP = `
 	                                containers that upgraded cleanly (never a container's newest snapshot)
 	  --resume                      resume the interrupted run (journal in $XDG_STATE_HOME/proxdeck/runs)
 
+	Check (proxdeck check: the problems pane's rules without the console; a PVEAuditor token will do)
+	  --json                        print the result as JSON (with upgrade: the summary)
+	  --notify <url>                POST the result to a webhook when it changed since the last run
+	                                (plain text to ntfy-style URLs, JSON otherwise; also for upgrade)
+
 	Demo and simulator
+	  --scenario <name>             turn the demo fleet into a practice situation: incident
 	  --fixture <homelab|cluster|path>  fleet to simulate (default homelab)
 	  --guests <n> --nodes <n>      simulate a generated fleet of that size instead
 	  --listen <address>            simulator address (sim only, default 127.0.0.1)
@@ -75,7 +83,7 @@ export const HELP = `
 	  $ proxdeck upgrade --demo --tag media --concurrency 3 --yes --json
 `;
 
-export type Command = 'console' | 'sim' | 'upgrade';
+export type Command = 'console' | 'sim' | 'upgrade' | 'check';
 
 export interface CliArgs {
 	command: Command;
@@ -96,6 +104,10 @@ export interface CliArgs {
 	config?: string;
 	demo: boolean;
 	fixture?: string;
+	/** A practice situation applied to the demo fixture (sim/scenarios.ts). */
+	scenario?: string;
+	/** Webhook for check and upgrade results. */
+	notify?: string;
 	guests?: number;
 	nodes?: number;
 	listen?: string;
@@ -131,6 +143,8 @@ export interface UpgradeArgs {
 	simSpeed?: number;
 }
 
+const COMMANDS: readonly Command[] = ['console', 'sim', 'upgrade', 'check'];
+
 export class UsageError extends Error {}
 
 // Every flag once; `upgradeArgs` takes the parsed values typed from this table.
@@ -149,6 +163,8 @@ const FLAGS = {
 	config: {type: 'string'},
 	demo: {type: 'boolean', default: false},
 	fixture: {type: 'string'},
+	scenario: {type: 'string'},
+	notify: {type: 'string'},
 	guests: {type: 'number'},
 	nodes: {type: 'number'},
 	listen: {type: 'string'},
@@ -205,12 +221,12 @@ export function parseArgs(argv: string[]): CliArgs {
 		throw new UsageError(`unknown option --${name} (see proxdeck --help)`);
 	}
 	const [first, ...rest] = cli.input;
-	if (rest.length > 0 || (first !== undefined && first !== 'sim' && first !== 'console' && first !== 'upgrade')) {
-		throw new UsageError(`unknown command: ${cli.input.join(' ')} (commands: sim, upgrade; see proxdeck --help)`);
+	if (rest.length > 0 || (first !== undefined && !COMMANDS.includes(first as Command))) {
+		throw new UsageError(`unknown command: ${cli.input.join(' ')} (commands: sim, upgrade, check; see proxdeck --help)`);
 	}
 	const flags = cli.flags;
 	const args: CliArgs = {
-		command: first === 'sim' ? 'sim' : first === 'upgrade' ? 'upgrade' : 'console',
+		command: (first as Command | undefined) ?? 'console',
 		help: flags.help,
 		version: flags.version,
 		host: flags.host,
@@ -227,6 +243,8 @@ export function parseArgs(argv: string[]): CliArgs {
 		config: flags.config,
 		demo: flags.demo,
 		fixture: flags.fixture,
+		scenario: flags.scenario,
+		notify: flags.notify,
 		guests: flags.guests,
 		nodes: flags.nodes,
 		listen: flags.listen,
@@ -242,6 +260,8 @@ export function parseArgs(argv: string[]): CliArgs {
 	if (args.tokenId && args.user) throw new UsageError('use either --token-id or --user, not both');
 	if (args.insecure && args.fingerprint) throw new UsageError('--insecure and --fingerprint contradict each other: pin the fingerprint and drop --insecure');
 	if (args.local && (args.ssh || args.sshUser || args.sshKey)) throw new UsageError('--local runs commands on this machine: drop the --ssh options, or drop --local');
+	if (args.notify !== undefined && !/^https?:\/\/[^\s]+$/.test(args.notify)) throw new UsageError('--notify takes an http:// or https:// URL');
+	if (args.scenario !== undefined && args.guests !== undefined) throw new UsageError('--scenario applies to a fixture, not to a generated fleet (--guests)');
 	if ((args.guests === undefined) !== (args.nodes === undefined) && args.guests === undefined) {
 		throw new UsageError('--nodes needs --guests');
 	}

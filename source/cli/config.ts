@@ -3,12 +3,21 @@
 // overrides and defaults. Every problem is reported as one line naming the file
 // and the key, never a stack trace.
 
-import {readFileSync, statSync} from 'node:fs';
+import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {parse as parseYaml} from 'yaml';
+import {checkSecret, looseModeProblem, SecretError} from './secrets.js';
+import {parseThresholds, type Thresholds} from '../services/problems/thresholds.js';
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+	// Messages quote the file's own text (key names, the YAML parser's excerpt):
+	// a key holding a line break or an escape made the "one line" several, or
+	// reached the terminal. Control characters are shown escaped (\n, \u001b).
+	constructor(message: string) {
+		super(message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => ({'\n': '\\n', '\r': '\\r', '\t': '\\t'})[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+	}
+}
 
 export interface HostConfig {
 	host: string;
@@ -33,8 +42,8 @@ export interface UserConfig {
 	hosts: Record<string, HostConfig>;
 	/** upgrade.health: tag → commands run inside containers with that tag after an upgrade (exit 0 = healthy). */
 	upgradeHealth?: Record<string, string[]>;
-	/** Non-fatal findings (e.g. a secret in a world-readable file), shown once at start. */
-	warnings: string[];
+	/** thresholds: the problem rules' levels over the defaults (services/problems/thresholds.ts). */
+	thresholds?: Thresholds;
 }
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -59,7 +68,23 @@ const HOST_KEYS: Record<keyof HostConfig, 'string' | 'number' | 'boolean'> = {
 	readOnly: 'boolean',
 };
 
-const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade']);
+const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade', 'thresholds']);
+
+/**
+ * Every number the file may hold, bounded as its flag is: an unbounded value
+ * (1e308, .inf) would overflow a timer and turn a poll interval into a busy loop.
+ */
+const NUMBER_RANGES = {
+	refresh: {min: 1, max: 3600, integer: false, what: 'seconds'},
+	port: {min: 1, max: 65535, integer: true, what: 'a whole number'},
+} as const;
+
+function checkNumber(path: string, key: string, range: keyof typeof NUMBER_RANGES, value: unknown): number {
+	const {min, max, integer, what} = NUMBER_RANGES[range];
+	const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+	if (!ok) fail(path, key, `expected ${what} from ${min} to ${max}`);
+	return value as number;
+}
 
 function fail(path: string, key: string, message: string): never {
 	throw new ConfigError(`${path}: ${key}: ${message}`);
@@ -72,6 +97,15 @@ function checkHost(path: string, name: string, value: unknown): HostConfig {
 		const type = HOST_KEYS[key as keyof HostConfig];
 		if (!type) fail(path, `hosts.${name}.${key}`, `unknown key (known: ${Object.keys(HOST_KEYS).join(', ')})`);
 		if (typeof val !== type) fail(path, `hosts.${name}.${key}`, `expected a ${type}`);
+	}
+	if (entry.port !== undefined) checkNumber(path, `hosts.${name}.port`, 'port', entry.port);
+	if (typeof entry.tokenSecret === 'string') {
+		try {
+			entry.tokenSecret = checkSecret(entry.tokenSecret, 'token secret', `${path}: hosts.${name}.tokenSecret`);
+		} catch (error) {
+			if (error instanceof SecretError) throw new ConfigError(error.message);
+			throw error;
+		}
 	}
 	if (typeof entry.host !== 'string' || entry.host === '') fail(path, `hosts.${name}.host`, 'is required');
 	return entry as unknown as HostConfig;
@@ -95,16 +129,6 @@ function checkUpgrade(path: string, value: unknown): Record<string, string[]> {
 	return health;
 }
 
-/** A secret in a file others can read is a leak waiting to happen; say so. */
-function permissionWarning(path: string): string | undefined {
-	try {
-		const mode = statSync(path).mode & 0o077;
-		return mode === 0 ? undefined : `${path} holds a token secret but is readable by others: chmod 600 ${path}`;
-	} catch {
-		return undefined;
-	}
-}
-
 export function parseConfig(text: string, path: string): UserConfig {
 	let doc: unknown;
 	try {
@@ -113,20 +137,20 @@ export function parseConfig(text: string, path: string): UserConfig {
 		const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
 		throw new ConfigError(`${path}: not valid YAML: ${message}`);
 	}
-	if (doc === null || doc === undefined) return {path, hosts: {}, warnings: []};
+	if (doc === null || doc === undefined) return {path, hosts: {}};
 	if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${path}: expected a mapping at the top level`);
 	const raw = doc as Record<string, unknown>;
 	for (const key of Object.keys(raw)) {
 		if (!TOP_KEYS.has(key)) fail(path, key, `unknown key (known: ${[...TOP_KEYS].join(', ')})`);
 	}
-	const config: UserConfig = {path, hosts: {}, warnings: []};
+	// No prototype: a host named __proto__ (or constructor) is a host, and `default:` cannot name an inherited property.
+	const config: UserConfig = {path, hosts: Object.create(null) as Record<string, HostConfig>};
 	if (raw.default !== undefined) {
 		if (typeof raw.default !== 'string') fail(path, 'default', 'expected a host name');
 		config.defaultHost = raw.default;
 	}
 	if (raw.refresh !== undefined) {
-		if (typeof raw.refresh !== 'number' || !(raw.refresh >= 1)) fail(path, 'refresh', 'expected seconds, at least 1');
-		config.refresh = raw.refresh;
+		config.refresh = checkNumber(path, 'refresh', 'refresh', raw.refresh);
 	}
 	if (raw.readOnly !== undefined) {
 		if (typeof raw.readOnly !== 'boolean') fail(path, 'readOnly', 'expected true or false');
@@ -144,13 +168,10 @@ export function parseConfig(text: string, path: string): UserConfig {
 		if (raw.hosts === null || typeof raw.hosts !== 'object' || Array.isArray(raw.hosts)) fail(path, 'hosts', 'expected a mapping of name: {host, …}');
 		for (const [name, value] of Object.entries(raw.hosts as Record<string, unknown>)) {
 			config.hosts[name] = checkHost(path, name, value);
-			if (config.hosts[name]!.tokenSecret !== undefined) {
-				const warning = permissionWarning(path);
-				if (warning && !config.warnings.includes(warning)) config.warnings.push(warning);
-			}
 		}
 	}
 	if (raw.upgrade !== undefined) config.upgradeHealth = checkUpgrade(path, raw.upgrade);
+	if (raw.thresholds !== undefined) config.thresholds = parseThresholds(raw.thresholds, (key, message) => fail(path, key, message));
 	if (config.defaultHost !== undefined && !config.hosts[config.defaultHost]) {
 		fail(path, 'default', `names no host under hosts: (have: ${Object.keys(config.hosts).join(', ') || 'none'})`);
 	}
@@ -159,17 +180,29 @@ export function parseConfig(text: string, path: string): UserConfig {
 
 /**
  * Reads the config file. A missing default file is not an error (first run);
- * a missing file named with --config is.
+ * a missing file named with --config is. A file holding a token secret must be
+ * private to its owner, as OpenSSH demands of a private key (checked on the
+ * open descriptor, so the file checked is the file read).
  */
 export function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): UserConfig {
 	const path = explicitPath ? resolve(expandHome(explicitPath)) : defaultConfigPath(env);
 	let text: string;
+	let mode: number;
+	let fd: number | undefined;
 	try {
-		text = readFileSync(path, 'utf8');
+		fd = openSync(path, 'r');
+		mode = fstatSync(fd).mode;
+		text = readFileSync(fd, 'utf8');
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT' && !explicitPath) return {hosts: {}, warnings: []};
+		if (code === 'ENOENT' && !explicitPath) return {hosts: {}};
 		throw new ConfigError(`${path}: cannot read config file (${code ?? 'error'})`);
+	} finally {
+		if (fd !== undefined) closeSync(fd);
 	}
-	return parseConfig(text, path);
+	const config = parseConfig(text, path);
+	const holder = Object.entries(config.hosts).find(([, host]) => host.tokenSecret !== undefined);
+	const problem = holder && looseModeProblem(path, mode, `${path} holds a token secret (hosts.${holder[0]}.tokenSecret) and`);
+	if (problem) throw new ConfigError(problem);
+	return config;
 }

@@ -12,6 +12,7 @@ import {BUILTIN_FIXTURES, loadFixture} from '../sim/fixture.js';
 import type {Fixture} from '../sim/fixture-types.js';
 import {generateFleet} from '../sim/generate.js';
 import {keepStateIn, type StateFile} from '../sim/persist.js';
+import {applyScenario} from '../sim/scenarios.js';
 import {startSimulator, type RunningSimulator} from '../sim/server.js';
 import type {DemoFleet} from './target.js';
 
@@ -20,7 +21,8 @@ export class DemoError extends Error {}
 export function demoFixture(fleet: DemoFleet): Fixture {
 	if (fleet.kind === 'generated') return generateFleet({guests: fleet.guests, nodes: fleet.nodes});
 	const builtin = BUILTIN_FIXTURES[fleet.name as keyof typeof BUILTIN_FIXTURES];
-	return loadFixture(builtin ?? fleet.name);
+	const fixture = loadFixture(builtin ?? fleet.name);
+	return fleet.scenario ? applyScenario(fixture, fleet.scenario) : fixture;
 }
 
 /** The token the demo logs in with: the fixture's `root@pam!proxdeck`, else its first token. */
@@ -33,14 +35,18 @@ export function demoToken(fixture: Fixture): {tokenId: string; secret: string} {
 
 /**
  * The demo's stable name, used as the "host" of its upgrade journals and to
- * name its saved state: `demo-homelab`, `demo-generated-200x3`, and for a
- * fixture file its name plus a short hash of its path.
+ * name its saved state: `demo-homelab`, `demo-homelab-incident` (a
+ * scenario), `demo-generated-200x3`, and for a fixture file its name plus a
+ * short hash of its path.
  */
 export function demoIdentity(fleet: DemoFleet): string {
 	if (fleet.kind === 'generated') return `demo-generated-${fleet.guests}x${fleet.nodes}`;
-	if (Object.hasOwn(BUILTIN_FIXTURES, fleet.name)) return `demo-${fleet.name}`;
-	const base = basename(fleet.name).replace(/\.(json|ya?ml)$/i, '').replace(/[^A-Za-z0-9._-]/g, '_');
-	return `demo-${base}-${createHash('sha256').update(resolve(fleet.name)).digest('hex').slice(0, 8)}`;
+	const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]/g, '_');
+	// A scenario is another host's story: its own journals and saved state.
+	const scenario = fleet.scenario ? `-${safe(fleet.scenario)}` : '';
+	if (Object.hasOwn(BUILTIN_FIXTURES, fleet.name)) return `demo-${fleet.name}${scenario}`;
+	const base = safe(basename(fleet.name).replace(/\.(json|ya?ml)$/i, ''));
+	return `demo-${base}${scenario}-${createHash('sha256').update(resolve(fleet.name)).digest('hex').slice(0, 8)}`;
 }
 
 export interface Demo {

@@ -17,6 +17,7 @@ import {oneLine, openHost, type Io} from './open-host.js';
 import {packagePath} from '../util/package-root.js';
 import {createUpgradeController} from '../services/upgrade/controller.js';
 import {statePaths} from '../services/state-paths.js';
+import {scrubSecrets} from '../services/error-line.js';
 import {optionsFrom} from './upgrade-command.js';
 import {attachUpgrades} from '../services/upgrade/registry.js';
 
@@ -40,7 +41,6 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		oneLine(io, error instanceof Error ? error.message.split('\n')[0]! : String(error));
 		return 1;
 	}
-	for (const warning of config.warnings) oneLine(io, `warning: ${warning}`);
 
 	const opened = await openHost(args, target, io, {needsTty: true});
 	if (typeof opened === 'number') return opened;
@@ -50,11 +50,19 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		target: demo ? `simulator ${client.target}` : client.target,
 		demo: demo !== undefined,
 		readOnly: target.readOnly,
+		insecure: client.tlsMode === 'insecure',
 	});
 	// The demo keeps its audit log and upgrade journals apart from real hosts' (state-paths.ts).
 	const paths = statePaths(io.env, {demo: demo !== undefined});
 	const auditPath = args.auditLog ?? paths.auditLog;
-	const session = createSession({api: client, store, refreshMs: target.refreshMs, runner: ssh?.runner, auditPath});
+	const session = createSession({
+		api: client,
+		store,
+		refreshMs: target.refreshMs,
+		runner: ssh?.runner,
+		auditPath,
+		problems: {...(config.thresholds ? {thresholds: config.thresholds} : {}), runsDir: paths.runsDir, host: client.target},
+	});
 	// Snapshot, reboot, rollback…: one dispatcher (read-only, privileges, confirmation, audit, task tracking).
 	const actionServices = createActionServices({
 		api: client,
@@ -108,8 +116,9 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
  * it ends. `start` receives `quit` and returns its own cleanup.
  */
 async function runFullScreen(io: Io, start: (quit: () => void) => Promise<() => Promise<void>>): Promise<number> {
-	const enter = '\u001B[?1049h\u001B[?25l\u001B[H\u001B[2J';
-	const leave = '\u001B[?25h\u001B[?1049l';
+	// Bracketed paste (?2004): the terminal marks a paste, so a pasted key never presses a dialog button (views/dialog-guard.ts).
+	const enter = '\u001B[?1049h\u001B[?2004h\u001B[?25l\u001B[H\u001B[2J';
+	const leave = '\u001B[?2004l\u001B[?25h\u001B[?1049l';
 	let restored = false;
 	const restore = () => {
 		if (restored) return;
@@ -121,7 +130,7 @@ async function runFullScreen(io: Io, start: (quit: () => void) => Promise<() => 
 	const onSignal = () => resolveQuit(130);
 	const onCrash = (error: unknown) => {
 		restore();
-		io.stderr.write(`proxdeck: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		io.stderr.write(`proxdeck: internal error: ${scrubSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
 		process.exit(70);
 	};
 	process.on('SIGTERM', onSignal);
@@ -165,6 +174,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 		return 0;
 	}
 	if (args.command === 'sim') return runSimulatorCommand(args, io);
+	if (args.command === 'check') return (await import('./check-command.js')).runCheckCommand(args, io);
 	if (args.command === 'upgrade') return (await import('./upgrade-command.js')).runUpgradeCommand(args, io);
 	return runConsole(args, io);
 }

@@ -5,7 +5,7 @@
 
 import {readFileSync} from 'node:fs';
 import {createClient, type PveClient} from '../api/client.js';
-import {errorLine} from '../services/error-line.js';
+import {errorLine, rememberSecret, scrubSecrets} from '../services/error-line.js';
 import {loadCredentials} from '../ssh/auth-config.js';
 import type {CommandRunner} from '../ssh/index.js';
 import type {CliArgs} from './args.js';
@@ -13,6 +13,7 @@ import {startDemo, type Demo} from './demo.js';
 import {statePaths} from '../services/state-paths.js';
 import {explainConnectError} from './explain.js';
 import {promptHidden} from './prompt.js';
+import {assertPrivateFile, checkSecret} from './secrets.js';
 import {chooseSsh, createRunner, startDemoSsh} from './ssh-setup.js';
 import {TargetError, type Target} from './target.js';
 
@@ -25,9 +26,12 @@ export interface Io {
 
 
 
-/** Known, expected failures: shown as one line, exit code 1 (2 for usage). */
+/**
+ * Known, expected failures: shown as one line, exit code 1 (2 for usage).
+ * Every secret this process read is masked, whatever path the message took.
+ */
 export function oneLine(io: Io, message: string): void {
-	io.stderr.write(`proxdeck: ${message}\n`);
+	io.stderr.write(`proxdeck: ${scrubSecrets(message)}\n`);
 }
 
 export interface Connection {
@@ -40,6 +44,8 @@ export async function connect(target: Target, io: Io): Promise<Connection> {
 	if (target.kind === 'demo') {
 		// Its state outlives the process (demo folder), so an interrupted demo upgrade can be resumed.
 		const demo = await startDemo(target.fleet, {stateDir: statePaths(io.env, {demo: true}).dir});
+		// Demo-only and public, but a secret all the same as far as output goes.
+		rememberSecret(demo.token.secret);
 		for (const note of demo.notes) oneLine(io, note);
 		const client = createClient({
 			host: demo.sim.host,
@@ -53,9 +59,9 @@ export async function connect(target: Target, io: Io): Promise<Connection> {
 	if (target.credentials.kind === 'token') {
 		auth = {kind: 'token', tokenId: target.credentials.tokenId, secret: target.credentials.secret};
 	} else {
-		const password = target.credentials.password ?? (await promptHidden(`password for ${target.credentials.username}@${target.host}: `, io.stdin, io.stderr));
-		if (password === undefined) throw new TargetError(`no password for ${target.credentials.username}: set PROXDECK_PASSWORD or run in a terminal`);
-		auth = {kind: 'password', username: target.credentials.username, password};
+		const typed = target.credentials.password ?? (await promptHidden(`password for ${target.credentials.username}@${target.host}: `, io.stdin, io.stderr));
+		if (typed === undefined) throw new TargetError(`no password for ${target.credentials.username}: set PROXDECK_PASSWORD or run in a terminal`);
+		auth = {kind: 'password', username: target.credentials.username, password: checkSecret(typed, 'password', 'the password prompt')};
 	}
 	let ca: string | undefined;
 	if (target.ca) {
@@ -80,9 +86,15 @@ export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefi
 	const choice = chooseSsh(args);
 	let passphrase: string | undefined;
 	if (choice.mode === 'ssh' && choice.keyPath) {
+		const keyPath = choice.keyPath;
+		// OpenSSH ignores a private key others can read ("UNPROTECTED PRIVATE KEY FILE"); so do we.
+		assertPrivateFile(keyPath, `SSH key ${keyPath}`);
 		const credentials = await loadCredentials({
-			privateKeyPath: choice.keyPath,
-			passphrase: async () => (await promptHidden(`passphrase for ${choice.keyPath}: `, io.stdin, io.stderr)) ?? '',
+			privateKeyPath: keyPath,
+			passphrase: async () => {
+				const typed = await promptHidden(`passphrase for ${keyPath}: `, io.stdin, io.stderr);
+				return typed === undefined || typed === '' ? '' : checkSecret(typed, 'passphrase', 'the passphrase prompt');
+			},
 		});
 		passphrase = credentials.passphrase;
 	}

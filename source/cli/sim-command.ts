@@ -8,7 +8,7 @@ import {describeSimulator, startSimulator} from '../sim/server.js';
 export async function runSimulatorCommand(args: CliArgs, io: {stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream}): Promise<number> {
 	let fixture;
 	try {
-		fixture = demoFixture(args.guests !== undefined ? {kind: 'generated', guests: args.guests, nodes: args.nodes ?? 1} : {kind: 'fixture', name: args.fixture ?? 'homelab'});
+		fixture = demoFixture(args.guests !== undefined ? {kind: 'generated', guests: args.guests, nodes: args.nodes ?? 1} : {kind: 'fixture', name: args.fixture ?? 'homelab', ...(args.scenario ? {scenario: args.scenario} : {})});
 	} catch (error) {
 		io.stderr.write(`proxdeck: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
 		return 1;

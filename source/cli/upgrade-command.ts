@@ -5,7 +5,7 @@
 // plan and exits 1. Exit code: 0 only when nothing failed or was rolled back.
 
 import {createActionServices} from '../services/actions/index.js';
-import {errorLine} from '../services/error-line.js';
+import {errorLine, scrubSecrets} from '../services/error-line.js';
 import {createFleetSource} from '../services/fleet-source.js';
 import {resumeUpgradeRun, startUpgradeRun, UpgradeRefused, type UpgradeRun} from '../services/upgrade/engine.js';
 import {unfinishedRuns} from '../services/upgrade/journal.js';
@@ -58,6 +58,19 @@ export function optionsFrom(u: UpgradeArgs, configHealth: Record<string, string[
 	};
 }
 
+/**
+ * Output of a headless run, line by line. Every secret this process read is
+ * masked here too: a reason or a plan line can carry a host's words, and a
+ * cron mail or CI log keeps whatever is printed.
+ */
+function say(io: {stderr: NodeJS.WritableStream}, line: string): void {
+	io.stderr.write(`${scrubSecrets(line)}\n`);
+}
+
+function print(io: {stdout: NodeJS.WritableStream}, text: string): void {
+	io.stdout.write(`${scrubSecrets(text)}\n`);
+}
+
 /** One stderr line per phase change: "[3/18] 300 wireguard: upgrade". */
 function reportProgress(run: UpgradeRun, io: Io): () => void {
 	const seen = new Map<number, string>();
@@ -70,7 +83,7 @@ function reportProgress(run: UpgradeRun, io: Io): () => void {
 			if (seen.get(row.vmid) === label) continue;
 			seen.set(row.vmid, label);
 			if (row.phase === 'queued') continue;
-			io.stderr.write(`[${done}/${total}] ${row.vmid} ${row.name}: ${label}\n`);
+			say(io, `[${done}/${total}] ${row.vmid} ${row.name}: ${label}`);
 		}
 	});
 }
@@ -100,13 +113,15 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 	if (typeof opened === 'number') return opened;
 	const {client, demo, ssh} = opened;
 	const closeAll = opened.close;
+	// The console shows INSECURE in its header; a log of a headless run must say it too.
+	if (client.tlsMode === 'insecure') oneLine(io, `warning: INSECURE: the TLS certificate of ${client.target} is not checked (--insecure); pin it with --fingerprint`);
 	if (demo && u.simSpeed !== undefined) {
 		demo.sim.state.taskSpeed = u.simSpeed;
 		demo.sim.state.packageSpeed = u.simSpeed;
 	}
 	const paths = statePaths(io.env, {demo: demo !== undefined});
 	const runsDir = paths.runsDir;
-	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: target.readOnly});
+	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: target.readOnly, insecure: client.tlsMode === 'insecure'});
 	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? paths.auditLog, identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
 	try {
 		store.getState().actions.fleetReceived(await createFleetSource(client).fetchFleet());
@@ -152,14 +167,14 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 				oneLine(io, 'no container matches the selection');
 				return 1;
 			}
-			io.stderr.write(`planning ${guests.length} container${guests.length === 1 ? '' : 's'} (refreshing package indexes)…\n`);
+			say(io, `planning ${guests.length} container${guests.length === 1 ? '' : 's'} (refreshing package indexes)…`);
 			const plan = await buildPlan({api: client, ...(ssh ? {runner: ssh.runner} : {})}, guests, optionsFrom(u, config.upgradeHealth));
 			if (u.dryRun) {
-				if (u.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-				else for (const line of planLines(plan)) io.stdout.write(`${line}\n`);
+				if (u.json) print(io, JSON.stringify(plan, null, 2));
+				else for (const line of planLines(plan)) print(io, line);
 				return 0;
 			}
-			for (const line of planLines(plan)) io.stderr.write(`${line}\n`);
+			for (const line of planLines(plan)) say(io, line);
 			if (!u.yes) {
 				oneLine(io, 'nothing was changed: add --yes to run');
 				return 1;
@@ -169,14 +184,14 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 				return 0;
 			}
 			if (!ssh) throw new Error('no SSH connection: pct exec cannot run (use --ssh or --local)');
-			io.stderr.write(`${planHeadline(plan)}: starting\n`);
+			say(io, `${planHeadline(plan)}: starting`);
 			run = startUpgradeRun({...deps, runner: ssh.runner}, plan);
 		}
-		io.stderr.write(`journal ${run.journalPath}\n`);
+		say(io, `journal ${run.journalPath}`);
 		const stopProgress = reportProgress(run, io);
 		// SIGINT/SIGTERM: stop starting new containers; the ones in flight finish (rollback included).
 		const onSignal = () => {
-			io.stderr.write('stopping: no new container starts; waiting for the ones in flight\n');
+			say(io, 'stopping: no new container starts; waiting for the ones in flight');
 			run.requestStop();
 		};
 		process.on('SIGINT', onSignal);
@@ -189,11 +204,11 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 			process.off('SIGINT', onSignal);
 			process.off('SIGTERM', onSignal);
 		}
-		for (const line of summaryLines(summary)) io.stderr.write(`${line}\n`);
+		for (const line of summaryLines(summary)) say(io, line);
 		const files = run.status().summaryFiles;
-		if (files) io.stderr.write(`summary ${files.json} and ${files.markdown}\n`);
+		if (files) say(io, `summary ${files.json} and ${files.markdown}`);
 		const pruned = u.pruneAfter === undefined ? undefined : await pruneAfterRun(services.dispatcher, summary, u.pruneAfter, io);
-		if (u.json) io.stdout.write(`${JSON.stringify(pruned ? {...summary, pruned} : summary, null, 2)}\n`);
+		if (u.json) print(io, JSON.stringify(pruned ? {...summary, pruned} : summary, null, 2));
 		return exitCodeFor(summary);
 	} catch (error) {
 		oneLine(io, error instanceof UpgradeRefused ? `upgrade ${error.message}` : errorLine(error));
@@ -209,8 +224,8 @@ async function pruneAfterRun(dispatcher: ActionDispatcher, summary: RunSummary, 
 	const upgraded = summary.containers.filter((c) => c.outcome === 'upgraded').map((c) => c.vmid);
 	const results = await prunePreUpgradeSnapshots(dispatcher, upgraded, days, Date.now());
 	for (const r of results) {
-		if (r.deleted.length > 0) io.stderr.write(`pruned ${r.vmid}: ${r.deleted.join(', ')}\n`);
-		if (r.failed) io.stderr.write(`prune ${r.vmid} failed: ${r.failed}\n`);
+		if (r.deleted.length > 0) say(io, `pruned ${r.vmid}: ${r.deleted.join(', ')}`);
+		if (r.failed) say(io, `prune ${r.vmid} failed: ${r.failed}`);
 	}
 	return results;
 }

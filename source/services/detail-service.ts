@@ -8,6 +8,7 @@ import type {LxcConfig, SnapshotEntry} from '../api/types.js';
 import type {AppState, GuestRow} from '../store/types.js';
 import {listNics} from '../util/pve-config.js';
 import {errorLine} from './error-line.js';
+import {timerDelay} from './poller.js';
 import type {ApiRequester} from './fleet-source.js';
 import {guestPath} from './guest-path.js';
 
@@ -79,7 +80,7 @@ export function createDetailService(options: {
 			refreshTimer = setInterval(() => {
 				const guest = wanted(store.getState());
 				if (guest) begin(guest, false);
-			}, options.refreshMs);
+			}, timerDelay(options.refreshMs));
 			sync(store.getState());
 		},
 		stop() {

@@ -4,12 +4,11 @@
 // read, at most `concurrency` at a time, and each is re-read after `ttlMs`.
 
 import type {StoreApi} from 'zustand/vanilla';
-import type {LxcConfig} from '../api/types.js';
 import {selectVisibleRows} from '../store/selectors.js';
 import type {AppState, GuestRow} from '../store/types.js';
 import {listNics} from '../util/pve-config.js';
 import type {ApiRequester} from './fleet-source.js';
-import {guestPath} from './guest-path.js';
+import {createConfigReader, type ConfigReader} from './config-reader.js';
 
 export interface NicInventory {
 	start(): void;
@@ -24,8 +23,11 @@ export function createNicInventory(options: {
 	concurrency?: number;
 	ttlMs?: number;
 	clock?: () => number;
+	/** Shared with the other services that read configs, so a guest's config is asked for once. */
+	configs?: ConfigReader;
 }): NicInventory {
 	const {api, store} = options;
+	const configs = options.configs ?? createConfigReader(api, {clock: options.clock});
 	const concurrency = options.concurrency ?? 4;
 	const ttlMs = options.ttlMs ?? 5 * 60_000;
 	const clock = options.clock ?? Date.now;
@@ -55,7 +57,8 @@ export function createNicInventory(options: {
 
 	async function read(guest: GuestRow): Promise<void> {
 		try {
-			const config = await api.request<LxcConfig>('GET', `${guestPath(guest.node, guest.kind, guest.vmid)}/config`, undefined, abort.signal);
+			const config = await configs.read(guest);
+			if (abort.signal.aborted) return;
 			store.getState().actions.nicsReceived(guest.vmid, listNics(config, guest.kind));
 		} catch {
 			// A guest whose config cannot be read (gone, 403, node offline) shows no

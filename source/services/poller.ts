@@ -20,9 +20,22 @@ export interface Poller {
 	readonly failures: number;
 }
 
+/** setTimeout's limit: a longer delay (or NaN) fires after 1 ms, which turned a huge interval into a busy loop. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A delay setTimeout honours: at most MAX_TIMER_MS, at least 0; NaN is treated
+ * as the longest wait, never as "now". Callers validate their input; this is the
+ * last guard against a poll storm.
+ */
+export function timerDelay(ms: number): number {
+	if (Number.isNaN(ms)) return MAX_TIMER_MS;
+	return Math.min(MAX_TIMER_MS, Math.max(0, ms));
+}
+
 export function backoffDelay(intervalMs: number, failures: number, maxBackoffMs: number): number {
-	if (failures <= 0) return intervalMs;
-	return Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(failures, 16));
+	if (failures <= 0) return timerDelay(intervalMs);
+	return timerDelay(Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(failures, 16)));
 }
 
 export function createPoller(options: PollerOptions): Poller {

@@ -8,10 +8,13 @@ import {createDetailService} from './detail-service.js';
 import {createFleetService} from './fleet-service.js';
 import {createFleetSource, type ApiRequester} from './fleet-source.js';
 import {createNicInventory} from './nic-inventory.js';
+import {createConfigReader} from './config-reader.js';
 import {createTopologyService} from './topology/topology-service.js';
 import {createZfsService} from './zfs/zfs-service.js';
 import {createLogsService} from './logs/panes.js';
 import type {CommandRunner} from '../ssh/types.js';
+import {createProblemsService} from './problems/problems-service.js';
+import type {Thresholds} from './problems/thresholds.js';
 
 export interface Session {
 	start(): void;
@@ -28,19 +31,32 @@ export function createSession(options: {
 	runner?: CommandRunner;
 	/** The audit log the log panes tail (default: $XDG_STATE_HOME/proxdeck/audit.log); pass --audit-log's path. */
 	auditPath?: string;
+	/** The problem rules' thresholds (config file) and the upgrade journals they read. */
+	problems?: {thresholds?: Thresholds; runsDir?: string; host?: string};
 }): Session {
 	const {api, store, refreshMs, clock} = options;
 	const fleet = createFleetService({source: createFleetSource(api, {clock}), store, refreshMs, clock});
-	const nics = createNicInventory({api, store, clock});
+	// One config reader: the NIC inventory and the problem rules often want the same guest's config.
+	const configs = createConfigReader(api, {clock});
+	const nics = createNicInventory({api, store, clock, configs});
 	const detail = createDetailService({api, store, refreshMs, clock});
 	// Both load only while their screen is open.
 	const topology = createTopologyService({api, store, clock});
 	const zfs = createZfsService({api, store, runner: options.runner, clock});
 	// Log panes open on demand (keys); the view finds the service through the store (logs/registry.ts).
 	const logs = createLogsService({api, store, runner: options.runner, clock, ...(options.auditPath !== undefined ? {auditPath: options.auditPath} : {})});
+	const problems = createProblemsService({
+		api,
+		store,
+		clock,
+		configs,
+		...(options.problems?.thresholds ? {thresholds: options.problems.thresholds} : {}),
+		...(options.problems?.runsDir && options.problems.host ? {runs: {dir: options.problems.runsDir, host: options.problems.host}} : {}),
+	});
 	return {
 		start() {
 			fleet.start();
+			problems.start();
 			nics.start();
 			detail.start();
 			topology.start();
@@ -48,6 +64,7 @@ export function createSession(options: {
 		},
 		stop() {
 			fleet.stop();
+			problems.stop();
 			nics.stop();
 			detail.stop();
 			topology.stop();

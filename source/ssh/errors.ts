@@ -1,7 +1,18 @@
 // Typed SSH failures. The message is one line meant for the user; it names
 // hosts, files and fingerprints but never key material or passphrases.
 
-export type SshErrorKind = 'unknown-host-key' | 'changed-host-key' | 'auth' | 'network' | 'timeout' | 'closed';
+/** too-large: a command printed more than a runner reads (RUN_OUTPUT_LIMIT); it was stopped. */
+export type SshErrorKind = 'unknown-host-key' | 'changed-host-key' | 'auth' | 'network' | 'timeout' | 'closed' | 'too-large';
+
+/**
+ * Most a runner's run() keeps of one command's stdout plus stderr. A host's
+ * `zfs list -t snapshot` is a few MB; anything near this is not an answer to read.
+ */
+export const RUN_OUTPUT_LIMIT = 64 * 1024 * 1024;
+
+export function outputTooLarge(label: string, command: string, limit: number): SshError {
+	return new SshError('too-large', `${label}: ${command} printed more than ${limit >= 1024 * 1024 ? `${Math.round(limit / (1024 * 1024))} MiB` : `${Math.round(limit / 1024)} KiB`}; stopped it`);
+}
 
 export class SshError extends Error {
 	override name = 'SshError';

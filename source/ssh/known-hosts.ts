@@ -38,9 +38,15 @@ export function keyTypeOf(keyBlob: Buffer): string {
 	return keyBlob.subarray(4, 4 + len).toString('latin1');
 }
 
-/** How OpenSSH names a host in known_hosts: `host` on port 22, else `[host]:port`. */
+/**
+ * How OpenSSH names a host in known_hosts: `host` on port 22, else
+ * `[host]:port` — lower-cased, as ssh lowercases the host name before it
+ * looks it up or hashes it (`ssh -G PVE.lan` says `hostname pve.lan`); a
+ * hashed line OpenSSH wrote for PVE.lan was not found otherwise.
+ */
 export function knownHostName(host: string, port: number): string {
-	return port === 22 ? host : `[${host}]:${port}`;
+	const name = host.toLowerCase();
+	return port === 22 ? name : `[${name}]:${port}`;
 }
 
 export function parseKnownHosts(text: string): KnownHostEntry[] {
@@ -64,9 +70,35 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
 	return entries;
 }
 
+/**
+ * OpenSSH's `*` / `?` host patterns, case-insensitively. A greedy scan that
+ * backs up only to the last `*`: time is bounded by pattern × name length,
+ * where a regex built from a pattern like `*.*.*.*.*.*x` backtracks
+ * exponentially and would hang the connection on one known_hosts line.
+ */
 function wildcardMatch(pattern: string, name: string): boolean {
-	const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-	return regex.test(name);
+	const p = pattern.toLowerCase();
+	const s = name.toLowerCase();
+	let i = 0;
+	let j = 0;
+	let star = -1;
+	let resume = 0;
+	while (j < s.length) {
+		if (i < p.length && (p[i] === '?' || p[i] === s[j])) {
+			i++;
+			j++;
+		} else if (i < p.length && p[i] === '*') {
+			star = i++;
+			resume = j;
+		} else if (star !== -1) {
+			i = star + 1;
+			j = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (p[i] === '*') i++;
+	return i === p.length;
 }
 
 function hashedMatch(entry: string, name: string): boolean {

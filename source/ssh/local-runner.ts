@@ -4,7 +4,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {LineSplitter} from './line-splitter.js';
-import {SshError} from './errors.js';
+import {outputTooLarge, RUN_OUTPUT_LIMIT, SshError} from './errors.js';
 import type {CommandRunner, LineSource, RunOptions, RunResult, RunnerStatus, StreamEnd, StreamHandle, StreamOptions} from './types.js';
 
 /** A Proxmox VE host has the cluster filesystem mounted at /etc/pve. */
@@ -22,7 +22,8 @@ function spawnFailure(argv: string[], error: NodeJS.ErrnoException): {code: numb
 	return {code: error.code === 'ENOENT' ? 127 : 126, stderr: `${argv[0]}: ${reason}\n`};
 }
 
-export function createLocalRunner(options: {env?: NodeJS.ProcessEnv} = {}): CommandRunner {
+export function createLocalRunner(options: {env?: NodeJS.ProcessEnv; runOutputLimit?: number} = {}): CommandRunner {
+	const outputLimit = options.runOutputLimit ?? RUN_OUTPUT_LIMIT;
 	const children = new Set<ChildProcess>();
 
 	const start = (argv: string[], stdin: string | undefined): ChildProcess => {
@@ -54,8 +55,14 @@ export function createLocalRunner(options: {env?: NodeJS.ProcessEnv} = {}): Comm
 				opts.signal?.addEventListener('abort', onAbort, {once: true});
 				const timer = opts.timeoutMs === undefined ? undefined
 					: setTimeout(() => kill(new SshError('timeout', `local: ${argv[0]} timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
-				child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-				child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+				let size = 0;
+				const keep = (into: Buffer[]) => (chunk: Buffer) => {
+					size += chunk.length;
+					if (size > outputLimit) return kill(outputTooLarge('local', argv[0] ?? '', outputLimit));
+					into.push(chunk);
+				};
+				child.stdout?.on('data', keep(stdout));
+				child.stderr?.on('data', keep(stderr));
 				let spawnError: NodeJS.ErrnoException | undefined;
 				child.on('error', (error) => (spawnError = error));
 				child.on('close', (code, signal) => {

@@ -20,7 +20,7 @@
 
 import ssh2, {type Client, type ClientChannel, type ConnectConfig} from 'ssh2';
 import {loadCredentials, type SshCredentialOptions} from './auth-config.js';
-import {isPermanent, SshError} from './errors.js';
+import {isPermanent, outputTooLarge, RUN_OUTPUT_LIMIT, SshError} from './errors.js';
 import {
 	appendKnownHost, fingerprintOf, formatKnownHostLine, knownHostName, knownKeyTypes, readKnownHosts, verifyHostKey,
 } from './known-hosts.js';
@@ -49,6 +49,8 @@ export interface SshRunnerOptions extends SshCredentialOptions {
 	maxChannels?: number;
 	/** Timers for backoff delays (tests inject fast or fake ones). */
 	clock?: Timers;
+	/** Most run() keeps of one command's output; default RUN_OUTPUT_LIMIT. */
+	runOutputLimit?: number;
 }
 
 const DEFAULT_TIMERS: Timers = {
@@ -100,9 +102,11 @@ class SshRunner implements CommandRunner {
 	private closed = false;
 	private channelsInUse = 0;
 	private readonly channelQueue: Array<() => void> = [];
+	private readonly runOutputLimit: number;
 
 	constructor(private readonly options: SshRunnerOptions) {
 		this.port = options.port ?? 22;
+		this.runOutputLimit = options.runOutputLimit ?? RUN_OUTPUT_LIMIT;
 		this.timers = options.clock ?? DEFAULT_TIMERS;
 		this.label = `ssh ${options.username}@${options.host}:${this.port}`;
 	}
@@ -364,8 +368,14 @@ class SshRunner implements CommandRunner {
 			this.exec(conn, command, (ch) => {
 				channel = ch;
 				if (done) return void ch.close(); // timed out or aborted while the channel opened
-				ch.on('data', (chunk: Buffer) => stdout.push(chunk));
-				ch.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+				let size = 0;
+				const keep = (into: Buffer[]) => (chunk: Buffer) => {
+					size += chunk.length;
+					if (size > this.runOutputLimit) return finish(outputTooLarge(this.label, argv[0] ?? '', this.runOutputLimit));
+					into.push(chunk);
+				};
+				ch.on('data', keep(stdout));
+				ch.stderr.on('data', keep(stderr));
 				ch.on('exit', (code: number | null, signal?: string) => {
 					exit = {code, ...(signal ? {signal} : {})};
 				});

@@ -192,3 +192,15 @@ export function selectRefreshAgeMs(state: AppState, now: number): number | undef
 	const {lastOkAt} = state.connection;
 	return lastOkAt === undefined ? undefined : Math.max(0, now - lastOkAt);
 }
+
+/**
+ * "node pve3 is offline" when any of these guests sits on a node the cluster
+ * reports offline: every action on it would only fail with "No route to
+ * host", so it is refused with this reason before anything is sent.
+ */
+export function offlineNodeReason(state: AppState, vmids: readonly number[]): string | undefined {
+	const offline = new Set(state.nodes.filter((n) => n.status === 'offline').map((n) => n.name));
+	if (offline.size === 0) return undefined;
+	const node = vmids.map((vmid) => state.guests.get(vmid)?.node).find((name) => name !== undefined && offline.has(name));
+	return node === undefined ? undefined : `node ${node} is offline`;
+}

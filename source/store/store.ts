@@ -7,12 +7,15 @@ import {indexOfVmid, selectVisibleRows} from './selectors.js';
 import {createOpsActions, initialOpsState} from './ops-slice.js';
 import {createScreenActions, initialScreenState, initialScreenUi} from './screens-slice.js';
 import {createLogsActions, initialLogsState} from './logs-slice.js';
+import {createProblemsActions, initialProblemsState} from './problems-slice.js';
 import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
 	target: string;
 	demo: boolean;
 	readOnly: boolean;
+	/** The client accepts any TLS certificate (--insecure). */
+	insecure?: boolean;
 }
 
 // Resource columns open on the biggest consumer; text columns open A→Z.
@@ -115,13 +118,14 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 
 		return {
 			connection: {status: 'connecting', target: init.target, consecutiveFailures: 0},
-			badges: {demo: init.demo, readOnly: init.readOnly},
+			badges: {demo: init.demo, readOnly: init.readOnly, insecure: init.insecure === true},
 			guests: new Map(),
 			nodes: [],
 			nics: new Map(),
 			...initialOpsState(),
 			...initialScreenState(),
 			...initialLogsState(),
+			...initialProblemsState(),
 			ui: {
 				sortKey: 'vmid',
 				sortDesc: false,
@@ -136,6 +140,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createOpsActions(set, get),
 				...createScreenActions(set, get, update),
 				...createLogsActions(set, get),
+				...createProblemsActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
 						const guests = mergeGuests(state.guests, snapshot.guests);

@@ -6,6 +6,7 @@ import type {LxcConfig, SnapshotEntry} from '../api/types.js';
 import type {OpsActions, OpsState} from './ops-types.js';
 import type {Screen, ScreenActions, ScreenState, VmidFilter} from './screen-types.js';
 import type {LogsActions, LogsSliceState} from './logs-types.js';
+import type {ProblemsActions, ProblemsSliceState} from './problems-slice.js';
 
 export type GuestKind = 'lxc' | 'qemu';
 
@@ -128,10 +129,12 @@ export interface UiState {
 export interface Badges {
 	demo: boolean;
 	readOnly: boolean;
+	/** TLS certificate not checked (--insecure): shown first, in red, so no width hides it. */
+	insecure: boolean;
 }
 
 /** OpsState (ops-types.ts): marks, dialog, tasks, notice, audit, permissions, pane. */
-export interface AppState extends OpsState, ScreenState, LogsSliceState {
+export interface AppState extends OpsState, ScreenState, LogsSliceState, ProblemsSliceState {
 	connection: ConnectionState;
 	badges: Badges;
 	/** Latest fleet poll; guests keyed by vmid for stable identity across refreshes. */
@@ -147,7 +150,7 @@ export interface AppState extends OpsState, ScreenState, LogsSliceState {
 	actions: AppActions;
 }
 
-export interface AppActions extends OpsActions, ScreenActions, LogsActions {
+export interface AppActions extends OpsActions, ScreenActions, LogsActions, ProblemsActions {
 	// written by services
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;

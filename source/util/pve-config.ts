@@ -79,6 +79,8 @@ export function parseMountPoint(id: string, value: string): MountPoint {
 }
 
 function numberedKeys(config: Record<string, unknown>, prefix: string): string[] {
+	// A config answer of null (or any non-object) holds no NIC or mount point; Object.keys(null) threw.
+	if (config === null || typeof config !== 'object') return [];
 	const pattern = new RegExp(`^${prefix}(\\d+)$`);
 	return Object.keys(config)
 		.filter((key) => pattern.test(key) && typeof config[key] === 'string')

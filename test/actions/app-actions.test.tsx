@@ -9,11 +9,11 @@ import React from 'react';
 import {after, afterEach, before, describe, it} from 'node:test';
 import {loadKeymap} from '../../keymaps/index.js';
 import {App} from '../../views/App.js';
-import {KEYS, plain, press, settle, type} from '../views/harness.js';
+import {KEYS, plain, press, settle, type, keyClock} from '../views/harness.js';
 import {guestByName, startRig, waitFor, type ActionRig} from './helpers.js';
 
 async function renderWith(rig: ActionRig, rows = 40, columns = 150) {
-	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns, rows}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} />);
+	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns, rows}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} />);
 	await settle();
 	return app;
 }
@@ -151,11 +151,12 @@ describe('read-only', () => {
 		try {
 			// Wide enough for the footer to reach the action hints.
 			const app = await renderWith(rig, 40, 260);
-			// The reason is said once for the run of disabled hints that share it.
-			assert.match(frame(app), /s snapshot \(read-only\) {2}r reboot {2}b snapshots \/ roll back \(browse only: read-only\) {2}u upgrade/);
-			for (const key of ['s', 'r', '+', '-', 'x', 'P']) {
+			// Every disabled hint reads as disabled in plain text: a run that shares the reason says it once, at its end.
+			assert.match(frame(app), /\[read-only\] s snapshot, r reboot {2}\[browse only: read-only\] b snapshots \/ roll back {2}\[read-only\] u upgrade \(plan first\)/);
+			for (const key of ['s', 'r', '+', '-', 'x', 'P', 'u']) {
 				await press(app, key);
 				assert.equal(rig.store.getState().dialog, undefined, key);
+				assert.equal(rig.store.getState().ui.screen, 'fleet', `${key} opens nothing`);
 				assert.match(rig.store.getState().notice?.text ?? '', /is disabled \(read-only\)/, key);
 			}
 			assert.match(frame(app), /reboot is disabled \(read-only\)|snapshots|prune is disabled \(read-only\)/);
@@ -167,10 +168,12 @@ describe('read-only', () => {
 				const dialog = rig.store.getState().dialog;
 				return dialog?.kind === 'picker' && !dialog.loading;
 			});
+			// The picker's footer dims the keys it offers, and each says why when pressed.
+			assert.match(frame(app), /\[browse only: read-only\] enter roll back to it, Space start after rollback, d delete snapshot/);
 			await press(app, KEYS.enter);
-			assert.match(frame(app), /✗ rollback is disabled \(read-only\)/);
+			assert.match(frame(app), /rollback is disabled \(read-only\)/);
 			await press(app, 'd');
-			assert.match(frame(app), /✗ delete is disabled \(read-only\)/);
+			assert.match(frame(app), /delete is disabled \(read-only\)/);
 			await press(app, KEYS.esc);
 			assert.equal(rig.store.getState().dialog, undefined);
 			assert.deepEqual(rig.writes(), []);
@@ -187,7 +190,7 @@ describe('an auditor token', () => {
 		try {
 			const app = await renderWith(rig, 40, 260);
 			await selectByFilter(app, 'prowlarr');
-			assert.match(frame(app), /s snapshot \(needs VM\.Snapshot on \/vms\/105\)/);
+			assert.match(frame(app), /\[needs VM\.Snapshot on \/vms\/105\] s snapshot/);
 			await press(app, 'r');
 			assert.match(frame(app), /reboot is disabled \(needs VM\.PowerMgmt on \/vms\/105\)/);
 			assert.deepEqual(rig.writes(), []);
@@ -279,6 +282,7 @@ describe('help in read-only mode', () => {
 			const text = frame(app);
 			assert.match(text, /\n +s +snapshot +— off: read-only/);
 			assert.match(text, /\n +r +reboot +\(dangerous\) +— off: read-only/);
+			assert.match(text, /\n +u +upgrade \(plan first\) +— off: read-only/, 'u is off like every other key that changes a host');
 			assert.match(text, /\n +\/ +filter\n/, 'keys that change nothing stay on');
 		} finally {
 			cleanup();

@@ -10,7 +10,7 @@ import {after, before, test} from 'node:test';
 import {loadKeymap} from '../../keymaps/index.js';
 import {App} from '../../views/App.js';
 import {taskLine, taskStart} from '../../views/OpsPane.js';
-import {plain, press, settle} from '../views/harness.js';
+import {plain, press, settle, keyClock} from '../views/harness.js';
 import {startRig, waitFor, type ActionRig} from './helpers.js';
 
 let rig: ActionRig;
@@ -37,7 +37,7 @@ test('a snapshot taken by someone else shows with its guest name, start time and
 	assert.equal(listed.label, 'postgresql (404)');
 	assert.deepEqual(listed.logTail, [], '/cluster/tasks carries no log');
 
-	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 150, rows: 40}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} />);
+	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 150, rows: 40}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} />);
 	await settle();
 	await press(app, 't');
 	const index = rig.store.getState().tasks.findIndex((t) => t.upid === upid);

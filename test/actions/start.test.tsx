@@ -8,7 +8,7 @@ import React from 'react';
 import {after, before, test} from 'node:test';
 import {loadKeymap} from '../../keymaps/index.js';
 import {App} from '../../views/App.js';
-import {KEYS, plain, press, settle, type} from '../views/harness.js';
+import {KEYS, plain, press, settle, type, keyClock} from '../views/harness.js';
 import {startRig, waitFor, type ActionRig} from './helpers.js';
 
 let rig: ActionRig;
@@ -21,7 +21,7 @@ after(async () => {
 });
 
 test('+ on one stopped container starts it and shows `pct start`; on two marked it asks first', async () => {
-	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 150, rows: 40}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} />);
+	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 150, rows: 40}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} />);
 	await settle();
 	await press(app, '/');
 	await type(app, 'immich-backup');

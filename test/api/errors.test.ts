@@ -133,8 +133,8 @@ describe('API errors', () => {
 		// take longer than a short limit, and the request would never reach the server.
 		// So the connection is opened first (keep-alive) and the limit is 1 s.
 		const slow = createClient({host: server.host, port: server.port, auth: token, fingerprint: server.fingerprint, timeoutMs: 1000});
-		server.setHandler(() => ({json: {data: null}}));
-		assert.equal(await slow.request('GET', '/version'), null);
+		server.setHandler(() => ({json: {data: {version: '9.1.5'}}}));
+		assert.deepEqual(await slow.request('GET', '/version'), {version: '9.1.5'});
 		server.requests.length = 0;
 		server.setHandler(() => 'hang');
 		const started = Date.now();
@@ -167,17 +167,17 @@ describe('API errors', () => {
 
 	it('a GET is retried after a transient 503 and then succeeds', async () => {
 		server.setHandler((_request, index) =>
-			index === 0 ? {status: 503, statusText: 'Service Unavailable', body: ''} : {json: {data: [{vmid: 101}]}},
+			index === 0 ? {status: 503, statusText: 'Service Unavailable', body: ''} : {json: {data: [{id: 'lxc/101', type: 'lxc', vmid: 101, node: 'pve1'}]}},
 		);
 		const guests = await client.request<Array<{vmid: number}>>('GET', '/cluster/resources');
-		assert.deepEqual(guests, [{vmid: 101}]);
+		assert.deepEqual(guests, [{id: 'lxc/101', type: 'lxc', vmid: 101, node: 'pve1'}]);
 		assert.equal(server.requests.length, 2);
 		await client.close();
 	});
 
 	it('a GET is retried after a dropped connection', async () => {
 		server.setHandler((_request, index) => (index === 0 ? 'drop' : {json: {data: 'ok'}}));
-		assert.equal(await client.request('GET', '/version'), 'ok');
+		assert.equal(await client.request('GET', '/nodes/pve1/status'), 'ok');
 		assert.equal(server.requests.length, 2);
 		await client.close();
 	});
@@ -208,7 +208,7 @@ describe('API errors', () => {
 	});
 
 	it('parameters: query string for GET, form body with 1/0 booleans for POST', async () => {
-		server.setHandler(() => ({json: {data: null}}));
+		server.setHandler(() => ({json: {data: []}}));
 		await client.request('GET', '/cluster/resources', {type: 'vm', skip: undefined});
 		await client.request('POST', '/nodes/pve1/lxc/101/snapshot/pre/rollback', {start: true, ids: [1, 2]});
 		const [get, post] = server.requests;

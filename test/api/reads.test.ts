@@ -7,13 +7,25 @@ import {createClient, type PveClient} from '../../source/api/client.js';
 import {getClusterResources, getClusterStatus, getClusterTasks, getLxcConfig, getLxcSnapshots, getNodes, getVersion} from '../../source/api/reads.js';
 import {startTestServer, type TestServer} from './https-fixture.js';
 
+/** The request, in an answer of the shape its route must have (source/api/shapes.ts). */
+function echo(path: string, query: string): unknown {
+	const seen = {path, query};
+	if (path === '/version') return {version: '9.1.5', ...seen};
+	if (path === '/cluster/status') return [{type: 'cluster', name: 'c', ...seen}];
+	if (path === '/cluster/resources') return [{id: 'lxc/101', type: 'lxc', vmid: 101, node: 'pve1', ...seen}];
+	if (path === '/nodes') return [{node: 'pve1', ...seen}];
+	if (path.endsWith('/snapshot')) return [{name: 'current', ...seen}];
+	if (path === '/cluster/tasks') return [{upid: 'UPID:pve1:1:2:3:vzdump::root@pam:', ...seen}];
+	return seen;
+}
+
 describe('typed reads', () => {
 	let server: TestServer;
 	let client: PveClient;
 
 	before(async () => {
-		// Echo what was asked, so each read's answer proves which path it hit.
-		server = await startTestServer((request) => ({json: {data: [{path: request.path, query: request.query.toString()}]}}));
+		// Echo what was asked, so each read's answer proves which path it hit (in a shape the route accepts).
+		server = await startTestServer((request) => ({json: {data: echo(request.path, request.query.toString())}}));
 		client = createClient({
 			host: server.host,
 			port: server.port,
@@ -39,7 +51,7 @@ describe('typed reads', () => {
 	for (const [name, read, path, query] of cases) {
 		it(`${name} → GET ${path}${query ? `?${query}` : ''}`, async () => {
 			const sent = server.requests.length;
-			assert.deepEqual(await read(), [{path, query}]);
+			assert.deepEqual(await read(), echo(path, query));
 			assert.equal(server.requests.length, sent + 1);
 			assert.equal(server.requests.at(-1)?.method, 'GET');
 		});

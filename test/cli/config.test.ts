@@ -25,7 +25,17 @@ test('config problems name the file and the key in one line', () => {
 		['hosts: {home: {host: pve, prot: 8006}}', /c\.yaml: hosts\.home\.prot: unknown key/],
 		['hosts: {home: {port: 8006}}', /hosts\.home\.host: is required/],
 		['hosts: {home: {host: pve, port: "x"}}', /hosts\.home\.port: expected a number/],
-		['refresh: 0', /refresh: expected seconds, at least 1/],
+		['refresh: 0', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		// Unbounded values overflowed setTimeout: the console then polled every millisecond.
+		['refresh: 2147484', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['refresh: 1e308', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['refresh: .inf', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['refresh: .nan', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['refresh: 3601', /^c\.yaml: refresh: expected seconds from 1 to 3600$/],
+		['hosts: {home: {host: pve, port: 0}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
+		['hosts: {home: {host: pve, port: 65536}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
+		['hosts: {home: {host: pve, port: 8006.5}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
+		['hosts: {home: {host: pve, port: .inf}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
 		['default: lab\nhosts: {home: {host: pve}}', /default: names no host under hosts: \(have: home\)/],
 		['refrsh: 2', /refrsh: unknown key/],
 		['hosts: [', /not valid YAML/],
@@ -34,15 +44,26 @@ test('config problems name the file and the key in one line', () => {
 	for (const [text, pattern] of cases) {
 		assert.throws(() => parseConfig(text, 'c.yaml'), (error: Error) => error instanceof ConfigError && pattern.test(error.message) && !error.message.includes('\n'), text);
 	}
+	assert.equal(parseConfig('refresh: 3600\nhosts: {home: {host: pve, port: 65535}}', 'c.yaml').refresh, 3600);
 });
 
-test('a token secret in a file others can read gets a warning', () => {
+test('a config file holding a token secret is refused while group or others can read it', () => {
 	const path = join(dir, 'open.yaml');
-	writeFileSync(path, 'hosts: {home: {host: pve, tokenId: "a@pam!t", tokenSecret: s}}');
-	chmodSync(path, 0o644);
-	assert.match(loadConfig(path).warnings[0] ?? '', /readable by others: chmod 600/);
+	writeFileSync(path, 'hosts: {home: {host: pve, tokenId: "a@pam!t", tokenSecret: s3cr3t-in-config}}');
+	for (const mode of [0o644, 0o640, 0o604, 0o620]) {
+		chmodSync(path, mode);
+		assert.throws(
+			() => loadConfig(path),
+			(e: Error) => e instanceof ConfigError && e.message === `${path} holds a token secret (hosts.home.tokenSecret) and is accessible by group or others (mode 0${mode.toString(8)}): chmod 600 ${path}`,
+			mode.toString(8),
+		);
+	}
 	chmodSync(path, 0o600);
-	assert.deepEqual(loadConfig(path).warnings, []);
+	assert.equal(loadConfig(path).hosts.home?.tokenSecret, 's3cr3t-in-config');
+	// Without a secret in it, a readable config is fine (it names hosts and keys).
+	writeFileSync(path, 'hosts: {home: {host: pve, tokenId: "a@pam!t", tokenSecretFile: /x}}');
+	chmodSync(path, 0o644);
+	assert.equal(loadConfig(path).hosts.home?.host, 'pve');
 });
 
 test('no host anywhere means the demo; --demo forces it', () => {
@@ -68,7 +89,7 @@ test('--host names a config entry, flags override it, the secret comes from the 
 
 test('a token secret file is read; missing secrets and bad ids are one clear line', () => {
 	const secretFile = join(dir, 'secret');
-	writeFileSync(secretFile, 'from-file\n');
+	writeFileSync(secretFile, 'from-file\n', {mode: 0o600});
 	const config = parseConfig('', 'c.yaml');
 	const target = resolveTarget(parseArgs(['-H', 'pve', '--token-id', 'root@pam!pd', '--token-secret-file', secretFile]), config, {});
 	assert.equal(target.kind === 'host' && target.credentials.kind === 'token' && target.credentials.secret, 'from-file');

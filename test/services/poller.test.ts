@@ -88,3 +88,17 @@ test('stop aborts the poll in flight and schedules nothing more', async () => {
 	assert.equal(aborted, true);
 	assert.equal(calls, 1);
 });
+
+test('an interval beyond setTimeout’s limit (or NaN, or ∞) waits, it never polls every millisecond', async () => {
+	// 2147484 s in the config was 2^31 ms: setTimeout fired after 1 ms, 129 polls in 8 s.
+	for (const intervalMs of [2_147_484_000, 1e308 * 1000, Infinity, Number.NaN]) {
+		assert.equal(backoffDelay(intervalMs, 0, 30_000), 2 ** 31 - 1, String(intervalMs));
+		let calls = 0;
+		const poller = createPoller({intervalMs, poll: async () => void calls++, onError() {}});
+		poller.start();
+		await tick(60);
+		poller.stop();
+		assert.equal(calls, 1, `interval ${intervalMs}: only the first poll runs`);
+	}
+	assert.equal(backoffDelay(-5, 0, 30_000), 0);
+});

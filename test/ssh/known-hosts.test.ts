@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
 import ssh2 from 'ssh2';
 import {generateEd25519} from '../../source/ssh/keygen.js';
 import {
@@ -93,4 +94,26 @@ test('appended lines are in OpenSSH format and readable by ssh-keygen -F', () =>
 	const hashed = execFileSync('ssh-keygen', ['-F', 'hashed.lab', '-f', path], {encoding: 'utf8'});
 	assert.match(hashed, /\|1\|/);
 	assert.equal(verifyHostKey(parseKnownHosts(readFileSync(path, 'utf8')), 'hashed.lab', key.blob).result, 'match');
+});
+
+test('host patterns match in bounded time: a known_hosts line of many * cannot hang the connection', async () => {
+	assert.equal(hostsFieldMatches('*.example.org,pve?', 'PVE1'), true);
+	assert.equal(hostsFieldMatches('*.example.org', 'a.b.example.org'), true);
+	assert.equal(hostsFieldMatches('a*b*c', 'axxbyyc'), true);
+	assert.equal(hostsFieldMatches('a*b*c', 'axxbyyd'), false);
+	assert.equal(hostsFieldMatches('[pve]:2222', '[pve]:2222'), true);
+	assert.equal(hostsFieldMatches('p.e', 'pve'), false, '. is literal');
+	// A regex built from this pattern backtracks for hours on a 60-character name; run it apart so a hang fails the test.
+	const script = `
+		import {hostsFieldMatches} from './source/ssh/known-hosts.ts';
+		process.stdout.write(String(hostsFieldMatches('${'*a'.repeat(12)}*b', '${'a'.repeat(60)}')));
+	`;
+	const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe']});
+	let out = '';
+	child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+	const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+	const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+	clearTimeout(killer);
+	assert.equal(code, 0, 'matching did not finish (killed after 20 s)');
+	assert.equal(out, 'false');
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {LineSplitter} from '../../source/ssh/line-splitter.js';
+import {LineSplitter, MAX_LINE_CHARS} from '../../source/ssh/line-splitter.js';
 
 function split(chunks: Array<string | Buffer>): string[] {
 	const lines: string[] = [];
@@ -29,4 +29,35 @@ test('empty lines are kept; a trailing newline does not add one', () => {
 
 test('a lone CR inside a line is kept (only line endings are stripped)', () => {
 	assert.deepEqual(split(['progress 10%\rprogress 20%\n']), ['progress 10%\rprogress 20%']);
+});
+
+test('a line longer than the limit is delivered cut with a marker; the rest of it is dropped, the next line is whole', () => {
+	const lines: string[] = [];
+	const splitter = new LineSplitter((line) => lines.push(line), 10);
+	splitter.push('0123456789abc');
+	splitter.push('defgh'.repeat(1000));
+	splitter.push('ij\r\nnext\nlast');
+	splitter.end();
+	assert.deepEqual(lines, ['012345678…', 'next', 'last']);
+	assert.deepEqual(split(['x'.repeat(5), '\n']), ['xxxxx']);
+});
+
+test('a host that never sends a newline costs bounded memory and linear time', () => {
+	const lines: string[] = [];
+	const splitter = new LineSplitter((line) => lines.push(line));
+	const chunk = Buffer.alloc(64 * 1024, 'a');
+	// 16 MB without a newline: the old splitter kept all of it and rescanned it for every chunk.
+	for (let i = 0; i < 256; i++) splitter.push(chunk);
+	splitter.push('\nok\n');
+	assert.equal(lines.length, 2);
+	assert.equal(lines[0]!.length, MAX_LINE_CHARS);
+	assert.ok(lines[0]!.endsWith('…'));
+	assert.equal(lines[1], 'ok');
+});
+
+test('the cut never splits a surrogate pair', () => {
+	const lines: string[] = [];
+	const splitter = new LineSplitter((line) => lines.push(line), 6);
+	splitter.push('abcd🙂🙂🙂\n');
+	assert.deepEqual(lines, ['abcd…']);
 });

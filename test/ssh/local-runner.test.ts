@@ -74,3 +74,11 @@ test('detectLocalHost looks for the /etc/pve directory', () => {
 test('the label says local', () => {
 	assert.equal(runner.label, 'local');
 });
+
+test('a command that prints more than the output limit is stopped with one line, not buffered whole', async () => {
+	const small = createLocalRunner({runOutputLimit: 64 * 1024});
+	await assert.rejects(small.run(['yes', 'spam from a hostile host']), (error: unknown) =>
+		error instanceof SshError && error.kind === 'too-large' && error.message === 'local: yes printed more than 64 KiB; stopped it');
+	assert.equal((await small.run(['printf', 'fits'])).stdout, 'fits');
+	await small.close();
+});

@@ -141,6 +141,12 @@ test('timeoutMs ends a command with kind timeout; the connection stays usable', 
 	assert.equal((await h.runner.run(['true'])).code, 0);
 });
 
+test('a command printing past the output limit is stopped with kind too-large; the connection stays usable', async () => {
+	const small = h.runnerWith({runOutputLimit: 1024});
+	await assert.rejects(small.run(['journalctl', '-f']), isSshError('too-large', (e) => assert.equal(e.message, `${small.label}: journalctl printed more than 1 KiB; stopped it`)));
+	assert.equal((await small.run(['true'])).code, 0);
+});
+
 test('an AbortSignal cancels a command', async () => {
 	const controller = new AbortController();
 	const pending = h.runner.run(['journalctl', '-f'], {signal: controller.signal});

@@ -14,7 +14,7 @@ test('a new store is connecting, empty, sorted by vmid, with its badges', () => 
 	const s = store.getState();
 	assert.equal(s.connection.status, 'connecting');
 	assert.equal(s.connection.target, 'pve:8006');
-	assert.deepEqual(s.badges, {demo: true, readOnly: true});
+	assert.deepEqual(s.badges, {demo: true, readOnly: true, insecure: false});
 	assert.equal(s.guests.size, 0);
 	assert.equal(s.ui.sortKey, 'vmid');
 	assert.equal(s.ui.selectedVmid, undefined);

@@ -149,6 +149,7 @@ test('a damaged, foreign or older saved state is ignored with one line; a good o
 test('the demo is named by its fleet, never by its port; proxdeck sim alone keeps no state', async () => {
 	assert.equal(demoIdentity({kind: 'fixture', name: 'homelab'}), 'demo-homelab');
 	assert.equal(demoIdentity({kind: 'generated', guests: 200, nodes: 3}), 'demo-generated-200x3');
+	assert.equal(demoIdentity({kind: 'fixture', name: 'homelab', scenario: 'incident'}), 'demo-homelab-incident');
 	assert.match(demoIdentity({kind: 'fixture', name: '/tmp/my lab.yaml'}), /^demo-my_lab-[0-9a-f]{8}$/);
 
 	const state = mkdtempSync(join(tmpdir(), 'proxdeck-sim-alone-'));

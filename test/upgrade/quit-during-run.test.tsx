@@ -15,7 +15,7 @@ import {unfinishedRuns} from '../../source/services/upgrade/journal.js';
 import {attachUpgrades} from '../../source/services/upgrade/registry.js';
 import {App} from '../../views/App.js';
 import {waitFor} from '../actions/helpers.js';
-import {KEYS, plain, press, waitForFrame} from '../views/harness.js';
+import {KEYS, plain, press, waitForFrame, keyClock} from '../views/harness.js';
 import {startUpgradeRig, type UpgradeRig} from './helpers.js';
 
 let rig: UpgradeRig;
@@ -49,7 +49,7 @@ test('q during a run asks first (Keep running focused); Ctrl+C twice quits; stop
 	rig.store.getState().actions.setScreen('fleet');
 
 	let quits = 0;
-	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 140, rows: 40}} onQuit={() => quits++} tickMs={0} commands={rig.services.commands} now={rig.clock} />);
+	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 140, rows: 40}} onQuit={() => quits++} tickMs={0} commands={rig.services.commands} inputClock={keyClock} now={rig.clock} />);
 	await waitForFrame(app, (f) => /pihole|plex/.test(plain(f)));
 
 	await press(app, 'q');

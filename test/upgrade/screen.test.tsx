@@ -14,7 +14,7 @@ import {createUpgradeController, type UpgradeController} from '../../source/serv
 import {attachUpgrades} from '../../source/services/upgrade/registry.js';
 import {REAL_TICKER, type Ticker} from '../../source/sim/ssh/commands.js';
 import {App} from '../../views/App.js';
-import {KEYS, plain, press, type} from '../views/harness.js';
+import {KEYS, plain, press, type, keyClock} from '../views/harness.js';
 import {startUpgradeRig, type UpgradeRig} from './helpers.js';
 
 const ROWS = 40;
@@ -75,7 +75,7 @@ async function waitForText(app: ReturnType<typeof render>, pattern: RegExp, ms =
 }
 
 test('mark by tag, plan, confirm, run, change concurrency, ask to stop', async () => {
-	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 140, rows: ROWS}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} now={rig.clock} />);
+	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 140, rows: ROWS}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} now={rig.clock} />);
 	await press(app, ':');
 	await type(app, 'mark tag=media');
 	await press(app, KEYS.enter);

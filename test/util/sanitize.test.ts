@@ -31,3 +31,25 @@ test('no input leaves an escape or control character behind', () => {
 		{numRuns: 2000},
 	);
 });
+
+test('zero-width, bidi and other invisible format characters are dropped', () => {
+	assert.equal(sanitize('a\u200Bb\u200Cc\u200Dd\u200Ee\u200Ff'), 'abcdef');
+	assert.equal(sanitize('\u202Eexe.txt\u202C'), 'exe.txt'); // right-to-left override: the name would read backwards
+	assert.equal(sanitize('\u202A\u202B\u202D\u2066\u2067\u2068x\u2069'), 'x');
+	assert.equal(sanitize('\uFEFFword\u2060joiner\u2061\u2062\u2063\u2064'), 'wordjoiner');
+	assert.equal(sanitize('soft\u00ADhyphen, tag\u{E0041}s, arabic\u0600mark'), 'softhyphen, tags, arabicmark');
+	assert.equal(sanitize('line\u2028sep\u2029para'), 'lineseppara');
+	assert.equal(sanitize('hangul\u115F\u3164\uFFA0filler\u034F'), 'hangulfiller'); // blank but not zero-width in every terminal
+	// Visible text, including combining marks and emoji, is kept.
+	assert.equal(sanitize('Grüße e\u0301 ✓ 🙂'), 'Grüße e\u0301 ✓ 🙂');
+	assert.equal(sanitize('❤\uFE0F'), '❤'); // the variation selector goes: terminals disagree on its width
+});
+
+test('no input leaves a format (Cf) or default-ignorable character behind', () => {
+	fc.assert(
+		fc.property(fc.string({unit: 'binary'}), (text) => {
+			assert.doesNotMatch(sanitize(text), /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]/u);
+		}),
+		{numRuns: 2000},
+	);
+});

@@ -81,6 +81,6 @@ test('the footer hints come from the keymap', async () => {
 test('the footer puts the incident keys first, so 80 columns still show the actions', async () => {
 	const app = await renderApp(filledStore(homelabGuests()), {size: {columns: 80, rows: 24}});
 	const footer = plain(app.lastFrame()!).split('\n').at(-1)!;
-	assert.match(footer, /^s snapshot .*r reboot .*b snapshots \/ roll back .*u upgrade/);
+	assert.match(footer, /^\[no connection\] s snapshot\b.*r reboot\b.*b snapshots \/ roll back\b.*u upgrade/);
 	assert.doesNotMatch(footer, /j\/↓ down/, 'the navigation keys everyone knows come last');
 });

@@ -30,9 +30,24 @@ export async function settle(): Promise<void> {
 	await tick();
 }
 
+/** The time between two keys a user presses (more than the dialog guard's quiet time). */
+export const KEY_GAP_MS = 300;
+let keyTime = 1_000_000;
+/**
+ * The dialog guard's clock for <App inputClock={keyClock}>: press() steps it
+ * by KEY_GAP_MS before each key, as a person's keys are apart; a test steps it
+ * itself (advance) to send a key sooner, without sleeping.
+ */
+export const keyClock = Object.assign(() => keyTime, {
+	advance(ms: number): void {
+		keyTime += ms;
+	},
+});
+
 /** Writes each key (a string is one key; pass an array for several) and settles after each. */
 export async function press(app: Instance, ...keys: string[]): Promise<void> {
 	for (const key of keys) {
+		keyClock.advance(KEY_GAP_MS);
 		app.stdin.write(key);
 		await settle();
 	}

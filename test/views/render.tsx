@@ -6,7 +6,7 @@ import type {StoreApi} from 'zustand/vanilla';
 import {loadKeymap, type Keymap} from '../../keymaps/index.js';
 import type {AppState} from '../../source/store/types.js';
 import {App} from '../../views/App.js';
-import {settle} from './harness.js';
+import {keyClock, settle} from './harness.js';
 
 export const NOW = 1_012_000; // 12 s after data.ts's receivedAt
 
@@ -22,6 +22,7 @@ export async function renderApp(
 			onQuit={options.onQuit ?? (() => {})}
 			now={() => NOW}
 			tickMs={0}
+			inputClock={keyClock}
 		/>,
 	);
 	await settle();

@@ -8,7 +8,7 @@ import {planCounts, planHeadline} from '../../source/services/upgrade/plan-text.
 import type {UpgradeView} from '../../source/services/upgrade/controller.js';
 import type {RunRow} from '../../source/services/upgrade/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
-import {fit, truncate} from '../format.js';
+import {fit, truncate, wrapLines} from '../format.js';
 import type {Tone} from '../theme.js';
 
 export interface Line {
@@ -43,15 +43,37 @@ function button(label: string, focused: boolean): string {
 	return focused ? `[▸${label}◂]` : `[ ${label} ]`;
 }
 
+/** Lines of `text` wrapped to `width`, each with the same look: text that explains a consequence is never cut. */
+function wrapped(text: string, width: number, look: Omit<Line, 'text'> = {}): Line[] {
+	return wrapLines(text, width).map((line) => ({...look, text: line}));
+}
+
 function planView(view: Extract<UpgradeView, {stage: 'plan'}>, width: number, height: number): Line[] {
 	const {plan} = view;
 	const o = plan.options;
 	const out: Line[] = [
-		{text: `Upgrade plan · ${plan.entries.length} container${plan.entries.length === 1 ? '' : 's'} · concurrency ${o.concurrency} · rollback ${on(o.rollback)} · start-stopped ${on(o.startStopped)} · without snapshot ${on(o.allowNoSnapshot)}`, bold: true},
+		// The options decide who is upgraded and how: wrapped, never cut.
+		...wrapped(`Upgrade plan · ${plan.entries.length} container${plan.entries.length === 1 ? '' : 's'} · concurrency ${o.concurrency} · rollback ${on(o.rollback)} · start-stopped ${on(o.startStopped)} · without snapshot ${on(o.allowNoSnapshot)}`, width, {bold: true}),
 		{text: `${fit('CT', 6)}${fit('NAME', 15)}${fit('MGR', 7)}${fit('PEND', 5)}${fit('REBOOT', 7)}${fit('SNAP', 5)}ACTION`, tone: 'muted'},
 	];
-	const dialogLines = view.confirm ? 4 : 1;
-	const room = Math.max(1, height - out.length - 1 - dialogLines);
+	// Below the table: the focused row's action in full (a skip reason or why there is no snapshot is cut in its cell), then the question or the keys.
+	const focused = plan.entries[view.cursor];
+	const detail = focused ? wrapped(`${focused.vmid} ${sanitize(focused.name)}: ${sanitize(actionCell(focused))}`, width, {tone: focused.action === 'skip' ? 'muted' : focused.snapshot.possible ? undefined : 'warn'}) : [];
+	const bottom: Line[] = wrapped(planHeadline(plan), width, {tone: 'accent'});
+	if (view.confirm) {
+		const c = planCounts(plan);
+		bottom.push(
+			...wrapped(`Upgrade ${c.upgrade} container${c.upgrade === 1 ? '' : 's'} (${c.packages} packages), at most ${o.concurrency} at once? Each is snapshotted first${o.rollback ? ' and rolled back if it fails' : ' (no rollback: failures are kept for inspection)'}.`, width, {bold: true}),
+		);
+		if (c.withoutSnapshot > 0) bottom.push(...wrapped(`${c.withoutSnapshot} cannot be snapshotted and will be upgraded WITHOUT a way back.`, width, {tone: 'danger'}));
+		bottom.push({text: `${button('Cancel', view.confirm === 'cancel')}  ${button('Upgrade', view.confirm === 'ok')}`, tone: 'accent'});
+	} else {
+		bottom.push(...wrapped('enter confirm · S start-stopped · W without snapshot · R rollback · +/- concurrency · esc back', width, {tone: 'muted'}));
+	}
+	// The question and its buttons always show; the focused row's detail when there is room for a row besides.
+	const spare = height - out.length - bottom.length;
+	const shownDetail = detail.slice(0, Math.max(0, Math.min(detail.length, spare - 1)));
+	const room = Math.max(1, spare - shownDetail.length);
 	const {items, first} = windowAround(plan.entries, view.cursor, room);
 	items.forEach((e, i) => {
 		const snap = e.snapshot.possible ? 'yes' : 'no';
@@ -61,16 +83,9 @@ function planView(view: Extract<UpgradeView, {stage: 'plan'}>, width: number, he
 			inverse: first + i === view.cursor,
 		});
 	});
-	out.push({text: planHeadline(plan), tone: 'accent'});
-	if (view.confirm) {
-		const c = planCounts(plan);
-		out.push({text: `Upgrade ${c.upgrade} container${c.upgrade === 1 ? '' : 's'} (${c.packages} packages), at most ${o.concurrency} at once? Each is snapshotted first${o.rollback ? ' and rolled back if it fails' : ' (no rollback: failures are kept for inspection)'}.`, bold: true});
-		if (c.withoutSnapshot > 0) out.push({text: `${c.withoutSnapshot} cannot be snapshotted and will be upgraded WITHOUT a way back.`, tone: 'danger'});
-		out.push({text: `${button('Cancel', view.confirm === 'cancel')}  ${button('Upgrade', view.confirm === 'ok')}`, tone: 'accent'});
-	} else {
-		out.push({text: 'enter confirm · S start-stopped · W without snapshot · R rollback · +/- concurrency · esc back', tone: 'muted'});
-	}
-	return out;
+	out.push(...shownDetail, ...bottom);
+	// Bounded from the top: the question and its buttons at the bottom are what must show.
+	return out.length > height ? out.slice(out.length - height) : out;
 }
 
 function eta(rows: RunRow[], concurrency: number, now: number): string {
@@ -125,7 +140,20 @@ function runView(view: Extract<UpgradeView, {stage: 'run'}>, width: number, heig
 		if (status.summaryFiles?.markdown) out.push({text: `summary ${status.summaryFiles.markdown}`, tone: 'muted'});
 	}
 	out.push({text: `${fit('CT', 6)}${fit('NAME', 15)}${fit('MGR', 7)}${fit('PHASE', 10)}${fit('TIME', 7)}${fit('PKGS', 5)}RESULT`, tone: 'muted'});
-	const footer = view.askQuit ? 3 : view.askStop ? 2 : 1;
+	// The quit and stop questions wrap: they say what happens to the containers in flight.
+	const question: Line[] = view.askQuit
+		? [
+				...wrapped(`Quit while ${status.running} container${status.running === 1 ? ' is' : 's are'} being upgraded? The run stops where it stands.`, width, {bold: true}),
+				...wrapped('The next start on this host offers to resume it: finished containers are kept, those caught mid-step are rolled back.', width, {tone: 'muted'}),
+				{text: `${button('Keep running', view.askQuit === 'cancel')}  ${button('Quit', view.askQuit === 'ok')}`, tone: 'danger'},
+			]
+		: view.askStop
+			? [
+					...wrapped(`Stop starting new containers? The ${status.running} in flight finish, rollbacks included.`, width, {bold: true}),
+					{text: `${button('Keep going', view.askStop === 'cancel')}  ${button('Stop new ones', view.askStop === 'ok')}`, tone: 'accent'},
+				]
+			: [];
+	const footer = question.length > 0 ? question.length : 1;
 	const tableRoom = Math.max(1, Math.floor((height - out.length - footer) * 0.55));
 	const {items, first} = windowAround(rows, view.cursor, tableRoom);
 	items.forEach((r, i) => {
@@ -148,13 +176,10 @@ function runView(view: Extract<UpgradeView, {stage: 'run'}>, width: number, heig
 		}
 	}
 	while (out.length < height - footer) out.push({text: ''});
-	if (view.askQuit) {
-		out.push({text: truncate(`Quit while ${status.running} container${status.running === 1 ? ' is' : 's are'} being upgraded? The run stops where it stands.`, width), bold: true});
-		out.push({text: truncate('The next start on this host offers to resume it: finished containers are kept, those caught mid-step are rolled back.', width), tone: 'muted'});
-		out.push({text: `${button('Keep running', view.askQuit === 'cancel')}  ${button('Quit', view.askQuit === 'ok')}`, tone: 'danger'});
-	} else if (view.askStop) {
-		out.push({text: `Stop starting new containers? The ${status.running} in flight finish, rollbacks included.`, bold: true});
-		out.push({text: `${button('Keep going', view.askStop === 'cancel')}  ${button('Stop new ones', view.askStop === 'ok')}`, tone: 'accent'});
+	if (view.askQuit || view.askStop) {
+		// The question and its buttons are what must show: the table above gives way.
+		out.length = Math.min(out.length, Math.max(0, height - footer));
+		out.push(...question);
 	} else {
 		out.push({text: status.finished ? 'esc back to the fleet · j/k output of another container' : 'j/k output of another container · +/- concurrency · q stop starting new ones', tone: 'muted'});
 	}

@@ -5,7 +5,7 @@
 // dialog's OK reaches the dispatcher — with `confirmed`.
 
 import type {StoreApi} from 'zustand/vanilla';
-import {selectVisibleRows} from '../../store/selectors.js';
+import {offlineNodeReason, selectVisibleRows} from '../../store/selectors.js';
 import type {ActionId, ActionRequest, ConfirmDialog, Dialog, SnapshotPickerDialog, SnapshotPromptDialog} from '../../store/ops-types.js';
 import type {AppState} from '../../store/types.js';
 import {sanitize} from '../../util/sanitize.js';
@@ -60,16 +60,7 @@ export function createCommands(options: CommandsOptions): Commands {
 	const info = (text: string) => actions().showNotice({text, tone: 'info', at: clock()});
 	const failed = (text: string) => actions().showNotice({text: `✗ ${text}`, tone: 'error', at: clock()});
 
-	function targets(): {vmids: number[]; bulkNote?: string} {
-		const state = store.getState();
-		const marked = [...state.marks].filter((vmid) => state.guests.has(vmid)).sort((a, b) => a - b);
-		if (marked.length > 0) {
-			const visible = new Set(selectVisibleRows(state).map((r) => r.vmid));
-			const hidden = marked.filter((vmid) => !visible.has(vmid)).length;
-			return {vmids: marked, bulkNote: `${marked.length} marked${hidden > 0 ? ` (${hidden} hidden by the filter)` : ''}`};
-		}
-		return {vmids: state.ui.selectedVmid === undefined ? [] : [state.ui.selectedVmid]};
-	}
+	const targets = () => actionTargets(store.getState());
 
 	function run(request: ActionRequest, confirmed: boolean): void {
 		const promise = dispatcher.dispatch(request, {confirmed});
@@ -163,8 +154,9 @@ export function createCommands(options: CommandsOptions): Commands {
 		if (vmids.length === 0) return info(`${ACTIONS[action].verb}: no guest selected`);
 		const reason = dispatcher.disabledReason(action, vmids);
 		const guard = (p: Promise<void>) => void p.catch((error) => failed(`${ACTIONS[action].verb}: ${errorLine(error)}`));
-		// "What snapshots does X have" is an incident question in read-only mode too: b still lists them.
-		if (reason && action === 'rollback' && vmids.length === 1) return guard(openPicker(vmids[0]!, reason));
+		// "What snapshots does X have" is an incident question in read-only mode too: b still lists them
+		// (not from an offline node: reading them would only fail).
+		if (reason && action === 'rollback' && vmids.length === 1 && !offlineNodeReason(store.getState(), vmids)) return guard(openPicker(vmids[0]!, reason));
 		if (reason) return info(`${ACTIONS[action].verb} is disabled (${reason})`);
 		switch (action) {
 			case 'snapshot': {
@@ -274,6 +266,17 @@ export function createCommands(options: CommandsOptions): Commands {
 	};
 
 	return {request, disabledReason: (action) => dispatcher.disabledReason(action, targets().vmids), dialog};
+}
+
+/** What an action key acts on: the marked guests (with a note on how many), else the selected one. */
+export function actionTargets(state: AppState): {vmids: number[]; bulkNote?: string} {
+	const marked = [...state.marks].filter((vmid) => state.guests.has(vmid)).sort((a, b) => a - b);
+	if (marked.length > 0) {
+		const visible = new Set(selectVisibleRows(state).map((r) => r.vmid));
+		const hidden = marked.filter((vmid) => !visible.has(vmid)).length;
+		return {vmids: marked, bulkNote: `${marked.length} marked${hidden > 0 ? ` (${hidden} hidden by the filter)` : ''}`};
+	}
+	return {vmids: state.ui.selectedVmid === undefined ? [] : [state.ui.selectedVmid]};
 }
 
 /**

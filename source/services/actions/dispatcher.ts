@@ -8,7 +8,7 @@
 import type {StoreApi} from 'zustand/vanilla';
 import type {LxcConfig, SnapshotEntry} from '../../api/types.js';
 import type {ActionId, ActionRequest} from '../../store/ops-types.js';
-import {guestLabel} from '../../store/selectors.js';
+import {guestLabel, offlineNodeReason} from '../../store/selectors.js';
 import type {AppState, GuestRow} from '../../store/types.js';
 import type {AuditLog} from '../audit.js';
 import {errorLine} from '../error-line.js';
@@ -72,6 +72,8 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 	function disabledReason(action: ActionId, targets: number[]): string | undefined {
 		const state = store.getState();
 		if (state.badges.readOnly) return READ_ONLY_REASON;
+		const offline = offlineNodeReason(state, targets);
+		if (offline) return offline;
 		const spec = ACTIONS[action];
 		const tree = state.permissions;
 		// Privileges unknown (not read yet, or the read failed): the host's own check still guards.

@@ -218,7 +218,7 @@ export function createLogsService(options: LogsServiceOptions): LogsService {
 			const body = invert ? text.slice(1) : text;
 			const filter = compileFilter(body, invert);
 			patch(id, {filter: body, invert, filterLiteral: filter.literal});
-			if (filter.literal) store.getState().actions.logsNotice(`not a valid regex: /${body}/ — matching it as plain text`);
+			if (filter.note) store.getState().actions.logsNotice(filter.note);
 		},
 		stop() {
 			if (timer !== undefined) clearTimeout(timer);

@@ -46,7 +46,18 @@ export const realSleep: Sleep = (ms, signal) =>
 
 /** The one place raw text becomes drawable: control sequences stripped, one line. */
 function sanitizing(sink: LogSink): LogSink {
-	return {line: (text) => sink.line(sanitize(text)), status: (s) => sink.status(s.state === 'failed' ? {...s, reason: sanitize(s.reason)} : s)};
+	return {line: (text) => sink.line(sanitize(text)), status: (s) => sink.status(sanitizeStatus(s))};
+}
+
+// Every text a status carries is host output: the failed reason, and also an
+// ended source's detail (a container's last stderr line, a task's exitstatus)
+// and a reconnect reason — the detail reached the pane's title raw
+// (test/property/journal.property.test.ts).
+function sanitizeStatus(s: LogSourceStatus): LogSourceStatus {
+	if (s.state === 'failed') return {...s, reason: sanitize(s.reason)};
+	if (s.state === 'ended' && s.detail !== undefined) return {...s, detail: sanitize(s.detail)};
+	if (s.state === 'reconnecting' && s.reason !== undefined) return {...s, reason: sanitize(s.reason)};
+	return s;
 }
 
 // ------------------------------------------------------------------ commands

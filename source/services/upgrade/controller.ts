@@ -8,6 +8,7 @@ import type {StoreApi} from 'zustand/vanilla';
 import type {LxcConfig} from '../../api/types.js';
 import type {CommandRunner} from '../../ssh/types.js';
 import type {AppState} from '../../store/types.js';
+import {offlineNodeReason} from '../../store/selectors.js';
 import {errorLine} from '../error-line.js';
 import {guestPath} from '../guest-path.js';
 import {resumeUpgradeRun, startUpgradeRun, type EngineDeps, type UpgradeRun} from './engine.js';
@@ -34,6 +35,8 @@ export interface UpgradeController {
 	subscribe(listener: () => void): () => void;
 	/** `u` / `:upgrade`: plans these containers and shows the upgrade screen. */
 	plan(vmids: number[]): void;
+	/** Why upgrading these containers is refused now (read-only, no SSH, an offline node), or undefined. */
+	disabledReason(vmids: number[]): string | undefined;
 	toggle(option: PlanToggle): void;
 	move(delta: number): void;
 	/** enter: opens the confirm dialog (plan) or presses its focused button. */
@@ -112,6 +115,10 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 		return undefined;
 	}
 
+	function disabledReason(vmids: number[]): string | undefined {
+		return refuseReason() ?? offlineNodeReason(o.store.getState(), vmids);
+	}
+
 	async function makePlan(vmids: number[]): Promise<void> {
 		const seq = ++planSeq;
 		const guests = vmids.map((v) => o.store.getState().guests.get(v)).filter((g) => g !== undefined);
@@ -166,14 +173,13 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			listeners.add(listener);
 			return () => listeners.delete(listener);
 		},
+		disabledReason,
 		plan(vmids) {
+			// Refused: one line, and the screen does not change (read-only acts as it looks).
+			const reason = running() ? undefined : disabledReason(vmids);
+			if (reason) return notice(`upgrade is disabled (${reason})`);
 			actions().setScreen('upgrade');
 			if (running()) return notice('an upgrade run is in progress: wait for it, or press q to stop starting new ones');
-			const reason = refuseReason();
-			if (reason) {
-				notice(`upgrade is disabled (${reason})`);
-				return set({stage: 'idle', interrupted: interruptedRuns()});
-			}
 			if (vmids.length === 0) return set({stage: 'idle', interrupted: interruptedRuns()});
 			planTargets = vmids;
 			void makePlan(vmids);

@@ -36,6 +36,24 @@ export function predictsReboot(packages: PendingPackage[]): boolean {
 
 const lines = (text: string) => text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
 
+/**
+ * dnf 4 lays `check-update` out in columns (Output.fmtColumns): a value wider
+ * than its column is printed whole, then a newline and an indent to where the
+ * next column starts. So a long `name.arch` (or version) leaves the rest of
+ * its row on the next, indented line; those rows were dropped and the
+ * container looked up to date (test/property/package-managers.property.test.ts).
+ * Indented lines continue a row that has fewer than its three fields.
+ */
+function dnfRows(text: string): string[] {
+	const rows: string[] = [];
+	for (const line of lines(text)) {
+		const last = rows.length - 1;
+		if (last >= 0 && /^\s/.test(line) && rows[last]!.trim().split(/\s+/).length < 3) rows[last] += ` ${line.trim()}`;
+		else rows.push(line);
+	}
+	return rows;
+}
+
 export const MANAGERS: Record<ManagerKind, ManagerSpec> = {
 	apt: {
 		kind: 'apt',
@@ -76,7 +94,7 @@ export const MANAGERS: Record<ManagerKind, ManagerSpec> = {
 		countOkCodes: [0, 100],
 		// "openssl-libs.x86_64   1:3.2.4-4.fc42   updates"
 		parseCount: (out) =>
-			lines(out)
+			dnfRows(out)
 				.map((l) => /^(\S+)\.(\w+)\s+(\S+)\s+\S+$/.exec(l))
 				.filter((m): m is RegExpExecArray => m !== null)
 				.map((m) => ({name: m[1]!, to: m[3]!})),

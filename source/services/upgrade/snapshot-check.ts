@@ -6,6 +6,7 @@
 // refuses it too, and so does a storage at or above the red fill threshold —
 // a snapshot there could fill the pool mid-upgrade.
 
+import {parseMountPoint} from '../../util/pve-config.js';
 import {SNAPSHOT_WARN_FRACTION} from '../zfs/model.js';
 
 /** GET /nodes/{node}/storage entry (the fields this reads; 0/1 booleans as sent). */
@@ -26,15 +27,17 @@ export interface SnapshotVerdict {
 	reason?: string;
 }
 
-/** rootfs and mpN values from a container config (the volume part before the first comma). */
+/**
+ * rootfs and mpN volumes of a container config. Read as PVE reads the
+ * property string: the bare part (or `volume=`) wherever it stands — not "the
+ * part before the first comma", which took `mp=/data,tank:vol` for a bind mount
+ * named "mp=/data" (test/property/pve-config.property.test.ts).
+ */
 export function guestVolumes(config: Record<string, unknown>): Array<{key: string; volume: string}> {
 	return Object.keys(config)
 		.filter((k) => k === 'rootfs' || /^mp\d+$/.test(k))
 		.sort((a, b) => (a === 'rootfs' ? -1 : b === 'rootfs' ? 1 : Number(a.slice(2)) - Number(b.slice(2))))
-		.map((key) => {
-			const first = String(config[key]).split(',')[0] ?? '';
-			return {key, volume: first.startsWith('volume=') ? first.slice('volume='.length) : first};
-		});
+		.map((key) => ({key, volume: parseMountPoint(key, String(config[key])).volume}));
 }
 
 export function snapshotVerdict(config: Record<string, unknown>, storages: NodeStorage[]): SnapshotVerdict {

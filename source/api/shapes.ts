@@ -1,0 +1,182 @@
+// What an answer must look like before anything above the client sees it.
+// A host (or whatever answers in its place) can send any JSON: a list of
+// nulls, a number where a vmid belongs, a 50 MB name. Each route the services
+// read has a check here; an answer that fails it is refused as a whole with
+// one line naming the first bad entry, so the console shows the last good data
+// as stale instead of an empty or half-read fleet. Entry types we do not use
+// (Proxmox adds new ones: sdn, network, pool…) are dropped, not refused.
+//
+// Every string in every answer is cut to FIELD_LIMIT characters (with "…")
+// and nesting is bounded, whatever the route.
+
+/** Longest string kept from an answer: PVE's own longest field (a guest description) is 8 KiB. */
+export const FIELD_LIMIT = 8192;
+/** Deepest nesting accepted; real answers are three levels deep at most. */
+export const DEPTH_LIMIT = 32;
+export const TRUNCATION_MARK = '…';
+
+/** The answer does not have the documented shape; `message` says where, without the route. */
+export class ShapeError extends Error {
+	override readonly name = 'ShapeError';
+}
+
+type Rec = Record<string, unknown>;
+type Check = (data: unknown) => unknown;
+
+const isRecord = (value: unknown): value is Rec => typeof value === 'object' && value !== null && !Array.isArray(value);
+const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value === 'string' ? 'a string' : `a ${typeof value}`);
+
+function object(data: unknown): Rec {
+	if (!isRecord(data)) throw new ShapeError(`expected an object, got ${describe(data)}`);
+	return data;
+}
+
+function list(data: unknown): unknown[] {
+	if (!Array.isArray(data)) throw new ShapeError(`expected a list, got ${describe(data)}`);
+	return data;
+}
+
+/** Field checks of one entry: 'string' / 'integer' / 'number', a trailing '?' when optional. */
+type FieldSpec = Record<string, `${'string' | 'integer' | 'number'}${'' | '?'}`>;
+
+function fieldProblem(entry: Rec, spec: FieldSpec): string | undefined {
+	for (const [key, want] of Object.entries(spec)) {
+		const optional = want.endsWith('?');
+		const kind = optional ? want.slice(0, -1) : want;
+		const value = entry[key];
+		if (value === undefined) {
+			if (optional) continue;
+			return `has no ${key}`;
+		}
+		const ok = kind === 'string' ? typeof value === 'string' : kind === 'integer' ? Number.isSafeInteger(value) : typeof value === 'number' && Number.isFinite(value);
+		if (!ok) return `${key} is ${describe(value)}, not ${kind === 'integer' ? 'an integer' : `a ${kind}`}`;
+	}
+	return undefined;
+}
+
+/** A list whose entries are objects matching `spec`. */
+function listOf(spec: FieldSpec): Check {
+	return (data) =>
+		list(data).map((entry, i) => {
+			if (!isRecord(entry)) throw new ShapeError(`entry ${i} is ${describe(entry)}, not an object`);
+			const problem = fieldProblem(entry, spec);
+			if (problem) throw new ShapeError(`entry ${i} ${problem}`);
+			return entry;
+		});
+}
+
+function objectOf(spec: FieldSpec): Check {
+	return (data) => {
+		const entry = object(data);
+		const problem = fieldProblem(entry, spec);
+		if (problem) throw new ShapeError(`the answer ${problem}`);
+		return entry;
+	};
+}
+
+const USAGE: FieldSpec = {cpu: 'number?', maxcpu: 'number?', mem: 'number?', maxmem: 'number?', disk: 'number?', maxdisk: 'number?', uptime: 'number?'};
+const GUEST: FieldSpec = {
+	id: 'string', vmid: 'integer', node: 'string', name: 'string?', status: 'string?', ...USAGE,
+	netin: 'number?', netout: 'number?', diskread: 'number?', diskwrite: 'number?', template: 'integer?',
+	tags: 'string?', lock: 'string?', hastate: 'string?', pool: 'string?',
+};
+/** /cluster/resources entry types the services read; the rest are dropped. */
+const RESOURCE_TYPES: Record<string, FieldSpec> = {
+	lxc: GUEST,
+	qemu: GUEST,
+	node: {id: 'string', node: 'string', status: 'string?', ...USAGE},
+	storage: {id: 'string', node: 'string', storage: 'string', status: 'string?', disk: 'number?', maxdisk: 'number?'},
+};
+
+function clusterResources(data: unknown): unknown {
+	const kept: Rec[] = [];
+	list(data).forEach((entry, i) => {
+		if (!isRecord(entry)) throw new ShapeError(`entry ${i} is ${describe(entry)}, not an object`);
+		if (typeof entry.type !== 'string') throw new ShapeError(`entry ${i} has no type`);
+		const spec = RESOURCE_TYPES[entry.type];
+		if (!spec) return;
+		const problem = fieldProblem(entry, spec);
+		if (problem) throw new ShapeError(`entry ${i} (${entry.type.slice(0, 16)}) ${problem}`);
+		kept.push(entry);
+	});
+	return kept;
+}
+
+function clusterStatus(data: unknown): unknown {
+	return list(data).map((entry, i) => {
+		if (!isRecord(entry)) throw new ShapeError(`entry ${i} is ${describe(entry)}, not an object`);
+		const problem = fieldProblem(entry, {type: 'string', name: 'string?', ip: 'string?', online: 'integer?', quorate: 'integer?'});
+		if (problem) throw new ShapeError(`entry ${i} ${problem}`);
+		return entry;
+	});
+}
+
+function stringList(data: unknown): unknown {
+	return list(data).map((line, i) => {
+		if (typeof line !== 'string') throw new ShapeError(`line ${i} is ${describe(line)}, not a string`);
+		return line;
+	});
+}
+
+const SEG = '[^/]+';
+const GUEST_BASE = `/nodes/${SEG}/(?:lxc|qemu)/${SEG}`;
+const TASK_BASE = `/nodes/${SEG}/tasks/${SEG}`;
+
+/** GET routes the services read, by path (without /api2/json and query). */
+const ROUTES: Array<[RegExp, Check]> = [
+	[/^\/version$/, objectOf({version: 'string'})],
+	[/^\/cluster\/status$/, clusterStatus],
+	[/^\/cluster\/resources$/, clusterResources],
+	[/^\/cluster\/tasks$/, listOf({upid: 'string', node: 'string?', type: 'string?', status: 'string?', starttime: 'number?', endtime: 'number?'})],
+	[/^\/nodes$/, listOf({node: 'string', status: 'string?'})],
+	[new RegExp(`^${GUEST_BASE}/config$`), objectOf({description: 'string?', hostname: 'string?', ostype: 'string?'})],
+	[new RegExp(`^${GUEST_BASE}/snapshot$`), listOf({name: 'string', description: 'string?', parent: 'string?', snaptime: 'number?'})],
+	[new RegExp(`^${GUEST_BASE}/status/current$`), objectOf({status: 'string?'})],
+	[new RegExp(`^/nodes/${SEG}/tasks$`), listOf({upid: 'string'})],
+	[new RegExp(`^${TASK_BASE}/status$`), objectOf({status: 'string', exitstatus: 'string?'})],
+	[new RegExp(`^${TASK_BASE}/log$`), listOf({n: 'integer', t: 'string'})],
+	[new RegExp(`^/nodes/${SEG}/network$`), listOf({iface: 'string', type: 'string?'})],
+	[new RegExp(`^/nodes/${SEG}/storage$`), listOf({storage: 'string', type: 'string?'})],
+	[new RegExp(`^/nodes/${SEG}/disks/zfs$`), listOf({name: 'string'})],
+	[new RegExp(`^/nodes/${SEG}/disks/zfs/${SEG}$`), objectOf({name: 'string?'})],
+	[new RegExp(`^/nodes/${SEG}/journal$`), stringList],
+	[/^\/access\/permissions$/, object],
+];
+
+function cut(text: string): string {
+	return text.length <= FIELD_LIMIT ? text : text.slice(0, FIELD_LIMIT - TRUNCATION_MARK.length) + TRUNCATION_MARK;
+}
+
+/** Copies `data` with every string (keys too) cut to FIELD_LIMIT; refuses nesting deeper than DEPTH_LIMIT. */
+export function boundStrings(data: unknown, depth = 0): unknown {
+	if (typeof data === 'string') return cut(data);
+	if (typeof data !== 'object' || data === null) return data;
+	if (depth >= DEPTH_LIMIT) throw new ShapeError(`nested deeper than ${DEPTH_LIMIT} levels`);
+	if (Array.isArray(data)) {
+		let copy: unknown[] | undefined;
+		for (let i = 0; i < data.length; i++) {
+			const bounded = boundStrings(data[i], depth + 1);
+			if (bounded !== data[i]) (copy ??= data.slice())[i] = bounded;
+		}
+		return copy ?? data;
+	}
+	let changed = false;
+	const entries = Object.entries(data as Rec).map(([key, value]) => {
+		const bounded: [string, unknown] = [cut(key), boundStrings(value, depth + 1)];
+		if (bounded[0] !== key || bounded[1] !== value) changed = true;
+		return bounded;
+	});
+	return changed ? Object.fromEntries(entries) : data;
+}
+
+/**
+ * The answer to `method path` with strings bounded and, for a route the
+ * services read, its shape checked (unknown entry types dropped).
+ * Throws ShapeError.
+ */
+export function checkAnswer(method: string, path: string, data: unknown): unknown {
+	const bounded = boundStrings(data);
+	if (method !== 'GET') return bounded;
+	const route = ROUTES.find(([pattern]) => pattern.test(path));
+	return route ? route[1](bounded) : bounded;
+}

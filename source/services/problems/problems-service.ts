@@ -1,0 +1,242 @@
+// Keeps the console's problem list current. Most facts are already in the
+// store (guests, nodes, quorum, tasks, NICs); this service adds the few the
+// console does not otherwise read — storages, ZFS pools, the onboot flag of
+// guests that are down, the upgrade journals — on a slow timer, tracks how
+// long locks and high CPU have lasted, and re-evaluates the rules when
+// anything they read changes. Its API load grows with what is wrong (configs
+// of down guests and of their neighbours), not with the fleet's size.
+
+import type {StoreApi} from 'zustand/vanilla';
+import type {AppState, GuestRow} from '../../store/types.js';
+import {listNics} from '../../util/pve-config.js';
+import type {ApiRequester} from '../fleet-source.js';
+import {createConfigReader, type ConfigReader} from '../config-reader.js';
+import {storageFacts} from './collect.js';
+import {countProblems, evaluateProblems} from './rules.js';
+import {runFacts} from './run-facts.js';
+import {DEFAULT_THRESHOLDS, guestThresholds, type Thresholds} from './thresholds.js';
+import type {PoolFact, ProblemFacts, RunFact, StorageFact, TaskFact} from './types.js';
+
+export interface ProblemsService {
+	start(): void;
+	stop(): void;
+	/** Reads the slow facts now and re-evaluates (tests, and after an action). */
+	refresh(): Promise<void>;
+	/** Resolves when no read is in flight (tests). */
+	idle(): Promise<void>;
+}
+
+export interface ProblemsServiceOptions {
+	api: ApiRequester;
+	store: StoreApi<AppState>;
+	thresholds?: Thresholds;
+	/** Upgrade journals to read, and the host/cluster they must name. */
+	runs?: {dir: string; host: string};
+	clock?: () => number;
+	/** Storages, pools, onboot flags and journals are re-read this often (default 30 s). */
+	slowMs?: number;
+	/** Config reads at once (default 4). */
+	concurrency?: number;
+	/** Shared with the NIC inventory, so a guest's config is asked for once. */
+	configs?: ConfigReader;
+}
+
+export function createProblemsService(options: ProblemsServiceOptions): ProblemsService {
+	const {api, store} = options;
+	const clock = options.clock ?? Date.now;
+	const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+	const slowMs = options.slowMs ?? 30_000;
+	const concurrency = options.concurrency ?? 4;
+	const configs = options.configs ?? createConfigReader(api, {clock});
+	let storages: StorageFact[] = [];
+	let pools: PoolFact[] = [];
+	let runs: RunFact[] = [];
+	const onboot = new Map<number, boolean>();
+	const configReadAt = new Map<number, number>();
+	const lockSince = new Map<number, number>();
+	const cpuAboveSince = new Map<string, number>();
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	let evaluateQueued = false;
+	let inFlight: Promise<void> = Promise.resolve();
+	let unsubscribe: (() => void) | undefined;
+	let stopped = true;
+	let abort = new AbortController();
+
+	/** Remembers since when each lock and each high CPU has held (cleared when it stops). */
+	function track(state: AppState): void {
+		const now = clock();
+		for (const g of state.guests.values()) {
+			if (g.lock) {
+				if (!lockSince.has(g.vmid)) lockSince.set(g.vmid, now);
+			} else lockSince.delete(g.vmid);
+			const warn = guestThresholds(thresholds, g).cpu.warn;
+			const key = `guest:${g.vmid}`;
+			if (warn !== undefined && g.status === 'running' && g.cpu * 100 >= warn) {
+				if (!cpuAboveSince.has(key)) cpuAboveSince.set(key, now);
+			} else cpuAboveSince.delete(key);
+		}
+		for (const n of state.nodes) {
+			const key = `node:${n.name}`;
+			if (thresholds.cpu.warn !== undefined && n.status === 'online' && n.cpu * 100 >= thresholds.cpu.warn) {
+				if (!cpuAboveSince.has(key)) cpuAboveSince.set(key, now);
+			} else cpuAboveSince.delete(key);
+		}
+		for (const vmid of lockSince.keys()) if (!state.guests.has(vmid)) lockSince.delete(vmid);
+	}
+
+	function taskFacts(state: AppState): TaskFact[] {
+		return state.tasks.map((t) => ({
+			upid: t.upid,
+			node: t.node,
+			type: t.type,
+			...(t.id ? {id: t.id} : {}),
+			user: t.user,
+			starttime: Math.floor(t.startedAt / 1000),
+			...(t.endedAt !== undefined ? {endtime: Math.floor(t.endedAt / 1000)} : {}),
+			...(t.state !== 'running' ? {status: t.exitstatus ?? (t.state === 'ok' ? 'OK' : 'failed')} : {}),
+		}));
+	}
+
+	function evaluate(): void {
+		evaluateQueued = false;
+		if (stopped) return;
+		const state = store.getState();
+		// A running task on a locked guest says how long the lock has really been held.
+		for (const t of state.tasks) {
+			const vmid = Number(t.id);
+			if (t.state === 'running' && lockSince.has(vmid)) lockSince.set(vmid, Math.min(lockSince.get(vmid)!, t.startedAt));
+		}
+		const facts: ProblemFacts = {
+			now: clock(),
+			guests: [...state.guests.values()],
+			nodes: state.nodes,
+			...(state.quorate !== undefined ? {quorate: state.quorate} : {}),
+			...(state.clusterName !== undefined ? {clusterName: state.clusterName} : {}),
+			storages,
+			pools,
+			tasks: taskFacts(state),
+			onboot,
+			nics: state.nics,
+			runs,
+			snapshots: new Map(),
+			cpuAboveSince,
+			lockSince,
+		};
+		const list = evaluateProblems(facts, thresholds);
+		state.actions.problemsEvaluated(list, countProblems(list), facts.now);
+	}
+
+	function queueEvaluate(): void {
+		if (evaluateQueued || stopped) return;
+		evaluateQueued = true;
+		// Coalesces a burst of store changes (a poll, NIC reads) into one evaluation.
+		setTimeout(evaluate, 0);
+	}
+
+	async function eachLimited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+		let next = 0;
+		const worker = async () => {
+			while (next < items.length && !abort.signal.aborted) {
+				const item = items[next++]!;
+				await work(item).catch(() => {});
+			}
+		};
+		await Promise.all(Array.from({length: Math.min(concurrency, items.length)}, worker));
+	}
+
+	async function readConfig(g: GuestRow): Promise<void> {
+		const config = await configs.read(g);
+		if (abort.signal.aborted) return;
+		configReadAt.set(g.vmid, clock());
+		onboot.set(g.vmid, (config as {onboot?: unknown}).onboot === 1);
+		store.getState().actions.nicsReceived(g.vmid, listNics(config as Record<string, unknown>, g.kind));
+	}
+
+	/** Configs of down guests (onboot, and their addresses), then of their neighbours (who routes through them). */
+	async function readConfigs(state: AppState): Promise<void> {
+		const now = clock();
+		const online = new Set(state.nodes.filter((n) => n.status === 'online').map((n) => n.name));
+		const fresh = (g: GuestRow) => (configReadAt.get(g.vmid) ?? -Infinity) > now - 5 * 60_000;
+		const down = [...state.guests.values()].filter((g) => g.status !== 'running' && !g.template && online.has(g.node));
+		await eachLimited(down.filter((g) => !fresh(g)), readConfig);
+		// A down guest with a static address may be someone's gateway: its node's other guests' NICs decide.
+		const after = store.getState();
+		const gatewayNodes = new Set(down.filter((g) => (after.nics.get(g.vmid) ?? []).some((n) => n.ip && /^\d/.test(n.ip))).map((g) => g.node));
+		const neighbours = [...after.guests.values()].filter((g) => gatewayNodes.has(g.node) && !after.nics.has(g.vmid) && !fresh(g));
+		await eachLimited(neighbours, readConfig);
+		for (const vmid of onboot.keys()) if (!after.guests.has(vmid)) onboot.delete(vmid);
+	}
+
+	async function readSlow(): Promise<void> {
+		const state = store.getState();
+		const online = state.nodes.filter((n) => n.status === 'online').map((n) => n.name);
+		const [resources] = await Promise.all([
+			api.request<unknown>('GET', '/cluster/resources', {type: 'storage'}, abort.signal).catch(() => undefined),
+			(async () => {
+				const next: PoolFact[] = [];
+				await Promise.all(
+					online.map(async (node) => {
+						const list = await api.request<unknown>('GET', `/nodes/${encodeURIComponent(node)}/disks/zfs`, undefined, abort.signal).catch(() => undefined);
+						if (!Array.isArray(list)) return;
+						for (const p of list as Array<Record<string, unknown>>) {
+							if (p === null || typeof p !== 'object' || typeof p.name !== 'string') continue;
+							next.push({node, name: p.name, size: Number(p.size) || 0, alloc: Number(p.alloc) || 0, health: String(p.health ?? 'UNKNOWN')});
+						}
+					}),
+				);
+				pools = next;
+			})(),
+			readConfigs(state),
+		]);
+		if (resources !== undefined) storages = storageFacts(resources);
+		if (options.runs) runs = runFacts(options.runs.dir, options.runs.host, store.getState().clusterName, clock());
+	}
+
+	function schedule(): void {
+		if (stopped) return;
+		timer = setTimeout(() => {
+			void refresh().finally(schedule);
+		}, slowMs);
+		timer.unref?.();
+	}
+
+	function refresh(): Promise<void> {
+		inFlight = inFlight.then(readSlow).catch(() => {}).then(() => queueEvaluate());
+		return inFlight;
+	}
+
+	return {
+		start() {
+			if (!stopped) return;
+			stopped = false;
+			abort = new AbortController();
+			let firstFleet = store.getState().guests.size > 0;
+			let previous = store.getState();
+			unsubscribe = store.subscribe((state) => {
+				if (state.guests === previous.guests && state.nodes === previous.nodes && state.tasks === previous.tasks && state.nics === previous.nics && state.quorate === previous.quorate) return;
+				const fleetChanged = state.guests !== previous.guests || state.nodes !== previous.nodes;
+				previous = state;
+				if (fleetChanged) track(state);
+				// The slow facts are read once the first fleet is in (they need its nodes and guests).
+				if (!firstFleet && state.guests.size > 0) {
+					firstFleet = true;
+					void refresh();
+				}
+				queueEvaluate();
+			});
+			if (firstFleet) {
+				track(store.getState());
+				void refresh();
+			}
+			schedule();
+		},
+		stop() {
+			stopped = true;
+			abort.abort();
+			if (timer) clearTimeout(timer);
+			unsubscribe?.();
+		},
+		refresh,
+		idle: () => inFlight,
+	};
+}

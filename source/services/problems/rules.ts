@@ -1,0 +1,228 @@
+// The problem rules: one ranked list of everything wrong in the fleet. A pure
+// function of the facts and the thresholds, so the console, `proxdeck check`
+// and the tests all see the same answer. Correlation happens here: a stopped
+// gateway is one critical line with the guests it cuts off under it, and those
+// guests are not listed again as separate problems.
+
+import {buildTopology} from '../topology/model.js';
+import type {GuestRow} from '../../store/types.js';
+import {guestThresholds, levelOf, type Levels, type Thresholds} from './thresholds.js';
+import {LEVEL_ORDER, type Problem, type ProblemFacts, type ProblemLevel} from './types.js';
+
+/** Rules in the order their lines are listed within a level (the most urgent kind first). */
+export const RULES = [
+	{id: 'node-offline', level: 'critical', says: 'a node is offline'},
+	{id: 'quorum-lost', level: 'critical', says: 'the cluster has lost quorum'},
+	{id: 'pool-health', level: 'critical', says: 'a ZFS pool is not ONLINE'},
+	{id: 'gateway-down', level: 'critical', says: 'a gateway guest is down (its dependents are listed under it)'},
+	{id: 'onboot-down', level: 'critical', says: 'a guest with onboot=1 is not running'},
+	{id: 'ha-error', level: 'critical', says: 'an HA resource is in error or fence'},
+	{id: 'pool-fill', level: 'critical/warning', says: 'a ZFS pool at or above pool.crit / pool.warn'},
+	{id: 'storage-fill', level: 'critical/warning', says: 'a storage at or above storage.crit / storage.warn'},
+	{id: 'guest-disk', level: 'critical/warning', says: "a guest's disk at or above disk.crit / disk.warn"},
+	{id: 'guest-mem', level: 'critical/warning', says: "a guest's memory at or above mem.crit / mem.warn"},
+	{id: 'cpu-sustained', level: 'warning', says: 'CPU at or above cpu.warn for cpuSustainMinutes'},
+	{id: 'task-failed', level: 'warning', says: 'a task failed within taskWindowMinutes'},
+	{id: 'run-failed', level: 'warning', says: 'an upgrade run ended with failures or was interrupted'},
+	{id: 'guest-locked', level: 'warning', says: 'a guest locked for longer than lockMinutes'},
+	{id: 'reboot-pending', level: 'warning', says: 'a guest needs a reboot after its upgrade'},
+	{id: 'snapshot-stale', level: 'warning', says: 'a snapshotted guest has no snapshot newer than retentionDays'},
+	{id: 'snapshot-prunable', level: 'info', says: 'snapshots older than retentionDays (prunable)'},
+] as const;
+
+const RULE_ORDER = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
+
+function pct(used: number, total: number): number {
+	return total > 0 ? (used / total) * 100 : 0;
+}
+
+/** Rounded: a problem line's value is at or above its bar, so rounding never shows a bar reached that was not. */
+function shown(percent: number): string {
+	return `${Math.round(percent)} %`;
+}
+
+function bar(level: ProblemLevel, levels: Levels): number {
+	return (level === 'critical' ? levels.crit : levels.warn)!;
+}
+
+function label(g: Pick<GuestRow, 'vmid' | 'name'>): string {
+	return `${g.vmid} ${g.name}`;
+}
+
+export function ago(ms: number): string {
+	const minutes = Math.floor(ms / 60_000);
+	if (minutes < 60) return `${minutes}m`;
+	const hours = Math.floor(minutes / 60);
+	return hours < 48 ? `${hours}h` : `${Math.floor(hours / 24)}d`;
+}
+
+function fillProblem(rule: 'pool-fill' | 'storage-fill' | 'guest-disk' | 'guest-mem', id: string, what: string, used: number, total: number, levels: Levels, target: Problem['target']): Problem | undefined {
+	const percent = pct(used, total);
+	const level = levelOf(percent, levels);
+	if (!level) return undefined;
+	return {id: `${rule}:${id}`, level, rule, text: `${what} ${shown(percent)} (≥ ${bar(level, levels)} %)`, target};
+}
+
+export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] {
+	const out: Problem[] = [];
+	const byVmid = new Map(facts.guests.map((g) => [g.vmid, g]));
+	const offlineNodes = new Set(facts.nodes.filter((n) => n.status === 'offline').map((n) => n.name));
+
+	for (const node of facts.nodes) {
+		if (node.status !== 'offline') continue;
+		const on = facts.guests.filter((g) => g.node === node.name && !g.template);
+		out.push({id: `node-offline:${node.name}`, level: 'critical', rule: 'node-offline', text: `node ${node.name} is offline${on.length ? ` — ${on.length} guest${on.length === 1 ? '' : 's'} on it unreachable` : ''}`, target: {kind: 'node', node: node.name}, ...(on.length ? {details: on.map((g) => `${label(g)} (last known ${g.status})`)} : {})});
+	}
+	if (facts.quorate === false) out.push({id: 'quorum-lost', level: 'critical', rule: 'quorum-lost', text: 'the cluster has lost quorum: /etc/pve is read-only, no guest can be started or changed', target: {kind: 'node', node: facts.nodes.find((n) => n.status === 'online')?.name ?? ''}});
+
+	for (const pool of facts.pools) {
+		const target = {kind: 'pool', node: pool.node, pool: pool.name} as const;
+		if (pool.health !== 'ONLINE') out.push({id: `pool-health:${pool.node}/${pool.name}`, level: 'critical', rule: 'pool-health', text: `pool ${pool.name} on ${pool.node} is ${pool.health}`, target});
+		const fill = fillProblem('pool-fill', `${pool.node}/${pool.name}`, `pool ${pool.name} on ${pool.node}`, pool.alloc, pool.size, t.pool, target);
+		if (fill) out.push(fill);
+	}
+
+	// Gateways: the topology's own correlation (a guest whose address is others' gw).
+	const topology = buildTopology({nodes: facts.nodes, guests: byVmid, nics: facts.nics, networks: new Map()});
+	const covered = new Set<number>();
+	for (const anomaly of topology.anomalies) {
+		if (anomaly.kind !== 'gateway-stopped') continue;
+		const [gatewayId, ...dependents] = anomaly.vmids;
+		const gateway = byVmid.get(gatewayId!);
+		if (!gateway || offlineNodes.has(gateway.node)) continue;
+		covered.add(gateway.vmid);
+		out.push({
+			id: `gateway-down:${gateway.vmid}`,
+			level: 'critical',
+			rule: 'gateway-down',
+			text: `gateway ${label(gateway)} is ${gateway.status} — cuts off ${dependents.length} guest${dependents.length === 1 ? '' : 's'}`,
+			target: {kind: 'guests', vmids: [gateway.vmid, ...dependents], label: `gateway ${gateway.vmid} and dependents`},
+			details: dependents.map((v) => byVmid.get(v)).filter((g): g is GuestRow => g !== undefined).map((g) => `${label(g)} (${g.status}, routes through ${gateway.name})`),
+			fix: {kind: 'start', vmids: [gateway.vmid]},
+		});
+	}
+
+	for (const g of facts.guests) {
+		if (g.template || offlineNodes.has(g.node)) continue;
+		if (g.status !== 'running' && facts.onboot.get(g.vmid) === true && !covered.has(g.vmid)) {
+			out.push({id: `onboot-down:${g.vmid}`, level: 'critical', rule: 'onboot-down', text: `${label(g)} is ${g.status} but starts on boot (onboot=1)`, target: {kind: 'guest', vmid: g.vmid}, fix: {kind: 'start', vmids: [g.vmid]}});
+		}
+		if (g.hastate === 'error' || g.hastate === 'fence') {
+			out.push({id: `ha-error:${g.vmid}`, level: 'critical', rule: 'ha-error', text: `${label(g)}: HA resource in ${g.hastate}`, target: {kind: 'guest', vmid: g.vmid}});
+		}
+	}
+
+	// Storages: a shared one appears once per node in /cluster/resources; count it once.
+	const seenShared = new Set<string>();
+	for (const s of facts.storages) {
+		if (s.total <= 0) continue;
+		if (s.shared) {
+			if (seenShared.has(s.storage)) continue;
+			seenShared.add(s.storage);
+		}
+		const where = s.shared ? `storage ${s.storage} (shared)` : `storage ${s.storage} on ${s.node}`;
+		const fill = fillProblem('storage-fill', s.shared ? s.storage : `${s.node}/${s.storage}`, where, s.used, s.total, t.storage, {kind: 'storage', node: s.node, storage: s.storage});
+		if (fill) out.push(fill);
+	}
+
+	for (const g of facts.guests) {
+		if (g.template || offlineNodes.has(g.node)) continue;
+		const levels = guestThresholds(t, g);
+		const target = {kind: 'guest', vmid: g.vmid} as const;
+		// A VM without the guest agent reports disk 0: unknown, not empty.
+		if (g.maxdisk > 0 && g.disk > 0) {
+			const disk = fillProblem('guest-disk', String(g.vmid), `${label(g)}: disk`, g.disk, g.maxdisk, levels.disk, target);
+			if (disk) out.push(disk);
+		}
+		if (g.status === 'running' && g.maxmem > 0) {
+			const mem = fillProblem('guest-mem', String(g.vmid), `${label(g)}: memory`, g.mem, g.maxmem, levels.mem, target);
+			if (mem) out.push(mem);
+		}
+		const cpuSince = facts.cpuAboveSince.get(`guest:${g.vmid}`);
+		if (levels.cpu.warn !== undefined && cpuSince !== undefined && facts.now - cpuSince >= t.cpuSustainMinutes * 60_000 && g.status === 'running') {
+			out.push({id: `cpu-sustained:guest:${g.vmid}`, level: 'warning', rule: 'cpu-sustained', text: `${label(g)}: CPU ${shown(g.cpu * 100)} (≥ ${levels.cpu.warn} % for ${ago(facts.now - cpuSince)})`, target, since: cpuSince});
+		}
+		const lockSince = facts.lockSince.get(g.vmid);
+		if (g.lock && lockSince !== undefined && facts.now - lockSince > t.lockMinutes * 60_000) {
+			out.push({id: `guest-locked:${g.vmid}`, level: 'warning', rule: 'guest-locked', text: `${label(g)}: locked (${g.lock}) for ${ago(facts.now - lockSince)} (> ${t.lockMinutes}m)`, target, since: lockSince});
+		}
+	}
+	for (const n of facts.nodes) {
+		const since = facts.cpuAboveSince.get(`node:${n.name}`);
+		if (n.status === 'online' && t.cpu.warn !== undefined && since !== undefined && facts.now - since >= t.cpuSustainMinutes * 60_000) {
+			out.push({id: `cpu-sustained:node:${n.name}`, level: 'warning', rule: 'cpu-sustained', text: `node ${n.name}: CPU ${shown(n.cpu * 100)} (≥ ${t.cpu.warn} % for ${ago(facts.now - since)})`, target: {kind: 'node', node: n.name}, since});
+		}
+	}
+
+	const windowStart = facts.now / 1000 - t.taskWindowMinutes * 60;
+	for (const task of facts.tasks) {
+		if (task.endtime === undefined || task.endtime < windowStart || task.status === undefined) continue;
+		if (task.status === 'OK' || task.status.startsWith('WARNINGS')) continue;
+		const guest = task.id ? byVmid.get(Number(task.id)) : undefined;
+		const what = `${task.type}${task.id ? ` ${guest ? label(guest) : task.id}` : ''}`;
+		out.push({id: `task-failed:${task.upid}`, level: 'warning', rule: 'task-failed', text: `task ${what} on ${task.node} failed: ${task.status}`, target: {kind: 'task', upid: task.upid}, since: task.endtime * 1000});
+	}
+
+	for (const run of facts.runs) {
+		if (run.state === 'interrupted') {
+			out.push({id: `run-failed:${run.id}`, level: 'warning', rule: 'run-failed', text: `upgrade run ${run.id} was interrupted — resume it (proxdeck upgrade --resume)`, target: {kind: 'run', id: run.id}, since: run.at});
+		} else if (run.failed.length > 0) {
+			out.push({id: `run-failed:${run.id}`, level: 'warning', rule: 'run-failed', text: `upgrade run ${run.id} ended with ${run.failed.length} failed: ${run.failed.map((v) => (byVmid.get(v) ? label(byVmid.get(v)!) : String(v))).join(', ')}`, target: {kind: 'run', id: run.id}, since: run.at});
+		}
+	}
+	// The newest run that names a guest decides whether it still needs its reboot.
+	const rebootBy = new Map<number, number>();
+	for (const run of [...facts.runs].sort((a, b) => a.at - b.at)) for (const v of run.rebootNeeded) rebootBy.set(v, run.at);
+	for (const [vmid, at] of rebootBy) {
+		const g = byVmid.get(vmid);
+		// A guest (re)started after the run has had its reboot.
+		if (g && g.status === 'running' && facts.now - g.uptime * 1000 <= at) {
+			out.push({id: `reboot-pending:${vmid}`, level: 'warning', rule: 'reboot-pending', text: `${label(g)}: reboot needed after its upgrade`, target: {kind: 'guest', vmid}, since: at});
+		}
+	}
+
+	const retentionS = t.retentionDays * 86_400;
+	for (const [vmid, snaps] of facts.snapshots) {
+		const g = byVmid.get(vmid);
+		if (!g || snaps.length === 0) continue;
+		const times = snaps.map((s) => s.snaptime).filter((v): v is number => v !== undefined);
+		if (times.length === 0) continue;
+		const newest = Math.max(...times);
+		const cutoff = facts.now / 1000 - retentionS;
+		if (newest < cutoff) {
+			out.push({id: `snapshot-stale:${vmid}`, level: 'warning', rule: 'snapshot-stale', text: `${label(g)}: newest snapshot is ${ago(facts.now - newest * 1000)} old (> ${t.retentionDays}d)`, target: {kind: 'guest', vmid}, since: newest * 1000});
+		}
+		const old = snaps.filter((s) => s.snaptime !== undefined && s.snaptime < cutoff);
+		if (old.length > 0) {
+			out.push({id: `snapshot-prunable:${vmid}`, level: 'info', rule: 'snapshot-prunable', text: `${label(g)}: ${old.length} snapshot${old.length === 1 ? '' : 's'} older than ${t.retentionDays}d (prunable: P)`, target: {kind: 'guest', vmid}});
+		}
+	}
+	return rankProblems(out);
+}
+
+/** Worst first: level, then the rule's rank, then the order found (stable). */
+export function rankProblems(list: Problem[]): Problem[] {
+	return list
+		.map((p, i) => ({p, i}))
+		.sort((a, b) => LEVEL_ORDER[a.p.level] - LEVEL_ORDER[b.p.level] || (RULE_ORDER.get(a.p.rule) ?? 99) - (RULE_ORDER.get(b.p.rule) ?? 99) || a.i - b.i)
+		.map(({p}) => p);
+}
+
+export interface ProblemCounts {
+	critical: number;
+	warning: number;
+	info: number;
+}
+
+export function countProblems(list: Problem[]): ProblemCounts {
+	const counts: ProblemCounts = {critical: 0, warning: 0, info: 0};
+	for (const p of list) counts[p.level]++;
+	return counts;
+}
+
+/** "2 critical · 5 warning" (info only when nothing worse; "no problems" when empty). */
+export function countsLine(counts: ProblemCounts): string {
+	const parts = [counts.critical ? `${counts.critical} critical` : '', counts.warning ? `${counts.warning} warning` : ''].filter(Boolean);
+	if (parts.length === 0) return counts.info ? `${counts.info} info` : 'no problems';
+	return parts.join(' · ');
+}

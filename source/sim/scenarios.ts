@@ -1,0 +1,94 @@
+// Scenarios: named changes to a fixture that turn a healthy fleet into a
+// problem to practise on (`proxdeck sim --scenario incident`, `npm start --
+// --scenario incident`). Each change names what it touches by hostname or pool
+// name, so a scenario fails with one clear line on a fixture without them.
+
+import {parseFixture} from './fixture.js';
+import type {Fixture, FixtureGuest, FixtureZpool} from './fixture-types.js';
+
+export class ScenarioError extends Error {}
+
+export const SCENARIOS = {
+	incident: 'the WireGuard gateway stopped, the tank pool 91 % full and DEGRADED, a failed backup of immich 20 minutes ago, prometheus\'s disk at 95 %',
+} as const;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+
+export function isScenario(name: string): name is ScenarioName {
+	return Object.hasOwn(SCENARIOS, name);
+}
+
+function guestNamed(fixture: Fixture, hostname: string, scenario: string): FixtureGuest {
+	const guest = fixture.guests.find((g) => g.config.hostname === hostname || g.config.name === hostname);
+	if (!guest) throw new ScenarioError(`scenario ${scenario} needs a guest named ${hostname}, which this fixture does not have (it is made for the homelab fixture)`);
+	return guest;
+}
+
+function poolNamed(fixture: Fixture, name: string, scenario: string): FixtureZpool {
+	for (const node of fixture.nodes) {
+		const pool = node.zfs?.pools.find((p) => p.name === name);
+		if (pool) return pool;
+	}
+	throw new ScenarioError(`scenario ${scenario} needs a ZFS pool ${name}, which this fixture does not have (it is made for the homelab fixture)`);
+}
+
+/** A copy of `fixture` with the scenario applied. */
+export function applyScenario(fixture: Fixture, name: string): Fixture {
+	if (!isScenario(name)) throw new ScenarioError(`unknown scenario ${JSON.stringify(name)} (known: ${Object.keys(SCENARIOS).join(', ')})`);
+	const f = structuredClone(fixture);
+	// The VPN gateway is down: qBittorrent and Prowlarr on vmbr1 lose their route out.
+	const wireguard = guestNamed(f, 'wireguard', name);
+	wireguard.status = 'stopped';
+	delete wireguard.uptime;
+	wireguard.usage = {...wireguard.usage, cpu: 0, mem: 0};
+
+	// tank: 91 % allocated, one disk of the raidz faulted (as `zpool status` shows it).
+	const tank = poolNamed(f, 'tank', name);
+	tank.alloc = Math.round(tank.size * 0.91);
+	tank.free = tank.size - tank.alloc;
+	tank.health = 'DEGRADED';
+	tank.status = 'One or more devices are faulted in response to persistent errors.\n\tSufficient replicas exist for the pool to continue functioning in a\n\tdegraded state.';
+	tank.action = "Replace the faulted device, or use 'zpool clear' to mark the device\n\trepaired.";
+	const raidz = tank.vdevs[0];
+	if (raidz) {
+		raidz.state = 'DEGRADED';
+		const disk = raidz.children?.[1];
+		if (disk) Object.assign(disk, {state: 'FAULTED', read: 3, write: 118, cksum: 0, msg: 'too many errors'});
+	}
+
+	// Prometheus's TSDB has filled its disk.
+	guestNamed(f, 'prometheus', name).usage.disk = 0.95;
+
+	// Last night's backup of immich failed 20 minutes ago.
+	const immich = guestNamed(f, 'immich', name);
+	const node = immich.node;
+	f.taskHistory = [
+		...(f.taskHistory ?? []),
+		{
+			type: 'vzdump',
+			id: String(immich.vmid),
+			node,
+			user: 'root@pam',
+			startedAgo: 1260,
+			duration: 74,
+			status: 'job errors',
+			log: [
+				`INFO: starting new backup job: vzdump ${immich.vmid} --mode snapshot --compress zstd --storage local --node ${node} --notes-template '{{guestname}}' --remove 0`,
+				`INFO: Starting Backup of VM ${immich.vmid} (lxc)`,
+				'INFO: status = running',
+				'INFO: CT Name: immich',
+				"INFO: including mount point rootfs ('/') in backup",
+				'INFO: backup mode: snapshot',
+				'INFO: ionice priority: 7',
+				"INFO: create storage snapshot 'vzdump'",
+				"INFO: cleanup temporary 'vzdump' snapshot",
+				`ERROR: Backup of VM ${immich.vmid} failed - command 'lxc-usernsexec -m u:0:100000:65536 -m g:0:100000:65536 -- tar cpf - --totals --one-file-system -p --sparse --numeric-owner --acls --xattrs '--xattrs-include=user.*' '--xattrs-include=security.capability' '--warning=no-file-ignored' '--warning=no-xattr-write' --one-file-system '--warning=no-file-ignored' '--directory=/var/lib/vz/dump/vzdump-lxc-${immich.vmid}-tmp' ./etc/vzdump/pct.conf ./etc/vzdump/pct.fw '--directory=/mnt/vzsnap0' --no-anchored '--exclude=lost+found' --anchored '--exclude=./tmp/?*' '--exclude=./var/tmp/?*' '--exclude=./var/run/?*.pid' ./ | zstd '--threads=1' >/var/lib/vz/dump/vzdump-lxc-${immich.vmid}-tmp.tar.dat' failed: exit code 2`,
+				'INFO: Failed at 2026-12-03 02:01:14',
+				'INFO: Backup job finished with errors',
+				'TASK ERROR: job errors',
+			],
+		},
+	];
+	// Still a fixture Proxmox could be: the same checks as a file on disk.
+	return parseFixture(f, `scenario ${name}`);
+}

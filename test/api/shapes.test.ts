@@ -1,0 +1,161 @@
+// What the client lets through: every answer the services read is checked at
+// the client boundary. Junk is refused with one line naming the route and the
+// first bad entry; entry types proxdeck does not use are dropped; no string
+// longer than FIELD_LIMIT and no answer larger than the body limit gets in.
+
+import assert from 'node:assert/strict';
+import {after, before, describe, it} from 'node:test';
+import fc from 'fast-check';
+import {createClient, type PveClient} from '../../source/api/client.js';
+import {boundStrings, checkAnswer, FIELD_LIMIT, ShapeError} from '../../source/api/shapes.js';
+import {startTestServer, type TestServer} from './https-fixture.js';
+import {rejection} from './rejection.js';
+import {readSample} from '../samples.js';
+
+const lxc = (vmid: number, extra: Record<string, unknown> = {}) => ({id: `lxc/${vmid}`, type: 'lxc', vmid, node: 'pve1', name: `ct${vmid}`, status: 'running', ...extra});
+
+describe('answer shapes at the client boundary', () => {
+	let server: TestServer;
+	let client: PveClient;
+	let answer: unknown = [];
+
+	before(async () => {
+		server = await startTestServer(() => (typeof answer === 'string' ? {body: answer} : {json: {data: answer}}));
+		client = createClient({
+			host: server.host,
+			port: server.port,
+			fingerprint: server.fingerprint,
+			auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'},
+			retries: 0,
+			maxResponseBytes: 64 * 1024,
+		});
+	});
+	after(async () => {
+		await client.close();
+		await server.close();
+	});
+
+	it('a list of junk is refused, naming the route and the first bad entry', async () => {
+		answer = [null, 5, 'x', {type: 'lxc'}];
+		const error = await rejection(client.request('GET', '/cluster/resources'));
+		assert.equal(error.kind, 'parse');
+		assert.equal(error.message, 'GET /cluster/resources: entry 0 is null, not an object');
+		answer = [lxc(101), {type: 'lxc'}];
+		assert.equal((await rejection(client.request('GET', '/cluster/resources'))).message, 'GET /cluster/resources: entry 1 (lxc) has no id');
+		answer = [lxc(101, {vmid: '101'})];
+		assert.equal((await rejection(client.request('GET', '/cluster/resources'))).message, 'GET /cluster/resources: entry 0 (lxc) vmid is a string, not an integer');
+		answer = [lxc(101, {cpu: 'high'})];
+		assert.equal((await rejection(client.request('GET', '/cluster/resources'))).message, 'GET /cluster/resources: entry 0 (lxc) cpu is a string, not a number');
+		answer = {data: []};
+		assert.equal((await rejection(client.request('GET', '/cluster/resources'))).message, 'GET /cluster/resources: expected a list, got an object');
+		answer = [{upid: 5}];
+		assert.equal((await rejection(client.request('GET', '/cluster/tasks'))).message, 'GET /cluster/tasks: entry 0 upid is a number, not a string');
+		answer = [{n: 1, t: null}];
+		assert.equal((await rejection(client.request('GET', '/nodes/pve1/tasks/UPID%3Apve1%3A1/log'))).message, 'GET /nodes/pve1/tasks/UPID%3Apve1%3A1/log: entry 0 t is null, not a string');
+		answer = 'not a version';
+		assert.match((await rejection(client.request('GET', '/version'))).message, /not Proxmox API JSON/);
+		answer = ['9.1'];
+		assert.equal((await rejection(client.request('GET', '/version'))).message, 'GET /version: expected an object, got a list');
+	});
+
+	it('entry types proxdeck does not read (sdn, pool, network, whatever comes next) are dropped', async () => {
+		answer = [{id: 'sdn/pve1/localnetwork', type: 'sdn', sdn: 'localnetwork'}, lxc(101), {id: 'pool/prod', type: 'pool'}, {id: 'x/1', type: 'quantum'}];
+		assert.deepEqual(await client.request('GET', '/cluster/resources'), [lxc(101)]);
+	});
+
+	it('writes and routes without a check still get bounded strings', async () => {
+		answer = `{"data":"UPID:${'x'.repeat(FIELD_LIMIT * 2)}"}`;
+		const upid = await client.request<string>('POST', '/nodes/pve1/lxc/101/status/start');
+		assert.equal(upid.length, FIELD_LIMIT);
+		assert.ok(upid.endsWith('…'));
+	});
+
+	it('a 5 MB guest name arrives cut to FIELD_LIMIT with a marker', async () => {
+		const big = createClient({host: server.host, port: server.port, fingerprint: server.fingerprint, auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'}});
+		answer = [lxc(101, {name: 'n'.repeat(5_000_000)})];
+		const [entry] = await big.request<Array<{name: string}>>('GET', '/cluster/resources');
+		assert.equal(entry!.name.length, FIELD_LIMIT);
+		assert.equal(entry!.name, `${'n'.repeat(FIELD_LIMIT - 1)}…`);
+		await big.close();
+	});
+
+	it('an answer over the size limit is refused unread, naming the route and the limit', async () => {
+		answer = [lxc(101, {description: 'd'.repeat(100 * 1024)})];
+		const error = await rejection(client.request('GET', '/cluster/resources'));
+		assert.equal(error.kind, 'parse');
+		assert.equal(error.message, `${server.host}:${server.port} answered GET /cluster/resources with more than 64 KiB (proxdeck's limit for one answer); not read`);
+	});
+
+	it('an over-limit answer without Content-Length is cut off while streaming', async () => {
+		server.setHandler(() => ({body: `{"data":"${'z'.repeat(200 * 1024)}"}`, headers: {'Transfer-Encoding': 'chunked'}}));
+		const error = await rejection(client.request('GET', '/cluster/tasks'));
+		assert.match(error.message, /with more than 64 KiB/);
+		server.setHandler(() => (typeof answer === 'string' ? {body: answer} : {json: {data: answer}}));
+	});
+});
+
+describe('boundStrings', () => {
+	it('cuts every string and key, keeps everything else, refuses absurd nesting', () => {
+		const long = 'k'.repeat(FIELD_LIMIT + 10);
+		const out = boundStrings({[long]: [long, 1, null, true, {a: long}]}) as Record<string, unknown[]>;
+		const [key] = Object.keys(out);
+		assert.equal(key!.length, FIELD_LIMIT);
+		assert.equal((out[key!]![0] as string).length, FIELD_LIMIT);
+		assert.deepEqual(out[key!]!.slice(1, 4), [1, null, true]);
+		let deep: unknown = 'x';
+		for (let i = 0; i < 100; i++) deep = [deep];
+		assert.throws(() => boundStrings(deep), (e: unknown) => e instanceof ShapeError && /nested deeper than 32 levels/.test(e.message));
+		const small = {a: ['b', 1]};
+		assert.equal(boundStrings(small), small, 'nothing to cut: the same object, no copy');
+	});
+
+	it('any JSON a host sends either passes /cluster/resources as a list of known entries or fails with a ShapeError', () => {
+		fc.assert(
+			fc.property(fc.jsonValue(), (data) => {
+				try {
+					const out = checkAnswer('GET', '/cluster/resources', data) as Array<{type: string}>;
+					assert.ok(Array.isArray(out));
+					for (const entry of out) assert.ok(['lxc', 'qemu', 'node', 'storage'].includes(entry.type));
+				} catch (error) {
+					assert.ok(error instanceof ShapeError, String(error));
+				}
+			}),
+			{numRuns: 1000},
+		);
+	});
+});
+
+describe('error text from the host', () => {
+	it('reaches stderr and the screen without the host’s control sequences or invisible characters', async () => {
+		const server = await startTestServer(() => ({
+			status: 500,
+			statusText: 'boom',
+			json: {data: null, message: '\u001B]0;pwned\u0007CT 101 \u202Efailed\u001B[2J\n', errors: {'x\u001B[31m': 'bad \u0007value'}},
+		}));
+		const client = createClient({host: server.host, port: server.port, fingerprint: server.fingerprint, auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'}, retries: 0});
+		const error = await rejection(client.request('POST', '/nodes/pve1/lxc/101/status/start'));
+		assert.equal(error.message, 'CT 101 failed');
+		assert.deepEqual(error.errors, {x: 'bad value'});
+		await client.close();
+		await server.close();
+	});
+});
+
+describe('real recorded Proxmox answers', () => {
+	// Answers recorded from real hosts (test/samples/README.md): the checks must never refuse what Proxmox sends.
+	const routes: Array<[string, string]> = [
+		['api-cluster-resources-qemu-node-storage.json', '/cluster/resources'],
+		['api-cluster-resources-vm-lxc.json', '/cluster/resources'],
+		['api-cluster-status.json', '/cluster/status'],
+		['api-lxc-config.json', '/nodes/pve/lxc/101/config'],
+		['api-node-tasks-pve64.json', '/nodes/pve/tasks'],
+		['api-nodes.json', '/nodes'],
+	];
+	for (const [file, path] of routes) {
+		it(`${file} passes GET ${path} whole`, () => {
+			const raw = JSON.parse(readSample(file)) as unknown;
+			const data = raw !== null && typeof raw === 'object' && 'data' in raw ? (raw as {data: unknown}).data : raw;
+			assert.deepEqual(checkAnswer('GET', path, data), data);
+		});
+	}
+});

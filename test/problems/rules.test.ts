@@ -1,0 +1,177 @@
+// The problem rules as a pure function: each rule at its threshold edges,
+// the gateway correlation, ranking, and the config's overrides per tag and
+// per guest.
+
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {countProblems, countsLine, evaluateProblems} from '../../source/services/problems/rules.js';
+import {DEFAULT_THRESHOLDS, guestThresholds, parseThresholds, type Thresholds} from '../../source/services/problems/thresholds.js';
+import {emptyFacts, type ProblemFacts} from '../../source/services/problems/types.js';
+import {parseConfig, ConfigError} from '../../source/cli/config.js';
+import type {GuestRow} from '../../source/store/types.js';
+import {parseNic} from '../../source/util/pve-config.js';
+
+const NOW = Date.UTC(2026, 11, 3, 12, 0, 0);
+const GiB = 1024 ** 3;
+
+function guest(vmid: number, over: Partial<GuestRow> = {}): GuestRow {
+	return {vmid, kind: 'lxc', name: `ct${vmid}`, node: 'pve', status: 'running', cpu: 0.1, maxcpu: 2, mem: 1 * GiB, maxmem: 4 * GiB, disk: 2 * GiB, maxdisk: 8 * GiB, uptime: 86_400, netin: 0, netout: 0, tags: [], template: false, ...over};
+}
+
+function facts(over: Partial<ProblemFacts> = {}): ProblemFacts {
+	return {...emptyFacts(NOW), nodes: [{name: 'pve', status: 'online', cpu: 0.1, maxcpu: 16, mem: 1, maxmem: 2, uptime: 1000}], ...over};
+}
+
+function rules(f: ProblemFacts, t: Thresholds = DEFAULT_THRESHOLDS) {
+	return evaluateProblems(f, t).map((p) => `${p.level} ${p.rule} ${p.text}`);
+}
+
+test('guest disk: 89 % is fine, 90 % is critical; memory likewise, only while running', () => {
+	const out = rules(facts({guests: [guest(101, {disk: 0.89 * 8 * GiB}), guest(102, {disk: 0.9 * 8 * GiB}), guest(103, {mem: 0.9 * 4 * GiB}), guest(104, {mem: 0.899 * 4 * GiB}), guest(105, {status: 'stopped', mem: 0.95 * 4 * GiB})]}));
+	assert.deepEqual(out, ['critical guest-disk 102 ct102: disk 90 % (≥ 90 %)', 'critical guest-mem 103 ct103: memory 90 % (≥ 90 %)']);
+});
+
+test('pool and storage: 84 % fine, 85 % warning, 90 % critical; a pool not ONLINE is critical', () => {
+	const T = 1000;
+	const out = rules(
+		facts({
+			pools: [
+				{node: 'pve', name: 'a', size: T, alloc: 840, health: 'ONLINE'},
+				{node: 'pve', name: 'b', size: T, alloc: 850, health: 'ONLINE'},
+				{node: 'pve', name: 'c', size: T, alloc: 900, health: 'DEGRADED'},
+			],
+			storages: [
+				{node: 'pve', storage: 's1', used: 849, total: T, shared: false},
+				{node: 'pve', storage: 's2', used: 850, total: T, shared: false},
+				{node: 'pve1', storage: 'nfs', used: 950, total: T, shared: true},
+				{node: 'pve2', storage: 'nfs', used: 950, total: T, shared: true},
+			],
+		}),
+	);
+	assert.deepEqual(out, [
+		'critical pool-health pool c on pve is DEGRADED',
+		'critical pool-fill pool c on pve 90 % (≥ 90 %)',
+		'critical storage-fill storage nfs (shared) 95 % (≥ 90 %)',
+		'warning pool-fill pool b on pve 85 % (≥ 85 %)',
+		'warning storage-fill storage s2 on pve 85 % (≥ 85 %)',
+	]);
+});
+
+test('a stopped gateway is one critical line with the guests it cuts off under it, and a start fix', () => {
+	const nic = (bridge: string, ip: string, gw?: string) => parseNic('net0', `name=eth0,bridge=${bridge},ip=${ip}${gw ? `,gw=${gw}` : ''}`);
+	const f = facts({
+		guests: [guest(300, {name: 'wireguard', status: 'stopped', mem: 0}), guest(105, {name: 'prowlarr'}), guest(106, {name: 'qbittorrent'}), guest(101, {name: 'sonarr'})],
+		nics: new Map([
+			[300, [nic('vmbr1', '10.10.10.1/24')]],
+			[105, [nic('vmbr1', '10.10.10.105/24', '10.10.10.1')]],
+			[106, [nic('vmbr1', '10.10.10.106/24', '10.10.10.1')]],
+			[101, [nic('vmbr0', '192.168.0.101/24', '192.168.0.1')]],
+		]),
+		onboot: new Map([[300, true]]),
+	});
+	const problems = evaluateProblems(f, DEFAULT_THRESHOLDS);
+	assert.equal(problems.length, 1, 'the onboot gateway is not listed twice');
+	const [p] = problems;
+	assert.equal(p!.level, 'critical');
+	assert.equal(p!.text, 'gateway 300 wireguard is stopped — cuts off 2 guests');
+	assert.deepEqual(p!.details, ['105 prowlarr (running, routes through wireguard)', '106 qbittorrent (running, routes through wireguard)']);
+	assert.deepEqual(p!.fix, {kind: 'start', vmids: [300]});
+	assert.deepEqual(p!.target, {kind: 'guests', vmids: [300, 105, 106], label: 'gateway 300 and dependents'});
+});
+
+test('onboot=1 guests that are down are critical with a start fix; onboot=0 and offline nodes are not', () => {
+	const f = facts({
+		nodes: [
+			{name: 'pve', status: 'online', cpu: 0, maxcpu: 1, mem: 0, maxmem: 1, uptime: 1},
+			{name: 'pve3', status: 'offline', cpu: 0, maxcpu: 1, mem: 0, maxmem: 1, uptime: 0},
+		],
+		guests: [guest(101, {status: 'stopped'}), guest(102, {status: 'stopped'}), guest(120, {status: 'stopped', node: 'pve3'})],
+		onboot: new Map([[101, true], [102, false], [120, true]]),
+	});
+	const problems = evaluateProblems(f, DEFAULT_THRESHOLDS);
+	assert.deepEqual(problems.map((p) => p.id), ['node-offline:pve3', 'onboot-down:101']);
+	assert.match(problems[0]!.text, /node pve3 is offline — 1 guest on it unreachable/);
+	assert.deepEqual(problems[1]!.fix, {kind: 'start', vmids: [101]});
+});
+
+test('quorum lost and HA error are critical', () => {
+	const out = rules(facts({quorate: false, guests: [guest(110, {hastate: 'error'}), guest(111, {hastate: 'started'})]}));
+	assert.deepEqual(out, ['critical quorum-lost the cluster has lost quorum: /etc/pve is read-only, no guest can be started or changed', 'critical ha-error 110 ct110: HA resource in error']);
+});
+
+test('tasks failed within the last hour are warnings with their age; older, OK and WARNINGS ones are not', () => {
+	const s = NOW / 1000;
+	const task = (upid: string, endAgo: number, status: string) => ({upid, node: 'pve', type: 'vzdump', id: '101', user: 'root@pam', starttime: s - endAgo - 10, endtime: s - endAgo, status});
+	const problems = evaluateProblems(facts({guests: [guest(101)], tasks: [task('U1', 59 * 60, 'job errors'), task('U2', 61 * 60, 'job errors'), task('U3', 60, 'OK'), task('U4', 60, 'WARNINGS: 1')]}), DEFAULT_THRESHOLDS);
+	assert.deepEqual(problems.map((p) => p.text), ['task vzdump 101 ct101 on pve failed: job errors']);
+	assert.equal(problems[0]!.since, (s - 59 * 60) * 1000);
+	assert.deepEqual(problems[0]!.target, {kind: 'task', upid: 'U1'});
+});
+
+test('locks, sustained CPU, upgrade runs, reboots and snapshots', () => {
+	const s = NOW / 1000;
+	const f = facts({
+		guests: [guest(101, {lock: 'backup'}), guest(102, {lock: 'snapshot'}), guest(103, {cpu: 0.95}), guest(104, {uptime: 100}), guest(105, {uptime: 100}), guest(106)],
+		lockSince: new Map([[101, NOW - 11 * 60_000], [102, NOW - 9 * 60_000]]),
+		cpuAboveSince: new Map([['guest:103', NOW - 6 * 60_000]]),
+		runs: [
+			{id: 'up-1', state: 'finished', failed: [101], rebootNeeded: [104, 105], at: NOW - 3600_000},
+			{id: 'up-2', state: 'interrupted', failed: [], rebootNeeded: [], at: NOW - 60_000},
+		],
+		snapshots: new Map([
+			[106, [{name: 'old', snaptime: s - 8 * 86_400}, {name: 'older', snaptime: s - 9 * 86_400}]],
+			[101, [{name: 'fresh', snaptime: s - 86_400}, {name: 'old', snaptime: s - 30 * 86_400}]],
+		]),
+	});
+	const byId = new Map(evaluateProblems(f, DEFAULT_THRESHOLDS).map((p) => [p.id, p]));
+	assert.match(byId.get('guest-locked:101')!.text, /locked \(backup\) for 11m/);
+	assert.equal(byId.has('guest-locked:102'), false, '9 minutes is within the 10-minute window');
+	assert.match(byId.get('cpu-sustained:guest:103')!.text, /CPU 95 % \(≥ 80 % for 6m\)/);
+	assert.match(byId.get('run-failed:up-1')!.text, /ended with 1 failed: 101 ct101/);
+	assert.match(byId.get('run-failed:up-2')!.text, /interrupted/);
+	// 104 and 105 have been up 100 s, i.e. restarted after the run: no reboot pending.
+	assert.equal(byId.has('reboot-pending:104'), false);
+	assert.match(byId.get('snapshot-stale:106')!.text, /newest snapshot is 8d old \(> 7d\)/);
+	assert.equal(byId.has('snapshot-stale:101'), false);
+	assert.equal(byId.get('snapshot-prunable:101')!.level, 'info');
+	assert.match(byId.get('snapshot-prunable:106')!.text, /2 snapshots older than 7d/);
+});
+
+test('a guest not restarted since an upgrade that flagged a reboot shows reboot pending', () => {
+	const f = facts({guests: [guest(104, {uptime: 7200})], runs: [{id: 'up-1', state: 'finished', failed: [], rebootNeeded: [104], at: NOW - 3600_000}]});
+	assert.deepEqual(rules(f), ['warning reboot-pending 104 ct104: reboot needed after its upgrade']);
+});
+
+test('ranking: critical before warning before info, by rule within a level', () => {
+	const f = facts({guests: [guest(101, {disk: 0.95 * 8 * GiB}), guest(102, {status: 'stopped'})], onboot: new Map([[102, true]]), storages: [{node: 'pve', storage: 'x', used: 86, total: 100, shared: false}]});
+	const problems = evaluateProblems(f, DEFAULT_THRESHOLDS);
+	assert.deepEqual(problems.map((p) => p.rule), ['onboot-down', 'guest-disk', 'storage-fill']);
+	assert.equal(countsLine(countProblems(problems)), '2 critical · 1 warning');
+	assert.equal(countsLine(countProblems([])), 'no problems');
+});
+
+test('thresholds from the config: global, per tag (strictest tag), per guest (wins)', () => {
+	const t = parseThresholds({disk: {warn: 80, crit: 90}, tags: {db: {disk: {warn: 70, crit: 85}}, media: {disk: {crit: 95}}}, guests: {201: {disk: {crit: 99}}}}, (k, m) => {
+		throw new Error(`${k}: ${m}`);
+	});
+	assert.deepEqual(guestThresholds(t, {vmid: 100, tags: []}).disk, {warn: 80, crit: 90});
+	assert.deepEqual(guestThresholds(t, {vmid: 100, tags: ['db', 'media']}).disk, {warn: 70, crit: 85});
+	assert.deepEqual(guestThresholds(t, {vmid: 201, tags: ['db']}).disk, {crit: 99});
+	const f = facts({guests: [guest(100, {disk: 0.82 * 8 * GiB}), guest(101, {disk: 0.86 * 8 * GiB, tags: ['db']}), guest(201, {disk: 0.95 * 8 * GiB, tags: ['db']})]});
+	assert.deepEqual(rules(f, t), ['critical guest-disk 101 ct101: disk 86 % (≥ 85 %)', 'warning guest-disk 100 ct100: disk 82 % (≥ 80 %)']);
+});
+
+test('a broken thresholds block is one line naming the file and the key', () => {
+	const cases: Array<[string, RegExp]> = [
+		['thresholds: {disk: {crit: 120}}', /^c\.yaml: thresholds\.disk\.crit: expected a percentage above 0 and at most 100$/],
+		['thresholds: {disk: {warn: 95, crit: 90}}', /^c\.yaml: thresholds\.disk\.warn: must be below crit \(90\)$/],
+		['thresholds: {tags: {db: {disc: {crit: 90}}}}', /^c\.yaml: thresholds\.tags\.db\.disc: unknown key \(known: disk, mem, cpu\)$/],
+		['thresholds: {guests: {abc: {disk: {crit: 90}}}}', /^c\.yaml: thresholds\.guests\.abc: expected a guest id/],
+		['thresholds: {retentionDays: 0}', /^c\.yaml: thresholds\.retentionDays: expected a whole number from 1 to 3650$/],
+		['thresholds: {nonsense: 1}', /^c\.yaml: thresholds\.nonsense: unknown key/],
+	];
+	for (const [text, message] of cases) {
+		assert.throws(() => parseConfig(text, 'c.yaml'), (e: unknown) => e instanceof ConfigError && message.test(e.message), text);
+	}
+	assert.equal(parseConfig('thresholds: {retentionDays: 14}', 'c.yaml').thresholds?.retentionDays, 14);
+});

@@ -1,0 +1,49 @@
+// The problems pane's lines as a pure function of the store's problem list:
+// worst first, a level mark and colour, the age, and the correlated details
+// (a down gateway's dependents) indented under their problem. The pane and
+// tests both draw from here.
+
+import {ago} from '../source/services/problems/rules.js';
+import type {ProblemsState} from '../source/store/problems-slice.js';
+import type {Problem, ProblemLevel} from '../source/services/problems/types.js';
+import {truncate} from './format.js';
+import type {Tone} from './theme.js';
+
+export const LEVEL_MARK: Record<ProblemLevel, string> = {critical: '✖', warning: '▲', info: 'i'};
+export const LEVEL_TONE: Record<ProblemLevel, Tone> = {critical: 'danger', warning: 'warn', info: 'muted'};
+
+export interface ProblemLine {
+	text: string;
+	tone?: Tone;
+	/** Index into the problem list of the problem this line belongs to. */
+	problem: number;
+	/** A detail line under its problem (not a cursor stop). */
+	detail: boolean;
+}
+
+/** The age shown: what the data says (a task's end), else since this session first saw it. */
+export function problemAge(p: Problem, firstSeen: ReadonlyMap<string, number>, now: number): string {
+	const since = p.since ?? firstSeen.get(p.id);
+	return since === undefined ? '' : ago(Math.max(0, now - since));
+}
+
+export function problemLines(state: ProblemsState, now: number, width: number, options: {details?: boolean} = {}): ProblemLine[] {
+	const out: ProblemLine[] = [];
+	state.list.forEach((p, i) => {
+		const age = problemAge(p, state.firstSeen, now);
+		const fix = p.fix ? '  [S start]' : '';
+		const head = `${LEVEL_MARK[p.level]} ${p.text}${fix}`;
+		// The age is right-aligned where it fits, so the texts line up.
+		const room = width - age.length - 1;
+		const text = age && room > 10 ? `${truncate(head, room).padEnd(room)} ${age}` : truncate(head, width);
+		out.push({text, tone: LEVEL_TONE[p.level], problem: i, detail: false});
+		if (options.details !== false) for (const d of p.details ?? []) out.push({text: truncate(`    ↳ ${d}`, width), tone: 'muted', problem: i, detail: true});
+	});
+	return out;
+}
+
+/** "✖ 2 critical · ▲ 5 warning" for a title or the header ("no problems" when clear). */
+export function countsText(counts: ProblemsState['counts']): string {
+	const parts = [counts.critical ? `${LEVEL_MARK.critical} ${counts.critical} critical` : '', counts.warning ? `${LEVEL_MARK.warning} ${counts.warning} warning` : '', counts.info ? `${counts.info} info` : ''].filter(Boolean);
+	return parts.length > 0 ? parts.join(' · ') : 'no problems';
+}
