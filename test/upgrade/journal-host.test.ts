@@ -64,3 +64,15 @@ test('the console says at start that this host has an interrupted run; another h
 	assert.equal(open('pve.lab:8006'), 'interrupted upgrade run up-20261123-100000-eeee: 0 of 0 done — 5 to resume or review');
 	assert.equal(open('other:8006'), undefined);
 });
+
+test('after a crash cut the last line short, the next event starts a line of its own and is read back', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'proxdeck-journal-'));
+	journal(dir, 'up-torn', 'pve:8006', false);
+	const {appendFileSync} = await import('node:fs');
+	// What a kill -9 in the middle of a write leaves: half a JSON line, no newline.
+	appendFileSync(join(dir, 'up-torn.jsonl'), '{"t":"done","vmid":101,"outc');
+	// The resumed process opens the journal again and appends.
+	openJournal(dir, 'up-torn').append({t: 'done', vmid: 101, outcome: 'upgraded', at: 4, packages: 3});
+	const [run] = unfinishedRuns(dir, 'pve:8006');
+	assert.equal(run?.done.get(101)?.outcome, 'upgraded');
+});

@@ -4,7 +4,7 @@
 // containers finished and which one was mid-step, so the next start can
 // resume without upgrading anything twice. Summaries are written beside it.
 
-import {closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync} from 'node:fs';
+import {closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
 import {statePaths} from '../state-paths.js';
 import {runHolder, type LockHolder} from './run-lock.js';
@@ -37,13 +37,23 @@ export interface Journal {
 export function openJournal(dir: string, id: string): Journal {
 	mkdirSync(dir, {recursive: true, mode: 0o700});
 	const path = join(dir, `${id}.jsonl`);
+	// A crash can leave the last line cut short; the first event appended after it
+	// starts on a line of its own, or it would be glued to the fragment and lost.
+	let checkedTail = false;
 	return {
 		path,
 		append(event) {
 			// Open, write, fsync, close per event: the line is on disk before the step starts.
-			const fd = openSync(path, 'a', 0o600);
+			const fd = openSync(path, 'a+', 0o600);
 			try {
-				writeSync(fd, `${JSON.stringify(event)}\n`);
+				let prefix = '';
+				if (!checkedTail) {
+					checkedTail = true;
+					const size = fstatSync(fd).size;
+					const last = Buffer.alloc(1);
+					if (size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) prefix = '\n';
+				}
+				writeSync(fd, `${prefix}${JSON.stringify(event)}\n`);
 				fsyncSync(fd);
 			} finally {
 				closeSync(fd);
