@@ -11,7 +11,9 @@ import {resumeUpgradeRun, startUpgradeRun, UpgradeRefused, type UpgradeRun} from
 import {unfinishedRuns} from '../services/upgrade/journal.js';
 import {blockedLine, resumeBlockers} from '../services/upgrade/busy-guests.js';
 import {describeHolder, lockPathOf} from '../services/upgrade/run-lock.js';
-import {statePaths} from '../services/state-paths.js';
+import {stateDir, statePaths} from '../services/state-paths.js';
+import {fingerprintOf, notifyIfChanged} from '../services/problems/notify.js';
+import {join} from 'node:path';
 import {planCounts, planHeadline, planLines, summaryLines} from '../services/upgrade/plan-text.js';
 import {buildPlan} from '../services/upgrade/probe.js';
 import {DEFAULT_OPTIONS, type RunSummary, type UpgradeOptions} from '../services/upgrade/types.js';
@@ -69,6 +71,17 @@ function say(io: {stderr: NodeJS.WritableStream}, line: string): void {
 
 function print(io: {stdout: NodeJS.WritableStream}, text: string): void {
 	io.stdout.write(`${scrubSecrets(text)}\n`);
+}
+
+/** --notify URL: the run's summary to a webhook (each run is new, so it is always posted once). */
+async function notifySummary(io: Io, url: string, summary: RunSummary, demo: boolean): Promise<void> {
+	const status = exitCodeFor(summary) === 0 ? 'OK' : 'WARNING';
+	const lines = summaryLines(summary).map(scrubSecrets);
+	const title = `proxdeck upgrade ${summary.id} on ${summary.host}: ${lines[0] ?? status}`;
+	const statePath = join(demo ? join(stateDir(io.env), 'demo') : stateDir(io.env), 'notify.json');
+	const outcome = await notifyIfChanged(url, {subject: `upgrade ${summary.id}`, status, title, lines: lines.slice(1), fingerprint: fingerprintOf(status, [summary.id]), json: summary}, statePath);
+	if (outcome.sent) say(io, `notified ${url} (HTTP ${outcome.status})`);
+	else if (outcome.reason === 'failed') oneLine(io, `--notify ${url} failed: ${outcome.error}`);
 }
 
 /** One stderr line per phase change: "[3/18] 300 wireguard: upgrade". */
@@ -209,6 +222,7 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 		if (files) say(io, `summary ${files.json} and ${files.markdown}`);
 		const pruned = u.pruneAfter === undefined ? undefined : await pruneAfterRun(services.dispatcher, summary, u.pruneAfter, io);
 		if (u.json) print(io, JSON.stringify(pruned ? {...summary, pruned} : summary, null, 2));
+		if (args.notify) await notifySummary(io, args.notify, summary, demo !== undefined);
 		return exitCodeFor(summary);
 	} catch (error) {
 		oneLine(io, error instanceof UpgradeRefused ? `upgrade ${error.message}` : errorLine(error));

@@ -159,3 +159,21 @@ test('an unknown scenario is one line', async () => {
 	assert.equal(code, 3);
 	assert.match(stdout, /^PROXDECK UNKNOWN - unknown scenario "nope" \(known: incident\)\n$/);
 });
+
+test('proxdeck upgrade --notify posts the run summary once', async () => {
+	const hook = await webhook();
+	try {
+		const own = mkdtempSync(join(tmpdir(), 'proxdeck-notify-up-'));
+		const {code, stderr} = await proxdeck(['upgrade', '--demo', '--sim-speed', '60', '--vmid', '203', '--yes', '--notify', `${hook.url}/up`], {XDG_STATE_HOME: own});
+		assert.equal(code, 0, stderr);
+		assert.match(stderr, /\nnotified http:\/\/127\.0\.0\.1:\d+\/up \(HTTP 200\)\n$/);
+		assert.equal(hook.posts.length, 1);
+		const summary = JSON.parse(hook.posts[0]!.body) as {id: string; counts: {upgraded: number}; containers: Array<{vmid: number}>};
+		assert.match(summary.id, /^up-/);
+		assert.equal(summary.counts.upgraded, 1);
+		assert.deepEqual(summary.containers.map((c) => c.vmid), [203]);
+		rmSync(own, {recursive: true, force: true});
+	} finally {
+		hook.server.close();
+	}
+});

@@ -108,7 +108,8 @@ function progressBar(done: number, total: number, width: number): string {
 
 function outcomeTone(row: RunRow): Tone | undefined {
 	if (row.outcome === 'upgraded') return 'ok';
-	if (row.outcome === 'rolled-back') return 'warn';
+	// Interrupted (the session died mid-step; rolled back, resumable) warns like a rollback.
+	if (row.outcome === 'rolled-back' || row.outcome === 'interrupted') return 'warn';
 	if (row.outcome === 'failed') return 'danger';
 	if (row.outcome === 'skipped' || row.outcome === 'not-started') return 'muted';
 	return undefined;
@@ -135,7 +136,8 @@ function runView(view: Extract<UpgradeView, {stage: 'run'}>, width: number, heig
 	];
 	if (status.summary) {
 		const c = status.summary.counts;
-		out.push({text: `upgraded ${c.upgraded} · rolled back ${c['rolled-back']} · failed ${c.failed} · skipped ${c.skipped} · not started ${c['not-started']} · ${status.summary.packages} packages`, tone: c.failed + c['rolled-back'] > 0 ? 'warn' : 'ok'});
+		const interrupted = c.interrupted ? ` · interrupted ${c.interrupted}` : '';
+		out.push({text: `upgraded ${c.upgraded} · rolled back ${c['rolled-back']} · failed ${c.failed}${interrupted} · skipped ${c.skipped} · not started ${c['not-started']} · ${status.summary.packages} packages`, tone: c.failed + c['rolled-back'] + (c.interrupted ?? 0) > 0 ? 'warn' : 'ok'});
 		// The path on a line of its own: it is long, and it is what one copies.
 		if (status.summaryFiles?.markdown) out.push({text: `summary ${status.summaryFiles.markdown}`, tone: 'muted'});
 	}
