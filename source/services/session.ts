@@ -11,6 +11,7 @@ import {createNicInventory} from './nic-inventory.js';
 import {createTopologyService} from './topology/topology-service.js';
 import {createZfsService} from './zfs/zfs-service.js';
 import {createLogsService} from './logs/panes.js';
+import {createFollowController} from './logs/follow.js';
 import type {CommandRunner} from '../ssh/types.js';
 
 export interface Session {
@@ -38,9 +39,12 @@ export function createSession(options: {
 	const zfs = createZfsService({api, store, runner: options.runner, clock});
 	// Log panes open on demand (keys); the view finds the service through the store (logs/registry.ts).
 	const logs = createLogsService({api, store, runner: options.runner, clock, ...(options.auditPath !== undefined ? {auditPath: options.auditPath} : {})});
+	// The deck's log panes follow the selected guest once the cursor rests (one stream per rest).
+	const follow = createFollowController({store, logs});
 	return {
 		start() {
 			fleet.start();
+			follow.start();
 			nics.start();
 			detail.start();
 			topology.start();
@@ -52,6 +56,7 @@ export function createSession(options: {
 			detail.stop();
 			topology.stop();
 			zfs.stop();
+			follow.stop();
 			logs.stop();
 		},
 		refreshNow: () => fleet.refreshNow(),

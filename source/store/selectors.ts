@@ -4,6 +4,7 @@
 // mutated, so identity means "unchanged").
 
 import type {AppState, GuestNic, GuestRow, SortKey} from './types.js';
+import type {DeckPaneKind} from './deck-types.js';
 
 /** The filter the table shows: the live draft while the prompt is open. */
 export function effectiveFilter(state: AppState): string {
@@ -191,4 +192,9 @@ export function selectStaleAgeMs(state: AppState, now: number): number | undefin
 export function selectRefreshAgeMs(state: AppState, now: number): number | undefined {
 	const {lastOkAt} = state.connection;
 	return lastOkAt === undefined ? undefined : Math.max(0, now - lastOkAt);
+}
+
+/** True while the deck draws a pane of this kind (the topology and ZFS services load only then). */
+export function paneVisible(state: AppState, kind: DeckPaneKind): boolean {
+	return state.deck.visible.includes(kind);
 }

@@ -7,12 +7,15 @@ import {indexOfVmid, selectVisibleRows} from './selectors.js';
 import {createOpsActions, initialOpsState} from './ops-slice.js';
 import {createScreenActions, initialScreenState, initialScreenUi} from './screens-slice.js';
 import {createLogsActions, initialLogsState} from './logs-slice.js';
+import {createDeckActions, initialDeckState} from './deck-slice.js';
 import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
 	target: string;
 	demo: boolean;
 	readOnly: boolean;
+	/** The deck layout to open with (default triage). */
+	layout?: string;
 }
 
 // Resource columns open on the biggest consumer; text columns open A→Z.
@@ -122,6 +125,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 			...initialOpsState(),
 			...initialScreenState(),
 			...initialLogsState(),
+			...initialDeckState(init.layout),
 			ui: {
 				sortKey: 'vmid',
 				sortDesc: false,
@@ -136,6 +140,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createOpsActions(set, get),
 				...createScreenActions(set, get, update),
 				...createLogsActions(set, get),
+				...createDeckActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
 						const guests = mergeGuests(state.guests, snapshot.guests);

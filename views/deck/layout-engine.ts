@@ -55,6 +55,8 @@ export interface Placement {
 	tabs?: Array<{id: string; pane: PaneKind}>;
 	/** Set when a pane is zoomed to the whole body. */
 	zoomed?: string;
+	/** The tree that was placed (after drops), for the view to nest its boxes the same way. */
+	tree: LayoutNode;
 }
 
 export interface MinSize {
@@ -66,7 +68,7 @@ export interface PlaceOptions {
 	/** Focused leaf id: the one pane shown when only one fits. */
 	focus?: string;
 	/** A zoomed leaf (or pane kind) takes the whole body. */
-	zoom?: {id: string; pane: PaneKind};
+	zoom?: {id: string; pane: PaneKind; source?: string};
 	/** Leaf id → cells added to (or taken from) its share of the parent split. */
 	grow?: Readonly<Record<string, number>>;
 	minSize(pane: PaneKind): MinSize;
@@ -181,7 +183,7 @@ export function placeLayout(layout: DeckLayout, size: {width: number; height: nu
 	});
 	if (options.zoom) {
 		const leaf = all.find((l) => l.id === options.zoom!.id) ?? options.zoom;
-		return {rects: [full(leaf)], dropped: [], zoomed: leaf.id};
+		return {rects: [full(leaf)], dropped: [], zoomed: leaf.id, tree: {id: leaf.id, pane: leaf.pane, ...(leaf.source !== undefined ? {source: leaf.source} : {})}};
 	}
 	let tree: LayoutNode | undefined = layout.root;
 	const dropped: string[] = [];
@@ -191,7 +193,7 @@ export function placeLayout(layout: DeckLayout, size: {width: number; height: nu
 		place(tree, 0, 0, size.width, size.height, options.grow ?? {}, rects);
 		if (fits(rects, options.minSize)) {
 			if (rects.length === 1 && all.length > 1) break;
-			return {rects, dropped};
+			return {rects, dropped, tree};
 		}
 		const next = order.shift();
 		if (next === undefined) break;
@@ -207,5 +209,6 @@ export function placeLayout(layout: DeckLayout, size: {width: number; height: nu
 		rects: [full(shown, all.length > 1 ? 1 : 0)],
 		dropped: all.filter((l) => l.id !== shown.id).map((l) => l.id),
 		...(all.length > 1 ? {tabs: all.map((l) => ({id: l.id, pane: l.pane}))} : {}),
+		tree: {...shown, size: undefined},
 	};
 }

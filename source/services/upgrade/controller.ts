@@ -208,7 +208,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			if (view.stage === 'run' && view.askQuit) return set({...view, askQuit: undefined});
 			if (view.stage === 'run' && view.askStop) return set({...view, askStop: undefined});
 			if (view.stage === 'run' && !view.run.status().finished && !view.run.status().stopRequested) return set({...view, askStop: 'cancel'});
-			actions().setScreen('fleet');
+			actions().deckBack();
 		},
 		concurrency(delta) {
 			if (view.stage === 'run') view.run.setConcurrency(view.run.status().concurrency + delta);
