@@ -12,8 +12,10 @@ export const NOW = 1_012_000; // 12 s after data.ts's receivedAt
 
 export async function renderApp(
 	store: StoreApi<AppState>,
-	options: {size?: {columns: number; rows: number}; keymap?: Keymap; onQuit?: () => void} = {},
+	options: {size?: {columns: number; rows: number}; keymap?: Keymap; onQuit?: () => void; layout?: string} = {},
 ) {
+	// Tests of one pane's own behaviour may pick the layout that shows it alone (`fleet`); the default is the deck.
+	if (options.layout !== undefined) store.getState().actions.deckLayout(options.layout, {id: 'fleet', kind: 'fleet'});
 	const app = render(
 		<App
 			store={store}

@@ -47,7 +47,7 @@ function bounds(node: LayoutNode, rects: Map<string, Rect>): {width: number; hei
 function PaneTitleLine({ctx, rect, focused, zoomed}: {ctx: PaneContext; rect: Rect; focused: boolean; zoomed: boolean}) {
 	const pane = PANES[rect.pane];
 	const head = `${focused ? '▶' : ' '} ${pane.key} ${pane.label}`;
-	const title = pane.title(ctx, rect.width - textWidth(head) - 3);
+	const title = pane.title(ctx, {width: rect.width - textWidth(head) - 3, body: {width: rect.width, height: Math.max(0, rect.height - 1)}});
 	const notice = ctx.state.deck.notice;
 	const showNotice = notice !== undefined && notice.pane === rect.id && ctx.now() - notice.at < DECK_NOTICE_MS;
 	const zoom = zoomed ? '  [Z] z: back to the deck' : '';

@@ -52,7 +52,8 @@ export interface Pane {
 	label: string;
 	/** The digit that focuses and zooms it (the old screen keys). */
 	key: string;
-	title(ctx: PaneContext, width: number): PaneTitle;
+	/** `body`: the size render() gets; `width`: room left on the title line. */
+	title(ctx: PaneContext, room: {width: number; body: {width: number; height: number}}): PaneTitle;
 	/** The key scope while it is focused (a prompt inside it may change it). */
 	scope(state: AppState, zoomed: boolean): Scope;
 	/** Action ids its keys run (the keymap test checks each has a handler). */

@@ -103,10 +103,11 @@ const fleetPane: Pane = {
 	kind: 'fleet',
 	label: 'fleet',
 	key: '1',
-	title({state, now}, width) {
+	title({state, now}, {width, body}) {
 		const rows = selectVisibleRows(state);
-		const l = fleetPaneLayout(state, {width, height: Math.max(1, state.ui.viewportRows + 2)}, now());
-		const text = titleLine({shown: rows.length, total: state.guests.size, filter: fleetFilterText(state), scrollTop: state.ui.scrollTop, viewportRows: l.viewportRows, width: Math.max(10, width)}).trimEnd();
+		const l = fleetPaneLayout(state, body, now());
+		const scrollTop = Math.max(0, Math.min(state.ui.scrollTop, rows.length - l.viewportRows));
+		const text = titleLine({shown: rows.length, total: state.guests.size, filter: fleetFilterText(state), scrollTop, viewportRows: l.viewportRows, width: Math.max(10, width)}).trimEnd();
 		return {text, stale: state.connection.status === 'stale'};
 	},
 	scope: (state) => (state.ui.overlay === 'detail' ? 'detail' : 'fleet'),
