@@ -9,7 +9,7 @@ import {parse} from 'yaml';
 import {packagePath} from '../source/util/package-root.js';
 
 export type Scope = 'deck' | 'tasks' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'global';
-export const SCOPES: readonly Scope[] = ['deck', 'fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'global'];
+export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'global'];
 
 export interface Binding {
 	keys: string[];

@@ -46,7 +46,7 @@ function bounds(node: LayoutNode, rects: Map<string, Rect>): {width: number; hei
 
 function PaneTitleLine({ctx, rect, focused, zoomed}: {ctx: PaneContext; rect: Rect; focused: boolean; zoomed: boolean}) {
 	const pane = PANES[rect.pane];
-	const head = `${focused ? '▶' : ' '} ${pane.key} ${pane.label}`;
+	const head = `${focused ? '▶' : ' '}[${pane.key}] ${pane.label}`;
 	const title = pane.title(ctx, {width: rect.width - textWidth(head) - 3, body: {width: rect.width, height: Math.max(0, rect.height - 1)}});
 	const notice = ctx.state.deck.notice;
 	const showNotice = notice !== undefined && notice.pane === rect.id && ctx.now() - notice.at < DECK_NOTICE_MS;
@@ -68,7 +68,7 @@ function TabBar({placement, focus, width}: {placement: Placement; focus: string;
 		<Text wrap="truncate">
 			{tabs.map((t, i) => {
 				const pane = PANES[t.pane];
-				const label = ` ${pane.key} ${t.id === t.pane ? pane.label : t.id} `;
+				const label = `[${pane.key}] ${t.id === t.pane ? pane.label : t.id} `;
 				return (
 					<Text key={t.id} inverse={t.id === focus} color={t.id === focus ? undefined : theme.muted}>
 						{(i > 0 ? '│' : '') + label}
