@@ -7,6 +7,8 @@ import {readFileSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {parse as parseYaml} from 'yaml';
+import type {DeckLayout} from '../../views/deck/layout-engine.js';
+import {allLayouts, parseUserLayouts} from '../../views/deck/layouts.js';
 
 export class ConfigError extends Error {}
 
@@ -33,6 +35,10 @@ export interface UserConfig {
 	hosts: Record<string, HostConfig>;
 	/** upgrade.health: tag → commands run inside containers with that tag after an upgrade (exit 0 = healthy). */
 	upgradeHealth?: Record<string, string[]>;
+	/** `layouts:` — the user's deck layouts (views/deck/layouts.ts), validated. */
+	layouts?: DeckLayout[];
+	/** `layout:` — the deck layout to open with (default triage). */
+	layout?: string;
 	/** Non-fatal findings (e.g. a secret in a world-readable file), shown once at start. */
 	warnings: string[];
 }
@@ -59,7 +65,7 @@ const HOST_KEYS: Record<keyof HostConfig, 'string' | 'number' | 'boolean'> = {
 	readOnly: 'boolean',
 };
 
-const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade']);
+const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade', 'layouts', 'layout']);
 
 function fail(path: string, key: string, message: string): never {
 	throw new ConfigError(`${path}: ${key}: ${message}`);
@@ -151,6 +157,19 @@ export function parseConfig(text: string, path: string): UserConfig {
 		}
 	}
 	if (raw.upgrade !== undefined) config.upgradeHealth = checkUpgrade(path, raw.upgrade);
+	if (raw.layouts !== undefined) {
+		try {
+			config.layouts = parseUserLayouts(raw.layouts);
+		} catch (error) {
+			// LayoutError already names the key ("layouts.mine.root.children[1].size: …").
+			throw new ConfigError(`${path}: ${(error as Error).message}`);
+		}
+	}
+	if (raw.layout !== undefined) {
+		const known = allLayouts(config.layouts ?? []).map((l) => l.name);
+		if (typeof raw.layout !== 'string' || !known.includes(raw.layout)) fail(path, 'layout', `unknown layout ${JSON.stringify(raw.layout)} (known: ${known.join(', ')})`);
+		config.layout = raw.layout;
+	}
 	if (config.defaultHost !== undefined && !config.hosts[config.defaultHost]) {
 		fail(path, 'default', `names no host under hosts: (have: ${Object.keys(config.hosts).join(', ') || 'none'})`);
 	}

@@ -26,6 +26,12 @@ export async function renderApp(
 			tickMs={0}
 		/>,
 	);
+	// ink-testing-library's stdout always says 100 columns, and Ink sizes its
+	// output grid by it: a pane drawn right of column 100 would be shifted left.
+	// Tell Ink the terminal is as wide as the test says.
+	const columns = (options.size ?? {columns: 120}).columns;
+	Object.defineProperty(app.stdout, 'columns', {value: columns, configurable: true});
+	app.stdout.emit('resize');
 	await settle();
 	return app;
 }

@@ -52,12 +52,14 @@ function PaneTitleLine({ctx, rect, focused, zoomed}: {ctx: PaneContext; rect: Re
 	const showNotice = notice !== undefined && notice.pane === rect.id && ctx.now() - notice.at < DECK_NOTICE_MS;
 	const zoom = zoomed ? '  [Z] z: back to the deck' : '';
 	const stale = title.stale ? 'STALE ' : '';
-	const rest = truncate(` · ${stale}${sanitize(title.text)}${zoom}`, Math.max(0, rect.width - textWidth(head)));
+	// A result line of this pane's own goes first: the title's counts are padded to the right edge.
+	const said = showNotice ? ` · ${sanitize(notice.text)}` : '';
+	const rest = truncate(` · ${stale}${sanitize(title.text)}${zoom}`, Math.max(0, rect.width - textWidth(head) - textWidth(said)));
 	return (
 		<Text wrap="truncate" inverse={focused} bold={focused} color={focused ? undefined : theme.accent}>
 			{head}
+			{showNotice ? <Text color={notice.tone === 'error' ? theme.danger : notice.tone === 'ok' ? theme.ok : theme.warn}>{said}</Text> : null}
 			<Text color={title.stale ? theme.danger : toneColor(title.tone)}>{rest}</Text>
-			{showNotice ? <Text color={notice.tone === 'error' ? theme.danger : notice.tone === 'ok' ? theme.ok : theme.warn}>{`  ${sanitize(notice.text)}`}</Text> : null}
 		</Text>
 	);
 }
@@ -117,16 +119,18 @@ export function DeckView({state, store, keymap, width, height, now}: DeckViewPro
 			const focused = rect.id === state.deck.focus;
 			const ctx: PaneContext = {state, store, keymap, now, leaf: {id: rect.id, pane: rect.pane, ...(rect.source !== undefined ? {source: rect.source} : {})}, zoomed};
 			return (
-				<Box key={rect.id} flexDirection="column" width={rect.width} height={rect.height} overflow="hidden">
+				<Box key={rect.id} flexDirection="column" width={rect.width} height={rect.height} flexShrink={0} overflow="hidden">
 					<PaneTitleLine ctx={ctx} rect={rect} focused={focused} zoomed={zoomed} />
 					{rect.height > 1 ? PANES[rect.pane].render({...ctx, width: rect.width, height: rect.height - 1, focused}) : null}
 				</Box>
 			);
 		}
 		const size = bounds(node, rects);
+		// Side by side, an explicit one-column spacer between panes (sizes are exact; nothing flexes).
+		const children = node.children.flatMap((child, i) => (node.split === 'row' && i > 0 ? [<Box key={`gap${i}`} width={GAP} flexShrink={0} />, renderNode(child)] : [renderNode(child)]));
 		return (
-			<Box key={leavesOf(node)[0]!.id + '+'} flexDirection={node.split} width={size.width} height={size.height} overflow="hidden" {...(node.split === 'row' ? {columnGap: GAP} : {})}>
-				{node.children.map(renderNode)}
+			<Box key={`${leavesOf(node)[0]!.id}+${size.width}x${size.height}`} flexDirection={node.split} width={size.width} height={size.height} flexShrink={0} overflow="hidden">
+				{children}
 			</Box>
 		);
 	};

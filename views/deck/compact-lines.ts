@@ -76,7 +76,8 @@ export function compactTopologyLines(topology: Topology, selectedVmid: number | 
 		const deps = flatten(g.entry.dependents);
 		const marked = onPath.has(`gw ${g.entry.vmid}`) || selectedVmid === g.entry.vmid;
 		lines.push({
-			text: `${marked ? PATH_MARK : ' '} ${g.entry.vmid} ${sanitize(g.entry.name)} ${addressOf(g.entry.nic.ip) ?? ''} ${state.text} → ${sanitize(nameList(deps))}`.replace(/ {2,}/g, ' '),
+			// State and dependents first: a narrow pane cuts the address, not the answer.
+			text: `${marked ? PATH_MARK : ' '} ${g.entry.vmid} ${sanitize(g.entry.name)} ${state.text} → ${sanitize(nameList(deps))}${addressOf(g.entry.nic.ip) ? ` · ${addressOf(g.entry.nic.ip)}` : ''}`,
 			tone: state.tone === 'danger' ? 'danger' : marked ? 'accent' : undefined,
 			bold: marked,
 			filter: {label: `gateway ${g.entry.vmid} ${g.entry.name} on ${g.node}/${g.bridge}`, vmids: new Set([g.entry.vmid, ...deps.map((d) => d.vmid)])},

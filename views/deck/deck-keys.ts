@@ -17,7 +17,7 @@ import {selectCompactTopology, selectCompactZfs} from './compact-lines.js';
 import {currentLayout, layoutsOf} from './layout-registry.js';
 import {leavesOf, type PaneKind} from './layout-engine.js';
 import {findLayout} from './layouts.js';
-import {logPaneOf, tasksShown} from './panes.js';
+import {logPaneOf} from './panes.js';
 
 /** Scopes in which the deck's keys apply: a pane has the keys, no prompt or dialog is open. */
 const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks']);
@@ -166,11 +166,8 @@ const COMPACT_HANDLERS: Partial<Record<Scope, Record<string, PaneHandler>>> = {
 const TASK_HANDLERS: Record<string, PaneHandler> = {
 	'task.older': (s) => s.actions.moveTaskCursor(1),
 	'task.newer': (s) => s.actions.moveTaskCursor(-1),
-	'tasks.failedOnly': (s) => {
-		s.actions.deckTasksFailedOnly(!s.deck.tasksFailedOnly);
-		const failed = tasksShown({...s, deck: {...s.deck, tasksFailedOnly: true}}).length;
-		say(s, s.deck.tasksFailedOnly ? 'all tasks' : `failed only: ${failed}`, 'ok');
-	},
+	// The strip's title says which (failed only / the count).
+	'tasks.failedOnly': (s) => s.actions.deckTasksFailedOnly(!s.deck.tasksFailedOnly),
 	'deck.back': (s) => s.actions.deckBack(),
 };
 
