@@ -30,10 +30,19 @@ test('config problems name the file and the key in one line', () => {
 		['refrsh: 2', /refrsh: unknown key/],
 		['hosts: [', /not valid YAML/],
 		['keys: {nav.down: 3}', /keys\.nav\.down: expected a key or a list of keys/],
+		['layouts: {mine: {root: {split: row, children: [{pane: fleet}, {pane: zfs, size: big}]}}}', /^c\.yaml: layouts\.mine\.root\.children\[1\]\.size: expected rows\/columns \(a whole number\) or a percent like "40%" \(got "big"\)$/],
+		['layouts: {mine: {root: {pane: graphs}}}', /^c\.yaml: layouts\.mine\.root\.pane: unknown pane "graphs"/],
+		['layout: nope', /^c\.yaml: layout: unknown layout "nope" \(known: fleet, logs, triage, upgrade\)$/],
 	];
 	for (const [text, pattern] of cases) {
 		assert.throws(() => parseConfig(text, 'c.yaml'), (error: Error) => error instanceof ConfigError && pattern.test(error.message) && !error.message.includes('\n'), text);
 	}
+});
+
+test('a user layout in the config is read, and can be the one the deck opens with', () => {
+	const config = parseConfig('layout: side\nlayouts:\n  side:\n    description: fleet beside its journal\n    root: {split: row, children: [{pane: fleet, size: 70%}, {pane: logs, source: follow}]}\n', 'c.yaml');
+	assert.equal(config.layout, 'side');
+	assert.deepEqual(config.layouts?.map((l) => [l.name, l.description]), [['side', 'fleet beside its journal']]);
 });
 
 test('a token secret in a file others can read gets a warning', () => {
