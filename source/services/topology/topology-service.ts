@@ -133,6 +133,8 @@ export function createTopologyService(options: {
 			unsubscribe = store.subscribe((state, previous) => {
 				// Loads only while a topology pane is on screen (the deck reports what it drew).
 				const now = paneVisible(state, 'topology');
+				// Shown before the first fleet poll named the nodes: read as soon as it has.
+				if (now && previous.nodes.length === 0 && state.nodes.length > 0) void (current ?? Promise.resolve()).then(() => load());
 				if (now === paneVisible(previous, 'topology')) return;
 				if (now) open();
 				else close();

@@ -236,6 +236,8 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 			unsubscribe = store.subscribe((state, previous) => {
 				// Loads only while a zfs pane is on screen (the deck reports what it drew).
 				const now = paneVisible(state, 'zfs');
+				// Shown before the first fleet poll named the nodes: read as soon as it has.
+				if (now && previous.nodes.length === 0 && state.nodes.length > 0) void (inFlight ?? Promise.resolve()).then(() => refresh());
 				if (now === paneVisible(previous, 'zfs')) return;
 				if (now) open();
 				else close();
