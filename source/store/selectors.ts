@@ -42,14 +42,16 @@ const COMPARE: Record<SortKey, Compare> = {
 	vmid: byNumber((r) => r.vmid),
 	name: byString((r) => r.name.toLowerCase()),
 	node: byString((r) => r.node),
-	status: byString((r) => r.status),
+	// The first press puts problems first: stopped, then anything else not running, running last.
+	status: byString((r) => `${r.status === 'stopped' ? 0 : r.status === 'running' ? 2 : 1}${r.status}`),
 	cpu: byNumber((r) => r.cpu),
 	mem: byNumber((r) => fraction(r.mem, r.maxmem)),
 	disk: byNumber((r) => fraction(r.disk, r.maxdisk)),
 	uptime: byNumber((r) => r.uptime),
 	net: byString((r, nics) => netSortKey(nics.get(r.vmid))),
 	tags: byString((r) => r.tags.join(';').toLowerCase()),
-	lock: byString((r) => r.lock ?? ''),
+	// Locked guests first; unlocked ones after every lock name.
+	lock: byString((r) => (r.lock ? `0${r.lock}` : '1')),
 };
 
 /** Sorted by one column; ties (and the reversed order's ties) fall back to ascending vmid. */

@@ -320,3 +320,18 @@ test('tasks strip: f shows failed tasks only, with relative times', async () => 
 	assert.match(frame, /✗ +12m ago +vzsnapshot +postgresql \(404\) failed: snapshot name 'auto' already used/);
 	assert.doesNotMatch(frame, /vzdump/);
 });
+
+test('incident questions from the default deck: down guests in 1 key; gateway, pool and failed tasks in none', async () => {
+	const store = homelabStore({stopped: [300, 105]});
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
+	const rows = () => frameOf(app).split('\n').filter((l) => /^ +\d+ \w/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 4).join(' '));
+	// Which guests are down: S once puts stopped first.
+	await press(app, 'S');
+	assert.deepEqual(rows().slice(0, 3), ['105 prowlarr pve stopped', '300 wireguard pve stopped', '402 immich-backup pve stopped']);
+	// Who is it that the stopped gateway cuts off: already on the topology pane, no key.
+	assert.match(frameOf(app), /✗ gateway 300 wireguard .* cuts off 105 prowlarr, 106 qbittorrent/);
+	// What fills the pool and how much is snapshots: on the ZFS pane, no key.
+	assert.match(frameOf(app), /pve\/tank █+░+ 62% .*· snapshots 206G/);
+	// Which tasks failed in the last hour: on the tasks strip's title, no key.
+	assert.match(frameOf(app), /\[6\] tasks · 3 · 1 failed in the last hour/);
+});

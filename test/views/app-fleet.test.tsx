@@ -88,10 +88,10 @@ test('each sort key reorders the table and pressing it again reverses', async ()
 		['D', 'nextcloud', 'pihole'],
 		['N', 'adguard', 'zigbee2mqtt'],
 		['U', 'pihole', 'prowlarr'],
-		['S', 'adguard', 'prowlarr'],
+		['S', 'prowlarr', 'pihole'], // problems first: stopped, then paused, running last
 		['O', 'pihole', 'plex'],
 		['T', 'postgres', 'wireguard'], // tags "db" … "vpn,infra"
-		['L', 'pihole', 'paperless'],
+		['L', 'paperless', 'pihole'], // locked first
 		['B', 'pihole', 'immich'], // vmbr0 10.10.10.5 first: addresses compare numerically
 		['I', 'pihole', 'win11'],
 	];
