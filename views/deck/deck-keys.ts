@@ -18,6 +18,7 @@ import {currentLayout, layoutsOf} from './layout-registry.js';
 import {leavesOf, type PaneKind} from './layout-engine.js';
 import {findLayout} from './layouts.js';
 import {logPaneOf} from './panes.js';
+import {MIN_SIDE_BY_SIDE} from '../logs/pane-layout.js';
 
 /** Scopes in which the deck's keys apply: a pane has the keys, no prompt or dialog is open. */
 const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks']);
@@ -28,6 +29,8 @@ export interface DeckKeyContext {
 	scope: Scope;
 	/** The focused pane's body size (page keys move by it). */
 	pageRows: number;
+	/** The focused pane's width (the log split keys check it). */
+	paneWidth: number;
 	/** The help overlay's scroll (help paging). */
 	scrollHelp(to: 'page' | 'pageUp' | 'top' | 'bottom'): void;
 }
@@ -178,6 +181,21 @@ const HELP_HANDLERS: Record<string, PaneHandler> = {
 	'help.bottom': (_s, c) => c.scrollHelp('bottom'),
 };
 
+const LOG_SPLITS: Record<string, number> = {'logs.columns': 4, 'logs.grid': 2, 'logs.rows': 1};
+
+/** Why a log split key cannot apply here (one line), or undefined when it can. */
+export function logSplitRefusal(state: AppState, action: string, width: number): string | undefined {
+	const count = state.logs.panes.length;
+	if (!state.deck.zoomed) return 'this pane shows one journal: z zooms to arrange every log pane';
+	if (count <= 1) return 'one log pane: nothing to arrange (o opens another)';
+	const perRow = Math.min(count, LOG_SPLITS[action]!);
+	if (perRow <= 1) return undefined;
+	// The same rule paneGrid applies (pane-layout.ts): each pane keeps MIN_SIDE_BY_SIDE columns.
+	const needed = perRow * MIN_SIDE_BY_SIDE;
+	if (width / perRow < MIN_SIDE_BY_SIDE) return `side by side needs ${needed} columns (${MIN_SIDE_BY_SIDE} a pane); ${width} here, so they stay stacked`;
+	return undefined;
+}
+
 /** Handles the key if it is the deck's (or a compact pane's); false leaves it to the screen handlers. */
 export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boolean {
 	const {store, keymap, scope} = ctx;
@@ -206,6 +224,14 @@ export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boo
 		if (!handler) return false;
 		handler(state, ctx);
 		return true;
+	}
+	if (scope === 'logs' && LOG_SPLITS[action]) {
+		const why = logSplitRefusal(state, action, ctx.paneWidth);
+		if (why) {
+			say(state, why);
+			return true;
+		}
+		return false;
 	}
 	if (!state.deck.zoomed) {
 		const handler = COMPACT_HANDLERS[scope]?.[action];
