@@ -29,8 +29,11 @@ test('panes shown before the first poll are filled once the nodes are known; hid
 		assert.ok(store.getState().zfs.sample!.pools.some((p) => p.name === 'tank'));
 		// Hidden again (the fleet layout): nothing more is read.
 		store.getState().actions.deckShown(['fleet'], ['fleet'], []);
+		// A read already under way may finish; after that, none starts.
+		await new Promise((resolve) => setTimeout(resolve, 200));
 		const before = sim.requests.filter((r) => r.path.endsWith('/network')).length;
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		await session.refreshNow();
+		await new Promise((resolve) => setTimeout(resolve, 200));
 		assert.equal(sim.requests.filter((r) => r.path.endsWith('/network')).length, before);
 	} finally {
 		session.stop();
