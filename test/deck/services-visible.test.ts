@@ -20,7 +20,7 @@ test('panes shown before the first poll are filled once the nodes are known; hid
 	const client = createClient({host: sim.host, port: sim.port, auth: {kind: 'token', ...demoToken(fixture)}, fingerprint: sim.fingerprint, clock});
 	const store = createAppStore({target: 'test', demo: true, readOnly: false});
 	// The deck drew its panes before any data arrived.
-	store.getState().actions.deckShown(['fleet', 'topology', 'zfs', 'logs', 'tasks'], ['fleet', 'topology', 'zfs', 'logs', 'tasks'], ['follow']);
+	store.getState().actions.deckShown(['fleet', 'topology', 'zfs', 'logs', 'tasks'], ['fleet', 'topology', 'zfs', 'logs', 'tasks'], []);
 	const session = createSession({api: client, store, refreshMs: 600_000, clock, runner: simRunner(sim.state, 'pve')});
 	session.start();
 	try {
