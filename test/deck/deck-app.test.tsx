@@ -336,3 +336,17 @@ test('incident questions from the default deck: down guests in 1 key; gateway, p
 	// Which tasks failed in the last hour: on the tasks strip's title, no key.
 	assert.match(frameOf(app), /\[6\] tasks · 3 · 1 failed in the last hour/);
 });
+
+test('an empty LOCK or HA column gives its width to the others; a locked guest brings LOCK back', async () => {
+	const store = homelabStore();
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
+	const header = () => frameOf(app).split('\n')[3]!;
+	// No guest is locked or HA-managed: the fleet pane's 98 columns go to UPTIME instead.
+	assert.match(header(), /DISK +UPTIME BRIDGE\/IP/);
+	assert.doesNotMatch(header(), /LOCK| HA /);
+	const guests = [...store.getState().guests.values()].map((g) => (g.vmid === 404 ? {...g, lock: 'backup'} : g));
+	store.getState().actions.fleetReceived({guests, nodes: store.getState().nodes, receivedAt: NOW});
+	await press(app);
+	assert.match(header(), /BRIDGE\/IP +LOCK/);
+	assert.doesNotMatch(header(), /UPTIME/);
+});

@@ -14,7 +14,7 @@ import type {TrackedTask} from '../../source/store/ops-types.js';
 import {effectiveFilter, selectVisibleRows} from '../../source/store/selectors.js';
 import type {AppState} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
-import {headerLine, layoutColumns} from '../columns.js';
+import {COLUMNS, headerLine, layoutColumns, type Column} from '../columns.js';
 import {DetailPanel, detailLines} from '../DetailPanel.js';
 import {FleetRow, titleLine} from '../FleetTable.js';
 import {fit, formatAge} from '../format.js';
@@ -64,8 +64,23 @@ export function fleetPaneLayout(state: AppState, size: {width: number; height: n
 	return {viewportRows: layout.viewportRows, detailHeight: layout.detailHeight, detailOpen, opsOpen, selected};
 }
 
+/** Columns that only say something when a guest has a value; empty in the whole fleet, they give their width to the others. */
+const SPARSE_COLUMNS: ReadonlySet<string> = new Set(['lock', 'ha']);
+
+let columnsCache: {guests: AppState['guests']; columns: Column[]} | undefined;
+
+/** The table's columns less the sparse ones no guest fills (LOCK, HA), so TAGS is not cut for an empty column. */
+export function fleetColumns(guests: AppState['guests']): Column[] {
+	if (columnsCache?.guests === guests) return columnsCache.columns;
+	const rows = [...guests.values()];
+	const columns = COLUMNS.filter((c) => !SPARSE_COLUMNS.has(c.id) || rows.some((r) => c.format(r, undefined).trim() !== ''));
+	columnsCache = {guests, columns};
+	return columns;
+}
+
 function FleetBody({state, width, height, now}: PaneRenderProps) {
-	const placed = useMemo(() => layoutColumns(width), [width]);
+	const columns = fleetColumns(state.guests);
+	const placed = useMemo(() => layoutColumns(width, columns), [width, columns]);
 	const l = fleetPaneLayout(state, {width, height}, now());
 	const {setViewportRows} = state.actions;
 	useEffect(() => {
