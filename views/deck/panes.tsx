@@ -131,16 +131,20 @@ const fleetPane: Pane = {
 	render: (p) => <FleetBody {...p} />,
 };
 
+/** A compact pane's body: its lines, the cursor drawn only while the pane has the keys. */
+function CompactList({lines, cursor, width, height}: {lines: Array<{text: string; tone?: Tone; bold?: boolean}>; cursor: number | undefined; width: number; height: number}) {
+	return (
+		<Box width={width} height={height} overflow="hidden">
+			<ScrollList lines={lines} cursor={cursor} height={height} />
+		</Box>
+	);
+}
+
 // ── topology ───────────────────────────────────────────────────────────────
 
 function TopologyBody({state, width, height, now, focused, zoomed}: PaneRenderProps) {
 	if (zoomed) return <TopologyView lines={selectTopologyView(state).lines} topology={state.topology} height={height} now={now} />;
-	const lines = selectCompactTopology(state);
-	return (
-		<Box width={width} height={height} overflow="hidden">
-			<ScrollList lines={lines} cursor={focused ? state.topology.cursor : undefined} height={height} />
-		</Box>
-	);
+	return <CompactList lines={selectCompactTopology(state)} cursor={focused ? state.topology.cursor : undefined} width={width} height={height} />;
 }
 
 const topologyPane: Pane = {
@@ -162,12 +166,7 @@ const topologyPane: Pane = {
 
 function ZfsBody({state, width, height, now, focused, zoomed}: PaneRenderProps) {
 	if (zoomed) return <ZfsView zfs={state.zfs} consumers={selectConsumers(state)} width={width} height={height} now={now} />;
-	const lines = selectCompactZfs(state, width);
-	return (
-		<Box width={width} height={height} overflow="hidden">
-			<ScrollList lines={lines} cursor={focused ? state.zfs.cursor : undefined} height={height} />
-		</Box>
-	);
+	return <CompactList lines={selectCompactZfs(state, width)} cursor={focused ? state.zfs.cursor : undefined} width={width} height={height} />;
 }
 
 const zfsPane: Pane = {
@@ -287,11 +286,8 @@ function TasksBody({state, width, height, now, focused, zoomed}: PaneRenderProps
 	if (zoomed && !state.deck.tasksFailedOnly) return <OpsPane pane="tasks" tasks={state.tasks} taskCursor={state.taskCursor} audit={state.audit} height={height} now={now} />;
 	const tasks = tasksShown(state);
 	const lines = tasks.map((t) => compactTaskLine(t, now()));
-	return (
-		<Box width={width} height={height} overflow="hidden">
-			<ScrollList lines={lines.length > 0 ? lines : [{text: state.deck.tasksFailedOnly ? 'no failed task' : 'no recent tasks', tone: 'muted'}]} cursor={focused && lines.length > 0 ? state.taskCursor : undefined} height={height} />
-		</Box>
-	);
+	const shown = lines.length > 0 ? lines : [{text: state.deck.tasksFailedOnly ? 'no failed task' : 'no recent tasks', tone: 'muted' as const}];
+	return <CompactList lines={shown} cursor={focused && lines.length > 0 ? state.taskCursor : undefined} width={width} height={height} />;
 }
 
 const tasksPane: Pane = {

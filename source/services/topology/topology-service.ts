@@ -5,7 +5,7 @@
 // ("reading guest configs 120/5000"); networks are re-read every `refreshMs`.
 
 import type {StoreApi} from 'zustand/vanilla';
-import {paneVisible} from '../../store/selectors.js';
+import {whilePaneVisible} from '../pane-visibility.js';
 import type {LxcConfig} from '../../api/types.js';
 import type {NetworkIface} from '../../store/screen-types.js';
 import type {AppState, GuestNic, GuestRow} from '../../store/types.js';
@@ -130,16 +130,8 @@ export function createTopologyService(options: {
 
 	return {
 		start() {
-			unsubscribe = store.subscribe((state, previous) => {
-				// Loads only while a topology pane is on screen (the deck reports what it drew).
-				const now = paneVisible(state, 'topology');
-				// Shown before the first fleet poll named the nodes: read as soon as it has.
-				if (now && previous.nodes.length === 0 && state.nodes.length > 0) void (current ?? Promise.resolve()).then(() => load());
-				if (now === paneVisible(previous, 'topology')) return;
-				if (now) open();
-				else close();
-			});
-			if (paneVisible(store.getState(), 'topology')) open();
+			// Loads only while a topology pane is on screen (the deck reports what it drew).
+			unsubscribe = whilePaneVisible(store, 'topology', {open, close, nodesKnown: () => void current.then(() => load())});
 		},
 		stop() {
 			unsubscribe?.();

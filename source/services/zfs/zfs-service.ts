@@ -6,7 +6,7 @@
 // nodes, it shows GET /nodes/{node}/storage instead and says so.
 
 import type {StoreApi} from 'zustand/vanilla';
-import {paneVisible} from '../../store/selectors.js';
+import {whilePaneVisible} from '../pane-visibility.js';
 import {hopArgv, shellNode} from '../../ssh/node-hop.js';
 import type {CommandRunner} from '../../ssh/types.js';
 import type {StorageUsageRow, ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSnapshotRow} from '../../store/screen-types.js';
@@ -233,16 +233,8 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 
 	return {
 		start() {
-			unsubscribe = store.subscribe((state, previous) => {
-				// Loads only while a zfs pane is on screen (the deck reports what it drew).
-				const now = paneVisible(state, 'zfs');
-				// Shown before the first fleet poll named the nodes: read as soon as it has.
-				if (now && previous.nodes.length === 0 && state.nodes.length > 0) void (inFlight ?? Promise.resolve()).then(() => refresh());
-				if (now === paneVisible(previous, 'zfs')) return;
-				if (now) open();
-				else close();
-			});
-			if (paneVisible(store.getState(), 'zfs')) open();
+			// Loads only while a zfs pane is on screen (the deck reports what it drew).
+			unsubscribe = whilePaneVisible(store, 'zfs', {open, close, nodesKnown: () => void (inFlight ?? Promise.resolve()).then(() => refresh())});
 		},
 		stop() {
 			unsubscribe?.();
