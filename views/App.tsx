@@ -117,7 +117,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			// Dialogs, then action/mark/pane keys: the action dispatcher enforces read-only and privileges.
 			if (handleOpsKey(input, key, {store, keymap: props.current.keymap, commands: props.current.commands, scope})) return;
 			// The deck: focus, zoom, resize, follow, digits; the compact panes' keys; help paging.
-			if (handleDeckKey(input, key, {store, keymap: props.current.keymap, scope, pageRows: Math.max(1, paneBody.height - 1), paneWidth: paneBody.width, scrollHelp})) return;
+			if (handleDeckKey(input, key, {store, keymap: props.current.keymap, scope, pageRows: Math.max(1, paneBody.height - 1), paneWidth: paneBody.width, commands: props.current.commands, scrollHelp})) return;
 			// Log panes, and the fleet keys that open them.
 			if (handleLogsKey(input, key, {store, keymap: props.current.keymap, scope, body: paneBody})) return;
 			// The upgrade screen's keys, and `u` in the fleet.

@@ -51,7 +51,7 @@ test('the action keys are bound, u (formerly reserved) to the upgrade plan', () 
 test('every action in the table has a handler in the dispatcher, and exactly the destructive actions are dangerous', () => {
 	const keymap = loadKeymap();
 	for (const b of keymap.bindings) assert.ok(HANDLED_ACTIONS.includes(b.action), `no handler for ${b.action}`);
-	assert.deepEqual(keymap.bindings.filter((b) => b.dangerous).map((b) => b.action).sort(), ['act.prune', 'act.reboot', 'act.rollback', 'act.shutdown', 'act.stop']);
+	assert.deepEqual(keymap.bindings.filter((b) => b.dangerous).map((b) => b.action).sort(), ['act.prune', 'act.reboot', 'act.rollback', 'act.rollbackUpgrade', 'act.shutdown', 'act.stop']);
 });
 
 test('one shift-letter per sortable column', () => {

@@ -13,6 +13,8 @@ import type {VmidFilter} from '../../source/store/screen-types.js';
 import {selectVisibleRows} from '../../source/store/selectors.js';
 import type {AppState} from '../../source/store/types.js';
 import {selectConsumers} from '../zfs-lines.js';
+import type {Commands} from '../../source/services/actions/commands.js';
+import {upgradesOf} from '../../source/services/upgrade/registry.js';
 import {selectCompactTopology, selectCompactZfs} from './compact-lines.js';
 import {currentLayout, layoutsOf} from './layout-registry.js';
 import {leavesOf, type PaneKind} from './layout-engine.js';
@@ -31,6 +33,8 @@ export interface DeckKeyContext {
 	pageRows: number;
 	/** The focused pane's width (the log split keys check it). */
 	paneWidth: number;
+	/** The action dispatcher's commands (absent: no connection). */
+	commands?: Commands;
 	/** The help overlay's scroll (help paging). */
 	scrollHelp(to: 'page' | 'pageUp' | 'top' | 'bottom'): void;
 }
@@ -109,6 +113,7 @@ const DECK_HANDLERS: Record<string, DeckHandler> = {
 		say(state, state.deck.follow ? 'logs stay on this journal (F follows again)' : 'logs follow the selected guest', 'ok');
 	},
 	'deck.back': (store) => store.getState().actions.deckBack(),
+	'act.rollbackUpgrade': (store, ctx) => rollbackLastUpgrade(store, ctx.commands),
 	'screen.fleet': (store) => digit(store, 'fleet'),
 	'screen.topology': (store) => digit(store, 'topology'),
 	'screen.zfs': (store) => digit(store, 'zfs'),
@@ -116,6 +121,18 @@ const DECK_HANDLERS: Record<string, DeckHandler> = {
 	'screen.upgrade': (store) => digit(store, 'upgrade'),
 	'screen.tasks': (store) => digit(store, 'tasks'),
 };
+
+/** R: the selected guest back to the snapshot its last proxdeck upgrade took first — via the confirm dialog. */
+function rollbackLastUpgrade(store: StoreApi<AppState>, commands: Commands | undefined): void {
+	const state = store.getState();
+	const vmid = state.ui.selectedVmid;
+	if (vmid === undefined) return say(state, 'no guest selected');
+	const last = upgradesOf(store)?.lastUpgrade(vmid);
+	if (!last) return say(state, `${vmid}: no proxdeck upgrade in the run journals`);
+	if (!last.snapname) return say(state, `${vmid}: its last upgrade (${last.runId}) took no snapshot`);
+	if (!commands) return say(state, 'rollback needs a connection');
+	commands.rollbackTo(vmid, last.snapname, `before upgrade ${last.runId}`);
+}
 
 function grow(store: StoreApi<AppState>, delta: number): void {
 	const state = store.getState();

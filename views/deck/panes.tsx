@@ -58,7 +58,8 @@ export function fleetPaneLayout(state: AppState, size: {width: number; height: n
 	const detailOpen = state.ui.overlay === 'detail';
 	const opsOpen = state.pane !== 'none';
 	const selected = state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid);
-	const wanted = detailOpen && !opsOpen && selected ? 1 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now).length : undefined;
+	// Title, the detail's lines, and the last-upgrade line above them.
+	const wanted = detailOpen && !opsOpen && selected ? 2 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now).length : undefined;
 	// +1 title line of the pane (counted in the table chrome), the frame's header/footer/spare row added back.
 	const layout = computeLayout({columns: size.width, rows: size.height + 1 + HEADER_HEIGHT + FOOTER_HEIGHT + 1}, detailOpen || opsOpen, wanted);
 	return {viewportRows: layout.viewportRows, detailHeight: layout.detailHeight, detailOpen, opsOpen, selected};
@@ -78,7 +79,7 @@ export function fleetColumns(guests: AppState['guests']): Column[] {
 	return columns;
 }
 
-function FleetBody({state, width, height, now}: PaneRenderProps) {
+function FleetBody({state, store, width, height, now}: PaneRenderProps) {
 	const columns = fleetColumns(state.guests);
 	const placed = useMemo(() => layoutColumns(width, columns), [width, columns]);
 	const l = fleetPaneLayout(state, {width, height}, now());
@@ -108,7 +109,10 @@ function FleetBody({state, width, height, now}: PaneRenderProps) {
 			{l.opsOpen ? (
 				<OpsPane pane={state.pane as 'tasks' | 'audit'} tasks={state.tasks} taskCursor={state.taskCursor} audit={state.audit} height={l.detailHeight} now={now} />
 			) : l.detailOpen ? (
-				<DetailPanel row={l.selected} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={l.detailHeight} now={now} />
+				<>
+					{l.selected ? <LastUpgradeLine store={store} vmid={l.selected.vmid} now={now()} /> : null}
+					<DetailPanel row={l.selected} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={Math.max(0, l.detailHeight - 1)} now={now} />
+				</>
 			) : null}
 		</Box>
 	);
@@ -137,6 +141,20 @@ function CompactList({lines, cursor, width, height}: {lines: Array<{text: string
 		<Box width={width} height={height} overflow="hidden">
 			<ScrollList lines={lines} cursor={cursor} height={height} />
 		</Box>
+	);
+}
+
+/** The detail's answer to "what was the last upgrade of X": its run, outcome and pre-upgrade snapshot, from the run journals. */
+function LastUpgradeLine({store, vmid, now}: {store: PaneRenderProps['store']; vmid: number; now: number}) {
+	const last = useMemo(() => upgradesOf(store)?.lastUpgrade(vmid), [store, vmid]);
+	const text = !last
+		? 'last upgrade: none by proxdeck (run journals)'
+		: // R (in the footer's help) rolls back to the snapshot named here.
+			`last upgrade ${last.runId} ${ago(now - last.at)}${last.outcome ? ` ${last.outcome}` : ''} · ${last.snapname ? `pre-upgrade snapshot ${sanitize(last.snapname)} (R)` : 'no snapshot taken'}`;
+	return (
+		<Text wrap="truncate" color={last?.snapname ? theme.accent : theme.muted}>
+			{text}
+		</Text>
 	);
 }
 

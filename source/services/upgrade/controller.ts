@@ -11,6 +11,7 @@ import type {AppState} from '../../store/types.js';
 import {errorLine} from '../error-line.js';
 import {guestPath} from '../guest-path.js';
 import {resumeUpgradeRun, startUpgradeRun, type EngineDeps, type UpgradeRun} from './engine.js';
+import {lastUpgradeOf, type LastUpgrade} from './last-upgrade.js';
 import {unfinishedRuns, type JournalReplay} from './journal.js';
 import {planCounts} from './plan-text.js';
 import {mapLimit} from './pool.js';
@@ -58,6 +59,8 @@ export interface UpgradeController {
 	 * the ones caught mid-step are rolled back then).
 	 */
 	stop(): void;
+	/** The newest proxdeck upgrade of this guest and its pre-upgrade snapshot, from the run journals. */
+	lastUpgrade(vmid: number): LastUpgrade | undefined;
 }
 
 /** What the engine needs, except that the SSH runner may be missing (then runs are refused with the reason). */
@@ -216,6 +219,10 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 				options = {...options, concurrency: Math.max(1, Math.min(16, options.concurrency + delta))};
 				set({...view, plan: {...view.plan, options}});
 			}
+		},
+		lastUpgrade(vmid) {
+			const cluster = o.store.getState().clusterName;
+			return lastUpgradeOf(o.runsDir, vmid, {host: o.host, ...(cluster ? {cluster} : {})});
 		},
 		resume() {
 			const replay = interruptedRuns()[0];
