@@ -1,4 +1,5 @@
-// Keeps the deck's log panes on the fleet's selected guest. Moving the cursor
+// Keeps the deck's log panes on the fleet's selected guest (on the upgrade
+// pane's focused container while that pane has the keys). Moving the cursor
 // restarts a short rest timer; only when it fires (the cursor rested ~300 ms)
 // is the old journal closed and the new one opened — so scrolling through 50
 // rows opens one SSH stream, not 50. It acts only while a log pane that
@@ -9,6 +10,7 @@ import type {LogSourceSpec} from '../../store/logs-types.js';
 import type {AppState} from '../../store/types.js';
 import type {LogsService} from './panes.js';
 import {guestSpec, hostSpec, sameSpec} from './specs.js';
+import {upgradesOf} from '../upgrade/registry.js';
 
 /** How long the cursor must rest before the journal switches. */
 export const FOLLOW_REST_MS = 300;
@@ -47,8 +49,17 @@ export function createFollowController(options: {store: StoreApi<AppState>; logs
 		return state.deck.logSources.includes(source);
 	}
 
+	/** The guest to follow: the upgrade pane's focused container while it has the keys, else the fleet's selection. */
+	function followedVmid(state: AppState): number | undefined {
+		if (state.ui.screen !== 'upgrade') return state.ui.selectedVmid;
+		const view = upgradesOf(store)?.view();
+		if (view?.stage === 'plan') return view.plan.entries[view.cursor]?.vmid ?? state.ui.selectedVmid;
+		if (view?.stage === 'run') return view.run.rows()[view.cursor]?.vmid ?? state.ui.selectedVmid;
+		return state.ui.selectedVmid;
+	}
+
 	function specOf(slot: Slot, state: AppState): LogSourceSpec | undefined {
-		return slot === 'followPane' ? guestSpec(state) : hostSpec(state);
+		return slot === 'followPane' ? guestSpec(state, followedVmid(state)) : hostSpec(state);
 	}
 
 	function current(slot: Slot, state: AppState): LogSourceSpec | undefined {
@@ -102,20 +113,35 @@ export function createFollowController(options: {store: StoreApi<AppState>; logs
 			timer = undefined;
 			return;
 		}
-		const moved = state.ui.selectedVmid !== previous.ui.selectedVmid;
+		const moved = state.ui.selectedVmid !== previous.ui.selectedVmid || state.ui.screen !== previous.ui.screen;
 		// A pane that follows was just drawn, or follow was just turned on.
 		const appeared = (needFollow && !(previous.deck.follow && previous.deck.logSources.includes('follow'))) || (needHost && !previous.deck.logSources.includes('host'));
 		if (moved || appeared) schedule();
 	}
 
+	// The upgrade pane's cursor lives in its controller, not the store.
+	let followed: number | undefined;
+	function onUpgradeChange(): void {
+		const state = store.getState();
+		if (state.ui.screen !== 'upgrade' || !state.deck.follow || !wants(state, 'follow')) return;
+		const vmid = followedVmid(state);
+		if (vmid !== followed) {
+			followed = vmid;
+			schedule();
+		}
+	}
+	let unsubscribeUpgrades: (() => void) | undefined;
+
 	return {
 		start() {
 			unsubscribe = store.subscribe(onChange);
+			unsubscribeUpgrades = upgradesOf(store)?.subscribe(onUpgradeChange);
 			const state = store.getState();
 			if ((state.deck.follow && wants(state, 'follow')) || wants(state, 'host')) schedule();
 		},
 		stop() {
 			unsubscribe?.();
+			unsubscribeUpgrades?.();
 			if (timer !== undefined) timers.clear(timer);
 			timer = undefined;
 		},
