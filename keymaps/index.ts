@@ -8,8 +8,8 @@ import type {Key} from 'ink';
 import {parse} from 'yaml';
 import {packagePath} from '../source/util/package-root.js';
 
-export type Scope = 'deck' | 'tasks' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'global';
-export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'global'];
+export type Scope = 'deck' | 'tasks' | 'problems' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'global';
+export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'global'];
 
 export interface Binding {
 	keys: string[];
@@ -52,6 +52,8 @@ const SCOPE_CHAIN: Record<Scope, Scope[]> = {
 	// The deck's own keys (focus, zoom, layouts) and the tasks strip.
 	deck: ['deck', 'global'],
 	tasks: ['tasks', 'global'],
+	// The problems pane: worst first, Enter jumps to the problem's place.
+	problems: ['problems', 'global'],
 	global: ['global'],
 };
 
@@ -236,6 +238,7 @@ const SECTION_TITLES: Record<Scope, string> = {
 	upgrade: 'Bulk upgrades (5, u, :upgrade)',
 	deck: 'The deck: every pane (focus, zoom, layouts)',
 	tasks: 'Tasks strip (6)',
+	problems: 'Problems, worst first (7, !, :problems)',
 	global: 'Everywhere',
 };
 

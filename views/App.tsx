@@ -71,6 +71,7 @@ const FOOTER_SCOPES: Record<Scope, Scope[]> = {
 	logopen: ['logopen'],
 	upgrade: ['upgrade'],
 	tasks: ['tasks'],
+	problems: ['problems'],
 	deck: ['deck'],
 	global: ['global'],
 };
@@ -81,7 +82,7 @@ function footerScopes(scope: Scope): Scope[] {
 	return DECK_FOOTER.has(scope) ? [...own, 'deck'] : own;
 }
 
-const DECK_FOOTER: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks']);
+const DECK_FOOTER: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems']);
 
 /** Always at the footer's right end, whatever the width: a newcomer's way in. */
 const HELP_HINT = '? help';
@@ -226,6 +227,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				now={now}
 				tickMs={tickMs}
 				marked={state.marks.size}
+				problems={state.problems.evaluatedAt === undefined ? undefined : state.problems.counts}
 			/>
 			{state.dialog ? (
 				<DialogView dialog={state.dialog} height={layout.bodyHeight} width={layout.width} />

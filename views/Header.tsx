@@ -23,6 +23,22 @@ export interface HeaderProps {
 	tickMs: number;
 	/** Marked guests (actions apply to them); 0 hides the count. */
 	marked?: number;
+	/** Problem counts per level (the problems pane's rules); absent until first evaluated. */
+	problems?: {critical: number; warning: number; info: number};
+}
+
+/** "✖ 2 critical · ▲ 5 warning │ " in their colours, first on the line: the answer to "what is wrong?". */
+function problemCounts(c: HeaderProps['problems']) {
+	if (!c) return '';
+	if (c.critical === 0 && c.warning === 0) return <Text color={theme.ok}>{`✓ no problems${SEP}`}</Text>;
+	return (
+		<>
+			{c.critical > 0 ? <Text color={theme.danger} bold>{`✖ ${c.critical} critical`}</Text> : ''}
+			{c.critical > 0 && c.warning > 0 ? ' · ' : ''}
+			{c.warning > 0 ? <Text color={theme.warn} bold>{`▲ ${c.warning} warning`}</Text> : ''}
+			{SEP}
+		</>
+	);
 }
 
 /** Re-renders every `ms` so "2s ago" keeps counting between polls. */
@@ -76,6 +92,7 @@ export const Header = memo(function Header(p: HeaderProps) {
 				{p.quorate === false ? <Text color={theme.danger}>{`${SEP}NO QUORUM`}</Text> : ''}
 			</Text>
 			<Text wrap="truncate">
+				{problemCounts(p.problems)}
 				{p.marked ? <Text color={theme.warn} bold>{`${p.marked} marked${SEP}`}</Text> : ''}
 				{counts}
 				{SEP}

@@ -27,6 +27,7 @@ export interface Command {
 export const COMMANDS: Command[] = [
 	{name: 'fleet', aliases: ['ct', 'vm', 'guests'], description: 'the guest table', run: (c) => c.actions.setScreen('fleet')},
 	{name: 'net', aliases: ['br', 'topology', 'bridges'], description: 'bridge topology and network problems', run: (c) => c.actions.setScreen('topology')},
+	{name: 'problems', aliases: ['problem', 'wrong', 'alerts'], description: 'everything wrong in the fleet, worst first', run: (c) => c.actions.setScreen('problems')},
 	{name: 'zfs', aliases: ['pool', 'pools', 'storage'], description: 'ZFS pools, datasets and snapshot space', run: (c) => c.actions.setScreen('zfs')},
 	{name: 'logs', aliases: ['log', 'journal'], description: 'live log panes (journals, task logs, audit log)', run: (c) => c.actions.setScreen('logs')},
 	{name: 'upgrade', aliases: ['up', 'upgrades'], description: 'bulk upgrades: plan the marked containers (else show the screen)', run: runUpgrade},

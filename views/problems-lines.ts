@@ -24,14 +24,16 @@ export interface ProblemLine {
 /** The age shown: what the data says (a task's end), else since this session first saw it. */
 export function problemAge(p: Problem, firstSeen: ReadonlyMap<string, number>, now: number): string {
 	const since = p.since ?? firstSeen.get(p.id);
-	return since === undefined ? '' : ago(Math.max(0, now - since));
+	if (since === undefined) return '';
+	return now - since < 60_000 ? 'now' : ago(now - since);
 }
 
 export function problemLines(state: ProblemsState, now: number, width: number, options: {details?: boolean} = {}): ProblemLine[] {
 	const out: ProblemLine[] = [];
 	state.list.forEach((p, i) => {
 		const age = problemAge(p, state.firstSeen, now);
-		const fix = p.fix ? '  [S start]' : '';
+		// S (the footer says what it does) starts what a rule says should run.
+		const fix = p.fix ? ' [S]' : '';
 		const head = `${LEVEL_MARK[p.level]} ${p.text}${fix}`;
 		// The age is right-aligned where it fits, so the texts line up.
 		const room = width - age.length - 1;

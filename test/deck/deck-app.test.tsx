@@ -84,11 +84,11 @@ for (const size of [
 	{columns: 160, rows: 50},
 	{columns: 120, rows: 40},
 ]) {
-	test(`the default deck at ${size.columns}×${size.rows}: fleet, topology, ZFS, logs and tasks at once`, async () => {
+	test(`the default deck at ${size.columns}×${size.rows}: fleet, topology, ZFS, logs, problems and tasks at once`, async () => {
 		const app = await renderApp(homelabStore({stopped: [300]}), {size});
 		const frame = frameOf(app);
 		assertFits(frame, size);
-		assert.deepEqual(titles(frame), ['fleet', 'topology', 'ZFS', 'logs', 'tasks']);
+		assert.deepEqual(titles(frame), ['fleet', 'topology', 'ZFS', 'logs', 'problems', 'tasks']);
 		assert.match(frame, /▶\[1\] fleet · guests 28/, 'the fleet has the keys and is marked');
 		// Topology, without a key: the WireGuard gateway is down and who it cuts off.
 		assert.match(frame, /300 wireguard DOWN \(stopped\) → 105 prowlarr/);
@@ -122,7 +122,7 @@ test('80×24 drops ZFS and topology first; 60×20 keeps fleet and logs; 60×12 s
 	app = await renderApp(homelabStore(), {size: {columns: 60, rows: 12}});
 	frame = frameOf(app);
 	assertFits(frame, {columns: 60, rows: 12});
-	assert.match(frame.split('\n')[2]!, /^\[1\] fleet │\[2\] topology │\[3\] ZFS │\[4\] logs │\[6\] tasks/);
+	assert.match(frame.split('\n')[2]!, /^\[1\] fleet │\[2\] topology │\[3\] ZFS │\[4\] logs │\[7\] problems │/);
 	assert.match(frame, /▶\[1\] fleet/);
 	// Under the tab bar, Tab shows the next pane in the same place.
 	await press(app, '\t');
@@ -134,14 +134,17 @@ test('Tab and Shift+Tab move the focus; z zooms the focused pane and back; the f
 	const store = homelabStore();
 	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
 	const footer = () => frameOf(app).split('\n').at(-1)!;
-	assert.match(footer(), /^s snapshot/);
+	// Without a connection the action keys are grouped under their reason, still first.
+	assert.match(footer(), /^\[no connection\] s snapshot/);
 	await press(app, '\t');
 	assert.match(frameOf(app), /▶\[2\] topology/);
 	assert.equal(store.getState().ui.screen, 'topology');
 	assert.match(footer(), /j\/↓ down .*enter its guests in the fleet/);
-	await press(app, '\t', '\t', '\t');
+	await press(app, '\t', '\t', '\t', '\t');
 	assert.match(frameOf(app), /▶\[6\] tasks/);
 	assert.match(footer(), /f failed only \/ all/);
+	await press(app, '\u001B[Z');
+	assert.match(frameOf(app), /▶\[7\] problems/);
 	await press(app, '\u001B[Z');
 	assert.match(frameOf(app), /▶\[4\] logs/);
 	await press(app, '\u001B[Z', '\u001B[Z');
@@ -153,14 +156,14 @@ test('Tab and Shift+Tab move the focus; z zooms the focused pane and back; the f
 	assert.match(frame, /Bridge topology · networks read/, 'zoomed, the pane is the full screen it was');
 	await press(app, 'z');
 	frame = frameOf(app);
-	assert.deepEqual(titles(frame), ['fleet', 'topology', 'ZFS', 'logs', 'tasks']);
+	assert.deepEqual(titles(frame), ['fleet', 'topology', 'ZFS', 'logs', 'problems', 'tasks']);
 	assert.match(frame, /▶\[2\] topology/, 'unzoomed, the focus stays');
 	// 1–5 focus and zoom that pane (the old screens); the same digit again goes back to the deck.
 	await press(app, '3');
 	assert.equal(store.getState().ui.screen, 'zfs');
 	assert.match(frameOf(app), /ZFS usage · datasets over ssh root@pve:22/);
 	await press(app, '3');
-	assert.deepEqual(titles(frameOf(app)), ['fleet', 'topology', 'ZFS', 'logs', 'tasks']);
+	assert.deepEqual(titles(frameOf(app)), ['fleet', 'topology', 'ZFS', 'logs', 'problems', 'tasks']);
 	// esc goes back to the fleet.
 	await press(app, KEYS.esc);
 	assert.match(frameOf(app), /▶\[1\] fleet/);
@@ -198,7 +201,7 @@ test(':layout switches between the built-ins; an unknown one is one line naming 
 	await press(app, ':');
 	await type(app, 'layout triage');
 	await press(app, KEYS.enter);
-	assert.deepEqual(titles(frameOf(app)), ['fleet', 'topology', 'ZFS', 'logs', 'tasks']);
+	assert.deepEqual(titles(frameOf(app)), ['fleet', 'topology', 'ZFS', 'logs', 'problems', 'tasks']);
 	// The help lists the : commands, :layout among them, and pages.
 	await press(app, '?');
 	await press(app, KEYS.end);

@@ -28,10 +28,10 @@ test('the built-in layouts load: triage, logs, fleet, upgrade', () => {
 	assert.deepEqual(ids(placeLayout(findLayout(builtInLayouts(), 'logs')!, {width: 160, height: 46}, {minSize}).rects), ['logs', 'logs-2', 'logs-3', 'logs-4']);
 });
 
-test('triage at 160×50 shows all five panes, the fleet largest, none overlapping', () => {
+test('triage at 160×50 shows all six panes, the fleet largest, none overlapping', () => {
 	const body = {width: 160, height: 46};
 	const placed = placeLayout(triage(), body, {minSize});
-	assert.deepEqual(ids(placed.rects), ['fleet', 'logs', 'tasks', 'topology', 'zfs']);
+	assert.deepEqual(ids(placed.rects), ['fleet', 'logs', 'problems', 'tasks', 'topology', 'zfs']);
 	assertTiles(placed.rects, body);
 	const area = (r: Rect) => r.width * r.height;
 	const fleet = placed.rects.find((r) => r.id === 'fleet')!;
@@ -42,10 +42,11 @@ test('triage at 160×50 shows all five panes, the fleet largest, none overlappin
 
 test('smaller bodies drop panes in the declared order, then show one pane under a tab bar', () => {
 	// 120×40 → body 36 rows: everything still fits.
-	assert.deepEqual(ids(placeLayout(triage(), {width: 120, height: 36}, {minSize}).rects), ['fleet', 'logs', 'tasks', 'topology', 'zfs']);
-	// 80×24 → body 20: the fleet would get under its minimum width beside topology/ZFS, so those go first.
+	assert.deepEqual(ids(placeLayout(triage(), {width: 120, height: 36}, {minSize}).rects), ['fleet', 'logs', 'problems', 'tasks', 'topology', 'zfs']);
+	// 80×24 → body 20: the fleet would get under its minimum width beside topology/ZFS, so those go first;
+	// problems would get under its minimum beside the log pane (the header still counts them).
 	const small = placeLayout(triage(), {width: 80, height: 20}, {minSize});
-	assert.deepEqual(small.dropped, ['zfs', 'topology']);
+	assert.deepEqual(small.dropped, ['zfs', 'topology', 'problems']);
 	assert.deepEqual(ids(small.rects), ['fleet', 'logs', 'tasks']);
 	assert.equal(small.rects.find((r) => r.id === 'fleet')!.width, 80);
 	// 60×20 → body 16: tasks go too.
@@ -54,7 +55,7 @@ test('smaller bodies drop panes in the declared order, then show one pane under 
 	// 60×12 → body 8: one pane is left, under a tab bar naming every pane; the focused one is shown.
 	const tiny = placeLayout(triage(), {width: 60, height: 8}, {minSize, focus: 'logs'});
 	assert.deepEqual(tiny.rects.map((r) => [r.id, r.y, r.height]), [['logs', 1, 7]]);
-	assert.deepEqual(tiny.tabs!.map((t) => t.id), ['fleet', 'topology', 'zfs', 'logs', 'tasks']);
+	assert.deepEqual(tiny.tabs!.map((t) => t.id), ['fleet', 'topology', 'zfs', 'logs', 'problems', 'tasks']);
 });
 
 test('zoom gives one pane the whole body; grow moves cells between siblings', () => {
@@ -85,7 +86,7 @@ test('a broken layout is one line naming the key', () => {
 		return 'no error';
 	};
 	assert.equal(bad({mine: {root: {split: 'row', children: [{pane: 'fleet'}, {pane: 'zfs', size: 'big'}]}}}), 'layouts.mine.root.children[1].size: expected rows/columns (a whole number) or a percent like "40%" (got "big")');
-	assert.equal(bad({mine: {root: {pane: 'graphs'}}}), 'layouts.mine.root.pane: unknown pane "graphs" (known: fleet, topology, zfs, logs, tasks, upgrade)');
+	assert.equal(bad({mine: {root: {pane: 'graphs'}}}), 'layouts.mine.root.pane: unknown pane "graphs" (known: fleet, topology, zfs, logs, tasks, upgrade, problems)');
 	assert.equal(bad({mine: {root: {split: 'diagonal', children: []}}}), 'layouts.mine.root.split: expected row (side by side) or column (stacked), got "diagonal"');
 	assert.equal(bad({mine: {root: {pane: 'fleet'}, drop: ['zfs']}}), 'layouts.mine.drop[0]: no pane "zfs" in this layout (panes: fleet)');
 	assert.equal(bad({mine: {root: {pane: 'zfs', source: 'host'}}}), 'layouts.mine.root.source: only log panes take a source (this is zfs)');

@@ -51,7 +51,8 @@ test('the action keys are bound, u (formerly reserved) to the upgrade plan', () 
 test('every action in the table has a handler in the dispatcher, and exactly the destructive actions are dangerous', () => {
 	const keymap = loadKeymap();
 	for (const b of keymap.bindings) assert.ok(HANDLED_ACTIONS.includes(b.action), `no handler for ${b.action}`);
-	assert.deepEqual(keymap.bindings.filter((b) => b.dangerous).map((b) => b.action).sort(), ['act.prune', 'act.reboot', 'act.rollback', 'act.rollbackUpgrade', 'act.shutdown', 'act.stop']);
+	assert.deepEqual(keymap.bindings.filter((b) => b.dangerous).map((b) => b.action).sort(), ['act.prune', 'act.reboot', 'act.rollback', 'act.rollbackUpgrade', 'act.shutdown', 'act.stop', 'problems.fix']);
+	// problems.fix starts guests (not destructive), but always asks first and read-only refuses it, which `dangerous` means.
 });
 
 test('one shift-letter per sortable column', () => {
@@ -88,7 +89,7 @@ test('help sections cover every scope that has bindings, with hints drawn from t
 	const sections = helpSections(loadKeymap());
 	assert.deepEqual(
 		sections.map((s) => s.scope),
-		['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'global'],
+		['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'global'],
 	);
 	assert.deepEqual(
 		hintsFor(loadKeymap(), 'filter').map((h) => h.description),

@@ -23,7 +23,7 @@ import {logPaneOf} from './panes.js';
 import {MIN_SIDE_BY_SIDE} from '../logs/pane-layout.js';
 
 /** Scopes in which the deck's keys apply: a pane has the keys, no prompt or dialog is open. */
-const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks']);
+const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems']);
 
 export interface DeckKeyContext {
 	store: StoreApi<AppState>;
@@ -120,6 +120,7 @@ const DECK_HANDLERS: Record<string, DeckHandler> = {
 	'screen.logs': (store) => digit(store, 'logs'),
 	'screen.upgrade': (store) => digit(store, 'upgrade'),
 	'screen.tasks': (store) => digit(store, 'tasks'),
+	'screen.problems': (store) => digit(store, 'problems'),
 };
 
 /** R: the selected guest back to the snapshot its last proxdeck upgrade took first — via the confirm dialog. */
@@ -191,6 +192,54 @@ const TASK_HANDLERS: Record<string, PaneHandler> = {
 	'deck.back': (s) => s.actions.deckBack(),
 };
 
+/** Enter on a problem: its place — the guest in the fleet, the guests it concerns, the pool, the task, the run. */
+function openProblem(state: AppState, ctx: DeckKeyContext): void {
+	const problem = state.problems.list[state.problems.cursor];
+	if (!problem) return say(state, 'no problem here');
+	const t = problem.target;
+	const {store} = ctx;
+	switch (t.kind) {
+		case 'guest':
+			return openLine({vmid: t.vmid}, store);
+		case 'guests':
+			return state.actions.filterFleetTo({label: t.label, vmids: new Set(t.vmids)});
+		case 'node': {
+			const vmids = [...state.guests.values()].filter((g) => g.node === t.node).map((g) => g.vmid);
+			return state.actions.filterFleetTo({label: `node ${t.node}`, vmids: new Set(vmids)});
+		}
+		case 'pool':
+		case 'storage':
+			return digit(store, 'zfs');
+		case 'task': {
+			const index = state.tasks.findIndex((task) => task.upid === t.upid);
+			if (state.deck.tasksFailedOnly) state.actions.deckTasksFailedOnly(false);
+			digit(store, 'tasks');
+			if (index !== -1) store.getState().actions.moveTaskCursor(index - store.getState().taskCursor);
+			return;
+		}
+		case 'run':
+			return digit(store, 'upgrade');
+	}
+}
+
+/** S on the problems pane: start every down guest a rule says should run (onboot, gateways) — behind the usual confirm. */
+function fixProblems(state: AppState, ctx: DeckKeyContext): void {
+	const vmids = [...new Set(state.problems.list.flatMap((p) => (p.fix?.kind === 'start' ? p.fix.vmids : [])))];
+	if (vmids.length === 0) return say(state, 'no problem here has a safe fix (only down guests that should run can be started from here)');
+	if (!ctx.commands) return say(state, 'starting guests needs a connection');
+	ctx.commands.startGuests(vmids, 'they should be running (problems)');
+}
+
+const PROBLEM_HANDLERS: Record<string, PaneHandler> = {
+	'problems.down': (s) => s.actions.moveProblemCursor(1),
+	'problems.up': (s) => s.actions.moveProblemCursor(-1),
+	'problems.top': (s) => s.actions.moveProblemCursor(-BIG),
+	'problems.bottom': (s) => s.actions.moveProblemCursor(BIG),
+	'problems.open': openProblem,
+	'problems.fix': fixProblems,
+	'deck.back': (s) => s.actions.deckBack(),
+};
+
 const HELP_HANDLERS: Record<string, PaneHandler> = {
 	'help.pageDown': (_s, c) => c.scrollHelp('page'),
 	'help.pageUp': (_s, c) => c.scrollHelp('pageUp'),
@@ -236,6 +285,12 @@ export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boo
 		deckHandler(store, ctx);
 		return true;
 	}
+	if (scope === 'problems') {
+		const handler = PROBLEM_HANDLERS[action];
+		if (!handler) return false;
+		handler(state, ctx);
+		return true;
+	}
 	if (scope === 'tasks') {
 		const handler = TASK_HANDLERS[action];
 		if (!handler) return false;
@@ -266,5 +321,5 @@ export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boo
 	return false;
 }
 
-export const DECK_ACTIONS: readonly string[] = [...Object.keys(DECK_HANDLERS), ...Object.keys(TASK_HANDLERS), ...Object.keys(HELP_HANDLERS), 'zfs.open', 'topo.open'];
+export const DECK_ACTIONS: readonly string[] = [...Object.keys(DECK_HANDLERS), ...Object.keys(TASK_HANDLERS), ...Object.keys(PROBLEM_HANDLERS), ...Object.keys(HELP_HANDLERS), 'zfs.open', 'topo.open'];
 

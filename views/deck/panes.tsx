@@ -37,6 +37,7 @@ import {selectCompactTopology, selectCompactZfs} from './compact-lines.js';
 import type {PaneKind} from './layout-engine.js';
 import type {Pane, PaneContext, PaneRenderProps} from './pane.js';
 import {PANE_MIN_SIZE} from './pane-sizes.js';
+import {countsText, problemLines} from '../problems-lines.js';
 
 // ── fleet ──────────────────────────────────────────────────────────────────
 
@@ -329,6 +330,33 @@ const tasksPane: Pane = {
 	render: (p) => <TasksBody {...p} />,
 };
 
+// ── problems ───────────────────────────────────────────────────────────────
+
+function ProblemsBody({state, width, height, now, focused}: PaneRenderProps) {
+	const lines = problemLines(state.problems, now(), width);
+	if (lines.length === 0) {
+		const text = state.problems.evaluatedAt === undefined ? 'evaluating…' : 'no problems: every rule holds';
+		return <CompactList lines={[{text, tone: state.problems.evaluatedAt === undefined ? 'muted' : 'ok'}]} cursor={undefined} width={width} height={height} />;
+	}
+	// The cursor is on a problem; its detail lines (a gateway's dependents) follow it.
+	const cursorLine = lines.findIndex((l) => !l.detail && l.problem === state.problems.cursor);
+	return <CompactList lines={lines} cursor={focused ? Math.max(0, cursorLine) : undefined} width={width} height={height} />;
+}
+
+const problemsPane: Pane = {
+	kind: 'problems',
+	label: 'problems',
+	key: '7',
+	title({state}) {
+		const {counts} = state.problems;
+		return {text: countsText(counts), tone: counts.critical > 0 ? 'danger' : counts.warning > 0 ? 'warn' : 'ok'};
+	},
+	scope: () => 'problems',
+	actions: ['problems.down', 'problems.up', 'problems.top', 'problems.bottom', 'problems.open', 'problems.fix'],
+	minSize: PANE_MIN_SIZE.problems,
+	render: (p) => <ProblemsBody {...p} />,
+};
+
 // ── upgrade ────────────────────────────────────────────────────────────────
 
 const upgradePane: Pane = {
@@ -349,6 +377,7 @@ export const PANES: Readonly<Record<PaneKind, Pane>> = {
 	logs: logsPane,
 	tasks: tasksPane,
 	upgrade: upgradePane,
+	problems: problemsPane,
 };
 
 /** The pane a digit focuses and zooms (1 fleet … 5 upgrade, 6 tasks). */

@@ -26,6 +26,8 @@ export interface Commands {
 	disabledReason(action: ActionId): string | undefined;
 	/** Roll one guest back to a named snapshot (its pre-upgrade one): straight to the confirm (Cancel focused). */
 	rollbackTo(vmid: number, snapname: string, why: string): void;
+	/** Start these guests (the problems pane's fix): always behind a confirm, one or many. */
+	startGuests(vmids: number[], why: string): void;
 	dialog: DialogCommands;
 }
 
@@ -134,6 +136,15 @@ export function createCommands(options: CommandsOptions): Commands {
 		// ZFS rolls back only to the newest snapshot: say why here, as the picker would.
 		if (entry.rollbackBlocked) return failed(`rollback to '${sanitize(snapname)}': ${entry.rollbackBlocked}`);
 		confirm({action: 'rollback', targets: [vmid], params: {snapname}}, {title: `roll back ${dispatcher.label(vmid)} to '${sanitize(snapname)}' (${why})?`});
+	}
+
+	function startGuests(vmids: number[], why: string): void {
+		const present = vmids.filter((vmid) => store.getState().guests.has(vmid));
+		if (present.length === 0) return info('start: none of those guests is in the fleet any more');
+		const reason = dispatcher.disabledReason('start', present);
+		if (reason) return info(`start is disabled (${reason})`);
+		const names = present.map((vmid) => dispatcher.label(vmid));
+		confirm({action: 'start', targets: present, params: {}}, {title: `start ${present.length === 1 ? names[0] : `${present.length} guests`} — ${why}?`});
 	}
 
 	async function bulkRollback(vmids: number[], bulkNote: string | undefined): Promise<void> {
@@ -283,6 +294,7 @@ export function createCommands(options: CommandsOptions): Commands {
 		request,
 		disabledReason: (action) => dispatcher.disabledReason(action, targets().vmids),
 		rollbackTo: (vmid, snapname, why) => void rollbackTo(vmid, snapname, why).catch((error) => failed(`rollback: ${errorLine(error)}`)),
+		startGuests,
 		dialog,
 	};
 }
