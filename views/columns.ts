@@ -38,6 +38,8 @@ function nicCell(nics: GuestNic[] | undefined): string {
 export const COLUMNS: Column[] = [
 	{id: 'vmid', title: 'VMID', width: 6, flex: 0, align: 'right', sortKey: 'vmid', priority: 1, format: (r) => String(r.vmid)},
 	{id: 'name', title: 'NAME', width: 12, flex: 1, align: 'left', sortKey: 'name', priority: 1, format: (r) => sanitize(r.name)},
+	// ct / vm: which actions and commands (pct or qm) apply; dropped with NODE on narrow terminals.
+	{id: 'type', title: 'TYPE', width: 4, flex: 0, align: 'left', priority: 4, format: (r) => (r.kind === 'qemu' ? 'vm' : 'ct')},
 	{id: 'node', title: 'NODE', width: 8, flex: 0, align: 'left', sortKey: 'node', priority: 4, format: (r) => sanitize(r.node)},
 	{id: 'status', title: 'STATUS', width: 10, flex: 0, align: 'left', sortKey: 'status', priority: 1, format: (r) => sanitize(r.status)},
 	{
@@ -71,7 +73,8 @@ export const COLUMNS: Column[] = [
 		sortKey: 'disk',
 		// As important as memory: "which guests are at 90 % memory or disk".
 		priority: 2,
-		format: (r) => (r.maxdisk > 0 ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
+		// Proxmox cannot see inside a VM's images and reports disk 0 for it: unknown, not empty.
+		format: (r) => (r.maxdisk > 0 && !(r.kind === 'qemu' && r.disk === 0) ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
 		usage: (r) => ratio(r.disk, r.maxdisk),
 	},
 	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 5, format: (r) => formatUptime(r.uptime)},
