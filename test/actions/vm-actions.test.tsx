@@ -72,6 +72,11 @@ describe('VM actions on the cluster fixture', () => {
 		const cts = tableRows(app);
 		assert.equal(cts.length, 17, frame(app));
 		assert.ok(cts.every((l) => / ct /.test(l)), 'type=ct keeps only containers');
+		await press(app, KEYS.esc);
+		await press(app, ':');
+		await type(app, 'ct type=vm');
+		await press(app, KEYS.enter);
+		assert.deepEqual(tableRows(app).map((l) => l.trim().split(/\s+/)[0]), ['150', '151', '152', '153'], `:ct type=vm filters too\n${frame(app)}`);
 	});
 
 	it('r on VM 150: "reboot win-jump (150)?", "This reboots the VM", `$ qm reboot 150`; OK posts to the qemu path and the qmreboot task ends OK', async () => {
