@@ -9,22 +9,11 @@ import '../views/force-color.js';
 import assert from 'node:assert/strict';
 import {cleanup} from 'ink-testing-library';
 import {after, before, describe, it} from 'node:test';
-import {KEYS, plain, press, type} from '../views/harness.js';
-import {renderConsole, selectByFilter, type Console} from './console.js';
+import {KEYS, press, type} from '../views/harness.js';
+import {frame, renderConsole, selectByFilter, waitForText, type Console} from './console.js';
 import {startRig, waitFor, type ActionRig} from './helpers.js';
 
 const TAB = '\t';
-const frame = (app: Console) => plain(app.lastFrame() ?? '');
-
-async function waitForText(app: Console, pattern: RegExp, ms = 20_000): Promise<string> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const text = frame(app);
-		if (pattern.test(text)) return text;
-		if (Date.now() > until) assert.fail(`frame never matched ${pattern}; last frame:\n${text}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 /** The newest write the simulator received on this path. */
 function lastWrite(rig: ActionRig, method: string, path: string) {
@@ -49,17 +38,18 @@ function rowOf(app: Console, name: string): string {
 	return line;
 }
 
+let rig: ActionRig;
+let app: Console;
+before(async () => {
+	rig = await startRig({fixtureName: 'cluster'});
+	app = await renderConsole(rig, {columns: 160, rows: 44});
+});
+after(async () => {
+	cleanup();
+	await rig.close();
+});
+
 describe('VM actions on the cluster fixture', () => {
-	let rig: ActionRig;
-	let app: Console;
-	before(async () => {
-		rig = await startRig({fixtureName: 'cluster'});
-		app = await renderConsole(rig, {columns: 160, rows: 44});
-	});
-	after(async () => {
-		cleanup();
-		await rig.close();
-	});
 
 	it('the fleet shows TYPE ct/vm, `-` for a VM\'s disk use Proxmox does not know, and filters with type=vm', async () => {
 		assert.match(frame(app), /VMID▲ +NAME +TYPE +NODE/);
@@ -166,16 +156,6 @@ describe('VM actions on the cluster fixture', () => {
 });
 
 describe('VM detail', () => {
-	let rig: ActionRig;
-	let app: Console;
-	before(async () => {
-		rig = await startRig({fixtureName: 'cluster'});
-		app = await renderConsole(rig, {columns: 160, rows: 44});
-	});
-	after(async () => {
-		cleanup();
-		await rig.close();
-	});
 
 	it('shows memory, the disks, and the addresses the guest agent reports', async () => {
 		await filterTo(app, 'k3s-server');

@@ -44,25 +44,14 @@ async function post(w: WriteSim, path: string, body?: Record<string, string | nu
 describe('VM power', () => {
 	it('reboot, shutdown, stop and start fork qmreboot, qmshutdown, qmstop, qmstart and change the state at the end', () =>
 		withSim(async (w) => {
-			const reboot = await post(w, `${VM150}/status/reboot`);
-			assert.match(reboot, upidPattern('pve1', 'qmreboot', 150, 'root@pam!proxdeck'));
-			assert.equal((await w.finish(reboot)).exitstatus, 'OK');
-			assert.equal((await resource(w, 150)).status, 'running');
-
-			const shutdown = await post(w, `${VM150}/status/shutdown`);
-			assert.match(shutdown, upidPattern('pve1', 'qmshutdown', 150, 'root@pam!proxdeck'));
-			assert.equal((await w.finish(shutdown)).exitstatus, 'OK');
-			assert.equal((await resource(w, 150)).status, 'stopped');
-
-			const start = await post(w, `${VM150}/status/start`);
-			assert.match(start, upidPattern('pve1', 'qmstart', 150, 'root@pam!proxdeck'));
-			assert.equal((await w.finish(start)).exitstatus, 'OK');
-			assert.equal((await resource(w, 150)).status, 'running');
-
-			const stop = await post(w, `${VM150}/status/stop`);
-			assert.match(stop, upidPattern('pve1', 'qmstop', 150, 'root@pam!proxdeck'));
-			assert.equal((await w.finish(stop)).exitstatus, 'OK');
-			assert.equal((await resource(w, 150)).status, 'stopped');
+			// Each in turn, with the status the fleet shows once the task has ended.
+			const steps: Array<[string, string, string]> = [['reboot', 'qmreboot', 'running'], ['shutdown', 'qmshutdown', 'stopped'], ['start', 'qmstart', 'running'], ['stop', 'qmstop', 'stopped']];
+			for (const [action, type, after] of steps) {
+				const upid = await post(w, `${VM150}/status/${action}`);
+				assert.match(upid, upidPattern('pve1', type, 150, 'root@pam!proxdeck'));
+				assert.equal((await w.finish(upid)).exitstatus, 'OK', action);
+				assert.equal((await resource(w, 150)).status, after, action);
+			}
 		}));
 
 	it('speaks qemu-server: "already running" fails the qmstart task, stop of a stopped VM ends OK, reboot of one is a 500', () =>
