@@ -8,8 +8,8 @@ import type {Key} from 'ink';
 import {parse} from 'yaml';
 import {packagePath} from '../source/util/package-root.js';
 
-export type Scope = 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'global';
-export const SCOPES: readonly Scope[] = ['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'global'];
+export type Scope = 'deck' | 'tasks' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'global';
+export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'global'];
 
 export interface Binding {
 	keys: string[];
@@ -49,6 +49,9 @@ const SCOPE_CHAIN: Record<Scope, Scope[]> = {
 	logopen: ['logopen', 'global'],
 	// The upgrade screen: plan, confirm, run (its dialogs are part of the screen).
 	upgrade: ['upgrade', 'global'],
+	// The deck's own keys (focus, zoom, layouts) and the tasks strip.
+	deck: ['deck', 'global'],
+	tasks: ['tasks', 'global'],
 	global: ['global'],
 };
 
@@ -231,6 +234,8 @@ const SECTION_TITLES: Record<Scope, string> = {
 	logfilter: 'Log filter prompt (/ in the logs)',
 	logopen: 'Open a log pane (o in the logs)',
 	upgrade: 'Bulk upgrades (5, u, :upgrade)',
+	deck: 'The deck: every pane (focus, zoom, layouts)',
+	tasks: 'Tasks strip (6)',
 	global: 'Everywhere',
 };
 

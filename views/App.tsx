@@ -1,38 +1,38 @@
-// The console's root component. It owns no data: it reads the store, lays the
-// screen out for the size it is given (the CLI passes the terminal size; tests
-// pick any), and sends every key through the keymap to a store action.
+// The console's root component: a thin shell over the deck. It owns no data:
+// it reads the store, draws the header, the deck of panes (views/deck) for the
+// size it is given (the CLI passes the terminal size; tests pick any), the
+// footer of the focused pane's keys, and sends every key through the one
+// dispatcher: keymap → action id (deck keys, then the focused pane's scope,
+// then global) → the handler of that action.
 
 import {Box, Text, useInput, type Key} from 'ink';
-import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import React, {useCallback, useEffect, useRef, useState} from 'react';
 import {useStore} from 'zustand';
 import type {StoreApi} from 'zustand/vanilla';
 import {matchAction, type Keymap, type Scope} from '../keymaps/index.js';
-import {selectHeaderStats, selectVisibleRows, effectiveFilter} from '../source/store/selectors.js';
+import {selectHeaderStats} from '../source/store/selectors.js';
 import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {runAction} from './actions.js';
-import {layoutColumns} from './columns.js';
-import {DetailPanel, detailLines} from './DetailPanel.js';
-import {FleetTable} from './FleetTable.js';
 import {Footer} from './Footer.js';
 import {Header} from './Header.js';
 import {HelpOverlay, helpLineCount} from './HelpOverlay.js';
 import {splitKeys} from './key-chunks.js';
 import {createDialogGuard, openDialogOf, pasteMarker, type GuardVerdict} from './dialog-guard.js';
+import {busyLine} from './busy.js';
 import {computeLayout, tooSmallMessage} from './layout.js';
 import {runScreenAction} from './screen-actions.js';
-import {fleetFilterText, ScreenBody, ScreenFooter} from './ScreenBody.js';
+import {ScreenFooter} from './ScreenBody.js';
 import type {Commands} from '../source/services/actions/commands.js';
 import {DialogView} from './DialogView.js';
-import {busyGuests, busyLine} from './busy.js';
-import {OpsPane} from './OpsPane.js';
 import {dialogScope, handleOpsKey, keyDisabledReason, refuseDisabledKey, type DisabledContext} from './ops-keys.js';
-import {handleLogsKey, logsScope} from './logs/log-keys.js';
-import {LogsScreen} from './logs/LogsScreen.js';
-import {logsOf} from '../source/services/logs/registry.js';
+import {handleLogsKey} from './logs/log-keys.js';
 import {upgradesOf} from '../source/services/upgrade/registry.js';
 import {handleUpgradeKey} from './upgrade/upgrade-keys.js';
-import {UpgradeScreen} from './upgrade/UpgradeScreen.js';
+import {theme} from './theme.js';
+import {handleDeckKey} from './deck/deck-keys.js';
+import {DECK_NOTICE_MS, deckPlacement, DeckView} from './deck/DeckView.js';
+import {paneScope} from './deck/panes.js';
 
 export interface AppProps {
 	store: StoreApi<AppState>;
@@ -48,17 +48,12 @@ export interface AppProps {
 	inputClock?: () => number;
 }
 
-/** Which key scope is active: an open prompt wins, then the overlay. */
+/** Which key scope is active: an open prompt wins, then the overlay, then the focused pane's. */
 export function activeScope(state: AppState): Scope {
 	if (state.ui.filterDraft !== null) return 'filter';
 	if (state.ui.commandDraft !== null) return 'command';
 	if (state.ui.overlay === 'help') return 'help';
-	if (state.ui.screen === 'logs') return logsScope(state);
-	if (state.ui.screen === 'upgrade') return 'upgrade';
-	if (state.ui.screen === 'topology') return 'topology';
-	if (state.ui.screen === 'zfs') return 'zfs';
-	if (state.ui.overlay === 'detail') return 'detail';
-	return 'fleet';
+	return paneScope(state.ui.screen, state, state.deck.zoomed);
 }
 
 const FOOTER_SCOPES: Record<Scope, Scope[]> = {
@@ -75,18 +70,21 @@ const FOOTER_SCOPES: Record<Scope, Scope[]> = {
 	logfilter: ['logfilter'],
 	logopen: ['logopen'],
 	upgrade: ['upgrade'],
+	tasks: ['tasks'],
+	deck: ['deck'],
 	global: ['global'],
 };
 
-function emptyText(state: AppState): string {
-	const {status, lastError} = state.connection;
-	if (state.guests.size === 0) {
-		if (status === 'connecting') return 'connecting…';
-		if (status === 'failed') return `no data: ${sanitize(lastError ?? 'no answer')}`;
-		return 'no guests';
-	}
-	return `no guest matches /${sanitize(effectiveFilter(state))}`;
+/** The footer lists the focused pane's keys, then the deck's (focus, zoom). */
+function footerScopes(scope: Scope): Scope[] {
+	const own = FOOTER_SCOPES[scope];
+	return DECK_FOOTER.has(scope) ? [...own, 'deck'] : own;
 }
+
+const DECK_FOOTER: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks']);
+
+/** Always at the footer's right end, whatever the width: a newcomer's way in. */
+const HELP_HINT = '? help';
 
 const monotonic = () => performance.now();
 
@@ -111,7 +109,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 		};
 	}, [store, guard]);
 	const helpMax = useRef(0);
-	const pageRows = useRef(1);
+	const helpPage = useRef(1);
 	const bodySize = useRef({width: size.columns, height: 1});
 
 	const onKey = useCallback(
@@ -123,13 +121,26 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				current = store.getState();
 			}
 			const scope = activeScope(current);
+			// The focused pane's rectangle: page keys move by its height, the log keys lay out within it.
+			const placement = deckPlacement(store, current, bodySize.current);
+			const focusedRect = placement.rects.find((r) => r.id === current.deck.focus) ?? placement.rects[0];
+			const paneBody = focusedRect ? {width: focusedRect.width, height: Math.max(1, focusedRect.height - 1)} : bodySize.current;
+			const scrollHelp = (delta: number | 'reset' | 'page' | 'pageUp' | 'top' | 'bottom') =>
+				setHelpScroll((s) => {
+					if (delta === 'reset' || delta === 'top') return 0;
+					if (delta === 'bottom') return helpMax.current;
+					const by = delta === 'page' ? helpPage.current : delta === 'pageUp' ? -helpPage.current : delta;
+					return Math.max(0, Math.min(helpMax.current, s + by));
+				});
 			// Read-only, offline nodes, missing privileges: one table decides, here in the one dispatcher, for every key.
 			const disabled: DisabledContext = {state: current, keymap: props.current.keymap, commands: props.current.commands, upgrades: upgradesOf(store)};
 			if (refuseDisabledKey(matchAction(props.current.keymap, dialogScope(current) ?? scope, input, key), disabled, props.current.now())) return;
 			// Dialogs, then action/mark/pane keys: the action dispatcher enforces read-only and privileges.
 			if (handleOpsKey(input, key, {store, keymap: props.current.keymap, commands: props.current.commands, scope})) return;
+			// The deck: focus, zoom, resize, follow, digits; the compact panes' keys; help paging.
+			if (handleDeckKey(input, key, {store, keymap: props.current.keymap, scope, pageRows: Math.max(1, paneBody.height - 1), paneWidth: paneBody.width, commands: props.current.commands, scrollHelp})) return;
 			// Log panes, and the fleet keys that open them.
-			if (handleLogsKey(input, key, {store, keymap: props.current.keymap, scope, body: bodySize.current})) return;
+			if (handleLogsKey(input, key, {store, keymap: props.current.keymap, scope, body: paneBody})) return;
 			// The upgrade screen's keys, and `u` in the fleet.
 			if (handleUpgradeKey(input, key, {store, keymap: props.current.keymap, scope})) return;
 			const action = matchAction(props.current.keymap, scope, input, key);
@@ -152,13 +163,13 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				if (upgradesOf(store)?.confirmQuit(props.current.onQuit, action === 'app.forceQuit')) return;
 				props.current.onQuit();
 			};
-			if (runScreenAction(action, {state: current, store, scope, quit, pageRows: pageRows.current})) return;
+			if (runScreenAction(action, {state: current, store, scope, quit, pageRows: Math.max(1, paneBody.height - 1)})) return;
 			runAction(action, {
 				actions: current.actions,
 				hasSelection: current.ui.selectedVmid !== undefined,
 				filterDraft: current.ui.filterDraft,
 				quit,
-				scrollHelp: (delta) => setHelpScroll((s) => (delta === 'reset' ? 0 : Math.max(0, Math.min(helpMax.current, s + delta)))),
+				scrollHelp,
 			});
 		},
 		[store],
@@ -189,34 +200,19 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	);
 	useInput(onInput);
 
-	const detailOpen = state.ui.overlay === 'detail' && state.ui.screen === 'fleet';
-	const paneOpen = state.pane !== 'none' && state.ui.screen === 'fleet';
-	const selected = state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid);
-	// The detail panel is as tall as its content (title + lines), within the layout's bounds.
-	const detailWanted = detailOpen && !paneOpen && selected ? 1 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now()).length : undefined;
-	const layout = computeLayout(size, detailOpen || paneOpen, detailWanted);
-	const {setViewportRows} = state.actions;
-	useEffect(() => {
-		setViewportRows(layout.viewportRows);
-	}, [layout.viewportRows, setViewportRows]);
-
-	const placed = useMemo(() => layoutColumns(layout.width), [layout.width]);
-	// Memoised on the task list, so the table (memo) redraws only when a task changes.
-	const busy = useMemo(() => busyGuests(state.tasks), [state.tasks]);
-	const rows = selectVisibleRows(state);
-	const stats = selectHeaderStats(state);
+	const layout = computeLayout(size, false);
 	helpMax.current = Math.max(0, helpLineCount(keymap) - layout.bodyHeight);
-	pageRows.current = Math.max(1, layout.bodyHeight - 2);
+	helpPage.current = Math.max(1, layout.bodyHeight - 1);
 	bodySize.current = {width: layout.width, height: layout.bodyHeight};
 
 	if (layout.tooSmall) return <Text wrap="truncate">{tooSmallMessage(size)}</Text>;
 
 	const scope = activeScope(state);
+	// An action's result line belongs to the fleet (it acted on the fleet's guests) and expires.
+	const notice = state.notice && state.ui.screen === 'fleet' && now() - state.notice.at < DECK_NOTICE_MS ? state.notice : undefined;
+	const hintWidth = Math.max(0, size.columns - HELP_HINT.length - 2);
 	const disabledContext: DisabledContext = {state, keymap, commands, upgrades: upgradesOf(store)};
 	const disabledReason = (action: string) => keyDisabledReason(action, disabledContext);
-	// Slice with this frame's viewport: the store learns the new size one commit later.
-	const scrollTop = Math.max(0, Math.min(state.ui.scrollTop, rows.length - layout.viewportRows));
-	const onScreen = rows.slice(scrollTop, scrollTop + layout.viewportRows);
 	return (
 		<Box flexDirection="column" width={size.columns} height={layout.frameHeight} overflowY="hidden">
 			<Header
@@ -226,7 +222,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				soleNode={state.nodes.length === 1 ? state.nodes[0]!.name : undefined}
 				quorate={state.quorate}
 				pveVersion={state.pveVersion}
-				stats={stats}
+				stats={selectHeaderStats(state)}
 				now={now}
 				tickMs={tickMs}
 				marked={state.marks.size}
@@ -235,57 +231,26 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				<DialogView dialog={state.dialog} height={layout.bodyHeight} width={layout.width} />
 			) : state.ui.overlay === 'help' ? (
 				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} disabledReason={disabledReason} />
-			) : state.ui.screen === 'upgrade' ? (
-				<UpgradeScreen controller={upgradesOf(store)} width={layout.width} height={layout.bodyHeight} now={now} />
-			) : state.ui.screen === 'logs' ? (
-				<LogsScreen state={state} service={logsOf(store)} width={layout.width} height={layout.bodyHeight} />
-			) : state.ui.screen !== 'fleet' ? (
-				<ScreenBody state={state} width={layout.width} height={layout.bodyHeight} now={now} />
 			) : (
-				<>
-					<FleetTable
-						window={onScreen}
-						windowNics={onScreen.map((row) => state.nics.get(row.vmid))}
-						shown={rows.length}
-						total={state.guests.size}
-						selectedVmid={state.ui.selectedVmid}
-						scrollTop={scrollTop}
-						viewportRows={layout.viewportRows}
-						height={layout.tableHeight}
-						width={layout.width}
-						placed={placed}
-						sortKey={state.ui.sortKey}
-						sortDesc={state.ui.sortDesc}
-						filter={fleetFilterText(state)}
-						emptyText={emptyText(state)}
-						marks={state.marks}
-						busy={busy}
-					/>
-					{paneOpen ? (
-						<OpsPane pane={state.pane as 'tasks' | 'audit'} tasks={state.tasks} taskCursor={state.taskCursor} audit={state.audit} height={layout.detailHeight} now={now} />
-					) : detailOpen ? (
-						<DetailPanel
-							row={selected}
-							detail={state.detail}
-							nics={selected ? state.nics.get(selected.vmid) : undefined}
-							height={layout.detailHeight}
-							now={now}
-						/>
-					) : null}
-				</>
+				<DeckView state={state} store={store} keymap={keymap} width={layout.width} height={layout.bodyHeight} now={now} />
 			)}
 			{state.ui.commandDraft !== null || state.ui.commandNotice !== undefined ? (
 				<ScreenFooter keymap={keymap} draft={state.ui.commandDraft} notice={state.ui.commandNotice} />
 			) : (
-				<Footer
-					keymap={keymap}
-					scopes={FOOTER_SCOPES[dialogScope(state) ?? scope]}
-					filterDraft={state.ui.filterDraft}
-					notice={state.notice}
-					busy={busyLine(state.tasks)}
-					disabledReason={disabledReason}
-					now={now}
-				/>
+				<Box width={size.columns} height={1}>
+					<Box width={hintWidth} height={1} overflow="hidden">
+						<Footer
+							keymap={keymap}
+							scopes={footerScopes(dialogScope(state) ?? scope)}
+							filterDraft={state.ui.filterDraft}
+							notice={notice}
+							busy={busyLine(state.tasks)}
+							disabledReason={disabledReason}
+							now={now}
+						/>
+					</Box>
+					<Text color={theme.accent}>{'  ' + HELP_HINT}</Text>
+				</Box>
 			)}
 		</Box>
 	);

@@ -6,6 +6,7 @@ import type {StoreApi} from 'zustand/vanilla';
 import {upgradesOf} from '../source/services/upgrade/registry.js';
 import type {AppActions, AppState} from '../source/store/types.js';
 import {upgradeTargets} from './upgrade/upgrade-keys.js';
+import {switchLayout} from './deck/deck-keys.js';
 
 export interface CommandContext {
 	actions: AppActions;
@@ -29,6 +30,7 @@ export const COMMANDS: Command[] = [
 	{name: 'zfs', aliases: ['pool', 'pools', 'storage'], description: 'ZFS pools, datasets and snapshot space', run: (c) => c.actions.setScreen('zfs')},
 	{name: 'logs', aliases: ['log', 'journal'], description: 'live log panes (journals, task logs, audit log)', run: (c) => c.actions.setScreen('logs')},
 	{name: 'upgrade', aliases: ['up', 'upgrades'], description: 'bulk upgrades: plan the marked containers (else show the screen)', run: runUpgrade},
+	{name: 'layout', aliases: ['deck'], usage: 'NAME', description: 'switch the deck layout: triage (default), logs, fleet, upgrade, or one from the config', run: runLayout},
 	{name: 'mark', aliases: [], usage: 'tag=media | node=pve | os=alpine', description: 'mark the containers with this tag, on this node or of this OS', run: runMark},
 	{name: 'q', aliases: ['quit', 'q!'], description: 'quit proxdeck', run: (c) => c.quit()},
 ];
@@ -38,6 +40,12 @@ function runUpgrade(c: CommandContext): void {
 	const marked = c.store ? [...c.store.getState().marks] : [];
 	if (controller && marked.length > 0) return controller.plan(upgradeTargets(c.store!.getState()));
 	c.actions.setScreen('upgrade');
+}
+
+function runLayout(c: CommandContext, args: string[]): void {
+	if (!c.store) return c.actions.setCommandNotice(':layout needs the console');
+	const notice = switchLayout(c.store, args[0]);
+	if (notice) c.actions.setCommandNotice(notice);
 }
 
 /** `:mark tag=media`, `:mark node=pve`, `:mark os=alpine`: adds to the marks, like ctrl+a. */

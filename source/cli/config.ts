@@ -9,6 +9,8 @@ import {join, resolve} from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {checkSecret, looseModeProblem, SecretError} from './secrets.js';
 import {parseThresholds, type Thresholds} from '../services/problems/thresholds.js';
+import type {DeckLayout} from '../../views/deck/layout-engine.js';
+import {allLayouts, parseUserLayouts} from '../../views/deck/layouts.js';
 
 export class ConfigError extends Error {
 	// Messages quote the file's own text (key names, the YAML parser's excerpt):
@@ -44,6 +46,10 @@ export interface UserConfig {
 	upgradeHealth?: Record<string, string[]>;
 	/** thresholds: the problem rules' levels over the defaults (services/problems/thresholds.ts). */
 	thresholds?: Thresholds;
+	/** `layouts:` — the user's deck layouts (views/deck/layouts.ts), validated. */
+	layouts?: DeckLayout[];
+	/** `layout:` — the deck layout to open with (default triage). */
+	layout?: string;
 }
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -68,7 +74,7 @@ const HOST_KEYS: Record<keyof HostConfig, 'string' | 'number' | 'boolean'> = {
 	readOnly: 'boolean',
 };
 
-const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade', 'thresholds']);
+const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade', 'thresholds', 'layouts', 'layout']);
 
 /**
  * Every number the file may hold, bounded as its flag is: an unbounded value
@@ -172,6 +178,19 @@ export function parseConfig(text: string, path: string): UserConfig {
 	}
 	if (raw.upgrade !== undefined) config.upgradeHealth = checkUpgrade(path, raw.upgrade);
 	if (raw.thresholds !== undefined) config.thresholds = parseThresholds(raw.thresholds, (key, message) => fail(path, key, message));
+	if (raw.layouts !== undefined) {
+		try {
+			config.layouts = parseUserLayouts(raw.layouts);
+		} catch (error) {
+			// LayoutError already names the key ("layouts.mine.root.children[1].size: …").
+			throw new ConfigError(`${path}: ${(error as Error).message}`);
+		}
+	}
+	if (raw.layout !== undefined) {
+		const known = allLayouts(config.layouts ?? []).map((l) => l.name);
+		if (typeof raw.layout !== 'string' || !known.includes(raw.layout)) fail(path, 'layout', `unknown layout ${JSON.stringify(raw.layout)} (known: ${known.join(', ')})`);
+		config.layout = raw.layout;
+	}
 	if (config.defaultHost !== undefined && !config.hosts[config.defaultHost]) {
 		fail(path, 'default', `names no host under hosts: (have: ${Object.keys(config.hosts).join(', ') || 'none'})`);
 	}

@@ -20,6 +20,8 @@ import {statePaths} from '../services/state-paths.js';
 import {scrubSecrets} from '../services/error-line.js';
 import {optionsFrom} from './upgrade-command.js';
 import {attachUpgrades} from '../services/upgrade/registry.js';
+import {attachLayouts} from '../../views/deck/layout-registry.js';
+import {allLayouts} from '../../views/deck/layouts.js';
 
 const defaultIo: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env};
 
@@ -51,7 +53,10 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		demo: demo !== undefined,
 		readOnly: target.readOnly,
 		insecure: client.tlsMode === 'insecure',
+		...(config.layout !== undefined ? {layout: config.layout} : {}),
 	});
+	// The deck's layouts: the built-ins (layouts/*.yaml) and the config's `layouts:`, validated by loadConfig.
+	attachLayouts(store, allLayouts(config.layouts ?? []));
 	// The demo keeps its audit log and upgrade journals apart from real hosts' (state-paths.ts).
 	const paths = statePaths(io.env, {demo: demo !== undefined});
 	const auditPath = args.auditLog ?? paths.auditLog;

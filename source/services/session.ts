@@ -12,6 +12,7 @@ import {createConfigReader} from './config-reader.js';
 import {createTopologyService} from './topology/topology-service.js';
 import {createZfsService} from './zfs/zfs-service.js';
 import {createLogsService} from './logs/panes.js';
+import {createFollowController} from './logs/follow.js';
 import type {CommandRunner} from '../ssh/types.js';
 import {createProblemsService} from './problems/problems-service.js';
 import type {Thresholds} from './problems/thresholds.js';
@@ -53,10 +54,13 @@ export function createSession(options: {
 		...(options.problems?.thresholds ? {thresholds: options.problems.thresholds} : {}),
 		...(options.problems?.runsDir && options.problems.host ? {runs: {dir: options.problems.runsDir, host: options.problems.host}} : {}),
 	});
+	// The deck's log panes follow the selected guest once the cursor rests (one stream per rest).
+	const follow = createFollowController({store, logs});
 	return {
 		start() {
 			fleet.start();
 			problems.start();
+			follow.start();
 			nics.start();
 			detail.start();
 			topology.start();
@@ -69,6 +73,7 @@ export function createSession(options: {
 			detail.stop();
 			topology.stop();
 			zfs.stop();
+			follow.stop();
 			logs.stop();
 		},
 		refreshNow: () => fleet.refreshNow(),

@@ -5,8 +5,8 @@
 import type {ZfsDataset, ZfsSnapshot} from '../services/zfs/parse-zfs-list.js';
 import type {GuestNic} from './types.js';
 
-/** The main screen under the header. Later issues add log panes and bulk upgrades. */
-export type Screen = 'fleet' | 'topology' | 'zfs' | 'logs' | 'upgrade';
+/** The kind of the focused deck pane (deck-types.ts): the key scope follows it. */
+export type Screen = 'fleet' | 'topology' | 'zfs' | 'logs' | 'upgrade' | 'tasks';
 
 /** A fleet filter by vmid set (enter on a bridge or gateway in the topology). */
 export interface VmidFilter {
@@ -108,6 +108,7 @@ export interface ScreenState {
 }
 
 export interface ScreenActions {
+	/** Focuses the deck pane of this kind and zooms it to the whole body (the old 1–5 screens). */
 	setScreen(screen: Screen): void;
 	openCommand(): void;
 	editCommand(draft: string): void;

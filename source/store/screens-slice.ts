@@ -35,10 +35,11 @@ export function createScreenActions(set: Set_, get: Get, update: Update): Screen
 	}
 	return {
 		setScreen(screen) {
-			const current = get().ui;
-			if (current.screen === screen && current.overlay === 'none') return;
-			// A screen switch closes the detail/help overlays: they belong to the fleet.
-			ui({screen, overlay: 'none', commandNotice: undefined});
+			// The old screens are zoomed deck panes; the overlays (help, detail) belong to the fleet.
+			const current = get();
+			if (current.ui.screen === screen && current.deck.zoomed && current.ui.overlay === 'none') return;
+			current.actions.deckFocus(screen, screen, true);
+			ui({overlay: 'none', commandNotice: undefined});
 		},
 		openCommand() {
 			if (get().ui.commandDraft === null) ui({commandDraft: '', commandNotice: undefined});
@@ -58,6 +59,8 @@ export function createScreenActions(set: Set_, get: Get, update: Update): Screen
 			if (get().ui.commandNotice !== text) ui({commandNotice: text});
 		},
 		filterFleetTo(filter) {
+			// Back to the deck with the fleet focused: the pane the line came from stays in view.
+			get().actions.deckFocus('fleet', 'fleet', false);
 			ui({screen: 'fleet', overlay: 'none', vmidFilter: filter, filter: '', filterDraft: null, scrollTop: 0});
 		},
 		topologyNetworks(networks, networkErrors, at) {

@@ -4,6 +4,7 @@
 // mutated, so identity means "unchanged").
 
 import type {AppState, GuestNic, GuestRow, SortKey} from './types.js';
+import type {DeckPaneKind} from './deck-types.js';
 
 /** The filter the table shows: the live draft while the prompt is open. */
 export function effectiveFilter(state: AppState): string {
@@ -41,14 +42,16 @@ const COMPARE: Record<SortKey, Compare> = {
 	vmid: byNumber((r) => r.vmid),
 	name: byString((r) => r.name.toLowerCase()),
 	node: byString((r) => r.node),
-	status: byString((r) => r.status),
+	// The first press puts problems first: stopped, then anything else not running, running last.
+	status: byString((r) => `${r.status === 'stopped' ? 0 : r.status === 'running' ? 2 : 1}${r.status}`),
 	cpu: byNumber((r) => r.cpu),
 	mem: byNumber((r) => fraction(r.mem, r.maxmem)),
 	disk: byNumber((r) => fraction(r.disk, r.maxdisk)),
 	uptime: byNumber((r) => r.uptime),
 	net: byString((r, nics) => netSortKey(nics.get(r.vmid))),
 	tags: byString((r) => r.tags.join(';').toLowerCase()),
-	lock: byString((r) => r.lock ?? ''),
+	// Locked guests first; unlocked ones after every lock name.
+	lock: byString((r) => (r.lock ? `0${r.lock}` : '1')),
 };
 
 /** Sorted by one column; ties (and the reversed order's ties) fall back to ascending vmid. */
@@ -211,4 +214,9 @@ export function offlineNodeReason(state: AppState, vmids: readonly number[]): st
 	if (offline.size === 0) return undefined;
 	const node = vmids.map((vmid) => state.guests.get(vmid)?.node).find((name) => name !== undefined && offline.has(name));
 	return node === undefined ? undefined : `node ${node} is offline`;
+}
+
+/** True while the deck draws a pane of this kind (the topology and ZFS services load only then). */
+export function paneVisible(state: AppState, kind: DeckPaneKind): boolean {
+	return state.deck.visible.includes(kind);
 }

@@ -8,6 +8,7 @@ import {createOpsActions, initialOpsState} from './ops-slice.js';
 import {createScreenActions, initialScreenState, initialScreenUi} from './screens-slice.js';
 import {createLogsActions, initialLogsState} from './logs-slice.js';
 import {createProblemsActions, initialProblemsState} from './problems-slice.js';
+import {createDeckActions, initialDeckState} from './deck-slice.js';
 import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
@@ -16,6 +17,8 @@ export interface StoreInit {
 	readOnly: boolean;
 	/** The client accepts any TLS certificate (--insecure). */
 	insecure?: boolean;
+	/** The deck layout to open with (default triage). */
+	layout?: string;
 }
 
 // Resource columns open on the biggest consumer; text columns open A→Z.
@@ -126,6 +129,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 			...initialScreenState(),
 			...initialLogsState(),
 			...initialProblemsState(),
+			...initialDeckState(init.layout),
 			ui: {
 				sortKey: 'vmid',
 				sortDesc: false,
@@ -141,6 +145,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createScreenActions(set, get, update),
 				...createLogsActions(set, get),
 				...createProblemsActions(set, get),
+				...createDeckActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
 						const guests = mergeGuests(state.guests, snapshot.guests);

@@ -5,6 +5,7 @@
 import type {LxcConfig, SnapshotEntry} from '../api/types.js';
 import type {OpsActions, OpsState} from './ops-types.js';
 import type {Screen, ScreenActions, ScreenState, VmidFilter} from './screen-types.js';
+import type {DeckActions, DeckSliceState} from './deck-types.js';
 import type {LogsActions, LogsSliceState} from './logs-types.js';
 import type {ProblemsActions, ProblemsSliceState} from './problems-slice.js';
 
@@ -139,7 +140,7 @@ export interface Badges {
 }
 
 /** OpsState (ops-types.ts): marks, dialog, tasks, notice, audit, permissions, pane. */
-export interface AppState extends OpsState, ScreenState, LogsSliceState, ProblemsSliceState {
+export interface AppState extends OpsState, ScreenState, LogsSliceState, ProblemsSliceState, DeckSliceState {
 	connection: ConnectionState;
 	badges: Badges;
 	/** Latest fleet poll; guests keyed by vmid for stable identity across refreshes. */
@@ -155,7 +156,7 @@ export interface AppState extends OpsState, ScreenState, LogsSliceState, Problem
 	actions: AppActions;
 }
 
-export interface AppActions extends OpsActions, ScreenActions, LogsActions, ProblemsActions {
+export interface AppActions extends OpsActions, ScreenActions, LogsActions, ProblemsActions, DeckActions {
 	// written by services
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;

@@ -40,11 +40,20 @@ test('config problems name the file and the key in one line', () => {
 		['refrsh: 2', /refrsh: unknown key/],
 		['hosts: [', /not valid YAML/],
 		['keys: {nav.down: 3}', /keys\.nav\.down: expected a key or a list of keys/],
+		['layouts: {mine: {root: {split: row, children: [{pane: fleet}, {pane: zfs, size: big}]}}}', /^c\.yaml: layouts\.mine\.root\.children\[1\]\.size: expected rows\/columns \(a whole number\) or a percent like "40%" \(got "big"\)$/],
+		['layouts: {mine: {root: {pane: graphs}}}', /^c\.yaml: layouts\.mine\.root\.pane: unknown pane "graphs"/],
+		['layout: nope', /^c\.yaml: layout: unknown layout "nope" \(known: fleet, logs, triage, upgrade\)$/],
 	];
 	for (const [text, pattern] of cases) {
 		assert.throws(() => parseConfig(text, 'c.yaml'), (error: Error) => error instanceof ConfigError && pattern.test(error.message) && !error.message.includes('\n'), text);
 	}
 	assert.equal(parseConfig('refresh: 3600\nhosts: {home: {host: pve, port: 65535}}', 'c.yaml').refresh, 3600);
+});
+
+test('a user layout in the config is read, and can be the one the deck opens with', () => {
+	const config = parseConfig('layout: side\nlayouts:\n  side:\n    description: fleet beside its journal\n    root: {split: row, children: [{pane: fleet, size: 70%}, {pane: logs, source: follow}]}\n', 'c.yaml');
+	assert.equal(config.layout, 'side');
+	assert.deepEqual(config.layouts?.map((l) => [l.name, l.description]), [['side', 'fleet beside its journal']]);
 });
 
 test('a config file holding a token secret is refused while group or others can read it', () => {

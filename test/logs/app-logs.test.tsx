@@ -66,6 +66,8 @@ test('split orientation: - stacks the panes, | puts them side by side, # makes a
 	rows = titleRows(t.app.lastFrame()!);
 	// Three panes side by side would be 40 columns each at 120: too narrow for a journal line, so they stay stacked.
 	assert.ok(rows[0]! < rows[1]! && rows[1]! < rows[2]!, `side by side falls back to stacked below 60 columns a pane: ${rows}`);
+	// …and the key says so rather than doing nothing.
+	assert.match(plain(t.app.lastFrame()!), /side by side needs 180 columns \(60 a pane\); 120 here, so they stay stacked/);
 	await press(t.app, '#');
 	rows = titleRows(t.app.lastFrame()!);
 	assert.ok(rows[0] === rows[1] && rows[2]! > rows[0]!, `grid: ${rows}`);

@@ -80,7 +80,8 @@ test('a stopped WireGuard is red at the top and its two dependents are CUT OFF (
 
 test('enter on the gateway or on a bridge shows the fleet filtered to its guests; Esc clears it', async () => {
 	const store = fixtureStore('homelab');
-	const app = await renderApp(store, {size: {columns: 120, rows: 40}});
+	// 200×60: back in the deck, the fleet pane shows all 28 rows and its whole filter title.
+	const app = await renderApp(store, {size: {columns: 200, rows: 60}});
 	await press(app, '2', 'G', 'k', 'k');
 	assert.match(selectedLine(frameOf(app))!, /300 wireguard/);
 	await press(app, KEYS.enter);

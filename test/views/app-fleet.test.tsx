@@ -6,7 +6,13 @@ import {loadKeymap} from '../../keymaps/index.js';
 import {createAppStore} from '../../source/store/store.js';
 import {guest, filledStore, homelabGuests, homelabNics, snapshot, syntheticGuests} from './data.js';
 import {KEYS, plain, press, selectedLine, tableRows, type} from './harness.js';
-import {renderApp} from './render.js';
+import {renderApp as renderWithLayout} from './render.js';
+
+// These tests guard the guest table's own behaviour (rows, pages, sorting,
+// filtering) at exact sizes: they draw it in the `fleet` layout, where it has
+// the whole body as it had before the deck. The deck's frames are in
+// test/deck/deck-app.test.tsx.
+const renderApp: typeof renderWithLayout = (store, options = {}) => renderWithLayout(store, {layout: 'fleet', ...options});
 
 afterEach(() => cleanup());
 
@@ -82,10 +88,10 @@ test('each sort key reorders the table and pressing it again reverses', async ()
 		['D', 'nextcloud', 'pihole'],
 		['N', 'adguard', 'zigbee2mqtt'],
 		['U', 'pihole', 'prowlarr'],
-		['S', 'adguard', 'prowlarr'],
+		['S', 'prowlarr', 'pihole'], // problems first: stopped, then paused, running last
 		['O', 'pihole', 'plex'],
 		['T', 'postgres', 'wireguard'], // tags "db" … "vpn,infra"
-		['L', 'pihole', 'paperless'],
+		['L', 'paperless', 'pihole'], // locked first
 		['B', 'pihole', 'immich'], // vmbr0 10.10.10.5 first: addresses compare numerically
 		['I', 'pihole', 'win11'],
 	];

@@ -7,7 +7,13 @@ import {cleanup} from 'ink-testing-library';
 import {NO_KEY, splitKeys} from '../../views/key-chunks.js';
 import {filledStore, homelabGuests} from './data.js';
 import {KEYS, plain, press, selectedLine, tableRows} from './harness.js';
-import {renderApp} from './render.js';
+import {renderApp as renderWithLayout} from './render.js';
+
+// These tests guard the guest table's own behaviour (rows, pages, sorting,
+// filtering) at exact sizes: they draw it in the `fleet` layout, where it has
+// the whole body as it had before the deck. The deck's frames are in
+// test/deck/deck-app.test.tsx.
+const renderApp: typeof renderWithLayout = (store, options = {}) => renderWithLayout(store, {layout: 'fleet', ...options});
 
 afterEach(() => cleanup());
 

@@ -5,6 +5,9 @@ import {cleanup} from 'ink-testing-library';
 import stringWidth from 'string-width';
 import {loadKeymap} from '../../keymaps/index.js';
 import {computeLayout} from '../../views/layout.js';
+import {placeLayout} from '../../views/deck/layout-engine.js';
+import {builtInLayouts, findLayout} from '../../views/deck/layouts.js';
+import {PANE_MIN_SIZE} from '../../views/deck/pane-sizes.js';
 import {filledStore, homelabGuests, homelabNics, syntheticGuests} from './data.js';
 import {KEYS, plain, press, tableRows} from './harness.js';
 import {renderApp} from './render.js';
@@ -14,9 +17,19 @@ afterEach(() => cleanup());
 const SIZES = [
 	{columns: 80, rows: 24},
 	{columns: 120, rows: 40},
+	{columns: 160, rows: 50},
 	{columns: 200, rows: 60},
+	{columns: 60, rows: 20},
 	{columns: 60, rows: 12},
 ];
+
+/** Data rows of the fleet pane in the default deck at this terminal size (the layout engine's rectangle less title and column titles). */
+function fleetViewport(size: {columns: number; rows: number}): number {
+	const body = computeLayout(size, false);
+	const triage = findLayout(builtInLayouts(), 'triage')!;
+	const placed = placeLayout(triage, {width: body.width, height: body.bodyHeight}, {minSize: (pane) => PANE_MIN_SIZE[pane], focus: 'fleet'});
+	return placed.rects.find((r) => r.pane === 'fleet')!.height - 2;
+}
 
 function assertFits(frame: string, size: {columns: number; rows: number}, what: string) {
 	const lines = plain(frame).split('\n');
@@ -31,8 +44,8 @@ for (const size of SIZES) {
 		store.getState().actions.pollFailed('a very long error line '.repeat(20), 2);
 		const app = await renderApp(store, {size});
 		assertFits(app.lastFrame()!, size, 'table');
-		// The table fills the space it has: no blank gap, no overflow.
-		assert.equal(tableRows(app.lastFrame()!).length, computeLayout(size, false).viewportRows);
+		// The fleet pane's table fills the space the deck gives it: no blank gap, no overflow.
+		assert.equal(tableRows(app.lastFrame()!).length, fleetViewport(size));
 		await press(app, KEYS.enter);
 		assertFits(app.lastFrame()!, size, 'detail');
 		await press(app, KEYS.esc, '?');
@@ -47,7 +60,8 @@ for (const size of SIZES) {
 test('the store learns how many rows the view shows', async () => {
 	const store = filledStore(syntheticGuests(300));
 	await renderApp(store, {size: {columns: 120, rows: 40}});
-	assert.equal(store.getState().ui.viewportRows, computeLayout({columns: 120, rows: 40}, false).viewportRows);
+	assert.equal(store.getState().ui.viewportRows, fleetViewport({columns: 120, rows: 40}));
+	assert.ok(store.getState().ui.viewportRows >= 15, 'the fleet is the largest pane');
 });
 
 test('below 60×12 the frame is exactly one line saying so', async () => {
@@ -81,6 +95,8 @@ test('the footer hints come from the keymap', async () => {
 test('the footer puts the incident keys first, so 80 columns still show the actions', async () => {
 	const app = await renderApp(filledStore(homelabGuests()), {size: {columns: 80, rows: 24}});
 	const footer = plain(app.lastFrame()!).split('\n').at(-1)!;
-	assert.match(footer, /^\[no connection\] s snapshot\b.*r reboot\b.*b snapshots \/ roll back\b.*u upgrade/);
+	// `? help` keeps the footer's last 8 columns; the incident keys come first, disabled ones grouped under their reason.
+	assert.match(footer, /^\[no connection\] s snapshot\b.*r reboot\b.*b snapshots \/ roll back\b/);
+	assert.match(footer, / \? help$/, 'help is always reachable');
 	assert.doesNotMatch(footer, /j\/↓ down/, 'the navigation keys everyone knows come last');
 });

@@ -79,8 +79,12 @@ export function plain(frame: string): string {
 
 /** The text of the selected table row (drawn inverse), or undefined. Needs colour on (force-color.ts). */
 export function selectedLine(frame: string): string | undefined {
-	// Skip the two header lines: the DEMO/READ-ONLY badges are inverse too.
-	const line = frame.split('\n').slice(2).find((l) => l.includes('\u001B[7m'));
+	// Skip the two header lines (the DEMO/READ-ONLY badges are inverse too) and the
+	// focused deck pane's title line (inverse, starting with ▶).
+	const line = frame
+		.split('\n')
+		.slice(2)
+		.find((l) => l.includes('\u001B[7m') && !stripVTControlCharacters(l).startsWith('▶'));
 	return line === undefined ? undefined : stripVTControlCharacters(line);
 }
 

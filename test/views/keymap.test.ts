@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Key} from 'ink';
 import {helpSections, hintsFor, isKeyName, keyName, loadKeymap, matchAction} from '../../keymaps/index.js';
-import {HANDLED_ACTIONS} from '../../views/actions.js';
+import {HANDLED_ACTIONS as SCREEN_HANDLED} from '../../views/actions.js';
+import {DECK_ACTIONS} from '../../views/deck/deck-keys.js';
+
+// The deck's dispatcher (views/deck/deck-keys.ts) handles its own ids before the screen handlers.
+const HANDLED_ACTIONS = [...SCREEN_HANDLED, ...DECK_ACTIONS];
 import {NO_KEY} from '../../views/key-chunks.js';
 
 const k = (patch: Partial<Key> = {}): Key => ({...NO_KEY, ...patch});
@@ -47,7 +51,7 @@ test('the action keys are bound, u (formerly reserved) to the upgrade plan', () 
 test('every action in the table has a handler in the dispatcher, and exactly the destructive actions are dangerous', () => {
 	const keymap = loadKeymap();
 	for (const b of keymap.bindings) assert.ok(HANDLED_ACTIONS.includes(b.action), `no handler for ${b.action}`);
-	assert.deepEqual(keymap.bindings.filter((b) => b.dangerous).map((b) => b.action).sort(), ['act.prune', 'act.reboot', 'act.rollback', 'act.shutdown', 'act.stop']);
+	assert.deepEqual(keymap.bindings.filter((b) => b.dangerous).map((b) => b.action).sort(), ['act.prune', 'act.reboot', 'act.rollback', 'act.rollbackUpgrade', 'act.shutdown', 'act.stop']);
 });
 
 test('one shift-letter per sortable column', () => {
@@ -84,7 +88,7 @@ test('help sections cover every scope that has bindings, with hints drawn from t
 	const sections = helpSections(loadKeymap());
 	assert.deepEqual(
 		sections.map((s) => s.scope),
-		['fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'global'],
+		['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'global'],
 	);
 	assert.deepEqual(
 		hintsFor(loadKeymap(), 'filter').map((h) => h.description),

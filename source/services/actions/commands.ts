@@ -24,6 +24,8 @@ export interface Commands {
 	request(action: ActionId): void;
 	/** Why the key cannot run now (footer/help show it dimmed), or undefined. */
 	disabledReason(action: ActionId): string | undefined;
+	/** Roll one guest back to a named snapshot (its pre-upgrade one): straight to the confirm (Cancel focused). */
+	rollbackTo(vmid: number, snapname: string, why: string): void;
 	dialog: DialogCommands;
 }
 
@@ -128,6 +130,18 @@ export function createCommands(options: CommandsOptions): Commands {
 		} catch (error) {
 			actions().updateDialog({...base, loading: false, error: errorLine(error)});
 		}
+	}
+
+	async function rollbackTo(vmid: number, snapname: string, why: string): Promise<void> {
+		const reason = dispatcher.disabledReason('rollback', [vmid]);
+		if (reason) return info(`rollback is disabled (${reason})`);
+		const {snapshots, rootfs} = await dispatcher.loadSnapshots(vmid);
+		const entries = buildPickerEntries(snapshots, {zfs: isZfsRootfs(rootfs), rootfsVolume: rootfs?.split(',')[0]});
+		const entry = entries.find((e) => e.snapshot.name === snapname);
+		if (!entry) return failed(`rollback: ${dispatcher.label(vmid)} has no snapshot '${sanitize(snapname)}' any more`);
+		// ZFS rolls back only to the newest snapshot: say why here, as the picker would.
+		if (entry.rollbackBlocked) return failed(`rollback to '${sanitize(snapname)}': ${entry.rollbackBlocked}`);
+		confirm({action: 'rollback', targets: [vmid], params: {snapname}}, {title: `roll back ${dispatcher.label(vmid)} to '${sanitize(snapname)}' (${why})?`});
 	}
 
 	async function bulkRollback(vmids: number[], bulkNote: string | undefined): Promise<void> {
@@ -295,7 +309,12 @@ export function createCommands(options: CommandsOptions): Commands {
 		},
 	};
 
-	return {request, disabledReason: (action) => dispatcher.disabledReason(action, targets().vmids), dialog};
+	return {
+		request,
+		disabledReason: (action) => dispatcher.disabledReason(action, targets().vmids),
+		rollbackTo: (vmid, snapname, why) => void rollbackTo(vmid, snapname, why).catch((error) => failed(`rollback: ${errorLine(error)}`)),
+		dialog,
+	};
 }
 
 /** The prompt's fields in tab order: the include-RAM box only when offered. */

@@ -1,10 +1,11 @@
 // Keeps the topology screen's data fresh while it is open — and only then:
-// subscribes to ui.screen. On open it reads every online node's network config
+// subscribes to the deck's visible panes. On open it reads every online node's network config
 // and the configs of the guests whose NICs the store does not have yet (the
 // fleet only reads the visible window), `concurrency` at a time with progress
 // ("reading guest configs 120/5000"); networks are re-read every `refreshMs`.
 
 import type {StoreApi} from 'zustand/vanilla';
+import {whilePaneVisible} from '../pane-visibility.js';
 import type {LxcConfig} from '../../api/types.js';
 import type {NetworkIface} from '../../store/screen-types.js';
 import type {AppState, GuestNic, GuestRow} from '../../store/types.js';
@@ -129,12 +130,8 @@ export function createTopologyService(options: {
 
 	return {
 		start() {
-			unsubscribe = store.subscribe((state, previous) => {
-				if (state.ui.screen === previous.ui.screen) return;
-				if (state.ui.screen === 'topology') open();
-				else if (previous.ui.screen === 'topology') close();
-			});
-			if (store.getState().ui.screen === 'topology') open();
+			// Loads only while a topology pane is on screen (the deck reports what it drew).
+			unsubscribe = whilePaneVisible(store, 'topology', {open, close, nodesKnown: () => void current.then(() => load())});
 		},
 		stop() {
 			unsubscribe?.();

@@ -12,6 +12,7 @@ import {offlineNodeReason} from '../../store/selectors.js';
 import {errorLine} from '../error-line.js';
 import {guestPath} from '../guest-path.js';
 import {resumeUpgradeRun, startUpgradeRun, type EngineDeps, type UpgradeRun} from './engine.js';
+import {lastUpgradeOf, type LastUpgrade} from './last-upgrade.js';
 import {unfinishedRuns, type JournalReplay} from './journal.js';
 import {blockedLine, resumeBlockers} from './busy-guests.js';
 import {describeHolder, lockPathOf, RunBusy} from './run-lock.js';
@@ -63,6 +64,8 @@ export interface UpgradeController {
 	 * the ones caught mid-step are rolled back then).
 	 */
 	stop(): void;
+	/** The newest proxdeck upgrade of this guest and its pre-upgrade snapshot, from the run journals. */
+	lastUpgrade(vmid: number): LastUpgrade | undefined;
 }
 
 /** What the engine needs, except that the SSH runner may be missing (then runs are refused with the reason). */
@@ -224,7 +227,7 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			if (view.stage === 'run' && view.askQuit) return set({...view, askQuit: undefined});
 			if (view.stage === 'run' && view.askStop) return set({...view, askStop: undefined});
 			if (view.stage === 'run' && !view.run.status().finished && !view.run.status().stopRequested) return set({...view, askStop: 'cancel'});
-			actions().setScreen('fleet');
+			actions().deckBack();
 		},
 		concurrency(delta) {
 			if (view.stage === 'run') view.run.setConcurrency(view.run.status().concurrency + delta);
@@ -232,6 +235,10 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 				options = {...options, concurrency: Math.max(1, Math.min(16, options.concurrency + delta))};
 				set({...view, plan: {...view.plan, options}});
 			}
+		},
+		lastUpgrade(vmid) {
+			const cluster = o.store.getState().clusterName;
+			return lastUpgradeOf(o.runsDir, vmid, {host: o.host, ...(cluster ? {cluster} : {})});
 		},
 		resume() {
 			const replay = interruptedRuns()[0];

@@ -1,4 +1,4 @@
-// Loads the ZFS screen while it is open (it subscribes to ui.screen): pools
+// Loads ZFS data while a ZFS pane is on screen (deck.visible): pools
 // from GET /nodes/{node}/disks/zfs on every online node, the detail tree of
 // any pool that is not ONLINE (its faulted device), and — when a command
 // runner (SSH) is given — datasets and snapshots from `zfs list` plus
@@ -6,6 +6,7 @@
 // nodes, it shows GET /nodes/{node}/storage instead and says so.
 
 import type {StoreApi} from 'zustand/vanilla';
+import {whilePaneVisible} from '../pane-visibility.js';
 import {hopArgv, shellNode} from '../../ssh/node-hop.js';
 import type {CommandRunner} from '../../ssh/types.js';
 import type {StorageUsageRow, ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSnapshotRow} from '../../store/screen-types.js';
@@ -232,12 +233,8 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 
 	return {
 		start() {
-			unsubscribe = store.subscribe((state, previous) => {
-				if (state.ui.screen === previous.ui.screen) return;
-				if (state.ui.screen === 'zfs') open();
-				else if (previous.ui.screen === 'zfs') close();
-			});
-			if (store.getState().ui.screen === 'zfs') open();
+			// Loads only while a zfs pane is on screen (the deck reports what it drew).
+			unsubscribe = whilePaneVisible(store, 'zfs', {open, close, nodesKnown: () => void (inFlight ?? Promise.resolve()).then(() => refresh())});
 		},
 		stop() {
 			unsubscribe?.();

@@ -1,0 +1,143 @@
+// The deck: the body of the console, split into panes by the current layout
+// (layout-engine.ts places them for this size). Each pane gets a title line —
+// its digit, name and state, inverse when it has the keys — and its body at
+// an exact size. The view reports what it drew (deck.visible) so services
+// load only for panes on screen.
+
+import {Box, Text} from 'ink';
+import React, {useEffect} from 'react';
+import type {StoreApi} from 'zustand/vanilla';
+import type {Keymap} from '../../keymaps/index.js';
+import type {AppState} from '../../source/store/types.js';
+import {sanitize} from '../../source/util/sanitize.js';
+import {textWidth, truncate} from '../format.js';
+import {theme, toneColor} from '../theme.js';
+import {currentLayout} from './layout-registry.js';
+import {GAP, isLeaf, leavesOf, placeLayout, type LayoutNode, type PaneKind, type Placement, type Rect} from './layout-engine.js';
+import type {PaneContext} from './pane.js';
+import {PANE_MIN_SIZE} from './pane-sizes.js';
+import {PANES} from './panes.js';
+
+/** How long a pane's one-line result stays on its title. */
+export const DECK_NOTICE_MS = 8000;
+
+const minSize = (pane: PaneKind) => PANES[pane]?.minSize ?? PANE_MIN_SIZE[pane];
+
+/** Where every pane goes for this state and body size (pure; the key handler uses it too). */
+export function deckPlacement(store: StoreApi<AppState>, state: AppState, body: {width: number; height: number}): Placement {
+	const layout = currentLayout(store, state);
+	const {deck} = state;
+	const zoomKind = state.ui.screen as PaneKind;
+	const zoomLeaf = leavesOf(layout.root).find((l) => l.id === deck.focus && l.pane === zoomKind);
+	return placeLayout(layout, body, {
+		focus: deck.focus,
+		...(deck.zoomed ? {zoom: zoomLeaf ?? {id: zoomKind, pane: zoomKind}} : {}),
+		grow: deck.grow[layout.name] ?? {},
+		minSize,
+	});
+}
+
+function bounds(node: LayoutNode, rects: Map<string, Rect>): {width: number; height: number} {
+	const all = leavesOf(node).map((l) => rects.get(l.id)!);
+	const x0 = Math.min(...all.map((r) => r.x));
+	const y0 = Math.min(...all.map((r) => r.y));
+	return {width: Math.max(...all.map((r) => r.x + r.width)) - x0, height: Math.max(...all.map((r) => r.y + r.height)) - y0};
+}
+
+function PaneTitleLine({ctx, rect, focused, zoomed}: {ctx: PaneContext; rect: Rect; focused: boolean; zoomed: boolean}) {
+	const pane = PANES[rect.pane];
+	const head = `${focused ? '▶' : ' '}[${pane.key}] ${pane.label}`;
+	const title = pane.title(ctx, {width: rect.width - textWidth(head) - 3, body: {width: rect.width, height: Math.max(0, rect.height - 1)}});
+	const notice = ctx.state.deck.notice;
+	const showNotice = notice !== undefined && notice.pane === rect.id && ctx.now() - notice.at < DECK_NOTICE_MS;
+	const zoom = zoomed ? '  [Z] z: back to the deck' : '';
+	const stale = title.stale ? 'STALE ' : '';
+	// A result line of this pane's own goes first: the title's counts are padded to the right edge.
+	const said = showNotice ? ` · ${sanitize(notice.text)}` : '';
+	const rest = truncate(` · ${stale}${sanitize(title.text)}${zoom}`, Math.max(0, rect.width - textWidth(head) - textWidth(said)));
+	return (
+		<Text wrap="truncate" inverse={focused} bold={focused} color={focused ? undefined : theme.accent}>
+			{head}
+			{showNotice ? <Text color={notice.tone === 'error' ? theme.danger : notice.tone === 'ok' ? theme.ok : theme.warn}>{said}</Text> : null}
+			<Text color={title.stale ? theme.danger : toneColor(title.tone)}>{rest}</Text>
+		</Text>
+	);
+}
+
+function TabBar({placement, focus, width}: {placement: Placement; focus: string; width: number}) {
+	const tabs = placement.tabs ?? [];
+	return (
+		<Text wrap="truncate">
+			{tabs.map((t, i) => {
+				const pane = PANES[t.pane];
+				const label = `[${pane.key}] ${t.id === t.pane ? pane.label : t.id} `;
+				return (
+					<Text key={t.id} inverse={t.id === focus} color={t.id === focus ? undefined : theme.muted}>
+						{(i > 0 ? '│' : '') + label}
+					</Text>
+				);
+			})}
+			<Text color={theme.muted}>{truncate('  (small terminal: Tab switches panes)', Math.max(0, width))}</Text>
+		</Text>
+	);
+}
+
+interface DeckViewProps {
+	state: AppState;
+	store: StoreApi<AppState>;
+	keymap: Keymap;
+	width: number;
+	height: number;
+	now: () => number;
+}
+
+export function DeckView({state, store, keymap, width, height, now}: DeckViewProps) {
+	const placement = deckPlacement(store, state, {width, height});
+	const rects = new Map(placement.rects.map((r) => [r.id, r]));
+	const zoomed = placement.zoomed !== undefined;
+	const visible = [...new Set(placement.rects.map((r) => r.pane))];
+	// Tab cycles the panes drawn; under a tab bar, every pane of the layout.
+	const cycle = placement.tabs ? placement.tabs.map((t) => t.id) : placement.rects.map((r) => r.id);
+	const sources = placement.rects.filter((r) => r.pane === 'logs').map((r) => (zoomed ? 'all' : (r.source ?? 'follow')));
+	const {deckShown, deckFocus} = state.actions;
+	const key = `${visible.join(',')}|${cycle.join(',')}|${sources.join(',')}`;
+	useEffect(() => {
+		deckShown(visible, cycle, sources);
+		// A dropped pane cannot keep the keys: the first pane drawn takes them.
+		const current = store.getState();
+		if (!current.deck.zoomed && !cycle.includes(current.deck.focus)) {
+			const first = placement.rects[0];
+			if (first) deckFocus(first.id, first.pane, false);
+		}
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [key]);
+
+	const renderNode = (node: LayoutNode): React.ReactNode => {
+		if (isLeaf(node)) {
+			const rect = rects.get(node.id);
+			if (!rect) return null;
+			const focused = rect.id === state.deck.focus;
+			const ctx: PaneContext = {state, store, keymap, now, leaf: {id: rect.id, pane: rect.pane, ...(rect.source !== undefined ? {source: rect.source} : {})}, zoomed};
+			return (
+				<Box key={rect.id} flexDirection="column" width={rect.width} height={rect.height} flexShrink={0} overflow="hidden">
+					<PaneTitleLine ctx={ctx} rect={rect} focused={focused} zoomed={zoomed} />
+					{rect.height > 1 ? PANES[rect.pane].render({...ctx, width: rect.width, height: rect.height - 1, focused}) : null}
+				</Box>
+			);
+		}
+		const size = bounds(node, rects);
+		// Side by side, an explicit one-column spacer between panes (sizes are exact; nothing flexes).
+		const children = node.children.flatMap((child, i) => (node.split === 'row' && i > 0 ? [<Box key={`gap${i}`} width={GAP} flexShrink={0} />, renderNode(child)] : [renderNode(child)]));
+		return (
+			<Box key={`${leavesOf(node)[0]!.id}+${size.width}x${size.height}`} flexDirection={node.split} width={size.width} height={size.height} flexShrink={0} overflow="hidden">
+				{children}
+			</Box>
+		);
+	};
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			{placement.tabs ? <TabBar placement={placement} focus={state.deck.focus} width={width} /> : null}
+			{renderNode(placement.tree)}
+		</Box>
+	);
+}

@@ -1,0 +1,14 @@
+// The smallest useful size of each pane (columns × rows, title line included).
+// Below it the layout engine drops the pane rather than draw a useless sliver.
+
+import type {MinSize, PaneKind} from './layout-engine.js';
+
+export const PANE_MIN_SIZE: Readonly<Record<PaneKind, MinSize>> = {
+	// The fleet needs VMID, NAME, STATUS and a resource column, and a few rows.
+	fleet: {width: 60, height: 8},
+	topology: {width: 36, height: 5},
+	zfs: {width: 36, height: 5},
+	logs: {width: 30, height: 4},
+	tasks: {width: 40, height: 3},
+	upgrade: {width: 60, height: 8},
+};
