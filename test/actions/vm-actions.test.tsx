@@ -26,9 +26,9 @@ async function filterTo(app: Console, text: string): Promise<void> {
 	await selectByFilter(app, text);
 }
 
-/** The table rows in the current frame. */
+/** The fleet table's rows in the current frame (VMID, NAME, TYPE; other panes' lines left out). */
 function tableRows(app: Console): string[] {
-	return frame(app).split('\n').filter((l) => /^\s*\d{3} /.test(l));
+	return frame(app).split('\n').filter((l) => /^\s*\d{3} \S+ +(ct|vm) /.test(l));
 }
 
 /** The table row of a guest (by name) in the current frame. */
@@ -53,15 +53,15 @@ describe('VM actions on the cluster fixture', () => {
 
 	it('the fleet shows TYPE ct/vm, `-` for a VM\'s disk use Proxmox does not know, and filters with type=vm', async () => {
 		assert.match(frame(app), /VMID▲ +NAME +TYPE +NODE/);
-		assert.match(rowOf(app, 'win-jump'), /^\s*150 win-jump +vm +pve1 +running .* - /);
+		assert.match(rowOf(app, 'win-jump'), /^\s*150 win-jump +vm +pve1 +running .* -(\s|$)/);
 		assert.doesNotMatch(rowOf(app, 'win-jump'), / 0% /, 'never 0 % for a VM');
 		assert.match(rowOf(app, 'k3s-agent'), / vm /);
 		await filterTo(app, 'type=vm');
 		assert.deepEqual(tableRows(app).map((l) => l.trim().split(/\s+/)[0]), ['150', '151', '152', '153'], frame(app));
 		await filterTo(app, 'type=ct');
+		assert.match(frame(app), /guests 17\/21 shown {2}filter \/type=ct/);
 		const cts = tableRows(app);
-		assert.equal(cts.length, 17, frame(app));
-		assert.ok(cts.every((l) => / ct /.test(l)), 'type=ct keeps only containers');
+		assert.ok(cts.length > 0 && cts.every((l) => / ct /.test(l)), 'type=ct keeps only containers');
 		await press(app, KEYS.esc);
 		await press(app, ':');
 		await type(app, 'ct type=vm');

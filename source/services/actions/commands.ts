@@ -6,7 +6,7 @@
 
 import type {StoreApi} from 'zustand/vanilla';
 import {offlineNodeReason, selectVisibleRows} from '../../store/selectors.js';
-import type {ActionId, ActionRequest, ConfirmDialog, Dialog, SnapshotPickerDialog, SnapshotPromptDialog} from '../../store/ops-types.js';
+import type {ActionId, ActionRequest, ConfirmDialog, Dialog, PickerEntry, SnapshotPickerDialog, SnapshotPromptDialog} from '../../store/ops-types.js';
 import type {AppState, GuestKind} from '../../store/types.js';
 import {sanitize} from '../../util/sanitize.js';
 import {errorLine} from '../error-line.js';
@@ -118,13 +118,18 @@ export function createCommands(options: CommandsOptions): Commands {
 		return names?.[vmid] !== undefined ? {...request.params, snapname: names[vmid]} : request.params;
 	}
 
+	/** The snapshot tree of one guest; on ZFS (a container's subvol, a VM's disk on a zfspool) only the newest can be rolled back to. */
+	async function pickerEntries(vmid: number): Promise<{zfs: boolean; entries: PickerEntry[]}> {
+		const {snapshots, rootfs, zfsDisk} = await dispatcher.loadSnapshots(vmid);
+		const zfs = isZfsRootfs(rootfs) || zfsDisk !== undefined;
+		return {zfs, entries: buildPickerEntries(snapshots, {zfs, rootfsVolume: zfsDisk ?? rootfs?.split(',')[0]})};
+	}
+
 	async function openPicker(vmid: number, browseOnly?: string): Promise<void> {
 		const base: SnapshotPickerDialog = {kind: 'picker', vmid, label: dispatcher.label(vmid), loading: true, entries: [], cursor: 0, startAfter: false, zfs: false, ...(browseOnly ? {browseOnly} : {})};
 		actions().openDialog(base);
 		try {
-			const {snapshots, rootfs, zfsDisk} = await dispatcher.loadSnapshots(vmid);
-			const zfs = isZfsRootfs(rootfs) || zfsDisk !== undefined;
-			const entries = buildPickerEntries(snapshots, {zfs, rootfsVolume: zfsDisk ?? rootfs?.split(',')[0]});
+			const {zfs, entries} = await pickerEntries(vmid);
 			const newest = Math.max(0, entries.findIndex((e) => e.newest));
 			actions().updateDialog({...base, loading: false, entries, zfs, cursor: newest});
 		} catch (error) {
@@ -135,8 +140,7 @@ export function createCommands(options: CommandsOptions): Commands {
 	async function rollbackTo(vmid: number, snapname: string, why: string): Promise<void> {
 		const reason = dispatcher.disabledReason('rollback', [vmid]);
 		if (reason) return info(`rollback is disabled (${reason})`);
-		const {snapshots, rootfs} = await dispatcher.loadSnapshots(vmid);
-		const entries = buildPickerEntries(snapshots, {zfs: isZfsRootfs(rootfs), rootfsVolume: rootfs?.split(',')[0]});
+		const {entries} = await pickerEntries(vmid);
 		const entry = entries.find((e) => e.snapshot.name === snapname);
 		if (!entry) return failed(`rollback: ${dispatcher.label(vmid)} has no snapshot '${sanitize(snapname)}' any more`);
 		// ZFS rolls back only to the newest snapshot: say why here, as the picker would.
