@@ -20,11 +20,41 @@ export type Line = Segment[];
 const yesNo = (v: unknown) => (v === 1 || v === '1' || v === true ? 'yes' : 'no');
 const str = (v: unknown) => (v === undefined || v === null ? '' : sanitize(String(v)));
 
-function nicLine(nic: GuestNic): Line {
+/** MiB from a config value: a number (containers) or qemu's property string "8192" / "current=8192". */
+export function configMiB(value: unknown): number | undefined {
+	if (typeof value === 'number') return value;
+	const match = typeof value === 'string' ? /^(?:current=)?(\d+)(?:,|$)/.exec(value) : null;
+	return match ? Number(match[1]) : undefined;
+}
+
+/** A VM's drive keys (CD-ROMs are shown by nothing: they hold no data of the guest). */
+const VM_DISK = /^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$/;
+
+function vmDiskLines(config: LxcConfig): Line[] {
+	return Object.entries(config)
+		.filter(([key, value]) => VM_DISK.test(key) && typeof value === 'string' && !/(^|,)media=cdrom(,|$)/.test(value))
+		.map(([key, value]) => {
+			const volume = String(value).split(',')[0] ?? '';
+			const size = /(?:^|,)size=([^,]+)/.exec(String(value))?.[1];
+			return [{text: `${key} ${sanitize(volume)}${size ? ` size ${sanitize(size)}` : ''}`}];
+		});
+}
+
+/** Where a VM is reached, from its guest agent: "agent Ethernet 10.0.20.50/24", or why not known. */
+function agentLine(detail: GuestDetail): Line {
+	const agent = detail.agent;
+	if (!agent) return [{text: 'ip ?', tone: 'muted'}];
+	if (agent.state === 'none') return [{text: 'ip ', tone: undefined}, {text: `no guest agent (${sanitize(agent.reason)})`, tone: 'muted'}];
+	if (agent.interfaces.length === 0) return [{text: 'ip - (the guest agent reports no address)', tone: 'muted'}];
+	return [{text: `ip ${agent.interfaces.map((i) => `${sanitize(i.name)} ${i.ips.map(sanitize).join(' ')}`).join(' · ')} (guest agent)`}];
+}
+
+/** A VM's config holds no address (its IP comes from the guest agent): its NIC line leaves `ip` out. */
+function nicLine(nic: GuestNic, withIp = true): Line {
 	const parts = [
 		`${nic.id}${nic.name ? ` ${sanitize(nic.name)}` : ''}`,
 		`bridge ${str(nic.bridge) || '-'}`,
-		`ip ${str(nic.ip) || '-'}`,
+		withIp ? `ip ${str(nic.ip) || '-'}` : '',
 		nic.gw ? `gw ${sanitize(nic.gw)}` : '',
 		nic.ip6 ? `ip6 ${sanitize(nic.ip6)}` : '',
 		nic.tag !== undefined ? `tag ${nic.tag}` : '',
@@ -61,14 +91,18 @@ export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics
 	const description = config.description ? sanitizeMultiline(String(config.description)).split('\n').find((l) => l.trim() !== '') : undefined;
 	lines.push([{text: `os ${str(config.ostype) || '-'}${config.arch ? ` (${sanitize(config.arch)})` : ''}${description ? ` — ${description.trim()}` : ''}`}]);
 
+	const memory = configMiB(config.memory);
+	const swap = configMiB(config.swap);
+	const sockets = configMiB(config.sockets);
 	const resources: Line = [
 		{
 			text: [
-				`cores ${str(config.cores) || '-'}`,
-				`memory ${typeof config.memory === 'number' ? formatMiB(config.memory) : '-'}`,
-				`swap ${typeof config.swap === 'number' ? formatMiB(config.swap) : '-'}`,
+				`cores ${str(config.cores) || '-'}${row.kind === 'qemu' && sockets !== undefined && sockets > 1 ? ` × ${sockets} sockets` : ''}`,
+				`memory ${memory !== undefined ? formatMiB(memory) : '-'}`,
+				// VMs have no swap setting (the guest OS manages its own).
+				...(row.kind === 'lxc' ? [`swap ${swap !== undefined ? formatMiB(swap) : '-'}`] : []),
 				`onboot ${yesNo(config.onboot)}`,
-			].join(' · ') + ' · ',
+			].join(' · ') + (row.kind === 'lxc' ? ' · ' : ''),
 		},
 	];
 	if (row.kind === 'lxc') {
@@ -85,8 +119,13 @@ export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics
 		lines.push([{text: `${mp.id} ${sanitize(mp.volume)} → ${str(mp.path) || '?'}${mp.size ? ` size ${sanitize(mp.size)}` : ''}`}]);
 	}
 
+	if (row.kind === 'qemu') {
+		lines.push(...vmDiskLines(config));
+		if (current) lines.push(agentLine(current));
+	}
+
 	const configNics = listNics(config, row.kind);
-	for (const nic of configNics.length > 0 ? configNics : (nics ?? [])) lines.push(nicLine(nic));
+	for (const nic of configNics.length > 0 ? configNics : (nics ?? [])) lines.push(nicLine(nic, row.kind !== 'qemu'));
 
 	if (Array.isArray(config.lxc) && config.lxc.length > 0) {
 		const devices = [...new Set(config.lxc.map(([, value]) => String(value).match(/\/dev\/[\w/.-]+/)?.[0]).filter((d): d is string => d !== undefined))];

@@ -1,6 +1,6 @@
 // Draws the open dialog (state.dialog) in the body area: the confirm dialog
-// (targets, effect, the equivalent pct commands, [Cancel] [OK] with Cancel
-// focused first), the snapshot prompt, and the snapshot picker (the tree with
+// (targets, effect, the equivalent pct/qm commands, [Cancel] [OK] with Cancel
+// focused first), the snapshot prompt (with include RAM for a running VM), and the snapshot picker (the tree with
 // time, description and parent; newest marked; ZFS non-latest greyed out).
 // It only draws: keys go to the Commands interface (ops-keys.ts).
 
@@ -9,7 +9,7 @@ import React from 'react';
 import type {ConfirmDialog, Dialog, SnapshotPickerDialog, SnapshotPromptDialog} from '../source/store/ops-types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {truncate, wrapLines} from './format.js';
-import {pctCommands} from '../source/services/actions/catalog.js';
+import {hostCommands} from '../source/services/actions/catalog.js';
 import {theme} from './theme.js';
 
 interface Props {
@@ -117,6 +117,12 @@ function SnapshotPromptView({d, width}: {d: SnapshotPromptDialog; width: number}
 			{d.bulkNote ? <Line color={theme.warn}>{d.bulkNote}</Line> : null}
 			{field('name', d.name, d.field === 'name')}
 			{field('description (optional)', d.description, d.field === 'description')}
+			{d.vmstate !== undefined ? (
+				<Text wrap="truncate">
+					<Text bold={d.field === 'vmstate'} color={d.field === 'vmstate' ? theme.accent : undefined}>{`[${d.vmstate ? 'x' : ' '}] include RAM`}</Text>
+					{d.field === 'vmstate' ? ' (space toggles)' : ''}
+				</Text>
+			) : null}
 			{d.error ? <Wrapped text={`✗ ${d.error}`} width={width} color={theme.danger} /> : null}
 			{d.warning ? <Wrapped text={d.warning} width={width} color={theme.warn} /> : null}
 			<Wrapped text={`equivalent on the host: $ ${snapshotCommand(d)}${d.targets.length > 1 ? ` (and ${d.targets.length - 1} more)` : ''}`} width={width} color={theme.muted} />
@@ -125,10 +131,10 @@ function SnapshotPromptView({d, width}: {d: SnapshotPromptDialog; width: number}
 	);
 }
 
-/** The `pct snapshot` the prompt would run, description included (quoted for the shell), as the dialog's OK sends it. */
+/** The `pct snapshot` / `qm snapshot` the prompt would run, description (quoted for the shell) and RAM included, as the dialog's OK sends it. */
 function snapshotCommand(d: SnapshotPromptDialog): string {
 	const description = d.description.trim();
-	return sanitize(pctCommands('snapshot', d.targets[0] ?? 0, {snapname: d.name.trim(), ...(description ? {description} : {})})[0] ?? '');
+	return sanitize(hostCommands('snapshot', d.guestKind, d.targets[0] ?? 0, {snapname: d.name.trim(), ...(description ? {description} : {}), ...(d.vmstate ? {vmstate: 1} : {})})[0] ?? '');
 }
 
 function PickerView({d, height, width}: {d: SnapshotPickerDialog; height: number; width: number}) {

@@ -22,7 +22,12 @@ export interface Column {
 	format(row: GuestRow, nics: GuestNic[] | undefined): string;
 	/** The usage fraction that makes this cell red at ≥ HOT_THRESHOLD. */
 	usage?(row: GuestRow): number;
+	/** Shown only when the fleet has something for it (absent: always); otherwise it gives its width to the others. */
+	shownFor?(rows: readonly GuestRow[]): boolean;
 }
+
+/** A column only some guests fill (LOCK, HA): shown while at least one does. */
+const anyFilled = (value: (row: GuestRow) => string | undefined) => (rows: readonly GuestRow[]) => rows.some((row) => (value(row) ?? '') !== '');
 
 const ratio = (used: number, max: number) => (max > 0 ? used / max : 0);
 
@@ -38,6 +43,8 @@ function nicCell(nics: GuestNic[] | undefined): string {
 export const COLUMNS: Column[] = [
 	{id: 'vmid', title: 'VMID', width: 6, flex: 0, align: 'right', sortKey: 'vmid', priority: 1, format: (r) => String(r.vmid)},
 	{id: 'name', title: 'NAME', width: 12, flex: 1, align: 'left', sortKey: 'name', priority: 1, format: (r) => sanitize(r.name)},
+	// ct / vm: which actions and commands (pct or qm) apply. Only a fleet with a VM has anything to tell apart.
+	{id: 'type', title: 'TYPE', width: 4, flex: 0, align: 'left', priority: 4, format: (r) => (r.kind === 'qemu' ? 'vm' : 'ct'), shownFor: (rows) => rows.some((r) => r.kind === 'qemu')},
 	{id: 'node', title: 'NODE', width: 8, flex: 0, align: 'left', sortKey: 'node', priority: 4, format: (r) => sanitize(r.node)},
 	{id: 'status', title: 'STATUS', width: 10, flex: 0, align: 'left', sortKey: 'status', priority: 1, format: (r) => sanitize(r.status)},
 	{
@@ -71,16 +78,17 @@ export const COLUMNS: Column[] = [
 		sortKey: 'disk',
 		// As important as memory: "which guests are at 90 % memory or disk".
 		priority: 2,
-		format: (r) => (r.maxdisk > 0 ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
+		// Proxmox cannot see inside a VM's images and reports disk 0 for it: unknown, not empty.
+		format: (r) => (r.maxdisk > 0 && !(r.kind === 'qemu' && r.disk === 0) ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
 		usage: (r) => ratio(r.disk, r.maxdisk),
 	},
 	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 5, format: (r) => formatUptime(r.uptime)},
 	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 3, format: (_r, nics) => sanitize(nicCell(nics))},
 	{id: 'tags', title: 'TAGS', width: 8, flex: 1, align: 'left', sortKey: 'tags', priority: 5, format: (r) => sanitize(r.tags.join(','))},
 	// A guest stuck in a lock (backup, snapshot, migrate…) is a classic incident: kept before uptime and tags, wide enough for "snapshot".
-	{id: 'lock', title: 'LOCK', width: 8, flex: 0, align: 'left', sortKey: 'lock', priority: 4, format: (r) => sanitize(r.lock ?? '')},
+	{id: 'lock', title: 'LOCK', width: 8, flex: 0, align: 'left', sortKey: 'lock', priority: 4, format: (r) => sanitize(r.lock ?? ''), shownFor: anyFilled((r) => r.lock)},
 	// The HA manager's requested state (/cluster/resources `hastate`); empty when not HA-managed.
-	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', priority: 6, format: (r) => sanitize(r.hastate ?? '')},
+	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', priority: 6, format: (r) => sanitize(r.hastate ?? ''), shownFor: anyFilled((r) => r.hastate)},
 ];
 
 export interface PlacedColumn {

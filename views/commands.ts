@@ -25,7 +25,7 @@ export interface Command {
 }
 
 export const COMMANDS: Command[] = [
-	{name: 'fleet', aliases: ['ct', 'vm', 'guests'], description: 'the guest table', run: (c) => c.actions.setScreen('fleet')},
+	{name: 'fleet', aliases: ['ct', 'vm', 'guests'], usage: '[filter, e.g. type=vm]', description: 'the guest table (with words: filtered by them)', run: runFleet},
 	{name: 'net', aliases: ['br', 'topology', 'bridges'], description: 'bridge topology and network problems', run: (c) => c.actions.setScreen('topology')},
 	{name: 'problems', aliases: ['problem', 'wrong', 'alerts'], description: 'everything wrong in the fleet, worst first', run: (c) => c.actions.setScreen('problems')},
 	{name: 'zfs', aliases: ['pool', 'pools', 'storage'], description: 'ZFS pools, datasets and snapshot space', run: (c) => c.actions.setScreen('zfs')},
@@ -50,6 +50,15 @@ function runLayout(c: CommandContext, args: string[]): void {
 }
 
 /** `:mark tag=media`, `:mark node=pve`, `:mark os=alpine`: adds to the marks, like ctrl+a. */
+/** `:ct type=vm` — the fleet, filtered by the words after the command (as `/` would). */
+function runFleet(c: CommandContext, args: string[]): void {
+	c.actions.setScreen('fleet');
+	if (args.length === 0) return;
+	c.actions.openFilter();
+	c.actions.editFilter(args.join(' '));
+	c.actions.commitFilter();
+}
+
 function runMark(c: CommandContext, args: string[]): void {
 	const [field, value] = (args[0] ?? '').split('=', 2);
 	if (!c.store || !value || (field !== 'tag' && field !== 'node' && field !== 'os')) {

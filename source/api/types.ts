@@ -148,6 +148,8 @@ export interface SnapshotEntry {
 	running?: PveBool;
 	digest?: string;
 	snapstate?: string;
+	/** VM snapshots only: 1 when the snapshot holds the RAM (a rollback resumes the VM from it). */
+	vmstate?: PveBool;
 }
 
 /** What a UPID encodes (source/api/upid.ts); task lists and status repeat it as fields. */

@@ -139,6 +139,12 @@ export interface FixtureGuest {
 	pool?: string;
 	/** Package state inside a container (documented in fixtures/README.md); defaults are generated from ostype and the seed. */
 	packages?: FixturePackages;
+	/**
+	 * VMs: the QEMU guest agent runs inside and reports these interfaces
+	 * (…/agent/network-get-interfaces) while the VM runs. Absent: the agent is
+	 * not running (Proxmox answers "QEMU guest agent is not running").
+	 */
+	guestAgent?: {interfaces: Array<{name: string; hwaddr: string; ips: string[]}>};
 }
 
 /** What can go wrong when a container is upgraded through `pct exec`. */

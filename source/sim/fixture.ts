@@ -428,7 +428,7 @@ class FixtureChecker {
 	/** Returns the vmid so the caller can check uniqueness. */
 	private guest(value: unknown, path: string, clustered: boolean): number {
 		const guest = this.object(value, path);
-		this.keys(guest, path, ['vmid', 'type', 'node', 'status', 'config', 'usage'], ['uptime', 'snapshots', 'ha', 'pool', 'packages']);
+		this.keys(guest, path, ['vmid', 'type', 'node', 'status', 'config', 'usage'], ['uptime', 'snapshots', 'ha', 'pool', 'packages', 'guestAgent']);
 		const vmid = this.integer(guest.vmid, join(path, 'vmid'), 100, 999999999);
 		const type = this.oneOf(guest.type, join(path, 'type'), ['lxc', 'qemu']);
 		const nodeName = this.string(guest.node, join(path, 'node'));
@@ -459,10 +459,29 @@ class FixtureChecker {
 			this.packages(guest.packages, join(path, 'packages'));
 		}
 
+		if (guest.guestAgent !== undefined) {
+			if (type !== 'qemu') this.fail(join(path, 'guestAgent'), 'the QEMU guest agent runs in VMs only');
+			this.guestAgent(guest.guestAgent, join(path, 'guestAgent'));
+		}
+
 		const config = this.object(guest.config, join(path, 'config'));
 		if (type === 'lxc') this.lxcConfig(config, join(path, 'config'), vmid, nodeName, node);
 		else this.qemuConfig(config, join(path, 'config'), nodeName, node);
 		return vmid;
+	}
+
+	/** A VM's `guestAgent`: the interfaces the agent reports (name, MAC, addresses with prefix). */
+	private guestAgent(value: unknown, path: string): void {
+		const agent = this.object(value, path);
+		this.keys(agent, path, ['interfaces'], []);
+		this.array(agent.interfaces, join(path, 'interfaces')).forEach((entry, i) => {
+			const p = `${path}.interfaces[${i}]`;
+			const nic = this.object(entry, p);
+			this.keys(nic, p, ['name', 'hwaddr', 'ips'], []);
+			this.string(nic.name, join(p, 'name'), /^[\w.@-]{1,32}$/, 'an interface name like "eth0"');
+			this.string(nic.hwaddr, join(p, 'hwaddr'), /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/, 'a MAC address');
+			this.array(nic.ips, join(p, 'ips')).forEach((ip, j) => this.string(ip, `${p}.ips[${j}]`, /^[0-9A-Fa-f.:]+\/\d{1,3}$/, 'an address with prefix like "10.0.20.50/24"'));
+		});
 	}
 
 	/** A container's `packages`: pending upgrades, an injected failure, the reboot flag, a fixed upgrade duration. */
@@ -698,8 +717,6 @@ class FixtureChecker {
 		const vmid = this.integer(failure.vmid, join(path, 'vmid'), 100, 999999999);
 		const index = vmids.get(vmid);
 		if (index === undefined) this.fail(join(path, 'vmid'), `no guest with vmid ${vmid}`);
-		// The simulator only implements container writes; a qemu failure would never fire.
-		if ((guests[index] as Json).type !== 'lxc') this.fail(join(path, 'vmid'), `guest ${vmid} is not a container (failures apply to LXC operations)`);
 		this.oneOf(failure.action, join(path, 'action'), FAILURE_ACTIONS);
 		// One line, as a task exit status is: a newline would break the task log and the reason phrase.
 		this.string(failure.error, join(path, 'error'), /^[^\n\r]+$/, 'a one-line error text');

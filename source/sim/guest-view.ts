@@ -69,7 +69,7 @@ export function guestStatusCurrent(state: SimState, guest: SimGuest): Json {
 	const entry = guestListEntry(state, guest);
 	entry.ha = haInfo(guest);
 	if (guest.type === 'qemu') {
-		entry.qmpstatus = guest.status;
+		entry.qmpstatus = guest.paused ? 'paused' : guest.status;
 		if (guest.config.agent !== undefined) entry.agent = String(guest.config.agent).startsWith('1') || String(guest.config.agent).includes('enabled=1') ? 1 : 0;
 	}
 	return entry;

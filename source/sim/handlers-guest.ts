@@ -1,5 +1,6 @@
 // Guest read endpoints for both LXC and QEMU: lists, status/current, config
-// (with PVE's sha1 `digest`) and the snapshot list.
+// (with PVE's sha1 `digest`), the snapshot list, and a VM's guest-agent
+// network-get-interfaces.
 
 import {createHash} from 'node:crypto';
 import {hasPriv} from './acl.js';
@@ -81,6 +82,8 @@ function listSnapshots(type: SimGuest['type']): Handler {
 			name: s.name,
 			description: s.description ?? '',
 			snaptime: s.snaptime,
+			// qemu-server lists whether the RAM was saved; pve-container has no such key.
+			...(type === 'qemu' ? {vmstate: typeof s.config.vmstate === 'string' ? 1 : 0} : {}),
 			...(s.parent ? {parent: s.parent} : {}),
 			...(s.snapstate ? {snapstate: s.snapstate} : {}),
 		}));
@@ -98,3 +101,28 @@ export const getLxcConfig = getConfig('lxc');
 export const getQemuConfig = getConfig('qemu');
 export const getLxcSnapshots = listSnapshots('lxc');
 export const getLxcSnapshotConfig = getSnapshotConfig('lxc');
+export const getQemuSnapshots = listSnapshots('qemu');
+export const getQemuSnapshotConfig = getSnapshotConfig('qemu');
+
+/** A fixture MAC or IP text could carry anything; the agent reports plain values. */
+function agentAddress(cidr: string): Json {
+	const [address = '', prefix = ''] = cidr.split('/');
+	const v6 = address.includes(':');
+	return {'ip-address-type': v6 ? 'ipv6' : 'ipv4', 'ip-address': address, prefix: Number(prefix || (v6 ? 64 : 24))};
+}
+
+/**
+ * GET …/qemu/{vmid}/agent/network-get-interfaces: PVE::QemuServer::Agent's
+ * assert_agent_available, in its order, then the agent's answer wrapped in
+ * `result` (with the loopback first, as guests report it).
+ */
+export const getQemuAgentInterfaces: Handler = ({state, params}) => {
+	const guest = guestAt(state, params.node!, 'qemu', params.vmid!);
+	if (guest.config.agent === undefined) throw handlerError('No QEMU guest agent configured');
+	if (guest.status !== 'running') throw handlerError(`VM ${guest.vmid} is not running`);
+	const agentOn = /^1(,|$)|(^|,)enabled=1(,|$)/.test(String(guest.config.agent));
+	if (!agentOn || !guest.guestAgent || guest.paused) throw handlerError('QEMU guest agent is not running');
+	const loopback: Json = {name: 'lo', 'hardware-address': '00:00:00:00:00:00', 'ip-addresses': [agentAddress('127.0.0.1/8'), agentAddress('::1/128')]};
+	const interfaces = guest.guestAgent.interfaces.map((nic) => ({name: nic.name, 'hardware-address': nic.hwaddr.toLowerCase(), 'ip-addresses': nic.ips.map(agentAddress)}));
+	return {data: {result: [loopback, ...interfaces]}};
+};

@@ -1,6 +1,8 @@
-// What every container write shares: the task it forks, how long it takes in
+// What every guest write shares: the task it forks, how long it takes in
 // simulated seconds, and the checks PVE's workers make first (config lock,
-// the per-CT config lock file). Power and snapshot operations build on this.
+// the per-guest config lock file). Power and snapshot operations build on this.
+// Containers (pve-container) and VMs (qemu-server) run the same
+// AbstractConfig machinery under different words: GUEST_WORDS holds them.
 
 import {noise} from './drift.js';
 import type {SimGuest, SimState} from './state.js';
@@ -14,8 +16,36 @@ export interface OpActor {
 	user: string;
 }
 
-/** Tasks whose worker holds /run/lock/lxc/pve-config-<vmid>.lock for their whole run. */
-const POWER_TASKS = new Set(['vzstart', 'vzstop', 'vzshutdown', 'vzreboot']);
+export type GuestOp = 'start' | 'stop' | 'shutdown' | 'reboot' | 'snapshot' | 'rollback' | 'delsnapshot';
+
+/** How Proxmox names a kind of guest: in messages ("CT is locked"), in task types, in its lock file. */
+export interface GuestWords {
+	/** AbstractConfig guest_type(): "CT" or "VM". */
+	noun: 'CT' | 'VM';
+	task: Record<GuestOp, string>;
+	/** The flock file lock_config takes. */
+	lockFile(vmid: number): string;
+}
+
+export const GUEST_WORDS: Record<SimGuest['type'], GuestWords> = {
+	lxc: {
+		noun: 'CT',
+		task: {start: 'vzstart', stop: 'vzstop', shutdown: 'vzshutdown', reboot: 'vzreboot', snapshot: 'vzsnapshot', rollback: 'vzrollback', delsnapshot: 'vzdelsnapshot'},
+		lockFile: (vmid) => `/run/lock/lxc/pve-config-${vmid}.lock`,
+	},
+	qemu: {
+		noun: 'VM',
+		task: {start: 'qmstart', stop: 'qmstop', shutdown: 'qmshutdown', reboot: 'qmreboot', snapshot: 'qmsnapshot', rollback: 'qmrollback', delsnapshot: 'qmdelsnapshot'},
+		lockFile: (vmid) => `/var/lock/qemu-server/lock-${vmid}.conf`,
+	},
+};
+
+export function wordsOf(guest: SimGuest): GuestWords {
+	return GUEST_WORDS[guest.type];
+}
+
+/** Tasks whose worker holds the guest's config lock file for their whole run. */
+const POWER_TASKS = new Set(Object.values(GUEST_WORDS).flatMap((w) => [w.task.start, w.task.stop, w.task.shutdown, w.task.reboot, 'qmpause', 'qmsuspend', 'qmresume']));
 
 /** How long PVE's lock_config waits for the lock file before giving up. */
 export const LOCK_TIMEOUT_SEC = 10;
@@ -37,18 +67,18 @@ export function taskEndMs(state: SimState, task: SimTask): number {
 	return task.startedAtMs + (task.durationSec * 1000) / state.taskSpeed;
 }
 
-/** PVE's check_lock wording for containers. */
+/** PVE's check_lock wording ("CT is locked (backup)", "VM is locked (snapshot)"). */
 export function lockMessage(guest: SimGuest): string | undefined {
-	return guest.lock === undefined ? undefined : `CT is locked (${guest.lock})`;
+	return guest.lock === undefined ? undefined : `${wordsOf(guest).noun} is locked (${guest.lock})`;
 }
 
-/** The running power task of this CT, if any (it holds the config lock file). */
+/** The running power task of this guest, if any (it holds the config lock file). */
 export function runningPowerTask(state: SimState, vmid: number): SimTask | undefined {
 	return state.tasks.find((t) => isRunning(t) && t.id === String(vmid) && POWER_TASKS.has(t.type));
 }
 
-export function lockFileTimeout(vmid: number): string {
-	return `can't lock file '/run/lock/lxc/pve-config-${vmid}.lock' - got timeout`;
+export function lockFileTimeout(guest: SimGuest): string {
+	return `can't lock file '${wordsOf(guest).lockFile(guest.vmid)}' - got timeout`;
 }
 
 /** Forks a worker that dies on one of its first checks; nothing in the state changes. */
@@ -64,4 +94,5 @@ export function markRunning(guest: SimGuest, sinceMs: number): void {
 export function markStopped(guest: SimGuest): void {
 	guest.status = 'stopped';
 	delete guest.runningSince;
+	delete guest.paused;
 }

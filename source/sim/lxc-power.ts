@@ -1,13 +1,16 @@
-// Container power operations (POST …/lxc/{vmid}/status/{start,stop,shutdown,reboot})
-// as pve-container's API2/LXC/Status.pm runs them: status checks before the
-// fork (HTTP 500), everything else inside the worker (task exit status), and
-// HA-managed containers only *request* a state change (hastart/hastop) that
-// the simulated HA manager carries out shortly after with its own task.
+// Guest power operations (POST …/lxc|qemu/{vmid}/status/{start,stop,shutdown,reboot})
+// as pve-container's API2/LXC/Status.pm and qemu-server's API2/Qemu.pm run
+// them: status checks before the fork (HTTP 500), everything else inside the
+// worker (task exit status), and HA-managed guests only *request* a state
+// change (hastart/hastop) that the simulated HA manager carries out shortly
+// after with its own task. Where the two differ it is said at the spot:
+// qemu-server checks "already running" inside the worker, and its stop and
+// shutdown of a stopped VM end OK having done nothing.
 
 import {handlerError, paramError} from './errors.js';
 import type {FailureAction} from './fixture-types.js';
 import type {OpActor} from './lxc-ops.js';
-import {failingTask, LOCK_TIMEOUT_SEC, lockFileTimeout, lockMessage, markRunning, markStopped, runningPowerTask, simDuration, taskEndMs} from './lxc-ops.js';
+import {failingTask, LOCK_TIMEOUT_SEC, lockFileTimeout, lockMessage, markRunning, markStopped, runningPowerTask, simDuration, taskEndMs, wordsOf} from './lxc-ops.js';
 import type {SimGuest} from './state.js';
 import {takeFailure} from './state.js';
 import {isRunning, startTask, stopTask} from './tasks.js';
@@ -39,7 +42,7 @@ function isHaManaged(guest: SimGuest): boolean {
 }
 
 /** Status.pm: `raise_param_exc({skiplock => "Only root may use this option."})` — a token is not root@pam. */
-function checkSkiplock(actor: OpActor, skiplock: boolean | undefined): void {
+export function checkSkiplock(actor: OpActor, skiplock: boolean | undefined): void {
 	if (skiplock && actor.user !== 'root@pam') throw paramError({skiplock: 'Only root may use this option.'});
 }
 
@@ -62,7 +65,7 @@ interface WorkerPlan {
 /** The forked worker: lock file, config lock, injected failure, then the state change at the end. */
 function powerWorker(actor: OpActor, plan: WorkerPlan): string {
 	const {state, guest} = actor;
-	if (runningPowerTask(state, guest.vmid)) return failingTask(actor, plan.type, lockFileTimeout(guest.vmid), LOCK_TIMEOUT_SEC);
+	if (runningPowerTask(state, guest.vmid)) return failingTask(actor, plan.type, lockFileTimeout(guest), LOCK_TIMEOUT_SEC);
 	// `mounted` is the lock `pct mount` leaves; start and stop may proceed through it.
 	const locked = plan.skiplock || guest.lock === 'mounted' ? undefined : lockMessage(guest);
 	if (locked) return failingTask(actor, plan.type, locked);
@@ -81,12 +84,15 @@ function powerWorker(actor: OpActor, plan: WorkerPlan): string {
 	});
 }
 
-/** The worker behind vzstart (API start, rollback --start 1, HA manager). */
+/** The worker behind vzstart / qmstart (API start, rollback --start 1, HA manager). */
 function startWorker(actor: OpActor, skiplock: boolean | undefined): string {
 	const {guest} = actor;
-	if (guest.config.template === 1) return failingTask(actor, 'vzstart', "you can't start a CT if it's a template");
+	const type = wordsOf(guest).task.start;
+	if (guest.config.template === 1) return failingTask(actor, type, guest.type === 'qemu' ? "you can't start a vm if it's a template" : "you can't start a CT if it's a template");
+	// vm_start checks the lock, then whether the VM runs, inside the worker.
+	if (guest.type === 'qemu' && guest.status === 'running') return failingTask(actor, type, lockMessage(guest) ?? `VM ${guest.vmid} already running`);
 	return powerWorker(actor, {
-		type: 'vzstart',
+		type,
 		action: 'start',
 		durationSec: simDuration(actor.state, guest.vmid, 2, 4),
 		steps: [],
@@ -105,8 +111,8 @@ function shutdownWorker(actor: OpActor, type: string, timeout: number, forceStop
 		action: 'shutdown',
 		durationSec: inTime ? needs : timeout,
 		steps: [],
-		// lxc-stop --nokill gives up at the timeout; forceStop kills the rest instead.
-		...(inTime || forceStop ? {} : {outcome: 'container did not stop'}),
+		// lxc-stop --nokill / the ACPI powerdown gives up at the timeout; forceStop kills the rest instead.
+		...(inTime || forceStop ? {} : {outcome: actor.guest.type === 'qemu' ? 'VM quit/powerdown failed - got timeout' : 'container did not stop'}),
 		onSuccess: () => markStopped(actor.guest),
 	});
 }
@@ -125,7 +131,7 @@ function haRequest(actor: OpActor, type: 'hastart' | 'hastop', requested: 'start
 		id: String(guest.vmid),
 		user: actor.user,
 		durationSec: HA_REQUEST_SEC,
-		steps: [`Requesting HA ${verb} for CT ${guest.vmid}`],
+		steps: [`Requesting HA ${verb} for ${wordsOf(guest).noun} ${guest.vmid}`],
 		outcome: 'OK',
 		onEnd: (task) => {
 			if (task.exitstatus !== 'OK' || !guest.ha) return;
@@ -135,10 +141,20 @@ function haRequest(actor: OpActor, type: 'hastart' | 'hastop', requested: 'start
 	});
 }
 
+/** qemu-server's _do_vm_stop returns at once when the VM does not run: the task ends OK having done nothing. */
+function noOpTask(actor: OpActor, type: string): string {
+	return startTask(actor.state, {node: actor.guest.node, type, id: String(actor.guest.vmid), user: actor.user, durationSec: 0.2, steps: [], outcome: 'OK'});
+}
+
+/** vm_is_paused: a graceful shutdown would hang on a paused VM, so qemu-server refuses it (or stops it with forceStop). */
+function pausedRefusal(guest: SimGuest): void {
+	if (guest.type === 'qemu' && guest.paused) throw handlerError('VM is paused - cannot shutdown');
+}
+
 export function startContainer(actor: OpActor, options: StartOptions = {}): string {
 	const {guest} = actor;
 	checkSkiplock(actor, options.skiplock);
-	if (guest.status === 'running') throw handlerError(`CT ${guest.vmid} already running`);
+	if (guest.type === 'lxc' && guest.status === 'running') throw handlerError(`CT ${guest.vmid} already running`);
 	if (isHaManaged(guest)) {
 		return haRequest(actor, 'hastart', 'started', () => {
 			if (guest.status !== 'running') startWorker({...actor, user: HA_USER}, false);
@@ -150,23 +166,27 @@ export function startContainer(actor: OpActor, options: StartOptions = {}): stri
 /** Stop with overrule-shutdown first aborts running vzshutdown tasks, as PVE ≥ 8.1 does. */
 function overruleShutdowns(actor: OpActor): string[] {
 	const {state, guest} = actor;
-	const shutdowns = state.tasks.filter((t) => isRunning(t) && t.type === 'vzshutdown' && t.id === String(guest.vmid));
+	const type = wordsOf(guest).task.shutdown;
+	const shutdowns = state.tasks.filter((t) => isRunning(t) && t.type === type && t.id === String(guest.vmid));
 	for (const task of shutdowns) stopTask(state, task);
-	return shutdowns.length > 0 ? [`overruled vzshutdown tasks: ${shutdowns.map((t) => t.upid).join(', ')}`] : [];
+	return shutdowns.length > 0 ? [`overruled ${type} tasks: ${shutdowns.map((t) => t.upid).join(', ')}`] : [];
 }
 
 export function stopContainer(actor: OpActor, options: StopOptions = {}): string {
 	const {guest} = actor;
+	const words = wordsOf(guest);
 	checkSkiplock(actor, options.skiplock);
-	if (guest.status !== 'running') throw handlerError(`CT ${guest.vmid} not running`);
+	if (guest.type === 'lxc' && guest.status !== 'running') throw handlerError(`CT ${guest.vmid} not running`);
 	if (isHaManaged(guest)) {
+		if (guest.type === 'qemu' && options.overruleShutdown) throw paramError({'overrule-shutdown': 'Not applicable for HA resources.'});
 		return haRequest(actor, 'hastop', 'stopped', () => {
-			if (guest.status === 'running') shutdownWorker({...actor, user: HA_USER}, 'vzshutdown', 60, true);
+			if (guest.status === 'running') shutdownWorker({...actor, user: HA_USER}, words.task.shutdown, 60, true);
 		});
 	}
 	const steps = options.overruleShutdown ? overruleShutdowns(actor) : [];
+	if (guest.status !== 'running') return noOpTask(actor, words.task.stop);
 	return powerWorker(actor, {
-		type: 'vzstop',
+		type: words.task.stop,
 		action: 'stop',
 		durationSec: simDuration(actor.state, guest.vmid, 1, 2),
 		steps,
@@ -177,23 +197,28 @@ export function stopContainer(actor: OpActor, options: StopOptions = {}): string
 
 export function shutdownContainer(actor: OpActor, options: ShutdownOptions = {}): string {
 	const {guest} = actor;
+	const words = wordsOf(guest);
 	const timeout = options.timeout ?? 60;
-	if (guest.status !== 'running') throw handlerError(`CT ${guest.vmid} not running`);
+	if (guest.type === 'lxc' && guest.status !== 'running') throw handlerError(`CT ${guest.vmid} not running`);
+	// A paused VM with forceStop is stopped instead ("VM is paused - stop instead of shutdown").
+	if (!options.forceStop) pausedRefusal(guest);
 	if (isHaManaged(guest)) {
 		return haRequest(actor, 'hastop', 'stopped', () => {
-			if (guest.status === 'running') shutdownWorker({...actor, user: HA_USER}, 'vzshutdown', timeout, true);
+			if (guest.status === 'running') shutdownWorker({...actor, user: HA_USER}, words.task.shutdown, timeout, true);
 		});
 	}
-	return shutdownWorker(actor, 'vzshutdown', timeout, options.forceStop ?? false);
+	if (guest.status !== 'running') return noOpTask(actor, words.task.shutdown);
+	return shutdownWorker(actor, words.task.shutdown, timeout, options.forceStop ?? false);
 }
 
 export function rebootContainer(actor: OpActor, options: RebootOptions = {}): string {
 	const {guest, state} = actor;
-	// (sic) Status.pm says "VM" here.
+	pausedRefusal(guest);
+	// (sic) pve-container's Status.pm says "VM" here too.
 	if (guest.status !== 'running') throw handlerError(`VM ${guest.vmid} not running`);
 	const down = Math.min(shutdownNeeds(actor), options.timeout ?? Number.POSITIVE_INFINITY);
 	return powerWorker(actor, {
-		type: 'vzreboot',
+		type: wordsOf(guest).task.reboot,
 		action: 'reboot',
 		durationSec: Math.round((down + simDuration(state, guest.vmid, 2, 4)) * 10) / 10,
 		steps: [],

@@ -1,27 +1,31 @@
-// Container snapshots (create, delete, rollback) following pve-guest-common's
-// AbstractConfig: the worker checks the config lock and the snapshot, marks
+// Guest snapshots (create, delete, rollback) of containers and VMs following
+// pve-guest-common's AbstractConfig: the worker checks the config lock and the snapshot, marks
 // the config (`lock: snapshot` + `snapstate: prepare`, `lock: snapshot-delete`
 // + `snapstate: delete`, `lock: rollback`) while it runs, and commits at the
-// end. Only the reserved names are refused before the fork.
+// end. Only the reserved names are refused before the fork. A VM snapshot can
+// also save the running VM's RAM (vmstate); a rollback to it resumes the VM.
 
 import {handlerError} from './errors.js';
 import type {OpActor} from './lxc-ops.js';
-import {failingTask, LOCK_TIMEOUT_SEC, lockFileTimeout, lockMessage, markStopped, runningPowerTask, simDuration} from './lxc-ops.js';
+import {failingTask, LOCK_TIMEOUT_SEC, lockFileTimeout, lockMessage, markRunning, markStopped, runningPowerTask, simDuration, taskEndMs, wordsOf} from './lxc-ops.js';
 import {startContainer} from './lxc-power.js';
 import type {SimGuest, SimSnapshot} from './state.js';
 import {setLock, snapshotConfigOf, takeFailure} from './state.js';
 import {restorePackages, snapshotPackages} from './ssh/package-state.js';
 import {startTask} from './tasks.js';
-import {canSnapshot, guestVolumes, rollbackNeedsNewest} from './volumes.js';
+import {canSnapshot, guestVolumes, rollbackNeedsNewest, type GuestVolume} from './volumes.js';
+import {guestSizes} from './sizes.js';
 
 export interface SnapshotOptions {
 	description?: string;
+	/** VMs: save the RAM too (ignored for a VM that does not run, as Proxmox does). */
+	vmstate?: boolean;
 }
 export interface DeleteSnapshotOptions {
 	force?: boolean;
 }
 export interface RollbackOptions {
-	/** Start the container after a successful rollback (a separate vzstart task). */
+	/** Start the guest after a successful rollback (a separate vzstart / qmstart task). */
 	start?: boolean;
 }
 
@@ -50,21 +54,53 @@ function removeSnapshot(guest: SimGuest, name: string): void {
 
 /** A worker that first waits for the config lock file held by a running power task. */
 function lockFileBusy(actor: OpActor, type: string): string | undefined {
-	return runningPowerTask(actor.state, actor.guest.vmid) ? failingTask(actor, type, lockFileTimeout(actor.guest.vmid), LOCK_TIMEOUT_SEC) : undefined;
+	return runningPowerTask(actor.state, actor.guest.vmid) ? failingTask(actor, type, lockFileTimeout(actor.guest), LOCK_TIMEOUT_SEC) : undefined;
+}
+
+/** pve-container reserves `vzdump`; qemu-server reserves `pending` (any case). Both reserve `current`. */
+function reservedName(guest: SimGuest, snapname: string): boolean {
+	if (snapname === 'current') return true;
+	return guest.type === 'qemu' ? snapname.toLowerCase() === 'pending' : snapname === 'vzdump';
+}
+
+/** The storage find_vmstate_storage picks when none is configured: the first disk's. */
+function vmstateStorage(guest: SimGuest, volumes: GuestVolume[]): string {
+	const configured = guest.config.vmstatestorage;
+	return typeof configured === 'string' ? configured : (volumes[0]?.volid.split(':')[0] ?? 'local');
+}
+
+/** "4.51 GiB", as PVE's render_bytes writes it. */
+function renderBytes(bytes: number): string {
+	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`;
+}
+
+/** The lines a snapshot task logs for one volume ("snapshotting 'drive-scsi0' (local-zfs:vm-150-disk-0)" for a VM). */
+function snapshotStep(guest: SimGuest, volume: GuestVolume): string {
+	return `snapshotting '${guest.type === 'qemu' ? `drive-${volume.key}` : volume.key}' (${volume.volid})`;
 }
 
 export function createSnapshot(actor: OpActor, snapname: string, options: SnapshotOptions = {}): string {
 	const {state, guest} = actor;
-	if (snapname === 'current' || snapname === 'vzdump') throw handlerError(`unable to use snapshot name '${snapname}' (reserved name)`);
-	const busy = lockFileBusy(actor, 'vzsnapshot');
+	const type = wordsOf(guest).task.snapshot;
+	if (reservedName(guest, snapname)) throw handlerError(`unable to use snapshot name '${snapname}' (reserved name)`);
+	const busy = lockFileBusy(actor, type);
 	if (busy) return busy;
 	// __snapshot_prepare's order: template, lock, name, storage feature.
-	if (guest.config.template === 1) return failingTask(actor, 'vzsnapshot', "you can't take a snapshot if it's a template");
+	if (guest.config.template === 1) return failingTask(actor, type, "you can't take a snapshot if it's a template");
 	const locked = lockMessage(guest);
-	if (locked) return failingTask(actor, 'vzsnapshot', locked);
-	if (findSnapshot(guest, snapname)) return failingTask(actor, 'vzsnapshot', `snapshot name '${snapname}' already used`);
+	if (locked) return failingTask(actor, type, locked);
+	if (findSnapshot(guest, snapname)) return failingTask(actor, type, `snapshot name '${snapname}' already used`);
 	const volumes = guestVolumes(state, guest.node, guest.config);
-	if (!volumes.every(canSnapshot)) return failingTask(actor, 'vzsnapshot', 'snapshot feature is not available');
+	if (!volumes.every(canSnapshot)) return failingTask(actor, type, 'snapshot feature is not available');
+	// The RAM is saved only from a running VM; otherwise vmstate is quietly ignored.
+	const saveRam = guest.type === 'qemu' && options.vmstate === true && guest.status === 'running';
 
 	const parent = currentParent(guest);
 	const snapshot: SimSnapshot = {
@@ -75,19 +111,28 @@ export function createSnapshot(actor: OpActor, snapname: string, options: Snapsh
 		config: snapshotConfigOf(guest.config),
 		snapstate: 'prepare',
 		// The container's disk, packages included (restored by a rollback).
-		...packagesOf(snapshotPackages(state, guest)),
+		...(guest.type === 'lxc' ? packagesOf(snapshotPackages(state, guest)) : {}),
 	};
+	const steps: string[] = [];
+	let ramSec = 0;
+	if (saveRam) {
+		const storage = vmstateStorage(guest, volumes);
+		const mem = guestSizes(state, guest).maxmem * Math.min(1, Math.max(0, guest.usage.mem));
+		ramSec = Math.max(1, Math.round(mem / 1024 ** 3));
+		snapshot.config = {...snapshot.config, vmstate: `${storage}:vm-${guest.vmid}-state-${snapname}`, runningmachine: String(guest.config.machine ?? 'pc-i440fx-9.2+pve1')};
+		steps.push(`saving VM state and RAM using storage '${storage}'`, `completed saving the VM state in ${ramSec}s, saved ${renderBytes(Math.floor(mem))}`);
+	}
 	guest.snapshots.push(snapshot);
 	setLock(guest, 'snapshot');
 	const injected = injectedError(actor, 'snapshot', snapname);
-	const steps = volumes.map((v) => `snapshotting '${v.key}' (${v.volid})`);
+	steps.push(...volumes.map((v) => snapshotStep(guest, v)));
 	if (injected) steps.push('snapshot create failed: starting cleanup');
 	return startTask(state, {
 		node: guest.node,
-		type: 'vzsnapshot',
+		type,
 		id: String(guest.vmid),
 		user: actor.user,
-		durationSec: simDuration(state, guest.vmid, 1, 3),
+		durationSec: simDuration(state, guest.vmid, 1, 3) + ramSec,
 		steps,
 		outcome: injected ?? 'OK',
 		onEnd: (task) => {
@@ -116,12 +161,13 @@ function reparent(guest: SimGuest, removed: SimSnapshot): void {
 
 export function deleteSnapshot(actor: OpActor, snapname: string, options: DeleteSnapshotOptions = {}): string {
 	const {state, guest} = actor;
-	const busy = lockFileBusy(actor, 'vzdelsnapshot');
+	const type = wordsOf(guest).task.delsnapshot;
+	const busy = lockFileBusy(actor, type);
 	if (busy) return busy;
 	const snapshot = findSnapshot(guest, snapname);
-	if (!snapshot) return failingTask(actor, 'vzdelsnapshot', `snapshot '${snapname}' does not exist`);
+	if (!snapshot) return failingTask(actor, type, `snapshot '${snapname}' does not exist`);
 	const locked = lockMessage(guest);
-	if (locked) return failingTask(actor, 'vzdelsnapshot', locked);
+	if (locked) return failingTask(actor, type, locked);
 
 	setLock(guest, 'snapshot-delete');
 	snapshot.snapstate = 'delete';
@@ -130,7 +176,7 @@ export function deleteSnapshot(actor: OpActor, snapname: string, options: Delete
 	const forced = injected !== undefined && options.force === true;
 	return startTask(state, {
 		node: guest.node,
-		type: 'vzdelsnapshot',
+		type,
 		id: String(guest.vmid),
 		user: actor.user,
 		durationSec: simDuration(state, guest.vmid, 1, 2),
@@ -161,28 +207,36 @@ function zfsRollbackBlocker(actor: OpActor, snapshot: SimSnapshot): string | und
 /** __snapshot_apply_config: the snapshot's config, keeping the current description and unused volumes. */
 function applySnapshotConfig(guest: SimGuest, snapshot: SimSnapshot): void {
 	const kept = Object.entries(guest.config).filter(([key]) => key === 'description' || /^unused\d+$/.test(key));
-	guest.config = {...structuredClone(snapshot.config), ...Object.fromEntries(kept), parent: snapshot.name};
+	const restored = structuredClone(snapshot.config);
+	// The saved RAM is loaded once by the resumed VM and not kept in the config.
+	delete restored.vmstate;
+	delete restored.runningmachine;
+	delete restored.runningcpu;
+	guest.config = {...restored, ...Object.fromEntries(kept), parent: snapshot.name};
 }
 
 export function rollbackSnapshot(actor: OpActor, snapname: string, options: RollbackOptions = {}): string {
 	const {state, guest} = actor;
-	const busy = lockFileBusy(actor, 'vzrollback');
+	const type = wordsOf(guest).task.rollback;
+	const busy = lockFileBusy(actor, type);
 	if (busy) return busy;
 	const snapshot = findSnapshot(guest, snapname);
-	if (!snapshot) return failingTask(actor, 'vzrollback', `snapshot '${snapname}' does not exist`);
+	if (!snapshot) return failingTask(actor, type, `snapshot '${snapname}' does not exist`);
 	const blocker = zfsRollbackBlocker(actor, snapshot);
-	if (blocker) return failingTask(actor, 'vzrollback', blocker);
-	if (snapshot.snapstate) return failingTask(actor, 'vzrollback', `unable to rollback to incomplete snapshot (snapstate = ${snapshot.snapstate})`);
+	if (blocker) return failingTask(actor, type, blocker);
+	if (snapshot.snapstate) return failingTask(actor, type, `unable to rollback to incomplete snapshot (snapstate = ${snapshot.snapstate})`);
 	const locked = lockMessage(guest);
-	if (locked) return failingTask(actor, 'vzrollback', locked);
+	if (locked) return failingTask(actor, type, locked);
 
-	// The prepare step stops a running container before touching its volumes.
+	// The prepare step stops a running guest before touching its volumes.
 	markStopped(guest);
 	setLock(guest, 'rollback');
 	const injected = injectedError(actor, 'rollback', snapname);
+	// A VM snapshot with RAM: the VM is started from the saved state in the same task.
+	const resumes = guest.type === 'qemu' && typeof snapshot.config.vmstate === 'string';
 	return startTask(state, {
 		node: guest.node,
-		type: 'vzrollback',
+		type,
 		id: String(guest.vmid),
 		user: actor.user,
 		durationSec: simDuration(state, guest.vmid, 2, 5),
@@ -193,8 +247,9 @@ export function rollbackSnapshot(actor: OpActor, snapname: string, options: Roll
 			if (task.exitstatus !== 'OK') return;
 			setLock(guest, undefined);
 			applySnapshotConfig(guest, snapshot);
-			restorePackages(state, guest, snapshot.packages);
-			if (options.start) {
+			if (guest.type === 'lxc') restorePackages(state, guest, snapshot.packages);
+			if (resumes) markRunning(guest, taskEndMs(state, task));
+			else if (options.start) {
 				try {
 					startContainer(actor);
 				} catch {

@@ -8,9 +8,9 @@ interface PrivGroup {root: string[]; admin: string[]; user: string[]; audit: str
 const PRIV_GROUPS: Record<string, PrivGroup> = {
 	VM: {
 		root: [],
-		admin: ['VM.Config.Disk', 'VM.Config.CPU', 'VM.Config.Memory', 'VM.Config.Network', 'VM.Config.HWType', 'VM.Config.Options', 'VM.Allocate', 'VM.Clone', 'VM.Migrate', 'VM.Monitor', 'VM.Snapshot', 'VM.Snapshot.Rollback'],
-		user: ['VM.Config.CDROM', 'VM.Config.Cloudinit', 'VM.Console', 'VM.Backup', 'VM.PowerMgmt'],
-		audit: ['VM.Audit'],
+		admin: ['VM.Config.Disk', 'VM.Config.CPU', 'VM.Config.Memory', 'VM.Config.Network', 'VM.Config.HWType', 'VM.Config.Options', 'VM.Allocate', 'VM.Clone', 'VM.GuestAgent.Unrestricted', 'VM.Migrate', 'VM.Monitor', 'VM.Snapshot', 'VM.Snapshot.Rollback'],
+		user: ['VM.Config.CDROM', 'VM.Config.Cloudinit', 'VM.Console', 'VM.Backup', 'VM.GuestAgent.FileRead', 'VM.GuestAgent.FileSystemMgmt', 'VM.GuestAgent.FileWrite', 'VM.PowerMgmt'],
+		audit: ['VM.Audit', 'VM.GuestAgent.Audit'],
 	},
 	Sys: {root: ['Sys.PowerMgmt', 'Sys.Modify', 'Sys.Incoming'], admin: ['Sys.Console', 'Sys.Syslog'], user: [], audit: ['Sys.Audit']},
 	Datastore: {root: [], admin: ['Datastore.Allocate', 'Datastore.AllocateTemplate'], user: ['Datastore.AllocateSpace'], audit: ['Datastore.Audit']},

@@ -30,6 +30,10 @@ export interface SimGuest {
 	snapshots: SimSnapshot[];
 	ha?: FixtureGuest['ha'];
 	pool?: string;
+	/** A running VM whose vCPUs are paused (qm suspend without todisk): status stays running, qmpstatus says paused. */
+	paused?: boolean;
+	/** VMs: the guest agent answers inside (fixture `guestAgent`); absent = agent not running. */
+	guestAgent?: FixtureGuest['guestAgent'];
 	/** Config lock (`backup`, `snapshot`, …) while an operation holds it. */
 	lock?: string;
 	/** Package state inside the container, derived on first use (ssh/package-state.ts guestPackages()). */
@@ -97,6 +101,7 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 			...(g.pool ? {pool: g.pool} : {}),
 			...(typeof g.config.lock === 'string' ? {lock: g.config.lock} : {}),
 			...(g.packages ? {packageSpec: structuredClone(g.packages)} : {}),
+			...(g.guestAgent ? {guestAgent: structuredClone(g.guestAgent)} : {}),
 		});
 	}
 	const users = new Map<string, FixtureUser>();

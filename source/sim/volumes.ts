@@ -1,5 +1,5 @@
-// A container's volumes (rootfs, mpN) and what their storage can do, the way
-// PVE::LXC::Config->foreach_volume and PVE::Storage's feature table see them.
+// A guest's volumes (a container's rootfs and mpN, a VM's disks) and what their
+// storage can do, the way foreach_volume and PVE::Storage's feature table see them.
 // Snapshot rules hang on this: bind mounts and plain directory/NFS images
 // cannot be snapshotted, and ZFS can only roll back to its newest snapshot.
 
@@ -7,7 +7,7 @@ import type {FixtureGuest} from './fixture-types.js';
 import type {SimState} from './state.js';
 
 export interface GuestVolume {
-	/** Config key: `rootfs`, `mp0`, … */
+	/** Config key: `rootfs`, `mp0`, … or a VM drive: `scsi0`, `efidisk0`, … */
 	key: string;
 	/** `local-zfs:subvol-101-disk-0`, or a host path for a bind mount. */
 	volid: string;
@@ -18,11 +18,31 @@ export interface GuestVolume {
 /** Storage plugins whose volumes support `snapshot` (PVE::Storage volume_has_feature, raw/subvol formats). */
 const SNAPSHOT_CAPABLE = new Set(['zfspool', 'lvmthin', 'rbd', 'btrfs', 'zfs']);
 
-/** rootfs first, then mp0, mp1, … in numeric order (foreach_volume's order). */
+/** qemu-server's drive keys in foreach_volume's order (bus by bus, then the EFI and TPM state disks). */
+const VM_DRIVE_ORDER = ['ide', 'sata', 'scsi', 'virtio', 'efidisk', 'tpmstate'];
+const VM_DRIVE = /^(ide|sata|scsi|virtio|efidisk|tpmstate)(\d+)$/;
+
+function volumeOrder(key: string): [number, number] {
+	if (key === 'rootfs') return [-1, 0];
+	const drive = VM_DRIVE.exec(key);
+	if (drive) return [VM_DRIVE_ORDER.indexOf(drive[1]!), Number(drive[2])];
+	return [0, Number(key.slice(2))];
+}
+
+/** A CD-ROM drive is no volume of the guest (`none,media=cdrom` or an ISO). */
+function isCdrom(value: string): boolean {
+	return /(^|,)media=cdrom(,|$)/.test(value);
+}
+
+/** rootfs first, then mp0, mp1, … (containers); a VM's drives bus by bus (foreach_volume's order). */
 export function guestVolumes(state: SimState, node: string, config: FixtureGuest['config']): GuestVolume[] {
 	const keys = Object.keys(config)
-		.filter((k) => k === 'rootfs' || /^mp\d+$/.test(k))
-		.sort((a, b) => (a === 'rootfs' ? -1 : b === 'rootfs' ? 1 : Number(a.slice(2)) - Number(b.slice(2))));
+		.filter((k) => k === 'rootfs' || /^mp\d+$/.test(k) || (VM_DRIVE.test(k) && !isCdrom(String(config[k]))))
+		.sort((a, b) => {
+			const [ga, na] = volumeOrder(a);
+			const [gb, nb] = volumeOrder(b);
+			return ga - gb || na - nb;
+		});
 	const storages = state.nodes.get(node)?.storages ?? [];
 	return keys.map((key) => {
 		const value = String(config[key]);

@@ -4,6 +4,7 @@
 // views only read it and route keys to the command interface.
 
 import type {SnapshotEntry} from '../api/types.js';
+import type {GuestKind} from './types.js';
 
 /** Every mutating action proxdeck can run; the dispatcher is the only way to run one. */
 export type ActionId = 'snapshot' | 'reboot' | 'start' | 'shutdown' | 'stop' | 'rollback' | 'delsnapshot' | 'prune';
@@ -28,7 +29,7 @@ export interface ConfirmDialog {
 	effect: string;
 	/** A consequence easy to miss, drawn in warning colour (a running container a rollback will stop). */
 	warning?: string;
-	/** The equivalent `pct …` commands. */
+	/** The equivalent `pct …` / `qm …` commands. */
 	commands: string[];
 	request: ActionRequest;
 	focus: 'cancel' | 'ok';
@@ -44,7 +45,12 @@ export interface SnapshotPromptDialog {
 	bulkNote?: string;
 	name: string;
 	description: string;
-	field: 'name' | 'description';
+	/** `vmstate` exists only when RAM can be included (every target a running VM). */
+	field: 'name' | 'description' | 'vmstate';
+	/** Kind of the first target: the command the prompt shows (`pct` or `qm`). */
+	guestKind: GuestKind;
+	/** Include RAM (vmstate): undefined when not offered. */
+	vmstate?: boolean;
 	error?: string;
 	warning?: string;
 }

@@ -76,17 +76,25 @@ function haystack(row: GuestRow, nics: GuestNic[] | undefined): string {
 	return text;
 }
 
+/** `type=vm` / `type=ct` (or Proxmox's own `qemu` / `lxc`) in a filter: the kind of guest. */
+const TYPE_TERM = /(?:^|\s)type=(vm|ct|qemu|lxc)(?=\s|$)/i;
+
 /**
  * Case-insensitive substring match over vmid, name, node, status, tags, lock
- * and the first NIC's bridge/ip. A leading `!` keeps the rows that do NOT match.
+ * and the first NIC's bridge/ip; a `type=vm` / `type=ct` term keeps one kind
+ * of guest (and the rest of the text still matches as a substring). A leading
+ * `!` keeps the rows that do NOT match.
  */
 export function filterRows(rows: GuestRow[], filter: string, nics: Map<number, GuestNic[]>): GuestRow[] {
 	let needle = filter.trim();
 	const invert = needle.startsWith('!');
 	if (invert) needle = needle.slice(1).trim();
-	if (needle === '') return rows;
+	const typeTerm = TYPE_TERM.exec(needle);
+	const kind = typeTerm ? (/^(vm|qemu)$/i.test(typeTerm[1]!) ? 'qemu' : 'lxc') : undefined;
+	if (typeTerm) needle = needle.replace(TYPE_TERM, ' ').trim();
+	if (needle === '' && kind === undefined) return rows;
 	needle = needle.toLowerCase();
-	return rows.filter((row) => haystack(row, nics.get(row.vmid)).includes(needle) !== invert);
+	return rows.filter((row) => ((kind === undefined || row.kind === kind) && haystack(row, nics.get(row.vmid)).includes(needle)) !== invert);
 }
 
 // One-entry caches: the last inputs and result of each step.

@@ -177,8 +177,8 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				detailLoading(vmid: number) {
 					setDetail(vmid, {loading: true, error: undefined});
 				},
-				detailReceived(vmid, config, snapshots, at) {
-					set({detail: {vmid, config, snapshots, loading: false, fetchedAt: at}});
+				detailReceived(vmid, config, snapshots, at, agent) {
+					set({detail: {vmid, config, snapshots, loading: false, fetchedAt: at, ...(agent ? {agent} : {})}});
 				},
 				detailFailed(vmid: number, message: string) {
 					setDetail(vmid, {loading: false, error: message});

@@ -79,11 +79,16 @@ export interface ConnectionState {
 	consecutiveFailures: number;
 }
 
+/** What a VM's QEMU guest agent reports about its addresses: the interfaces, or why there is no answer. */
+export type GuestAgentView = {state: 'ok'; interfaces: Array<{name: string; ips: string[]}>} | {state: 'none'; reason: string};
+
 /** The selected guest's detail, fetched only for that guest. */
 export interface GuestDetail {
 	vmid: number;
 	config?: LxcConfig;
 	snapshots?: SnapshotEntry[];
+	/** VMs only: the guest agent's addresses (a VM's config holds no IP). */
+	agent?: GuestAgentView;
 	loading: boolean;
 	error?: string;
 	fetchedAt?: number;
@@ -157,7 +162,7 @@ export interface AppActions extends OpsActions, ScreenActions, LogsActions, Prob
 	pollFailed(message: string, at: number): void;
 	nicsReceived(vmid: number, nics: GuestNic[]): void;
 	detailLoading(vmid: number): void;
-	detailReceived(vmid: number, config: LxcConfig, snapshots: SnapshotEntry[] | undefined, at: number): void;
+	detailReceived(vmid: number, config: LxcConfig, snapshots: SnapshotEntry[] | undefined, at: number, agent?: GuestAgentView): void;
 	detailFailed(vmid: number, message: string): void;
 	// written by views (keys)
 	moveSelection(delta: number): void;

@@ -9,8 +9,9 @@ import React from 'react';
 import {after, afterEach, before, describe, it} from 'node:test';
 import {loadKeymap} from '../../keymaps/index.js';
 import {App} from '../../views/App.js';
-import {KEYS, plain, press, settle, type, keyClock} from '../views/harness.js';
+import {KEYS, press, settle, type, keyClock} from '../views/harness.js';
 import {guestByName, startRig, waitFor, type ActionRig} from './helpers.js';
+import {frame, waitForText} from './console.js';
 
 async function renderWith(rig: ActionRig, rows = 40, columns = 150) {
 	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns, rows}} onQuit={() => {}} tickMs={0} commands={rig.services.commands} inputClock={keyClock} />);
@@ -20,17 +21,6 @@ async function renderWith(rig: ActionRig, rows = 40, columns = 150) {
 
 type Instance = Awaited<ReturnType<typeof renderWith>>;
 
-const frame = (app: Instance) => plain(app.lastFrame() ?? '');
-
-async function waitForText(app: Instance, pattern: RegExp, ms = 20_000): Promise<string> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const text = frame(app);
-		if (pattern.test(text)) return text;
-		if (Date.now() > until) assert.fail(`frame never matched ${pattern}; last frame:\n${text}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 /** Selects a guest the way a user would: `/name` enter. */
 async function selectByFilter(app: Instance, name: string): Promise<void> {

@@ -6,7 +6,8 @@ import {render} from 'ink-testing-library';
 import React from 'react';
 import {loadKeymap} from '../../keymaps/index.js';
 import {App} from '../../views/App.js';
-import {KEYS, keyClock, press, settle, type} from '../views/harness.js';
+import assert from 'node:assert/strict';
+import {KEYS, keyClock, plain, press, settle, type} from '../views/harness.js';
 import type {ActionRig} from './helpers.js';
 
 export type Console = ReturnType<typeof render>;
@@ -21,4 +22,18 @@ export async function selectByFilter(app: Console, text: string): Promise<void> 
 	await press(app, '/');
 	await type(app, text);
 	await press(app, KEYS.enter);
+}
+
+/** The last frame as plain text. */
+export const frame = (app: Console): string => plain(app.lastFrame() ?? '');
+
+/** Polls the frame until it matches (a task's notice arrives when the task ends). */
+export async function waitForText(app: Console, pattern: RegExp, ms = 20_000): Promise<string> {
+	const until = Date.now() + ms;
+	for (;;) {
+		const text = frame(app);
+		if (pattern.test(text)) return text;
+		if (Date.now() > until) assert.fail(`frame never matched ${pattern}; last frame:\n${text}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
 }

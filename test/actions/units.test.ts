@@ -6,7 +6,8 @@ import {appendFileSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
-import {pctCommands} from '../../source/services/actions/catalog.js';
+import {apiCallFor, effectFor, hostCommands} from '../../source/services/actions/catalog.js';
+import {vmDiskVolumes} from '../../source/services/actions/dispatcher.js';
 import {defaultSnapshotName, snapshotNameError} from '../../source/services/actions/snapshot-name.js';
 import {buildPickerEntries, isZfsRootfs, olderThan} from '../../source/services/actions/snapshot-tree.js';
 import {createAuditLog, defaultAuditPath} from '../../source/services/audit.js';
@@ -57,9 +58,27 @@ test('the picker tree: depth by parent, newest = parent of current, ZFS blocks t
 });
 
 test('the pct equivalents quote what the shell would split', () => {
-	assert.deepEqual(pctCommands('snapshot', 105, {snapname: 'x1', description: "it's new"}), [`pct snapshot 105 x1 --description 'it'\\''s new'`]);
-	assert.deepEqual(pctCommands('rollback', 105, {snapname: 'x1', start: 1}), ['pct rollback 105 x1 --start 1']);
-	assert.deepEqual(pctCommands('reboot', 105, {}), ['pct reboot 105']);
+	assert.deepEqual(hostCommands('snapshot', 'lxc', 105, {snapname: 'x1', description: "it's new"}), [`pct snapshot 105 x1 --description 'it'\\''s new'`]);
+	assert.deepEqual(hostCommands('rollback', 'lxc', 105, {snapname: 'x1', start: 1}), ['pct rollback 105 x1 --start 1']);
+	assert.deepEqual(hostCommands('reboot', 'lxc', 105, {}), ['pct reboot 105']);
+});
+
+test('a VM gets the qm equivalent of every action, include RAM as --vmstate 1', () => {
+	assert.deepEqual(hostCommands('reboot', 'qemu', 150, {}), ['qm reboot 150']);
+	assert.deepEqual(hostCommands('shutdown', 'qemu', 150, {}), ['qm shutdown 150']);
+	assert.deepEqual(hostCommands('stop', 'qemu', 150, {}), ['qm stop 150']);
+	assert.deepEqual(hostCommands('start', 'qemu', 150, {}), ['qm start 150']);
+	assert.deepEqual(hostCommands('snapshot', 'qemu', 150, {snapname: 'pre', vmstate: 1}), ['qm snapshot 150 pre --vmstate 1']);
+	assert.deepEqual(hostCommands('snapshot', 'lxc', 105, {snapname: 'pre', vmstate: 1}), ['pct snapshot 105 pre'], 'containers have no RAM snapshot');
+	assert.deepEqual(hostCommands('rollback', 'qemu', 150, {snapname: 'pre'}), ['qm rollback 150 pre']);
+	assert.deepEqual(hostCommands('delsnapshot', 'qemu', 150, {snapname: 'pre'}), ['qm delsnapshot 150 pre']);
+	assert.deepEqual(apiCallFor('snapshot', {snapname: 'pre', vmstate: 1}).params, {snapname: 'pre', vmstate: 1});
+	assert.deepEqual(effectFor('reboot', ['qemu']), 'reboots the VM: its services go down for a moment');
+	assert.deepEqual(effectFor('stop', ['qemu', 'lxc']), 'stops the guest at once (like pulling the plug)');
+});
+
+test('a VM\'s disks: CD-ROMs and host paths are not volumes', () => {
+	assert.deepEqual(vmDiskVolumes({scsi0: 'local-zfs:vm-150-disk-0,size=80G', ide2: 'none,media=cdrom', ide0: 'local:iso/x.iso,media=cdrom', efidisk0: 'local-zfs:vm-150-disk-1,size=1M', net0: 'virtio=AA,bridge=vmbr0'}), ['local-zfs:vm-150-disk-0', 'local-zfs:vm-150-disk-1']);
 });
 
 test('privileges: the most specific listed path decides; an ancestor counts only when it propagates', () => {

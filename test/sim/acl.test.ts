@@ -10,10 +10,10 @@ import {AUDIT_TOKEN, call, login, ROOT_TOKEN, startTestSim} from './helpers.js';
 
 describe('built-in roles (as AccessControl.pm derives them)', () => {
 	it('PVEVMUser has exactly the VM user + audit privileges', () => {
-		assert.deepEqual([...BUILTIN_ROLES.get('PVEVMUser')!].sort(), ['VM.Audit', 'VM.Backup', 'VM.Config.CDROM', 'VM.Config.Cloudinit', 'VM.Console', 'VM.PowerMgmt']);
+		assert.deepEqual([...BUILTIN_ROLES.get('PVEVMUser')!].sort(), ['VM.Audit', 'VM.Backup', 'VM.Config.CDROM', 'VM.Config.Cloudinit', 'VM.Console', 'VM.GuestAgent.Audit', 'VM.GuestAgent.FileRead', 'VM.GuestAgent.FileSystemMgmt', 'VM.GuestAgent.FileWrite', 'VM.PowerMgmt']);
 	});
 	it('PVEAuditor is audit-only and PVEAdmin lacks root-only privileges', () => {
-		assert.deepEqual([...BUILTIN_ROLES.get('PVEAuditor')!].sort(), ['Datastore.Audit', 'Mapping.Audit', 'Pool.Audit', 'SDN.Audit', 'Sys.Audit', 'VM.Audit']);
+		assert.deepEqual([...BUILTIN_ROLES.get('PVEAuditor')!].sort(), ['Datastore.Audit', 'Mapping.Audit', 'Pool.Audit', 'SDN.Audit', 'Sys.Audit', 'VM.Audit', 'VM.GuestAgent.Audit']);
 		const admin = BUILTIN_ROLES.get('PVEAdmin')!;
 		for (const rootOnly of ['Sys.PowerMgmt', 'Sys.Modify', 'Realm.Allocate', 'Permissions.Modify', 'Mapping.Modify']) assert.ok(!admin.has(rootOnly), rootOnly);
 		assert.ok(admin.has('VM.Snapshot') && admin.has('Sys.Console'));
@@ -67,7 +67,7 @@ describe('ACL over HTTPS', () => {
 		assert.ok(privs.has('VM.Audit'));
 		assert.ok(!privs.has('VM.PowerMgmt'));
 		const perms = await call(sim, 'GET', '/access/permissions', {auth: AUDIT_TOKEN});
-		assert.deepEqual(Object.keys(perms.json.data['/']).sort(), ['Datastore.Audit', 'Mapping.Audit', 'Pool.Audit', 'SDN.Audit', 'Sys.Audit', 'VM.Audit']);
+		assert.deepEqual(Object.keys(perms.json.data['/']).sort(), ['Datastore.Audit', 'Mapping.Audit', 'Pool.Audit', 'SDN.Audit', 'Sys.Audit', 'VM.Audit', 'VM.GuestAgent.Audit']);
 		const status = await call(sim, 'GET', '/cluster/status', {auth: AUDIT_TOKEN});
 		assert.equal(status.status, 200);
 	});

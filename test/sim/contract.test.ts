@@ -31,6 +31,8 @@ function rootToken(fixture: Fixture): string {
 const ALLOWED_EXTRAS: Record<string, string[]> = {
 	// §7: the `current` pseudo snapshot carries running + digest; snapstate during operations.
 	'GET /nodes/{node}/lxc/{vmid}/snapshot': ['running', 'digest', 'snapstate'],
+	// qemu-server's snapshot_list does the same (API2/Qemu.pm builds `current` with running + digest).
+	'GET /nodes/{node}/qemu/{vmid}/snapshot': ['running', 'digest', 'snapstate'],
 	// §7: task APIs split token users into user + tokenid.
 	'GET /nodes/{node}/tasks': ['tokenid'],
 	'GET /nodes/{node}/tasks/{upid}/status': ['tokenid'],
@@ -125,7 +127,9 @@ function samplePaths(sim: RunningSimulator, template: string): string[] {
 	expand('vmid', (p) => {
 		const node = p.split('/')[2];
 		const type = p.includes('/qemu/') ? 'qemu' : 'lxc';
-		return [...state.guests.values()].filter((g) => g.node === node && g.type === type).map((g) => String(g.vmid));
+		// The agent answers only in a running VM whose agent runs (the others' 500 is asserted in writes-qemu).
+		const agent = p.includes('/agent/');
+		return [...state.guests.values()].filter((g) => g.node === node && g.type === type && (!agent || (g.guestAgent && g.status === 'running'))).map((g) => String(g.vmid));
 	});
 	expand('upid', (p) => state.tasks.filter((t) => t.node === p.split('/')[2]).map((t) => t.upid));
 	expand('snapname', (p) => state.guests.get(Number(p.split('/')[4]))?.snapshots.map((snap) => snap.name) ?? []);
@@ -197,7 +201,8 @@ for (const [label, load] of fixtures) {
  * container to try it on (e.g. no snapshots).
  */
 function writeRequest(sim: RunningSimulator, template: string): {path: string; form?: Record<string, string>} | undefined {
-	const cts = [...sim.state.guests.values()].filter((g) => g.type === 'lxc' && sim.state.nodes.get(g.node)?.online);
+	const type = template.includes('/qemu/') ? 'qemu' : 'lxc';
+	const cts = [...sim.state.guests.values()].filter((g) => g.type === type && sim.state.nodes.get(g.node)?.online);
 	const want = template.endsWith('/status/start') ? cts.find((g) => g.status === 'stopped') : template.includes('{snapname}') ? cts.find((g) => g.snapshots.length > 0) : template.endsWith('/snapshot') ? cts[0] : cts.find((g) => g.status === 'running');
 	if (!want) return undefined;
 	const path = template.replace('{node}', want.node).replace('{vmid}', String(want.vmid)).replace('{snapname}', want.snapshots[0]?.name ?? '');
@@ -217,7 +222,7 @@ for (const [label, load] of fixtures) {
 		after(() => sim.close());
 
 		for (const route of IMPLEMENTED_ROUTES) {
-			if (route.method === 'GET' || !route.template.includes('/lxc/')) continue;
+			if (route.method === 'GET' || !(route.template.includes('/lxc/') || route.template.includes('/qemu/'))) continue;
 			it(`${route.method} ${route.template}`, async (t) => {
 				const request = writeRequest(sim, route.template);
 				if (!request) return t.skip('no container this route applies to');

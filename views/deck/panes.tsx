@@ -67,16 +67,13 @@ export function fleetPaneLayout(state: AppState, size: {width: number; height: n
 	return {viewportRows: layout.viewportRows, detailHeight: layout.detailHeight, detailOpen, opsOpen, selected};
 }
 
-/** Columns that only say something when a guest has a value; empty in the whole fleet, they give their width to the others. */
-const SPARSE_COLUMNS: ReadonlySet<string> = new Set(['lock', 'ha']);
-
 let columnsCache: {guests: AppState['guests']; columns: Column[]} | undefined;
 
-/** The table's columns less the sparse ones no guest fills (LOCK, HA), so TAGS is not cut for an empty column. */
+/** The table's columns less those with nothing to say in this fleet (LOCK, HA no guest fills; TYPE without a VM), so TAGS is not cut for an empty column. */
 export function fleetColumns(guests: AppState['guests']): Column[] {
 	if (columnsCache?.guests === guests) return columnsCache.columns;
 	const rows = [...guests.values()];
-	const columns = COLUMNS.filter((c) => !SPARSE_COLUMNS.has(c.id) || rows.some((r) => c.format(r, undefined).trim() !== ''));
+	const columns = COLUMNS.filter((c) => c.shownFor?.(rows) ?? true);
 	columnsCache = {guests, columns};
 	return columns;
 }

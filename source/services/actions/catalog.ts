@@ -1,13 +1,14 @@
 // What each action is: the privilege it needs, whether it must be confirmed,
-// the API call it makes for one guest, the `pct` command that does the same
-// on the host, and the effect a confirm dialog states. Data, not behaviour:
-// the dispatcher reads it.
+// the API call it makes for one guest, the `pct` (container) or `qm` (VM)
+// command that does the same on the host, and the effect a confirm dialog
+// states. Data, not behaviour: the dispatcher reads it.
 
 import type {ActionId} from '../../store/ops-types.js';
+import type {GuestKind} from '../../store/types.js';
 
 export interface ApiCall {
 	method: 'POST' | 'DELETE';
-	/** Below /nodes/{node}/lxc/{vmid}. */
+	/** Below /nodes/{node}/lxc/{vmid} or /nodes/{node}/qemu/{vmid}. */
 	path: string;
 	params?: Record<string, unknown>;
 }
@@ -20,25 +21,38 @@ export interface ActionSpec {
 	privileges: readonly string[];
 	/** Never runs without a confirmed dialog. */
 	dangerous: boolean;
+	/** What the dialog says it does; `{guest}` becomes "container", "VM" or "guest" (mixed targets). */
 	effect: string;
 }
 
 export const ACTIONS: Record<ActionId, ActionSpec> = {
-	snapshot: {id: 'snapshot', verb: 'snapshot', privileges: ['VM.Snapshot'], dangerous: false, effect: 'takes a snapshot of the container'},
-	start: {id: 'start', verb: 'start', privileges: ['VM.PowerMgmt'], dangerous: false, effect: 'starts the container'},
-	reboot: {id: 'reboot', verb: 'reboot', privileges: ['VM.PowerMgmt'], dangerous: true, effect: 'reboots the container: its services go down for a moment'},
-	shutdown: {id: 'shutdown', verb: 'shutdown', privileges: ['VM.PowerMgmt'], dangerous: true, effect: 'shuts the container down cleanly: its services stop'},
-	stop: {id: 'stop', verb: 'stop', privileges: ['VM.PowerMgmt'], dangerous: true, effect: 'stops the container at once (like pulling the plug)'},
+	snapshot: {id: 'snapshot', verb: 'snapshot', privileges: ['VM.Snapshot'], dangerous: false, effect: 'takes a snapshot of the {guest}'},
+	start: {id: 'start', verb: 'start', privileges: ['VM.PowerMgmt'], dangerous: false, effect: 'starts the {guest}'},
+	reboot: {id: 'reboot', verb: 'reboot', privileges: ['VM.PowerMgmt'], dangerous: true, effect: 'reboots the {guest}: its services go down for a moment'},
+	shutdown: {id: 'shutdown', verb: 'shutdown', privileges: ['VM.PowerMgmt'], dangerous: true, effect: 'shuts the {guest} down cleanly: its services stop'},
+	stop: {id: 'stop', verb: 'stop', privileges: ['VM.PowerMgmt'], dangerous: true, effect: 'stops the {guest} at once (like pulling the plug)'},
 	rollback: {
 		id: 'rollback',
 		verb: 'rollback',
 		privileges: ['VM.Snapshot', 'VM.Snapshot.Rollback'],
 		dangerous: true,
-		effect: 'rolls the container back: everything written since the snapshot is lost',
+		effect: 'rolls the {guest} back: everything written since the snapshot is lost',
 	},
 	delsnapshot: {id: 'delsnapshot', verb: 'delete snapshot', privileges: ['VM.Snapshot'], dangerous: true, effect: 'deletes the snapshot for good'},
 	prune: {id: 'prune', verb: 'prune', privileges: ['VM.Snapshot'], dangerous: true, effect: 'deletes the listed snapshots for good'},
 };
+
+/** What one guest of this kind is called in a dialog. */
+export function guestNoun(kind: GuestKind): string {
+	return kind === 'qemu' ? 'VM' : 'container';
+}
+
+/** The effect line for these kinds of targets ("reboots the VM: …"). */
+export function effectFor(action: ActionId, kinds: readonly GuestKind[]): string {
+	const distinct = [...new Set(kinds)];
+	const noun = distinct.length === 1 ? guestNoun(distinct[0]!) : 'guest';
+	return ACTIONS[action].effect.replaceAll('{guest}', noun);
+}
 
 function str(value: unknown): string {
 	return typeof value === 'string' ? value : '';
@@ -50,7 +64,8 @@ export function apiCallFor(action: Exclude<ActionId, 'prune'>, params: Record<st
 	switch (action) {
 		case 'snapshot': {
 			const description = str(params.description);
-			return {method: 'POST', path: '/snapshot', params: description ? {snapname: str(params.snapname), description} : {snapname: str(params.snapname)}};
+			// vmstate (include RAM) exists only for VMs; the caller sets it only for a running VM.
+			return {method: 'POST', path: '/snapshot', params: {snapname: str(params.snapname), ...(description ? {description} : {}), ...(params.vmstate ? {vmstate: 1} : {})}};
 		}
 		case 'rollback':
 			return {method: 'POST', path: `/snapshot/${snap}/rollback`, params: params.start ? {start: 1} : undefined};
@@ -66,23 +81,25 @@ function shellWord(word: string): string {
 	return /^[A-Za-z0-9_.,:=/@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The `pct` command(s) that do the same on the host, shown in every dialog. */
-export function pctCommands(action: ActionId, vmid: number, params: Record<string, unknown>): string[] {
+/** The `pct` (container) or `qm` (VM) command(s) that do the same on the host, shown in every dialog. */
+export function hostCommands(action: ActionId, kind: GuestKind, vmid: number, params: Record<string, unknown>): string[] {
+	const tool = kind === 'qemu' ? 'qm' : 'pct';
 	const snap = shellWord(str(params.snapname));
 	switch (action) {
 		case 'snapshot': {
 			const description = str(params.description);
-			return [`pct snapshot ${vmid} ${snap}${description ? ` --description ${shellWord(description)}` : ''}`];
+			const vmstate = kind === 'qemu' && params.vmstate ? ' --vmstate 1' : '';
+			return [`${tool} snapshot ${vmid} ${snap}${description ? ` --description ${shellWord(description)}` : ''}${vmstate}`];
 		}
 		case 'rollback':
-			return [`pct rollback ${vmid} ${snap}${params.start ? ' --start 1' : ''}`];
+			return [`${tool} rollback ${vmid} ${snap}${params.start ? ' --start 1' : ''}`];
 		case 'delsnapshot':
-			return [`pct delsnapshot ${vmid} ${snap}`];
+			return [`${tool} delsnapshot ${vmid} ${snap}`];
 		case 'prune': {
 			const names = (params.snapshots as Record<number, string[]> | undefined)?.[vmid] ?? [];
-			return names.map((name) => `pct delsnapshot ${vmid} ${shellWord(name)}`);
+			return names.map((name) => `${tool} delsnapshot ${vmid} ${shellWord(name)}`);
 		}
 		default:
-			return [`pct ${action} ${vmid}`];
+			return [`${tool} ${action} ${vmid}`];
 	}
 }

@@ -6,11 +6,11 @@
 
 import type {StoreApi} from 'zustand/vanilla';
 import {offlineNodeReason, selectVisibleRows} from '../../store/selectors.js';
-import type {ActionId, ActionRequest, ConfirmDialog, Dialog, SnapshotPickerDialog, SnapshotPromptDialog} from '../../store/ops-types.js';
-import type {AppState} from '../../store/types.js';
+import type {ActionId, ActionRequest, ConfirmDialog, Dialog, PickerEntry, SnapshotPickerDialog, SnapshotPromptDialog} from '../../store/ops-types.js';
+import type {AppState, GuestKind} from '../../store/types.js';
 import {sanitize} from '../../util/sanitize.js';
 import {errorLine} from '../error-line.js';
-import {ACTIONS, pctCommands} from './catalog.js';
+import {ACTIONS, effectFor, guestNoun, hostCommands} from './catalog.js';
 import type {ActionDispatcher, DispatchOutcome} from './dispatcher.js';
 import {defaultSnapshotName, snapshotNameError} from './snapshot-name.js';
 import {buildPickerEntries, isZfsRootfs, newestSnapshot, olderThan} from './snapshot-tree.js';
@@ -65,6 +65,14 @@ export function createCommands(options: CommandsOptions): Commands {
 	const failed = (text: string) => actions().showNotice({text: `✗ ${text}`, tone: 'error', at: clock()});
 
 	const targets = () => actionTargets(store.getState());
+	/** Container unless the fleet says VM (a guest that left the fleet is refused by the dispatcher anyway). */
+	const kindOf = (vmid: number): GuestKind => store.getState().guests.get(vmid)?.kind ?? 'lxc';
+	/** "3 containers", "2 VMs", "4 guests" (mixed). */
+	const howMany = (vmids: number[]): string => {
+		const kinds = [...new Set(vmids.map(kindOf))];
+		return `${vmids.length} ${kinds.length === 1 ? `${guestNoun(kinds[0]!)}s` : 'guests'}`;
+	};
+	const commandsFor = (action: ActionId, vmid: number, params: Record<string, unknown>) => hostCommands(action, kindOf(vmid), vmid, params);
 
 	function run(request: ActionRequest, confirmed: boolean): void {
 		const promise = dispatcher.dispatch(request, {confirmed});
@@ -72,21 +80,21 @@ export function createCommands(options: CommandsOptions): Commands {
 		promise.catch((error) => failed(`${request.action}: ${errorLine(error)}`));
 	}
 
-	function confirm(request: ActionRequest, extra: {bulkNote?: string; title?: string; lines?: string[]} = {}): void {
+	function confirm(request: ActionRequest, extra: {bulkNote?: string; title?: string; lines?: string[]; warning?: string} = {}): void {
 		const spec = ACTIONS[request.action];
 		const names = request.targets.map((vmid) => dispatcher.label(vmid));
-		const warning = request.action === 'rollback' ? rollbackStopNote(request) : '';
+		const warning = extra.warning ?? (request.action === 'rollback' ? rollbackStopNote(request) : '');
 		const dialog: ConfirmDialog = {
 			kind: 'confirm',
-			title: extra.title ?? `${spec.verb} ${request.targets.length === 1 ? names[0] : `${request.targets.length} containers`}?`,
+			title: extra.title ?? `${spec.verb} ${request.targets.length === 1 ? names[0] : howMany(request.targets)}?`,
 			targets: extra.lines ?? names,
 			bulkNote: extra.bulkNote,
-			effect: spec.effect,
+			effect: effectFor(request.action, request.targets.map(kindOf)),
 			...(warning ? {warning} : {}),
-			commands: request.targets.flatMap((vmid) => pctCommands(request.action, vmid, paramsOf(request, vmid))),
+			commands: request.targets.flatMap((vmid) => commandsFor(request.action, vmid, paramsOf(request, vmid))),
 			request,
 			focus: 'cancel',
-			// Rolling back several containers at once: type how many.
+			// Rolling back several guests at once: type how many.
 			typeToConfirm: request.action === 'rollback' && request.targets.length > 1 ? String(request.targets.length) : undefined,
 			typed: '',
 		};
@@ -94,7 +102,7 @@ export function createCommands(options: CommandsOptions): Commands {
 	}
 
 	/**
-	 * Proxmox stops a running container for a rollback and leaves it stopped
+	 * Proxmox stops a running guest for a rollback and leaves it stopped
 	 * unless asked to start it after: say so, so a rollback during an incident
 	 * does not surprise anyone with a second outage.
 	 */
@@ -112,13 +120,18 @@ export function createCommands(options: CommandsOptions): Commands {
 		return names?.[vmid] !== undefined ? {...request.params, snapname: names[vmid]} : request.params;
 	}
 
+	/** The snapshot tree of one guest; on ZFS (a container's subvol, a VM's disk on a zfspool) only the newest can be rolled back to. */
+	async function pickerEntries(vmid: number): Promise<{zfs: boolean; entries: PickerEntry[]}> {
+		const {snapshots, rootfs, zfsDisk} = await dispatcher.loadSnapshots(vmid);
+		const zfs = isZfsRootfs(rootfs) || zfsDisk !== undefined;
+		return {zfs, entries: buildPickerEntries(snapshots, {zfs, rootfsVolume: zfsDisk ?? rootfs?.split(',')[0]})};
+	}
+
 	async function openPicker(vmid: number, browseOnly?: string): Promise<void> {
 		const base: SnapshotPickerDialog = {kind: 'picker', vmid, label: dispatcher.label(vmid), loading: true, entries: [], cursor: 0, startAfter: false, zfs: false, ...(browseOnly ? {browseOnly} : {})};
 		actions().openDialog(base);
 		try {
-			const {snapshots, rootfs} = await dispatcher.loadSnapshots(vmid);
-			const zfs = isZfsRootfs(rootfs);
-			const entries = buildPickerEntries(snapshots, {zfs, rootfsVolume: rootfs?.split(',')[0]});
+			const {zfs, entries} = await pickerEntries(vmid);
 			const newest = Math.max(0, entries.findIndex((e) => e.newest));
 			actions().updateDialog({...base, loading: false, entries, zfs, cursor: newest});
 		} catch (error) {
@@ -129,8 +142,7 @@ export function createCommands(options: CommandsOptions): Commands {
 	async function rollbackTo(vmid: number, snapname: string, why: string): Promise<void> {
 		const reason = dispatcher.disabledReason('rollback', [vmid]);
 		if (reason) return info(`rollback is disabled (${reason})`);
-		const {snapshots, rootfs} = await dispatcher.loadSnapshots(vmid);
-		const entries = buildPickerEntries(snapshots, {zfs: isZfsRootfs(rootfs), rootfsVolume: rootfs?.split(',')[0]});
+		const {entries} = await pickerEntries(vmid);
 		const entry = entries.find((e) => e.snapshot.name === snapname);
 		if (!entry) return failed(`rollback: ${dispatcher.label(vmid)} has no snapshot '${sanitize(snapname)}' any more`);
 		// ZFS rolls back only to the newest snapshot: say why here, as the picker would.
@@ -185,14 +197,19 @@ export function createCommands(options: CommandsOptions): Commands {
 		if (reason) return info(`${ACTIONS[action].verb} is disabled (${reason})`);
 		switch (action) {
 			case 'snapshot': {
+				// RAM can be saved only from a running VM (Proxmox ignores vmstate otherwise): offered when every target is one.
+				const guests = store.getState().guests;
+				const ramPossible = vmids.every((vmid) => guests.get(vmid)?.kind === 'qemu' && guests.get(vmid)?.status === 'running');
 				const prompt: SnapshotPromptDialog = {
 					kind: 'snapshot',
 					targets: vmids,
-					targetLabel: vmids.length === 1 ? dispatcher.label(vmids[0]!) : `${vmids.length} containers`,
+					targetLabel: vmids.length === 1 ? dispatcher.label(vmids[0]!) : howMany(vmids),
 					bulkNote,
 					name: defaultSnapshotName(new Date(clock())),
 					description: '',
 					field: 'name',
+					guestKind: kindOf(vmids[0]!),
+					...(ramPossible ? {vmstate: false} : {}),
 					warning: snapshotPoolWarning(store.getState(), vmids),
 				};
 				return actions().openDialog(prompt);
@@ -201,7 +218,7 @@ export function createCommands(options: CommandsOptions): Commands {
 				// Harmless for one container (started at once, its pct equivalent said); many at once ask first.
 				const startRequest: ActionRequest = {action, targets: vmids, params: {}};
 				if (vmids.length > 1) return confirm(startRequest, {bulkNote});
-				info(`starting ${dispatcher.label(vmids[0]!)} · $ ${pctCommands('start', vmids[0]!, {}).join(' && ')}`);
+				info(`starting ${dispatcher.label(vmids[0]!)} · $ ${commandsFor('start', vmids[0]!, {}).join(' && ')}`);
 				return run(startRequest, false);
 			}
 			case 'rollback':
@@ -222,6 +239,11 @@ export function createCommands(options: CommandsOptions): Commands {
 		type(text) {
 			const d = current();
 			if (d?.kind === 'snapshot') {
+				// On the include-RAM box a space ticks or unticks it; other text has nowhere to go.
+				if (d.field === 'vmstate') {
+					if (text === ' ') actions().updateDialog({...d, vmstate: !d.vmstate});
+					return;
+				}
 				const next = d.field === 'name' ? {...d, name: d.name + text} : {...d, description: d.description + text};
 				actions().updateDialog({...next, error: undefined});
 			} else if (d?.kind === 'confirm' && d.typeToConfirm !== undefined) {
@@ -231,15 +253,23 @@ export function createCommands(options: CommandsOptions): Commands {
 		backspace() {
 			const d = current();
 			const drop = (s: string) => [...s].slice(0, -1).join('');
-			if (d?.kind === 'snapshot') actions().updateDialog(d.field === 'name' ? {...d, name: drop(d.name), error: undefined} : {...d, description: drop(d.description)});
+			if (d?.kind === 'snapshot') {
+				if (d.field === 'name') actions().updateDialog({...d, name: drop(d.name), error: undefined});
+				else if (d.field === 'description') actions().updateDialog({...d, description: drop(d.description)});
+			}
 			else if (d?.kind === 'confirm') actions().updateDialog({...d, typed: drop(d.typed)});
 		},
 		focusNext() {
 			const d = current();
 			if (d?.kind === 'confirm') actions().updateDialog({...d, focus: d.focus === 'cancel' ? 'ok' : 'cancel'});
-			else if (d?.kind === 'snapshot') actions().updateDialog({...d, field: d.field === 'name' ? 'description' : 'name'});
+			else if (d?.kind === 'snapshot') actions().updateDialog({...d, field: snapshotFields(d)[(snapshotFields(d).indexOf(d.field) + 1) % snapshotFields(d).length]!});
 		},
 		focusPrev() {
+			const d = current();
+			if (d?.kind === 'snapshot') {
+				const fields = snapshotFields(d);
+				return actions().updateDialog({...d, field: fields[(fields.indexOf(d.field) + fields.length - 1) % fields.length]!});
+			}
 			dialog.focusNext();
 		},
 		move(delta) {
@@ -266,6 +296,7 @@ export function createCommands(options: CommandsOptions): Commands {
 				actions().closeDialog();
 				const params: Record<string, unknown> = {snapname: name};
 				if (d.description.trim() !== '') params.description = d.description.trim();
+				if (d.vmstate) params.vmstate = 1;
 				return run({action: 'snapshot', targets: d.targets, params}, false);
 			}
 			const entry = d.entries[d.cursor];
@@ -274,7 +305,10 @@ export function createCommands(options: CommandsOptions): Commands {
 			if (entry.rollbackBlocked) return actions().updateDialog({...d, error: entry.rollbackBlocked});
 			const params: Record<string, unknown> = {snapname: entry.snapshot.name};
 			if (d.startAfter) params.start = 1;
-			confirm({action: 'rollback', targets: [d.vmid], params}, {title: `roll back ${d.label} to '${sanitize(entry.snapshot.name)}'?`});
+			// A VM snapshot with RAM: Proxmox resumes the VM from it after the rollback, whatever `start` says.
+			const ram = kindOf(d.vmid) === 'qemu' && entry.snapshot.vmstate === 1;
+			const warning = ram ? `the snapshot includes RAM: ${d.label} runs again from that moment after the rollback.` : undefined;
+			confirm({action: 'rollback', targets: [d.vmid], params}, {title: `roll back ${d.label} to '${sanitize(entry.snapshot.name)}'?`, ...(warning ? {warning} : {})});
 		},
 		deleteSnapshot() {
 			const d = current();
@@ -297,6 +331,11 @@ export function createCommands(options: CommandsOptions): Commands {
 		startGuests,
 		dialog,
 	};
+}
+
+/** The prompt's fields in tab order: the include-RAM box only when offered. */
+function snapshotFields(d: SnapshotPromptDialog): Array<SnapshotPromptDialog['field']> {
+	return d.vmstate === undefined ? ['name', 'description'] : ['name', 'description', 'vmstate'];
 }
 
 /** What an action key acts on: the marked guests (with a note on how many), else the selected one. */

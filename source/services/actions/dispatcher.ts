@@ -46,12 +46,33 @@ export interface ActionDispatcher {
 	dispatch(request: ActionRequest, options?: {confirmed?: boolean}): Promise<DispatchOutcome[]>;
 	/** Why `action` cannot run on these guests now, or undefined. */
 	disabledReason(action: ActionId, targets: number[]): string | undefined;
-	/** Snapshot list and rootfs of one guest, read through the API. */
-	loadSnapshots(vmid: number): Promise<{snapshots: SnapshotEntry[]; rootfs?: string}>;
+	/**
+	 * Snapshot list of one guest, read through the API, with its rootfs (containers) and,
+	 * for a VM, the first of its disks on a ZFS storage (where only the newest snapshot can be rolled back to).
+	 */
+	loadSnapshots(vmid: number): Promise<SnapshotsOfGuest>;
 	label(vmid: number): string;
 }
 
+export interface SnapshotsOfGuest {
+	snapshots: SnapshotEntry[];
+	rootfs?: string;
+	/** VMs: the volume id of the first disk on a ZFS storage, if any. */
+	zfsDisk?: string;
+}
+
 const READ_ONLY_REASON = 'read-only';
+
+/** VM disk keys (qemu-server's drive keys plus the EFI and TPM state disks); CD-ROMs carry no snapshots. */
+const VM_DISK_KEY = /^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$/;
+
+/** The volume ids of a VM's disks, in config order, CD-ROMs and passed-through devices left out. */
+export function vmDiskVolumes(config: Record<string, unknown>): string[] {
+	return Object.entries(config)
+		.filter(([key, value]) => VM_DISK_KEY.test(key) && typeof value === 'string' && !/(^|,)media=cdrom(,|$)/.test(value))
+		.map(([, value]) => String(value).split(',')[0] ?? '')
+		.filter((volid) => /^[^/:]+:/.test(volid));
+}
 
 function formatSeconds(ms: number): string {
 	return `${(ms / 1000).toFixed(1)}s`;
@@ -66,7 +87,7 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 	}
 
 	function label(vmid: number): string {
-		return guestLabel(store.getState().guests, vmid) ?? `CT ${vmid}`;
+		return guestLabel(store.getState().guests, vmid) ?? `guest ${vmid}`;
 	}
 
 	function disabledReason(action: ActionId, targets: number[]): string | undefined {
@@ -157,15 +178,25 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		return (await Promise.all(runs)).flat();
 	}
 
-	async function loadSnapshots(vmid: number): Promise<{snapshots: SnapshotEntry[]; rootfs?: string}> {
+	async function loadSnapshots(vmid: number): Promise<SnapshotsOfGuest> {
 		const row = guest(vmid);
-		if (!row) throw new Error(`CT ${vmid} is not in the fleet`);
+		if (!row) throw new Error(`guest ${vmid} is not in the fleet`);
 		const base = guestPath(row.node, row.kind, vmid);
 		const [snapshots, config] = await Promise.all([
 			api.request<SnapshotEntry[]>('GET', `${base}/snapshot`),
 			api.request<LxcConfig>('GET', `${base}/config`).catch(() => undefined),
 		]);
-		return {snapshots: Array.isArray(snapshots) ? snapshots : [], rootfs: config?.rootfs};
+		const list = Array.isArray(snapshots) ? snapshots : [];
+		if (row.kind !== 'qemu') return {snapshots: list, rootfs: config?.rootfs};
+		return {snapshots: list, zfsDisk: config ? await firstZfsDisk(row.node, vmDiskVolumes(config)) : undefined};
+	}
+
+	/** A VM's volume names do not say their storage type (vm-N-disk-M is used on ZFS, LVM-thin, Ceph): ask the node. */
+	async function firstZfsDisk(node: string, volumes: string[]): Promise<string | undefined> {
+		if (volumes.length === 0) return undefined;
+		const storages = await api.request<Array<{storage?: string; type?: string}>>('GET', `/nodes/${encodeURIComponent(node)}/storage`).catch(() => undefined);
+		const zfs = new Set((Array.isArray(storages) ? storages : []).filter((s) => s.type === 'zfspool').map((s) => s.storage));
+		return volumes.find((volid) => zfs.has(volid.split(':')[0]));
 	}
 
 	return {dispatch, disabledReason, loadSnapshots, label};
