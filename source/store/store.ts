@@ -8,6 +8,7 @@ import {createOpsActions, initialOpsState} from './ops-slice.js';
 import {createScreenActions, initialScreenState, initialScreenUi} from './screens-slice.js';
 import {createLogsActions, initialLogsState} from './logs-slice.js';
 import {createProblemsActions, initialProblemsState} from './problems-slice.js';
+import {createBackupsActions, initialBackupsState} from './backups-slice.js';
 import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
@@ -126,6 +127,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 			...initialScreenState(),
 			...initialLogsState(),
 			...initialProblemsState(),
+			...initialBackupsState(),
 			ui: {
 				sortKey: 'vmid',
 				sortDesc: false,
@@ -141,6 +143,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createScreenActions(set, get, update),
 				...createLogsActions(set, get),
 				...createProblemsActions(set, get),
+				...createBackupsActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
 						const guests = mergeGuests(state.guests, snapshot.guests);

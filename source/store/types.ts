@@ -7,6 +7,7 @@ import type {OpsActions, OpsState} from './ops-types.js';
 import type {Screen, ScreenActions, ScreenState, VmidFilter} from './screen-types.js';
 import type {LogsActions, LogsSliceState} from './logs-types.js';
 import type {ProblemsActions, ProblemsSliceState} from './problems-slice.js';
+import type {BackupsActions, BackupsSliceState} from './backups-slice.js';
 
 export type GuestKind = 'lxc' | 'qemu';
 
@@ -134,7 +135,7 @@ export interface Badges {
 }
 
 /** OpsState (ops-types.ts): marks, dialog, tasks, notice, audit, permissions, pane. */
-export interface AppState extends OpsState, ScreenState, LogsSliceState, ProblemsSliceState {
+export interface AppState extends OpsState, ScreenState, LogsSliceState, ProblemsSliceState, BackupsSliceState {
 	connection: ConnectionState;
 	badges: Badges;
 	/** Latest fleet poll; guests keyed by vmid for stable identity across refreshes. */
@@ -150,7 +151,7 @@ export interface AppState extends OpsState, ScreenState, LogsSliceState, Problem
 	actions: AppActions;
 }
 
-export interface AppActions extends OpsActions, ScreenActions, LogsActions, ProblemsActions {
+export interface AppActions extends OpsActions, ScreenActions, LogsActions, ProblemsActions, BackupsActions {
 	// written by services
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;
