@@ -38,14 +38,27 @@ export const ACTIONS: Record<ActionId, ActionSpec> = {
 	},
 	delsnapshot: {id: 'delsnapshot', verb: 'delete snapshot', privileges: ['VM.Snapshot'], dangerous: true, effect: 'deletes the snapshot for good'},
 	prune: {id: 'prune', verb: 'prune', privileges: ['VM.Snapshot'], dangerous: true, effect: 'deletes the listed snapshots for good'},
+	// One vzdump task per node (POST /nodes/{node}/vzdump); the storage's retention may prune older archives.
+	backup: {id: 'backup', verb: 'back up', privileges: ['VM.Backup'], dangerous: false, effect: 'writes a vzdump backup of each guest to the chosen storage'},
 };
+
+/** Actions the dispatcher sends as one call per guest (prune and backup have their own shapes). */
+export type PerGuestAction = Exclude<ActionId, 'prune' | 'backup'>;
+
+/** vzdump's form for the guests of one node: the dialog's choices with proxdeck's defaults (snapshot mode, zstd, the guest's name as notes). */
+export function vzdumpParams(vmids: number[], params: Record<string, unknown>): Record<string, unknown> {
+	const out: Record<string, unknown> = {vmid: vmids.join(','), storage: str(params.storage), mode: str(params.mode) || 'snapshot', compress: str(params.compress) || 'zstd'};
+	out['notes-template'] = typeof params.notes === 'string' ? params.notes : '{{guestname}}';
+	if (params.protected) out.protected = 1;
+	return out;
+}
 
 function str(value: unknown): string {
 	return typeof value === 'string' ? value : '';
 }
 
 /** The API call for one guest (prune runs one delsnapshot call per listed snapshot). */
-export function apiCallFor(action: Exclude<ActionId, 'prune'>, params: Record<string, unknown>): ApiCall {
+export function apiCallFor(action: PerGuestAction, params: Record<string, unknown>): ApiCall {
 	const snap = encodeURIComponent(str(params.snapname));
 	switch (action) {
 		case 'snapshot': {
@@ -78,6 +91,11 @@ export function pctCommands(action: ActionId, vmid: number, params: Record<strin
 			return [`pct rollback ${vmid} ${snap}${params.start ? ' --start 1' : ''}`];
 		case 'delsnapshot':
 			return [`pct delsnapshot ${vmid} ${snap}`];
+		case 'backup': {
+			const form = vzdumpParams([vmid], params);
+			const flags = ['storage', 'mode', 'compress', 'notes-template', 'protected'].filter((k) => form[k] !== undefined && form[k] !== '').map((k) => `--${k} ${shellWord(String(form[k]))}`);
+			return [`vzdump ${vmid} ${flags.join(' ')}`];
+		}
 		case 'prune': {
 			const names = (params.snapshots as Record<number, string[]> | undefined)?.[vmid] ?? [];
 			return names.map((name) => `pct delsnapshot ${vmid} ${shellWord(name)}`);

@@ -16,7 +16,7 @@ import type {ApiRequester} from '../fleet-source.js';
 import {guestPath} from '../guest-path.js';
 import {hasAnyPrivilege} from '../permissions.js';
 import type {TaskTracker} from '../tasks/task-tracker.js';
-import {ACTIONS, apiCallFor} from './catalog.js';
+import {ACTIONS, apiCallFor, vzdumpParams, type PerGuestAction} from './catalog.js';
 
 export interface DispatcherOptions {
 	api: ApiRequester;
@@ -95,7 +95,7 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 	}
 
 	/** One API call that starts one task, audited around it. */
-	async function runCall(action: Exclude<ActionId, 'prune'>, vmid: number, params: Record<string, unknown>, auditAction: string): Promise<DispatchOutcome> {
+	async function runCall(action: PerGuestAction, vmid: number, params: Record<string, unknown>, auditAction: string): Promise<DispatchOutcome> {
 		const row = guest(vmid);
 		const what = `${ACTIONS[action].verb} ${label(vmid)}${params.snapname && action !== 'snapshot' ? ` '${String(params.snapname)}'` : ''}`;
 		if (!row) {
@@ -141,6 +141,50 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		return outcomes;
 	}
 
+	/**
+	 * Back up: one vzdump task per node holding the targets (a node backs up only its own guests),
+	 * each audited with its guests and tracked; every guest of a node shares its task's outcome.
+	 */
+	async function backup(request: ActionRequest): Promise<DispatchOutcome[]> {
+		const storage = typeof request.params.storage === 'string' ? request.params.storage : '';
+		if (storage === '') {
+			notify(false, 'back up: no backup storage chosen');
+			return request.targets.map((vmid) => ({vmid, ok: false, result: 'no backup storage chosen', refused: true}));
+		}
+		const byNode = new Map<string, number[]>();
+		const missing: DispatchOutcome[] = [];
+		for (const vmid of request.targets) {
+			const row = guest(vmid);
+			if (!row) missing.push({vmid, ok: false, result: 'guest not in the fleet', refused: true});
+			else byNode.set(row.node, [...(byNode.get(row.node) ?? []), vmid]);
+		}
+		const perNode = [...byNode.entries()].map(async ([node, vmids]) => {
+			const names = vmids.length === 1 ? label(vmids[0]!) : `${vmids.length} guests on ${node}`;
+			const form = vzdumpParams(vmids, request.params);
+			const auditId = audit.begin({host: options.host, cluster: store.getState().clusterName, identity: options.identity, action: 'backup', targets: vmids, params: {node, ...form}});
+			refreshAudit();
+			const began = clock();
+			let upid: string | undefined;
+			let result: string;
+			let ok = false;
+			try {
+				upid = await api.request<string>('POST', `/nodes/${encodeURIComponent(node)}/vzdump`, form);
+				const task = await tracker.track(upid, `back up ${names}`);
+				ok = task.state === 'ok';
+				result = task.state === 'running' ? 'still running (no longer followed)' : ok ? 'OK' : task.exitstatus ?? 'failed';
+			} catch (error) {
+				result = errorLine(error);
+			}
+			const durationMs = clock() - began;
+			audit.end(auditId, {upid, result, durationMs});
+			refreshAudit();
+			notify(ok, ok ? `back up ${names} to ${storage} OK in ${formatSeconds(durationMs)}` : `back up ${names} failed: ${result}`);
+			options.onChanged?.();
+			return vmids.map((vmid): DispatchOutcome => ({vmid, ok, upid, result}));
+		});
+		return [...missing, ...(await Promise.all(perNode)).flat()];
+	}
+
 	async function dispatch(request: ActionRequest, opts: {confirmed?: boolean} = {}): Promise<DispatchOutcome[]> {
 		const spec = ACTIONS[request.action];
 		const refuse = (reason: string): DispatchOutcome[] => {
@@ -151,8 +195,9 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		const reason = disabledReason(request.action, request.targets);
 		if (reason) return refuse(reason === READ_ONLY_REASON ? 'refused: read-only mode, nothing was sent' : `refused: ${reason}`);
 		if (spec.dangerous && !opts.confirmed) return refuse('refused: not confirmed');
+		if (request.action === 'backup') return backup(request);
 		const runs = request.targets.map((vmid) =>
-			request.action === 'prune' ? prune(vmid, request.params) : runCall(request.action as Exclude<ActionId, 'prune'>, vmid, paramsFor(request, vmid), request.action).then((o) => [o]),
+			request.action === 'prune' ? prune(vmid, request.params) : runCall(request.action as PerGuestAction, vmid, paramsFor(request, vmid), request.action).then((o) => [o]),
 		);
 		return (await Promise.all(runs)).flat();
 	}

@@ -1,0 +1,125 @@
+// Back up now through the one action dispatcher, against the simulator: one
+// vzdump request per node holding the targets, the task tracked, begin and end
+// audited, refused in read-only mode; and the backup reads the store slice is
+// filled from (newest backup per guest, jobs, guests no job covers, prune dry run).
+
+import assert from 'node:assert/strict';
+import {after, before, describe, it} from 'node:test';
+import {backupAgeLevel, backupAgeSeconds, formatBackupAge, newestByGuest} from '../../source/services/backups/model.js';
+import {pruneDryRun, readNextId} from '../../source/services/backups/reader.js';
+import {createBackupService, readBackupOverview} from '../../source/services/backups/service.js';
+import {selectGuestBackups} from '../../source/store/backups-slice.js';
+import {pctCommands} from '../../source/services/actions/catalog.js';
+import {startRig, type ActionRig} from './helpers.js';
+
+describe('back up now (cluster fixture)', () => {
+	let rig: ActionRig;
+	before(async () => {
+		rig = await startRig({fixtureName: 'cluster'});
+	});
+	after(() => rig.close());
+
+	it('marked guests on two nodes: one vzdump per node with its own guests, tracked, audited, the new archive newest', async () => {
+		const outcomes = await rig.services.dispatcher.dispatch({action: 'backup', targets: [110, 101, 102], params: {storage: 'nas-backup'}}, {confirmed: true});
+		assert.deepEqual(
+			outcomes.map((o) => [o.vmid, o.ok, o.result]).sort((x, y) => Number(x[0]) - Number(y[0])),
+			[
+				[101, true, 'OK'],
+				[102, true, 'OK'],
+				[110, true, 'OK'],
+			],
+		);
+		const posts = rig.writes().filter((r) => r.path.endsWith('/vzdump'));
+		assert.deepEqual(posts.map((p) => [p.path, p.body.vmid, p.body.storage, p.body.mode, p.body.compress, p.body['notes-template']]).sort(), [
+			['/nodes/pve1/vzdump', '101,102', 'nas-backup', 'snapshot', 'zstd', '{{guestname}}'],
+			['/nodes/pve2/vzdump', '110', 'nas-backup', 'snapshot', 'zstd', '{{guestname}}'],
+		]);
+		const tasks = rig.store.getState().tasks.filter((t) => t.type === 'vzdump' && outcomes.some((o) => o.upid === t.upid));
+		assert.deepEqual(tasks.map((t) => [t.node, t.id, t.state]).sort(), [
+			['pve1', '', 'ok'],
+			['pve2', '110', 'ok'],
+		]);
+		const begins = rig.auditLines().filter((l) => l.phase === 'begin' && l.action === 'backup');
+		assert.deepEqual(begins.map((b) => b.targets).sort(), [[101, 102], [110]]);
+		const ends = rig.auditLines().filter((l) => l.phase === 'end' && begins.some((b) => b.id === l.id));
+		assert.deepEqual(ends.map((e) => e.result), ['OK', 'OK']);
+
+		const overview = await readBackupOverview(rig.client, ['pve1', 'pve2']);
+		const newest = newestByGuest(overview.entries).get(101)!;
+		assert.equal(newest.storage, 'nas-backup');
+		assert.equal(newest.notes, 'proxy');
+		assert.ok(Math.abs(newest.ctime - rig.clock() / 1000) < 120, 'the new archive is the newest of CT 101');
+	});
+
+	it('the dialog shows the vzdump command that does the same', () => {
+		assert.deepEqual(pctCommands('backup', 101, {storage: 'nas-backup'}), ["vzdump 101 --storage nas-backup --mode snapshot --compress zstd --notes-template '{{guestname}}'"]);
+	});
+
+	it('without a storage nothing is sent', async () => {
+		const before = rig.writes().length;
+		const [outcome] = await rig.services.dispatcher.dispatch({action: 'backup', targets: [101], params: {}}, {confirmed: true});
+		assert.equal(outcome?.refused, true);
+		assert.equal(outcome?.result, 'no backup storage chosen');
+		assert.equal(rig.writes().length, before);
+	});
+});
+
+describe('back up now in read-only mode', () => {
+	let rig: ActionRig;
+	before(async () => {
+		rig = await startRig({readOnly: true});
+	});
+	after(() => rig.close());
+
+	it('is refused before anything is sent', async () => {
+		const outcomes = await rig.services.dispatcher.dispatch({action: 'backup', targets: [100, 105], params: {storage: 'backups'}}, {confirmed: true});
+		assert.ok(outcomes.every((o) => o.refused && o.result === 'refused: read-only mode, nothing was sent'));
+		assert.deepEqual(rig.writes(), []);
+		assert.match(rig.store.getState().notice!.text, /^✗ back up: refused: read-only mode/);
+	});
+});
+
+describe('backup reads (homelab fixture)', () => {
+	let rig: ActionRig;
+	before(async () => {
+		rig = await startRig();
+	});
+	after(() => rig.close());
+
+	it('newest backup per guest across storages, `never` for the bind-mounted *arr stack, jobs and uncovered guests', async () => {
+		const service = createBackupService({api: rig.client, store: rig.store, clock: rig.clock});
+		await service.refresh();
+		const {backups} = rig.store.getState();
+		assert.equal(backups.error, undefined);
+		assert.deepEqual(backups.storages.map((s) => `${s.storage}:${s.type}`).sort(), ['backups:dir', 'local:dir']);
+		// The fixture's nightly series: the newest of plex (100) on /backups 22191 s before start.
+		const start = rig.sim.state.startedAt;
+		const plex = backups.newest.get(100)!;
+		assert.equal(plex.storage, 'backups');
+		assert.equal(plex.ctime, Math.floor(start / 1000) - 22191);
+		assert.equal(formatBackupAge(backupAgeSeconds(plex, start)), '6h');
+		assert.equal(backupAgeLevel(backupAgeSeconds(plex, start), 86400), 'ok');
+		assert.equal(formatBackupAge(backupAgeSeconds(backups.newest.get(300), start + 9 * 86400_000)), '9d');
+		for (const vmid of [101, 102, 103, 104, 106]) assert.equal(formatBackupAge(backupAgeSeconds(backups.newest.get(vmid), start)), 'never');
+		assert.deepEqual(backups.notBackedUp.map((g) => g.vmid), [101, 102, 103, 104, 106]);
+
+		const plexList = selectGuestBackups(rig.store.getState(), 100);
+		assert.equal(plexList.length, 9);
+		const kept = plexList.find((b) => b.protected)!;
+		assert.equal(kept.notes, 'plex before the PMS 1.41 migration', 'only the first line of the notes is listed');
+		const job = backups.jobs.find((j) => j.id === 'backup-3f1a2b4c-7d10')!;
+		assert.deepEqual(job.retention, {'keep-daily': 7});
+		assert.equal(job.vmids.length, 10);
+		assert.equal(backups.jobs.find((j) => j.id === 'backup-0b7e6f21-c9d3')!.enabled, false);
+	});
+
+	it('a prune dry run marks what the retention would remove and keeps the protected backup', async () => {
+		const marks = await pruneDryRun(rig.client, 'pve', 'backups', {vmid: 100});
+		assert.equal(marks.filter((m) => m.mark === 'protected').length, 1);
+		assert.equal(marks.filter((m) => m.mark === 'keep').length, 8, 'seven days plus one older week');
+		assert.deepEqual(marks.filter((m) => m.mark === 'remove'), []);
+		const tight = await pruneDryRun(rig.client, 'pve', 'backups', {vmid: 100, retention: 'keep-last=2'});
+		assert.deepEqual(tight.map((m) => m.mark), ['keep', 'keep', 'remove', 'remove', 'remove', 'remove', 'remove', 'protected', 'remove']);
+		assert.equal(await readNextId(rig.client), 109);
+	});
+});
