@@ -71,6 +71,12 @@ describe('back up now in read-only mode', () => {
 	});
 	after(() => rig.close());
 
+	it('restore is refused too', async () => {
+		const outcomes = await rig.services.dispatcher.dispatch({action: 'restore', targets: [100], params: {volid: 'backups:backup/vzdump-lxc-100-2026_11_20-03_30_09.tar.zst'}}, {confirmed: true});
+		assert.equal(outcomes[0]?.result, 'refused: read-only mode, nothing was sent');
+		assert.deepEqual(rig.writes(), []);
+	});
+
 	it('is refused before anything is sent', async () => {
 		const outcomes = await rig.services.dispatcher.dispatch({action: 'backup', targets: [100, 105], params: {storage: 'backups'}}, {confirmed: true});
 		assert.ok(outcomes.every((o) => o.refused && o.result === 'refused: read-only mode, nothing was sent'));
@@ -121,5 +127,42 @@ describe('backup reads (homelab fixture)', () => {
 		const tight = await pruneDryRun(rig.client, 'pve', 'backups', {vmid: 100, retention: 'keep-last=2'});
 		assert.deepEqual(tight.map((m) => m.mark), ['keep', 'keep', 'remove', 'remove', 'remove', 'remove', 'remove', 'protected', 'remove']);
 		assert.equal(await readNextId(rig.client), 109);
+	});
+
+	it('restore over a running CT: not without confirmation; then stopped first, restored over, audited', async () => {
+		const [newest] = selectGuestBackups(rig.store.getState(), 100);
+		const volid = newest!.volid;
+		const unconfirmed = await rig.services.dispatcher.dispatch({action: 'restore', targets: [100], params: {volid}});
+		assert.equal(unconfirmed[0]?.result, 'refused: not confirmed');
+		assert.deepEqual(rig.writes(), []);
+
+		const [outcome] = await rig.services.dispatcher.dispatch({action: 'restore', targets: [100], params: {volid}}, {confirmed: true});
+		assert.equal(outcome?.ok, true, outcome?.result);
+		const writes = rig.writes().map((r) => [r.method, r.path, r.body.vmid, r.body.force, r.body.restore, r.body.ostemplate]);
+		assert.deepEqual(writes, [
+			['POST', '/nodes/pve/lxc/100/status/stop', undefined, undefined, undefined, undefined],
+			['POST', '/nodes/pve/lxc', '100', '1', '1', volid],
+		]);
+		const task = rig.store.getState().tasks.find((t) => t.upid === outcome!.upid)!;
+		assert.equal(task.type, 'vzrestore');
+		assert.ok(task.logTail.includes('TASK OK'), task.logTail.join('|'));
+		const restoreAudit = rig.auditLines().find((l) => l.phase === 'begin' && l.action === 'restore')!;
+		assert.deepEqual(restoreAudit.targets, [100]);
+		assert.equal(rig.sim.state.guests.get(100)!.status, 'stopped');
+		assert.equal(rig.sim.state.guests.get(100)!.lock, undefined);
+	});
+
+	it('restore to a new VMID leaves the original alone', async () => {
+		const [newest] = selectGuestBackups(rig.store.getState(), 108);
+		const next = await readNextId(rig.client);
+		const before = rig.writes().length;
+		const [outcome] = await rig.services.dispatcher.dispatch({action: 'restore', targets: [108], params: {volid: newest!.volid, newVmid: next}}, {confirmed: true});
+		assert.equal(outcome?.ok, true, outcome?.result);
+		const sent = rig.writes().slice(before);
+		assert.deepEqual(sent.map((r) => [r.path, r.body.vmid, r.body.force]), [['/nodes/pve/lxc', String(next), undefined]]);
+		assert.equal(rig.sim.state.guests.get(108)!.status, 'running');
+		const copy = rig.sim.state.guests.get(next)!;
+		assert.equal(copy.config.hostname, 'tautulli');
+		assert.equal(String(copy.config.rootfs).split(',')[0], `local-zfs:subvol-${next}-disk-0`);
 	});
 });

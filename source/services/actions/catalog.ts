@@ -40,10 +40,27 @@ export const ACTIONS: Record<ActionId, ActionSpec> = {
 	prune: {id: 'prune', verb: 'prune', privileges: ['VM.Snapshot'], dangerous: true, effect: 'deletes the listed snapshots for good'},
 	// One vzdump task per node (POST /nodes/{node}/vzdump); the storage's retention may prune older archives.
 	backup: {id: 'backup', verb: 'back up', privileges: ['VM.Backup'], dangerous: false, effect: 'writes a vzdump backup of each guest to the chosen storage'},
+	// Over the guest (stopped first) or to a new VMID; the overwrite is type-to-confirm in the console.
+	restore: {
+		id: 'restore',
+		verb: 'restore',
+		privileges: ['VM.Backup'],
+		dangerous: true,
+		effect: "stops the container and replaces its disks and config with the backup's: everything written since is lost",
+	},
 };
 
-/** Actions the dispatcher sends as one call per guest (prune and backup have their own shapes). */
-export type PerGuestAction = Exclude<ActionId, 'prune' | 'backup'>;
+/** Actions the dispatcher sends as one call per guest (prune, backup and restore have their own shapes). */
+export type PerGuestAction = Exclude<ActionId, 'prune' | 'backup' | 'restore'>;
+
+/** POST /nodes/{node}/lxc's restore form: over the guest (force) or to a new VMID. */
+export function restoreParams(vmid: number, params: Record<string, unknown>): Record<string, unknown> {
+	const newVmid = typeof params.newVmid === 'number' ? params.newVmid : undefined;
+	const out: Record<string, unknown> = {vmid: newVmid ?? vmid, ostemplate: str(params.volid), restore: 1};
+	if (newVmid === undefined) out.force = 1;
+	if (str(params.storage)) out.storage = str(params.storage);
+	return out;
+}
 
 /** vzdump's form for the guests of one node: the dialog's choices with proxdeck's defaults (snapshot mode, zstd, the guest's name as notes). */
 export function vzdumpParams(vmids: number[], params: Record<string, unknown>): Record<string, unknown> {
@@ -95,6 +112,11 @@ export function pctCommands(action: ActionId, vmid: number, params: Record<strin
 			const form = vzdumpParams([vmid], params);
 			const flags = ['storage', 'mode', 'compress', 'notes-template', 'protected'].filter((k) => form[k] !== undefined && form[k] !== '').map((k) => `--${k} ${shellWord(String(form[k]))}`);
 			return [`vzdump ${vmid} ${flags.join(' ')}`];
+		}
+		case 'restore': {
+			const form = restoreParams(vmid, params);
+			const extra = `${form.storage ? ` --storage ${shellWord(String(form.storage))}` : ''}${form.force ? ' --force 1' : ''}`;
+			return [...(form.force ? [`pct stop ${vmid}`] : []), `pct restore ${String(form.vmid)} ${shellWord(str(params.volid))}${extra}`];
 		}
 		case 'prune': {
 			const names = (params.snapshots as Record<number, string[]> | undefined)?.[vmid] ?? [];

@@ -16,7 +16,7 @@ import type {ApiRequester} from '../fleet-source.js';
 import {guestPath} from '../guest-path.js';
 import {hasAnyPrivilege} from '../permissions.js';
 import type {TaskTracker} from '../tasks/task-tracker.js';
-import {ACTIONS, apiCallFor, vzdumpParams, type PerGuestAction} from './catalog.js';
+import {ACTIONS, apiCallFor, restoreParams, vzdumpParams, type PerGuestAction} from './catalog.js';
 
 export interface DispatcherOptions {
 	api: ApiRequester;
@@ -103,15 +103,29 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 			return {vmid, ok: false, result: 'guest not in the fleet', refused: true};
 		}
 		const call = apiCallFor(action, params);
-		const auditId = audit.begin({host: options.host, cluster: store.getState().clusterName, identity: options.identity, action: auditAction, targets: [vmid], params});
+		const {ok, upid, result} = await auditedTask({action: auditAction, targets: [vmid], params, what, trackLabel: label(vmid)}, () =>
+			api.request<string>(call.method, `${guestPath(row.node, row.kind, vmid)}${call.path}`, call.params),
+		);
+		return {vmid, ok, upid, result};
+	}
+
+	/**
+	 * What every action's call shares: audit begin, the request that forks a task,
+	 * the task followed to its end, audit end, a one-line notice, a refresh.
+	 */
+	async function auditedTask(
+		entry: {action: string; targets: number[]; params: Record<string, unknown>; what: string; trackLabel: string; okText?: string},
+		send: () => Promise<string>,
+	): Promise<{ok: boolean; upid?: string; result: string}> {
+		const auditId = audit.begin({host: options.host, cluster: store.getState().clusterName, identity: options.identity, action: entry.action, targets: entry.targets, params: entry.params});
 		refreshAudit();
 		const began = clock();
 		let upid: string | undefined;
 		let result: string;
 		let ok = false;
 		try {
-			upid = await api.request<string>(call.method, `${guestPath(row.node, row.kind, vmid)}${call.path}`, call.params);
-			const task = await tracker.track(upid, label(vmid));
+			upid = await send();
+			const task = await tracker.track(upid, entry.trackLabel);
 			ok = task.state === 'ok';
 			result = task.state === 'running' ? 'still running (no longer followed)' : ok ? 'OK' : task.exitstatus ?? 'failed';
 		} catch (error) {
@@ -120,9 +134,9 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		const durationMs = clock() - began;
 		audit.end(auditId, {upid, result, durationMs});
 		refreshAudit();
-		notify(ok, ok ? `${what} OK in ${formatSeconds(durationMs)}` : `${what} failed: ${result}`);
+		notify(ok, ok ? `${entry.okText ?? entry.what} OK in ${formatSeconds(durationMs)}` : `${entry.what} failed: ${result}`);
 		options.onChanged?.();
-		return {vmid, ok, upid, result};
+		return {ok, upid, result};
 	}
 
 	function refreshAudit(): void {
@@ -161,28 +175,53 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		const perNode = [...byNode.entries()].map(async ([node, vmids]) => {
 			const names = vmids.length === 1 ? label(vmids[0]!) : `${vmids.length} guests on ${node}`;
 			const form = vzdumpParams(vmids, request.params);
-			const auditId = audit.begin({host: options.host, cluster: store.getState().clusterName, identity: options.identity, action: 'backup', targets: vmids, params: {node, ...form}});
-			refreshAudit();
-			const began = clock();
-			let upid: string | undefined;
-			let result: string;
-			let ok = false;
-			try {
-				upid = await api.request<string>('POST', `/nodes/${encodeURIComponent(node)}/vzdump`, form);
-				const task = await tracker.track(upid, `back up ${names}`);
-				ok = task.state === 'ok';
-				result = task.state === 'running' ? 'still running (no longer followed)' : ok ? 'OK' : task.exitstatus ?? 'failed';
-			} catch (error) {
-				result = errorLine(error);
-			}
-			const durationMs = clock() - began;
-			audit.end(auditId, {upid, result, durationMs});
-			refreshAudit();
-			notify(ok, ok ? `back up ${names} to ${storage} OK in ${formatSeconds(durationMs)}` : `back up ${names} failed: ${result}`);
-			options.onChanged?.();
+			const {ok, upid, result} = await auditedTask({action: 'backup', targets: vmids, params: {node, ...form}, what: `back up ${names}`, trackLabel: `back up ${names}`, okText: `back up ${names} to ${storage}`}, () =>
+				api.request<string>('POST', `/nodes/${encodeURIComponent(node)}/vzdump`, form),
+			);
 			return vmids.map((vmid): DispatchOutcome => ({vmid, ok, upid, result}));
 		});
 		return [...missing, ...(await Promise.all(perNode)).flat()];
+	}
+
+	/** Polls the guest until it reports stopped (an HA-managed stop ends its task before the container is down). */
+	async function waitStopped(node: string, vmid: number, timeoutMs = 120_000): Promise<boolean> {
+		const until = clock() + timeoutMs;
+		for (;;) {
+			const current = await api.request<{status?: string}>('GET', `${guestPath(node, 'lxc', vmid)}/status/current`).catch(() => undefined);
+			if (current?.status === 'stopped') return true;
+			if (clock() > until) return false;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+
+	/**
+	 * Restore a container's backup: over the guest (stopped first, as Proxmox refuses to
+	 * overwrite a running one) or to a new VMID (params.newVmid). One audited, tracked task.
+	 */
+	async function restore(request: ActionRequest): Promise<DispatchOutcome[]> {
+		const vmid = request.targets[0]!;
+		const row = guest(vmid);
+		const volid = typeof request.params.volid === 'string' ? request.params.volid : '';
+		if (!row || volid === '' || request.targets.length !== 1) {
+			const reason = !row ? 'guest not in the fleet' : volid === '' ? 'no backup chosen' : 'one guest at a time';
+			notify(false, `restore: ${reason}`);
+			return request.targets.map((v) => ({vmid: v, ok: false, result: reason, refused: true}));
+		}
+		const form = restoreParams(vmid, request.params);
+		const over = form.force === 1;
+		if (over && row.status === 'running') {
+			const stopped = await runCall('stop', vmid, {}, 'restore-stop');
+			if (!stopped.ok) return [stopped];
+			if (!(await waitStopped(row.node, vmid))) {
+				notify(false, `restore ${label(vmid)} failed: still running after the stop`);
+				return [{vmid, ok: false, result: 'still running after the stop'}];
+			}
+		}
+		const what = over ? `restore ${label(vmid)}` : `restore ${label(vmid)} as ${String(form.vmid)}`;
+		const {ok, upid, result} = await auditedTask({action: 'restore', targets: [Number(form.vmid)], params: {node: row.node, from: vmid, ...form}, what, trackLabel: what}, () =>
+			api.request<string>('POST', `/nodes/${encodeURIComponent(row.node)}/lxc`, form),
+		);
+		return [{vmid, ok, upid, result}];
 	}
 
 	async function dispatch(request: ActionRequest, opts: {confirmed?: boolean} = {}): Promise<DispatchOutcome[]> {
@@ -196,6 +235,7 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		if (reason) return refuse(reason === READ_ONLY_REASON ? 'refused: read-only mode, nothing was sent' : `refused: ${reason}`);
 		if (spec.dangerous && !opts.confirmed) return refuse('refused: not confirmed');
 		if (request.action === 'backup') return backup(request);
+		if (request.action === 'restore') return restore(request);
 		const runs = request.targets.map((vmid) =>
 			request.action === 'prune' ? prune(vmid, request.params) : runCall(request.action as PerGuestAction, vmid, paramsFor(request, vmid), request.action).then((o) => [o]),
 		);
