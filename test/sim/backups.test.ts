@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import type {Fixture} from '../../source/sim/fixture-types.js';
+import {restoreState, serializeState} from '../../source/sim/persist.js';
 import {markBackups, parseRetention} from '../../source/sim/prune.js';
+import {buildState} from '../../source/sim/state.js';
 import {AUDIT_TOKEN, miniFixture} from './helpers.js';
 import {CT, upidPattern, writeSim, type WriteSim} from './write-helpers.js';
 
@@ -275,5 +277,18 @@ describe('backup jobs', () => {
 				{vmid: 103, type: 'lxc', name: missing[1].name},
 				{vmid: 200, type: 'qemu', name: missing[2].name},
 			]);
+		}));
+});
+
+describe('demo state file', () => {
+	it('keeps the archives a vzdump wrote (and the ones a prune removed stay gone)', () =>
+		withSim(async (w) => {
+			const upid = (await w.api('POST', '/nodes/pve1/vzdump', {form: {vmid: '101', storage: 'backups'}})).json.data as string;
+			await w.finish(upid);
+			const volids = w.sim.state.backups.map((b) => b.volid).sort();
+			const fresh = buildState(backupFixture(), {clock: w.clock.now, taskSpeed: 1, fingerprint: 'x'});
+			assert.notDeepEqual(fresh.backups.map((b) => b.volid).sort(), volids);
+			assert.deepEqual(restoreState(fresh, serializeState(w.sim.state, 'test', 'h'), 'test', 'h'), {ok: true});
+			assert.deepEqual(fresh.backups.map((b) => b.volid).sort(), volids);
 		}));
 });
