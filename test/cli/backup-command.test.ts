@@ -4,16 +4,14 @@
 // simulator received and the audit log written.
 
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {after, before, test} from 'node:test';
 import {BUILTIN_FIXTURES, loadFixture} from '../../source/sim/fixture.js';
 import {startSimulator, type RunningSimulator} from '../../source/sim/server.js';
+import {spawnProxdeck} from '../upgrade/spawn-host.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const state = mkdtempSync(join(tmpdir(), 'proxdeck-backup-'));
 const fixture = loadFixture(BUILTIN_FIXTURES.homelab);
 const secret = fixture.users.find((u) => u.userid === 'root@pam')!.tokens!.find((t) => t.tokenid === 'proxdeck')!.secret;
@@ -27,20 +25,11 @@ after(async () => {
 	rmSync(state, {recursive: true, force: true});
 });
 
+/** The real process (tsx sources, no bundle) against the simulator, the token secret in its environment. */
 function proxdeck(args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
 	const target = ['--host', sim.host, '--port', String(sim.port), '--fingerprint', sim.fingerprint, '--token-id', 'root@pam!proxdeck'];
-	return new Promise((resolve) => {
-		const child = spawn(process.execPath, ['bin/proxdeck.js', ...args, ...target], {
-			cwd: root,
-			env: {PATH: process.env.PATH ?? '', HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: state, PROXDECK_TOKEN_SECRET: secret, PROXDECK_NO_BUNDLE: '1'},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d) => (stdout += d));
-		child.stderr.on('data', (d) => (stderr += d));
-		child.on('close', (code) => resolve({code, stdout, stderr}));
-	});
+	const env = {PATH: process.env.PATH ?? '', HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: state, PROXDECK_TOKEN_SECRET: secret, PROXDECK_NO_BUNDLE: '1'};
+	return spawnProxdeck([...args, ...target], env).done;
 }
 
 const writes = () => sim.requests.filter((r) => r.method !== 'GET');
