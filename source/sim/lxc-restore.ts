@@ -90,11 +90,10 @@ export function startRestore(req: RestoreRequest): string {
 	setLock(guest, 'create');
 	const bytes = Math.round(totalBytes(config) * 0.4);
 	const seconds = Math.max(5, Math.round(bytes / (150 * 1024 * 1024)));
-	const archivePath = backup.format.startsWith('pbs-') ? volid : `${node.storages.find((s) => s.storage === backup.storage)?.path ?? '/var/lib/vz'}/dump/${volid.split('/').pop()}`;
 	const steps = [
 		`recovering backed-up configuration from '${volid}'`,
 		`restoring '${volid}' now..`,
-		...(backup.format.startsWith('pbs-') ? [] : [`extracting archive '${archivePath}'`, `Total bytes read: ${bytes} (${(bytes / 1024 ** 3).toFixed(1)}GiB, 150MiB/s)`]),
+		...(backup.format.startsWith('pbs-') ? [] : [`Total bytes read: ${bytes} (${(bytes / 1024 ** 3).toFixed(1)}GiB, 150MiB/s)`]),
 		`Detected container architecture: ${typeof config.arch === 'string' ? config.arch : 'amd64'}`,
 		'merging backed-up and given configuration..',
 	];
