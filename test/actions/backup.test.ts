@@ -165,4 +165,27 @@ describe('backup reads (homelab fixture)', () => {
 		assert.equal(copy.config.hostname, 'tautulli');
 		assert.equal(String(copy.config.rootfs).split(',')[0], `local-zfs:subvol-${next}-disk-0`);
 	});
+
+	it('prune backups: the dry run, then on confirm only what it marked remove is deleted; the protected archive stays', async () => {
+		const dry = await pruneDryRun(rig.client, 'pve', 'backups', {vmid: 100, retention: 'keep-last=3'});
+		const doomed = dry.filter((m) => m.mark === 'remove').map((m) => m.volid);
+		const protectedOne = dry.find((m) => m.mark === 'protected')!.volid;
+		assert.equal(doomed.length, dry.length - 4);
+		const refused = await rig.services.dispatcher.dispatch({action: 'prunebackups', targets: [100], params: {storage: 'backups', retention: 'keep-last=3'}});
+		assert.equal(refused[0]?.result, 'refused: not confirmed');
+
+		const [outcome] = await rig.services.dispatcher.dispatch({action: 'prunebackups', targets: [100], params: {storage: 'backups', retention: 'keep-last=3'}}, {confirmed: true});
+		assert.equal(outcome?.ok, true, outcome?.result);
+		const sent = rig.writes().at(-1)!;
+		assert.equal(sent.method, 'DELETE');
+		assert.equal(sent.path, '/nodes/pve/storage/backups/prunebackups');
+		const left = rig.sim.state.backups.filter((b) => b.vmid === 100 && b.storage === 'backups').map((b) => b.volid);
+		assert.equal(left.length, 4);
+		assert.ok(left.includes(protectedOne));
+		assert.ok(doomed.every((v) => !left.includes(v)));
+		const task = rig.store.getState().tasks.find((t) => t.upid === outcome!.upid)!;
+		assert.equal(task.type, 'prunebackups');
+		assert.equal(task.id, '100@backups');
+		assert.ok(rig.auditLines().some((l) => l.phase === 'begin' && l.action === 'prunebackups'));
+	});
 });

@@ -48,10 +48,18 @@ export const ACTIONS: Record<ActionId, ActionSpec> = {
 		dangerous: true,
 		effect: "stops the container and replaces its disks and config with the backup's: everything written since is lost",
 	},
+	// A guest's archives on one storage past its retention (DELETE …/prunebackups?vmid=); protected ones stay.
+	prunebackups: {
+		id: 'prunebackups',
+		verb: 'prune backups',
+		privileges: ['VM.Backup'],
+		dangerous: true,
+		effect: "deletes the guest's backups the retention does not keep, for good (protected ones stay)",
+	},
 };
 
 /** Actions the dispatcher sends as one call per guest (prune, backup and restore have their own shapes). */
-export type PerGuestAction = Exclude<ActionId, 'prune' | 'backup' | 'restore'>;
+export type PerGuestAction = Exclude<ActionId, 'prune' | 'backup' | 'restore' | 'prunebackups'>;
 
 /** POST /nodes/{node}/lxc's restore form: over the guest (force) or to a new VMID. */
 export function restoreParams(vmid: number, params: Record<string, unknown>): Record<string, unknown> {
@@ -117,6 +125,10 @@ export function pctCommands(action: ActionId, vmid: number, params: Record<strin
 			const form = restoreParams(vmid, params);
 			const extra = `${form.storage ? ` --storage ${shellWord(String(form.storage))}` : ''}${form.force ? ' --force 1' : ''}`;
 			return [...(form.force ? [`pct stop ${vmid}`] : []), `pct restore ${String(form.vmid)} ${shellWord(str(params.volid))}${extra}`];
+		}
+		case 'prunebackups': {
+			const keep = str(params.retention);
+			return [`pvesm prune-backups ${shellWord(str(params.storage))} --vmid ${vmid}${keep ? ` --prune-backups ${shellWord(keep)}` : ''}`];
 		}
 		case 'prune': {
 			const names = (params.snapshots as Record<number, string[]> | undefined)?.[vmid] ?? [];

@@ -224,6 +224,25 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		return [{vmid, ok, upid, result}];
 	}
 
+	/** Prune backups: per guest, one prunebackups task on the node whose storage holds them. */
+	async function pruneBackups(request: ActionRequest): Promise<DispatchOutcome[]> {
+		const storage = typeof request.params.storage === 'string' ? request.params.storage : '';
+		const retention = typeof request.params.retention === 'string' ? request.params.retention : undefined;
+		return Promise.all(
+			request.targets.map(async (vmid): Promise<DispatchOutcome> => {
+				const row = guest(vmid);
+				const node = typeof request.params.node === 'string' ? request.params.node : row?.node;
+				if (!node || storage === '') return {vmid, ok: false, result: storage === '' ? 'no backup storage chosen' : 'guest not in the fleet', refused: true};
+				const form: Record<string, unknown> = {vmid, ...(retention ? {'prune-backups': retention} : {})};
+				const what = `prune backups of ${label(vmid)} on ${storage}`;
+				const {ok, upid, result} = await auditedTask({action: 'prunebackups', targets: [vmid], params: {node, storage, ...form}, what, trackLabel: what}, () =>
+					api.request<string>('DELETE', `/nodes/${encodeURIComponent(node)}/storage/${encodeURIComponent(storage)}/prunebackups`, form),
+				);
+				return {vmid, ok, upid, result};
+			}),
+		);
+	}
+
 	async function dispatch(request: ActionRequest, opts: {confirmed?: boolean} = {}): Promise<DispatchOutcome[]> {
 		const spec = ACTIONS[request.action];
 		const refuse = (reason: string): DispatchOutcome[] => {
@@ -236,6 +255,7 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		if (spec.dangerous && !opts.confirmed) return refuse('refused: not confirmed');
 		if (request.action === 'backup') return backup(request);
 		if (request.action === 'restore') return restore(request);
+		if (request.action === 'prunebackups') return pruneBackups(request);
 		const runs = request.targets.map((vmid) =>
 			request.action === 'prune' ? prune(vmid, request.params) : runCall(request.action as PerGuestAction, vmid, paramsFor(request, vmid), request.action).then((o) => [o]),
 		);
