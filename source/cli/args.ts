@@ -10,6 +10,8 @@ export const HELP = `
 	  $ proxdeck sim [options]      run the Proxmox VE simulator alone (for other API clients)
 	  $ proxdeck upgrade [options]  bulk-upgrade containers without the console (cron, CI)
 	  $ proxdeck check [options]    the fleet's problems, ranked, for cron and monitoring
+	  $ proxdeck backups [options]  every guest's newest backup and its age, for cron
+	  $ proxdeck backup [options]   back up guests now (vzdump), each on its own node
 	                                (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
 
 	Connection
@@ -58,6 +60,12 @@ export const HELP = `
 	                                containers that upgraded cleanly (never a container's newest snapshot)
 	  --resume                      resume the interrupted run (journal in $XDG_STATE_HOME/proxdeck/runs)
 
+	Backup (proxdeck backup / backups)
+	  --vmid, --tag, --node, --all  the guests to back up (as for upgrade; VMs included)
+	  --storage <id>                backup storage to write to (needed when there is more than one)
+	  --yes                         run the backup (without it the plan is printed and nothing runs)
+	  --json                        backups: the list with ages; backup: the results, as JSON
+
 	Check (proxdeck check: the problems pane's rules without the console; a PVEAuditor token will do)
 	  --json                        print the result as JSON (with upgrade: the summary)
 	  --notify <url>                POST the result to a webhook when it changed since the last run
@@ -83,7 +91,7 @@ export const HELP = `
 	  $ proxdeck upgrade --demo --tag media --concurrency 3 --yes --json
 `;
 
-export type Command = 'console' | 'sim' | 'upgrade' | 'check';
+export type Command = 'console' | 'sim' | 'upgrade' | 'check' | 'backup' | 'backups';
 
 export interface CliArgs {
 	command: Command;
@@ -117,6 +125,8 @@ export interface CliArgs {
 	sshKey?: string;
 	acceptNewHostKey: boolean;
 	local: boolean;
+	/** `proxdeck backup --storage`. */
+	storage?: string;
 	upgrade: UpgradeArgs;
 }
 
@@ -143,7 +153,7 @@ export interface UpgradeArgs {
 	simSpeed?: number;
 }
 
-const COMMANDS: readonly Command[] = ['console', 'sim', 'upgrade', 'check'];
+const COMMANDS: readonly Command[] = ['console', 'sim', 'upgrade', 'check', 'backup', 'backups'];
 
 export class UsageError extends Error {}
 
@@ -174,6 +184,7 @@ const FLAGS = {
 	sshKey: {type: 'string'},
 	acceptNewHostKey: {type: 'boolean', default: false},
 	local: {type: 'boolean', default: false},
+	storage: {type: 'string'},
 	tag: {type: 'string', isMultiple: true},
 	vmid: {type: 'string', isMultiple: true},
 	node: {type: 'string'},
@@ -222,7 +233,7 @@ export function parseArgs(argv: string[]): CliArgs {
 	}
 	const [first, ...rest] = cli.input;
 	if (rest.length > 0 || (first !== undefined && !COMMANDS.includes(first as Command))) {
-		throw new UsageError(`unknown command: ${cli.input.join(' ')} (commands: sim, upgrade, check; see proxdeck --help)`);
+		throw new UsageError(`unknown command: ${cli.input.join(' ')} (commands: sim, upgrade, check, backup, backups; see proxdeck --help)`);
 	}
 	const flags = cli.flags;
 	const args: CliArgs = {
@@ -254,6 +265,7 @@ export function parseArgs(argv: string[]): CliArgs {
 		sshKey: flags.sshKey,
 		acceptNewHostKey: flags.acceptNewHostKey,
 		local: flags.local,
+		...(flags.storage !== undefined ? {storage: flags.storage} : {}),
 		upgrade: upgradeArgs(flags),
 	};
 	checkNumbers(args);

@@ -180,6 +180,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 	}
 	if (args.command === 'sim') return runSimulatorCommand(args, io);
 	if (args.command === 'check') return (await import('./check-command.js')).runCheckCommand(args, io);
+	if (args.command === 'backups') return (await import('./backup-command.js')).runBackupsCommand(args, io);
+	if (args.command === 'backup') return (await import('./backup-command.js')).runBackupCommand(args, io);
 	if (args.command === 'upgrade') return (await import('./upgrade-command.js')).runUpgradeCommand(args, io);
 	return runConsole(args, io);
 }

@@ -23,6 +23,63 @@ export interface Fixture {
 	taskHistory?: FixtureTask[];
 	/** Injected task failures: the next matching operation's task ends with `error` (documented in fixtures/README.md). */
 	failures?: FixtureFailure[];
+	/** Backup jobs (GET /cluster/backup) and the archives already on backup storages (documented in fixtures/README.md). */
+	backups?: FixtureBackups;
+}
+
+/** A /cluster/backup job, in the shape Proxmox stores it in jobs.cfg (the API adds `next-run`). */
+export interface FixtureBackupJob {
+	id: string; // "backup-83831498-c631"
+	schedule: string; // "02:00", "sat 15:00"
+	storage: string;
+	mode: 'snapshot' | 'suspend' | 'stop';
+	enabled?: boolean;
+	/** A comma list of vmids, or absent with `all`. */
+	vmid?: string;
+	all?: boolean;
+	exclude?: string;
+	node?: string;
+	compress?: string;
+	'notes-template'?: string;
+	/** "keep-daily=7,keep-weekly=4" as in jobs.cfg; the API answers it as an object. */
+	'prune-backups'?: string;
+	mailnotification?: 'always' | 'failure';
+	comment?: string;
+	/** Seconds after simulator start of the next run (the API's `next-run` is start + this). */
+	nextRunIn?: number;
+}
+
+/** One archive on a backup storage. */
+export interface FixtureBackup {
+	storage: string;
+	/** The node whose (non-shared) storage holds it; for shared storages any node sees it. */
+	node: string;
+	vmid: number;
+	/** Seconds before simulator start the backup was taken (its ctime). */
+	ago: number;
+	/** Bytes. */
+	size: number;
+	notes?: string;
+	protected?: boolean;
+	/** PBS only: the last verification state ("ok", "failed"). */
+	verification?: 'ok' | 'failed';
+}
+
+/** Nightly archives for a list of guests: one per guest per day, `days` nights back, the newest `firstAgo` seconds before start. */
+export interface FixtureNightly {
+	storage: string;
+	node: string;
+	vmids: number[];
+	days: number;
+	firstAgo: number;
+	notes?: string;
+	verification?: 'ok' | 'failed';
+}
+
+export interface FixtureBackups {
+	jobs?: FixtureBackupJob[];
+	archives?: FixtureBackup[];
+	nightly?: FixtureNightly[];
 }
 
 /** Operations whose task can be made to fail on purpose. */
@@ -74,6 +131,11 @@ export interface FixtureStorage {
 	pool?: string;
 	/** For dir storages: the path. */
 	path?: string;
+	/** The storage's retention ("keep-daily=7,keep-weekly=4"); absent = keep-all, as in Proxmox. */
+	'prune-backups'?: string;
+	/** PBS storages: the datastore and server (storage.cfg `datastore`, `server`). */
+	datastore?: string;
+	server?: string;
 }
 
 export interface FixtureZpool {

@@ -203,7 +203,7 @@ class FixtureChecker {
 
 	fixture(json: unknown): void {
 		const doc = this.object(json, '');
-		this.keys(doc, '', ['version', 'seed', 'nodes', 'guests', 'users'], ['cluster', 'roles', 'taskHistory', 'failures']);
+		this.keys(doc, '', ['version', 'seed', 'nodes', 'guests', 'users'], ['cluster', 'roles', 'taskHistory', 'failures', 'backups']);
 		if (doc.cluster !== undefined) {
 			const cluster = this.object(doc.cluster, 'cluster');
 			this.keys(cluster, 'cluster', ['name'], ['configVersion']);
@@ -241,6 +241,7 @@ class FixtureChecker {
 		if (doc.failures !== undefined) {
 			this.array(doc.failures, 'failures').forEach((failure, i) => this.failure(failure, `failures[${i}]`, seen, guests));
 		}
+		if (doc.backups !== undefined) this.backups(doc.backups);
 	}
 
 	// --- nodes ------------------------------------------------------------------
@@ -305,7 +306,7 @@ class FixtureChecker {
 
 	private storage(value: unknown, path: string): string {
 		const storage = this.object(value, path);
-		this.keys(storage, path, ['storage', 'type', 'content', 'total', 'used'], ['shared', 'enabled', 'active', 'pool', 'path']);
+		this.keys(storage, path, ['storage', 'type', 'content', 'total', 'used'], ['shared', 'enabled', 'active', 'pool', 'path', 'prune-backups', 'datastore', 'server']);
 		const id = this.string(storage.storage, join(path, 'storage'), STORAGE_ID, 'a storage id like "local-zfs"');
 		this.string(storage.type, join(path, 'type'), /^[a-z][a-z0-9]*$/, 'a storage type like "zfspool"');
 		const content = this.string(storage.content, join(path, 'content'));
@@ -724,6 +725,41 @@ class FixtureChecker {
 	}
 
 	// --- tasks --------------------------------------------------------------------
+
+	/** Backups name storages and nodes; a typo there would only show as an empty list, so say it here. */
+	private backups(value: unknown): void {
+		const backups = this.object(value, 'backups');
+		this.keys(backups, 'backups', [], ['jobs', 'archives', 'nightly']);
+		const storageOn = (entry: Json, p: string) => {
+			const node = this.string(entry.node, join(p, 'node'));
+			const storages = this.nodeNames.get(node)?.storages;
+			if (!storages) this.fail(join(p, 'node'), `no node named "${node}"`);
+			else if (!storages.has(this.string(entry.storage, join(p, 'storage')))) this.fail(join(p, 'storage'), `storage "${String(entry.storage)}" does not exist on node ${node}`);
+		};
+		if (backups.jobs !== undefined) {
+			this.array(backups.jobs, 'backups.jobs').forEach((job, i) => {
+				const p = `backups.jobs[${i}]`;
+				const entry = this.object(job, p);
+				this.keys(entry, p, ['id', 'schedule', 'storage', 'mode'], ['enabled', 'vmid', 'all', 'exclude', 'node', 'compress', 'notes-template', 'prune-backups', 'mailnotification', 'comment', 'nextRunIn']);
+			});
+		}
+		if (backups.archives !== undefined) {
+			this.array(backups.archives, 'backups.archives').forEach((archive, i) => {
+				const p = `backups.archives[${i}]`;
+				const entry = this.object(archive, p);
+				this.keys(entry, p, ['storage', 'node', 'vmid', 'ago', 'size'], ['notes', 'protected', 'verification']);
+				storageOn(entry, p);
+			});
+		}
+		if (backups.nightly !== undefined) {
+			this.array(backups.nightly, 'backups.nightly').forEach((nightly, i) => {
+				const p = `backups.nightly[${i}]`;
+				const entry = this.object(nightly, p);
+				this.keys(entry, p, ['storage', 'node', 'vmids', 'days', 'firstAgo'], ['notes', 'verification']);
+				storageOn(entry, p);
+			});
+		}
+	}
 
 	private task(value: unknown, path: string): void {
 		const task = this.object(value, path);

@@ -1,6 +1,7 @@
 // The simulator's state in a file, so the demo can be left and come back to:
 // guests (status, config, locks), their snapshots, the packages inside each
-// container, the task list and the injected failures still to fire. Written
+// container, the archives on backup storages, the task list and the
+// injected failures still to fire. Written
 // (atomically, debounced) after anything that may have changed them, and on
 // close. A file that cannot be used — unreadable, another format, another
 // fleet, an older fixture — is ignored with one line saying so, and the
@@ -33,6 +34,8 @@ interface SavedState {
 	guests: SimGuest[];
 	tasks: SavedTask[];
 	failures: SimState['failures'];
+	/** Archives on backup storages (absent in files from before backups were simulated). */
+	backups?: SimState['backups'];
 }
 
 export function serializeState(state: SimState, identity: string, fixtureHash: string): string {
@@ -47,6 +50,7 @@ export function serializeState(state: SimState, identity: string, fixtureHash: s
 		guests: [...state.guests.values()],
 		tasks: state.tasks.map(({onEnd: _onEnd, ...task}) => task),
 		failures: state.failures,
+		backups: state.backups,
 	};
 	return JSON.stringify(saved);
 }
@@ -67,6 +71,10 @@ function validGuest(state: SimState, g: unknown): g is SimGuest {
 		g.snapshots.every((s) => isObject(s) && typeof s.name === 'string' && isObject(s.config)) &&
 		(g.packages === undefined || (isObject(g.packages) && isObject(g.packages.installed) && isObject(g.packages.repo)))
 	);
+}
+
+function validBackup(state: SimState, b: unknown): b is SimState['backups'][number] {
+	return isObject(b) && typeof b.volid === 'string' && typeof b.storage === 'string' && typeof b.node === 'string' && state.nodes.has(b.node) && Number.isInteger(b.vmid) && Number.isFinite(b.ctime) && isObject(b.config);
 }
 
 function validTask(t: unknown): t is SavedTask {
@@ -101,6 +109,8 @@ export function restoreState(state: SimState, text: string, identity: string, fi
 	if (!Array.isArray(guests) || !guests.every((g) => validGuest(state, g))) return {ok: false, why: 'damaged (guests)'};
 	if (!Array.isArray(tasks) || !tasks.every(validTask)) return {ok: false, why: 'damaged (tasks)'};
 	if (!Number.isInteger(saved.nextPid) || !Number.isInteger(saved.configVersion)) return {ok: false, why: 'damaged (counters)'};
+	const {backups} = saved;
+	if (backups !== undefined && (!Array.isArray(backups) || !backups.every((b) => validBackup(state, b)))) return {ok: false, why: 'damaged (backups)'};
 	const now = state.clock();
 	state.guests = new Map(
 		guests.map((g) => {
@@ -111,6 +121,8 @@ export function restoreState(state: SimState, text: string, identity: string, fi
 	);
 	state.tasks = tasks.map((t) => (t.exitstatus === undefined ? {...t, exitstatus: 'unexpected status', endtime: Math.floor(now / 1000)} : t));
 	state.failures = Array.isArray(failures) ? failures.filter((f): f is SimState['failures'][number] => isObject(f) && Number.isInteger(f.vmid) && typeof f.action === 'string' && typeof f.error === 'string') : [];
+	// An archive whose vzdump was cut short never appeared (it is added when the task ends).
+	if (backups !== undefined) state.backups = backups;
 	state.nextPid = saved.nextPid as number;
 	state.configVersion = saved.configVersion as number;
 	return {ok: true};

@@ -3,6 +3,7 @@
 // silently pretends; the contract test walks IMPLEMENTED_ROUTES.
 
 import type {AuthKeys} from './auth.js';
+import * as backup from './handlers-backup.js';
 import * as cluster from './handlers-cluster.js';
 import * as guest from './handlers-guest.js';
 import * as lxcWrite from './handlers-lxc-write.js';
@@ -29,14 +30,22 @@ function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
 		{method: 'GET', template: '/cluster/tasks', handler: tasks.getClusterTasks},
 		{method: 'GET', template: '/cluster/ha/resources', handler: cluster.getHaResources},
 		{method: 'GET', template: '/cluster/ha/status/current', handler: cluster.getHaStatus},
+		{method: 'GET', template: '/cluster/backup', handler: backup.getClusterBackup},
+		{method: 'GET', template: '/cluster/backup-info/not-backed-up', handler: backup.getNotBackedUp},
+		{method: 'GET', template: '/cluster/nextid', handler: backup.getNextId},
 		{method: 'GET', template: '/nodes', handler: cluster.getNodes},
 		{method: 'GET', template: '/nodes/{node}/status', handler: node.getNodeStatus},
 		{method: 'GET', template: '/nodes/{node}/network', handler: node.getNetwork},
 		{method: 'GET', template: '/nodes/{node}/storage', handler: node.getNodeStorage},
+		{method: 'GET', template: '/nodes/{node}/storage/{storage}/content', handler: backup.getStorageContent},
+		{method: 'GET', template: '/nodes/{node}/storage/{storage}/prunebackups', handler: backup.getPruneBackups},
+		{method: 'DELETE', template: '/nodes/{node}/storage/{storage}/prunebackups', handler: backup.deletePruneBackups},
+		{method: 'POST', template: '/nodes/{node}/vzdump', handler: backup.postVzdump},
 		{method: 'GET', template: '/nodes/{node}/disks/zfs', handler: node.getZfsPools},
 		{method: 'GET', template: '/nodes/{node}/disks/zfs/{name}', handler: node.getZfsPool},
 		{method: 'GET', template: '/nodes/{node}/journal', handler: getJournal},
 		{method: 'GET', template: '/nodes/{node}/lxc', handler: guest.getLxcList},
+		{method: 'POST', template: '/nodes/{node}/lxc', handler: backup.postLxcCreate},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/status/current', handler: guest.getLxcStatus},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/config', handler: guest.getLxcConfig},
 		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/status/start', handler: lxcWrite.postLxcStart},

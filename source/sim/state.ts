@@ -2,7 +2,9 @@
 // directly (e.g. `state.guests.get(101)!.status = 'stopped'`) and the API
 // reflects the change on the next request, so handlers never cache anything.
 
-import type {FailureAction, Fixture, FixtureAcl, FixtureFailure, FixtureGuest, FixtureNode, FixturePackages, FixtureSnapshot, FixtureUser} from './fixture-types.js';
+import type {SimBackup} from './backup-store.js';
+import {seedBackups} from './backup-store.js';
+import type {FailureAction, Fixture, FixtureBackupJob, FixtureAcl, FixtureFailure, FixtureGuest, FixtureNode, FixturePackages, FixtureSnapshot, FixtureUser} from './fixture-types.js';
 import type {GuestPackages, PackageSnapshot, UpgradeStats} from './ssh/package-state.js';
 import {roleTable} from './roles.js';
 import type {SimTask} from './tasks.js';
@@ -72,6 +74,10 @@ export interface SimState {
 	packageSpeed: number;
 	/** Concurrent package upgrades (now, peak, totals, per-command log) for checking an engine's limit. */
 	upgradeStats: UpgradeStats;
+	/** Archives on backup storages (backup-store.ts). */
+	backups: SimBackup[];
+	/** /cluster/backup jobs. */
+	backupJobs: FixtureBackupJob[];
 	/** Told after anything that may have changed guests, snapshots, packages or tasks (persist.ts keeps the demo's state). */
 	onChange?: () => void;
 }
@@ -124,7 +130,10 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 		failures: (fixture.failures ?? []).map((f) => ({...f})),
 		packageSpeed: options.packageSpeed ?? options.taskSpeed,
 		upgradeStats: {running: 0, peak: 0, started: 0, finished: 0, log: []},
+		backups: [],
+		backupJobs: structuredClone(fixture.backups?.jobs ?? []),
 	};
+	seedBackups(state, fixture.backups);
 	seedTaskHistory(state, fixture.taskHistory ?? []);
 	return state;
 }

@@ -7,7 +7,7 @@ import type {SnapshotEntry} from '../api/types.js';
 import type {GuestKind} from './types.js';
 
 /** Every mutating action proxdeck can run; the dispatcher is the only way to run one. */
-export type ActionId = 'snapshot' | 'reboot' | 'start' | 'shutdown' | 'stop' | 'rollback' | 'delsnapshot' | 'prune';
+export type ActionId = 'snapshot' | 'reboot' | 'start' | 'shutdown' | 'stop' | 'rollback' | 'delsnapshot' | 'prune' | 'backup' | 'restore' | 'prunebackups';
 
 export interface ActionRequest {
 	action: ActionId;

@@ -9,6 +9,7 @@ import {createScreenActions, initialScreenState, initialScreenUi} from './screen
 import {createLogsActions, initialLogsState} from './logs-slice.js';
 import {createProblemsActions, initialProblemsState} from './problems-slice.js';
 import {createDeckActions, initialDeckState} from './deck-slice.js';
+import {createBackupsActions, initialBackupsState} from './backups-slice.js';
 import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
@@ -130,6 +131,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 			...initialLogsState(),
 			...initialProblemsState(),
 			...initialDeckState(init.layout),
+			...initialBackupsState(),
 			ui: {
 				sortKey: 'vmid',
 				sortDesc: false,
@@ -146,6 +148,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createLogsActions(set, get),
 				...createProblemsActions(set, get),
 				...createDeckActions(set, get),
+				...createBackupsActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
 						const guests = mergeGuests(state.guests, snapshot.guests);

@@ -8,6 +8,7 @@ import type {Screen, ScreenActions, ScreenState, VmidFilter} from './screen-type
 import type {DeckActions, DeckSliceState} from './deck-types.js';
 import type {LogsActions, LogsSliceState} from './logs-types.js';
 import type {ProblemsActions, ProblemsSliceState} from './problems-slice.js';
+import type {BackupsActions, BackupsSliceState} from './backups-slice.js';
 
 export type GuestKind = 'lxc' | 'qemu';
 
@@ -140,7 +141,7 @@ export interface Badges {
 }
 
 /** OpsState (ops-types.ts): marks, dialog, tasks, notice, audit, permissions, pane. */
-export interface AppState extends OpsState, ScreenState, LogsSliceState, ProblemsSliceState, DeckSliceState {
+export interface AppState extends OpsState, ScreenState, LogsSliceState, ProblemsSliceState, DeckSliceState, BackupsSliceState {
 	connection: ConnectionState;
 	badges: Badges;
 	/** Latest fleet poll; guests keyed by vmid for stable identity across refreshes. */
@@ -156,7 +157,7 @@ export interface AppState extends OpsState, ScreenState, LogsSliceState, Problem
 	actions: AppActions;
 }
 
-export interface AppActions extends OpsActions, ScreenActions, LogsActions, ProblemsActions, DeckActions {
+export interface AppActions extends OpsActions, ScreenActions, LogsActions, ProblemsActions, DeckActions, BackupsActions {
 	// written by services
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;

@@ -55,7 +55,28 @@ const ALLOWED_EXTRAS: Record<string, string[]> = {
 	'GET /cluster/ha/resources': ['type', 'state', 'group', 'max_restart', 'max_relocate', 'comment', 'digest', 'failback'],
 	// pve-api.md §3 HA status: master/lrm entries carry a timestamp.
 	'GET /cluster/ha/status/current': ['timestamp'],
+	// samples/api-storage-content-backup-pbs.json: real backup entries carry content and subtype.
+	'GET /nodes/{node}/storage/{storage}/content': ['content', 'subtype'],
+	// samples/api-cluster-backup*.json: every job carries type=vzdump.
+	'GET /cluster/backup': ['type'],
 };
+
+/** samples/api-cluster-backup-pvesh.json: jobs.cfg keeps retention counts as strings ("keep-last" : "4"); check them as the integers they are. */
+function numericRetention(data: unknown): unknown {
+	if (!Array.isArray(data)) return data;
+	return data.map((job: Record<string, unknown>) => {
+		const prune = job['prune-backups'] as Record<string, string> | undefined;
+		if (!prune) return job;
+		for (const value of Object.values(prune)) assert.match(value, /^\d+$/, 'retention counts are digit strings');
+		return {...job, 'prune-backups': Object.fromEntries(Object.entries(prune).map(([k, v]) => [k, Number(v)]))};
+	});
+}
+
+/**
+ * Routes whose integer answer Perl serialises as a JSON string: /cluster/nextid
+ * answers {"data":"104"} (clients unmarshal it into a string, e.g. proxmox-api-go).
+ */
+const STRING_INTEGER_ROUTES = new Set(['GET /cluster/nextid']);
 
 const JOURNAL = '/nodes/{node}/journal';
 
@@ -134,6 +155,8 @@ function samplePaths(sim: RunningSimulator, template: string): string[] {
 	expand('upid', (p) => state.tasks.filter((t) => t.node === p.split('/')[2]).map((t) => t.upid));
 	expand('snapname', (p) => state.guests.get(Number(p.split('/')[4]))?.snapshots.map((snap) => snap.name) ?? []);
 	expand('name', (p) => state.nodes.get(p.split('/')[2] ?? '')?.zfs?.pools.map((z) => z.name) ?? []);
+	// Backup storages only: content and prune listings are what proxdeck reads there.
+	expand('storage', (p) => state.nodes.get(p.split('/')[2] ?? '')?.storages.filter((s) => s.content.split(',').includes('backup')).map((s) => s.storage) ?? []);
 	return paths;
 }
 
@@ -187,7 +210,9 @@ for (const [label, load] of fixtures) {
 						assert.equal(res.headers['content-type'], 'application/json;charset=UTF-8');
 					}
 					for (const key of Object.keys(res.json)) if (key !== 'data' && !ENVELOPE_EXTRAS.has(key)) problems.push(`${path}: envelope key ${key}`);
-					checkValue(res.json.data, schema.info.returns, path, extras, problems);
+					const returns = STRING_INTEGER_ROUTES.has(`${route.method} ${route.template}`) ? {...schema.info.returns, type: 'string'} : schema.info.returns;
+					const data = route.template === '/cluster/backup' ? numericRetention(res.json.data) : res.json.data;
+					checkValue(data, returns, path, extras, problems);
 				}
 				assert.deepEqual(problems, []);
 			});

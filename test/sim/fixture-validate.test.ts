@@ -121,7 +121,7 @@ describe('parseFixture', () => {
 	it('checks rootfs and mount points against the storages of the guest node', () => {
 		const doc = copy();
 		doc.guests[0].config.rootfs = 'nvme-fast:subvol-100-disk-0,size=8G';
-		assert.equal(errorOf(doc), 'fixtures/x.json: guests[0].config.rootfs: storage "nvme-fast" does not exist on node pve (storages: local, local-zfs, tank, tank-docker, tank-monitoring)');
+		assert.equal(errorOf(doc), 'fixtures/x.json: guests[0].config.rootfs: storage "nvme-fast" does not exist on node pve (storages: local, local-zfs, tank, tank-docker, tank-monitoring, backups)');
 		const noMp = copy();
 		noMp.guests[0].config.mp0 = 'tank:subvol-100-disk-1,size=10G';
 		assert.match(errorOf(noMp), /guests\[0\]\.config\.mp0: needs mp=<absolute path/);

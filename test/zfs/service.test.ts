@@ -77,7 +77,7 @@ test('without SSH: pools from the API, storage usage instead of datasets, and th
 		const sample = s.store.getState().zfs.sample!;
 		assert.equal(sample.source, 'api');
 		assert.equal(sample.datasets.length, 0);
-		assert.deepEqual(sample.storages.map((st) => st.storage).sort(), ['local', 'local-zfs', 'tank', 'tank-docker', 'tank-monitoring']);
+		assert.deepEqual(sample.storages.map((st) => st.storage).sort(), ['backups', 'local', 'local-zfs', 'tank', 'tank-docker', 'tank-monitoring']);
 		assert.equal(sample.pools.length, 2);
 		const before = s.sim.requests.length;
 		s.store.getState().actions.setScreen('fleet');

@@ -40,6 +40,24 @@ export const ACTIONS: Record<ActionId, ActionSpec> = {
 	},
 	delsnapshot: {id: 'delsnapshot', verb: 'delete snapshot', privileges: ['VM.Snapshot'], dangerous: true, effect: 'deletes the snapshot for good'},
 	prune: {id: 'prune', verb: 'prune', privileges: ['VM.Snapshot'], dangerous: true, effect: 'deletes the listed snapshots for good'},
+	// One vzdump task per node (POST /nodes/{node}/vzdump); the storage's retention may prune older archives.
+	backup: {id: 'backup', verb: 'back up', privileges: ['VM.Backup'], dangerous: false, effect: 'writes a vzdump backup of each guest to the chosen storage'},
+	// Over the guest (stopped first) or to a new VMID; the overwrite is type-to-confirm in the console.
+	restore: {
+		id: 'restore',
+		verb: 'restore',
+		privileges: ['VM.Backup'],
+		dangerous: true,
+		effect: "stops the container and replaces its disks and config with the backup's: everything written since is lost",
+	},
+	// A guest's archives on one storage past its retention (DELETE …/prunebackups?vmid=); protected ones stay.
+	prunebackups: {
+		id: 'prunebackups',
+		verb: 'prune backups',
+		privileges: ['VM.Backup'],
+		dangerous: true,
+		effect: "deletes the guest's backups the retention does not keep, for good (protected ones stay)",
+	},
 };
 
 /** What one guest of this kind is called in a dialog. */
@@ -54,12 +72,32 @@ export function effectFor(action: ActionId, kinds: readonly GuestKind[]): string
 	return ACTIONS[action].effect.replaceAll('{guest}', noun);
 }
 
+/** Actions the dispatcher sends as one call per guest (prune, backup and restore have their own shapes). */
+export type PerGuestAction = Exclude<ActionId, 'prune' | 'backup' | 'restore' | 'prunebackups'>;
+
+/** POST /nodes/{node}/lxc's restore form: over the guest (force) or to a new VMID. */
+export function restoreParams(vmid: number, params: Record<string, unknown>): Record<string, unknown> {
+	const newVmid = typeof params.newVmid === 'number' ? params.newVmid : undefined;
+	const out: Record<string, unknown> = {vmid: newVmid ?? vmid, ostemplate: str(params.volid), restore: 1};
+	if (newVmid === undefined) out.force = 1;
+	if (str(params.storage)) out.storage = str(params.storage);
+	return out;
+}
+
+/** vzdump's form for the guests of one node: the dialog's choices with proxdeck's defaults (snapshot mode, zstd, the guest's name as notes). */
+export function vzdumpParams(vmids: number[], params: Record<string, unknown>): Record<string, unknown> {
+	const out: Record<string, unknown> = {vmid: vmids.join(','), storage: str(params.storage), mode: str(params.mode) || 'snapshot', compress: str(params.compress) || 'zstd'};
+	out['notes-template'] = typeof params.notes === 'string' ? params.notes : '{{guestname}}';
+	if (params.protected) out.protected = 1;
+	return out;
+}
+
 function str(value: unknown): string {
 	return typeof value === 'string' ? value : '';
 }
 
 /** The API call for one guest (prune runs one delsnapshot call per listed snapshot). */
-export function apiCallFor(action: Exclude<ActionId, 'prune'>, params: Record<string, unknown>): ApiCall {
+export function apiCallFor(action: PerGuestAction, params: Record<string, unknown>): ApiCall {
 	const snap = encodeURIComponent(str(params.snapname));
 	switch (action) {
 		case 'snapshot': {
@@ -95,6 +133,20 @@ export function hostCommands(action: ActionId, kind: GuestKind, vmid: number, pa
 			return [`${tool} rollback ${vmid} ${snap}${params.start ? ' --start 1' : ''}`];
 		case 'delsnapshot':
 			return [`${tool} delsnapshot ${vmid} ${snap}`];
+		case 'backup': {
+			const form = vzdumpParams([vmid], params);
+			const flags = ['storage', 'mode', 'compress', 'notes-template', 'protected'].filter((k) => form[k] !== undefined && form[k] !== '').map((k) => `--${k} ${shellWord(String(form[k]))}`);
+			return [`vzdump ${vmid} ${flags.join(' ')}`];
+		}
+		case 'restore': {
+			const form = restoreParams(vmid, params);
+			const extra = `${form.storage ? ` --storage ${shellWord(String(form.storage))}` : ''}${form.force ? ' --force 1' : ''}`;
+			return [...(form.force ? [`pct stop ${vmid}`] : []), `pct restore ${String(form.vmid)} ${shellWord(str(params.volid))}${extra}`];
+		}
+		case 'prunebackups': {
+			const keep = str(params.retention);
+			return [`pvesm prune-backups ${shellWord(str(params.storage))} --vmid ${vmid}${keep ? ` --prune-backups ${shellWord(keep)}` : ''}`];
+		}
 		case 'prune': {
 			const names = (params.snapshots as Record<number, string[]> | undefined)?.[vmid] ?? [];
 			return names.map((name) => `${tool} delsnapshot ${vmid} ${shellWord(name)}`);

@@ -16,7 +16,7 @@ import type {ApiRequester} from '../fleet-source.js';
 import {guestPath} from '../guest-path.js';
 import {hasAnyPrivilege} from '../permissions.js';
 import type {TaskTracker} from '../tasks/task-tracker.js';
-import {ACTIONS, apiCallFor} from './catalog.js';
+import {ACTIONS, apiCallFor, restoreParams, vzdumpParams, type PerGuestAction} from './catalog.js';
 
 export interface DispatcherOptions {
 	api: ApiRequester;
@@ -116,7 +116,7 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 	}
 
 	/** One API call that starts one task, audited around it. */
-	async function runCall(action: Exclude<ActionId, 'prune'>, vmid: number, params: Record<string, unknown>, auditAction: string): Promise<DispatchOutcome> {
+	async function runCall(action: PerGuestAction, vmid: number, params: Record<string, unknown>, auditAction: string): Promise<DispatchOutcome> {
 		const row = guest(vmid);
 		const what = `${ACTIONS[action].verb} ${label(vmid)}${params.snapname && action !== 'snapshot' ? ` '${String(params.snapname)}'` : ''}`;
 		if (!row) {
@@ -124,15 +124,29 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 			return {vmid, ok: false, result: 'guest not in the fleet', refused: true};
 		}
 		const call = apiCallFor(action, params);
-		const auditId = audit.begin({host: options.host, cluster: store.getState().clusterName, identity: options.identity, action: auditAction, targets: [vmid], params});
+		const {ok, upid, result} = await auditedTask({action: auditAction, targets: [vmid], params, what, trackLabel: label(vmid)}, () =>
+			api.request<string>(call.method, `${guestPath(row.node, row.kind, vmid)}${call.path}`, call.params),
+		);
+		return {vmid, ok, upid, result};
+	}
+
+	/**
+	 * What every action's call shares: audit begin, the request that forks a task,
+	 * the task followed to its end, audit end, a one-line notice, a refresh.
+	 */
+	async function auditedTask(
+		entry: {action: string; targets: number[]; params: Record<string, unknown>; what: string; trackLabel: string; okText?: string},
+		send: () => Promise<string>,
+	): Promise<{ok: boolean; upid?: string; result: string}> {
+		const auditId = audit.begin({host: options.host, cluster: store.getState().clusterName, identity: options.identity, action: entry.action, targets: entry.targets, params: entry.params});
 		refreshAudit();
 		const began = clock();
 		let upid: string | undefined;
 		let result: string;
 		let ok = false;
 		try {
-			upid = await api.request<string>(call.method, `${guestPath(row.node, row.kind, vmid)}${call.path}`, call.params);
-			const task = await tracker.track(upid, label(vmid));
+			upid = await send();
+			const task = await tracker.track(upid, entry.trackLabel);
 			ok = task.state === 'ok';
 			result = task.state === 'running' ? 'still running (no longer followed)' : ok ? 'OK' : task.exitstatus ?? 'failed';
 		} catch (error) {
@@ -141,9 +155,9 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		const durationMs = clock() - began;
 		audit.end(auditId, {upid, result, durationMs});
 		refreshAudit();
-		notify(ok, ok ? `${what} OK in ${formatSeconds(durationMs)}` : `${what} failed: ${result}`);
+		notify(ok, ok ? `${entry.okText ?? entry.what} OK in ${formatSeconds(durationMs)}` : `${entry.what} failed: ${result}`);
 		options.onChanged?.();
-		return {vmid, ok, upid, result};
+		return {ok, upid, result};
 	}
 
 	function refreshAudit(): void {
@@ -162,6 +176,94 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		return outcomes;
 	}
 
+	/**
+	 * Back up: one vzdump task per node holding the targets (a node backs up only its own guests),
+	 * each audited with its guests and tracked; every guest of a node shares its task's outcome.
+	 */
+	async function backup(request: ActionRequest): Promise<DispatchOutcome[]> {
+		const storage = typeof request.params.storage === 'string' ? request.params.storage : '';
+		if (storage === '') {
+			notify(false, 'back up: no backup storage chosen');
+			return request.targets.map((vmid) => ({vmid, ok: false, result: 'no backup storage chosen', refused: true}));
+		}
+		const byNode = new Map<string, number[]>();
+		const missing: DispatchOutcome[] = [];
+		for (const vmid of request.targets) {
+			const row = guest(vmid);
+			if (!row) missing.push({vmid, ok: false, result: 'guest not in the fleet', refused: true});
+			else byNode.set(row.node, [...(byNode.get(row.node) ?? []), vmid]);
+		}
+		const perNode = [...byNode.entries()].map(async ([node, vmids]) => {
+			const names = vmids.length === 1 ? label(vmids[0]!) : `${vmids.length} guests on ${node}`;
+			const form = vzdumpParams(vmids, request.params);
+			const {ok, upid, result} = await auditedTask({action: 'backup', targets: vmids, params: {node, ...form}, what: `back up ${names}`, trackLabel: `back up ${names}`, okText: `back up ${names} to ${storage}`}, () =>
+				api.request<string>('POST', `/nodes/${encodeURIComponent(node)}/vzdump`, form),
+			);
+			return vmids.map((vmid): DispatchOutcome => ({vmid, ok, upid, result}));
+		});
+		return [...missing, ...(await Promise.all(perNode)).flat()];
+	}
+
+	/** Polls the guest until it reports stopped (an HA-managed stop ends its task before the container is down). */
+	async function waitStopped(node: string, vmid: number, timeoutMs = 120_000): Promise<boolean> {
+		const until = clock() + timeoutMs;
+		for (;;) {
+			const current = await api.request<{status?: string}>('GET', `${guestPath(node, 'lxc', vmid)}/status/current`).catch(() => undefined);
+			if (current?.status === 'stopped') return true;
+			if (clock() > until) return false;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+
+	/**
+	 * Restore a container's backup: over the guest (stopped first, as Proxmox refuses to
+	 * overwrite a running one) or to a new VMID (params.newVmid). One audited, tracked task.
+	 */
+	async function restore(request: ActionRequest): Promise<DispatchOutcome[]> {
+		const vmid = request.targets[0]!;
+		const row = guest(vmid);
+		const volid = typeof request.params.volid === 'string' ? request.params.volid : '';
+		if (!row || volid === '' || request.targets.length !== 1) {
+			const reason = !row ? 'guest not in the fleet' : volid === '' ? 'no backup chosen' : 'one guest at a time';
+			notify(false, `restore: ${reason}`);
+			return request.targets.map((v) => ({vmid: v, ok: false, result: reason, refused: true}));
+		}
+		const form = restoreParams(vmid, request.params);
+		const over = form.force === 1;
+		if (over && row.status === 'running') {
+			const stopped = await runCall('stop', vmid, {}, 'restore-stop');
+			if (!stopped.ok) return [stopped];
+			if (!(await waitStopped(row.node, vmid))) {
+				notify(false, `restore ${label(vmid)} failed: still running after the stop`);
+				return [{vmid, ok: false, result: 'still running after the stop'}];
+			}
+		}
+		const what = over ? `restore ${label(vmid)}` : `restore ${label(vmid)} as ${String(form.vmid)}`;
+		const {ok, upid, result} = await auditedTask({action: 'restore', targets: [Number(form.vmid)], params: {node: row.node, from: vmid, ...form}, what, trackLabel: what}, () =>
+			api.request<string>('POST', `/nodes/${encodeURIComponent(row.node)}/lxc`, form),
+		);
+		return [{vmid, ok, upid, result}];
+	}
+
+	/** Prune backups: per guest, one prunebackups task on the node whose storage holds them. */
+	async function pruneBackups(request: ActionRequest): Promise<DispatchOutcome[]> {
+		const storage = typeof request.params.storage === 'string' ? request.params.storage : '';
+		const retention = typeof request.params.retention === 'string' ? request.params.retention : undefined;
+		return Promise.all(
+			request.targets.map(async (vmid): Promise<DispatchOutcome> => {
+				const row = guest(vmid);
+				const node = typeof request.params.node === 'string' ? request.params.node : row?.node;
+				if (!node || storage === '') return {vmid, ok: false, result: storage === '' ? 'no backup storage chosen' : 'guest not in the fleet', refused: true};
+				const form: Record<string, unknown> = {vmid, ...(retention ? {'prune-backups': retention} : {})};
+				const what = `prune backups of ${label(vmid)} on ${storage}`;
+				const {ok, upid, result} = await auditedTask({action: 'prunebackups', targets: [vmid], params: {node, storage, ...form}, what, trackLabel: what}, () =>
+					api.request<string>('DELETE', `/nodes/${encodeURIComponent(node)}/storage/${encodeURIComponent(storage)}/prunebackups`, form),
+				);
+				return {vmid, ok, upid, result};
+			}),
+		);
+	}
+
 	async function dispatch(request: ActionRequest, opts: {confirmed?: boolean} = {}): Promise<DispatchOutcome[]> {
 		const spec = ACTIONS[request.action];
 		const refuse = (reason: string): DispatchOutcome[] => {
@@ -172,8 +274,11 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		const reason = disabledReason(request.action, request.targets);
 		if (reason) return refuse(reason === READ_ONLY_REASON ? 'refused: read-only mode, nothing was sent' : `refused: ${reason}`);
 		if (spec.dangerous && !opts.confirmed) return refuse('refused: not confirmed');
+		if (request.action === 'backup') return backup(request);
+		if (request.action === 'restore') return restore(request);
+		if (request.action === 'prunebackups') return pruneBackups(request);
 		const runs = request.targets.map((vmid) =>
-			request.action === 'prune' ? prune(vmid, request.params) : runCall(request.action as Exclude<ActionId, 'prune'>, vmid, paramsFor(request, vmid), request.action).then((o) => [o]),
+			request.action === 'prune' ? prune(vmid, request.params) : runCall(request.action as PerGuestAction, vmid, paramsFor(request, vmid), request.action).then((o) => [o]),
 		);
 		return (await Promise.all(runs)).flat();
 	}

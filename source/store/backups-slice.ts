@@ -1,0 +1,62 @@
+// The backups slice (services/backups): every archive the backup storages
+// hold, the newest per guest (the LAST BACKUP column), the cluster's jobs,
+// the guests no job covers and each backup storage. Views read it through
+// the selectors below; store.ts spreads it in.
+
+import type {BackupEntry, BackupJob, BackupStorage, NotBackedUp} from '../services/backups/model.js';
+import {backupsOfGuest, newestByGuest} from '../services/backups/model.js';
+import type {AppState} from './types.js';
+
+export interface BackupsData {
+	storages: BackupStorage[];
+	/** Newest first, one per volid. */
+	entries: BackupEntry[];
+	jobs: BackupJob[];
+	notBackedUp: NotBackedUp[];
+}
+
+export interface BackupsState extends BackupsData {
+	/** Newest archive per vmid (derived once per read, not per frame). */
+	newest: ReadonlyMap<number, BackupEntry>;
+	/** Epoch ms of the last complete read; undefined before the first. */
+	readAt?: number;
+	/** The last read's failure, one line; the previous data stays. */
+	error?: string;
+}
+
+export interface BackupsSliceState {
+	backups: BackupsState;
+}
+
+export interface BackupsActions {
+	backupsReceived(data: BackupsData, at: number): void;
+	backupsFailed(message: string): void;
+}
+
+type Set_ = (partial: Partial<AppState>) => void;
+type Get = () => AppState;
+
+export function initialBackupsState(): BackupsSliceState {
+	return {backups: {storages: [], entries: [], jobs: [], notBackedUp: [], newest: new Map()}};
+}
+
+export function createBackupsActions(set: Set_, get: Get): BackupsActions {
+	return {
+		backupsReceived(data, at) {
+			set({backups: {...data, newest: newestByGuest(data.entries), readAt: at}});
+		},
+		backupsFailed(message) {
+			set({backups: {...get().backups, error: message}});
+		},
+	};
+}
+
+/** The guest's backups, newest first (the detail panel's list). */
+export function selectGuestBackups(state: Pick<AppState, 'backups'>, vmid: number): BackupEntry[] {
+	return backupsOfGuest(state.backups.entries, vmid);
+}
+
+/** Whether this guest is covered by no backup job (known once the jobs were read). */
+export function selectNotCovered(state: Pick<AppState, 'backups'>, vmid: number): boolean {
+	return state.backups.notBackedUp.some((g) => g.vmid === vmid);
+}
