@@ -198,7 +198,10 @@ export function refuseDisabledKey(action: string | undefined, c: DisabledContext
 	const reason = keyDisabledReason(action, c);
 	if (!reason || (reason.startsWith('browse only: ') && action === 'act.rollback')) return false;
 	const what = GUARDED_KEYS[action]?.what ?? c.keymap.bindings.find((b) => b.action === action)?.description ?? action;
-	c.state.actions.showNotice({text: `${what} is disabled (${reason.replace(/^browse only: /, '')})`, tone: 'info', at: now});
+	const text = `${what} is disabled (${reason.replace(/^browse only: /, '')})`;
+	// The footer's result line belongs to the fleet; a key refused in another pane says why on that pane's title.
+	if (c.state.ui.screen === 'fleet') c.state.actions.showNotice({text, tone: 'info', at: now});
+	else c.state.actions.deckNotice({pane: c.state.deck.focus, text, tone: 'info', at: now});
 	return true;
 }
 

@@ -44,10 +44,11 @@ export function createProblemsActions(set: Set_, get: Get): ProblemsActions {
 			if (previous.evaluatedAt !== undefined && sameList(previous.list, list)) return;
 			const firstSeen = new Map<string, number>();
 			for (const p of list) firstSeen.set(p.id, previous.firstSeen.get(p.id) ?? at);
-			// The cursor stays on the same problem when the list above it changes.
-			const focused = previous.list[previous.cursor]?.id;
+			// On the worst problem (the top) the cursor stays at the top as worse ones arrive; moved
+			// down by the user, it stays on the same problem when the list above it changes.
+			const focused = previous.cursor > 0 ? previous.list[previous.cursor]?.id : undefined;
 			const kept = focused === undefined ? -1 : list.findIndex((p) => p.id === focused);
-			const cursor = kept >= 0 ? kept : Math.min(previous.cursor, Math.max(0, list.length - 1));
+			const cursor = kept >= 0 ? kept : previous.cursor === 0 ? 0 : Math.min(previous.cursor, Math.max(0, list.length - 1));
 			set({problems: {list, counts, firstSeen, cursor, evaluatedAt: at}});
 		},
 		moveProblemCursor(delta) {

@@ -108,7 +108,7 @@ test('80×24 drops ZFS and topology first; 60×20 keeps fleet and logs; 60×12 s
 	let app = await renderApp(homelabStore(), {size: {columns: 80, rows: 24}});
 	let frame = frameOf(app);
 	assertFits(frame, {columns: 80, rows: 24});
-	assert.deepEqual(titles(frame), ['fleet', 'logs', 'tasks']);
+	assert.deepEqual(titles(frame), ['fleet', 'logs', 'problems', 'tasks']);
 	// A dropped pane is still a digit away.
 	await press(app, '2');
 	assert.match(frameOf(app), /▶\[2\] topology · .*\[Z\]/);

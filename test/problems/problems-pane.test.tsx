@@ -70,6 +70,7 @@ test('7 focuses the problems (zoomed); Enter goes to each problem\'s place', asy
 	await press(app, KEYS.enter);
 	assert.equal(state().ui.vmidFilter?.label, 'gateway 300 and dependents');
 	assert.deepEqual([...state().ui.vmidFilter!.vmids].sort(), [105, 106, 300]);
+	assert.equal(state().ui.selectedVmid, 300, 'the cursor is on the gateway itself, not a dependent');
 	await press(app, KEYS.esc);
 
 	// A guest's disk: the fleet with that guest selected.
@@ -115,6 +116,7 @@ test('S starts the down gateway behind a confirm (Cancel focused), audited; read
 	await press(ro.app, '7');
 	await press(ro.app, 'S');
 	assert.doesNotMatch(ro.frame(), /should be running \(problems\)\?/);
-	assert.match(ro.frame(), /read-only/);
+	// One line on the pane's title, not only the footer's dimmed hint.
+	assert.match(ro.frame(), /\[7\] problems · .*is disabled \(read-only\)/);
 	assert.equal(ro.rig.writes().length, 0);
 });

@@ -175,3 +175,12 @@ test('a broken thresholds block is one line naming the file and the key', () => 
 	}
 	assert.equal(parseConfig('thresholds: {retentionDays: 14}', 'c.yaml').thresholds?.retentionDays, 14);
 });
+
+test('hysteresis: a raised fill problem holds until 3 points below its bar, so drift around 90 % does not flap', () => {
+	const at = (mem: number, active?: Set<string>) => evaluateProblems(facts({guests: [guest(401, {mem: mem * 4 * GiB})], ...(active ? {active} : {})}), DEFAULT_THRESHOLDS).map((p) => `${p.level} ${p.text}`);
+	assert.deepEqual(at(0.88), [], 'not raised before: 88 % is fine');
+	const raised = new Set(['guest-mem:401']);
+	assert.deepEqual(at(0.88, raised), ['critical 401 ct401: memory 88 % (was ≥ 90 %; clears below 87 %)']);
+	assert.deepEqual(at(0.869, raised), [], 'below 87 % it clears');
+	assert.deepEqual(at(0.91, raised), ['critical 401 ct401: memory 91 % (≥ 90 %)']);
+});

@@ -201,8 +201,16 @@ function openProblem(state: AppState, ctx: DeckKeyContext): void {
 	switch (t.kind) {
 		case 'guest':
 			return openLine({vmid: t.vmid}, store);
-		case 'guests':
-			return state.actions.filterFleetTo({label: t.label, vmids: new Set(t.vmids)});
+		case 'guests': {
+			state.actions.filterFleetTo({label: t.label, vmids: new Set(t.vmids)});
+			// The first guest named is the one the problem is about (a down gateway): the cursor goes there.
+			const fresh = store.getState();
+			const rows = selectVisibleRows(fresh);
+			const index = rows.findIndex((r) => r.vmid === t.vmids[0]);
+			const current = Math.max(0, rows.findIndex((r) => r.vmid === fresh.ui.selectedVmid));
+			if (index !== -1) fresh.actions.moveSelection(index - current);
+			return;
+		}
 		case 'node': {
 			const vmids = [...state.guests.values()].filter((g) => g.node === t.node).map((g) => g.vmid);
 			return state.actions.filterFleetTo({label: `node ${t.node}`, vmids: new Set(vmids)});

@@ -12,5 +12,5 @@ export const PANE_MIN_SIZE: Readonly<Record<PaneKind, MinSize>> = {
 	tasks: {width: 40, height: 3},
 	upgrade: {width: 60, height: 8},
 	// Title and two problems: the worst ones are what an incident needs first.
-	problems: {width: 40, height: 3},
+	problems: {width: 30, height: 3},
 };

@@ -121,6 +121,8 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 			snapshots: new Map(),
 			cpuAboveSince,
 			lockSince,
+			// What was raised last time: a value drifting around its bar holds its problem (hysteresis).
+			active: new Set(state.problems.list.map((p) => p.id)),
 		};
 		const list = evaluateProblems(facts, thresholds);
 		state.actions.problemsEvaluated(list, countProblems(list), facts.now);

@@ -56,11 +56,22 @@ export function ago(ms: number): string {
 	return hours < 48 ? `${hours}h` : `${Math.floor(hours / 24)}d`;
 }
 
-function fillProblem(rule: 'pool-fill' | 'storage-fill' | 'guest-disk' | 'guest-mem', id: string, what: string, used: number, total: number, levels: Levels, target: Problem['target']): Problem | undefined {
+/** Points below its threshold a raised fill problem must fall before it clears. */
+export const HYSTERESIS = 3;
+
+function lowered(levels: Levels): Levels {
+	return {...(levels.warn !== undefined ? {warn: levels.warn - HYSTERESIS} : {}), ...(levels.crit !== undefined ? {crit: levels.crit - HYSTERESIS} : {})};
+}
+
+function fillProblem(rule: 'pool-fill' | 'storage-fill' | 'guest-disk' | 'guest-mem', id: string, what: string, used: number, total: number, levels: Levels, target: Problem['target'], active?: ReadonlySet<string>): Problem | undefined {
+	const key = `${rule}:${id}`;
 	const percent = pct(used, total);
 	const level = levelOf(percent, levels);
-	if (!level) return undefined;
-	return {id: `${rule}:${id}`, level, rule, text: `${what} ${shown(percent)} (≥ ${bar(level, levels)} %)`, target};
+	if (level) return {id: key, level, rule, text: `${what} ${shown(percent)} (≥ ${bar(level, levels)} %)`, target};
+	// Raised before and only just below its bar: it stays until it is HYSTERESIS points below.
+	const held = active?.has(key) ? levelOf(percent, lowered(levels)) : undefined;
+	if (!held) return undefined;
+	return {id: key, level: held, rule, text: `${what} ${Math.floor(percent)} % (was ≥ ${bar(held, levels)} %; clears below ${bar(held, levels) - HYSTERESIS} %)`, target};
 }
 
 export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] {
@@ -78,7 +89,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 	for (const pool of facts.pools) {
 		const target = {kind: 'pool', node: pool.node, pool: pool.name} as const;
 		if (pool.health !== 'ONLINE') out.push({id: `pool-health:${pool.node}/${pool.name}`, level: 'critical', rule: 'pool-health', text: `pool ${pool.name} on ${pool.node} is ${pool.health}`, target});
-		const fill = fillProblem('pool-fill', `${pool.node}/${pool.name}`, `pool ${pool.name} on ${pool.node}`, pool.alloc, pool.size, t.pool, target);
+		const fill = fillProblem('pool-fill', `${pool.node}/${pool.name}`, `pool ${pool.name} on ${pool.node}`, pool.alloc, pool.size, t.pool, target, facts.active);
 		if (fill) out.push(fill);
 	}
 
@@ -121,7 +132,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 			seenShared.add(s.storage);
 		}
 		const where = s.shared ? `storage ${s.storage} (shared)` : `storage ${s.storage} on ${s.node}`;
-		const fill = fillProblem('storage-fill', s.shared ? s.storage : `${s.node}/${s.storage}`, where, s.used, s.total, t.storage, {kind: 'storage', node: s.node, storage: s.storage});
+		const fill = fillProblem('storage-fill', s.shared ? s.storage : `${s.node}/${s.storage}`, where, s.used, s.total, t.storage, {kind: 'storage', node: s.node, storage: s.storage}, facts.active);
 		if (fill) out.push(fill);
 	}
 
@@ -131,11 +142,11 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 		const target = {kind: 'guest', vmid: g.vmid} as const;
 		// A VM without the guest agent reports disk 0: unknown, not empty.
 		if (g.maxdisk > 0 && g.disk > 0) {
-			const disk = fillProblem('guest-disk', String(g.vmid), `${label(g)}: disk`, g.disk, g.maxdisk, levels.disk, target);
+			const disk = fillProblem('guest-disk', String(g.vmid), `${label(g)}: disk`, g.disk, g.maxdisk, levels.disk, target, facts.active);
 			if (disk) out.push(disk);
 		}
 		if (g.status === 'running' && g.maxmem > 0) {
-			const mem = fillProblem('guest-mem', String(g.vmid), `${label(g)}: memory`, g.mem, g.maxmem, levels.mem, target);
+			const mem = fillProblem('guest-mem', String(g.vmid), `${label(g)}: memory`, g.mem, g.maxmem, levels.mem, target, facts.active);
 			if (mem) out.push(mem);
 		}
 		const cpuSince = facts.cpuAboveSince.get(`guest:${g.vmid}`);

@@ -100,6 +100,11 @@ export interface ProblemFacts {
 	snapshots: Map<number, SnapshotFact[]>;
 	/** Since when a guest's or node's CPU has been above its warn level ("guest:101", "node:pve"), from samples or rrddata. */
 	cpuAboveSince: Map<string, number>;
+	/**
+	 * Problems raised by the previous evaluation (the console's): a fill level that raised one clears
+	 * only HYSTERESIS points below its threshold, so a value drifting around 90 % does not flap.
+	 */
+	active?: ReadonlySet<string>;
 	/** Since when a guest has held its lock (a running task's start, or when it was first seen locked). */
 	lockSince: Map<number, number>;
 }
