@@ -9,7 +9,7 @@ import type {Fixture, FixtureGuest, FixtureZpool} from './fixture-types.js';
 export class ScenarioError extends Error {}
 
 export const SCENARIOS = {
-	incident: 'the WireGuard gateway stopped, the tank pool 91 % full and DEGRADED, a failed backup of immich 20 minutes ago, prometheus\'s disk at 95 %',
+	incident: 'the WireGuard gateway stopped, the tank pool 91 % full and DEGRADED, a failed backup of immich 20 minutes ago, prometheus\'s disk at 95 %, plex\'s only snapshot 12 days old',
 } as const;
 
 export type ScenarioName = keyof typeof SCENARIOS;
@@ -55,6 +55,10 @@ export function applyScenario(fixture: Fixture, name: string): Fixture {
 		const disk = raidz.children?.[1];
 		if (disk) Object.assign(disk, {state: 'FAULTED', read: 3, write: 118, cksum: 0, msg: 'too many errors'});
 	}
+
+	// Plex's only snapshot (before its last upgrade) is 12 days old: past the 7-day retention.
+	const plex = guestNamed(f, 'plex', name);
+	for (const snap of plex.snapshots ?? []) snap.snaptime = -12 * 86_400;
 
 	// Prometheus's TSDB has filled its disk.
 	guestNamed(f, 'prometheus', name).usage.disk = 0.95;

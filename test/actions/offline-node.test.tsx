@@ -31,7 +31,7 @@ describe('a guest on an offline node', () => {
 	});
 
 	it('each action key gives one line naming the node; nothing opens, nothing is sent', async () => {
-		for (const [key, what] of [['s', 'snapshot'], ['r', 'reboot'], ['+', 'start'], ['-', 'shutdown'], ['x', 'stop'], ['b', 'rollback'], ['P', 'prune']] as const) {
+		for (const [key, what] of [['s', 'snapshot'], ['r', 'reboot'], ['+', 'start'], ['-', 'shutdown'], ['x', 'stop'], ['b', 'rollback'], ['P', 'prune'], ['u', 'upgrade']] as const) {
 			await press(app, key);
 			assert.equal(rig.store.getState().dialog, undefined, key);
 			assert.equal(rig.store.getState().ui.screen, 'fleet', key);

@@ -52,6 +52,9 @@ test('the incident scenario exits 2 (CRITICAL) with the problems ranked and the 
 	assert.ok(lines.includes('CRITICAL pool tank on pve is DEGRADED'));
 	assert.ok(lines.includes('CRITICAL pool tank on pve 91 % (≥ 90 %)'));
 	assert.ok(lines.includes('CRITICAL 201 prometheus: disk 95 % (≥ 90 %)'));
+	// Retention: plex's only snapshot is 12 days old — warned, and listed as prunable.
+	assert.ok(lines.some((l) => /^WARNING  100 plex: newest snapshot is 12d old \(> 7d\)$/.test(l)), stdout);
+	assert.ok(lines.includes('INFO     100 plex: 1 snapshot older than 7d (prunable: P)'), stdout);
 	assert.ok(lines.some((l) => /^WARNING  task vzdump 401 immich on pve failed: job errors \(19m ago\)$/.test(l)), stdout);
 	// Critical lines all come before the first warning.
 	const levels = lines.slice(1).filter((l) => !l.startsWith(' ')).map((l) => l.split(' ')[0]);

@@ -107,7 +107,8 @@ export function allLayouts(user: DeckLayout[] = []): DeckLayout[] {
 }
 
 export function findLayout(layouts: readonly DeckLayout[], name: string): DeckLayout | undefined {
-	return layouts.find((l) => l.name === name);
+	// Help calls triage "the default": `:layout default` means it.
+	return layouts.find((l) => l.name === (name === 'default' ? 'triage' : name));
 }
 
 /** The first leaf of a kind in a layout (what `2` zooms when the layout has a topology pane). */

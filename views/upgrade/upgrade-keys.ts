@@ -2,6 +2,7 @@
 // containers, else the selected one). App calls handleUpgradeKey before its
 // own dispatch; it returns false for keys it leaves to App (`:`, `?`, `1`).
 
+import {offlineNodeReason} from '../../source/store/selectors.js';
 import type {Key} from 'ink';
 import type {StoreApi} from 'zustand/vanilla';
 import {matchAction, type Keymap, type Scope} from '../../keymaps/index.js';
@@ -48,6 +49,13 @@ export function handleUpgradeKey(input: string, key: Key, ctx: UpgradeKeyContext
 			return true;
 		}
 		const targets = upgradeTargets(state);
+		// A container on an offline node cannot be planned: say so, as every other action key does.
+		const selected = state.ui.selectedVmid;
+		const offline = offlineNodeReason(state, targets.length > 0 ? targets : selected !== undefined ? [selected] : []);
+		if (offline) {
+			state.actions.showNotice({text: `upgrade is disabled (${offline})`, tone: 'info', at: Date.now()});
+			return true;
+		}
 		if (targets.length === 0) {
 			state.actions.showNotice({text: 'upgrade: no container marked or selected', tone: 'info', at: Date.now()});
 			return true;

@@ -201,7 +201,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 		const newest = Math.max(...times);
 		const cutoff = facts.now / 1000 - retentionS;
 		if (newest < cutoff) {
-			out.push({id: `snapshot-stale:${vmid}`, level: 'warning', rule: 'snapshot-stale', text: `${label(g)}: newest snapshot is ${ago(facts.now - newest * 1000)} old (> ${t.retentionDays}d)`, target: {kind: 'guest', vmid}, since: newest * 1000});
+			out.push({id: `snapshot-stale:${vmid}`, level: 'warning', rule: 'snapshot-stale', text: `${label(g)}: newest snapshot is ${ago(facts.now - newest * 1000)} old (> ${t.retentionDays}d)`, target: {kind: 'guest', vmid}});
 		}
 		const old = snaps.filter((s) => s.snaptime !== undefined && s.snaptime < cutoff);
 		if (old.length > 0) {
