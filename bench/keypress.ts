@@ -1,4 +1,4 @@
-// Keypress-to-frame latency of the fleet console at 5,000 guests.
+// Keypress-to-frame latency of the console (the default deck) at 5,000 guests.
 // Renders <App> with ink-testing-library (every commit becomes a frame, no
 // frame throttling) at 160×50 (by default) and times, per key, from stdin.write until a new
 // frame has been written. Prints median and p95 over N presses per key.
@@ -132,6 +132,9 @@ let flip = false;
 await measure('G / g (bottom / top)', () => ((flip = !flip) ? 'G' : 'g'));
 await measure('C (sort by CPU, flips each press)', () => 'C');
 await measure('N (sort by name, flips each press)', () => 'N');
+let back = false;
+// The deck: the focus moves to the next pane and back (each press redraws two titles and the footer).
+await measure('Tab / Shift+Tab (focus change)', () => ((back = !back) ? '\t' : '\u001B[Z'));
 app.stdin.write('/');
 await macrotask();
 let typed = 0;

@@ -46,7 +46,7 @@ export async function execIn(
 			{once: true},
 		);
 	} catch (error) {
-		return {end: {kind: 'dropped', error: error instanceof Error ? error.message : String(error)}, stdout};
+		return {end: {kind: 'dropped', error: error instanceof Error ? error.message : String(error), ...(connectionLost(error) ? {lost: true} : {})}, stdout};
 	}
 	const timer = setTimeout(() => {
 		timedOut = true;
@@ -57,15 +57,25 @@ export async function execIn(
 		if (timedOut) return {end: {kind: 'timeout'}, stdout};
 		// No exit status: the channel closed under the command (or the connection failed).
 		if (done.code === null) {
-			const lost = done.error instanceof SshError && done.error.kind === 'closed';
+			const lost = connectionLost(done.error);
 			return {end: {kind: 'dropped', ...(done.error ? {error: done.error.message} : done.signal ? {error: `signal ${done.signal}`} : {}), ...(lost ? {lost} : {})}, stdout};
 		}
 		return {end: {kind: 'exit', code: done.code, ...(done.code !== 0 && lastError ? {lastError} : {})}, stdout};
 	} catch (error) {
-		return {end: {kind: 'dropped', error: error instanceof Error ? error.message : String(error)}, stdout};
+		return {end: {kind: 'dropped', error: error instanceof Error ? error.message : String(error), ...(connectionLost(error) ? {lost: true} : {})}, stdout};
 	} finally {
 		clearTimeout(timer);
 	}
+}
+
+/**
+ * The whole connection went away (not one channel): the runner's own "connection lost", or
+ * ssh2's "Not connected" for a command issued while it was down. That interrupts a step; it
+ * does not fail the upgrade.
+ */
+function connectionLost(error: unknown): boolean {
+	if (error instanceof SshError) return error.kind === 'closed';
+	return error instanceof Error && /\bnot connected\b|connection lost|ECONNRESET/i.test(error.message);
 }
 
 export function describeEnd(what: string, end: ExecEnd, timeoutMs: number): string {
