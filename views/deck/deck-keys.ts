@@ -165,11 +165,16 @@ function openLine(line: {filter?: VmidFilter; vmid?: number} | undefined, store:
 	state.actions.deckFocus('fleet', 'fleet', false);
 	// A filter that hides the guest goes first; then the cursor moves onto it.
 	if (!selectVisibleRows(store.getState()).some((r) => r.vmid === line.vmid)) state.actions.clearFilter();
-	const fresh = store.getState();
-	const rows = selectVisibleRows(fresh);
-	const index = rows.findIndex((r) => r.vmid === line.vmid);
-	const current = Math.max(0, rows.findIndex((r) => r.vmid === fresh.ui.selectedVmid));
-	if (index !== -1) fresh.actions.moveSelection(index - current);
+	selectInFleet(store, line.vmid);
+}
+
+/** Moves the fleet's cursor onto `vmid` if it is among the visible rows. */
+function selectInFleet(store: StoreApi<AppState>, vmid: number): void {
+	const state = store.getState();
+	const rows = selectVisibleRows(state);
+	const index = rows.findIndex((r) => r.vmid === vmid);
+	const current = Math.max(0, rows.findIndex((r) => r.vmid === state.ui.selectedVmid));
+	if (index !== -1) state.actions.moveSelection(index - current);
 }
 
 // The compact topology/ZFS panes keep their own line lists; zoomed, the full screens' handlers apply (screen-actions.ts).
@@ -204,12 +209,7 @@ function openProblem(state: AppState, ctx: DeckKeyContext): void {
 		case 'guests': {
 			state.actions.filterFleetTo({label: t.label, vmids: new Set(t.vmids)});
 			// The first guest named is the one the problem is about (a down gateway): the cursor goes there.
-			const fresh = store.getState();
-			const rows = selectVisibleRows(fresh);
-			const index = rows.findIndex((r) => r.vmid === t.vmids[0]);
-			const current = Math.max(0, rows.findIndex((r) => r.vmid === fresh.ui.selectedVmid));
-			if (index !== -1) fresh.actions.moveSelection(index - current);
-			return;
+			return selectInFleet(store, t.vmids[0]!);
 		}
 		case 'node': {
 			const vmids = [...state.guests.values()].filter((g) => g.node === t.node).map((g) => g.vmid);

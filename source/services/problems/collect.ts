@@ -18,11 +18,11 @@ export interface CollectOptions {
 	concurrency?: number;
 }
 
-/** Runs `work` over `items`, `limit` at a time; failures are collected, not thrown. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Runs `work` over `items`, `limit` at a time, until `signal` aborts; a failed item is skipped, not thrown. */
+export async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
 	let next = 0;
 	const worker = async () => {
-		while (next < items.length) {
+		while (next < items.length && !signal?.aborted) {
 			const item = items[next++]!;
 			await work(item).catch(() => {});
 		}
@@ -62,6 +62,22 @@ export function taskFacts(tasks: unknown): TaskFact[] {
 	});
 }
 
+/** Each node's ZFS pools (GET /nodes/{node}/disks/zfs), sorted; a node that does not answer has none. */
+export async function readPools(api: ApiRequester, nodes: string[], signal?: AbortSignal): Promise<PoolFact[]> {
+	const pools: PoolFact[] = [];
+	await Promise.all(
+		nodes.map(async (node) => {
+			const list = await api.request<unknown>('GET', `/nodes/${encodeURIComponent(node)}/disks/zfs`, undefined, signal).catch(() => []);
+			if (!Array.isArray(list)) return;
+			for (const p of list as Array<Record<string, unknown>>) {
+				if (p === null || typeof p !== 'object' || typeof p.name !== 'string') continue;
+				pools.push({node, name: sanitize(p.name), size: number(p.size), alloc: number(p.alloc), health: sanitize(String(p.health ?? 'UNKNOWN'))});
+			}
+		}),
+	);
+	return pools.sort((a, b) => a.node.localeCompare(b.node) || a.name.localeCompare(b.name));
+}
+
 function guestPath(g: GuestRow): string {
 	return `/nodes/${encodeURIComponent(g.node)}/${g.kind}/${g.vmid}`;
 }
@@ -92,18 +108,7 @@ export async function collectFacts(api: ApiRequester, options: CollectOptions = 
 		}
 	}
 	const online = new Set(nodes.filter((n) => n.status === 'online').map((n) => n.name));
-	const pools: PoolFact[] = [];
-	await Promise.all(
-		[...online].map(async (node) => {
-			const list = await api.request<unknown>('GET', `/nodes/${encodeURIComponent(node)}/disks/zfs`).catch(() => []);
-			if (!Array.isArray(list)) return;
-			for (const p of list as Array<Record<string, unknown>>) {
-				if (p === null || typeof p !== 'object' || typeof p.name !== 'string') continue;
-				pools.push({node, name: sanitize(p.name), size: number(p.size), alloc: number(p.alloc), health: sanitize(String(p.health ?? 'UNKNOWN'))});
-			}
-		}),
-	);
-	facts.pools = pools.sort((a, b) => a.node.localeCompare(b.node) || a.name.localeCompare(b.name));
+	facts.pools = await readPools(api, [...online]);
 	const reachable = guests.filter((g) => online.has(g.node) && !g.template);
 	await eachLimited(reachable, options.concurrency ?? 6, async (g) => {
 		const config = await api.request<Record<string, unknown>>('GET', `${guestPath(g)}/config`);

@@ -11,7 +11,7 @@ import type {AppState, GuestRow} from '../../store/types.js';
 import {listNics} from '../../util/pve-config.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {createConfigReader, type ConfigReader} from '../config-reader.js';
-import {storageFacts} from './collect.js';
+import {eachLimited, readPools, storageFacts} from './collect.js';
 import {countProblems, evaluateProblems} from './rules.js';
 import {runFacts} from './run-facts.js';
 import {DEFAULT_THRESHOLDS, guestThresholds, type Thresholds} from './thresholds.js';
@@ -135,17 +135,6 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		setTimeout(evaluate, 0);
 	}
 
-	async function eachLimited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-		let next = 0;
-		const worker = async () => {
-			while (next < items.length && !abort.signal.aborted) {
-				const item = items[next++]!;
-				await work(item).catch(() => {});
-			}
-		};
-		await Promise.all(Array.from({length: Math.min(concurrency, items.length)}, worker));
-	}
-
 	async function readConfig(g: GuestRow): Promise<void> {
 		const config = await configs.read(g);
 		if (abort.signal.aborted) return;
@@ -160,36 +149,24 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		const online = new Set(state.nodes.filter((n) => n.status === 'online').map((n) => n.name));
 		const fresh = (g: GuestRow) => (configReadAt.get(g.vmid) ?? -Infinity) > now - 5 * 60_000;
 		const down = [...state.guests.values()].filter((g) => g.status !== 'running' && !g.template && online.has(g.node));
-		await eachLimited(down.filter((g) => !fresh(g)), readConfig);
+		await eachLimited(down.filter((g) => !fresh(g)), concurrency, readConfig, abort.signal);
 		// A down guest with a static address may be someone's gateway: its node's other guests' NICs decide.
 		const after = store.getState();
 		const gatewayNodes = new Set(down.filter((g) => (after.nics.get(g.vmid) ?? []).some((n) => n.ip && /^\d/.test(n.ip))).map((g) => g.node));
 		const neighbours = [...after.guests.values()].filter((g) => gatewayNodes.has(g.node) && !after.nics.has(g.vmid) && !fresh(g));
-		await eachLimited(neighbours, readConfig);
+		await eachLimited(neighbours, concurrency, readConfig, abort.signal);
 		for (const vmid of onboot.keys()) if (!after.guests.has(vmid)) onboot.delete(vmid);
 	}
 
 	async function readSlow(): Promise<void> {
 		const state = store.getState();
 		const online = state.nodes.filter((n) => n.status === 'online').map((n) => n.name);
-		const [resources] = await Promise.all([
+		const [resources, read] = await Promise.all([
 			api.request<unknown>('GET', '/cluster/resources', {type: 'storage'}, abort.signal).catch(() => undefined),
-			(async () => {
-				const next: PoolFact[] = [];
-				await Promise.all(
-					online.map(async (node) => {
-						const list = await api.request<unknown>('GET', `/nodes/${encodeURIComponent(node)}/disks/zfs`, undefined, abort.signal).catch(() => undefined);
-						if (!Array.isArray(list)) return;
-						for (const p of list as Array<Record<string, unknown>>) {
-							if (p === null || typeof p !== 'object' || typeof p.name !== 'string') continue;
-							next.push({node, name: p.name, size: Number(p.size) || 0, alloc: Number(p.alloc) || 0, health: String(p.health ?? 'UNKNOWN')});
-						}
-					}),
-				);
-				pools = next;
-			})(),
+			readPools(api, online, abort.signal),
 			readConfigs(state),
 		]);
+		pools = read;
 		if (resources !== undefined) storages = storageFacts(resources);
 		if (options.runs) runs = runFacts(options.runs.dir, options.runs.host, store.getState().clusterName, clock());
 	}

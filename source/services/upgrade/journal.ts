@@ -119,6 +119,14 @@ export function readJournal(path: string): JournalReplay {
  * running, not interrupted, and must not be offered for resuming.
  */
 export function unfinishedRuns(dir: string, host: string, cluster?: string): JournalReplay[] {
+	return runsOf(dir, host, cluster).filter((r) => !r.ended);
+}
+
+/**
+ * Every readable journal of runs on `host` or its cluster, newest first; an
+ * unended one carries the live process holding it, if any (run-lock.ts).
+ */
+export function runsOf(dir: string, host: string, cluster?: string): JournalReplay[] {
 	let names: string[];
 	try {
 		names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
@@ -130,12 +138,11 @@ export function unfinishedRuns(dir: string, host: string, cluster?: string): Jou
 		try {
 			const replay = readJournal(join(dir, name));
 			const here = replay.host === host || (cluster !== undefined && replay.cluster === cluster);
-			if (!replay.ended && here) {
-				const holder = runHolder(dir, replay.id);
-				out.push(holder ? {...replay, heldBy: holder} : replay);
-			}
+			if (!here) continue;
+			const holder = replay.ended ? undefined : runHolder(dir, replay.id);
+			out.push(holder ? {...replay, heldBy: holder} : replay);
 		} catch {
-			// unreadable: not ours to resume
+			// unreadable: nothing to say about it, nothing to resume
 		}
 	}
 	return out;
