@@ -76,3 +76,18 @@ test('after a crash cut the last line short, the next event starts a line of its
 	const [run] = unfinishedRuns(dir, 'pve:8006');
 	assert.equal(run?.done.get(101)?.outcome, 'upgraded');
 });
+
+test('the problems read a run another proxdeck is still running as running, not interrupted', async () => {
+	const {runFacts} = await import('../../source/services/problems/run-facts.js');
+	const {acquireRunLock} = await import('../../source/services/upgrade/run-lock.js');
+	const dir = mkdtempSync(join(tmpdir(), 'proxdeck-journal-'));
+	journal(dir, 'up-live', 'pve:8006', false);
+	journal(dir, 'up-dead', 'pve:8006', false);
+	const lock = acquireRunLock(dir, 'up-live');
+	try {
+		assert.deepEqual(runFacts(dir, 'pve:8006', undefined, Date.now(), 100_000).map((r) => [r.id, r.state]), [['up-dead', 'interrupted']]);
+	} finally {
+		lock.release();
+	}
+	assert.deepEqual(runFacts(dir, 'pve:8006', undefined, Date.now(), 100_000).map((r) => r.id).sort(), ['up-dead', 'up-live']);
+});

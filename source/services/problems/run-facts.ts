@@ -5,10 +5,13 @@
 import {runsOf} from '../upgrade/journal.js';
 import type {RunFact} from './types.js';
 
-/** Runs started within `days` (default 7) on `host` or its cluster, newest first. */
+/**
+ * Runs started within `days` (default 7) on `host` or its cluster, newest first. A run a live
+ * proxdeck holds (its lock) is running, not interrupted: it is left out until it ends.
+ */
 export function runFacts(dir: string, host: string, cluster: string | undefined, now: number, days = 7): RunFact[] {
 	return runsOf(dir, host, cluster)
-		.filter((replay) => now - replay.startedAt <= days * 86_400_000)
+		.filter((replay) => now - replay.startedAt <= days * 86_400_000 && !replay.heldBy)
 		.map((replay) => {
 			const done = [...replay.done.values()];
 			return {
