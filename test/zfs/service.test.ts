@@ -72,6 +72,9 @@ test('cluster with SSH on pve2: the DEGRADED tank names its faulted disk; snapsh
 test('without SSH: pools from the API, storage usage instead of datasets, and the screen closes cleanly', async () => {
 	const s = await startSimSession('homelab');
 	try {
+		// The problems service reads each node's pools once at start too (and every 30 s): let that
+		// first read land, so what is counted below is the ZFS screen's own reading.
+		await waitFor('the problems service\'s first read', () => s.store.getState().problems.list.some((p) => p.rule === 'storage-fill'));
 		s.store.getState().actions.setScreen('zfs');
 		await waitFor('the ZFS sample', () => s.store.getState().zfs.sample !== undefined);
 		const sample = s.store.getState().zfs.sample!;
