@@ -28,20 +28,41 @@ export function problemAge(p: Problem, firstSeen: ReadonlyMap<string, number>, n
 	return now - since < 60_000 ? 'now' : ago(now - since);
 }
 
+/** One problem's head line: mark, text, `[S]` where S fixes it, the age right-aligned where it fits. */
+function headText(p: Problem, state: ProblemsState, now: number, width: number): string {
+	const age = problemAge(p, state.firstSeen, now);
+	// S (the footer says what it does) starts what a rule says should run.
+	const fix = p.fix ? ' [S]' : '';
+	const head = `${LEVEL_MARK[p.level]} ${p.text}${fix}`;
+	// The age is right-aligned where it fits, so the texts line up.
+	const room = width - age.length - 1;
+	return age && room > 10 ? `${truncate(head, room).padEnd(room)} ${age}` : truncate(head, width);
+}
+
+/**
+ * Every line of the list; a line's text is formatted when it is read, so a
+ * pane showing 12 of 3,000 problems (a 10,000-guest fleet) formats 12.
+ */
 export function problemLines(state: ProblemsState, now: number, width: number, options: {details?: boolean} = {}): ProblemLine[] {
 	const out: ProblemLine[] = [];
 	state.list.forEach((p, i) => {
-		const age = problemAge(p, state.firstSeen, now);
-		// S (the footer says what it does) starts what a rule says should run.
-		const fix = p.fix ? ' [S]' : '';
-		const head = `${LEVEL_MARK[p.level]} ${p.text}${fix}`;
-		// The age is right-aligned where it fits, so the texts line up.
-		const room = width - age.length - 1;
-		const text = age && room > 10 ? `${truncate(head, room).padEnd(room)} ${age}` : truncate(head, width);
-		out.push({text, tone: LEVEL_TONE[p.level], problem: i, detail: false});
-		if (options.details !== false) for (const d of p.details ?? []) out.push({text: truncate(`    ↳ ${d}`, width), tone: 'muted', problem: i, detail: true});
+		out.push(lazyLine(() => headText(p, state, now, width), LEVEL_TONE[p.level], i, false));
+		if (options.details !== false) for (const d of p.details ?? []) out.push(lazyLine(() => truncate(`    ↳ ${d}`, width), 'muted', i, true));
 	});
 	return out;
+}
+
+function lazyLine(format: () => string, tone: Tone, problem: number, detail: boolean): ProblemLine {
+	let text: string | undefined;
+	return {
+		get text() {
+			text ??= format();
+			return text;
+		},
+		tone,
+		problem,
+		detail,
+	};
 }
 
 /** "✖ 2 critical · ▲ 5 warning" for a title or the header ("no problems" when clear). */

@@ -3,7 +3,8 @@
 // Pure and memoised on the store inputs, so the key handler and the view
 // agree on which line the cursor is on.
 
-import {addressOf, buildTopology, flatten, type Anomaly, type Severity, type TopoBridge, type TopoEntry, type TopoNode, type Topology} from '../source/services/topology/model.js';
+import {createTopologyMemo} from '../source/services/topology/memo.js';
+import {addressOf, flatten, type Anomaly, type Severity, type TopoBridge, type TopoEntry, type TopoNode, type Topology} from '../source/services/topology/model.js';
 import type {VmidFilter} from '../source/store/screen-types.js';
 import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
@@ -119,19 +120,18 @@ export function topologyLines(topology: Topology): TopoLine[] {
 	return lines;
 }
 
-let cache: {key: unknown[]; topology: Topology; lines: TopoLine[]} | undefined;
+const paneTopology = createTopologyMemo();
+let cache: {topology: Topology; lines: TopoLine[]} | undefined;
 
-/** Topology and its lines for the current store state (recomputed only when an input changed). */
+/** Topology and its lines for the current store state (rebuilt only when what it draws changed: services/topology/memo.ts). */
 export function selectTopologyView(state: AppState): {topology: Topology; lines: TopoLine[]} {
-	const key = [state.nodes, state.guests, state.nics, state.topology.networks, state.topology.networkErrors];
-	if (cache && cache.key.every((k, i) => k === key[i])) return cache;
-	const topology = buildTopology({
+	const topology = paneTopology({
 		nodes: state.nodes,
 		guests: state.guests,
 		nics: state.nics,
 		networks: state.topology.networks,
 		networkErrors: state.topology.networkErrors,
 	});
-	cache = {key, topology, lines: topologyLines(topology)};
+	if (cache?.topology !== topology) cache = {topology, lines: topologyLines(topology)};
 	return cache;
 }

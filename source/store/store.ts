@@ -78,6 +78,15 @@ function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[]): Map
 	return next;
 }
 
+function sameNics(a: readonly GuestNic[] | undefined, b: readonly GuestNic[]): boolean {
+	if (!a || a.length !== b.length) return false;
+	return a.every((nic, i) => {
+		const other = b[i] as unknown as Record<string, unknown>;
+		const keys = Object.keys(nic);
+		return keys.length === Object.keys(other).length && keys.every((k) => (nic as unknown as Record<string, unknown>)[k] === other[k]);
+	});
+}
+
 function pruneNics(nics: Map<number, GuestNic[]>, guests: Map<number, GuestRow>): Map<number, GuestNic[]> {
 	let gone = false;
 	for (const vmid of nics.keys()) if (!guests.has(vmid)) gone = true;
@@ -175,7 +184,17 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 					});
 				},
 				nicsReceived(vmid: number, nics: GuestNic[]) {
-					update((state) => ({nics: new Map(state.nics).set(vmid, nics)}));
+					get().actions.nicsReceivedMany([[vmid, nics]]);
+				},
+				nicsReceivedMany(entries: ReadonlyArray<readonly [number, GuestNic[]]>) {
+					// A re-read config whose NICs did not change changes nothing (no copy, no re-render).
+					const changed = entries.filter(([vmid, nics]) => !sameNics(get().nics.get(vmid), nics));
+					if (changed.length === 0) return;
+					update((state) => {
+						const next = new Map(state.nics);
+						for (const [vmid, nics] of changed) next.set(vmid, nics);
+						return {nics: next};
+					});
 				},
 				detailLoading(vmid: number) {
 					setDetail(vmid, {loading: true, error: undefined});

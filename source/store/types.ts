@@ -162,6 +162,8 @@ export interface AppActions extends OpsActions, ScreenActions, LogsActions, Prob
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;
 	nicsReceived(vmid: number, nics: GuestNic[]): void;
+	/** Several guests' NICs in one store change (a service's batch of config reads). */
+	nicsReceivedMany(entries: ReadonlyArray<readonly [number, GuestNic[]]>): void;
 	detailLoading(vmid: number): void;
 	detailReceived(vmid: number, config: LxcConfig, snapshots: SnapshotEntry[] | undefined, at: number, agent?: GuestAgentView): void;
 	detailFailed(vmid: number, message: string): void;

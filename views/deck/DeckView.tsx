@@ -5,7 +5,7 @@
 // load only for panes on screen.
 
 import {Box, Text} from 'ink';
-import React, {useEffect} from 'react';
+import React, {memo, useEffect, useReducer, useRef} from 'react';
 import type {StoreApi} from 'zustand/vanilla';
 import type {Keymap} from '../../keymaps/index.js';
 import type {AppState} from '../../source/store/types.js';
@@ -14,7 +14,8 @@ import {textWidth, truncate} from '../format.js';
 import {theme, toneColor} from '../theme.js';
 import {currentLayout} from './layout-registry.js';
 import {GAP, isLeaf, leavesOf, placeLayout, type LayoutNode, type PaneKind, type Placement, type Rect} from './layout-engine.js';
-import type {PaneContext} from './pane.js';
+import type {PaneContext, PaneLeafRef} from './pane.js';
+import {countPaneRender} from './pane-renders.js';
 import {PANE_MIN_SIZE} from './pane-sizes.js';
 import {PANES} from './panes.js';
 
@@ -82,6 +83,62 @@ function TabBar({placement, focus, width}: {placement: Placement; focus: string;
 	);
 }
 
+const sameDeps = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+
+/**
+ * Redraws its pane only when what the pane draws from changed (Pane.deps), when
+ * its clock says a shown age moved on, or when its rectangle, focus or zoom
+ * changed (props). Everything else the store does — a fleet poll, a log line
+ * in another pane — passes it by.
+ */
+interface PaneFrameProps {
+	store: StoreApi<AppState>;
+	keymap: Keymap;
+	now: () => number;
+	rect: Rect;
+	focused: boolean;
+	zoomed: boolean;
+}
+
+const PaneFrame = memo(function PaneFrame({store, keymap, now, rect, focused, zoomed}: PaneFrameProps) {
+	const pane = PANES[rect.pane];
+	const leaf: PaneLeafRef = {id: rect.id, pane: rect.pane, ...(rect.source !== undefined ? {source: rect.source} : {})};
+	const [, redraw] = useReducer((n: number) => n + 1, 0);
+	const deps = useRef<readonly unknown[]>(undefined);
+	const state = store.getState();
+	deps.current = pane.deps(state, leaf);
+	useEffect(
+		() =>
+			store.subscribe((next) => {
+				const wanted = pane.deps(next, leaf);
+				if (!sameDeps(wanted, deps.current ?? [])) redraw();
+			}),
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[store, pane, rect.id, rect.source],
+	);
+	// The pane's clock: one timer to the moment its shown ages change, re-armed on every draw.
+	const wait = pane.clockMs?.(state, now());
+	useEffect(() => {
+		if (wait === undefined || !Number.isFinite(wait)) return;
+		const timer = setTimeout(redraw, Math.max(50, wait));
+		return () => clearTimeout(timer);
+	});
+	countPaneRender(rect.id);
+	const ctx: PaneContext = {state, store, keymap, now, leaf, zoomed};
+	return (
+		<Box flexDirection="column" width={rect.width} height={rect.height} flexShrink={0} overflow="hidden">
+			<PaneTitleLine ctx={ctx} rect={rect} focused={focused} zoomed={zoomed} />
+			{rect.height > 1 ? pane.render({...ctx, width: rect.width, height: rect.height - 1, focused}) : null}
+		</Box>
+	);
+}, samePaneProps);
+
+function samePaneProps(a: PaneFrameProps, b: PaneFrameProps): boolean {
+	const r = a.rect;
+	const q = b.rect;
+	return a.store === b.store && a.keymap === b.keymap && a.now === b.now && a.focused === b.focused && a.zoomed === b.zoomed && r.id === q.id && r.pane === q.pane && r.source === q.source && r.x === q.x && r.y === q.y && r.width === q.width && r.height === q.height;
+}
+
 interface DeckViewProps {
 	state: AppState;
 	store: StoreApi<AppState>;
@@ -116,14 +173,7 @@ export function DeckView({state, store, keymap, width, height, now}: DeckViewPro
 		if (isLeaf(node)) {
 			const rect = rects.get(node.id);
 			if (!rect) return null;
-			const focused = rect.id === state.deck.focus;
-			const ctx: PaneContext = {state, store, keymap, now, leaf: {id: rect.id, pane: rect.pane, ...(rect.source !== undefined ? {source: rect.source} : {})}, zoomed};
-			return (
-				<Box key={rect.id} flexDirection="column" width={rect.width} height={rect.height} flexShrink={0} overflow="hidden">
-					<PaneTitleLine ctx={ctx} rect={rect} focused={focused} zoomed={zoomed} />
-					{rect.height > 1 ? PANES[rect.pane].render({...ctx, width: rect.width, height: rect.height - 1, focused}) : null}
-				</Box>
-			);
+			return <PaneFrame key={rect.id} store={store} keymap={keymap} now={now} rect={rect} focused={rect.id === state.deck.focus} zoomed={zoomed} />;
 		}
 		const size = bounds(node, rects);
 		// Side by side, an explicit one-column spacer between panes (sizes are exact; nothing flexes).

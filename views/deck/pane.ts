@@ -60,4 +60,13 @@ export interface Pane {
 	actions: readonly string[];
 	minSize: MinSize;
 	render(props: PaneRenderProps): ReactElement;
+	/**
+	 * What the title and body are drawn from: store slices, or selections that
+	 * are memoised (same identity while unchanged). The deck redraws a pane only
+	 * when one of these changed, its rectangle, focus or zoom changed, or its
+	 * clock ticked — so a fleet poll redraws the fleet, not the ZFS pane.
+	 */
+	deps(state: AppState, leaf: PaneLeafRef): readonly unknown[];
+	/** How soon the pane's time-based text ("12m ago") may next change, in ms; undefined when it shows none. */
+	clockMs?(state: AppState, now: number): number | undefined;
 }

@@ -18,7 +18,7 @@ import {COLUMNS, headerLine, layoutColumns, type Column} from '../columns.js';
 import {DetailPanel, detailLines} from '../DetailPanel.js';
 import {FleetRow, titleLine} from '../FleetTable.js';
 import {busyGuests} from '../busy.js';
-import {fit, formatAge} from '../format.js';
+import {durationTick, fit, formatAge} from '../format.js';
 import {computeLayout, FOOTER_HEIGHT, HEADER_HEIGHT} from '../layout.js';
 import {logsScope} from '../logs/log-keys.js';
 import {statusText} from '../logs/LogPane.js';
@@ -134,6 +134,9 @@ const fleetPane: Pane = {
 	actions: [],
 	minSize: PANE_MIN_SIZE.fleet,
 	render: (p) => <FleetBody {...p} />,
+	deps: (s) => [s.guests, s.nics, s.ui, s.marks, s.tasks, s.detail, s.pane, s.taskCursor, s.audit, s.connection, s.backups, s.deck.notice],
+	// The detail's and the columns' ages ("snapshot 3d old", "last upgrade 12m ago").
+	clockMs: () => 60_000,
 };
 
 /** A compact pane's body: its lines, the cursor drawn only while the pane has the keys. */
@@ -179,6 +182,9 @@ const topologyPane: Pane = {
 	actions: ['topo.open'],
 	minSize: PANE_MIN_SIZE.topology,
 	render: (p) => <TopologyBody {...p} />,
+	// The topology memo keeps its identity while a poll changes only CPU and memory figures.
+	deps: (s) => [selectTopologyView(s).topology, s.topology, s.ui.selectedVmid, s.deck.notice],
+	clockMs: (s, now) => (s.topology.fetchedAt === undefined ? undefined : durationTick(now - s.topology.fetchedAt)),
 };
 
 // ── ZFS ────────────────────────────────────────────────────────────────────
@@ -205,6 +211,8 @@ const zfsPane: Pane = {
 	actions: ['zfs.open'],
 	minSize: PANE_MIN_SIZE.zfs,
 	render: (p) => <ZfsBody {...p} />,
+	deps: (s) => [s.zfs, selectConsumers(s), s.ui.selectedVmid, s.deck.notice],
+	clockMs: (s, now) => (s.zfs.sample ? durationTick(now - s.zfs.sample.at) : undefined),
 };
 
 // ── logs ───────────────────────────────────────────────────────────────────
@@ -271,6 +279,8 @@ const logsPane: Pane = {
 	actions: [],
 	minSize: PANE_MIN_SIZE.logs,
 	render: (p) => <LogsBody {...p} />,
+	// logs.version moves with every batch of lines the log service takes in.
+	deps: (s) => [s.logs, s.deck.follow, s.deck.followPane, s.deck.hostPane, s.ui.selectedVmid, s.deck.notice],
 };
 
 // ── tasks ──────────────────────────────────────────────────────────────────
@@ -325,6 +335,9 @@ const tasksPane: Pane = {
 	actions: ['tasks.failedOnly'],
 	minSize: PANE_MIN_SIZE.tasks,
 	render: (p) => <TasksBody {...p} />,
+	deps: (s) => [s.tasks, s.deck.tasksFailedOnly, s.taskCursor, s.audit, s.deck.notice],
+	// "45s ago" counts in seconds for the first minute; the title's "failed in the last hour" drops off at an hour.
+	clockMs: (s, now) => (s.tasks.length === 0 ? undefined : Math.min(...s.tasks.map((t) => durationTick(now - (t.endedAt ?? t.startedAt))))),
 };
 
 // ── problems ───────────────────────────────────────────────────────────────
@@ -352,6 +365,9 @@ const problemsPane: Pane = {
 	actions: ['problems.down', 'problems.up', 'problems.top', 'problems.bottom', 'problems.open', 'problems.fix'],
 	minSize: PANE_MIN_SIZE.problems,
 	render: (p) => <ProblemsBody {...p} />,
+	deps: (s) => [s.problems, s.deck.notice],
+	// Ages read "now" for a minute, then in minutes.
+	clockMs: (s) => (s.problems.list.length === 0 ? undefined : 60_000),
 };
 
 // ── upgrade ────────────────────────────────────────────────────────────────
@@ -365,6 +381,9 @@ const upgradePane: Pane = {
 	actions: [],
 	minSize: PANE_MIN_SIZE.upgrade,
 	render: ({store, width, height, now}) => <UpgradeScreen controller={upgradesOf(store)} width={width} height={height} now={now} />,
+	// The upgrade screen follows its controller itself (useSyncExternalStore); its clock is the run's.
+	deps: (s) => [s.ui, s.marks, s.deck.notice],
+	clockMs: () => 1000,
 };
 
 export const PANES: Readonly<Record<PaneKind, Pane>> = {

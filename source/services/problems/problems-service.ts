@@ -39,7 +39,16 @@ export interface ProblemsServiceOptions {
 	concurrency?: number;
 	/** Shared with the NIC inventory, so a guest's config is asked for once. */
 	configs?: ConfigReader;
+	/** Evaluations at least this far apart (default 1 s; real time). */
+	evaluateGapMs?: number;
 }
+
+/** NICs read within this long reach the store as one change. */
+const NIC_FLUSH_MS = 250;
+/** A down guest's config is re-read after this long (an onboot flag changed in the web UI)… */
+const CONFIG_REFRESH_MS = 5 * 60_000;
+/** …at most this many per slow cycle, oldest first. */
+const REREAD_PER_CYCLE = 8;
 
 export function createProblemsService(options: ProblemsServiceOptions): ProblemsService {
 	const {api, store} = options;
@@ -47,12 +56,16 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
 	const slowMs = options.slowMs ?? 30_000;
 	const concurrency = options.concurrency ?? 4;
+	const evaluateGapMs = options.evaluateGapMs ?? 1000;
 	const configs = options.configs ?? createConfigReader(api, {clock});
 	let storages: StorageFact[] = [];
 	let pools: PoolFact[] = [];
 	let runs: RunFact[] = [];
 	const onboot = new Map<number, boolean>();
 	const configReadAt = new Map<number, number>();
+	/** When each guest's status last changed (a guest that goes down has its config read again). */
+	const statusSince = new Map<number, number>();
+	const lastStatus = new Map<number, string>();
 	const lockSince = new Map<number, number>();
 	const cpuAboveSince = new Map<string, number>();
 	let timer: ReturnType<typeof setTimeout> | undefined;
@@ -66,6 +79,10 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	function track(state: AppState): void {
 		const now = clock();
 		for (const g of state.guests.values()) {
+			if (lastStatus.get(g.vmid) !== g.status) {
+				lastStatus.set(g.vmid, g.status);
+				statusSince.set(g.vmid, now);
+			}
 			if (g.lock) {
 				if (!lockSince.has(g.vmid)) lockSince.set(g.vmid, now);
 			} else lockSince.delete(g.vmid);
@@ -82,6 +99,13 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 			} else cpuAboveSince.delete(key);
 		}
 		for (const vmid of lockSince.keys()) if (!state.guests.has(vmid)) lockSince.delete(vmid);
+		if (lastStatus.size > state.guests.size) {
+			for (const vmid of lastStatus.keys()) {
+				if (state.guests.has(vmid)) continue;
+				lastStatus.delete(vmid);
+				statusSince.delete(vmid);
+			}
+		}
 	}
 
 	function taskFacts(state: AppState): TaskFact[] {
@@ -128,11 +152,30 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		state.actions.problemsEvaluated(list, countProblems(list), facts.now);
 	}
 
+	let evaluatedAt = -Infinity;
 	function queueEvaluate(): void {
 		if (evaluateQueued || stopped) return;
 		evaluateQueued = true;
-		// Coalesces a burst of store changes (a poll, NIC reads) into one evaluation.
-		setTimeout(evaluate, 0);
+		// Coalesces a burst of store changes (a poll, NIC reads) into one evaluation,
+		// and at most one per evaluateGapMs: at 10,000 guests an evaluation is tens of ms.
+		const wait = Math.max(0, evaluatedAt + evaluateGapMs - performance.now());
+		setTimeout(() => {
+			evaluatedAt = performance.now();
+			evaluate();
+		}, wait);
+	}
+
+	// NICs read here reach the store in batches: one store change (one re-render) per
+	// quarter second of reads, not one per guest.
+	let pendingNics: Array<[number, ReturnType<typeof listNics>]> = [];
+	let flushTimer: ReturnType<typeof setTimeout> | undefined;
+	function flushNics(): void {
+		if (flushTimer) clearTimeout(flushTimer);
+		flushTimer = undefined;
+		if (pendingNics.length === 0 || abort.signal.aborted) return;
+		const batch = pendingNics;
+		pendingNics = [];
+		store.getState().actions.nicsReceivedMany(batch);
 	}
 
 	async function readConfig(g: GuestRow): Promise<void> {
@@ -140,21 +183,34 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		if (abort.signal.aborted) return;
 		configReadAt.set(g.vmid, clock());
 		onboot.set(g.vmid, (config as {onboot?: unknown}).onboot === 1);
-		store.getState().actions.nicsReceived(g.vmid, listNics(config as Record<string, unknown>, g.kind));
+		pendingNics.push([g.vmid, listNics(config as Record<string, unknown>, g.kind)]);
+		flushTimer ??= setTimeout(flushNics, NIC_FLUSH_MS);
 	}
 
-	/** Configs of down guests (onboot, and their addresses), then of their neighbours (who routes through them). */
+	/**
+	 * Configs of down guests (onboot, and their addresses), then of their
+	 * neighbours when a down guest may route for them. A down guest's config is
+	 * read when it goes down; after that, a few of the oldest are re-read per
+	 * cycle (an onboot flag changed in the web UI is seen within minutes) — so
+	 * the requests per minute at idle are bounded, whatever the fleet's size.
+	 */
 	async function readConfigs(state: AppState): Promise<void> {
-		const now = clock();
 		const online = new Set(state.nodes.filter((n) => n.status === 'online').map((n) => n.name));
-		const fresh = (g: GuestRow) => (configReadAt.get(g.vmid) ?? -Infinity) > now - 5 * 60_000;
+		const readSinceDown = (g: GuestRow) => (configReadAt.get(g.vmid) ?? -Infinity) >= (statusSince.get(g.vmid) ?? -Infinity);
 		const down = [...state.guests.values()].filter((g) => g.status !== 'running' && !g.template && online.has(g.node));
-		await eachLimited(down.filter((g) => !fresh(g)), concurrency, readConfig, abort.signal);
-		// A down guest with a static address may be someone's gateway: its node's other guests' NICs decide.
+		const unread = down.filter((g) => !readSinceDown(g));
+		const stale = down.filter(readSinceDown).sort((a, b) => configReadAt.get(a.vmid)! - configReadAt.get(b.vmid)!);
+		const due = stale.filter((g) => clock() - configReadAt.get(g.vmid)! > CONFIG_REFRESH_MS).slice(0, REREAD_PER_CYCLE);
+		await eachLimited([...unread, ...due], concurrency, readConfig, abort.signal);
+		flushNics();
+		// A down guest that routes between networks (NICs on two bridges) may be someone's
+		// gateway: its node's other guests' NICs decide, read once each.
 		const after = store.getState();
-		const gatewayNodes = new Set(down.filter((g) => (after.nics.get(g.vmid) ?? []).some((n) => n.ip && /^\d/.test(n.ip))).map((g) => g.node));
-		const neighbours = [...after.guests.values()].filter((g) => gatewayNodes.has(g.node) && !after.nics.has(g.vmid) && !fresh(g));
+		const routes = (g: GuestRow) => new Set((after.nics.get(g.vmid) ?? []).filter((n) => n.ip && /^\d/.test(n.ip)).map((n) => n.bridge)).size >= 2;
+		const gatewayNodes = new Set(down.filter(routes).map((g) => g.node));
+		const neighbours = [...after.guests.values()].filter((g) => gatewayNodes.has(g.node) && !after.nics.has(g.vmid) && !configReadAt.has(g.vmid));
 		await eachLimited(neighbours, concurrency, readConfig, abort.signal);
+		flushNics();
 		for (const vmid of onboot.keys()) if (!after.guests.has(vmid)) onboot.delete(vmid);
 	}
 
@@ -212,6 +268,7 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		stop() {
 			stopped = true;
 			abort.abort();
+			if (flushTimer) clearTimeout(flushTimer);
 			if (timer) clearTimeout(timer);
 			unsubscribe?.();
 		},

@@ -4,10 +4,15 @@
 // gateway is one critical line with the guests it cuts off under it, and those
 // guests are not listed again as separate problems.
 
-import {buildTopology} from '../topology/model.js';
+import {createTopologyMemo} from '../topology/memo.js';
+import type {NetworkIface} from '../../store/screen-types.js';
 import type {GuestRow} from '../../store/types.js';
 import {guestThresholds, levelOf, type Levels, type Thresholds} from './thresholds.js';
 import {LEVEL_ORDER, type Problem, type ProblemFacts, type ProblemLevel} from './types.js';
+
+/** The rules' own topology memo (gateways only need NICs; node networks are the pane's). */
+const rulesTopology = createTopologyMemo();
+const NO_NETWORKS = new Map<string, NetworkIface[]>();
 
 /** Rules in the order their lines are listed within a level (the most urgent kind first). */
 export const RULES = [
@@ -94,7 +99,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 	}
 
 	// Gateways: the topology's own correlation (a guest whose address is others' gw).
-	const topology = buildTopology({nodes: facts.nodes, guests: byVmid, nics: facts.nics, networks: new Map()});
+	const topology = rulesTopology({nodes: facts.nodes, guests: byVmid, nics: facts.nics, networks: NO_NETWORKS});
 	const covered = new Set<number>();
 	for (const anomaly of topology.anomalies) {
 		if (anomaly.kind !== 'gateway-stopped') continue;

@@ -1,0 +1,228 @@
+// The fleet-size bench of issue 12: the console as its own process, on a real
+// pseudo-terminal (util-linux `script`), connected over HTTPS to a simulator
+// that runs in THIS process — so the simulator's CPU is not counted against
+// the console. For each fleet (the 28-guest homelab; a generated 10,000
+// guests on 32 nodes) it measures:
+//   - start → first frame with fleet data (a guest name of that fleet on screen)
+//   - idle CPU of the console process over the idle window (utime+stime from /proc)
+//   - RSS at 1 minute and at the end of the window (VmRSS from /proc)
+//   - API requests per minute at idle, counted by the simulator
+// and prints one table with the 28-guest figure beside the 10,000 one.
+//
+//   node --import tsx bench/fleet.ts [--minutes 10] [--runs 3] [--size 160x50] [--only 28|10000]
+//
+// Run `npm run build` first: the console runs from the bundle when it is fresh
+// (bin/proxdeck.js says so), as an installed proxdeck does.
+
+import {spawn, execFileSync, type ChildProcess} from 'node:child_process';
+import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {parseArgs} from 'node:util';
+import {demoFixture, demoToken} from '../source/cli/demo.js';
+import {startSimulator, type RunningSimulator} from '../source/sim/server.js';
+import type {Fixture} from '../source/sim/fixture-types.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const {values} = parseArgs({
+	options: {
+		minutes: {type: 'string', default: '10'},
+		runs: {type: 'string', default: '3'},
+		size: {type: 'string', default: '160x50'},
+		only: {type: 'string'},
+		paths: {type: 'boolean', default: false},
+	},
+});
+const minutes = Number(values.minutes);
+const runs = Number(values.runs);
+const [columns, rows] = values.size.split('x').map(Number) as [number, number];
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100;
+
+interface Fleet {
+	label: string;
+	fixture: () => Fixture;
+	/** Text that appears once the first fleet rows are drawn. */
+	marker: RegExp;
+}
+
+const fleets: Fleet[] = [
+	{label: '28', fixture: () => demoFixture({kind: 'fixture', name: 'homelab'}), marker: /plex/},
+	{label: '10000', fixture: () => demoFixture({kind: 'generated', guests: 10_000, nodes: 32}), marker: /-0001/},
+].filter((f) => values.only === undefined || f.label === values.only);
+
+function descendants(pid: number): number[] {
+	const out: number[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (ppid === pid) out.push(Number(entry), ...descendants(Number(entry)));
+		} catch {
+			/* gone */
+		}
+	}
+	return out;
+}
+
+function consolePid(scriptPid: number): number {
+	for (const pid of descendants(scriptPid)) {
+		try {
+			// meow sets process.title to the bin name, so the cmdline reads `proxdeck`.
+			const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+			if (/^(node\0.*proxdeck\.js|proxdeck)/.test(cmd)) return pid;
+		} catch {
+			/* gone */
+		}
+	}
+	throw new Error('console process not found');
+}
+
+function cpuTicks(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return Number(fields[11]) + Number(fields[12]); // utime, stime
+}
+
+function rssMb(pid: number): number {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+	return kb / 1024;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Started {
+	child: ChildProcess;
+	firstFrameMs: number;
+	pid: number;
+	state: string;
+}
+
+async function startConsole(sim: RunningSimulator, fixture: Fixture, marker: RegExp): Promise<Started> {
+	const state = mkdtempSync(join(tmpdir(), 'proxdeck-bench-'));
+	const command = [
+		`stty cols ${columns} rows ${rows};`,
+		// PROXDECK_BENCH_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the console.
+		`exec node ${process.env.PROXDECK_BENCH_NODE_ARGS ?? ''} bin/proxdeck.js`,
+		`--host ${sim.host} --port ${sim.port}`,
+		`--token-id '${demoToken(fixture).tokenId}' --fingerprint ${sim.fingerprint}`,
+	].join(' ');
+	const started = process.hrtime.bigint();
+	const child = spawn('script', ['-qfec', command, '/dev/null'], {
+		cwd: root,
+		env: {...process.env, XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: state, TERM: 'xterm-256color', PROXDECK_TOKEN_SECRET: demoToken(fixture).secret},
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	let seen = '';
+	const firstFrameMs = await new Promise<number>((resolve, reject) => {
+		const timeout = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`no fleet frame within 60 s; output so far: ${JSON.stringify(seen.slice(-600))}`));
+		}, 60_000);
+		const onData = (chunk: Buffer) => {
+			seen += chunk.toString('utf8');
+			if (seen.length > 200_000) seen = seen.slice(-100_000);
+			if (marker.test(seen)) {
+				clearTimeout(timeout);
+				child.stdout!.off('data', onData);
+				resolve(Number(process.hrtime.bigint() - started) / 1e6);
+			}
+		};
+		child.stdout!.on('data', onData);
+		child.on('error', reject);
+	});
+	// Keep draining the terminal so the console never blocks on a full pipe.
+	child.stdout!.resume();
+	return {child, firstFrameMs, pid: consolePid(child.pid!), state};
+}
+
+async function stopConsole(started: Started): Promise<void> {
+	started.child.stdin!.write('q');
+	const exited = new Promise((resolve) => started.child.once('exit', resolve));
+	await Promise.race([exited, sleep(3000)]);
+	if (started.child.exitCode === null) started.child.kill('SIGKILL');
+	rmSync(started.state, {recursive: true, force: true});
+}
+
+interface Figures {
+	firstFrame: number[];
+	idleCpu: number;
+	rss1: number;
+	rssEnd: number;
+	rssStart: number;
+	requestsPerMinute: number;
+}
+
+async function measure(fleet: Fleet): Promise<Figures> {
+	const fixture = fleet.fixture();
+	const sim = await startSimulator({fixture});
+	try {
+		const firstFrame: number[] = [];
+		for (let i = 0; i < runs - 1; i++) {
+			const started = await startConsole(sim, fixture, fleet.marker);
+			firstFrame.push(started.firstFrameMs);
+			await stopConsole(started);
+		}
+		const started = await startConsole(sim, fixture, fleet.marker);
+		firstFrame.push(started.firstFrameMs);
+		// Let the first polls, NIC reads and ZFS reads land before calling it idle.
+		await sleep(5000);
+		const rssStart = rssMb(started.pid);
+		const ticks0 = cpuTicks(started.pid);
+		const t0 = Date.now();
+		const requests0 = sim.requests.filter((r) => r.at >= t0).length;
+		let rss1 = 0;
+		const windowMs = minutes * 60_000;
+		while (Date.now() - t0 < windowMs) {
+			await sleep(Math.min(5000, windowMs - (Date.now() - t0)));
+			if (rss1 === 0 && Date.now() - t0 >= 60_000) rss1 = rssMb(started.pid);
+		}
+		const elapsed = Date.now() - t0;
+		const idleCpu = ((cpuTicks(started.pid) - ticks0) / CLK_TCK / (elapsed / 1000)) * 100;
+		const rssEnd = rssMb(started.pid);
+		// The simulator keeps the last 5,000 requests; count those inside the window.
+		const requests = sim.requests.filter((r) => r.at >= t0 && r.at <= t0 + elapsed).length - requests0;
+		if (values.paths) {
+			// Which routes the idle console asks for, digits folded: finds per-guest polling.
+			const histogram = new Map<string, number>();
+			for (const r of sim.requests.filter((r) => r.at >= t0)) {
+				const key = `${r.method} ${r.path.replace(/\d+/g, 'N')}`;
+				histogram.set(key, (histogram.get(key) ?? 0) + 1);
+			}
+			for (const [key, n] of [...histogram].sort((x, y) => y[1] - x[1]).slice(0, 15)) process.stderr.write(`  ${String(n).padStart(6)} ${key}\n`);
+		}
+		await stopConsole(started);
+		return {firstFrame, idleCpu, rss1: rss1 || rssEnd, rssEnd, rssStart, requestsPerMinute: (requests / elapsed) * 60_000};
+	} finally {
+		await sim.close();
+	}
+}
+
+const results = new Map<string, Figures>();
+for (const fleet of fleets) {
+	process.stderr.write(`measuring ${fleet.label} guests (${minutes} min idle window, ${runs} starts)…\n`);
+	results.set(fleet.label, await measure(fleet));
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const cell = (label: string, f: (x: Figures) => string) => {
+	const x = results.get(label);
+	return x ? f(x) : '–';
+};
+const table: Array<[string, (x: Figures) => string, string]> = [
+	['start → first frame with data (median)', (x) => `${(median(x.firstFrame) / 1000).toFixed(2)} s`, '≤ 0.5 s, 10,000 : 28 ≤ 1.2'],
+	['idle CPU (2 s refresh)', (x) => `${x.idleCpu.toFixed(2)} % of a core`, '≤ 1 % at 28, ≤ 2 % at 10,000'],
+	['RSS after settling → 1 min', (x) => `${x.rssStart.toFixed(0)} → ${x.rss1.toFixed(0)} MB`, '≤ 120 / ≤ 150 MB'],
+	[`RSS at ${minutes} min`, (x) => `${x.rssEnd.toFixed(0)} MB`, 'flat'],
+	['API requests per minute at idle', (x) => x.requestsPerMinute.toFixed(1), 'independent of fleet size'],
+];
+console.log(`\nproxdeck console vs simulator, ${columns}×${rows}, ${minutes} min idle window, node ${process.version}`);
+console.log(`| figure | 28 guests | 10,000 guests / 32 nodes | target |`);
+console.log(`|---|---|---|---|`);
+for (const [name, f, target] of table) console.log(`| ${name} | ${cell('28', f)} | ${cell('10000', f)} | ${target} |`);
+const a = results.get('28');
+const b = results.get('10000');
+if (a && b) console.log(`first-frame ratio 10,000 : 28 = ${(median(b.firstFrame) / median(a.firstFrame)).toFixed(2)}`);
+process.exit(0);
