@@ -2,7 +2,7 @@
 // how the fleet is doing (counts, CPU, memory, data age — or STALE + why).
 
 import {Text} from 'ink';
-import React, {memo, useEffect, useState} from 'react';
+import React, {memo, useEffect, useRef, useState} from 'react';
 import type {HeaderStats} from '../source/store/selectors.js';
 import type {Badges, ConnectionState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
@@ -41,22 +41,37 @@ function problemCounts(c: HeaderProps['problems']) {
 	);
 }
 
-/** Re-renders every `ms` so "2s ago" keeps counting between polls. */
-function useTick(ms: number): void {
-	const [, setTick] = useState(0);
+/**
+ * Looks at the clock every `ms` and re-renders only when the age shown reads
+ * differently: an idle console with a fresh fleet draws nothing between polls.
+ */
+function useAgeText(text: () => string, ms: number): void {
+	const [, setShown] = useState(text);
+	const read = useRef(text);
+	read.current = text;
 	useEffect(() => {
 		if (ms <= 0) return;
-		const timer = setInterval(() => setTick((t) => t + 1), ms);
+		const timer = setInterval(() => setShown(read.current()), ms);
 		return () => clearInterval(timer);
 	}, [ms]);
+}
+
+/** Below this age the data is current ("live"); from it on, its age counts up ("refreshed 12s ago"). */
+export const LIVE_MS = 10_000;
+
+function ageText(c: ConnectionState, now: number): string {
+	if (c.lastOkAt === undefined) return '';
+	const age = now - c.lastOkAt;
+	if (c.status === 'stale') return ` ${formatDuration(age)}`;
+	return age < LIVE_MS ? 'live' : `refreshed ${formatAge(age)}`;
 }
 
 const SEP = ' │ ';
 
 export const Header = memo(function Header(p: HeaderProps) {
-	useTick(p.tickMs);
-	const now = p.now();
 	const {connection: c, stats} = p;
+	useAgeText(() => ageText(c, p.now()), p.tickMs);
+	const now = p.now();
 	const where = p.clusterName ? `cluster ${sanitize(p.clusterName)}` : p.soleNode ? `node ${sanitize(p.soleNode)}` : '';
 	// Badges sit right after the name (INSECURE first) so a narrow terminal never truncates them away; the
 	// target (the longest part, and the cluster name already says where) comes last.
@@ -68,14 +83,14 @@ export const Header = memo(function Header(p: HeaderProps) {
 	const usage = `CPU ${formatPercent(stats.cpu)}${SEP}MEM ${formatBytes(stats.memUsed)}/${formatBytes(stats.memTotal)}`;
 	let status: React.ReactNode;
 	if (c.status === 'stale') {
-		const age = c.lastOkAt === undefined ? '' : ` ${formatDuration(now - c.lastOkAt)}`;
+		const age = ageText(c, now);
 		status = <Text color={theme.danger} bold>{`STALE${age} — ${sanitize(c.lastError ?? 'no answer')}`}</Text>;
 	} else if (c.status === 'failed') {
 		status = <Text color={theme.danger} bold>{`NO DATA — ${sanitize(c.lastError ?? 'no answer')}`}</Text>;
 	} else if (c.status === 'connecting') {
 		status = <Text color={theme.muted}>connecting…</Text>;
 	} else {
-		status = <Text color={theme.muted}>{c.lastOkAt === undefined ? '' : `refreshed ${formatAge(now - c.lastOkAt)}`}</Text>;
+		status = <Text color={theme.muted}>{ageText(c, now)}</Text>;
 	}
 
 	return (

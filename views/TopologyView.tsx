@@ -17,11 +17,11 @@ export interface TopologyViewProps {
 	now: () => number;
 }
 
-export function topologyTitle(topology: TopologyState, now: number): string {
+export function topologyTitle(topology: TopologyState, now: number, age: (ms: number) => string = formatAge): string {
 	const parts = ['Bridge topology'];
 	if (topology.progress) parts.push(`reading guest configs ${topology.progress.done}/${topology.progress.total}`);
 	if (topology.fetchedAt === undefined) parts.push('reading node networks…');
-	else parts.push(`networks read ${formatAge(now - topology.fetchedAt)}`);
+	else parts.push(`networks read ${age(now - topology.fetchedAt)}`);
 	return parts.join(' · ');
 }
 

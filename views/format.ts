@@ -61,6 +61,19 @@ export function durationTick(ms: number): number {
 	return unit - (Math.max(0, ms) % unit);
 }
 
+/**
+ * A pane title's "when was this read": "just now" for the first minute, then
+ * "3m ago" — so a compact pane redraws once a minute for its age, not every second.
+ */
+export function formatReadAge(ms: number): string {
+	return ms < 60_000 ? 'just now' : formatAge(ms);
+}
+
+/** When formatReadAge(ms) next reads differently. */
+export function readAgeTick(ms: number): number {
+	return ms < 60_000 ? 60_000 - Math.max(0, ms) : durationTick(ms);
+}
+
 /** "12s ago". */
 export function formatAge(ms: number): string {
 	return `${formatDuration(ms)} ago`;

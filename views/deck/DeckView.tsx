@@ -117,7 +117,7 @@ const PaneFrame = memo(function PaneFrame({store, keymap, now, rect, focused, zo
 		[store, pane, rect.id, rect.source],
 	);
 	// The pane's clock: one timer to the moment its shown ages change, re-armed on every draw.
-	const wait = pane.clockMs?.(state, now());
+	const wait = pane.clockMs?.(state, now(), zoomed);
 	useEffect(() => {
 		if (wait === undefined || !Number.isFinite(wait)) return;
 		const timer = setTimeout(redraw, Math.max(50, wait));

@@ -68,5 +68,5 @@ export interface Pane {
 	 */
 	deps(state: AppState, leaf: PaneLeafRef): readonly unknown[];
 	/** How soon the pane's time-based text ("12m ago") may next change, in ms; undefined when it shows none. */
-	clockMs?(state: AppState, now: number): number | undefined;
+	clockMs?(state: AppState, now: number, zoomed: boolean): number | undefined;
 }

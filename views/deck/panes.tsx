@@ -18,7 +18,7 @@ import {COLUMNS, headerLine, layoutColumns, type Column} from '../columns.js';
 import {DetailPanel, detailLines} from '../DetailPanel.js';
 import {FleetRow, titleLine} from '../FleetTable.js';
 import {busyGuests} from '../busy.js';
-import {durationTick, fit, formatAge} from '../format.js';
+import {durationTick, fit, formatReadAge, readAgeTick} from '../format.js';
 import {computeLayout, FOOTER_HEIGHT, HEADER_HEIGHT} from '../layout.js';
 import {logsScope} from '../logs/log-keys.js';
 import {statusText} from '../logs/LogPane.js';
@@ -175,7 +175,7 @@ const topologyPane: Pane = {
 	key: '2',
 	title({state, now}) {
 		const problems = selectTopologyView(state).topology.anomalies.filter((a) => a.severity !== 'info').length;
-		const read = topologyTitle(state.topology, now()).replace(/^Bridge topology · /, '');
+		const read = topologyTitle(state.topology, now(), formatReadAge).replace(/^Bridge topology · /, '');
 		return {text: `${problems > 0 ? `${problems} problem${problems === 1 ? '' : 's'} · ` : ''}${read}`, tone: problems > 0 ? 'danger' : undefined};
 	},
 	scope: () => 'topology',
@@ -184,7 +184,8 @@ const topologyPane: Pane = {
 	render: (p) => <TopologyBody {...p} />,
 	// The topology memo keeps its identity while a poll changes only CPU and memory figures.
 	deps: (s) => [selectTopologyView(s).topology, s.topology, s.ui.selectedVmid, s.deck.notice],
-	clockMs: (s, now) => (s.topology.fetchedAt === undefined ? undefined : durationTick(now - s.topology.fetchedAt)),
+	// Zoomed, the full screen counts seconds; compact, the title says "just now" / "3m ago".
+	clockMs: (s, now, zoomed) => (s.topology.fetchedAt === undefined ? undefined : (zoomed ? durationTick : readAgeTick)(now - s.topology.fetchedAt)),
 };
 
 // ── ZFS ────────────────────────────────────────────────────────────────────
@@ -203,7 +204,7 @@ const zfsPane: Pane = {
 		const parts: string[] = [];
 		if (z.sample?.source === 'ssh') parts.push(`over ${sanitize(z.sample.sshLabel ?? 'ssh')}`);
 		if (z.loading && !z.sample) parts.push('reading…');
-		if (z.sample) parts.push(`read ${formatAge(now() - z.sample.at)}`);
+		if (z.sample) parts.push(`read ${formatReadAge(now() - z.sample.at)}`);
 		if (z.error) return {text: `failed: ${sanitize(z.error)}`, tone: 'danger'};
 		return {text: parts.join(' · ') || 'not read yet'};
 	},
@@ -212,7 +213,7 @@ const zfsPane: Pane = {
 	minSize: PANE_MIN_SIZE.zfs,
 	render: (p) => <ZfsBody {...p} />,
 	deps: (s) => [s.zfs, selectConsumers(s), s.ui.selectedVmid, s.deck.notice],
-	clockMs: (s, now) => (s.zfs.sample ? durationTick(now - s.zfs.sample.at) : undefined),
+	clockMs: (s, now, zoomed) => (s.zfs.sample ? (zoomed ? durationTick : readAgeTick)(now - s.zfs.sample.at) : undefined),
 };
 
 // ── logs ───────────────────────────────────────────────────────────────────
