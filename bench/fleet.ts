@@ -146,7 +146,10 @@ async function stopConsole(started: Started): Promise<void> {
 	rmSync(started.state, {recursive: true, force: true});
 }
 
+let sweep: {seconds: number; reads: number} = {seconds: 0, reads: 0};
+
 interface Figures {
+	sweep: {seconds: number; reads: number};
 	firstFrame: number[];
 	idleCpu: number;
 	rss1: number;
@@ -167,8 +170,18 @@ async function measure(fleet: Fleet): Promise<Figures> {
 		}
 		const started = await startConsole(sim, fixture, fleet.marker);
 		firstFrame.push(started.firstFrameMs);
-		// Let the first polls, NIC reads and ZFS reads land before calling it idle.
+		// Idle begins once start-up reading is done: the first polls, and the topology
+		// pane's one sweep of every guest's config (10,000 reads at 10,000 guests,
+		// 4 at a time) — reported on its own line, not hidden in the idle figures.
+		const sweepStart = Date.now();
 		await sleep(5000);
+		while (Date.now() - sweepStart < 20 * 60_000) {
+			const recent = sim.requests.filter((r) => r.at > Date.now() - 5000 && r.path.endsWith('/config')).length;
+			if (recent === 0) break;
+			await sleep(2000);
+		}
+		const configReads = sim.requests.filter((r) => r.at >= sweepStart && r.path.endsWith('/config')).length;
+		sweep = {seconds: (Date.now() - sweepStart - 5000) / 1000, reads: configReads};
 		const rssStart = rssMb(started.pid);
 		const ticks0 = cpuTicks(started.pid);
 		const t0 = Date.now();
@@ -194,7 +207,7 @@ async function measure(fleet: Fleet): Promise<Figures> {
 			for (const [key, n] of [...histogram].sort((x, y) => y[1] - x[1]).slice(0, 15)) process.stderr.write(`  ${String(n).padStart(6)} ${key}\n`);
 		}
 		await stopConsole(started);
-		return {firstFrame, idleCpu, rss1: rss1 || rssEnd, rssEnd, rssStart, requestsPerMinute: (requests / elapsed) * 60_000};
+		return {sweep, firstFrame, idleCpu, rss1: rss1 || rssEnd, rssEnd, rssStart, requestsPerMinute: (requests / elapsed) * 60_000};
 	} finally {
 		await sim.close();
 	}
@@ -213,6 +226,7 @@ const cell = (label: string, f: (x: Figures) => string) => {
 };
 const table: Array<[string, (x: Figures) => string, string]> = [
 	['start → first frame with data (median)', (x) => `${(median(x.firstFrame) / 1000).toFixed(2)} s`, '≤ 0.5 s, 10,000 : 28 ≤ 1.2'],
+	['start-up config sweep (topology pane)', (x) => `${x.sweep.reads} reads, ${Math.max(0, x.sweep.seconds).toFixed(0)} s`, 'once'],
 	['idle CPU (2 s refresh)', (x) => `${x.idleCpu.toFixed(2)} % of a core`, '≤ 1 % at 28, ≤ 2 % at 10,000'],
 	['RSS after settling → 1 min', (x) => `${x.rssStart.toFixed(0)} → ${x.rss1.toFixed(0)} MB`, '≤ 120 / ≤ 150 MB'],
 	[`RSS at ${minutes} min`, (x) => `${x.rssEnd.toFixed(0)} MB`, 'flat'],

@@ -2,7 +2,7 @@
 // and the consumer table (guests and datasets, largest first) — or, without
 // SSH, the API's storage usage. Pure; the view only windows and colours it.
 
-import {createShapeToken} from '../source/store/guest-shape.js';
+import {fleetShape} from '../source/store/guest-shape.js';
 import {buildConsumers, poolFraction, poolLevel, sortConsumers, usageLevel, type Consumer, type UsageLevel} from '../source/services/zfs/model.js';
 import type {ZfsSort, ZfsState} from '../source/store/screen-types.js';
 import type {AppState} from '../source/store/types.js';
@@ -122,11 +122,9 @@ export function storageLines(zfs: ZfsState, width: number): ZfsLine[] {
 let cache: {zfs: ZfsState; shape: object; consumers: Consumer[]} | undefined;
 
 /** The consumer rows in the chosen order (memoised on the ZFS state and guest names). */
-const consumersShape = createShapeToken();
-
 /** Consumers by dataset, named after their guests: rebuilt when the sample or the fleet's shape changed (not on a CPU drift). */
 export function selectConsumers(state: AppState): Consumer[] {
-	const shape = consumersShape(state.guests);
+	const shape = fleetShape(state.guests);
 	if (cache && cache.zfs === state.zfs && cache.shape === shape) return cache.consumers;
 	const consumers = sortConsumers(buildConsumers(state.zfs, state.guests), state.zfs.sort);
 	cache = {zfs: state.zfs, shape, consumers};

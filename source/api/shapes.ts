@@ -39,10 +39,26 @@ function list(data: unknown): unknown[] {
 /** Field checks of one entry: 'string' / 'integer' / 'number', a trailing '?' when optional. */
 type FieldSpec = Record<string, `${'string' | 'integer' | 'number'}${'' | '?'}`>;
 
+interface CompiledField {
+	key: string;
+	kind: 'string' | 'integer' | 'number';
+	optional: boolean;
+}
+
+/** Specs parsed once: the check runs on every entry of a 10,000-guest /cluster/resources every poll. */
+const compiled = new WeakMap<FieldSpec, CompiledField[]>();
+
+function compile(spec: FieldSpec): CompiledField[] {
+	let fields = compiled.get(spec);
+	if (!fields) {
+		fields = Object.entries(spec).map(([key, want]) => ({key, kind: want.replace(/\?$/, '') as CompiledField['kind'], optional: want.endsWith('?')}));
+		compiled.set(spec, fields);
+	}
+	return fields;
+}
+
 function fieldProblem(entry: Rec, spec: FieldSpec): string | undefined {
-	for (const [key, want] of Object.entries(spec)) {
-		const optional = want.endsWith('?');
-		const kind = optional ? want.slice(0, -1) : want;
+	for (const {key, kind, optional} of compile(spec)) {
 		const value = entry[key];
 		if (value === undefined) {
 			if (optional) continue;
@@ -147,6 +163,11 @@ function cut(text: string): string {
 	return text.length <= FIELD_LIMIT ? text : text.slice(0, FIELD_LIMIT - TRUNCATION_MARK.length) + TRUNCATION_MARK;
 }
 
+/** An own property even for `__proto__` (as JSON.parse makes it), never the prototype. */
+function own(target: Rec, key: string, value: unknown): void {
+	Object.defineProperty(target, key, {value, enumerable: true, writable: true, configurable: true});
+}
+
 /** Copies `data` with every string (keys too) cut to FIELD_LIMIT; refuses nesting deeper than DEPTH_LIMIT. */
 export function boundStrings(data: unknown, depth = 0): unknown {
 	if (typeof data === 'string') return cut(data);
@@ -160,13 +181,23 @@ export function boundStrings(data: unknown, depth = 0): unknown {
 		}
 		return copy ?? data;
 	}
-	let changed = false;
-	const entries = Object.entries(data as Rec).map(([key, value]) => {
-		const bounded: [string, unknown] = [cut(key), boundStrings(value, depth + 1)];
-		if (bounded[0] !== key || bounded[1] !== value) changed = true;
-		return bounded;
-	});
-	return changed ? Object.fromEntries(entries) : data;
+	// Copied only when something was cut (almost never): no per-object allocation otherwise.
+	const record = data as Rec;
+	let copy: Rec | undefined;
+	for (const key of Object.keys(record)) {
+		const value = record[key];
+		const bounded = boundStrings(value, depth + 1);
+		const boundedKey = key.length <= FIELD_LIMIT ? key : cut(key);
+		if (copy === undefined && (bounded !== value || boundedKey !== key)) {
+			copy = {};
+			for (const earlier of Object.keys(record)) {
+				if (earlier === key) break;
+				own(copy, earlier, record[earlier]);
+			}
+		}
+		if (copy !== undefined) own(copy, boundedKey, bounded);
+	}
+	return copy ?? data;
 }
 
 /**

@@ -19,15 +19,20 @@ export function sameFleetShape(a: ReadonlyMap<number, GuestRow>, b: ReadonlyMap<
 	return true;
 }
 
-/** A token that keeps its identity while the fleet's shape does (one memo per caller). */
-export function createShapeToken(): (guests: ReadonlyMap<number, GuestRow>) => object {
-	let last: {guests: ReadonlyMap<number, GuestRow>; token: object} | undefined;
-	return (guests) => {
-		if (last && sameFleetShape(last.guests, guests)) {
-			last = {guests, token: last.token};
-			return last.token;
-		}
-		last = {guests, token: {}};
-		return last.token;
-	};
+const tokens = new WeakMap<ReadonlyMap<number, GuestRow>, object>();
+let latest: {guests: ReadonlyMap<number, GuestRow>; token: object} | undefined;
+
+/**
+ * A token that keeps its identity while the fleet's shape does. Worked out
+ * once per guests Map (every pane's deps, the topology memos and the ZFS
+ * consumers ask for it on each store change), by comparing with the last Map
+ * it was asked about.
+ */
+export function fleetShape(guests: ReadonlyMap<number, GuestRow>): object {
+	const known = tokens.get(guests);
+	if (known) return known;
+	const token = latest && sameFleetShape(latest.guests, guests) ? latest.token : {};
+	tokens.set(guests, token);
+	latest = {guests, token};
+	return token;
 }

@@ -64,7 +64,17 @@ export function createScreenActions(set: Set_, get: Get, update: Update): Screen
 			ui({screen: 'fleet', overlay: 'none', vmidFilter: filter, filter: '', filterDraft: null, scrollTop: 0});
 		},
 		topologyNetworks(networks, networkErrors, at) {
-			set({topology: {...get().topology, networks, networkErrors, fetchedAt: at}});
+			const previous = get().topology;
+			// A re-read that found the same networks keeps the old Maps: the topology built from them stands.
+			const same = (a: ReadonlyMap<string, unknown> | undefined, b: ReadonlyMap<string, unknown>) => a !== undefined && a.size === b.size && JSON.stringify([...a]) === JSON.stringify([...b]);
+			set({
+				topology: {
+					...previous,
+					networks: same(previous.networks, networks) ? previous.networks : networks,
+					networkErrors: same(previous.networkErrors, networkErrors) ? previous.networkErrors : networkErrors,
+					fetchedAt: at,
+				},
+			});
 		},
 		topologyNics(entries, progress) {
 			const state = get();
