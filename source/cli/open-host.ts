@@ -15,7 +15,7 @@ import {explainConnectError} from './explain.js';
 import {promptHidden} from './prompt.js';
 import {assertPrivateFile, checkSecret} from './secrets.js';
 import {chooseSsh, createRunner, startDemoSsh} from './ssh-setup.js';
-import {TargetError, type Target} from './target.js';
+import {settleCredentials, TargetError, type Target} from './target.js';
 
 export interface Io {
 	stdout: NodeJS.WriteStream;
@@ -38,9 +38,20 @@ export interface Connection {
 	client: PveClient;
 	label: string;
 	demo?: Demo;
+	/** From now on nothing is asked on the terminal (the screen is about to be taken over). */
+	stopAsking?(): void;
 }
 
-export async function connect(target: Target, io: Io): Promise<Connection> {
+export interface ConnectOptions {
+	/**
+	 * The terminal may still be asked (password, TOTP code): true before the
+	 * screen is taken over, false for a switch at run time (:ctx), where a
+	 * credential that must be typed is one clear line instead.
+	 */
+	interactive: boolean;
+}
+
+export async function connect(target: Target, io: Io, options: ConnectOptions = {interactive: true}): Promise<Connection> {
 	if (target.kind === 'demo') {
 		// Its state outlives the process (demo folder), so an interrupted demo upgrade can be resumed.
 		const demo = await startDemo(target.fleet, {stateDir: statePaths(io.env, {demo: true}).dir});
@@ -55,13 +66,35 @@ export async function connect(target: Target, io: Io): Promise<Connection> {
 		});
 		return {client, label: 'simulator', demo};
 	}
+	const where = target.context ? `context ${target.context}` : target.host;
+	let asking = options.interactive;
+	const credentials = await settleCredentials(target.credentials, io.env);
 	let auth: Parameters<typeof createClient>[0]['auth'];
-	if (target.credentials.kind === 'token') {
-		auth = {kind: 'token', tokenId: target.credentials.tokenId, secret: target.credentials.secret};
+	if (credentials.kind === 'token') {
+		auth = {kind: 'token', tokenId: credentials.tokenId, secret: credentials.secret};
+	} else if (credentials.kind === 'password') {
+		const ask = (question: string) => (asking ? promptHidden(question, io.stdin, io.stderr) : Promise.resolve(undefined));
+		const typed = credentials.password ?? (await ask(`password for ${credentials.username}@${target.host}: `));
+		if (typed === undefined) {
+			throw new TargetError(
+				options.interactive
+					? `no password for ${credentials.username}: set PROXDECK_PASSWORD or run in a terminal`
+					: `${where} logs in with a password, which cannot be asked for now: start proxdeck with --context ${target.context ?? target.host}, or give it secret: in the config`,
+			);
+		}
+		auth = {
+			kind: 'password',
+			username: credentials.username,
+			password: checkSecret(typed, 'password', 'the password prompt'),
+			// Asked on the terminal at the first login, before the screen is taken over.
+			secondFactor: async (challenge, username) => {
+				const what = challenge.totp ? (challenge.recovery > 0 ? 'TOTP code (or a recovery key)' : 'TOTP code') : 'recovery key';
+				const code = await ask(`${what} for ${username}: `);
+				return code === undefined || code === '' ? undefined : checkSecret(code, 'password', 'the two-factor prompt');
+			},
+		};
 	} else {
-		const typed = target.credentials.password ?? (await promptHidden(`password for ${target.credentials.username}@${target.host}: `, io.stdin, io.stderr));
-		if (typed === undefined) throw new TargetError(`no password for ${target.credentials.username}: set PROXDECK_PASSWORD or run in a terminal`);
-		auth = {kind: 'password', username: target.credentials.username, password: checkSecret(typed, 'password', 'the password prompt')};
+		throw new TargetError(`${where}: credentials not read`);
 	}
 	let ca: string | undefined;
 	if (target.ca) {
@@ -71,8 +104,22 @@ export async function connect(target: Target, io: Io): Promise<Connection> {
 			throw new TargetError(`cannot read CA file ${target.ca} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
 		}
 	}
-	const client = createClient({host: target.host, port: target.port, auth, fingerprint: target.fingerprint, insecure: target.insecure, ca});
-	return {client, label: client.target};
+	const client = createClient({
+		host: target.host,
+		port: target.port,
+		auth,
+		fingerprint: target.fingerprint,
+		insecure: target.insecure,
+		ca,
+		moreEndpoints: target.endpoints.slice(1),
+	});
+	return {
+		client,
+		label: client.target,
+		stopAsking: () => {
+			asking = false;
+		},
+	};
 }
 
 /**
@@ -130,6 +177,8 @@ export async function openHost(args: CliArgs, target: Target, io: Io, options: {
 	};
 	try {
 		await client.request('GET', '/version');
+		// Logged in (with the second factor if any): a later fresh login must not prompt over the console.
+		connection.stopAsking?.();
 	} catch (error) {
 		await close();
 		oneLine(io, explainConnectError(error, client.target, client.identity));
