@@ -18,6 +18,7 @@ import {packagePath} from '../util/package-root.js';
 import {createUpgradeController} from '../services/upgrade/controller.js';
 import {statePaths} from '../services/state-paths.js';
 import {scrubSecrets} from '../services/error-line.js';
+import {watchFailover} from '../services/failover-notice.js';
 import {optionsFrom} from './upgrade-command.js';
 import {attachUpgrades} from '../services/upgrade/registry.js';
 import {attachLayouts} from '../../views/deck/layout-registry.js';
@@ -55,6 +56,8 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		insecure: client.tlsMode === 'insecure',
 		...(config.layout !== undefined ? {layout: config.layout} : {}),
 	});
+	// The API client moves to another node of the cluster when the one in use stops answering: the header says so.
+	const unwatchFailover = watchFailover(client, store, (t) => (demo ? `simulator ${t}` : t));
 	// The deck's layouts: the built-ins (layouts/*.yaml) and the config's `layouts:`, validated by loadConfig.
 	attachLayouts(store, allLayouts(config.layouts ?? []));
 	// The demo keeps its audit log and upgrade journals apart from real hosts' (state-paths.ts).
@@ -108,6 +111,7 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		});
 		return async () => {
 			app.unmount();
+			unwatchFailover();
 			upgrades.stop();
 			actionServices.stop();
 			session.stop();

@@ -63,6 +63,8 @@ export async function connect(target: Target, io: Io, options: ConnectOptions = 
 			port: demo.sim.port,
 			auth: {kind: 'token', tokenId: demo.token.tokenId, secret: demo.token.secret},
 			fingerprint: demo.sim.fingerprint,
+			// The other nodes of a cluster demo, each pinned to its own certificate.
+			moreEndpoints: demo.sim.endpoints.slice(1).map((e) => ({host: e.host, port: e.port, fingerprint: e.fingerprint})),
 		});
 		return {client, label: 'simulator', demo};
 	}

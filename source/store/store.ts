@@ -174,6 +174,10 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 						},
 					});
 				},
+				endpointChanged(target: string, notice: string) {
+					const {connection, ui} = get();
+					set({connection: {...connection, target}, ui: {...ui, commandNotice: notice}});
+				},
 				nicsReceived(vmid: number, nics: GuestNic[]) {
 					update((state) => ({nics: new Map(state.nics).set(vmid, nics)}));
 				},

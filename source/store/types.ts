@@ -161,6 +161,8 @@ export interface AppActions extends OpsActions, ScreenActions, LogsActions, Prob
 	// written by services
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;
+	/** The API client moved to another endpoint of the cluster (failover): the header names it, a notice says why. */
+	endpointChanged(target: string, notice: string): void;
 	nicsReceived(vmid: number, nics: GuestNic[]): void;
 	detailLoading(vmid: number): void;
 	detailReceived(vmid: number, config: LxcConfig, snapshots: SnapshotEntry[] | undefined, at: number, agent?: GuestAgentView): void;
