@@ -124,15 +124,28 @@ export async function connect(target: Target, io: Io, options: ConnectOptions = 
 	};
 }
 
+/** The --ssh flags over a context's `ssh:` settings (a flag given wins). */
+function sshFlags(args: CliArgs, target: Target): CliArgs | undefined {
+	if (target.kind !== 'host' || target.context === undefined) return args;
+	const ctx = target.ssh;
+	const flagged = args.ssh || args.sshUser !== undefined || args.sshKey !== undefined || args.sshPort !== undefined || args.local;
+	// A context names another cluster: running on this machine's own PVE (/etc/pve) says nothing about it.
+	if (!ctx && !flagged) return undefined;
+	return {...args, ssh: !args.local, sshUser: args.sshUser ?? ctx?.user, sshPort: args.sshPort ?? ctx?.port, sshKey: args.sshKey ?? ctx?.key};
+}
+
 /**
  * The SSH side, opened before the screen is taken over so that a key's
  * passphrase can still be asked for on the terminal. Host keys are verified
  * when the first command runs; a refusal shows in the view that needed SSH.
+ * `interactive` false (a :ctx switch): a key needing its passphrase is one clear line.
  */
-export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefined, io: Io): Promise<{runner: CommandRunner; close(): Promise<void>} | undefined> {
+export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefined, io: Io, interactive = true): Promise<{runner: CommandRunner; close(): Promise<void>} | undefined> {
 	if (demo) return startDemoSsh(demo.sim.state);
 	if (target.kind !== 'host') return undefined;
-	const choice = chooseSsh(args);
+	const flags = sshFlags(args, target);
+	if (!flags) return undefined;
+	const choice = chooseSsh(flags);
 	let passphrase: string | undefined;
 	if (choice.mode === 'ssh' && choice.keyPath) {
 		const keyPath = choice.keyPath;
@@ -141,13 +154,14 @@ export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefi
 		const credentials = await loadCredentials({
 			privateKeyPath: keyPath,
 			passphrase: async () => {
+				if (!interactive) throw new TargetError(`SSH key ${keyPath} needs its passphrase, which cannot be asked for now: add it to ssh-agent, or start proxdeck with --context ${target.context ?? target.host}`);
 				const typed = await promptHidden(`passphrase for ${keyPath}: `, io.stdin, io.stderr);
 				return typed === undefined || typed === '' ? '' : checkSecret(typed, 'passphrase', 'the passphrase prompt');
 			},
 		});
 		passphrase = credentials.passphrase;
 	}
-	const runner = createRunner(choice, target.host, passphrase);
+	const runner = createRunner(choice, target.host, passphrase, target.ssh?.jump);
 	return runner && {runner, close: () => runner.close()};
 }
 
@@ -161,12 +175,22 @@ export interface OpenHost extends Connection {
  * terminal — after the connection, so a wrong token or host is reported even
  * when the output is piped — and opens SSH. Returns the exit code on failure.
  */
-export async function openHost(args: CliArgs, target: Target, io: Io, options: {needsTty: boolean}): Promise<OpenHost | number> {
+export interface OpenHostOptions {
+	needsTty: boolean;
+	/** False for a :ctx switch at run time: nothing is asked on the terminal (see ConnectOptions). */
+	interactive?: boolean;
+	/** Where the one-line failure goes (default: stderr); a switch at run time shows it on the console instead. */
+	report?: (line: string) => void;
+}
+
+export async function openHost(args: CliArgs, target: Target, io: Io, options: OpenHostOptions): Promise<OpenHost | number> {
+	const interactive = options.interactive ?? true;
+	const report = options.report ?? ((line: string) => oneLine(io, line));
 	let connection: Connection;
 	try {
-		connection = await connect(target, io);
+		connection = await connect(target, io, {interactive});
 	} catch (error) {
-		oneLine(io, errorLine(error));
+		report(errorLine(error));
 		return 1;
 	}
 	const {client, demo} = connection;
@@ -183,19 +207,19 @@ export async function openHost(args: CliArgs, target: Target, io: Io, options: {
 		connection.stopAsking?.();
 	} catch (error) {
 		await close();
-		oneLine(io, explainConnectError(error, client.target, client.identity));
+		report(explainConnectError(error, client.target, client.identity));
 		return 1;
 	}
 	if (options.needsTty && !io.stdout.isTTY) {
 		await close();
-		oneLine(io, 'stdout is not a terminal: the console needs one (run `proxdeck sim` for the simulator alone)');
+		report('stdout is not a terminal: the console needs one (run `proxdeck sim` for the simulator alone)');
 		return 1;
 	}
 	try {
-		ssh = await openSsh(args, target, demo, io);
+		ssh = await openSsh(args, target, demo, io, interactive);
 	} catch (error) {
 		await close();
-		oneLine(io, `SSH: ${errorLine(error)}`);
+		report(`SSH: ${errorLine(error)}`);
 		return 1;
 	}
 	return {...connection, ...(ssh ? {ssh} : {}), close};
