@@ -11,6 +11,9 @@ import {test} from 'node:test';
 import {parseArgs, UsageError} from '../../source/cli/args.js';
 import {ConfigError, parseConfig} from '../../source/cli/config.js';
 import {resolveTarget, settleCredentials, TargetError} from '../../source/cli/target.js';
+import {connect, openSsh, type Io} from '../../source/cli/open-host.js';
+import {generateEd25519} from '../../source/ssh/keygen.js';
+import {execFileSync} from 'node:child_process';
 
 const dir = mkdtempSync(join(tmpdir(), 'proxdeck-contexts-'));
 const SECRET = '5f0c7a1e-9b2d-4e3f-8a6b-1c2d3e4f5a6b';
@@ -163,4 +166,32 @@ test('secret from a command: run without a shell, first line trimmed, failures o
 	await refusedWith(contextWith(`{command: "${script} bad"}`), /^the token secret from the output of `.* bad` \(contexts\.c\.secret\) contains whitespace/);
 	// A command that reads its input gets end-of-file at once instead of hanging.
 	await refusedWith(contextWith(`{command: "${script} stdin"}`), /printed nothing/);
+});
+
+test('a context’s SSH settings open the SSH side (flags win); a context without them opens none', async () => {
+	const config = parseConfig(TWO, 'c.yaml');
+	const io = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}} as Io;
+	const keyPath = file('id_pve', generateEd25519().private);
+	const withSsh = {...config, contexts: {...config.contexts, home: {...config.contexts.home!, ssh: {...config.contexts.home!.ssh!, key: keyPath}}}};
+	const home = resolveTarget(parseArgs([]), withSsh, {});
+	const ssh = await openSsh(parseArgs([]), home, undefined, io, false);
+	assert.equal(ssh?.runner.label, 'ssh admin@10.0.0.1:2222');
+	await ssh?.close();
+	const flagged = await openSsh(parseArgs(['--ssh-user', 'root']), home, undefined, io, false);
+	assert.equal(flagged?.runner.label, 'ssh root@10.0.0.1:2222');
+	await flagged?.close();
+	// lab has no ssh: settings, and running on some PVE host says nothing about lab.
+	const lab = resolveTarget(parseArgs(['--context', 'lab']), config, {});
+	assert.equal(await openSsh(parseArgs(['--context', 'lab']), lab, undefined, io, false), undefined);
+});
+
+test('at run time nothing is asked: a password context without a secret source, or a key needing its passphrase, is one line', async () => {
+	const config = parseConfig('contexts:\n  ops:\n    endpoints: [127.0.0.1]\n    user: ops@pve\n', 'c.yaml');
+	const io = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {}} as Io;
+	const target = resolveTarget(parseArgs(['--context', 'ops']), config, {});
+	await assert.rejects(connect(target, io, {interactive: false}), (e: Error) => e instanceof TargetError && e.message === 'context ops logs in with a password, which cannot be asked for now: start proxdeck with --context ops, or give it secret: in the config');
+	const locked = join(dir, 'locked');
+	execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-a', '1', '-N', 'not-asked', '-f', locked]);
+	const withKey = parseConfig(`contexts:\n  ops:\n    endpoints: [127.0.0.1]\n    user: ops@pve\n    ssh: {key: ${locked}}\n`, 'c.yaml');
+	await assert.rejects(openSsh(parseArgs([]), resolveTarget(parseArgs(['--context', 'ops']), withKey, {}), undefined, io, false), (e: Error) => /^SSH key .*locked needs its passphrase, which cannot be asked for now: add it to ssh-agent, or start proxdeck with --context ops$/.test(e.message));
 });
