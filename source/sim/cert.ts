@@ -7,7 +7,7 @@
 // come from node:crypto (native, never slow); node-forge builds and signs
 // the X.509 certificates (node:crypto cannot sign one).
 
-import {generateKeyPairSync, randomBytes, X509Certificate} from 'node:crypto';
+import {generateKeyPair, generateKeyPairSync, randomBytes, X509Certificate} from 'node:crypto';
 import forge from 'node-forge';
 
 export interface ClusterCa {
@@ -26,12 +26,24 @@ export interface SimCertificate {
 
 const DAY_MS = 86_400_000;
 
-function rsaKeys(): {privateKey: string; publicKey: string} {
-	return generateKeyPairSync('rsa', {
-		modulusLength: 2048,
-		privateKeyEncoding: {type: 'pkcs1', format: 'pem'},
-		publicKeyEncoding: {type: 'spki', format: 'pem'},
-	});
+interface KeyPair {
+	privateKey: string;
+	publicKey: string;
+}
+
+const RSA_OPTIONS = {
+	modulusLength: 2048,
+	privateKeyEncoding: {type: 'pkcs1', format: 'pem'},
+	publicKeyEncoding: {type: 'spki', format: 'pem'},
+} as const;
+
+function rsaKeys(): KeyPair {
+	return generateKeyPairSync('rsa', RSA_OPTIONS);
+}
+
+/** On libuv's thread pool: the CA's and the nodes' keys are made side by side, not one after the other. */
+function rsaKeysAsync(): Promise<KeyPair> {
+	return new Promise((resolve, reject) => generateKeyPair('rsa', RSA_OPTIONS, (error, publicKey, privateKey) => (error ? reject(error) : resolve({publicKey, privateKey}))));
 }
 
 function serial(): string {
@@ -47,8 +59,8 @@ function sign(cert: forge.pki.Certificate, keyPem: string): string {
 }
 
 /** pve-root-ca.pem: CN "Proxmox Virtual Environment", O "PVE Cluster Manager CA", ten years. */
-export function generateClusterCa(): ClusterCa {
-	const {privateKey, publicKey} = rsaKeys();
+export function generateClusterCa(keys: KeyPair = rsaKeys()): ClusterCa {
+	const {privateKey, publicKey} = keys;
 	const cert = forge.pki.createCertificate();
 	cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
 	cert.serialNumber = serial();
@@ -70,8 +82,8 @@ export function generateClusterCa(): ClusterCa {
 }
 
 /** A node's pve-ssl.pem: CN "<node>.localdomain", O/OU "PVE Cluster Node", issued by the cluster CA, two years. */
-export function generateNodeCertificate(nodeName: string, ca: ClusterCa): SimCertificate {
-	const {privateKey, publicKey} = rsaKeys();
+export function generateNodeCertificate(nodeName: string, ca: ClusterCa, keys: KeyPair = rsaKeys()): SimCertificate {
+	const {privateKey, publicKey} = keys;
 	const caCert = forge.pki.certificateFromPem(ca.certPem);
 	const cert = forge.pki.createCertificate();
 	cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
@@ -100,4 +112,15 @@ export function generateNodeCertificate(nodeName: string, ca: ClusterCa): SimCer
 /** One node's certificate with a fresh cluster CA (a standalone node has its own CA as well). */
 export function generateCertificate(nodeName: string): SimCertificate {
 	return generateNodeCertificate(nodeName, generateClusterCa());
+}
+
+/**
+ * A cluster CA and the certificates of `nodeNames` (signed by `ca` when given,
+ * else by a fresh CA), every key made at once: a start costs about one key
+ * generation, not one per certificate.
+ */
+export async function generateClusterCertificates(nodeNames: string[], ca?: ClusterCa): Promise<SimCertificate[]> {
+	const [caKeys, ...nodeKeys] = await Promise.all([ca ? undefined : rsaKeysAsync(), ...nodeNames.map(() => rsaKeysAsync())]);
+	const signer = ca ?? generateClusterCa(caKeys);
+	return nodeNames.map((name, i) => generateNodeCertificate(name, signer, nodeKeys[i]));
 }

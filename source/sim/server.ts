@@ -9,7 +9,7 @@ import {gzipSync} from 'node:zlib';
 import {createHash} from 'node:crypto';
 import type {AddressInfo} from 'node:net';
 import {newAuthKeys} from './auth.js';
-import {generateCertificate, generateNodeCertificate, type SimCertificate} from './cert.js';
+import {generateClusterCertificates, type SimCertificate} from './cert.js';
 import type {Fixture} from './fixture-types.js';
 import {runPipeline, type Outcome} from './pipeline.js';
 import {parseRequest, readBody} from './request.js';
@@ -133,10 +133,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 	const authDelay = options.authFailureDelayMs ?? 3000;
 	const host = options.host ?? '127.0.0.1';
 	const mainNode = options.fixture.nodes[0]?.name ?? 'pve';
-	const cert = options.certificate ?? generateCertificate(mainNode);
-	// Each further node: its own key and certificate, signed by the same cluster CA.
-	const nodeCerts = new Map<string, SimCertificate>([[mainNode, cert]]);
-	if (options.nodeEndpoints) for (const node of options.fixture.nodes.slice(1)) nodeCerts.set(node.name, generateNodeCertificate(node.name, cert.ca));
+	const others = options.nodeEndpoints ? options.fixture.nodes.slice(1).map((n) => n.name) : [];
+	// Each node: its own key and certificate, signed by the same cluster CA (reused from options.certificate when given).
+	const certs = options.certificate
+		? [options.certificate, ...(await generateClusterCertificates(others, options.certificate.ca))]
+		: await generateClusterCertificates([mainNode, ...others]);
+	const cert = certs[0]!;
+	const nodeCerts = new Map<string, SimCertificate>(certs.map((c, i) => [i === 0 ? mainNode : others[i - 1]!, c]));
 	// A node not served here still has a certificate of its own: its fingerprint differs from every other's.
 	const nodeFingerprints = Object.fromEntries(options.fixture.nodes.map((n) => [n.name, nodeCerts.get(n.name)?.fingerprint ?? unservedFingerprint(cert, n.name)]));
 	const state = buildState(options.fixture, {clock, taskSpeed: options.taskSpeed ?? 1, fingerprint: cert.fingerprint, nodeFingerprints});
