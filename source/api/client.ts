@@ -120,9 +120,9 @@ export function createClient(options: ClientOptions): PveClient {
 		const endpoint = endpoints[index]!;
 		const target = `${hostForUrl(endpoint.host)}:${endpoint.port}`;
 		const tls = createTlsConnector({
-			// Each node has its own certificate: the first endpoint may take the --insecure choice, the others are pinned or CA-verified.
+			// Each node has its own certificate, so each endpoint its own pin (a pin wins over --insecure and the CA).
 			fingerprint: endpoint.fingerprint,
-			insecure: index === 0 ? options.insecure : options.insecure && endpoint.fingerprint === undefined,
+			insecure: options.insecure,
 			ca: options.ca,
 			connectTimeoutMs: Math.min(timeoutMs, 10_000),
 		});
