@@ -4,6 +4,7 @@
 
 import type {StoreApi} from 'zustand/vanilla';
 import {upgradesOf} from '../source/services/upgrade/registry.js';
+import {contextsOf} from '../source/services/contexts/registry.js';
 import type {AppActions, AppState} from '../source/store/types.js';
 import {upgradeTargets} from './upgrade/upgrade-keys.js';
 import {switchLayout} from './deck/deck-keys.js';
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
 	{name: 'upgrade', aliases: ['up', 'upgrades'], description: 'bulk upgrades: plan the marked containers (else show the screen)', run: runUpgrade},
 	{name: 'layout', aliases: ['deck'], usage: 'NAME', description: 'switch the deck layout: triage (default), logs, fleet, upgrade, or one from the config', run: runLayout},
 	{name: 'mark', aliases: [], usage: 'tag=media | node=pve | os=alpine', description: 'mark the containers with this tag, on this node or of this OS', run: runMark},
+	{name: 'ctx', aliases: ['context', 'contexts'], usage: '[NAME]', description: 'list the clusters of the config file, or switch to one (marks and filters stay behind)', run: runContext},
 	{name: 'q', aliases: ['quit', 'q!'], description: 'quit proxdeck', run: (c) => c.quit()},
 ];
 
@@ -41,6 +43,17 @@ function runUpgrade(c: CommandContext): void {
 	const marked = c.store ? [...c.store.getState().marks] : [];
 	if (controller && marked.length > 0) return controller.plan(upgradeTargets(c.store!.getState()));
 	c.actions.setScreen('upgrade');
+}
+
+/** `:ctx` lists the config's contexts (the current one starred); `:ctx NAME` asks the context service to switch. */
+function runContext(c: CommandContext, args: string[]): void {
+	const switcher = c.store ? contextsOf(c.store) : undefined;
+	if (!switcher) return c.actions.setCommandNotice('no contexts to switch to: add clusters under contexts: in the config file');
+	if (args.length === 0) {
+		const list = switcher.list().map((e) => `${e.current ? '*' : ''}${e.name} (${e.endpoint})`);
+		return c.actions.setCommandNotice(`contexts: ${list.join('  ')} — :ctx NAME switches`);
+	}
+	switcher.switchTo(args[0]!);
 }
 
 function runLayout(c: CommandContext, args: string[]): void {

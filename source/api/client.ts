@@ -7,11 +7,13 @@
 import {inspect} from 'node:util';
 import {proxmoxApi, type Proxmox} from 'proxmox-api';
 import {Agent} from 'undici';
-import {createTicketAuth, createTokenAuth, type Authenticator} from './auth.js';
+import {createTicketAuth, createTokenAuth, type Authenticator, type SecondFactor} from './auth.js';
 import {PveApiError} from './errors.js';
 import {checkAnswer, ShapeError} from './shapes.js';
 import {createTlsConnector, type TlsMode} from './tls.js';
-import {createTransport, type HttpMethod} from './transport.js';
+import {createTransport, type HttpMethod, type Transport} from './transport.js';
+import {errorCode} from './network-errors.js';
+import {normalizeFingerprint} from './fingerprint.js';
 
 export type {HttpMethod} from './transport.js';
 export type {TlsMode} from './tls.js';
@@ -20,7 +22,13 @@ export interface ClientOptions {
 	host: string;
 	/** Default 8006. */
 	port?: number;
-	auth: {kind: 'token'; tokenId: string; secret: string} | {kind: 'password'; username: string; password: string};
+	auth: {kind: 'token'; tokenId: string; secret: string} | {kind: 'password'; username: string; password: string; secondFactor?: SecondFactor};
+	/**
+	 * Further API endpoints of the same cluster (other nodes), each with its own
+	 * pinned certificate (or the cluster CA). When the endpoint in use stops
+	 * answering, the client moves to the next one (onFailover tells who listens).
+	 */
+	moreEndpoints?: Endpoint[];
 	/** Pin the server certificate by SHA-256 fingerprint ("AB:CD:…"). */
 	fingerprint?: string;
 	/** Accept any certificate (explicit user choice; shown as tlsMode 'insecure'). */
@@ -40,14 +48,31 @@ export interface ClientOptions {
 	maxResponseBytes?: number;
 }
 
+export interface Endpoint {
+	host: string;
+	port: number;
+	/** This node's own certificate. */
+	fingerprint?: string;
+}
+
+export interface Failover {
+	/** "host:port" given up on, and the one now in use. */
+	from: string;
+	to: string;
+	/** Why the old one was given up on (one line). */
+	reason: string;
+}
+
 export interface PveClient {
 	/** proxmox-api's typed builder over our transport, e.g. api.cluster.resources.$get({type: 'vm'}). */
 	api: Proxmox.Api;
 	/** `path` like "/cluster/resources"; resolves with the `data` of the answer. */
 	request<T>(method: HttpMethod, path: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<T>;
-	/** "host:port" */
+	/** "host:port" of the endpoint in use (it changes on failover). */
 	readonly target: string;
 	readonly tlsMode: TlsMode;
+	/** Called after the client moved to another endpoint of the cluster; returns the unsubscribe. */
+	onFailover(listener: (event: Failover) => void): () => void;
 	/** "root@pam!proxdeck" or "root@pam"; never a secret. */
 	readonly identity: string;
 	close(): Promise<void>;
@@ -60,39 +85,112 @@ function hostForUrl(host: string): string {
 	return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/**
+ * Failures that say the endpoint is not there (refused, unreachable, reset, timed
+ * out) — not an answer from Proxmox, so another node of the cluster may serve.
+ */
+function endpointDown(error: unknown): error is PveApiError {
+	return error instanceof PveApiError && (error.kind === 'network' || error.kind === 'timeout');
+}
+
+/** The request surely never reached the API: safe to send a POST elsewhere. */
+function neverSent(error: PveApiError): boolean {
+	const code = errorCode(error.cause);
+	return code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'UND_ERR_CONNECT_TIMEOUT';
+}
+
+interface Link {
+	target: string;
+	tlsMode: TlsMode;
+	transport: Transport;
+	agent: Agent;
+}
+
 export function createClient(options: ClientOptions): PveClient {
-	const port = options.port ?? 8006;
-	const target = `${hostForUrl(options.host)}:${port}`;
 	const timeoutMs = options.timeoutMs ?? 15_000;
-	const tls = createTlsConnector({
-		fingerprint: options.fingerprint,
-		insecure: options.insecure,
-		ca: options.ca,
-		connectTimeoutMs: Math.min(timeoutMs, 10_000),
-	});
-	const agent = new Agent({connect: tls.connect});
-	const transport = createTransport({
-		origin: `https://${target}`,
-		target,
-		dispatcher: agent,
-		timeoutMs,
-		retries: options.retries ?? 2,
-		retryDelayMs: options.retryDelayMs ?? 300,
-		...(options.maxResponseBytes !== undefined ? {maxResponseBytes: options.maxResponseBytes} : {}),
-	});
+	const endpoints: Endpoint[] = [{host: options.host, port: options.port ?? 8006, ...(options.fingerprint ? {fingerprint: options.fingerprint} : {})}, ...(options.moreEndpoints ?? [])];
+	const links = new Map<number, Link>();
+	const listeners = new Set<(event: Failover) => void>();
+	let active = 0;
+
+	/** One endpoint's TLS policy, connection pool and transport, built when first used. */
+	function link(index: number): Link {
+		const existing = links.get(index);
+		if (existing) return existing;
+		const endpoint = endpoints[index]!;
+		const target = `${hostForUrl(endpoint.host)}:${endpoint.port}`;
+		const tls = createTlsConnector({
+			// Each node has its own certificate, so each endpoint its own pin (a pin wins over --insecure and the CA).
+			fingerprint: endpoint.fingerprint,
+			insecure: options.insecure,
+			ca: options.ca,
+			connectTimeoutMs: Math.min(timeoutMs, 10_000),
+		});
+		const agent = new Agent({connect: tls.connect});
+		const transport = createTransport({
+			origin: `https://${target}`,
+			target,
+			dispatcher: agent,
+			timeoutMs,
+			retries: options.retries ?? 2,
+			retryDelayMs: options.retryDelayMs ?? 300,
+			...(options.maxResponseBytes !== undefined ? {maxResponseBytes: options.maxResponseBytes} : {}),
+		});
+		const made = {target, tlsMode: tls.mode, transport, agent};
+		links.set(index, made);
+		return made;
+	}
+
+	/**
+	 * Sends on the endpoint in use; when it is down, on the next ones in turn
+	 * (a GET always; anything else only when it surely never left). The first
+	 * that answers becomes the endpoint in use, and listeners hear of it.
+	 */
+	async function sendWithFailover(send: (transport: Transport) => Promise<unknown>, method: HttpMethod): Promise<unknown> {
+		const start = active;
+		try {
+			return await send(link(start).transport);
+		} catch (error) {
+			if (endpoints.length === 1 || !endpointDown(error) || (method !== 'GET' && !neverSent(error))) throw error;
+			let last: unknown = error;
+			for (let step = 1; step < endpoints.length; step++) {
+				const index = (start + step) % endpoints.length;
+				try {
+					const answer = await send(link(index).transport);
+					if (active === start) {
+						active = index;
+						const event = {from: link(start).target, to: link(index).target, reason: (error as PveApiError).message};
+						for (const listener of listeners) listener(event);
+					}
+					return answer;
+				} catch (next) {
+					if (!endpointDown(next)) throw next;
+					last = next;
+				}
+			}
+			throw last;
+		}
+	}
+
+	// A malformed pin is refused now, not at the first request to that node.
+	for (const endpoint of endpoints) if (endpoint.fingerprint !== undefined) normalizeFingerprint(endpoint.fingerprint);
+	link(0);
+
 	const auth: Authenticator =
 		options.auth.kind === 'token'
 			? createTokenAuth(options.auth.tokenId, options.auth.secret)
 			: createTicketAuth({
 					username: options.auth.username,
 					password: options.auth.password,
-					send: (request) => transport.send(request),
+					// A ticket is valid on every node of the cluster, so a login may go to whichever answers.
+					send: (request) => sendWithFailover((transport) => transport.send(request), request.method),
 					clock: options.clock ?? Date.now,
 					renewAfterMs: options.ticketRenewAfterMs,
+					...(options.auth.secondFactor ? {secondFactor: options.auth.secondFactor} : {}),
 				});
 
 	async function authenticatedSend(method: HttpMethod, path: string, params: Record<string, unknown> | undefined, signal: AbortSignal | undefined): Promise<unknown> {
-		const send = async () => transport.send({method, path, params, signal, headers: await auth.headersFor(method)});
+		const send = async () => sendWithFailover(async (transport) => transport.send({method, path, params, signal, headers: await auth.headersFor(method)}), method);
 		try {
 			return await send();
 		} catch (error) {
@@ -123,17 +221,27 @@ export function createClient(options: ClientOptions): PveClient {
 			request(method.toUpperCase() as HttpMethod, path.startsWith(API_PREFIX) ? path.slice(API_PREFIX.length) : path, params),
 	});
 
-	const summary = () => ({target, tlsMode: tls.mode, identity: auth.identity});
+	const summary = () => ({target: link(active).target, tlsMode: link(active).tlsMode, identity: auth.identity});
 	return {
 		api,
 		request,
-		target,
-		tlsMode: tls.mode,
+		get target() {
+			return link(active).target;
+		},
+		get tlsMode() {
+			return link(active).tlsMode;
+		},
 		identity: auth.identity,
-		close: () => agent.close(),
+		onFailover(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		close: async () => {
+			await Promise.all([...links.values()].map((l) => l.agent.close()));
+		},
 		// Keep logs and debuggers to the harmless summary (the object holds no secret anyway).
 		toJSON: summary,
-		toString: () => `PveClient(${auth.identity} @ ${target}, tls ${tls.mode})`,
+		toString: () => `PveClient(${auth.identity} @ ${link(active).target}, tls ${link(active).tlsMode})`,
 		[inspect.custom]: () => `PveClient ${inspect(summary())}`,
 	} as PveClient;
 }

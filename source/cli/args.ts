@@ -15,6 +15,8 @@ export const HELP = `
 	                                (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
 
 	Connection
+	  --context <name>              the cluster named under contexts: in the config file
+	                                (switch at run time with :ctx NAME; :ctx lists them)
 	  --host, -H <name|address>     Proxmox host, or the name of a host in the config file
 	  --port <n>                    API port (default 8006)
 	  --token-id <user@realm!id>    API token id; the secret is read from $PROXDECK_TOKEN_SECRET,
@@ -98,6 +100,8 @@ export interface CliArgs {
 	help: boolean;
 	version: boolean;
 	host?: string;
+	/** A cluster under `contexts:` in the config file. */
+	context?: string;
 	port?: number;
 	tokenId?: string;
 	tokenSecretFile?: string;
@@ -160,6 +164,7 @@ export class UsageError extends Error {}
 // Every flag once; `upgradeArgs` takes the parsed values typed from this table.
 const FLAGS = {
 	host: {type: 'string', shortFlag: 'H'},
+	context: {type: 'string'},
 	port: {type: 'number'},
 	tokenId: {type: 'string'},
 	tokenSecretFile: {type: 'string'},
@@ -241,6 +246,7 @@ export function parseArgs(argv: string[]): CliArgs {
 		help: flags.help,
 		version: flags.version,
 		host: flags.host,
+		...(flags.context !== undefined ? {context: flags.context} : {}),
 		port: flags.port,
 		tokenId: flags.tokenId,
 		tokenSecretFile: flags.tokenSecretFile,
@@ -269,6 +275,7 @@ export function parseArgs(argv: string[]): CliArgs {
 		upgrade: upgradeArgs(flags),
 	};
 	checkNumbers(args);
+	if (args.context !== undefined && args.host !== undefined) throw new UsageError('use either --context or --host, not both');
 	if (args.tokenId && args.user) throw new UsageError('use either --token-id or --user, not both');
 	if (args.insecure && args.fingerprint) throw new UsageError('--insecure and --fingerprint contradict each other: pin the fingerprint and drop --insecure');
 	if (args.local && (args.ssh || args.sshUser || args.sshKey)) throw new UsageError('--local runs commands on this machine: drop the --ssh options, or drop --local');

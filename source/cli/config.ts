@@ -8,6 +8,7 @@ import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {checkSecret, looseModeProblem, SecretError} from './secrets.js';
+import {parseContexts, type ContextConfig} from './contexts.js';
 import {parseThresholds, type Thresholds} from '../services/problems/thresholds.js';
 import type {DeckLayout} from '../../views/deck/layout-engine.js';
 import {allLayouts, parseUserLayouts} from '../../views/deck/layouts.js';
@@ -38,10 +39,14 @@ export interface UserConfig {
 	/** Where it was read from, or undefined when there is no file. */
 	path?: string;
 	defaultHost?: string;
+	/** `default:` names a context (contexts:) rather than a host. */
+	defaultContext?: string;
 	refresh?: number;
 	readOnly?: boolean;
 	keys?: Record<string, string | string[]>;
 	hosts: Record<string, HostConfig>;
+	/** `contexts:` — clusters by name (contexts.ts); `--context NAME` and `:ctx NAME` pick one. */
+	contexts: Record<string, ContextConfig>;
 	/** upgrade.health: tag → commands run inside containers with that tag after an upgrade (exit 0 = healthy). */
 	upgradeHealth?: Record<string, string[]>;
 	/** thresholds: the problem rules' levels over the defaults (services/problems/thresholds.ts). */
@@ -74,7 +79,7 @@ const HOST_KEYS: Record<keyof HostConfig, 'string' | 'number' | 'boolean'> = {
 	readOnly: 'boolean',
 };
 
-const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'upgrade', 'thresholds', 'layouts', 'layout']);
+const TOP_KEYS = new Set(['default', 'refresh', 'readOnly', 'keys', 'hosts', 'contexts', 'upgrade', 'thresholds', 'layouts', 'layout']);
 
 /**
  * Every number the file may hold, bounded as its flag is: an unbounded value
@@ -143,18 +148,15 @@ export function parseConfig(text: string, path: string): UserConfig {
 		const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
 		throw new ConfigError(`${path}: not valid YAML: ${message}`);
 	}
-	if (doc === null || doc === undefined) return {path, hosts: {}};
+	if (doc === null || doc === undefined) return {path, hosts: {}, contexts: {}};
 	if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${path}: expected a mapping at the top level`);
 	const raw = doc as Record<string, unknown>;
 	for (const key of Object.keys(raw)) {
 		if (!TOP_KEYS.has(key)) fail(path, key, `unknown key (known: ${[...TOP_KEYS].join(', ')})`);
 	}
 	// No prototype: a host named __proto__ (or constructor) is a host, and `default:` cannot name an inherited property.
-	const config: UserConfig = {path, hosts: Object.create(null) as Record<string, HostConfig>};
-	if (raw.default !== undefined) {
-		if (typeof raw.default !== 'string') fail(path, 'default', 'expected a host name');
-		config.defaultHost = raw.default;
-	}
+	const config: UserConfig = {path, hosts: Object.create(null) as Record<string, HostConfig>, contexts: Object.create(null) as Record<string, ContextConfig>};
+	if (raw.default !== undefined && typeof raw.default !== 'string') fail(path, 'default', 'expected a host or context name');
 	if (raw.refresh !== undefined) {
 		config.refresh = checkNumber(path, 'refresh', 'refresh', raw.refresh);
 	}
@@ -176,6 +178,10 @@ export function parseConfig(text: string, path: string): UserConfig {
 			config.hosts[name] = checkHost(path, name, value);
 		}
 	}
+	if (raw.contexts !== undefined) config.contexts = parseContexts(raw.contexts, (key, message) => fail(path, key, message));
+	for (const name of Object.keys(config.contexts)) {
+		if (config.hosts[name]) fail(path, `contexts.${name}`, `is also a host under hosts: (--host and --context would mean different things)`);
+	}
 	if (raw.upgrade !== undefined) config.upgradeHealth = checkUpgrade(path, raw.upgrade);
 	if (raw.thresholds !== undefined) config.thresholds = parseThresholds(raw.thresholds, (key, message) => fail(path, key, message));
 	if (raw.layouts !== undefined) {
@@ -191,8 +197,10 @@ export function parseConfig(text: string, path: string): UserConfig {
 		if (typeof raw.layout !== 'string' || !known.includes(raw.layout)) fail(path, 'layout', `unknown layout ${JSON.stringify(raw.layout)} (known: ${known.join(', ')})`);
 		config.layout = raw.layout;
 	}
-	if (config.defaultHost !== undefined && !config.hosts[config.defaultHost]) {
-		fail(path, 'default', `names no host under hosts: (have: ${Object.keys(config.hosts).join(', ') || 'none'})`);
+	if (typeof raw.default === 'string') {
+		if (config.contexts[raw.default]) config.defaultContext = raw.default;
+		else if (config.hosts[raw.default]) config.defaultHost = raw.default;
+		else fail(path, 'default', `names no host under hosts: or context under contexts: (have: ${[...Object.keys(config.hosts), ...Object.keys(config.contexts)].join(', ') || 'none'})`);
 	}
 	return config;
 }
@@ -214,7 +222,7 @@ export function loadConfig(explicitPath: string | undefined, env: NodeJS.Process
 		text = readFileSync(fd, 'utf8');
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT' && !explicitPath) return {hosts: {}};
+		if (code === 'ENOENT' && !explicitPath) return {hosts: {}, contexts: {}};
 		throw new ConfigError(`${path}: cannot read config file (${code ?? 'error'})`);
 	} finally {
 		if (fd !== undefined) closeSync(fd);

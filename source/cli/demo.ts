@@ -65,7 +65,8 @@ export async function startDemo(fleet: DemoFleet, options: {port?: number; host?
 	const fixture = demoFixture(fleet);
 	const token = demoToken(fixture);
 	const identity = demoIdentity(fleet);
-	const sim = await startSimulator({fixture, host: options.host, port: options.port});
+	// The cluster demo serves every node's API with that node's own certificate, so the console can fail over between them.
+	const sim = await startSimulator({fixture, host: options.host, port: options.port, nodeEndpoints: fleet.kind === 'fixture' && fleet.name === 'cluster'});
 	const notes: string[] = [];
 	let kept: StateFile | undefined;
 	let lock: RunLock | undefined;

@@ -4,9 +4,6 @@
 
 import {readFileSync} from 'node:fs';
 import {render} from 'ink';
-import {createSession} from '../services/session.js';
-import {createActionServices} from '../services/actions/index.js';
-import {createAppStore} from '../store/store.js';
 import {loadKeymap} from '../../keymaps/index.js';
 import {ConsoleRoot} from './console-root.js';
 import {helpText, parseArgs, UsageError, type CliArgs} from './args.js';
@@ -14,14 +11,10 @@ import {loadConfig, type UserConfig} from './config.js';
 import {runSimulatorCommand} from './sim-command.js';
 import {resolveTarget, type Target} from './target.js';
 import {oneLine, openHost, type Io} from './open-host.js';
+import {wireConsole, type WiredConsole} from './console-wiring.js';
+import {createContextSwitcher} from './context-switch.js';
 import {packagePath} from '../util/package-root.js';
-import {createUpgradeController} from '../services/upgrade/controller.js';
-import {statePaths} from '../services/state-paths.js';
 import {scrubSecrets} from '../services/error-line.js';
-import {optionsFrom} from './upgrade-command.js';
-import {attachUpgrades} from '../services/upgrade/registry.js';
-import {attachLayouts} from '../../views/deck/layout-registry.js';
-import {allLayouts} from '../../views/deck/layouts.js';
 
 const defaultIo: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env};
 
@@ -46,56 +39,15 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 
 	const opened = await openHost(args, target, io, {needsTty: true});
 	if (typeof opened === 'number') return opened;
-	const {client, demo, ssh} = opened;
-
-	const store = createAppStore({
-		target: demo ? `simulator ${client.target}` : client.target,
-		demo: demo !== undefined,
-		readOnly: target.readOnly,
-		insecure: client.tlsMode === 'insecure',
-		...(config.layout !== undefined ? {layout: config.layout} : {}),
-	});
-	// The deck's layouts: the built-ins (layouts/*.yaml) and the config's `layouts:`, validated by loadConfig.
-	attachLayouts(store, allLayouts(config.layouts ?? []));
-	// The demo keeps its audit log and upgrade journals apart from real hosts' (state-paths.ts).
-	const paths = statePaths(io.env, {demo: demo !== undefined});
-	const auditPath = args.auditLog ?? paths.auditLog;
-	const session = createSession({
-		api: client,
-		store,
-		refreshMs: target.refreshMs,
-		runner: ssh?.runner,
-		auditPath,
-		problems: {...(config.thresholds ? {thresholds: config.thresholds} : {}), runsDir: paths.runsDir, host: client.target},
-	});
-	// Snapshot, reboot, rollback…: one dispatcher (read-only, privileges, confirmation, audit, task tracking).
-	const actionServices = createActionServices({
-		api: client,
-		store,
-		auditPath,
-		identity: client.identity,
-		host: client.target,
-		onChanged: () => void session.refreshNow(),
-	});
-	// Bulk upgrades (u, 5, :upgrade): plans and runs through the same dispatcher; the journal is in $XDG_STATE_HOME/proxdeck/runs.
-	// The upgrade flags (--concurrency, --health, --timeout…) and the config's upgrade.health apply here as headless.
-	const upgrades = createUpgradeController({
-		store,
-		api: client,
-		...(ssh ? {runner: ssh.runner} : {}),
-		dispatcher: actionServices.dispatcher,
-		audit: actionServices.audit,
-		identity: client.identity,
-		// The demo's journals name the demo, not its simulator's random port: the next start offers them.
-		host: demo ? demo.identity : client.target,
-		runsDir: paths.runsDir,
-		options: optionsFrom(args.upgrade, config.upgradeHealth),
-	});
-	attachUpgrades(store, upgrades);
+	const initial = wireConsole(opened, target, config, args, io);
 	return runFullScreen(io, async (quit) => {
-		session.start();
-		actionServices.start();
-		const app = render(<ConsoleRoot store={store} keymap={keymap} stdout={io.stdout} onQuit={quit} commands={actionServices.commands} />, {
+		// Each console (one per :ctx switch) is its own tree: no component state outlives its cluster.
+		let generation = 0;
+		const element = (wired: WiredConsole) => (
+			<ConsoleRoot key={generation++} store={wired.store} keymap={keymap} stdout={io.stdout} onQuit={quit} commands={wired.commands} />
+		);
+		initial.start();
+		const app = render(element(initial), {
 			stdout: io.stdout,
 			stdin: io.stdin,
 			stderr: io.stderr,
@@ -106,12 +58,18 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 			// the frame height changes (seen in tmux as a duplicated header line).
 			incrementalRendering: false,
 		});
+		// `:ctx NAME` switches clusters through this service; the views only ask it (services/contexts/registry.ts).
+		const contexts = createContextSwitcher({
+			config,
+			args,
+			io,
+			initial,
+			initialName: target.kind === 'host' ? target.context : undefined,
+			show: (next) => app.rerender(element(next)),
+		});
 		return async () => {
 			app.unmount();
-			upgrades.stop();
-			actionServices.stop();
-			session.stop();
-			await opened.close();
+			await contexts.close();
 		};
 	});
 }

@@ -15,7 +15,7 @@ import {explainConnectError} from './explain.js';
 import {promptHidden} from './prompt.js';
 import {assertPrivateFile, checkSecret} from './secrets.js';
 import {chooseSsh, createRunner, startDemoSsh} from './ssh-setup.js';
-import {TargetError, type Target} from './target.js';
+import {settleCredentials, TargetError, type Target} from './target.js';
 
 export interface Io {
 	stdout: NodeJS.WriteStream;
@@ -38,9 +38,20 @@ export interface Connection {
 	client: PveClient;
 	label: string;
 	demo?: Demo;
+	/** From now on nothing is asked on the terminal (the screen is about to be taken over). */
+	stopAsking?(): void;
 }
 
-export async function connect(target: Target, io: Io): Promise<Connection> {
+export interface ConnectOptions {
+	/**
+	 * The terminal may still be asked (password, TOTP code): true before the
+	 * screen is taken over, false for a switch at run time (:ctx), where a
+	 * credential that must be typed is one clear line instead.
+	 */
+	interactive: boolean;
+}
+
+export async function connect(target: Target, io: Io, options: ConnectOptions = {interactive: true}): Promise<Connection> {
 	if (target.kind === 'demo') {
 		// Its state outlives the process (demo folder), so an interrupted demo upgrade can be resumed.
 		const demo = await startDemo(target.fleet, {stateDir: statePaths(io.env, {demo: true}).dir});
@@ -52,16 +63,40 @@ export async function connect(target: Target, io: Io): Promise<Connection> {
 			port: demo.sim.port,
 			auth: {kind: 'token', tokenId: demo.token.tokenId, secret: demo.token.secret},
 			fingerprint: demo.sim.fingerprint,
+			// The other nodes of a cluster demo, each pinned to its own certificate.
+			moreEndpoints: demo.sim.endpoints.slice(1).map((e) => ({host: e.host, port: e.port, fingerprint: e.fingerprint})),
 		});
 		return {client, label: 'simulator', demo};
 	}
+	const where = target.context ? `context ${target.context}` : target.host;
+	let asking = options.interactive;
+	const credentials = await settleCredentials(target.credentials, io.env);
 	let auth: Parameters<typeof createClient>[0]['auth'];
-	if (target.credentials.kind === 'token') {
-		auth = {kind: 'token', tokenId: target.credentials.tokenId, secret: target.credentials.secret};
+	if (credentials.kind === 'token') {
+		auth = {kind: 'token', tokenId: credentials.tokenId, secret: credentials.secret};
+	} else if (credentials.kind === 'password') {
+		const ask = (question: string) => (asking ? promptHidden(question, io.stdin, io.stderr) : Promise.resolve(undefined));
+		const typed = credentials.password ?? (await ask(`password for ${credentials.username}@${target.host}: `));
+		if (typed === undefined) {
+			throw new TargetError(
+				options.interactive
+					? `no password for ${credentials.username}: set PROXDECK_PASSWORD or run in a terminal`
+					: `${where} logs in with a password, which cannot be asked for now: start proxdeck with --context ${target.context ?? target.host}, or give it secret: in the config`,
+			);
+		}
+		auth = {
+			kind: 'password',
+			username: credentials.username,
+			password: checkSecret(typed, 'password', 'the password prompt'),
+			// Asked on the terminal at the first login, before the screen is taken over.
+			secondFactor: async (challenge, username) => {
+				const what = challenge.totp ? (challenge.recovery > 0 ? 'TOTP code (or a recovery key)' : 'TOTP code') : 'recovery key';
+				const code = await ask(`${what} for ${username}: `);
+				return code === undefined || code === '' ? undefined : checkSecret(code, 'password', 'the two-factor prompt');
+			},
+		};
 	} else {
-		const typed = target.credentials.password ?? (await promptHidden(`password for ${target.credentials.username}@${target.host}: `, io.stdin, io.stderr));
-		if (typed === undefined) throw new TargetError(`no password for ${target.credentials.username}: set PROXDECK_PASSWORD or run in a terminal`);
-		auth = {kind: 'password', username: target.credentials.username, password: checkSecret(typed, 'password', 'the password prompt')};
+		throw new TargetError(`${where}: credentials not read`);
 	}
 	let ca: string | undefined;
 	if (target.ca) {
@@ -71,19 +106,46 @@ export async function connect(target: Target, io: Io): Promise<Connection> {
 			throw new TargetError(`cannot read CA file ${target.ca} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
 		}
 	}
-	const client = createClient({host: target.host, port: target.port, auth, fingerprint: target.fingerprint, insecure: target.insecure, ca});
-	return {client, label: client.target};
+	const client = createClient({
+		host: target.host,
+		port: target.port,
+		auth,
+		fingerprint: target.fingerprint,
+		insecure: target.insecure,
+		ca,
+		moreEndpoints: target.endpoints.slice(1),
+	});
+	return {
+		client,
+		label: client.target,
+		stopAsking: () => {
+			asking = false;
+		},
+	};
+}
+
+/** The --ssh flags over a context's `ssh:` settings (a flag given wins). */
+function sshFlags(args: CliArgs, target: Target): CliArgs | undefined {
+	if (target.kind !== 'host' || target.context === undefined) return args;
+	const ctx = target.ssh;
+	const flagged = args.ssh || args.sshUser !== undefined || args.sshKey !== undefined || args.sshPort !== undefined || args.local;
+	// A context names another cluster: running on this machine's own PVE (/etc/pve) says nothing about it.
+	if (!ctx && !flagged) return undefined;
+	return {...args, ssh: !args.local, sshUser: args.sshUser ?? ctx?.user, sshPort: args.sshPort ?? ctx?.port, sshKey: args.sshKey ?? ctx?.key};
 }
 
 /**
  * The SSH side, opened before the screen is taken over so that a key's
  * passphrase can still be asked for on the terminal. Host keys are verified
  * when the first command runs; a refusal shows in the view that needed SSH.
+ * `interactive` false (a :ctx switch): a key needing its passphrase is one clear line.
  */
-export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefined, io: Io): Promise<{runner: CommandRunner; close(): Promise<void>} | undefined> {
+export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefined, io: Io, interactive = true): Promise<{runner: CommandRunner; close(): Promise<void>} | undefined> {
 	if (demo) return startDemoSsh(demo.sim.state);
 	if (target.kind !== 'host') return undefined;
-	const choice = chooseSsh(args);
+	const flags = sshFlags(args, target);
+	if (!flags) return undefined;
+	const choice = chooseSsh(flags);
 	let passphrase: string | undefined;
 	if (choice.mode === 'ssh' && choice.keyPath) {
 		const keyPath = choice.keyPath;
@@ -92,13 +154,14 @@ export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefi
 		const credentials = await loadCredentials({
 			privateKeyPath: keyPath,
 			passphrase: async () => {
+				if (!interactive) throw new TargetError(`SSH key ${keyPath} needs its passphrase, which cannot be asked for now: add it to ssh-agent, or start proxdeck with --context ${target.context ?? target.host}`);
 				const typed = await promptHidden(`passphrase for ${keyPath}: `, io.stdin, io.stderr);
 				return typed === undefined || typed === '' ? '' : checkSecret(typed, 'passphrase', 'the passphrase prompt');
 			},
 		});
 		passphrase = credentials.passphrase;
 	}
-	const runner = createRunner(choice, target.host, passphrase);
+	const runner = createRunner(choice, target.host, passphrase, target.ssh?.jump);
 	return runner && {runner, close: () => runner.close()};
 }
 
@@ -112,12 +175,22 @@ export interface OpenHost extends Connection {
  * terminal — after the connection, so a wrong token or host is reported even
  * when the output is piped — and opens SSH. Returns the exit code on failure.
  */
-export async function openHost(args: CliArgs, target: Target, io: Io, options: {needsTty: boolean}): Promise<OpenHost | number> {
+export interface OpenHostOptions {
+	needsTty: boolean;
+	/** False for a :ctx switch at run time: nothing is asked on the terminal (see ConnectOptions). */
+	interactive?: boolean;
+	/** Where the one-line failure goes (default: stderr); a switch at run time shows it on the console instead. */
+	report?: (line: string) => void;
+}
+
+export async function openHost(args: CliArgs, target: Target, io: Io, options: OpenHostOptions): Promise<OpenHost | number> {
+	const interactive = options.interactive ?? true;
+	const report = options.report ?? ((line: string) => oneLine(io, line));
 	let connection: Connection;
 	try {
-		connection = await connect(target, io);
+		connection = await connect(target, io, {interactive});
 	} catch (error) {
-		oneLine(io, errorLine(error));
+		report(errorLine(error));
 		return 1;
 	}
 	const {client, demo} = connection;
@@ -130,21 +203,23 @@ export async function openHost(args: CliArgs, target: Target, io: Io, options: {
 	};
 	try {
 		await client.request('GET', '/version');
+		// Logged in (with the second factor if any): a later fresh login must not prompt over the console.
+		connection.stopAsking?.();
 	} catch (error) {
 		await close();
-		oneLine(io, explainConnectError(error, client.target, client.identity));
+		report(explainConnectError(error, client.target, client.identity));
 		return 1;
 	}
 	if (options.needsTty && !io.stdout.isTTY) {
 		await close();
-		oneLine(io, 'stdout is not a terminal: the console needs one (run `proxdeck sim` for the simulator alone)');
+		report('stdout is not a terminal: the console needs one (run `proxdeck sim` for the simulator alone)');
 		return 1;
 	}
 	try {
-		ssh = await openSsh(args, target, demo, io);
+		ssh = await openSsh(args, target, demo, io, interactive);
 	} catch (error) {
 		await close();
-		oneLine(io, `SSH: ${errorLine(error)}`);
+		report(`SSH: ${errorLine(error)}`);
 		return 1;
 	}
 	return {...connection, ...(ssh ? {ssh} : {}), close};

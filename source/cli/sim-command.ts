@@ -15,7 +15,8 @@ export async function runSimulatorCommand(args: CliArgs, io: {stdout: NodeJS.Wri
 	}
 	let sim;
 	try {
-		sim = await startSimulator({fixture, host: args.listen ?? '127.0.0.1', port: args.port ?? 8006});
+		// A cluster is served node by node, each with its own certificate, so clients can try failover.
+		sim = await startSimulator({fixture, host: args.listen ?? '127.0.0.1', port: args.port ?? 8006, nodeEndpoints: fixture.nodes.length > 1});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		const where = `${args.listen ?? '127.0.0.1'}:${args.port ?? 8006}`;

@@ -45,13 +45,23 @@ export function chooseSsh(flags: SshFlags, pveDir = '/etc/pve'): SshChoice {
 	};
 }
 
-export function createRunner(choice: SshChoice, host: string, passphrase?: string): CommandRunner | undefined {
+/** "[user@]host[:port]" (OpenSSH's ProxyJump) as the runner takes it; the user defaults to the target's. */
+export function parseJump(jump: string, user: string): {host: string; port: number; username: string} {
+	const at = jump.lastIndexOf('@');
+	const username = at === -1 ? user : jump.slice(0, at);
+	const rest = at === -1 ? jump : jump.slice(at + 1);
+	const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest) ?? /^([^:]+)(?::(\d+))?$/.exec(rest);
+	return {host: match?.[1] ?? rest, port: match?.[2] ? Number(match[2]) : 22, username};
+}
+
+export function createRunner(choice: SshChoice, host: string, passphrase?: string, jump?: string): CommandRunner | undefined {
 	if (choice.mode === 'local') return createLocalRunner();
 	if (choice.mode === 'none') return undefined;
 	return createSshRunner({
 		host,
 		port: choice.port,
 		username: choice.user,
+		...(jump ? {jump: parseJump(jump, choice.user)} : {}),
 		knownHostsPath: choice.knownHostsPath,
 		acceptNewHostKey: choice.acceptNewHostKey,
 		// With no key named, the agent answers (as plain `ssh` would).

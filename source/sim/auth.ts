@@ -34,6 +34,26 @@ export function assembleTicket(keys: AuthKeys, userid: string, nowS: number): st
 	return `${plain}::${sign(keys.ticketKey, plain)}`;
 }
 
+/**
+ * The half ticket of a password login that still needs its second factor:
+ * "PVE:!tfa!<URI-encoded challenge JSON>:HEX8::sig", signed together with
+ * the userid (Proxmox's "aad") so it answers only for that user. It is no
+ * ticket for any request (verifyTicket does not accept it).
+ */
+export function assembleTfaTicket(keys: AuthKeys, userid: string, challenge: object, nowS: number): string {
+	const plain = `PVE:!tfa!${encodeURIComponent(JSON.stringify(challenge))}:${hex8(nowS)}`;
+	return `${plain}::${sign(keys.ticketKey, `${plain}\u0000${userid}`)}`;
+}
+
+/** True for a valid, unexpired half ticket issued to `userid`. */
+export function verifyTfaTicket(keys: AuthKeys, userid: string, ticket: string, nowS: number): boolean {
+	const match = /^(PVE:!tfa![^:\s]*:([0-9A-F]{8}))::(\S+)$/.exec(ticket);
+	if (!match) return false;
+	if (!sameText(sign(keys.ticketKey, `${match[1]!}\u0000${userid}`), match[3]!)) return false;
+	const age = nowS - Number.parseInt(match[2]!, 16);
+	return age >= -GRACE_S && age <= TICKET_LIFETIME_S;
+}
+
 /** The userid of a valid, unexpired ticket, else undefined. */
 export function verifyTicket(keys: AuthKeys, ticket: string, nowS: number): string | undefined {
 	const match = /^(PVE:(\S+?@[^:\s]+):([0-9A-F]{8}))::(\S+)$/.exec(ticket);

@@ -6,6 +6,8 @@ import type {Fixture} from './fixture-types.js';
 export interface DescribableSimulator {
 	url: string;
 	fingerprint: string;
+	/** Every node's own API endpoint (a cluster served node by node), the main one first. */
+	endpoints?: Array<{node: string; url: string; fingerprint: string}>;
 }
 
 export function describeSimulator(sim: DescribableSimulator, fixture: Fixture): string[] {
@@ -15,6 +17,8 @@ export function describeSimulator(sim: DescribableSimulator, fixture: Fixture): 
 	const lines = [
 		`Proxmox VE simulator listening on ${sim.url}/api2/json`,
 		`TLS certificate SHA-256 fingerprint: ${sim.fingerprint}`,
+		// The other nodes answer too, each with its own certificate (signed by the same cluster CA).
+		...(sim.endpoints ?? []).slice(1).map((e) => `Node ${e.node} API: ${e.url}/api2/json (fingerprint ${e.fingerprint})`),
 		fixture.cluster ? `Cluster: ${fixture.cluster.name}` : 'Standalone node (no cluster)',
 		`Nodes: ${fixture.nodes.length} (${online} online): ${fixture.nodes.map((n) => n.name).join(', ')}`,
 		`Guests: ${fixture.guests.length} (${lxc} containers, ${qemu} VMs)`,

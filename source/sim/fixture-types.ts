@@ -238,6 +238,17 @@ export interface FixtureUser {
 	/** ACL entries for this user: path + role, propagate default true. */
 	acl: FixtureAcl[];
 	tokens?: FixtureToken[];
+	/** Second factors (Proxmox's /etc/pve/priv/tfa.cfg): the password login then answers NeedTFA. */
+	tfa?: FixtureTfa;
+}
+
+export interface FixtureTfa {
+	/** A TOTP entry's secret, base32 as in the otpauth:// URI (fixtures are public: demo only). */
+	totp?: string;
+	/** Unused recovery keys ("1a2b-3c4d-5e6f-7a8b"); each works once. */
+	recovery?: string[];
+	/** A WebAuthn credential is registered (a terminal cannot answer it). */
+	webauthn?: boolean;
 }
 
 export interface FixtureToken {

@@ -388,13 +388,14 @@ class FixtureChecker {
 
 	private user(value: unknown, path: string): void {
 		const user = this.object(value, path);
-		this.keys(user, path, ['userid', 'acl'], ['password', 'enable', 'tokens']);
+		this.keys(user, path, ['userid', 'acl'], ['password', 'enable', 'tokens', 'tfa']);
 		const userid = this.string(user.userid, join(path, 'userid'), USERID, 'a user id like "root@pam"');
 		if (this.userIds.has(userid)) this.fail(join(path, 'userid'), `duplicate user "${userid}"`);
 		this.userIds.add(userid);
 		this.optional(user, 'password', path, (v, p) => this.string(v, p, /./, 'a non-empty demo password'));
 		this.optional(user, 'enable', path, (v, p) => this.boolean(v, p));
 		this.acl(user.acl, join(path, 'acl'));
+		if (user.tfa !== undefined) this.tfa(user.tfa, join(path, 'tfa'));
 		if (user.tokens === undefined) return;
 		const tokenIds = new Set<string>();
 		this.array(user.tokens, join(path, 'tokens')).forEach((entry, i) => {
@@ -410,6 +411,16 @@ class FixtureChecker {
 			this.optional(token, 'expire', p, (v, q) => this.integer(v, q));
 			if (token.acl !== undefined) this.acl(token.acl, join(p, 'acl'));
 		});
+	}
+
+	private tfa(value: unknown, path: string): void {
+		const tfa = this.object(value, path);
+		this.keys(tfa, path, [], ['totp', 'recovery', 'webauthn']);
+		this.optional(tfa, 'totp', path, (v, p) => this.string(v, p, /^[A-Z2-7]{16,}=*$/, 'a base32 TOTP secret (A-Z, 2-7, at least 16 characters)'));
+		if (tfa.recovery !== undefined) {
+			this.array(tfa.recovery, join(path, 'recovery')).forEach((key, i) => this.string(key, `${path}.recovery[${i}]`, /^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/, 'a recovery key like "1a2b-3c4d-5e6f-7a8b"'));
+		}
+		this.optional(tfa, 'webauthn', path, (v, p) => this.boolean(v, p));
 	}
 
 	private acl(value: unknown, path: string): void {

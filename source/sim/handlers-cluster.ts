@@ -81,7 +81,7 @@ export const getClusterResources: Handler = (ctx) => {
 
 export const getNodes: Handler = ({state}) => ({
 	data: [...state.nodes.values()].map((n) => {
-		const base: Json = {node: n.name, id: `node/${n.name}`, type: 'node', status: n.online ? 'online' : 'offline', ssl_fingerprint: state.fingerprint, level: ''};
+		const base: Json = {node: n.name, id: `node/${n.name}`, type: 'node', status: n.online ? 'online' : 'offline', ssl_fingerprint: state.nodeFingerprints[n.name] ?? state.fingerprint, level: ''};
 		if (!n.online) return base;
 		const m = nodeMetrics(state, n);
 		return {...base, cpu: m.cpu, maxcpu: n.cpuinfo.cpus, mem: m.mem, maxmem: n.memory, disk: n.rootfs.used, maxdisk: n.rootfs.total, uptime: m.uptime};

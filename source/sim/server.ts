@@ -6,9 +6,10 @@ import {createServer, type Server} from 'node:https';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Socket} from 'node:net';
 import {gzipSync} from 'node:zlib';
+import {createHash} from 'node:crypto';
 import type {AddressInfo} from 'node:net';
 import {newAuthKeys} from './auth.js';
-import {generateCertificate, type SimCertificate} from './cert.js';
+import {generateClusterCertificates, type SimCertificate} from './cert.js';
 import type {Fixture} from './fixture-types.js';
 import {runPipeline, type Outcome} from './pipeline.js';
 import {parseRequest, readBody} from './request.js';
@@ -30,6 +31,25 @@ export interface SimulatorOptions {
 	taskSpeed?: number;
 	/** Reuse a certificate (tests starting many simulators skip the RSA key generation); default: a fresh one. */
 	certificate?: SimCertificate;
+	/**
+	 * Also serve the API of every other node of the fixture on its own port,
+	 * each with its own certificate signed by the cluster CA (as a real
+	 * cluster's pveproxy on each node). The first node's is the main one.
+	 */
+	nodeEndpoints?: boolean;
+}
+
+/** One node's API listener. */
+export interface SimEndpoint {
+	node: string;
+	host: string;
+	port: number;
+	url: string;
+	/** This node's own certificate. */
+	fingerprint: string;
+	certPem: string;
+	/** Stops this node's API (its listener closes, its connections drop): a node going away. */
+	close(): Promise<void>;
 }
 
 export interface RecordedRequest {
@@ -49,6 +69,10 @@ export interface RunningSimulator {
 	port: number;
 	fingerprint: string;
 	certPem: string;
+	/** The cluster CA (pve-root-ca.pem) that signed every node's certificate. */
+	caPem: string;
+	/** Every node's API, the main one first (only the main one without nodeEndpoints). */
+	endpoints: SimEndpoint[];
 	state: SimState;
 	requests: RecordedRequest[];
 	setOutage(down: boolean): void;
@@ -99,12 +123,26 @@ function send(res: ServerResponse, outcome: Outcome): void {
 	res.end(body);
 }
 
+/** A stand-in fingerprint for a node whose API is not served (no key is made for it): distinct per node and per run. */
+function unservedFingerprint(cert: SimCertificate, node: string): string {
+	return createHash('sha256').update(`${cert.ca.certPem}\0${node}`).digest('hex').toUpperCase().match(/../g)!.join(':');
+}
+
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
 	const clock = options.clock ?? Date.now;
 	const authDelay = options.authFailureDelayMs ?? 3000;
 	const host = options.host ?? '127.0.0.1';
-	const cert = options.certificate ?? generateCertificate(options.fixture.nodes[0]?.name ?? 'pve');
-	const state = buildState(options.fixture, {clock, taskSpeed: options.taskSpeed ?? 1, fingerprint: cert.fingerprint});
+	const mainNode = options.fixture.nodes[0]?.name ?? 'pve';
+	const others = options.nodeEndpoints ? options.fixture.nodes.slice(1).map((n) => n.name) : [];
+	// Each node: its own key and certificate, signed by the same cluster CA (reused from options.certificate when given).
+	const certs = options.certificate
+		? [options.certificate, ...(await generateClusterCertificates(others, options.certificate.ca))]
+		: await generateClusterCertificates([mainNode, ...others]);
+	const cert = certs[0]!;
+	const nodeCerts = new Map<string, SimCertificate>(certs.map((c, i) => [i === 0 ? mainNode : others[i - 1]!, c]));
+	// A node not served here still has a certificate of its own: its fingerprint differs from every other's.
+	const nodeFingerprints = Object.fromEntries(options.fixture.nodes.map((n) => [n.name, nodeCerts.get(n.name)?.fingerprint ?? unservedFingerprint(cert, n.name)]));
+	const state = buildState(options.fixture, {clock, taskSpeed: options.taskSpeed ?? 1, fingerprint: cert.fingerprint, nodeFingerprints});
 	const keys = newAuthKeys();
 	const handlers = handlerTable(keys);
 	const requests: RecordedRequest[] = [];
@@ -157,31 +195,59 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 		}
 	};
 
-	const server: Server = createServer({key: cert.keyPem, cert: cert.certPem}, (req, res) => {
-		void handle(req, res);
-	});
-	// Raw TCP sockets, tracked so an outage can cut them like an unreachable host.
-	server.on('connection', (socket: Socket) => {
-		if (down) {
-			socket.destroy();
-			return;
-		}
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	server.on('tlsClientError', () => {
-		/* a client refusing our certificate is its business, not an error here */
-	});
-
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, host, () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const port = (server.address() as AddressInfo).port;
 	const urlHost = host.includes(':') ? `[${host}]` : host;
+	const listeners: SimEndpoint[] = [];
+	/** One node's pveproxy: an HTTPS listener with that node's certificate, answering from the shared state. */
+	const listen = async (node: string, nodeCert: SimCertificate, wanted: number): Promise<void> => {
+		const nodeSockets = new Set<Socket>();
+		const server: Server = createServer({key: nodeCert.keyPem, cert: nodeCert.certPem}, (req, res) => {
+			void handle(req, res);
+		});
+		// Raw TCP sockets, tracked so an outage can cut them like an unreachable host.
+		server.on('connection', (socket: Socket) => {
+			if (down) {
+				socket.destroy();
+				return;
+			}
+			sockets.add(socket);
+			nodeSockets.add(socket);
+			socket.on('close', () => {
+				sockets.delete(socket);
+				nodeSockets.delete(socket);
+			});
+		});
+		server.on('tlsClientError', () => {
+			/* a client refusing our certificate is its business, not an error here */
+		});
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(wanted, host, () => {
+				server.off('error', reject);
+				resolve();
+			});
+		});
+		const port = (server.address() as AddressInfo).port;
+		let closing: Promise<void> | undefined;
+		const endpoint: SimEndpoint = {
+			node,
+			host,
+			port,
+			url: `https://${urlHost}:${port}`,
+			fingerprint: nodeCert.fingerprint,
+			certPem: nodeCert.certPem,
+			close() {
+				closing ??= new Promise<void>((resolve) => {
+					server.close(() => resolve());
+					for (const socket of nodeSockets) socket.destroy();
+				});
+				return closing;
+			},
+		};
+		listeners.push(endpoint);
+	};
+	for (const [node, nodeCert] of nodeCerts) await listen(node, nodeCert, node === mainNode ? (options.port ?? 0) : 0);
+	const main = listeners[0]!;
+	const port = main.port;
 
 	return {
 		url: `https://${urlHost}:${port}`,
@@ -189,6 +255,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 		port,
 		fingerprint: cert.fingerprint,
 		certPem: cert.certPem,
+		caPem: cert.ca.certPem,
+		endpoints: [...listeners],
 		state,
 		requests,
 		setOutage(value: boolean) {
@@ -199,10 +267,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 			if (ticker) clearInterval(ticker);
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
-			return new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				for (const socket of sockets) socket.destroy();
-			});
+			return Promise.all(listeners.map((l) => l.close())).then(() => undefined);
 		},
 	};
 }

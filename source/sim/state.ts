@@ -68,6 +68,8 @@ export interface SimState {
 	nextPid: number;
 	/** SHA-256 fingerprint of the served certificate (GET /nodes ssl_fingerprint). */
 	fingerprint: string;
+	/** Each node's own certificate fingerprint (every node has its own pve-ssl.pem). */
+	nodeFingerprints: Record<string, string>;
 	/** Injected task failures still to fire (fixture `failures`, or injectFailure()). */
 	failures: FixtureFailure[];
 	/** Simulated seconds per ticker second for package-manager output inside containers. */
@@ -87,7 +89,7 @@ export function markChanged(state: SimState): void {
 	state.onChange?.();
 }
 
-export function buildState(fixture: Fixture, options: {clock: () => number; taskSpeed: number; fingerprint: string; packageSpeed?: number}): SimState {
+export function buildState(fixture: Fixture, options: {clock: () => number; taskSpeed: number; fingerprint: string; nodeFingerprints?: Record<string, string>; packageSpeed?: number}): SimState {
 	const now = options.clock();
 	const nodes = new Map<string, SimNode>();
 	for (const node of fixture.nodes) nodes.set(node.name, {...structuredClone(node), bootedAt: now - node.uptime * 1000});
@@ -127,6 +129,7 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 		taskSpeed: options.taskSpeed,
 		nextPid: 0x1000 + (fixture.seed % 0x8000),
 		fingerprint: options.fingerprint,
+		nodeFingerprints: options.nodeFingerprints ?? {},
 		failures: (fixture.failures ?? []).map((f) => ({...f})),
 		packageSpeed: options.packageSpeed ?? options.taskSpeed,
 		upgradeStats: {running: 0, peak: 0, started: 0, finished: 0, log: []},

@@ -40,6 +40,12 @@ export interface SshRunnerOptions extends SshCredentialOptions {
 	knownHostsPath: string;
 	/** Like OpenSSH's StrictHostKeyChecking=accept-new: record unknown keys, never changed ones. */
 	acceptNewHostKey: boolean;
+	/**
+	 * Reach the host through this one (OpenSSH's ProxyJump): an SSH connection
+	 * to the jump host (same credentials, its host key checked against the same
+	 * known_hosts) and a direct-tcpip channel from there to host:port.
+	 */
+	jump?: {host: string; port: number; username: string};
 	/** Write accepted keys hashed (HashKnownHosts yes). */
 	hashKnownHosts?: boolean;
 	/** Keepalive interval; 0 disables. Three unanswered keepalives drop the connection. */
@@ -186,6 +192,11 @@ class SshRunner implements CommandRunner {
 				serverHostKey: [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS])] as NonNullable<ConnectConfig['algorithms']>['serverHostKey'],
 			},
 		};
+		const hop = this.options.jump ? await this.openJump(credentials) : undefined;
+		if (hop) {
+			config.sock = hop.stream;
+			client.on('close', () => hop.client.end());
+		}
 		return new Promise<Connection>((resolve, reject) => {
 			const conn: Connection = {client, alive: false};
 			let settled = false;
@@ -221,6 +232,47 @@ class SshRunner implements CommandRunner {
 			});
 			client.connect(config);
 		});
+	}
+
+	/** The jump host's connection and a channel through it to the target's SSH port. */
+	private async openJump(credentials: Awaited<ReturnType<typeof loadCredentials>>): Promise<{client: Client; stream: ClientChannel}> {
+		const jump = this.options.jump!;
+		const name = knownHostName(jump.host, jump.port);
+		const label = `ssh jump ${jump.username}@${jump.host}:${jump.port}`;
+		let hostKeyError: SshError | undefined;
+		const client = new ssh2.Client();
+		await new Promise<void>((resolve, reject) => {
+			client.once('ready', () => resolve());
+			client.once('error', (error: Error & {level?: string}) => {
+				client.end();
+				const classified = this.classify(error);
+				reject(hostKeyError ?? new SshError(classified.kind, classified.message.replace(this.label, label)));
+			});
+			client.connect({
+				host: jump.host,
+				port: jump.port,
+				username: jump.username,
+				readyTimeout: this.options.connectTimeoutMs ?? 10_000,
+				...credentials,
+				hostVerifier: (key: Buffer) => {
+					try {
+						hostKeyError = this.checkHostKey(name, key);
+					} catch {
+						hostKeyError = new SshError('unknown-host-key', `cannot record the host key for ${name} in ${this.options.knownHostsPath}: ${fingerprintOf(key)}`, {fingerprint: fingerprintOf(key)});
+					}
+					return hostKeyError === undefined;
+				},
+			});
+		});
+		const stream = await new Promise<ClientChannel>((resolve, reject) => {
+			client.forwardOut('127.0.0.1', 0, this.options.host, this.port, (error, channel) => {
+				if (error) {
+					client.end();
+					reject(new SshError('network', `${label}: cannot reach ${this.options.host}:${this.port} from there (${error.message.split('\n')[0]})`));
+				} else resolve(channel);
+			});
+		});
+		return {client, stream};
 	}
 
 	/** undefined when the key is acceptable (possibly after recording it). */

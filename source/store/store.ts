@@ -183,6 +183,10 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 						},
 					});
 				},
+				endpointChanged(target: string, notice: string) {
+					const {connection, ui} = get();
+					set({connection: {...connection, target}, ui: {...ui, commandNotice: notice}});
+				},
 				nicsReceived(vmid: number, nics: GuestNic[]) {
 					get().actions.nicsReceivedMany([[vmid, nics]]);
 				},

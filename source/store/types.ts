@@ -161,6 +161,8 @@ export interface AppActions extends OpsActions, ScreenActions, LogsActions, Prob
 	// written by services
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;
+	/** The API client moved to another endpoint of the cluster (failover): the header names it, a notice says why. */
+	endpointChanged(target: string, notice: string): void;
 	nicsReceived(vmid: number, nics: GuestNic[]): void;
 	/** Several guests' NICs in one store change (a service's batch of config reads). */
 	nicsReceivedMany(entries: ReadonlyArray<readonly [number, GuestNic[]]>): void;

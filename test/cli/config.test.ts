@@ -36,7 +36,7 @@ test('config problems name the file and the key in one line', () => {
 		['hosts: {home: {host: pve, port: 65536}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
 		['hosts: {home: {host: pve, port: 8006.5}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
 		['hosts: {home: {host: pve, port: .inf}}', /^c\.yaml: hosts\.home\.port: expected a whole number from 1 to 65535$/],
-		['default: lab\nhosts: {home: {host: pve}}', /default: names no host under hosts: \(have: home\)/],
+		['default: lab\nhosts: {home: {host: pve}}', /default: names no host under hosts: or context under contexts: \(have: home\)/],
 		['refrsh: 2', /refrsh: unknown key/],
 		['hosts: [', /not valid YAML/],
 		['keys: {nav.down: 3}', /keys\.nav\.down: expected a key or a list of keys/],

@@ -55,7 +55,7 @@ export function call(sim: RunningSimulator, method: string, path: string, option
 	return new Promise((resolve, reject) => {
 		const req = httpsRequest(
 			`${sim.url}/api2/json${path}`,
-			{method, headers, ca: sim.certPem, agent: false},
+			{method, headers, ca: sim.caPem, agent: false},
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));

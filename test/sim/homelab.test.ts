@@ -32,8 +32,9 @@ describe('homelab fixture', {skip: !existsSync(homelab) && 'fixtures/homelab.jso
 describe('describeSimulator', () => {
 	it('names URL, fingerprint, cluster, counts, users and token IDs but no secret or password', () => {
 		const fixture = miniFixture();
-		const lines = describeSimulator({url: 'https://127.0.0.1:8006', fingerprint: 'AB:CD'}, fixture);
+		const lines = describeSimulator({url: 'https://127.0.0.1:8006', fingerprint: 'AB:CD', endpoints: [{node: 'pve1', url: 'https://127.0.0.1:8006', fingerprint: 'AB:CD'}, {node: 'pve2', url: 'https://127.0.0.1:40001', fingerprint: 'EF:01'}]}, fixture);
 		const text = lines.join('\n');
+		assert.ok(lines.includes('Node pve2 API: https://127.0.0.1:40001/api2/json (fingerprint EF:01)'));
 		for (const expected of ['https://127.0.0.1:8006', 'AB:CD', 'lab', 'Nodes: 2', 'Guests: 4 (3 containers, 1 VMs)', 'root@pam!full', 'audit@pve!ro', 'vmuser@pve']) assert.ok(text.includes(expected), expected);
 		for (const user of fixture.users) {
 			if (user.password) assert.ok(!text.includes(user.password), 'password leaked');

@@ -16,7 +16,7 @@ describe('proxmox-api npm against the simulator', () => {
 	const pinnedFetch = ((url: string, init: Record<string, unknown>) => undiciFetch(url, {...init, dispatcher: agent})) as unknown as typeof undiciFetch;
 	before(async () => {
 		sim = await startTestSim();
-		agent = new Agent({connect: {ca: sim.certPem}});
+		agent = new Agent({connect: {ca: sim.caPem}});
 	});
 	after(async () => {
 		await agent.close();

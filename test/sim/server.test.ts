@@ -19,7 +19,7 @@ describe('simulator server', () => {
 		assert.match(sim.fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
 		assert.equal(new X509Certificate(sim.certPem).fingerprint256, sim.fingerprint);
 		const peer = await new Promise<string>((resolve, reject) => {
-			const req = httpsRequest(`${sim.url}/api2/json/version`, {ca: sim.certPem, agent: false, headers: {Authorization: ROOT_TOKEN}}, (res) => {
+			const req = httpsRequest(`${sim.url}/api2/json/version`, {ca: sim.caPem, agent: false, headers: {Authorization: ROOT_TOKEN}}, (res) => {
 				const cert = (res.socket as import('node:tls').TLSSocket).getPeerCertificate();
 				res.resume();
 				resolve(cert.fingerprint256);
