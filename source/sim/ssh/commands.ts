@@ -276,7 +276,10 @@ class Shell {
 		}
 		const now = this.state.clock();
 		const count = args.count ?? (args.follow ? 10 : undefined);
-		const lines = history(journal, now, count).map(({k, time}) => formatJournalLine(args.format, time, journal.host, journal.entry(k, time)));
+		const lines = history(journal, now, count).flatMap(({k, time}) => {
+			const entry = journal.entry(k, time);
+			return entry ? [formatJournalLine(args.format, time, journal.host, entry)] : [];
+		});
 		if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
 		if (!args.follow) return Promise.resolve(0);
 		let k = latestIndex(journal, now) + 1;
@@ -296,9 +299,12 @@ class Shell {
 				if (due <= 0) return;
 				const time = this.state.clock();
 				const batch: string[] = [];
-				for (let i = 0; i < due; i++, k++) batch.push(formatJournalLine(args.format, time, journal.host, journal.entry(k, time)));
+				for (let i = 0; i < due; i++, k++) {
+					const entry = journal.entry(k, time);
+					if (entry) batch.push(formatJournalLine(args.format, time, journal.host, entry));
+				}
 				sent += due;
-				io.stdout(`${batch.join('\n')}\n`);
+				if (batch.length > 0) io.stdout(`${batch.join('\n')}\n`);
 			});
 			if (signal.aborted) onAbort();
 			else signal.addEventListener('abort', onAbort, {once: true});
