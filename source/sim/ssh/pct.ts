@@ -31,6 +31,15 @@ export function containerOn(state: SimState, node: string, vmid: string | undefi
 	return guest;
 }
 
+/** The VM `vmid` on this node, or qm's error for it. */
+export function vmOn(state: SimState, node: string, vmid: string | undefined, usage: string): SimGuest | CommandOutcome {
+	if (vmid === undefined) return fail(`400 not enough arguments\n${usage}`);
+	if (!/^\d+$/.test(vmid)) return fail(`400 Parameter verification failed.\nvmid: type check ('integer') failed - got '${vmid}'\n${usage}`);
+	const guest = state.guests.get(Number(vmid));
+	if (!guest || guest.type !== 'qemu' || guest.node !== node) return fail(`Configuration file 'nodes/${node}/qemu-server/${vmid}.conf' does not exist`);
+	return guest;
+}
+
 export function pctStatus(state: SimState, guest: SimGuest, verbose: boolean): CommandOutcome {
 	if (!verbose) return {code: 0, stdout: `status: ${guest.status}\n`, stderr: ''};
 	const entry = guestListEntry(state, guest);
