@@ -9,7 +9,7 @@ import type {SimGuest, SimNode, SimState} from '../state.js';
 import {guestName} from '../state.js';
 import {advanceTasks} from '../tasks.js';
 import {eventIn, HOST_UNITS, taskEvents, type TaskEvent} from './journal-host.js';
-import {serviceFor, type JournalEntry, type Rand, type ServiceGenerator} from './journal-services.js';
+import {serviceFor, systemFor, type JournalEntry, type Rand, type ServiceGenerator} from './journal-services.js';
 
 export type {JournalEntry} from './journal-services.js';
 
@@ -50,7 +50,9 @@ function origin(state: SimState, bootedAt: number): number {
 export function guestJournal(state: SimState, guest: SimGuest, options: JournalOptions = {}): Journal {
 	const host = guestName(guest);
 	const tags = typeof guest.config.tags === 'string' ? guest.config.tags : '';
-	const generator = serviceFor(host, tags);
+	const ostype = typeof guest.config.ostype === 'string' ? guest.config.ostype : undefined;
+	const generator = serviceFor(host, tags, ostype);
+	const system = systemFor(ostype);
 	const key = guest.vmid;
 	const pid = stablePid(state.seed, key, 1);
 	return {
@@ -61,7 +63,7 @@ export function guestJournal(state: SimState, guest: SimGuest, options: JournalO
 			const rand: Rand = (salt) => noise(state.seed, key, k, salt);
 			if (options.hostileLines && k % 25 === 13) return {ident: 'sshd', pid: pid + 7, message: HOSTILE_MESSAGE};
 			// Mostly the service itself; every ~8th line is the system around it.
-			const source: ServiceGenerator = rand(97) < 0.12 ? serviceFor('', '') : generator;
+			const source: ServiceGenerator = rand(97) < 0.12 ? system : generator;
 			return source(rand, {host, pid, time});
 		},
 	};
