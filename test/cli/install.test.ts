@@ -11,10 +11,10 @@
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
-import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {freeLoopbackPort} from '../loopback-port.js';
 import {after, before, describe, it} from 'node:test';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,17 +35,6 @@ function run(file: string, args: string[], options: {cwd: string; env: NodeJS.Pr
 	});
 }
 
-/** A loopback port nobody listens on: the "registry" every npm call is pointed at. */
-function closedPort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as {port: number};
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 describe('install (slow: builds the bundle and runs npm pack / npm install -g offline)', () => {
 	let dir: string;
@@ -54,7 +43,7 @@ describe('install (slow: builds the bundle and runs npm pack / npm install -g of
 
 	before(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'proxdeck-install-'));
-		const registry = `http://127.0.0.1:${await closedPort()}/`;
+		const registry = `http://127.0.0.1:${await freeLoopbackPort()}/`;
 		// Nothing from the user's npm setup: a fresh cache, no npmrc, the closed registry, offline.
 		env = {
 			PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,

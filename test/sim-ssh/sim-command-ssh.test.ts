@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import {spawn, type ChildProcess} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {freeLoopbackPort} from '../loopback-port.js';
 import {after, before, describe, it} from 'node:test';
 import ssh2 from 'ssh2';
 import {generateEd25519} from '../../source/ssh/keygen.js';
@@ -18,16 +18,6 @@ import {parseArgs} from '../../source/cli/args.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as {port: number};
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 interface Ran {
 	code: number | null;
@@ -49,8 +39,8 @@ describe('proxdeck sim --ssh PORT', () => {
 		const key = generateEd25519();
 		privateKey = key.private;
 		writeFileSync(join(home, '.ssh', 'id_ed25519.pub'), `${key.public}\n`);
-		const apiPort = await freePort();
-		sshPort = await freePort();
+		const apiPort = await freeLoopbackPort();
+		sshPort = await freeLoopbackPort();
 		child = spawn(process.execPath, ['bin/proxdeck.js', 'sim', '--port', String(apiPort), '--ssh', String(sshPort), '--sim-speed', '20'], {
 			cwd: root,
 			env: {PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state')},

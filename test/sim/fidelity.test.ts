@@ -5,16 +5,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {call, login} from './helpers.js';
-import {CT, resource, snapshots, writeSim, type WriteSim} from './write-helpers.js';
-
-async function withSim(run: (w: WriteSim) => Promise<void>): Promise<void> {
-	const w = await writeSim();
-	try {
-		await run(w);
-	} finally {
-		await w.close();
-	}
-}
+import {CT, resource, snapshots, withWriteSim as withSim, writeSim} from './write-helpers.js';
 
 describe('/cluster/resources and /nodes', () => {
 	it('lists the built-in localnetwork SDN zone per online node (type sdn, as pvestatd broadcasts it)', () =>

@@ -14,6 +14,7 @@ import {createSnapshot, deleteSnapshot, rollbackSnapshot} from '../lxc-snapshots
 import type {SimGuest, SimNode, SimState} from '../state.js';
 import {advanceTasks, findTask} from '../tasks.js';
 import type {CommandOutcome} from './outcome.js';
+import {guestOn} from './pct.js';
 
 export type GuestCli = 'pct' | 'qm';
 
@@ -82,14 +83,6 @@ const KNOWN: Record<string, readonly string[]> = {
 	config: ['current', 'snapshot'],
 };
 
-function guestOf(state: SimState, node: SimNode, cli: GuestCli, vmid: string): SimGuest | CommandOutcome {
-	const type = cli === 'pct' ? 'lxc' : 'qemu';
-	const guest = state.guests.get(Number(vmid));
-	if (!guest || guest.type !== type || guest.node !== node.name) {
-		return fail(`Configuration file 'nodes/${node.name}/${type === 'lxc' ? 'lxc' : 'qemu-server'}/${vmid}.conf' does not exist`);
-	}
-	return guest;
-}
 
 /** pct/qm config: sorted keys, digest left out, the description as one encoded line. */
 function printConfig(config: SimGuest['config']): string {
@@ -117,9 +110,8 @@ export async function guestCli(state: SimState, node: SimNode, cli: GuestCli, su
 	if (positional.length < needed) return fail(`400 not enough arguments\n${usage(cli, sub)}`);
 	if (positional.length > needed) return fail(`400 too many arguments\n${usage(cli, sub)}`);
 	const [vmid, snapname] = positional as [string, string | undefined];
-	if (!/^\d+$/.test(vmid)) return fail(`400 Parameter verification failed.\nvmid: type check ('integer') failed - got '${vmid}'\n${usage(cli, sub)}`);
 	advanceTasks(state);
-	const guest = guestOf(state, node, cli, vmid);
+	const guest = guestOn(state, node.name, cli === 'pct' ? 'lxc' : 'qemu', vmid, usage(cli, sub));
 	if ('code' in guest) return guest;
 	if (sub === 'config') {
 		return {code: 0, stdout: printConfig({...guest.config, digest: configDigest(guest.config)}), stderr: ''};
