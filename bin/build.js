@@ -24,12 +24,15 @@ try {
 		jsx: 'automatic',
 		// ink imports react-devtools-core only for DEV=true; it is not installed.
 		alias: {'react-devtools-core': './source/cli/no-devtools.ts'},
-		// ssh2 stays a runtime import from node_modules: its CommonJS code uses
-		// __dirname (undefined in an ESM bundle) and loads optional native helpers.
-		external: ['ssh2', 'cpu-features', '*.node'],
+		// ssh2 is bundled too, so the packed package (npm pack) needs no
+		// node_modules at all. Its optional native helpers stay outside: ssh2
+		// loads cpu-features and its sshcrypto.node binding in try/catch and
+		// uses Node's own crypto when they are absent (as in an installed tarball).
+		external: ['cpu-features', '*.node'],
 		define: {'process.env.NODE_ENV': '"production"'},
-		// Some bundled CommonJS packages call require(); give the ESM bundle one.
-		banner: {js: "import {createRequire as __proxdeckRequire} from 'node:module'; const require = __proxdeckRequire(import.meta.url);"},
+		// Some bundled CommonJS packages call require() and read __dirname (ssh2's
+		// poly1305 wasm loader); give the ESM bundle both.
+		banner: {js: "import {createRequire as __proxdeckRequire} from 'node:module'; import {dirname as __proxdeckDirname} from 'node:path'; import {fileURLToPath as __proxdeckPath} from 'node:url'; const require = __proxdeckRequire(import.meta.url); const __filename = __proxdeckPath(import.meta.url); const __dirname = __proxdeckDirname(__filename);"},
 		logLevel: 'warning',
 	});
 	console.log(`proxdeck: built ${outfile}`);

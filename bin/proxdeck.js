@@ -19,8 +19,13 @@ function newestSource(dir) {
 	return newest;
 }
 
+/** Where the TypeScript sources are: only in a clone (an installed tarball ships the bundle alone). */
+const hasSources = existsSync(join(root, 'source', 'cli', 'main.tsx'));
+
 function bundleIsFresh() {
 	if (process.env.PROXDECK_NO_BUNDLE || !existsSync(bundle)) return false;
+	// Installed from `npm pack`: the bundle is all there is (npm stamps extracted files with the install time, in any order).
+	if (!hasSources) return true;
 	const built = statSync(bundle).mtimeMs;
 	return ['source', 'views', 'keymaps'].every((dir) => newestSource(join(root, dir)) <= built);
 }
@@ -31,6 +36,10 @@ process.env.NODE_ENV ??= 'production';
 if (bundleIsFresh()) {
 	await import(bundle);
 } else {
+	if (!hasSources) {
+		console.error(`proxdeck: ${bundle} is missing; reinstall proxdeck (npm install -g ./proxdeck-*.tgz)`);
+		process.exit(1);
+	}
 	const {register} = await import('tsx/esm/api');
 	register();
 	const {main} = await import('../source/cli/main.tsx');

@@ -79,7 +79,9 @@ export const HELP = `
 	  --guests <n> --nodes <n>      simulate a generated fleet of that size instead
 	  --listen <address>            simulator address (sim only, default 127.0.0.1)
 	  --port <n>                    simulator port (sim only, default 8006)
-	  --sim-speed <x>               the demo's tasks and package output run x times faster
+	  --ssh <port>                  sim: also serve the simulated nodes over SSH on this port
+	                                (user root; keys from ~/.ssh/*.pub, or --ssh-key FILE.pub)
+	  --sim-speed <x>               the demo's (or sim's) tasks and package output run x times faster
 
 	  --help                        show this help
 	  --version                     show the version
@@ -90,6 +92,7 @@ export const HELP = `
 	      --fingerprint 80:D4:F2:…:69:F5
 	  $ proxdeck --host home --read-only           a host named in the config file
 	  $ proxdeck sim --fixture cluster --port 8006
+	  $ proxdeck sim --ssh 2222                    the simulator's API and its nodes' SSH side
 	  $ proxdeck upgrade --demo --tag media --concurrency 3 --yes --json
 `;
 
@@ -211,7 +214,25 @@ const FLAGS = {
 	version: {type: 'boolean', default: false},
 } satisfies AnyFlags;
 
-export function parseArgs(argv: string[]): CliArgs {
+/**
+ * `proxdeck sim --ssh PORT` (or `--ssh=PORT`): the simulator's SSH side on
+ * PORT. `--ssh` is a switch elsewhere, so the port is moved to --ssh-port here.
+ */
+function simSshPort(argv: string[]): string[] {
+	if (!argv.includes('sim')) return argv;
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		const inline = /^--ssh=(\d+)$/.exec(arg);
+		if (inline) out.push('--ssh', '--ssh-port', inline[1]!);
+		else if (arg === '--ssh' && /^\d+$/.test(argv[i + 1] ?? '')) out.push('--ssh', '--ssh-port', argv[++i]!);
+		else out.push(arg);
+	}
+	return out;
+}
+
+export function parseArgs(rawArgv: string[]): CliArgs {
+	const argv = simSshPort(rawArgv);
 	// Unknown flags are ours to report (meow would print two lines and exit by itself).
 	const cli = meow(HELP, {
 		importMeta: import.meta,

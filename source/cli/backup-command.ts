@@ -127,7 +127,7 @@ export async function runBackupCommand(args: CliArgs, io: Io): Promise<number> {
 	const {client, demo} = result.opened;
 	const paths = statePaths(io.env, {demo: demo !== undefined});
 	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: result.readOnly, insecure: client.tlsMode === 'insecure'});
-	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? paths.auditLog, identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
+	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? demo?.auditLog ?? paths.auditLog, identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
 	try {
 		store.getState().actions.fleetReceived(await createFleetSource(client).fetchFleet());
 		await services.permissions.refresh().catch(() => {});

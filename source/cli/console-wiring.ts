@@ -48,7 +48,7 @@ export function wireConsole(opened: OpenHost, target: Target, config: UserConfig
 	attachLayouts(store, allLayouts(config.layouts ?? []));
 	// The demo keeps its audit log and upgrade journals apart from real hosts' (state-paths.ts).
 	const paths = statePaths(io.env, {demo: demo !== undefined});
-	const auditPath = args.auditLog ?? paths.auditLog;
+	const auditPath = args.auditLog ?? demo?.auditLog ?? paths.auditLog;
 	const session = createSession({
 		api: client,
 		store,

@@ -6,6 +6,7 @@
 // demo was interrupted in is really offered, and resumed, at the next start.
 
 import {createHash} from 'node:crypto';
+import {existsSync, renameSync} from 'node:fs';
 import {basename, join, resolve} from 'node:path';
 import {acquireRunLock, RunBusy, type RunLock} from '../services/upgrade/run-lock.js';
 import {BUILTIN_FIXTURES, loadFixture} from '../sim/fixture.js';
@@ -57,6 +58,12 @@ export interface Demo {
 	identity: string;
 	/** Lines to show once at start (saved state continued, ignored and why, or in use elsewhere). */
 	notes: string[];
+	/**
+	 * This demo's own audit log, kept with its saved state: continued with the
+	 * state, set aside when the demo starts from the fixture (its entries name
+	 * snapshots and tasks the fresh fleet never had). Undefined when nothing is kept.
+	 */
+	auditLog?: string;
 	/** Saves the state (running tasks finish first) and stops the simulator; returns a line to show if saving failed. */
 	close(): Promise<string | undefined>;
 }
@@ -70,6 +77,7 @@ export async function startDemo(fleet: DemoFleet, options: {port?: number; host?
 	const notes: string[] = [];
 	let kept: StateFile | undefined;
 	let lock: RunLock | undefined;
+	let auditLog: string | undefined;
 	if (options.stateDir) {
 		const path = join(options.stateDir, `${identity}.sim.json`);
 		try {
@@ -77,6 +85,11 @@ export async function startDemo(fleet: DemoFleet, options: {port?: number; host?
 			lock = acquireRunLock(options.stateDir, `${identity}.sim`);
 			kept = keepStateIn(sim.state, path, identity, createHash('sha256').update(JSON.stringify(fixture)).digest('hex').slice(0, 16));
 			notes.push(...kept.notes);
+			auditLog = join(options.stateDir, `${identity}.audit.log`);
+			if (!kept.restored && existsSync(auditLog)) {
+				renameSync(auditLog, `${auditLog}.old`);
+				notes.push(`demo: started from the fixture; the earlier demo's audit log is now ${auditLog}.old`);
+			}
 		} catch (error) {
 			if (!(error instanceof RunBusy)) throw error;
 			notes.push(`demo: the saved simulator state ${path} is in use by another proxdeck (pid ${error.holder.pid}): this demo starts from the fixture and keeps nothing`);
@@ -88,6 +101,7 @@ export async function startDemo(fleet: DemoFleet, options: {port?: number; host?
 		token,
 		identity,
 		notes,
+		...(auditLog !== undefined ? {auditLog} : {}),
 		async close() {
 			const warning = kept?.close();
 			lock?.release();

@@ -135,7 +135,7 @@ export async function runUpgradeCommand(args: CliArgs, io: Io): Promise<number> 
 	const paths = statePaths(io.env, {demo: demo !== undefined});
 	const runsDir = paths.runsDir;
 	const store = createAppStore({target: client.target, demo: demo !== undefined, readOnly: target.readOnly, insecure: client.tlsMode === 'insecure'});
-	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? paths.auditLog, identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
+	const services = createActionServices({api: client, store, auditPath: args.auditLog ?? demo?.auditLog ?? paths.auditLog, identity: client.identity, host: client.target, taskPollMs: 250, clusterTaskPollMs: 3_600_000});
 	try {
 		store.getState().actions.fleetReceived(await createFleetSource(client).fetchFleet());
 		await services.permissions.refresh().catch(() => {});

@@ -1,7 +1,7 @@
 // How a guest looks in the list/status endpoints and in /cluster/resources.
 // One place builds these so the three views never disagree about a number.
 
-import {guestMetrics} from './drift.js';
+import {DRIFT_STEP_MS, guestMetrics, noise, type GuestMetrics} from './drift.js';
 import {handlerError} from './errors.js';
 import {guestSizes} from './sizes.js';
 import type {SimGuest, SimState} from './state.js';
@@ -16,6 +16,37 @@ function tagsOf(guest: SimGuest): string | undefined {
 
 function isTemplate(guest: SimGuest): boolean {
 	return guest.config.template === 1 || guest.config.template === '1';
+}
+
+/** PVE 9 (pve-manager 9, qemu-server 9, pve-container 6) added `memhost` and the `pressure*` keys. */
+export function isPve9(state: SimState): boolean {
+	return Number.parseInt(state.version.version, 10) >= 9;
+}
+
+/** The host's view of a VM's memory (the QEMU process RSS): the guest's use plus QEMU's own overhead; 0 when stopped. */
+function memHost(guest: SimGuest, m: GuestMetrics): number {
+	return guest.status === 'running' && guest.type === 'qemu' ? Math.floor(m.mem * 1.04) + 48 * 1024 ** 2 : 0;
+}
+
+/**
+ * A running guest's cgroup pressure stall averages (avg10, percent), as
+ * vmstatus reads them from /sys/fs/cgroup/…/{cpu,io,memory}.pressure: small,
+ * drifting with the clock, CPU "some" rising with the guest's CPU use. A
+ * stopped guest has no cgroup, so the keys are absent.
+ */
+function pressures(state: SimState, guest: SimGuest, m: GuestMetrics): Json {
+	if (guest.status !== 'running') return {};
+	const tick = Math.floor(state.clock() / DRIFT_STEP_MS);
+	const stall = (salt: number, scale: number) => Math.round(noise(state.seed, guest.vmid, tick, salt) * scale * 100) / 100;
+	const cpuSome = Math.round((m.cpu * 8 + stall(11, 0.5)) * 100) / 100;
+	return {
+		pressurecpusome: cpuSome,
+		pressurecpufull: Math.round(cpuSome * 0.2 * 100) / 100,
+		pressureiosome: stall(12, 1.5),
+		pressureiofull: stall(13, 0.8),
+		pressurememorysome: stall(14, 0.1),
+		pressurememoryfull: stall(15, 0.05),
+	};
 }
 
 /** GET /nodes/{node}/lxc|qemu entry (also the base of status/current). */
@@ -37,6 +68,10 @@ export function guestListEntry(state: SimState, guest: SimGuest): Json {
 		diskwrite: m.diskwrite,
 		uptime: m.uptime,
 	};
+	if (isPve9(state)) {
+		Object.assign(entry, pressures(state, guest, m));
+		if (guest.type === 'qemu') entry.memhost = memHost(guest, m);
+	}
 	if (guest.type === 'lxc') {
 		// Only containers report used disk space (qemu cannot see inside its images).
 		entry.disk = m.disk;
@@ -99,6 +134,8 @@ export function guestResource(state: SimState, guest: SimGuest): Json {
 			uptime: m.uptime,
 			template: isTemplate(guest) ? 1 : 0,
 		});
+		// PVE 9 lists memhost for every guest; only a VM's is measured (containers report 0).
+		if (isPve9(state)) base.memhost = memHost(guest, m);
 	}
 	const tags = tagsOf(guest);
 	if (tags) base.tags = tags;

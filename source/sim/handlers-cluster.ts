@@ -38,11 +38,28 @@ export const getClusterStatus: Handler = ({state}) => {
 	};
 };
 
-function nodeResource(state: SimState, node: SimNode): Json {
+/**
+ * pve-manager's extract_node_stats: every node is listed; its numbers only
+ * for a caller with Sys.Audit on /nodes/{node} (`exclude_stats` otherwise).
+ */
+function nodeStats(state: SimState, node: SimNode, canAudit: boolean): Json {
 	const base: Json = {id: `node/${node.name}`, type: 'node', node: node.name, status: node.online ? 'online' : 'offline', level: ''};
-	if (!node.online) return base;
+	if (!node.online || !canAudit) return base;
 	const m = nodeMetrics(state, node);
-	return {...base, cpu: m.cpu, maxcpu: node.cpuinfo.cpus, mem: m.mem, maxmem: node.memory, disk: node.rootfs.used, maxdisk: node.rootfs.total, uptime: m.uptime, 'cgroup-mode': 2};
+	return {...base, cpu: m.cpu, maxcpu: node.cpuinfo.cpus, mem: m.mem, maxmem: node.memory, disk: node.rootfs.used, maxdisk: node.rootfs.total, uptime: m.uptime};
+}
+
+/**
+ * The SDN zones pvestatd broadcasts per node: without any SDN configured,
+ * the built-in `localnetwork` zone (samples/api-cluster-resources-…-sdn.json).
+ * A node that is down broadcasts nothing.
+ */
+function sdnResources(state: SimState, principal: ReturnType<typeof principalOf>): Json[] {
+	if (!hasPriv(state, principal, '/sdn/zones/localnetwork', 'SDN.Audit')) return [];
+	return [...state.nodes.values()]
+		.filter((n) => n.online)
+		.sort((a, b) => a.name.localeCompare(b.name))
+		.map((n) => ({id: `sdn/${n.name}/localnetwork`, sdn: 'localnetwork', node: n.name, type: 'sdn', status: 'ok'}));
 }
 
 function storageResources(state: SimState, node: SimNode): Json[] {
@@ -65,7 +82,8 @@ export const getClusterResources: Handler = (ctx) => {
 	const type = params.type;
 	const out: Json[] = [];
 	if (type === undefined || type === 'node') {
-		for (const n of state.nodes.values()) if (hasPriv(state, principal, `/nodes/${n.name}`, 'Sys.Audit')) out.push(nodeResource(state, n));
+		// cgroup-mode comes from the node's static info, listed whatever the caller may audit.
+		for (const n of state.nodes.values()) out.push({...nodeStats(state, n, hasPriv(state, principal, `/nodes/${n.name}`, 'Sys.Audit')), ...(n.online ? {'cgroup-mode': 2} : {})});
 	}
 	if (type === undefined || type === 'vm') {
 		const guests = [...state.guests.values()].sort((a, b) => a.vmid - b.vmid);
@@ -76,17 +94,18 @@ export const getClusterResources: Handler = (ctx) => {
 			for (const s of storageResources(state, n)) if (hasPriv(state, principal, `/storage/${s.storage}`, 'Datastore.Audit')) out.push(s);
 		}
 	}
+	if (type === undefined || type === 'sdn') out.push(...sdnResources(state, principal));
 	return {data: out};
 };
 
-export const getNodes: Handler = ({state}) => ({
-	data: [...state.nodes.values()].map((n) => {
-		const base: Json = {node: n.name, id: `node/${n.name}`, type: 'node', status: n.online ? 'online' : 'offline', ssl_fingerprint: state.nodeFingerprints[n.name] ?? state.fingerprint, level: ''};
-		if (!n.online) return base;
-		const m = nodeMetrics(state, n);
-		return {...base, cpu: m.cpu, maxcpu: n.cpuinfo.cpus, mem: m.mem, maxmem: n.memory, disk: n.rootfs.used, maxdisk: n.rootfs.total, uptime: m.uptime};
-	}),
-});
+/** GET /nodes is open to every user; like /cluster/resources it leaves out the numbers of nodes the caller may not audit. */
+export const getNodes: Handler = (ctx) => {
+	const {state} = ctx;
+	const principal = principalOf(ctx);
+	return {
+		data: [...state.nodes.values()].map((n) => ({...nodeStats(state, n, hasPriv(state, principal, `/nodes/${n.name}`, 'Sys.Audit')), ssl_fingerprint: state.nodeFingerprints[n.name] ?? state.fingerprint})),
+	};
+};
 
 function haSid(type: string, vmid: number): string {
 	return `${type === 'lxc' ? 'ct' : 'vm'}:${vmid}`;

@@ -85,7 +85,11 @@ export const getJournal: Handler = (ctx) => {
 	first = Math.max(first, last - MAX_ENTRIES + 1);
 
 	const lines: string[] = [];
-	for (let k = first; k <= last; k++) lines.push(formatJournalLine('short', timeOf(k), journal.host, journal.entry(k, timeOf(k))));
+	for (let k = first; k <= last; k++) {
+		const entry = journal.entry(k, timeOf(k));
+		// The whole host journal has a line at every k; only a task-only unit has gaps.
+		if (entry) lines.push(formatJournalLine('short', timeOf(k), journal.host, entry));
+	}
 	// Nothing new after a cursor: both cursor slots name the position asked from, so the client keeps its place.
 	const startK = lines.length > 0 ? first : Math.max(0, first - 1);
 	const endK = lines.length > 0 ? last : Math.max(0, first - 1);

@@ -7,7 +7,7 @@
 import {noise} from './drift.js';
 import type {SimGuest, SimState} from './state.js';
 import type {SimTask} from './tasks.js';
-import {isRunning, startTask} from './tasks.js';
+import {isRunning, resumeWaitingTask, startTask} from './tasks.js';
 
 /** Who forked the task: `user@realm` or `user@realm!token`, as the UPID records it. */
 export interface OpActor {
@@ -79,6 +79,34 @@ export function runningPowerTask(state: SimState, vmid: number): SimTask | undef
 
 export function lockFileTimeout(guest: SimGuest): string {
 	return `can't lock file '${wordsOf(guest).lockFile(guest.vmid)}' - got timeout`;
+}
+
+/** What pve-common's lock_file_full prints when the flock is taken (and again, " OK", once it gets it). */
+const LOCK_WAIT_LINE = 'trying to acquire lock...';
+
+/**
+ * The worker's lock_config: when a running power task holds the guest's lock
+ * file, the new worker waits for it (PVE waits up to 10 s): if the holder
+ * ends within that time, `body` runs then, as the same task, after the
+ * holder's effects; otherwise the worker dies with the timeout. Without a
+ * holder `body` runs at once. `body` forks its task with startTask/failingTask.
+ */
+export function withLockFile(actor: OpActor, type: string, body: () => string): string {
+	const {state, guest} = actor;
+	const holder = runningPowerTask(state, guest.vmid);
+	if (!holder) return body();
+	const holderEndMs = taskEndMs(state, holder);
+	const waitSec = ((holderEndMs - state.clock()) / 1000) * state.taskSpeed;
+	if (waitSec > LOCK_TIMEOUT_SEC) return failingTask(actor, type, lockFileTimeout(guest), LOCK_TIMEOUT_SEC, [LOCK_WAIT_LINE]);
+	const upid = startTask(state, {node: guest.node, type, id: String(guest.vmid), user: actor.user, durationSec: Number.POSITIVE_INFINITY, steps: [LOCK_WAIT_LINE], outcome: 'OK'});
+	const waiter = state.tasks.find((t) => t.upid === upid)!;
+	const previous = holder.onEnd;
+	holder.onEnd = (task) => {
+		previous?.(task);
+		waiter.steps.push(' OK');
+		resumeWaitingTask(state, waiter, holderEndMs, body);
+	};
+	return upid;
 }
 
 /** Forks a worker that dies on one of its first checks; nothing in the state changes. */

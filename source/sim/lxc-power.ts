@@ -10,7 +10,7 @@
 import {handlerError, paramError} from './errors.js';
 import type {FailureAction} from './fixture-types.js';
 import type {OpActor} from './lxc-ops.js';
-import {failingTask, LOCK_TIMEOUT_SEC, lockFileTimeout, lockMessage, markRunning, markStopped, runningPowerTask, simDuration, taskEndMs, wordsOf} from './lxc-ops.js';
+import {failingTask, lockMessage, QUICK_FAIL_SEC, markRunning, markStopped, simDuration, taskEndMs, withLockFile, wordsOf} from './lxc-ops.js';
 import type {SimGuest} from './state.js';
 import {takeFailure} from './state.js';
 import {isRunning, startTask, stopTask} from './tasks.js';
@@ -60,15 +60,20 @@ interface WorkerPlan {
 	/** Outcome decided by the simulation itself (e.g. a shutdown that times out). */
 	outcome?: string;
 	onSuccess: (endMs: number) => void;
+	/** A worker that does not check the config lock itself forks its own task here (see rebootContainer). */
+	onLocked?: (message: string) => string;
 }
 
-/** The forked worker: lock file, config lock, injected failure, then the state change at the end. */
+/** The forked worker: lock file (waited for), config lock, injected failure, then the state change at the end. */
 function powerWorker(actor: OpActor, plan: WorkerPlan): string {
+	return withLockFile(actor, plan.type, () => lockedPowerWorker(actor, plan));
+}
+
+function lockedPowerWorker(actor: OpActor, plan: WorkerPlan): string {
 	const {state, guest} = actor;
-	if (runningPowerTask(state, guest.vmid)) return failingTask(actor, plan.type, lockFileTimeout(guest), LOCK_TIMEOUT_SEC);
 	// `mounted` is the lock `pct mount` leaves; start and stop may proceed through it.
 	const locked = plan.skiplock || guest.lock === 'mounted' ? undefined : lockMessage(guest);
-	if (locked) return failingTask(actor, plan.type, locked);
+	if (locked) return plan.onLocked?.(locked) ?? failingTask(actor, plan.type, locked);
 	const outcome = takeFailure(state, guest.vmid, plan.action) ?? plan.outcome ?? 'OK';
 	return startTask(state, {
 		node: guest.node,
@@ -217,11 +222,35 @@ export function rebootContainer(actor: OpActor, options: RebootOptions = {}): st
 	// (sic) pve-container's Status.pm says "VM" here too.
 	if (guest.status !== 'running') throw handlerError(`VM ${guest.vmid} not running`);
 	const down = Math.min(shutdownNeeds(actor), options.timeout ?? Number.POSITIVE_INFINITY);
+	const type = wordsOf(guest).task.reboot;
 	return powerWorker(actor, {
-		type: wordsOf(guest).task.reboot,
+		type,
 		action: 'reboot',
 		durationSec: Math.round((down + simDuration(state, guest.vmid, 2, 4)) * 10) / 10,
 		steps: [],
 		onSuccess: (endMs) => markRunning(guest, endMs),
+		...(guest.type === 'lxc' ? {onLocked: (locked: string) => lockedContainerReboot(actor, type, down, locked)} : {}),
+	});
+}
+
+/**
+ * pve-container's vm_reboot does not check the config lock: it stops the
+ * container, then vm_start's `systemctl start pve-container@ID` runs the
+ * prestart hook, whose check_lock refuses ("CT is locked (snapshot)"); LXC
+ * aborts the start and vm_start prints the container's stderr log and dies.
+ * The container stays stopped; the lock stays with whoever holds it.
+ */
+function lockedContainerReboot(actor: OpActor, type: string, downSec: number, locked: string): string {
+	const {state, guest} = actor;
+	const vmid = guest.vmid;
+	return startTask(state, {
+		node: guest.node,
+		type,
+		id: String(vmid),
+		user: actor.user,
+		durationSec: Math.round((downSec + QUICK_FAIL_SEC) * 10) / 10,
+		steps: [locked, 'run_buffer: 571 Script exited with status 2', `lxc_init: 845 Failed to run lxc.hook.pre-start for container "${vmid}"`, `__lxc_start: 2034 Failed to initialize container "${vmid}"`],
+		outcome: `startup for container '${vmid}' failed`,
+		onEnd: () => markStopped(guest),
 	});
 }

@@ -7,7 +7,7 @@
 
 import {handlerError} from './errors.js';
 import type {OpActor} from './lxc-ops.js';
-import {failingTask, LOCK_TIMEOUT_SEC, lockFileTimeout, lockMessage, markRunning, markStopped, runningPowerTask, simDuration, taskEndMs, wordsOf} from './lxc-ops.js';
+import {failingTask, lockMessage, markRunning, markStopped, simDuration, taskEndMs, withLockFile, wordsOf} from './lxc-ops.js';
 import {startContainer} from './lxc-power.js';
 import type {SimGuest, SimSnapshot} from './state.js';
 import {setLock, snapshotConfigOf, takeFailure} from './state.js';
@@ -52,11 +52,6 @@ function removeSnapshot(guest: SimGuest, name: string): void {
 	guest.snapshots = guest.snapshots.filter((s) => s.name !== name);
 }
 
-/** A worker that first waits for the config lock file held by a running power task. */
-function lockFileBusy(actor: OpActor, type: string): string | undefined {
-	return runningPowerTask(actor.state, actor.guest.vmid) ? failingTask(actor, type, lockFileTimeout(actor.guest), LOCK_TIMEOUT_SEC) : undefined;
-}
-
 /** pve-container reserves `vzdump`; qemu-server reserves `pending` (any case). Both reserve `current`. */
 function reservedName(guest: SimGuest, snapname: string): boolean {
 	if (snapname === 'current') return true;
@@ -81,17 +76,24 @@ function renderBytes(bytes: number): string {
 	return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`;
 }
 
-/** The lines a snapshot task logs for one volume ("snapshotting 'drive-scsi0' (local-zfs:vm-150-disk-0)" for a VM). */
-function snapshotStep(guest: SimGuest, volume: GuestVolume): string {
-	return `snapshotting '${guest.type === 'qemu' ? `drive-${volume.key}` : volume.key}' (${volume.volid})`;
+/**
+ * The line qemu-server's __snapshot_create_vol_snapshot logs per drive
+ * ("snapshotting 'drive-scsi0' (local-zfs:vm-150-disk-0)"). pve-container's
+ * logs nothing per volume: a container snapshot task shows only its result.
+ */
+function snapshotSteps(guest: SimGuest, volumes: GuestVolume[]): string[] {
+	return guest.type === 'qemu' ? volumes.map((v) => `snapshotting 'drive-${v.key}' (${v.volid})`) : [];
 }
 
 export function createSnapshot(actor: OpActor, snapname: string, options: SnapshotOptions = {}): string {
 	const {state, guest} = actor;
 	const type = wordsOf(guest).task.snapshot;
 	if (reservedName(guest, snapname)) throw handlerError(`unable to use snapshot name '${snapname}' (reserved name)`);
-	const busy = lockFileBusy(actor, type);
-	if (busy) return busy;
+	return withLockFile(actor, type, () => snapshotWorker(actor, type, snapname, options));
+}
+
+function snapshotWorker(actor: OpActor, type: string, snapname: string, options: SnapshotOptions): string {
+	const {state, guest} = actor;
 	// __snapshot_prepare's order: template, lock, name, storage feature.
 	if (guest.config.template === 1) return failingTask(actor, type, "you can't take a snapshot if it's a template");
 	const locked = lockMessage(guest);
@@ -125,7 +127,7 @@ export function createSnapshot(actor: OpActor, snapname: string, options: Snapsh
 	guest.snapshots.push(snapshot);
 	setLock(guest, 'snapshot');
 	const injected = injectedError(actor, 'snapshot', snapname);
-	steps.push(...volumes.map((v) => snapshotStep(guest, v)));
+	steps.push(...snapshotSteps(guest, volumes));
 	if (injected) steps.push('snapshot create failed: starting cleanup');
 	return startTask(state, {
 		node: guest.node,
@@ -162,8 +164,11 @@ function reparent(guest: SimGuest, removed: SimSnapshot): void {
 export function deleteSnapshot(actor: OpActor, snapname: string, options: DeleteSnapshotOptions = {}): string {
 	const {state, guest} = actor;
 	const type = wordsOf(guest).task.delsnapshot;
-	const busy = lockFileBusy(actor, type);
-	if (busy) return busy;
+	return withLockFile(actor, type, () => deleteWorker(actor, type, snapname, options));
+}
+
+function deleteWorker(actor: OpActor, type: string, snapname: string, options: DeleteSnapshotOptions): string {
+	const {state, guest} = actor;
 	const snapshot = findSnapshot(guest, snapname);
 	if (!snapshot) return failingTask(actor, type, `snapshot '${snapname}' does not exist`);
 	const locked = lockMessage(guest);
@@ -218,8 +223,11 @@ function applySnapshotConfig(guest: SimGuest, snapshot: SimSnapshot): void {
 export function rollbackSnapshot(actor: OpActor, snapname: string, options: RollbackOptions = {}): string {
 	const {state, guest} = actor;
 	const type = wordsOf(guest).task.rollback;
-	const busy = lockFileBusy(actor, type);
-	if (busy) return busy;
+	return withLockFile(actor, type, () => rollbackWorker(actor, type, snapname, options));
+}
+
+function rollbackWorker(actor: OpActor, type: string, snapname: string, options: RollbackOptions): string {
+	const {state, guest} = actor;
 	const snapshot = findSnapshot(guest, snapname);
 	if (!snapshot) return failingTask(actor, type, `snapshot '${snapname}' does not exist`);
 	const blocker = zfsRollbackBlocker(actor, snapshot);

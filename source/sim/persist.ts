@@ -132,6 +132,8 @@ export interface StateFile {
 	readonly path: string;
 	/** What a user should read once at start: restored, or ignored and why. */
 	readonly notes: string[];
+	/** Whether a saved state was continued (false: this run started from the fixture). */
+	readonly restored: boolean;
 	/** Writes now if anything changed since the last write. */
 	flush(): void;
 	/** Running tasks finish, the last state is written, nothing more is kept. Returns a line to show if a write failed. */
@@ -145,6 +147,7 @@ export interface StateFile {
  */
 export function keepStateIn(state: SimState, path: string, identity: string, fixtureHash: string, options: {debounceMs?: number} = {}): StateFile {
 	const notes: string[] = [];
+	let continued = false;
 	if (existsSync(path)) {
 		let restored: ReturnType<typeof restoreState>;
 		try {
@@ -152,6 +155,7 @@ export function keepStateIn(state: SimState, path: string, identity: string, fix
 		} catch (error) {
 			restored = {ok: false, why: `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})`};
 		}
+		continued = restored.ok;
 		notes.push(restored.ok ? `demo: continuing the simulator state saved in ${path} (delete it to start from the fixture)` : `demo: the saved simulator state ${path} is ${restored.why}: starting fresh from the fixture`);
 	}
 	let dirty = false;
@@ -183,6 +187,7 @@ export function keepStateIn(state: SimState, path: string, identity: string, fix
 	return {
 		path,
 		notes,
+		restored: continued,
 		flush: write,
 		close() {
 			if (closed) return failed;

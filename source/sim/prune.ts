@@ -26,8 +26,8 @@ export function parseRetention(text: string | undefined, param = 'prune-backups'
 	if (text === undefined || text.trim() === '') return out;
 	for (const part of text.split(',')) {
 		const [key, value] = part.split('=');
-		if (key !== 'keep-all' && !(KEEP_OPTIONS as readonly string[]).includes(key ?? '')) throw paramError({[param]: `invalid format - format error\n${param}.${key}: property is not defined in schema and the schema does not allow additional properties`});
-		if (value === undefined || !/^\d+$/.test(value)) throw paramError({[param]: `invalid format - format error\n${param}.${key}: type check ('integer') failed - got '${value ?? ''}'`});
+		if (key !== 'keep-all' && !(KEEP_OPTIONS as readonly string[]).includes(key ?? '')) throw paramError({[param]: `invalid format - format error\n${param}.${key}: property is not defined in schema and the schema does not allow additional properties\n`});
+		if (value === undefined || !/^\d+$/.test(value)) throw paramError({[param]: `invalid format - format error\n${param}.${key}: type check ('integer') failed - got '${value ?? ''}'\n`});
 		out[key as KeepOption] = Number(value);
 	}
 	return out;

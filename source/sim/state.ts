@@ -4,11 +4,12 @@
 
 import type {SimBackup} from './backup-store.js';
 import {seedBackups} from './backup-store.js';
-import type {FailureAction, Fixture, FixtureBackupJob, FixtureAcl, FixtureFailure, FixtureGuest, FixtureNode, FixturePackages, FixtureSnapshot, FixtureUser} from './fixture-types.js';
+import type {FailureAction, Fixture, FixtureBackupJob, FixtureAcl, FixtureFailure, FixtureGuest, FixtureNode, FixturePackages, FixtureSnapshot, FixtureTask, FixtureUser} from './fixture-types.js';
 import type {GuestPackages, PackageSnapshot, UpgradeStats} from './ssh/package-state.js';
 import {roleTable} from './roles.js';
 import type {SimTask} from './tasks.js';
 import {seedTaskHistory} from './tasks.js';
+import {redateName, renameIn, retimeLog} from './fixture-dates.js';
 
 /** A snapshot as the config file keeps it: its own keys plus a copy of the guest config at that time. */
 export interface SimSnapshot extends FixtureSnapshot {
@@ -89,22 +90,47 @@ export function markChanged(state: SimState): void {
 	state.onChange?.();
 }
 
+/**
+ * A fixture task whose log names dates: its timestamps moved to when the
+ * task now ran; a log without timestamps (a snapshot task) gets the
+ * guest's renamed snapshots.
+ */
+function datedTask(task: FixtureTask, now: number, renamed: ReadonlyMap<string, string> | undefined): FixtureTask {
+	const startS = Math.floor((now - task.startedAgo * 1000) / 1000);
+	const log = retimeLog(task.log, startS);
+	if (log) return {...task, log};
+	if (!renamed) return task;
+	return {...task, log: task.log.map((line) => renameIn(line, renamed)), status: renameIn(task.status, renamed)};
+}
+
 export function buildState(fixture: Fixture, options: {clock: () => number; taskSpeed: number; fingerprint: string; nodeFingerprints?: Record<string, string>; packageSpeed?: number}): SimState {
 	const now = options.clock();
 	const nodes = new Map<string, SimNode>();
 	for (const node of fixture.nodes) nodes.set(node.name, {...structuredClone(node), bootedAt: now - node.uptime * 1000});
 	const guests = new Map<number, SimGuest>();
+	// Snapshot names carrying a date get the date of the time they are given here (fixture-dates.ts).
+	const renamed = new Map<number, Map<string, string>>();
 	for (const g of fixture.guests) {
+		const names = new Map<string, string>();
+		renamed.set(g.vmid, names);
+		const snapshots = (g.snapshots ?? []).map((s) => {
+			const snaptime = s.snaptime < 0 ? Math.floor(now / 1000) + s.snaptime : s.snaptime;
+			names.set(s.name, redateName(s.name, snaptime));
+			return {...s, snaptime};
+		});
+		const rename = (name: string) => names.get(name) ?? name;
+		const config = structuredClone(g.config);
+		if (typeof config.parent === 'string') config.parent = rename(config.parent);
 		guests.set(g.vmid, {
 			vmid: g.vmid,
 			type: g.type,
 			node: g.node,
 			status: g.status,
-			config: structuredClone(g.config),
+			config,
 			usage: {...g.usage},
 			runningSince: g.status === 'running' ? now - (g.uptime ?? 0) * 1000 : undefined,
 			// A fixture does not record the config at snapshot time; the current one is the best guess.
-			snapshots: (g.snapshots ?? []).map((s) => ({...s, snaptime: s.snaptime < 0 ? Math.floor(now / 1000) + s.snaptime : s.snaptime, config: snapshotConfigOf(g.config)})),
+			snapshots: snapshots.map((s) => ({...s, name: rename(s.name), ...(s.parent !== undefined ? {parent: rename(s.parent)} : {}), config: snapshotConfigOf(config)})),
 			...(g.ha ? {ha: {...g.ha}} : {}),
 			...(g.pool ? {pool: g.pool} : {}),
 			...(typeof g.config.lock === 'string' ? {lock: g.config.lock} : {}),
@@ -137,7 +163,7 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 		backupJobs: structuredClone(fixture.backups?.jobs ?? []),
 	};
 	seedBackups(state, fixture.backups);
-	seedTaskHistory(state, fixture.taskHistory ?? []);
+	seedTaskHistory(state, (fixture.taskHistory ?? []).map((task) => datedTask(task, now, renamed.get(Number(task.id)))));
 	return state;
 }
 

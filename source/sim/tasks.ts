@@ -41,7 +41,40 @@ function processStart(state: SimState, node: string, atMs: number): number {
 	return Math.max(1, Math.floor(((atMs - booted) / 1000) * CLOCK_TICKS));
 }
 
+/**
+ * A worker forked earlier that waited for a lock and now does its work:
+ * startTask fills it in instead of forking a new one (see resumeWaitingTask).
+ */
+const resuming = new WeakMap<SimState, {task: SimTask; atMs: number}>();
+
+/**
+ * Runs `body` (which forks a task through startTask / failingTask) as the
+ * continuation of `task`, a worker that waited until `atMs`: the task keeps
+ * its UPID and start time, its log gets the body's lines after its own, and
+ * it runs for the time it waited plus the body's duration.
+ */
+export function resumeWaitingTask(state: SimState, task: SimTask, atMs: number, body: () => string): void {
+	resuming.set(state, {task, atMs});
+	try {
+		body();
+	} finally {
+		resuming.delete(state);
+	}
+}
+
 export function startTask(state: SimState, options: StartTaskOptions): string {
+	const waiting = resuming.get(state);
+	if (waiting) {
+		resuming.delete(state);
+		const {task, atMs} = waiting;
+		task.durationSec = Math.round((((atMs - task.startedAtMs) / 1000) * state.taskSpeed + options.durationSec) * 10) / 10;
+		task.steps.push(...options.steps);
+		task.outcome = options.outcome;
+		if (options.onEnd) task.onEnd = options.onEnd;
+		else delete task.onEnd;
+		advanceTasks(state);
+		return task.upid;
+	}
 	const now = state.clock();
 	const pid = state.nextPid++;
 	const starttime = Math.floor(now / 1000);

@@ -55,7 +55,8 @@ function checkValue(value: string, schema: ParamSchema): string | undefined {
 	if (typeof schema.format === 'string') {
 		const check = FORMATS[schema.format];
 		const err = check?.(value);
-		if (err) return `invalid format - ${err}`;
+		// The format verifiers `die "...\n"` and check_prop adds `invalid format - $@`, newline included.
+		if (err) return `invalid format - ${err}\n`;
 	}
 	if (schema.pattern) {
 		const re = compilePattern(schema.pattern);

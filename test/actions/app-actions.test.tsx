@@ -10,7 +10,7 @@ import {after, afterEach, before, describe, it} from 'node:test';
 import {loadKeymap} from '../../keymaps/index.js';
 import {App} from '../../views/App.js';
 import {KEYS, press, settle, type, keyClock} from '../views/harness.js';
-import {guestByName, startRig, waitFor, type ActionRig} from './helpers.js';
+import {guestByName, snapshotNames, startRig, waitFor, type ActionRig} from './helpers.js';
 import {frame, waitForText} from './console.js';
 
 async function renderWith(rig: ActionRig, rows = 40, columns = 150) {
@@ -122,9 +122,10 @@ describe('the picker on a ZFS container', () => {
 			const app = await renderWith(rig);
 			await selectByFilter(app, 'vaultwarden');
 			await press(app, 'b');
-			await waitForText(app, /auto-20261123 \(newest\)/);
+			const names = snapshotNames(rig, 302);
+			await waitForText(app, new RegExp(`${names.at(-1)!} \\(newest\\)`));
 			await press(app, 'k', KEYS.enter);
-			assert.match(frame(app), /✗ can't rollback, 'auto-20261122' is not most recent snapshot on 'local-zfs:subvol-302-disk-0'/);
+			assert.match(frame(app), new RegExp(`✗ can't rollback, '${names.at(-2)!}' is not most recent snapshot on 'local-zfs:subvol-302-disk-0'`));
 			assert.equal(rig.writes().length, 0);
 			await press(app, KEYS.esc);
 			assert.equal(rig.store.getState().dialog, undefined);
@@ -232,7 +233,9 @@ describe('marks and bulk actions', () => {
 		rig.store.getState().actions.markAll([a, b]);
 		await press(app, 'b');
 		await waitForText(app, /Type 2 to confirm/);
-		assert.match(frame(app), /vaultwarden \(302\) → auto-20261123/);
+		const newestA = snapshotNames(rig, a).at(-1)!;
+		const newestB = snapshotNames(rig, b).at(-1)!;
+		assert.match(frame(app), new RegExp(`vaultwarden \\(302\\) → ${newestA}`));
 		await press(app, TAB, KEYS.enter);
 		assert.equal(rig.store.getState().dialog?.kind, 'confirm', 'OK does nothing until the count is typed');
 		await type(app, '2');
@@ -240,7 +243,7 @@ describe('marks and bulk actions', () => {
 		await waitFor('both rollbacks', () => rig.store.getState().tasks.filter((t) => t.ours && t.type === 'vzrollback' && t.state === 'ok').length === 2);
 		assert.deepEqual(
 			rig.writes().map((r) => r.path).sort(),
-			[`/nodes/pve/lxc/${a}/snapshot/auto-20261123/rollback`, `/nodes/pve/lxc/${b}/snapshot/auto-20261123/rollback`].sort(),
+			[`/nodes/pve/lxc/${a}/snapshot/${newestA}/rollback`, `/nodes/pve/lxc/${b}/snapshot/${newestB}/rollback`].sort(),
 		);
 	});
 });

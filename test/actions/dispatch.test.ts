@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {statSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {startRig, guestByName, waitFor, type ActionRig} from './helpers.js';
+import {startRig, guestByName, snapshotNames, waitFor, type ActionRig} from './helpers.js';
 
 // Sonarr (101) has a bind mount (mp0: /tank/data), so Proxmox — and the
 // simulator — refuse to snapshot it ("snapshot feature is not available");
@@ -86,16 +86,18 @@ describe('snapshot, reboot, rollback and delete on prowlarr (root token)', () =>
 		try {
 			first = rig.services.dispatcher.dispatch({action: 'snapshot', targets: [105], params: {snapname: 'locking'}});
 			await waitFor('the snapshot task', () => rig.store.getState().tasks.some((t) => t.state === 'running' && t.type === 'vzsnapshot'));
-			pendingSecond = rig.services.dispatcher.dispatch({action: 'reboot', targets: [105], params: {}}, {confirmed: true});
-			// The simulator decides the lock conflict when it accepts the reboot.
-			await waitFor('the reboot task', () => rig.store.getState().tasks.some((t) => t.state === 'running' && t.type === 'vzreboot'));
+			// A second snapshot: its worker checks the config lock (a reboot would not: pve-container's
+			// vm_reboot stops the CT and its prestart hook then refuses the start, see test/sim/fidelity.test.ts).
+			pendingSecond = rig.services.dispatcher.dispatch({action: 'snapshot', targets: [105], params: {snapname: 'second'}});
+			// The simulator decides the lock conflict when it accepts the second snapshot.
+			await waitFor('the second snapshot task', () => rig.store.getState().tasks.filter((t) => t.type === 'vzsnapshot' && t.id === '105').length >= 2);
 		} finally {
 			rig.release();
 		}
 		const [second] = await pendingSecond!;
 		assert.equal(second?.ok, false);
 		assert.match(second!.result, /CT is locked \(snapshot\)/);
-		assert.match(rig.store.getState().notice!.text, /^✗ reboot prowlarr \(105\) failed: .*CT is locked \(snapshot\)/);
+		assert.match(rig.store.getState().notice!.text, /^✗ snapshot prowlarr \(105\) failed: .*CT is locked \(snapshot\)/);
 		assert.equal((await first!)[0]?.ok, true);
 	});
 
@@ -144,13 +146,14 @@ describe('prune', () => {
 
 	it('deletes only the snapshots older than 7 days, oldest first', async () => {
 		const vault = guestByName(rig.store, 'vaultwarden');
-		// Two days on: the seed's daily snapshots of the 17th and 18th are now past 7 days.
+		// Two days on: the seed's two oldest daily snapshots are now past 7 days.
 		rig.skip(2 * 86_400_000);
 		const all = (await rig.services.dispatcher.loadSnapshots(vault)).snapshots;
-		const outcomes = await rig.services.dispatcher.dispatch({action: 'prune', targets: [vault], params: {days: 7, snapshots: {[vault]: ['auto-20261117', 'auto-20261118']}}}, {confirmed: true});
+		const oldest = snapshotNames(rig, vault).slice(0, 2);
+		const outcomes = await rig.services.dispatcher.dispatch({action: 'prune', targets: [vault], params: {days: 7, snapshots: {[vault]: oldest}}}, {confirmed: true});
 		assert.deepEqual(outcomes.map((o) => o.ok), [true, true]);
 		const deletes = rig.writes().filter((r) => r.method === 'DELETE').map((r) => r.path.split('/').at(-1));
-		assert.deepEqual(deletes, ['auto-20261117', 'auto-20261118']);
+		assert.deepEqual(deletes, oldest);
 		const left = (await rig.services.dispatcher.loadSnapshots(vault)).snapshots.map((s) => s.name);
 		assert.equal(left.length, all.length - 2);
 	});
@@ -164,8 +167,9 @@ describe('prune', () => {
 		assert.equal(dialog.kind, 'confirm');
 		if (dialog.kind !== 'confirm') return;
 		assert.equal(dialog.title, 'prune 2 snapshots older than 7 days?');
-		assert.deepEqual(dialog.targets.map((t) => t.split(':')[1]!.trim().split(' ')[0]), ['auto-20261117', 'auto-20261118']);
-		assert.deepEqual(dialog.commands, [`pct delsnapshot ${odoo} auto-20261117`, `pct delsnapshot ${odoo} auto-20261118`]);
+		const oldest = snapshotNames(rig, odoo).slice(0, 2);
+		assert.deepEqual(dialog.targets.map((t) => t.split(':')[1]!.trim().split(' ')[0]), oldest);
+		assert.deepEqual(dialog.commands, oldest.map((name) => `pct delsnapshot ${odoo} ${name}`));
 		assert.equal(dialog.focus, 'cancel');
 		rig.services.commands.dialog.cancel();
 		rig.store.getState().actions.clearMarks();

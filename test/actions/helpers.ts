@@ -122,3 +122,11 @@ export function guestByName(store: StoreApi<AppState>, name: string): number {
 	assert.ok(row, `no guest named ${name}`);
 	return row.vmid;
 }
+
+/**
+ * A guest's snapshot names, oldest first, as the simulator holds them: dated
+ * names (`auto-20261117`) follow the day the demo runs (sim/fixture-dates.ts).
+ */
+export function snapshotNames(rig: ActionRig, vmid: number): string[] {
+	return [...rig.sim.state.guests.get(vmid)!.snapshots].sort((a, b) => a.snaptime - b.snaptime).map((s) => s.name);
+}

@@ -222,7 +222,7 @@ function filesUnder(dir: string): string[] {
 test('no secret, nor a fragment of one, in any byte written', () => {
 	const files = [home, stateHome, configHome].flatMap(filesUnder);
 	// The search is not vacuous: the runs above wrote the audit log, a journal and its summaries.
-	for (const written of [/demo\/audit\.log$/, /runs\/up-[^/]+\.jsonl$/, /\.summary\.json$/, /\.summary\.md$/]) {
+	for (const written of [/demo\/demo-[^/]+\.audit\.log$/, /runs\/up-[^/]+\.jsonl$/, /\.summary\.json$/, /\.summary\.md$/]) {
 		assert.ok(files.some((f) => written.test(f)), `expected a file matching ${written} among ${files.join(', ')}`);
 	}
 	assert.ok(outputs.length >= 36, `${outputs.length} runs recorded`);

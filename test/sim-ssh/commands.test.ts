@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {runSim, spawnSim, type SimShellOptions, type Ticker} from '../../source/sim/ssh/commands.js';
 import {nicenum} from '../../source/sim/ssh/zfs.js';
+import {startTask} from '../../source/sim/tasks.js';
 import {homelabState, START} from './harness.js';
 import {readSample} from '../samples.js';
 
@@ -147,16 +148,24 @@ test('journalctl refuses unknown options and formats like journalctl does', asyn
 });
 
 test('host journal: pvedaemon/pveproxy lines; -u filters; corosync only on clusters', async () => {
-	const {options} = shell();
+	const {options, state, advance} = shell();
+	// A task that really runs on the node: its start and end are journal lines, at their times.
+	const upid = startTask(state, {node: 'pve', type: 'vzstart', id: '300', user: 'root@pam', durationSec: 3, steps: [], outcome: 'OK'});
+	advance(60_000);
 	const all = (await runSim(options, ['journalctl', '-n', '200'])).stdout.split('\n').slice(0, -1);
 	assert.equal(all.length, 200);
 	for (const line of all) assert.match(line, JOURNAL_SHORT);
-	assert.ok(all.some((l) => /^\w{3} \d\d [\d:]{8} pve pvedaemon\[\d+\]: <root@pam> starting task UPID:pve:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:\w+:\d*:[^:]+:$/.test(l)));
+	const starting = all.filter((l) => l.includes(' starting task '));
+	assert.ok(starting.some((l) => new RegExp(`^\\w{3} \\d\\d [\\d:]{8} pve pvedaemon\\[\\d+\\]: <root@pam> starting task ${upid}$`).test(l)), all.join('\n'));
+	assert.ok(all.some((l) => l.endsWith(`<root@pam> end task ${upid} OK`)), 'the end line once the task stopped');
+	// Every task line names a task the node ran: none is made up.
+	const known = new Set(state.tasks.map((t) => t.upid));
+	for (const line of all.filter((l) => / (starting|end) task /.test(l))) assert.ok(known.has(/(UPID:\S+)/.exec(line)![1]!), line);
 	assert.ok(!all.some((l) => l.includes('corosync')), 'a standalone node runs no corosync');
 	const proxy = (await runSim(options, ['journalctl', '-u', 'pveproxy.service', '-n', '30'])).stdout.split('\n').slice(0, -1);
 	assert.ok(proxy.length > 0 && proxy.every((l) => / pveproxy\[\d+\]: /.test(l)));
-	const {state} = homelabState('cluster');
-	const corosync = (await runSim({state, node: 'pve2'}, ['journalctl', '-u', 'corosync', '-n', '20'])).stdout;
+	const {state: cluster} = homelabState('cluster');
+	const corosync = (await runSim({state: cluster, node: 'pve2'}, ['journalctl', '-u', 'corosync', '-n', '20'])).stdout;
 	assert.match(corosync, / pve2 corosync\[\d+\]: {3}\[(KNET {2}|TOTEM |QUORUM)\] /);
 });
 

@@ -48,7 +48,9 @@ describe('ACL over HTTPS', () => {
 
 	it('filters /cluster/resources and node lists down to what the user may audit', async () => {
 		const res = await call(sim, 'GET', '/cluster/resources', {headers: {Cookie: vmuser.cookie}});
-		assert.deepEqual(res.json.data.map((r: {id: string}) => r.id), ['lxc/101']);
+		// extract_node_stats: every node is listed; without Sys.Audit on it, without its numbers.
+		assert.deepEqual(res.json.data.map((r: {id: string}) => r.id), ['node/pve1', 'node/pve2', 'lxc/101']);
+		assert.deepEqual(res.json.data[0], {id: 'node/pve1', type: 'node', node: 'pve1', status: 'online', level: '', 'cgroup-mode': 2});
 		const lxc = await call(sim, 'GET', '/nodes/pve1/lxc', {headers: {Cookie: vmuser.cookie}});
 		assert.deepEqual(lxc.json.data.map((g: {vmid: number}) => g.vmid), [101]);
 		const storage = await call(sim, 'GET', '/nodes/pve1/storage', {headers: {Cookie: vmuser.cookie}});
@@ -58,7 +60,7 @@ describe('ACL over HTTPS', () => {
 	it('root sees every node, guest and storage', async () => {
 		const res = await call(sim, 'GET', '/cluster/resources', {auth: ROOT_TOKEN});
 		const ids = res.json.data.map((r: {id: string}) => r.id);
-		assert.deepEqual(ids, ['node/pve1', 'node/pve2', 'lxc/101', 'lxc/102', 'lxc/103', 'qemu/200', 'storage/pve1/local', 'storage/pve1/local-zfs', 'storage/pve2/local', 'storage/pve2/nas']);
+		assert.deepEqual(ids, ['node/pve1', 'node/pve2', 'lxc/101', 'lxc/102', 'lxc/103', 'qemu/200', 'storage/pve1/local', 'storage/pve1/local-zfs', 'storage/pve2/local', 'storage/pve2/nas', 'sdn/pve1/localnetwork', 'sdn/pve2/localnetwork']);
 	});
 
 	it('gives a privilege-separated token the intersection of user and token ACLs', async () => {

@@ -40,8 +40,9 @@ const ALLOWED_EXTRAS: Record<string, string[]> = {
 	// samples/api-nodes.json: real /nodes entries carry id, type, disk, maxdisk.
 	'GET /nodes': ['id', 'type', 'disk', 'maxdisk'],
 	// samples/api-nodes-lxc.json: real CT list entries carry type, swap, pid.
-	'GET /nodes/{node}/lxc': ['type', 'swap', 'pid'],
-	'GET /nodes/{node}/lxc/{vmid}/status/current': ['type', 'swap', 'pid'],
+	// pve-container's vmstatus (src/PVE/LXC.pm) also sets pressurecpufull, which its return schema leaves out.
+	'GET /nodes/{node}/lxc': ['type', 'swap', 'pid', 'pressurecpufull'],
+	'GET /nodes/{node}/lxc/{vmid}/status/current': ['type', 'swap', 'pid', 'pressurecpufull'],
 	// pve-guest-common keeps `parent` (the snapshot `current` descends from) in the config; load_current_config does not drop it.
 	'GET /nodes/{node}/lxc/{vmid}/config': ['parent'],
 	// Bridge entries from ifupdown2 carry bridge_stp/bridge_fd (fixtures serve network entries verbatim).

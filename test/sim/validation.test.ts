@@ -19,18 +19,18 @@ describe('validateParams', () => {
 			limit: {type: 'integer', optional: 1, minimum: 0},
 		},
 	};
-	it('reports missing, unknown, type, range, length, format and pattern errors in PVE wording', () => {
+	it('reports missing, unknown, type, range, length, format and pattern errors in PVE wording (format errors keep the verifier\'s trailing newline)', () => {
 		assert.deepEqual(validateParams({vmid: '99', snapname: 'x'.repeat(41), force: 'yes', foo: '1', name: 'ABC', ip: '10.0.0.1', limit: '-1'}, schema), {
-			vmid: 'invalid format - value does not look like a valid VM ID',
+			vmid: 'invalid format - value does not look like a valid VM ID\n',
 			limit: 'value must have a minimum value of 0',
 			snapname: 'value may only be 40 characters long',
 			force: "type check ('boolean') failed - got 'yes'",
 			foo: 'property is not defined in schema and the schema does not allow additional properties',
 			name: 'value does not match the regex pattern',
-			ip: 'invalid format - value does not look like a valid CIDR network',
+			ip: 'invalid format - value does not look like a valid CIDR network\n',
 		});
 		assert.deepEqual(validateParams({}, schema), {vmid: 'property is missing and it is not optional', snapname: 'property is missing and it is not optional'});
-		assert.deepEqual(validateParams({vmid: 'abc', snapname: '1bad'}, schema), {vmid: "type check ('integer') failed - got 'abc'", snapname: "invalid format - invalid configuration ID '1bad'"});
+		assert.deepEqual(validateParams({vmid: 'abc', snapname: '1bad'}, schema), {vmid: "type check ('integer') failed - got 'abc'", snapname: "invalid format - invalid configuration ID '1bad'\n"});
 	});
 	it('accepts valid values and net[n]-style keys', () => {
 		assert.deepEqual(validateParams({vmid: '101', snapname: 'pre-upgrade', force: '1', net3: 'name=eth3', name: 'abc', ip: '10.0.0.0/24'}, schema), {});

@@ -88,3 +88,13 @@ export function upidPattern(node: string, type: string, vmid: number, user: stri
 	const escaped = user.replace(/[.*+?^${}()|[\]\\!]/g, '\\$&');
 	return new RegExp(`^UPID:${node}:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:${type}:${vmid}:${escaped}:$`);
 }
+
+/** Runs a test body against a fresh write simulator and always closes it. */
+export async function withWriteSim(run: (w: WriteSim) => Promise<void>, fixture?: Fixture, auth?: string): Promise<void> {
+	const w = await writeSim(fixture, auth);
+	try {
+		await run(w);
+	} finally {
+		await w.close();
+	}
+}

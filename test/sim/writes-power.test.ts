@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {startSimulator} from '../../source/sim/server.js';
+import {startTask} from '../../source/sim/tasks.js';
 import {call, login, miniFixture, ROOT_TOKEN} from './helpers.js';
 import {CT, lastTask, resource, upidPattern, writeSim, type WriteSim} from './write-helpers.js';
 
@@ -79,14 +80,16 @@ describe('start', () => {
 			assert.equal((await resource(w, 102)).status, 'running');
 		}));
 
-	it('a second start while the first one runs fails in its task on the config lock file', () =>
+	it('a start while a long task holds the config lock file fails in its task after 10 s', () =>
 		withSim(async (w) => {
-			const first = await w.api('POST', `${CT}/102/status/start`);
+			// A worker that holds the lock file for 30 s (lock_config gives up after 10).
+			const holder = startTask(w.sim.state, {node: 'pve1', type: 'vzstop', id: '102', user: 'root@pam', durationSec: 30, steps: [], outcome: 'OK'});
 			const second = await w.api('POST', `${CT}/102/status/start`);
 			assert.equal(second.status, 200);
 			const done = await w.finish(second.json.data);
 			assert.equal(done.exitstatus, "can't lock file '/run/lock/lxc/pve-config-102.lock' - got timeout");
-			assert.equal((await w.finish(first.json.data)).exitstatus, 'OK');
+			assert.deepEqual(await w.log(second.json.data), ['trying to acquire lock...', "TASK ERROR: can't lock file '/run/lock/lxc/pve-config-102.lock' - got timeout"]);
+			assert.equal((await w.finish(holder)).exitstatus, 'OK');
 		}));
 });
 

@@ -5,7 +5,8 @@
 // are killed or their container stops. The SSH server (server.ts), the tests
 // and the real-sshd helper script all drive this one interpreter.
 //
-// Host:  pct list|status|listsnapshot|exec, journalctl, zfs list, zpool
+// Host:  pct list|status|listsnapshot|exec|config|start|stop|shutdown|reboot|
+//        snapshot|delsnapshot|rollback, qm (the same for VMs), pveversion, journalctl, zfs list, zpool
 //        list|status, sh|bash -c, true, false, exit, echo, uptime, hostname,
 //        cat /etc/os-release, ssh NODE -- command (to another cluster node);
 //        anything else → `bash: foo: command not found` (127).
@@ -23,7 +24,8 @@ import type {SimGuest, SimNode, SimState} from '../state.js';
 import {guestUptime, markChanged, nodeUptime} from '../state.js';
 import {formatJournalLine, guestJournal, history, hostJournal, latestIndex, type Journal, type JournalFormat, JOURNAL_FORMATS} from './journal.js';
 import type {CommandOutcome} from './outcome.js';
-import {containerOn, pctList, pctListSnapshot, pctStatus} from './pct.js';
+import {containerOn, pctList, pctListSnapshot, pctStatus, vmOn} from './pct.js';
+import {GUEST_CLI_WRITES, guestCli, pveversion} from './guest-cli.js';
 import {packageCommand, stripEnvPrefix} from './package-commands.js';
 import {playScript} from './package-script.js';
 import {parseCommandList, ShellSyntaxError} from './shell-words.js';
@@ -105,6 +107,8 @@ class Shell {
 		if (scope.guest) return this.inGuest(cmd, args, io, scope as Required<Scope>, signal);
 		switch (cmd) {
 			case 'pct': return this.pct(args, io, scope, signal);
+			case 'qm': return this.qm(args, io, scope, signal);
+			case 'pveversion': return emit(io, pveversion(scope.node, this.state));
 			case 'journalctl': {
 				const parsed = parseJournalArgs(args);
 				if ('error' in parsed) return emit(io, {code: 1, stdout: '', stderr: `${parsed.error}\n`});
@@ -210,10 +214,24 @@ class Shell {
 				return this.run(inner, io, {node: scope.node, guest}, signal);
 			}
 			default: {
+				if (sub !== undefined && (GUEST_CLI_WRITES.has(sub) || sub === 'config')) return emit(io, await guestCli(this.state, scope.node, 'pct', sub, args.slice(1), {every: (ms, fn) => this.ticker.every(ms, fn), signal}));
 				const what = sub === undefined ? 'no command specified' : `unknown command 'pct ${sub}'`;
 				return emit(io, {code: 255, stdout: '', stderr: `ERROR: ${what}\nUSAGE: pct <COMMAND> [ARGS] [OPTIONS]\n`});
 			}
 		}
+	}
+
+	/** `qm` on the node: the VM writes and config (guest-cli.ts); list, status and listsnapshot like pct's. */
+	private async qm(args: string[], io: SimIO, scope: Scope, signal: AbortSignal): Promise<number> {
+		const [sub, ...rest] = args;
+		if (sub !== undefined && (GUEST_CLI_WRITES.has(sub) || sub === 'config')) return emit(io, await guestCli(this.state, scope.node, 'qm', sub, rest, {every: (ms, fn) => this.ticker.every(ms, fn), signal}));
+		if (sub === 'status' || sub === 'listsnapshot') {
+			const vm = vmOn(this.state, scope.node.name, rest[0], `qm ${sub} <vmid>`);
+			if ('code' in vm) return emit(io, vm);
+			return emit(io, sub === 'status' ? pctStatus(this.state, vm, rest.includes('--verbose') || rest.includes('-verbose')) : pctListSnapshot(vm));
+		}
+		const what = sub === undefined ? 'no command specified' : `unknown command 'qm ${sub}'`;
+		return emit(io, {code: 255, stdout: '', stderr: `ERROR: ${what}\nUSAGE: qm <COMMAND> [ARGS] [OPTIONS]\n`});
 	}
 
 	private async inGuest(rawCmd: string, rawArgs: string[], io: SimIO, scope: Required<Scope>, signal: AbortSignal): Promise<number> {
@@ -276,7 +294,10 @@ class Shell {
 		}
 		const now = this.state.clock();
 		const count = args.count ?? (args.follow ? 10 : undefined);
-		const lines = history(journal, now, count).map(({k, time}) => formatJournalLine(args.format, time, journal.host, journal.entry(k, time)));
+		const lines = history(journal, now, count).flatMap(({k, time}) => {
+			const entry = journal.entry(k, time);
+			return entry ? [formatJournalLine(args.format, time, journal.host, entry)] : [];
+		});
 		if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
 		if (!args.follow) return Promise.resolve(0);
 		let k = latestIndex(journal, now) + 1;
@@ -296,9 +317,12 @@ class Shell {
 				if (due <= 0) return;
 				const time = this.state.clock();
 				const batch: string[] = [];
-				for (let i = 0; i < due; i++, k++) batch.push(formatJournalLine(args.format, time, journal.host, journal.entry(k, time)));
+				for (let i = 0; i < due; i++, k++) {
+					const entry = journal.entry(k, time);
+					if (entry) batch.push(formatJournalLine(args.format, time, journal.host, entry));
+				}
 				sent += due;
-				io.stdout(`${batch.join('\n')}\n`);
+				if (batch.length > 0) io.stdout(`${batch.join('\n')}\n`);
 			});
 			if (signal.aborted) onAbort();
 			else signal.addEventListener('abort', onAbort, {once: true});

@@ -2,7 +2,7 @@
 // pvescheduler, corosync and pmxcfs on clusters), worded like the recorded
 // samples journal-pvedaemon.txt, journal-pveproxy*.txt, journal-corosync-knet.txt.
 
-import {formatUpid} from '../../api/upid.js';
+import type {SimTask} from '../tasks.js';
 import type {Rand, ServiceContext, ServiceGenerator} from './journal-services.js';
 import {generic} from './journal-services.js';
 
@@ -14,21 +14,11 @@ function pick<T>(rand: Rand, salt: number, items: readonly T[]): T {
 	return items[Math.floor(rand(salt) * items.length)]!;
 }
 
-function upid(rand: Rand, ctx: ServiceContext, type: string, id: string, user: string): string {
-	return formatUpid({node: ctx.host, pid: int(rand, 20, 0x1000, 0xfffff), pstart: int(rand, 21, 0x100000, 0x3ffffff), starttime: Math.floor(ctx.time / 1000), type, id, user});
-}
-
-const USERS = ['root@pam', 'root@pam!proxdeck', 'monitor@pve!grafana'];
-const VMIDS = ['100', '101', '200', '302', '404'];
-
 const pvedaemon: ServiceGenerator = (rand, ctx) => {
-	const user = pick(rand, 2, USERS);
-	const task = upid(rand, ctx, pick(rand, 3, ['vncproxy', 'vzstart', 'vzshutdown', 'vzsnapshot', 'qmstart']), pick(rand, 4, VMIDS), user);
 	const worker = ctx.pid + int(rand, 5, 1000, 90000);
+	// Task lines come only from tasks that ran (taskEvents below), never from here.
 	const message = pick(rand, 1, [
 		`<root@pam> successful auth for user 'root@pam'`,
-		`<${user}> starting task ${task}`,
-		`<${user}> end task ${task} OK`,
 		`worker ${worker} finished`,
 		`starting 1 worker(s)`,
 		`worker ${worker} started`,
@@ -53,11 +43,6 @@ const pvestatd: ServiceGenerator = (rand, ctx) => ({
 	pid: ctx.pid,
 	message: rand(1) < 0.8 ? `status update time (${int(rand, 2, 1, 9)}.${int(rand, 3, 100, 999)} seconds)` : 'auth key pair too old, rotating..',
 });
-
-const pvescheduler: ServiceGenerator = (rand, ctx) => {
-	const task = upid(rand, ctx, 'vzdump', '', 'root@pam');
-	return {ident: 'pvescheduler', pid: ctx.pid + int(rand, 5, 1, 5000), message: rand(1) < 0.5 ? `<root@pam> starting task ${task}` : `<root@pam> end task ${task} OK`};
-};
 
 const corosync: ServiceGenerator = (rand, ctx) => {
 	const host = int(rand, 2, 2, 3);
@@ -91,8 +76,51 @@ export const HOST_UNITS: readonly HostUnit[] = [
 	{unit: 'pvedaemon', generator: pvedaemon, weight: 4},
 	{unit: 'pveproxy', generator: pveproxy, weight: 4},
 	{unit: 'pvestatd', generator: pvestatd, weight: 2},
-	{unit: 'pvescheduler', generator: pvescheduler, weight: 1},
 	{unit: 'corosync', generator: corosync, weight: 2, clusterOnly: true},
 	{unit: 'pve-cluster', generator: pmxcfs, weight: 1, clusterOnly: true},
 	{unit: 'cron', generator: generic, weight: 1},
 ];
+
+/** One `starting task` / `end task` line of pvedaemon or pvescheduler, at the moment it was written. */
+export interface TaskEvent {
+	time: number;
+	unit: 'pvedaemon' | 'pvescheduler';
+	message: string;
+}
+
+/** Backup jobs are forked by pvescheduler as root@pam; everything else here came through the API (pvedaemon). */
+function taskUnit(task: SimTask): TaskEvent['unit'] {
+	return task.type === 'vzdump' && task.user === 'root@pam' ? 'pvescheduler' : 'pvedaemon';
+}
+
+/**
+ * The task lines of a node's journal, from the tasks that really ran on it
+ * (seeded history and tasks started since), sorted by time: a start line
+ * when the worker was forked and an end line once it has stopped, worded as
+ * samples/journal-pvedaemon.txt shows them.
+ */
+export function taskEvents(tasks: readonly SimTask[], node: string): TaskEvent[] {
+	const events: TaskEvent[] = [];
+	for (const task of tasks) {
+		if (task.node !== node) continue;
+		const unit = taskUnit(task);
+		events.push({time: task.startedAtMs, unit, message: `<${task.user}> starting task ${task.upid}`});
+		if (task.exitstatus !== undefined && task.endtime !== undefined) {
+			events.push({time: task.endtime * 1000, unit, message: `<${task.user}> end task ${task.upid} ${task.exitstatus}`});
+		}
+	}
+	return events.sort((a, b) => a.time - b.time);
+}
+
+/** The first event in (from, to] of one of `units`, by binary search over the sorted events. */
+export function eventIn(events: readonly TaskEvent[], from: number, to: number, units: ReadonlySet<string>): TaskEvent | undefined {
+	let lo = 0;
+	let hi = events.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (events[mid]!.time <= from) lo = mid + 1;
+		else hi = mid;
+	}
+	for (let i = lo; i < events.length && events[i]!.time <= to; i++) if (units.has(events[i]!.unit)) return events[i];
+	return undefined;
+}

@@ -187,6 +187,21 @@ export const generic: ServiceGenerator = (rand, {pid}) => {
 	]);
 };
 
+/**
+ * What an Alpine container logs around its service: no systemd, no apt, no
+ * Debian cron job — busybox crond running the /etc/periodic scripts.
+ */
+export const alpineGeneric: ServiceGenerator = (rand, {pid}) => {
+	const crondPid = pid + 40;
+	const period = pick(rand, 1, ['15min', '15min', '15min', 'hourly', 'daily']);
+	return {ident: 'crond', pid: crondPid, message: `USER root pid ${crondPid + int(rand, 2, 1, 30000)} cmd run-parts /etc/periodic/${period}`};
+};
+
+/** The system lines a container of this ostype writes besides its own service. */
+export function systemFor(ostype: string | undefined): ServiceGenerator {
+	return ostype === 'alpine' ? alpineGeneric : generic;
+}
+
 interface ServiceKind {
 	/** Matched against the container's hostname first, then its tags. */
 	pattern: RegExp;
@@ -209,10 +224,10 @@ const KINDS: ServiceKind[] = [
 ];
 
 /** The service generator for a container, by hostname, then by tags; generic if none fits. */
-export function serviceFor(hostname: string, tags: string): ServiceGenerator {
+export function serviceFor(hostname: string, tags: string, ostype?: string): ServiceGenerator {
 	for (const kind of KINDS) if (kind.pattern.test(hostname)) return kind.generator;
 	for (const tag of tags.split(/[;,\s]+/).filter(Boolean)) {
 		for (const kind of KINDS) if (kind.pattern.test(tag)) return kind.generator;
 	}
-	return generic;
+	return systemFor(ostype);
 }

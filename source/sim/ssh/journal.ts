@@ -7,8 +7,9 @@
 import {noise} from '../drift.js';
 import type {SimGuest, SimNode, SimState} from '../state.js';
 import {guestName} from '../state.js';
-import {HOST_UNITS} from './journal-host.js';
-import {serviceFor, type JournalEntry, type Rand, type ServiceGenerator} from './journal-services.js';
+import {advanceTasks} from '../tasks.js';
+import {eventIn, HOST_UNITS, taskEvents, type TaskEvent} from './journal-host.js';
+import {serviceFor, systemFor, type JournalEntry, type Rand, type ServiceGenerator} from './journal-services.js';
 
 export type {JournalEntry} from './journal-services.js';
 
@@ -19,7 +20,8 @@ export interface Journal {
 	originMs: number;
 	/** Simulated spacing of history lines. */
 	periodMs: number;
-	entry(k: number, time: number): JournalEntry;
+	/** Line k, or undefined where this journal has no line (a unit that only logs its tasks). */
+	entry(k: number, time: number): JournalEntry | undefined;
 }
 
 export interface JournalOptions {
@@ -48,7 +50,9 @@ function origin(state: SimState, bootedAt: number): number {
 export function guestJournal(state: SimState, guest: SimGuest, options: JournalOptions = {}): Journal {
 	const host = guestName(guest);
 	const tags = typeof guest.config.tags === 'string' ? guest.config.tags : '';
-	const generator = serviceFor(host, tags);
+	const ostype = typeof guest.config.ostype === 'string' ? guest.config.ostype : undefined;
+	const generator = serviceFor(host, tags, ostype);
+	const system = systemFor(ostype);
 	const key = guest.vmid;
 	const pid = stablePid(state.seed, key, 1);
 	return {
@@ -59,28 +63,55 @@ export function guestJournal(state: SimState, guest: SimGuest, options: JournalO
 			const rand: Rand = (salt) => noise(state.seed, key, k, salt);
 			if (options.hostileLines && k % 25 === 13) return {ident: 'sshd', pid: pid + 7, message: HOSTILE_MESSAGE};
 			// Mostly the service itself; every ~8th line is the system around it.
-			const source: ServiceGenerator = rand(97) < 0.12 ? serviceFor('', '') : generator;
+			const source: ServiceGenerator = rand(97) < 0.12 ? system : generator;
 			return source(rand, {host, pid, time});
 		},
 	};
 }
 
+/** Units whose lines are only the tasks they ran (no chatter of their own). */
+const TASK_UNITS = new Set(['pvedaemon', 'pvescheduler']);
+
 /** The node's journal, or undefined when `-u` names a unit this host does not run. */
 export function hostJournal(state: SimState, node: SimNode, unit?: string): Journal | undefined {
 	const wanted = unit?.replace(/\.service$/, '');
 	const units = HOST_UNITS.filter((u) => (!u.clusterOnly || state.clusterName !== undefined) && (wanted === undefined || u.unit === wanted));
-	if (units.length === 0) return undefined;
+	const taskUnits = new Set([...TASK_UNITS].filter((u) => wanted === undefined || u === wanted));
+	if (units.length === 0 && taskUnits.size === 0) return undefined;
 	const key = nameKey(node.name);
 	const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
+	const periodMs = (wanted ? 20_000 : 4000) + Math.floor(noise(state.seed, key, 0, 2) * 4000);
+	const pidOf = (name: string) => 1000 + stablePid(state.seed, key, nameKey(name)) * 3;
+	// Rebuilt when a task starts or the clock moves on (a task may have ended); one build serves a whole page of lines.
+	let cached: {length: number; now: number; events: TaskEvent[]} | undefined;
+	const events = (): TaskEvent[] => {
+		const now = state.clock();
+		if (cached?.length !== state.tasks.length || cached.now !== now) {
+			// Tasks end with the clock, as before an API request is served.
+			advanceTasks(state);
+			cached = {length: state.tasks.length, now, events: taskEvents(state.tasks, node.name)};
+		}
+		return cached.events;
+	};
+	// Lines are asked for in order; an event is written once even when several lines share a time (a follow stamps "now").
+	let shownUpTo = Number.NEGATIVE_INFINITY;
 	return {
 		host: node.name,
 		originMs: origin(state, node.bootedAt),
-		periodMs: (wanted ? 20_000 : 4000) + Math.floor(noise(state.seed, key, 0, 2) * 4000),
+		periodMs,
 		entry(k, time) {
+			// A task that started or ended since the previous line is this line.
+			const event = eventIn(events(), Math.max(time - periodMs, shownUpTo), time, taskUnits);
+			if (event) {
+				shownUpTo = event.time;
+				return {ident: event.unit, pid: pidOf(event.unit), message: event.message};
+			}
 			const rand: Rand = (salt) => noise(state.seed, key, k, salt);
+			// `-u pvedaemon|pvescheduler` alone: only the tasks, no line where none started or ended.
+			if (units.length === 0) return undefined;
 			let roll = rand(99) * totalWeight;
 			const chosen = units.find((u) => (roll -= u.weight) < 0) ?? units[0]!;
-			return chosen.generator(rand, {host: node.name, pid: 1000 + stablePid(state.seed, key, nameKey(chosen.unit)) * 3, time});
+			return chosen.generator(rand, {host: node.name, pid: pidOf(chosen.unit), time});
 		},
 	};
 }

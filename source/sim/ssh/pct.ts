@@ -22,13 +22,23 @@ export function pctList(state: SimState, node: string): CommandOutcome {
 	return {code: 0, stdout, stderr: ''};
 }
 
-/** The container `vmid` on this node, or pct's error for it. */
-export function containerOn(state: SimState, node: string, vmid: string | undefined, usage: string): SimGuest | CommandOutcome {
+/** The guest `vmid` of this type on this node, or pct's / qm's error for it. */
+export function guestOn(state: SimState, node: string, type: SimGuest['type'], vmid: string | undefined, usage: string): SimGuest | CommandOutcome {
 	if (vmid === undefined) return fail(`400 not enough arguments\n${usage}`);
 	if (!/^\d+$/.test(vmid)) return fail(`400 Parameter verification failed.\nvmid: type check ('integer') failed - got '${vmid}'\n${usage}`);
 	const guest = state.guests.get(Number(vmid));
-	if (!guest || guest.type !== 'lxc' || guest.node !== node) return fail(`Configuration file 'nodes/${node}/lxc/${vmid}.conf' does not exist`);
+	if (!guest || guest.type !== type || guest.node !== node) return fail(`Configuration file 'nodes/${node}/${type === 'lxc' ? 'lxc' : 'qemu-server'}/${vmid}.conf' does not exist`);
 	return guest;
+}
+
+/** The container `vmid` on this node, or pct's error for it. */
+export function containerOn(state: SimState, node: string, vmid: string | undefined, usage: string): SimGuest | CommandOutcome {
+	return guestOn(state, node, 'lxc', vmid, usage);
+}
+
+/** The VM `vmid` on this node, or qm's error for it. */
+export function vmOn(state: SimState, node: string, vmid: string | undefined, usage: string): SimGuest | CommandOutcome {
+	return guestOn(state, node, 'qemu', vmid, usage);
 }
 
 export function pctStatus(state: SimState, guest: SimGuest, verbose: boolean): CommandOutcome {
