@@ -33,6 +33,7 @@ import {theme} from './theme.js';
 import {handleDeckKey} from './deck/deck-keys.js';
 import {DECK_NOTICE_MS, deckPlacement, DeckView} from './deck/DeckView.js';
 import {paneScope} from './deck/panes.js';
+import {elsewhereReason, noEffectReason, PANE_KEY_SCOPES, sayOnFocus} from './deck/key-reasons.js';
 
 export interface AppProps {
 	store: StoreApi<AppState>;
@@ -135,7 +136,11 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				});
 			// Read-only, offline nodes, missing privileges: one table decides, here in the one dispatcher, for every key.
 			const disabled: DisabledContext = {state: current, keymap: props.current.keymap, commands: props.current.commands, upgrades: upgradesOf(store)};
-			if (refuseDisabledKey(matchAction(props.current.keymap, dialogScope(current) ?? scope, input, key), disabled, props.current.now())) return;
+			const bound = matchAction(props.current.keymap, dialogScope(current) ?? scope, input, key);
+			if (refuseDisabledKey(bound, disabled, props.current.now())) return;
+			// A key that would change nothing now (esc without a filter) says why instead.
+			const idle = !dialogScope(current) && PANE_KEY_SCOPES.has(scope) && bound !== undefined ? noEffectReason(bound, current) : undefined;
+			if (idle) return sayOnFocus(current, idle, props.current.now());
 			// Dialogs, then action/mark/pane keys: the action dispatcher enforces read-only and privileges.
 			if (handleOpsKey(input, key, {store, keymap: props.current.keymap, commands: props.current.commands, scope})) return;
 			// The deck: focus, zoom, resize, follow, digits; the compact panes' keys; help paging.
@@ -144,8 +149,12 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			if (handleLogsKey(input, key, {store, keymap: props.current.keymap, scope, body: paneBody})) return;
 			// The upgrade screen's keys, and `u` in the fleet.
 			if (handleUpgradeKey(input, key, {store, keymap: props.current.keymap, scope})) return;
-			const action = matchAction(props.current.keymap, scope, input, key);
+			// A pane's scope falls back to the deck's keys (`?`, `:` in the tasks and problems panes).
+			const action = matchAction(props.current.keymap, scope, input, key) ?? (PANE_KEY_SCOPES.has(scope) ? matchAction(props.current.keymap, 'deck', input, key) : undefined);
 			if (action === undefined) {
+				// A key of another pane says whose it is, rather than nothing.
+				const elsewhere = PANE_KEY_SCOPES.has(scope) ? elsewhereReason(props.current.keymap, scope, input, key) : undefined;
+				if (elsewhere) return sayOnFocus(current, elsewhere, props.current.now());
 				// Unbound printable text typed into the open `:` prompt.
 				if (scope === 'command' && input !== '' && !key.ctrl && !key.meta) {
 					const typed = sanitize(input);

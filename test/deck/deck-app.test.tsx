@@ -8,62 +8,14 @@ import {afterEach, test} from 'node:test';
 import {cleanup} from 'ink-testing-library';
 import {createFollowController, type FollowTimers} from '../../source/services/logs/follow.js';
 import {createLogsService} from '../../source/services/logs/panes.js';
-import type {NetworkIface, ZfsPoolRow, ZfsSample} from '../../source/store/screen-types.js';
-import {createAppStore} from '../../source/store/store.js';
-import type {TrackedTask} from '../../source/store/ops-types.js';
-import {listNics} from '../../source/util/pve-config.js';
 import {attachLayouts} from '../../views/deck/layout-registry.js';
 import {allLayouts, parseUserLayouts} from '../../views/deck/layouts.js';
 import {manualSources} from '../logs/helpers.js';
-import {fixtureNamed, guestRowsOf, nodeSummariesOf} from '../topology/fixture-input.js';
+import {homelabStore} from './homelab-store.js';
 import {KEYS, plain, press, selectedLine, type, waitForFrame} from '../views/harness.js';
 import {NOW, renderApp} from '../views/render.js';
 
 afterEach(() => cleanup());
-
-const T = 1024 ** 4;
-const G = 1024 ** 3;
-
-function pool(name: string, fraction: number): ZfsPoolRow {
-	const size = 4 * T;
-	return {node: 'pve', name, size, alloc: Math.round(size * fraction), free: Math.round(size * (1 - fraction)), frag: 9, dedup: 1, health: 'ONLINE', faulted: []};
-}
-
-function ds(name: string, used: number, snaps: number) {
-	return {node: 'pve', name, used, avail: 2 * T, refer: used - snaps, usedbysnapshots: snaps, compressratio: 1.4, mountpoint: `/${name}`};
-}
-
-const ZFS: ZfsSample = {
-	source: 'ssh',
-	sshLabel: 'ssh root@pve:22',
-	pools: [pool('rpool', 0.31), pool('tank', 0.62)],
-	datasets: [ds('tank', 2.4 * T, 0), ds('tank/subvol-100-disk-0', 900 * G, 120 * G), ds('tank/subvol-105-disk-0', 40 * G, 6 * G), ds('tank/subvol-401-disk-0', 600 * G, 80 * G), ds('rpool/data/subvol-300-disk-0', 4 * G, 1 * G)],
-	snapshots: [],
-	storages: [],
-	notes: [],
-	at: NOW - 5000,
-};
-
-function task(upid: string, type: string, state: TrackedTask['state'], minutesAgo: number, exitstatus?: string): TrackedTask {
-	const endedAt = NOW - minutesAgo * 60_000;
-	return {upid, node: 'pve', type, id: '404', user: 'root@pam', startedAt: endedAt - 20_000, endedAt, state, exitstatus, logTail: [], ours: false, label: 'postgresql (404)'};
-}
-
-/** The homelab as the services leave it: fleet, NICs, networks, a ZFS sample and a few tasks. */
-function homelabStore(options: {stopped?: number[]} = {}) {
-	const fixture = fixtureNamed('homelab');
-	const store = createAppStore({target: 'sim', demo: true, readOnly: false});
-	const rows = guestRowsOf(fixture).map((r) => ({...r, status: options.stopped?.includes(r.vmid) ? 'stopped' : r.status}));
-	const a = store.getState().actions;
-	a.fleetReceived({guests: rows, nodes: nodeSummariesOf(fixture), receivedAt: NOW - 12_000});
-	a.topologyNics(fixture.guests.map((g) => [g.vmid, listNics(g.config as Record<string, unknown>, g.type)]), undefined);
-	a.topologyNetworks(new Map(fixture.nodes.filter((n) => n.online).map((n) => [n.name, n.network as NetworkIface[]])), new Map(), NOW - 3000);
-	a.zfsReceived(ZFS);
-	a.taskUpdated(task('UPID:1', 'vzsnapshot', 'failed', 12, "snapshot name 'auto' already used"));
-	a.taskUpdated(task('UPID:2', 'vzdump', 'ok', 90));
-	a.taskUpdated(task('UPID:3', 'vzsnapshot', 'ok', 30));
-	return store;
-}
 
 const frameOf = (app: {lastFrame(): string | undefined}) => plain(app.lastFrame() ?? '');
 

@@ -192,6 +192,10 @@ const COMPACT_HANDLERS: Partial<Record<Scope, Record<string, PaneHandler>>> = {
 const TASK_HANDLERS: Record<string, PaneHandler> = {
 	'task.older': (s) => s.actions.moveTaskCursor(1),
 	'task.newer': (s) => s.actions.moveTaskCursor(-1),
+	'tasks.pageDown': (s, c) => s.actions.moveTaskCursor(Math.max(1, c.pageRows)),
+	'tasks.pageUp': (s, c) => s.actions.moveTaskCursor(-Math.max(1, c.pageRows)),
+	'tasks.top': (s) => s.actions.moveTaskCursor(-BIG),
+	'tasks.bottom': (s) => s.actions.moveTaskCursor(BIG),
 	// The strip's title says which (failed only / the count).
 	'tasks.failedOnly': (s) => s.actions.deckTasksFailedOnly(!s.deck.tasksFailedOnly),
 	'deck.back': (s) => s.actions.deckBack(),
@@ -243,6 +247,8 @@ const PROBLEM_HANDLERS: Record<string, PaneHandler> = {
 	'problems.up': (s) => s.actions.moveProblemCursor(-1),
 	'problems.top': (s) => s.actions.moveProblemCursor(-BIG),
 	'problems.bottom': (s) => s.actions.moveProblemCursor(BIG),
+	'problems.pageDown': (s, c) => s.actions.moveProblemCursor(Math.max(1, c.pageRows)),
+	'problems.pageUp': (s, c) => s.actions.moveProblemCursor(-Math.max(1, c.pageRows)),
 	'problems.open': openProblem,
 	'problems.fix': fixProblems,
 	'deck.back': (s) => s.actions.deckBack(),

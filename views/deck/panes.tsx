@@ -236,7 +236,10 @@ function LogsBody({state, store, leaf, width, height, zoomed}: PaneRenderProps) 
 	if (zoomed || leaf.source === 'all') return <LogsScreen state={state} service={service} width={width} height={height} />;
 	const pane = logPaneOf(state, leaf.source);
 	const buffer = pane && service ? service.buffer(pane.id) : undefined;
-	const rows = pane && buffer && service ? paneRows(buffer, pane, service.filterOf(pane), height, width) : [];
+	// The log keys' one-line result (saved to …, invalid regex) on the pane they acted on, until the next key.
+	const notice = state.logs.notice !== undefined && pane !== undefined && state.logs.panes[state.logs.focus]?.id === pane.id ? state.logs.notice : undefined;
+	const rowsHeight = Math.max(0, height - (notice === undefined ? 0 : 1));
+	const rows = pane && buffer && service ? paneRows(buffer, pane, service.filterOf(pane), rowsHeight, width) : [];
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			{!pane ? (
@@ -249,6 +252,11 @@ function LogsBody({state, store, leaf, width, height, zoomed}: PaneRenderProps) 
 					{row.text === '' ? ' ' : row.text}
 				</Text>
 			))}
+			{notice === undefined ? null : (
+				<Text wrap="truncate" color={theme.warn}>
+					{sanitize(notice)}
+				</Text>
+			)}
 		</Box>
 	);
 }
