@@ -279,10 +279,10 @@ test('tasks strip: f shows failed tasks only, with relative times', async () => 
 test('incident questions from the default deck: down guests in 1 key; gateway, pool and failed tasks in none', async () => {
 	const store = homelabStore({stopped: [300, 105]});
 	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
-	const rows = () => frameOf(app).split('\n').filter((l) => /^ +\d+ \w/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 4).join(' '));
+	const rows = () => frameOf(app).split('\n').filter((l) => /^ +\d+ \w/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 3).join(' '));
 	// Which guests are down: S once puts stopped first.
 	await press(app, 'S');
-	assert.deepEqual(rows().slice(0, 3), ['105 prowlarr pve stopped', '300 wireguard pve stopped', '402 immich-backup pve stopped']);
+	assert.deepEqual(rows().slice(0, 3), ['105 prowlarr stopped', '300 wireguard stopped', '402 immich-backup stopped']);
 	// Who is it that the stopped gateway cuts off: already on the topology pane, no key.
 	assert.match(frameOf(app), /✗ gateway 300 wireguard/);
 	assert.match(frameOf(app), /300 wireguard DOWN \(stopped\) → 105 prowlarr, 106 qbittor/);
@@ -292,16 +292,26 @@ test('incident questions from the default deck: down guests in 1 key; gateway, p
 	assert.match(frameOf(app), /\[6\] tasks · 3 · 1 failed in the last hour/);
 });
 
-test('an empty LOCK or HA column gives its width to the others; a locked guest brings LOCK back', async () => {
-	const store = homelabStore();
+test('empty columns give their width to TAGS: LOCK, HA and (on one node) NODE hide, UPTIME yields before a tag is cut', async () => {
+	const store = homelabStore({tags: true});
 	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
 	const header = () => frameOf(app).split('\n')[3]!;
-	// No guest is locked or HA-managed: the fleet pane's 98 columns go to UPTIME instead.
-	assert.match(header(), /DISK +UPTIME BRIDGE\/IP/);
-	assert.doesNotMatch(header(), /LOCK| HA /);
+	const row = (vmid: number) => frameOf(app).split('\n').find((l) => new RegExp(`^ +${vmid} `).test(l))!;
+	// Nothing locked, nothing HA-managed, one node: the fleet pane's 98 columns go to TAGS, every guest's tags whole.
+	assert.match(header(), /DISK BRIDGE\/IP +TAGS/);
+	assert.doesNotMatch(header(), /LOCK| HA |NODE|UPTIME/);
+	assert.match(row(300), /300 wireguard .* security,vpn(\s|$)/);
+	assert.match(row(201), /201 prometheus .* db,monitoring(\s|$)/);
+	// A locked guest brings LOCK back.
 	const guests = [...store.getState().guests.values()].map((g) => (g.vmid === 404 ? {...g, lock: 'backup'} : g));
 	store.getState().actions.fleetReceived({guests, nodes: store.getState().nodes, receivedAt: NOW});
 	await press(app);
-	assert.match(header(), /BRIDGE\/IP +LOCK/);
-	assert.doesNotMatch(header(), /UPTIME/);
+	assert.match(header(), /TAGS +LOCK/);
+	cleanup();
+	// 120×40: BRIDGE/IP does not fit beside the resources, TAGS does, and its widest cells show.
+	const narrow = await renderApp(homelabStore({tags: true}), {size: {columns: 120, rows: 40}});
+	const lines = frameOf(narrow).split('\n');
+	assert.match(lines[3]!, /DISK TAGS/);
+	assert.match(lines.find((l) => /^ +201 /.test(l))!, /db,monitoring/);
+	assert.match(lines.find((l) => /^ +105 /.test(l))!, /media,vpn/);
 });
