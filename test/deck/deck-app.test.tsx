@@ -162,6 +162,28 @@ test(':layout switches between the built-ins; an unknown one is one line naming 
 	assert.match(frameOf(app), /Guest table/);
 });
 
+test(':layout logs numbers its four log panes apart, and each number goes to its own pane', async () => {
+	const store = homelabStore();
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}, layout: 'logs'});
+	const numbers = () => [...frameOf(app).matchAll(/[▶ ]\[(\d)\] logs/g)].map((m) => m[1]);
+	assert.deepEqual(numbers(), ['4', '8', '9', '0']);
+	assert.match(frameOf(app), /\[8\] logs · host journal/);
+	// 8 focuses (and zooms) the host journal's pane; again, back to the deck with the focus kept there.
+	await press(app, '8');
+	assert.deepEqual([store.getState().deck.focus, store.getState().deck.zoomed], ['logs-2', true]);
+	await press(app, '8');
+	assert.deepEqual([store.getState().deck.focus, store.getState().deck.zoomed], ['logs-2', false]);
+	assert.match(frameOf(app), /▶\[8\] logs/);
+	await press(app, '0', '0');
+	assert.match(frameOf(app), /▶\[0\] logs/);
+	assert.equal(store.getState().deck.focus, 'logs-4');
+	// In a layout without repeated panes, 8 says so.
+	await press(app, ':');
+	await type(app, 'layout triage');
+	await press(app, KEYS.enter, '8');
+	assert.match(frameOf(app), /no such pane in layout triage/);
+});
+
 test('a user layout from the config is drawn; a broken one is one line naming the key', async () => {
 	const mine = parseUserLayouts({side: {description: 'fleet beside its journal', root: {split: 'row', children: [{pane: 'fleet', size: '70%'}, {pane: 'logs', source: 'follow'}]}}});
 	const store = homelabStore();

@@ -21,6 +21,7 @@ import {leavesOf, type PaneKind} from './layout-engine.js';
 import {findLayout} from './layouts.js';
 import {logPaneOf} from './panes.js';
 import {MIN_SIDE_BY_SIDE} from '../logs/pane-layout.js';
+import {EXTRA_PANE_ACTIONS, extraLeaf} from './leaf-keys.js';
 
 /** Scopes in which the deck's keys apply: a pane has the keys, no prompt or dialog is open. */
 const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems']);
@@ -121,7 +122,17 @@ const DECK_HANDLERS: Record<string, DeckHandler> = {
 	'screen.upgrade': (store) => digit(store, 'upgrade'),
 	'screen.tasks': (store) => digit(store, 'tasks'),
 	'screen.problems': (store) => digit(store, 'problems'),
+	...Object.fromEntries(EXTRA_PANE_ACTIONS.map((action) => [action, (store: StoreApi<AppState>) => extraPane(store, action)])),
 };
+
+/** 8, 9, 0: the layout's repeated panes (the 2nd–4th log pane of `:layout logs`), focused and zoomed like a digit. */
+function extraPane(store: StoreApi<AppState>, action: string): void {
+	const state = store.getState();
+	const leaf = extraLeaf(currentLayout(store), action);
+	if (!leaf) return say(state, `no such pane in layout ${state.deck.layout}: its panes' keys are in their titles`);
+	if (state.deck.focus === leaf.id && state.deck.zoomed) return state.actions.deckZoom(false);
+	focusLeaf(store, leaf.id, leaf.pane, true);
+}
 
 /** R: the selected guest back to the snapshot its last proxdeck upgrade took first — via the confirm dialog. */
 function rollbackLastUpgrade(store: StoreApi<AppState>, commands: Commands | undefined): void {
