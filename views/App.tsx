@@ -33,6 +33,7 @@ import {theme} from './theme.js';
 import {handleDeckKey} from './deck/deck-keys.js';
 import {DECK_NOTICE_MS, deckPlacement, DeckView} from './deck/DeckView.js';
 import {paneScope} from './deck/panes.js';
+import {layoutsOf} from './deck/layout-registry.js';
 import {elsewhereReason, noEffectReason, PANE_KEY_SCOPES, sayOnFocus} from './deck/key-reasons.js';
 
 export interface AppProps {
@@ -211,7 +212,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	useInput(onInput);
 
 	const layout = computeLayout(size, false);
-	helpMax.current = Math.max(0, helpLineCount(keymap) - layout.bodyHeight);
+	const layouts = layoutsOf(store);
+	helpMax.current = Math.max(0, helpLineCount(keymap, layouts) - layout.bodyHeight);
 	helpPage.current = Math.max(1, layout.bodyHeight - 1);
 	bodySize.current = {width: layout.width, height: layout.bodyHeight};
 
@@ -241,7 +243,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			{state.dialog ? (
 				<DialogView dialog={state.dialog} height={layout.bodyHeight} width={layout.width} />
 			) : state.ui.overlay === 'help' ? (
-				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} disabledReason={disabledReason} />
+				<HelpOverlay keymap={keymap} layouts={layouts} height={layout.bodyHeight} scroll={helpScroll} disabledReason={disabledReason} />
 			) : (
 				<DeckView state={state} store={store} keymap={keymap} width={layout.width} height={layout.bodyHeight} now={now} />
 			)}

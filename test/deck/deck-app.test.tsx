@@ -12,6 +12,8 @@ import {attachLayouts} from '../../views/deck/layout-registry.js';
 import {allLayouts, parseUserLayouts} from '../../views/deck/layouts.js';
 import {manualSources} from '../logs/helpers.js';
 import {homelabStore} from './homelab-store.js';
+import {keyLabel, loadKeymap} from '../../keymaps/index.js';
+import {COMMANDS} from '../../views/commands.js';
 import {KEYS, plain, press, selectedLine, type, waitForFrame} from '../views/harness.js';
 import {NOW, renderApp} from '../views/render.js';
 
@@ -182,6 +184,46 @@ test(':layout logs numbers its four log panes apart, and each number goes to its
 	await type(app, 'layout triage');
 	await press(app, KEYS.enter, '8');
 	assert.match(frameOf(app), /no such pane in layout triage/);
+});
+
+test('help lists the deck keys first and every : command with the layout names, pages with PgDn/PgUp/g/G', async () => {
+	const keymap = loadKeymap();
+	const store = homelabStore();
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
+	await press(app, '?');
+	let frame = frameOf(app);
+	assert.match(frame.split('\n')[2]!, /^The deck: every pane/);
+	// Every deck key, as the keymap binds it (Tab, Shift+Tab, z, 1–7, !, <, >, F, :, the extra pane keys).
+	for (const b of keymap.bindings.filter((x) => x.scope === 'deck')) {
+		assert.ok(frame.includes(`  ${b.keys.map(keyLabel).join('/').padEnd(14)} ${b.description}`), `help lists ${b.keys.join('/')} ${b.description}`);
+	}
+	const first = frame.split('\n')[2];
+	await press(app, KEYS.pgDn);
+	assert.notEqual(frameOf(app).split('\n')[2], first, 'PgDn pages');
+	await press(app, KEYS.pgUp);
+	assert.equal(frameOf(app).split('\n')[2], first, 'PgUp pages back');
+	await press(app, 'G');
+	frame = frameOf(app);
+	for (const command of COMMANDS) assert.ok(frame.includes(`  :${command.name}`), `help lists :${command.name}`);
+	// :layout's names come from the layout data, with their descriptions.
+	for (const layout of allLayouts()) assert.match(frame, new RegExp(`^ {6}${layout.name} +${layout.description.slice(0, 20).replace(/[()]/g, '.')}`, 'm'));
+	assert.match(frame, /:fleet \[filter, e\.g\. type=vm\] \(:ct :vm :guests\)/);
+	await press(app, 'g');
+	assert.equal(frameOf(app).split('\n')[2], first, 'g goes back to the first page');
+});
+
+test('"? help" is at the footer\'s right end at every width from 60 to 220, whatever pane has the keys', async () => {
+	for (let columns = 60; columns <= 220; columns += 8) {
+		const app = await renderApp(homelabStore(), {size: {columns, rows: 30}});
+		const footer = () => frameOf(app).split('\n').at(-1)!;
+		assert.match(footer(), /  \? help$/, `fleet at ${columns}`);
+		await press(app, '\t');
+		assert.match(footer(), /  \? help$/, `next pane at ${columns}`);
+		await press(app, '4');
+		assert.match(footer(), /  \? help$/, `logs zoomed at ${columns}`);
+		assert.ok(footer().length <= columns);
+		cleanup();
+	}
 });
 
 test('a user layout from the config is drawn; a broken one is one line naming the key', async () => {
