@@ -91,6 +91,19 @@ const HELP_HINT = '? help';
 
 const monotonic = () => performance.now();
 
+/** Redraws once the newest result line (footer or a pane title) has expired, even if nothing else changes. */
+function useNoticeExpiry(times: Array<number | undefined>, now: () => number): void {
+	const [, redraw] = useState(0);
+	const newest = Math.max(-Infinity, ...times.filter((t): t is number => t !== undefined));
+	useEffect(() => {
+		if (!Number.isFinite(newest)) return;
+		const left = newest + DECK_NOTICE_MS - now();
+		if (left < 0) return;
+		const timer = setTimeout(() => redraw((n) => n + 1), left + 20);
+		return () => clearTimeout(timer);
+	}, [newest, now]);
+}
+
 export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000, commands, inputClock = monotonic}: AppProps) {
 	const state = useStore(store);
 	const [helpScroll, setHelpScroll] = useState(0);
@@ -111,6 +124,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			offUpgrades?.();
 		};
 	}, [store, guard]);
+	useNoticeExpiry([state.notice?.at, state.deck.notice?.at], now);
 	const helpMax = useRef(0);
 	const helpPage = useRef(1);
 	const bodySize = useRef({width: size.columns, height: 1});
@@ -220,8 +234,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	if (layout.tooSmall) return <Text wrap="truncate">{tooSmallMessage(size)}</Text>;
 
 	const scope = activeScope(state);
-	// An action's result line belongs to the fleet (it acted on the fleet's guests) and expires.
-	const notice = state.notice && state.ui.screen === 'fleet' && now() - state.notice.at < DECK_NOTICE_MS ? state.notice : undefined;
+	// A result line stays on the pane it belongs to (the one focused when it came) and expires.
+	const notice = state.notice && (state.notice.pane ?? 'fleet') === state.deck.focus && now() - state.notice.at < DECK_NOTICE_MS ? state.notice : undefined;
 	const hintWidth = Math.max(0, size.columns - HELP_HINT.length - 2);
 	const disabledContext: DisabledContext = {state, keymap, commands, upgrades: upgradesOf(store)};
 	const disabledReason = (action: string) => keyDisabledReason(action, disabledContext);

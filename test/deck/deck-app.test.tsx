@@ -12,6 +12,7 @@ import {attachLayouts} from '../../views/deck/layout-registry.js';
 import {allLayouts, parseUserLayouts} from '../../views/deck/layouts.js';
 import {manualSources} from '../logs/helpers.js';
 import {homelabStore} from './homelab-store.js';
+import {DECK_NOTICE_MS} from '../../views/deck/DeckView.js';
 import {keyLabel, loadKeymap} from '../../keymaps/index.js';
 import {COMMANDS} from '../../views/commands.js';
 import {KEYS, plain, press, selectedLine, type, waitForFrame} from '../views/harness.js';
@@ -223,6 +224,39 @@ test('"? help" is at the footer\'s right end at every width from 60 to 220, what
 		assert.match(footer(), /  \? help$/, `logs zoomed at ${columns}`);
 		assert.ok(footer().length <= columns);
 		cleanup();
+	}
+});
+
+test('a footer result line stays on the pane it came on and expires by itself', async () => {
+	const store = homelabStore();
+	// A clock that runs: the line's 8 s are mostly spent already.
+	const start = Date.now();
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}, now: () => NOW + (Date.now() - start)});
+	const footer = () => frameOf(app).split('\n').at(-1)!;
+	// esc without a filter: one line in the fleet's footer.
+	await press(app, KEYS.esc);
+	assert.match(footer(), /^no filter to clear/);
+	// Another pane has the keys: its footer does not carry the fleet's line; back on the fleet, it is there again.
+	await press(app, '\t');
+	assert.doesNotMatch(footer(), /no filter to clear/);
+	await press(app, '\u001B[Z');
+	assert.match(footer(), /^no filter to clear/);
+	// It expires with no key pressed and nothing else changing.
+	store.getState().actions.showNotice({text: 'short-lived', tone: 'info', at: NOW + (Date.now() - start) - DECK_NOTICE_MS + 150});
+	await waitForFrame(app, (f) => plain(f).split('\n').at(-1)!.startsWith('short-lived'));
+	await waitForFrame(app, (f) => !plain(f).includes('short-lived'), 5000);
+});
+
+test('the first press of a sort key puts problems first: stopped, locked, highest', async () => {
+	const store = homelabStore({stopped: [402], lock: {404: 'backup'}});
+	const guests = [...store.getState().guests.values()].map((g) => (g.vmid === 201 ? {...g, disk: 0.91, maxdisk: 1, mem: 0.5, maxmem: 1, cpu: 0.8} : g));
+	store.getState().actions.fleetReceived({guests, nodes: store.getState().nodes, receivedAt: NOW});
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
+	const firstRow = () => frameOf(app).split('\n').find((l) => /^ +\d+ \w/.test(l))!.trim().split(/\s+/).slice(0, 2).join(' ');
+	const cases: Array<[string, string]> = [['S', '402 immich-backup'], ['L', '404 postgresql'], ['D', '201 prometheus'], ['M', '201 prometheus'], ['C', '201 prometheus']];
+	for (const [key, first] of cases) {
+		await press(app, key);
+		assert.equal(firstRow(), first, `${key} once`);
 	}
 });
 
