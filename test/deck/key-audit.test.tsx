@@ -60,8 +60,8 @@ const PROBLEMS: Problem[] = [
 	{id: 'task:UPID:1', level: 'warning', rule: 'task-failed', text: 'task vzsnapshot 404 failed', target: {kind: 'task', upid: 'UPID:1'}},
 ];
 
-/** Focus a pane of the layout, then put its cursor mid-list so up and down both move. */
-const PANES: Array<{pane: string; layout: string; setup?: (s: AppState) => void}> = [
+/** Focus a pane of the layout (zoomed: the full screen it was), then put its cursor mid-list so up and down both move. */
+const PANES: Array<{pane: string; layout: string; zoom?: boolean; setup?: (s: AppState) => void}> = [
 	{pane: 'fleet', layout: 'triage'},
 	{pane: 'topology', layout: 'triage', setup: (s) => s.actions.topologyMove(2, 10)},
 	{pane: 'zfs', layout: 'triage', setup: (s) => s.actions.zfsMove(2, 8)},
@@ -69,10 +69,13 @@ const PANES: Array<{pane: string; layout: string; setup?: (s: AppState) => void}
 	{pane: 'tasks', layout: 'triage', setup: (s) => s.actions.moveTaskCursor(1)},
 	{pane: 'problems', layout: 'triage', setup: (s) => s.actions.moveProblemCursor(1)},
 	{pane: 'upgrade', layout: 'upgrade'},
+	{pane: 'topology', layout: 'triage', zoom: true, setup: (s) => s.actions.topologyMove(2, 10)},
+	{pane: 'zfs', layout: 'triage', zoom: true, setup: (s) => s.actions.zfsMove(2, 4)},
+	{pane: 'logs', layout: 'triage', zoom: true},
 ];
 
-for (const {pane, layout, setup} of PANES) {
-	test(`${pane} pane focused: every bound key acts or says why`, async () => {
+for (const {pane, layout, zoom = false, setup} of PANES) {
+	test(`${pane} pane focused${zoom ? ' and zoomed' : ''}: every bound key acts or says why`, async () => {
 		const store = homelabStore({stopped: [300], lock: {404: 'backup'}, tags: true, problems: PROBLEMS});
 		const manual = manualSources();
 		const logs = createLogsService({store, renderIntervalMs: 1, sourceFor: manual.sourceFor, saveDir: mkdtempSync(join(tmpdir(), 'proxdeck-audit-'))});
@@ -82,10 +85,10 @@ for (const {pane, layout, setup} of PANES) {
 		const follow = createFollowController({store, logs, timers: {set: (fn) => (fn(), 0), clear: () => {}}});
 		follow.start();
 		let quits = 0;
-		const app = await renderApp(store, {size: {columns: 160, rows: 50}, layout, onQuit: () => quits++});
+		const app = await renderApp(store, {size: {columns: 120, rows: 40}, layout, onQuit: () => quits++});
 		manual.sources[0]!.push(...Array.from({length: 120}, (_, i) => `2026-11-23T16:40:${String(i % 60).padStart(2, '0')}+00:00 prowlarr app[7]: line ${i}`));
 		await waitForFrame(app, (f) => f.includes('line 119'));
-		store.getState().actions.deckFocus(pane, pane as never, false);
+		store.getState().actions.deckFocus(pane, pane as never, zoom);
 		setup?.(store.getState());
 		await settle();
 		const start = store.getState();
