@@ -244,7 +244,8 @@ const SECTION_TITLES: Record<Scope, string> = {
 
 /** Every binding grouped by scope, for the `?` overlay. */
 export function helpSections(keymap: Keymap): HelpSection[] {
-	return SCOPES.map((scope) => ({
+	// The deck's keys first: they work in every pane, and a newcomer reads the top of help first.
+	return ['deck' as const, ...SCOPES.filter((s) => s !== 'deck')].map((scope) => ({
 		scope,
 		title: SECTION_TITLES[scope],
 		entries: keymap.bindings.filter((b) => b.scope === scope).map(hint),

@@ -33,6 +33,8 @@ import {theme} from './theme.js';
 import {handleDeckKey} from './deck/deck-keys.js';
 import {DECK_NOTICE_MS, deckPlacement, DeckView} from './deck/DeckView.js';
 import {paneScope} from './deck/panes.js';
+import {layoutsOf} from './deck/layout-registry.js';
+import {elsewhereReason, noEffectReason, PANE_KEY_SCOPES, sayOnFocus} from './deck/key-reasons.js';
 
 export interface AppProps {
 	store: StoreApi<AppState>;
@@ -89,6 +91,20 @@ const HELP_HINT = '? help';
 
 const monotonic = () => performance.now();
 
+/** Redraws once the newest result line (footer or a pane title) has expired, even if nothing else changes. */
+function useNoticeExpiry(times: Array<number | undefined>, now: () => number): void {
+	const [, redraw] = useState(0);
+	const newest = Math.max(-Infinity, ...times.filter((t): t is number => t !== undefined));
+	useEffect(() => {
+		if (!Number.isFinite(newest)) return;
+		// A line stamped by another clock (Date.now() against a test's) waits at most its whole lifetime.
+		const left = Math.min(DECK_NOTICE_MS, newest + DECK_NOTICE_MS - now());
+		if (left < 0) return;
+		const timer = setTimeout(() => redraw((n) => n + 1), left + 20);
+		return () => clearTimeout(timer);
+	}, [newest, now]);
+}
+
 export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000, commands, inputClock = monotonic}: AppProps) {
 	const state = useStore(store);
 	const [helpScroll, setHelpScroll] = useState(0);
@@ -109,6 +125,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			offUpgrades?.();
 		};
 	}, [store, guard]);
+	useNoticeExpiry([state.notice?.at, state.deck.notice?.at], now);
 	const helpMax = useRef(0);
 	const helpPage = useRef(1);
 	const bodySize = useRef({width: size.columns, height: 1});
@@ -135,7 +152,11 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				});
 			// Read-only, offline nodes, missing privileges: one table decides, here in the one dispatcher, for every key.
 			const disabled: DisabledContext = {state: current, keymap: props.current.keymap, commands: props.current.commands, upgrades: upgradesOf(store)};
-			if (refuseDisabledKey(matchAction(props.current.keymap, dialogScope(current) ?? scope, input, key), disabled, props.current.now())) return;
+			const bound = matchAction(props.current.keymap, dialogScope(current) ?? scope, input, key);
+			if (refuseDisabledKey(bound, disabled, props.current.now())) return;
+			// A key that would change nothing now (esc without a filter) says why instead.
+			const idle = !dialogScope(current) && PANE_KEY_SCOPES.has(scope) && bound !== undefined ? noEffectReason(bound, current) : undefined;
+			if (idle) return sayOnFocus(current, idle, props.current.now());
 			// Dialogs, then action/mark/pane keys: the action dispatcher enforces read-only and privileges.
 			if (handleOpsKey(input, key, {store, keymap: props.current.keymap, commands: props.current.commands, scope})) return;
 			// The deck: focus, zoom, resize, follow, digits; the compact panes' keys; help paging.
@@ -144,8 +165,12 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			if (handleLogsKey(input, key, {store, keymap: props.current.keymap, scope, body: paneBody})) return;
 			// The upgrade screen's keys, and `u` in the fleet.
 			if (handleUpgradeKey(input, key, {store, keymap: props.current.keymap, scope})) return;
-			const action = matchAction(props.current.keymap, scope, input, key);
+			// A pane's scope falls back to the deck's keys (`?`, `:` in the tasks and problems panes).
+			const action = matchAction(props.current.keymap, scope, input, key) ?? (PANE_KEY_SCOPES.has(scope) ? matchAction(props.current.keymap, 'deck', input, key) : undefined);
 			if (action === undefined) {
+				// A key of another pane says whose it is, rather than nothing.
+				const elsewhere = PANE_KEY_SCOPES.has(scope) ? elsewhereReason(props.current.keymap, scope, input, key) : undefined;
+				if (elsewhere) return sayOnFocus(current, elsewhere, props.current.now());
 				// Unbound printable text typed into the open `:` prompt.
 				if (scope === 'command' && input !== '' && !key.ctrl && !key.meta) {
 					const typed = sanitize(input);
@@ -202,15 +227,16 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	useInput(onInput);
 
 	const layout = computeLayout(size, false);
-	helpMax.current = Math.max(0, helpLineCount(keymap) - layout.bodyHeight);
+	const layouts = layoutsOf(store);
+	helpMax.current = Math.max(0, helpLineCount(keymap, layouts) - layout.bodyHeight);
 	helpPage.current = Math.max(1, layout.bodyHeight - 1);
 	bodySize.current = {width: layout.width, height: layout.bodyHeight};
 
 	if (layout.tooSmall) return <Text wrap="truncate">{tooSmallMessage(size)}</Text>;
 
 	const scope = activeScope(state);
-	// An action's result line belongs to the fleet (it acted on the fleet's guests) and expires.
-	const notice = state.notice && state.ui.screen === 'fleet' && now() - state.notice.at < DECK_NOTICE_MS ? state.notice : undefined;
+	// A result line stays on the pane it belongs to (the one focused when it came) and expires.
+	const notice = state.notice && (state.notice.pane ?? 'fleet') === state.deck.focus && now() - state.notice.at < DECK_NOTICE_MS ? state.notice : undefined;
 	const hintWidth = Math.max(0, size.columns - HELP_HINT.length - 2);
 	const disabledContext: DisabledContext = {state, keymap, commands, upgrades: upgradesOf(store)};
 	const disabledReason = (action: string) => keyDisabledReason(action, disabledContext);
@@ -232,7 +258,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			{state.dialog ? (
 				<DialogView dialog={state.dialog} height={layout.bodyHeight} width={layout.width} />
 			) : state.ui.overlay === 'help' ? (
-				<HelpOverlay keymap={keymap} height={layout.bodyHeight} scroll={helpScroll} disabledReason={disabledReason} />
+				<HelpOverlay keymap={keymap} layouts={layouts} height={layout.bodyHeight} scroll={helpScroll} disabledReason={disabledReason} />
 			) : (
 				<DeckView state={state} store={store} keymap={keymap} width={layout.width} height={layout.bodyHeight} now={now} />
 			)}

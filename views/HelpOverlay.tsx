@@ -6,7 +6,7 @@ import {Box, Text} from 'ink';
 import React, {memo} from 'react';
 import {helpSections, type Keymap} from '../keymaps/index.js';
 import {COLUMNS} from './columns.js';
-import {commandHelp} from './commands.js';
+import {commandHelp, COMMANDS} from './commands.js';
 import {fit} from './format.js';
 import {HOT_THRESHOLD, theme} from './theme.js';
 
@@ -17,12 +17,19 @@ export interface HelpLine {
 	action?: string;
 }
 
-// Built once per keymap: App asks for the line count on every render.
-const cache = new WeakMap<Keymap, HelpLine[]>();
+/** A deck layout as help lists it under `:layout`. */
+export interface HelpLayout {
+	name: string;
+	description: string;
+}
 
-export function helpLines(keymap: Keymap): HelpLine[] {
+// Built once per keymap and set of layouts: App asks for the line count on every render.
+const cache = new WeakMap<Keymap, {layouts: string; lines: HelpLine[]}>();
+
+export function helpLines(keymap: Keymap, layouts: readonly HelpLayout[] = []): HelpLine[] {
+	const layoutKey = layouts.map((l) => `${l.name}\u0000${l.description}`).join('\u0001');
 	const cached = cache.get(keymap);
-	if (cached) return cached;
+	if (cached?.layouts === layoutKey) return cached.lines;
 	const lines: HelpLine[] = [];
 	for (const section of helpSections(keymap)) {
 		lines.push({text: section.title, heading: true});
@@ -34,8 +41,15 @@ export function helpLines(keymap: Keymap): HelpLine[] {
 		if (section.scope === 'fleet') lines.push(...tableLegend(keymap));
 	}
 	lines.push({text: 'Commands (type : then a name; Tab completes)', heading: true});
-	for (const text of commandHelp()) lines.push({text: `  ${text}`, heading: false});
-	cache.set(keymap, lines);
+	for (const command of COMMANDS) {
+		lines.push({text: `  ${commandHelp([command])[0]}`, heading: false});
+		// The layouts `:layout NAME` takes, from the layout data (built-ins and the config's).
+		if (command.name === 'layout') {
+			const width = Math.max(0, ...layouts.map((l) => l.name.length));
+			for (const l of layouts) lines.push({text: `      ${fit(l.name, width)}  ${l.description}`, heading: false});
+		}
+	}
+	cache.set(keymap, {layouts: layoutKey, lines});
 	return lines;
 }
 
@@ -55,17 +69,19 @@ function tableLegend(keymap: Keymap): HelpLine[] {
 
 export const HelpOverlay = memo(function HelpOverlay({
 	keymap,
+	layouts,
 	height,
 	scroll,
 	disabledReason,
 }: {
 	keymap: Keymap;
+	layouts?: readonly HelpLayout[];
 	height: number;
 	scroll: number;
 	/** Why an action key cannot run now (read-only, a missing privilege): said on its line. */
 	disabledReason?: (action: string) => string | undefined;
 }) {
-	const lines = helpLines(keymap);
+	const lines = helpLines(keymap, layouts);
 	const top = Math.max(0, Math.min(scroll, lines.length - height));
 	return (
 		<Box flexDirection="column" height={height} overflowY="hidden">
@@ -91,6 +107,6 @@ function HelpKeyLine({line, reason}: {line: HelpLine; reason: string | undefined
 	);
 }
 
-export function helpLineCount(keymap: Keymap): number {
-	return helpLines(keymap).length;
+export function helpLineCount(keymap: Keymap, layouts?: readonly HelpLayout[]): number {
+	return helpLines(keymap, layouts).length;
 }

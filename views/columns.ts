@@ -4,7 +4,7 @@
 
 import type {GuestNic, GuestRow, SortKey} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
-import {fit, formatBytes, formatPercent, formatUptime} from './format.js';
+import {fit, formatBytes, formatPercent, formatUptime, textWidth} from './format.js';
 import {HOT_THRESHOLD} from './theme.js';
 
 export interface Column {
@@ -22,6 +22,8 @@ export interface Column {
 	format(row: GuestRow, nics: GuestNic[] | undefined): string;
 	/** The usage fraction that makes this cell red at ≥ HOT_THRESHOLD. */
 	usage?(row: GuestRow): number;
+	/** Given up (with content known) while a flexible column's cells would be cut: nice to have, never at a tag's expense. */
+	optional?: boolean;
 	/** Shown only when the fleet has something for it (absent: always); otherwise it gives its width to the others. */
 	shownFor?(rows: readonly GuestRow[]): boolean;
 }
@@ -45,7 +47,8 @@ export const COLUMNS: Column[] = [
 	{id: 'name', title: 'NAME', width: 12, flex: 1, align: 'left', sortKey: 'name', priority: 1, format: (r) => sanitize(r.name)},
 	// ct / vm: which actions and commands (pct or qm) apply. Only a fleet with a VM has anything to tell apart.
 	{id: 'type', title: 'TYPE', width: 4, flex: 0, align: 'left', priority: 4, format: (r) => (r.kind === 'qemu' ? 'vm' : 'ct'), shownFor: (rows) => rows.some((r) => r.kind === 'qemu')},
-	{id: 'node', title: 'NODE', width: 8, flex: 0, align: 'left', sortKey: 'node', priority: 4, format: (r) => sanitize(r.node)},
+	// One node (the header names it): the column would repeat it on every row, so its width goes to TAGS.
+	{id: 'node', title: 'NODE', width: 8, flex: 0, align: 'left', sortKey: 'node', priority: 4, format: (r) => sanitize(r.node), shownFor: (rows) => rows.some((r) => r.node !== rows[0]!.node)},
 	{id: 'status', title: 'STATUS', width: 10, flex: 0, align: 'left', sortKey: 'status', priority: 1, format: (r) => sanitize(r.status)},
 	{
 		id: 'cpu',
@@ -82,13 +85,14 @@ export const COLUMNS: Column[] = [
 		format: (r) => (r.maxdisk > 0 && !(r.kind === 'qemu' && r.disk === 0) ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
 		usage: (r) => ratio(r.disk, r.maxdisk),
 	},
-	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 5, format: (r) => formatUptime(r.uptime)},
+	// Dropped before TAGS: a guest's tags say what it is; uptime is in the detail panel.
+	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 6, optional: true, format: (r) => formatUptime(r.uptime)},
 	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 3, format: (_r, nics) => sanitize(nicCell(nics))},
 	{id: 'tags', title: 'TAGS', width: 8, flex: 1, align: 'left', sortKey: 'tags', priority: 5, format: (r) => sanitize(r.tags.join(','))},
 	// A guest stuck in a lock (backup, snapshot, migrate…) is a classic incident: kept before uptime and tags, wide enough for "snapshot".
 	{id: 'lock', title: 'LOCK', width: 8, flex: 0, align: 'left', sortKey: 'lock', priority: 4, format: (r) => sanitize(r.lock ?? ''), shownFor: anyFilled((r) => r.lock)},
 	// The HA manager's requested state (/cluster/resources `hastate`); empty when not HA-managed.
-	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', priority: 6, format: (r) => sanitize(r.hastate ?? ''), shownFor: anyFilled((r) => r.hastate)},
+	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', priority: 7, optional: true, format: (r) => sanitize(r.hastate ?? ''), shownFor: anyFilled((r) => r.hastate)},
 ];
 
 export interface PlacedColumn {
@@ -99,21 +103,64 @@ export interface PlacedColumn {
 /** One space between columns. */
 export const GAP = 1;
 
+/** Column id → the widest cell of a flexible column in these rows: what it needs to show them whole. */
+export type ContentWidths = ReadonlyMap<string, number>;
+
+export function contentWidths(columns: readonly Column[], rows: readonly GuestRow[], nics: ReadonlyMap<number, GuestNic[]>): ContentWidths {
+	const widths = new Map<string, number>();
+	for (const column of columns) {
+		if (column.flex === 0) continue;
+		let widest = column.title.length + 1;
+		for (const row of rows) widest = Math.max(widest, textWidth(column.format(row, nics.get(row.vmid))));
+		widths.set(column.id, widest);
+	}
+	return widths;
+}
+
 /**
  * Fits the columns into `width` cells: drops the lowest-priority columns
  * (rightmost first among equals) until the minimum widths fit, then shares
- * the spare width among the flexible ones. Never wider than `width`.
+ * the spare width among the flexible ones. With `content` known, a flexible
+ * column first gets what its widest cell needs (in priority order), so TAGS
+ * is not cut while NAME or BRIDGE/IP has room to spare; what is left after
+ * every need is met is shared. Never wider than `width`.
  */
-export function layoutColumns(width: number, columns: Column[] = COLUMNS): PlacedColumn[] {
+export function layoutColumns(width: number, columns: Column[] = COLUMNS, content?: ContentWidths): PlacedColumn[] {
+	const placed = placeColumns(width, columns, content);
+	if (!content) return placed;
+	// A flexible column cut short (TAGS at 160 columns) takes the place of an optional one (UPTIME, HA).
+	const short = placed.some((p) => p.column.flex > 0 && p.width < (content.get(p.column.id) ?? 0));
+	const optional = placed.filter((p) => p.column.optional).map((p) => p.column);
+	if (!short || optional.length === 0) return placed;
+	const worst = optional.reduce((a, b) => (b.priority >= a.priority ? b : a));
+	return layoutColumns(width, columns.filter((c) => c !== worst), content);
+}
+
+function placeColumns(width: number, columns: Column[], content: ContentWidths | undefined): PlacedColumn[] {
 	let kept = columns.slice();
 	const needed = (cols: Column[]) => cols.reduce((sum, c) => sum + c.width, 0) + GAP * Math.max(0, cols.length - 1);
 	while (kept.length > 1 && needed(kept) > width) {
 		const worst = kept.reduce((a, b) => (b.priority >= a.priority ? b : a));
 		kept = kept.filter((c) => c !== worst);
 	}
+	// With the cells known, a narrower column dropped before a wide one that did not fit comes back if it fits now
+	// (TAGS where BRIDGE/IP does not), best-ranked first.
+	if (content) {
+		for (const c of columns.filter((x) => !kept.includes(x)).sort((a, b) => a.priority - b.priority)) {
+			const tried = columns.filter((x) => kept.includes(x) || x === c);
+			if (needed(tried) <= width) kept = tried;
+		}
+	}
 	let spare = Math.max(0, width - needed(kept));
 	const flexTotal = kept.reduce((sum, c) => sum + c.flex, 0);
 	const placed = kept.map((column) => ({column, width: column.width}));
+	if (content && flexTotal > 0) {
+		for (const p of [...placed].filter((x) => x.column.flex > 0).sort((a, b) => a.column.priority - b.column.priority)) {
+			const extra = Math.min(spare, Math.max(0, (content.get(p.column.id) ?? p.width) - p.width));
+			p.width += extra;
+			spare -= extra;
+		}
+	}
 	if (flexTotal > 0) {
 		let given = 0;
 		for (const p of placed) {

@@ -15,6 +15,7 @@ import {upgradeTargets} from './upgrade/upgrade-keys.js';
 import type {ActionId} from '../source/store/ops-types.js';
 import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
+import {sayOnFocus} from './deck/key-reasons.js';
 
 /** Key action id → the action it requests (the keymap's `act.*` ids). */
 export const ACTION_KEYS: Record<string, ActionId> = {
@@ -199,9 +200,8 @@ export function refuseDisabledKey(action: string | undefined, c: DisabledContext
 	if (!reason || (reason.startsWith('browse only: ') && action === 'act.rollback')) return false;
 	const what = GUARDED_KEYS[action]?.what ?? c.keymap.bindings.find((b) => b.action === action)?.description ?? action;
 	const text = `${what} is disabled (${reason.replace(/^browse only: /, '')})`;
-	// The footer's result line belongs to the fleet; a key refused in another pane says why on that pane's title.
-	if (c.state.ui.screen === 'fleet') c.state.actions.showNotice({text, tone: 'info', at: now});
-	else c.state.actions.deckNotice({pane: c.state.deck.focus, text, tone: 'info', at: now});
+	// In the fleet's footer, or on the title of the pane that has the keys.
+	sayOnFocus(c.state, text, now);
 	return true;
 }
 

@@ -62,7 +62,8 @@ export function createOpsActions(set: Set_, get: Get): OpsActions {
 			if (changed) set({tasks: newestFirst([...current.values()])});
 		},
 		showNotice(notice) {
-			set({notice});
+			// A result line belongs to the pane that had the keys when it came: it stays there, not on the next pane.
+			set({notice: notice.pane !== undefined ? notice : {...notice, pane: get().deck.focus}});
 		},
 		auditChanged(audit) {
 			set({audit});

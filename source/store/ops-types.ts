@@ -105,6 +105,8 @@ export interface Notice {
 	text: string;
 	tone: 'ok' | 'error' | 'info';
 	at: number;
+	/** The deck pane (leaf id) it belongs to and is shown under; set to the focused one when absent. */
+	pane?: string;
 }
 
 export interface AuditView {

@@ -8,62 +8,17 @@ import {afterEach, test} from 'node:test';
 import {cleanup} from 'ink-testing-library';
 import {createFollowController, type FollowTimers} from '../../source/services/logs/follow.js';
 import {createLogsService} from '../../source/services/logs/panes.js';
-import type {NetworkIface, ZfsPoolRow, ZfsSample} from '../../source/store/screen-types.js';
-import {createAppStore} from '../../source/store/store.js';
-import type {TrackedTask} from '../../source/store/ops-types.js';
-import {listNics} from '../../source/util/pve-config.js';
 import {attachLayouts} from '../../views/deck/layout-registry.js';
 import {allLayouts, parseUserLayouts} from '../../views/deck/layouts.js';
 import {manualSources} from '../logs/helpers.js';
-import {fixtureNamed, guestRowsOf, nodeSummariesOf} from '../topology/fixture-input.js';
+import {homelabStore} from './homelab-store.js';
+import {DECK_NOTICE_MS} from '../../views/deck/DeckView.js';
+import {keyLabel, loadKeymap} from '../../keymaps/index.js';
+import {COMMANDS} from '../../views/commands.js';
 import {KEYS, plain, press, selectedLine, type, waitForFrame} from '../views/harness.js';
 import {NOW, renderApp} from '../views/render.js';
 
 afterEach(() => cleanup());
-
-const T = 1024 ** 4;
-const G = 1024 ** 3;
-
-function pool(name: string, fraction: number): ZfsPoolRow {
-	const size = 4 * T;
-	return {node: 'pve', name, size, alloc: Math.round(size * fraction), free: Math.round(size * (1 - fraction)), frag: 9, dedup: 1, health: 'ONLINE', faulted: []};
-}
-
-function ds(name: string, used: number, snaps: number) {
-	return {node: 'pve', name, used, avail: 2 * T, refer: used - snaps, usedbysnapshots: snaps, compressratio: 1.4, mountpoint: `/${name}`};
-}
-
-const ZFS: ZfsSample = {
-	source: 'ssh',
-	sshLabel: 'ssh root@pve:22',
-	pools: [pool('rpool', 0.31), pool('tank', 0.62)],
-	datasets: [ds('tank', 2.4 * T, 0), ds('tank/subvol-100-disk-0', 900 * G, 120 * G), ds('tank/subvol-105-disk-0', 40 * G, 6 * G), ds('tank/subvol-401-disk-0', 600 * G, 80 * G), ds('rpool/data/subvol-300-disk-0', 4 * G, 1 * G)],
-	snapshots: [],
-	storages: [],
-	notes: [],
-	at: NOW - 5000,
-};
-
-function task(upid: string, type: string, state: TrackedTask['state'], minutesAgo: number, exitstatus?: string): TrackedTask {
-	const endedAt = NOW - minutesAgo * 60_000;
-	return {upid, node: 'pve', type, id: '404', user: 'root@pam', startedAt: endedAt - 20_000, endedAt, state, exitstatus, logTail: [], ours: false, label: 'postgresql (404)'};
-}
-
-/** The homelab as the services leave it: fleet, NICs, networks, a ZFS sample and a few tasks. */
-function homelabStore(options: {stopped?: number[]} = {}) {
-	const fixture = fixtureNamed('homelab');
-	const store = createAppStore({target: 'sim', demo: true, readOnly: false});
-	const rows = guestRowsOf(fixture).map((r) => ({...r, status: options.stopped?.includes(r.vmid) ? 'stopped' : r.status}));
-	const a = store.getState().actions;
-	a.fleetReceived({guests: rows, nodes: nodeSummariesOf(fixture), receivedAt: NOW - 12_000});
-	a.topologyNics(fixture.guests.map((g) => [g.vmid, listNics(g.config as Record<string, unknown>, g.type)]), undefined);
-	a.topologyNetworks(new Map(fixture.nodes.filter((n) => n.online).map((n) => [n.name, n.network as NetworkIface[]])), new Map(), NOW - 3000);
-	a.zfsReceived(ZFS);
-	a.taskUpdated(task('UPID:1', 'vzsnapshot', 'failed', 12, "snapshot name 'auto' already used"));
-	a.taskUpdated(task('UPID:2', 'vzdump', 'ok', 90));
-	a.taskUpdated(task('UPID:3', 'vzsnapshot', 'ok', 30));
-	return store;
-}
 
 const frameOf = (app: {lastFrame(): string | undefined}) => plain(app.lastFrame() ?? '');
 
@@ -210,6 +165,101 @@ test(':layout switches between the built-ins; an unknown one is one line naming 
 	assert.match(frameOf(app), /Guest table/);
 });
 
+test(':layout logs numbers its four log panes apart, and each number goes to its own pane', async () => {
+	const store = homelabStore();
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}, layout: 'logs'});
+	const numbers = () => [...frameOf(app).matchAll(/[▶ ]\[(\d)\] logs/g)].map((m) => m[1]);
+	assert.deepEqual(numbers(), ['4', '8', '9', '0']);
+	assert.match(frameOf(app), /\[8\] logs · host journal/);
+	// 8 focuses (and zooms) the host journal's pane; again, back to the deck with the focus kept there.
+	await press(app, '8');
+	assert.deepEqual([store.getState().deck.focus, store.getState().deck.zoomed], ['logs-2', true]);
+	await press(app, '8');
+	assert.deepEqual([store.getState().deck.focus, store.getState().deck.zoomed], ['logs-2', false]);
+	assert.match(frameOf(app), /▶\[8\] logs/);
+	await press(app, '0', '0');
+	assert.match(frameOf(app), /▶\[0\] logs/);
+	assert.equal(store.getState().deck.focus, 'logs-4');
+	// In a layout without repeated panes, 8 says so.
+	await press(app, ':');
+	await type(app, 'layout triage');
+	await press(app, KEYS.enter, '8');
+	assert.match(frameOf(app), /no such pane in layout triage/);
+});
+
+test('help lists the deck keys first and every : command with the layout names, pages with PgDn/PgUp/g/G', async () => {
+	const keymap = loadKeymap();
+	const store = homelabStore();
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
+	await press(app, '?');
+	let frame = frameOf(app);
+	assert.match(frame.split('\n')[2]!, /^The deck: every pane/);
+	// Every deck key, as the keymap binds it (Tab, Shift+Tab, z, 1–7, !, <, >, F, :, the extra pane keys).
+	for (const b of keymap.bindings.filter((x) => x.scope === 'deck')) {
+		assert.ok(frame.includes(`  ${b.keys.map(keyLabel).join('/').padEnd(14)} ${b.description}`), `help lists ${b.keys.join('/')} ${b.description}`);
+	}
+	const first = frame.split('\n')[2];
+	await press(app, KEYS.pgDn);
+	assert.notEqual(frameOf(app).split('\n')[2], first, 'PgDn pages');
+	await press(app, KEYS.pgUp);
+	assert.equal(frameOf(app).split('\n')[2], first, 'PgUp pages back');
+	await press(app, 'G');
+	frame = frameOf(app);
+	for (const command of COMMANDS) assert.ok(frame.includes(`  :${command.name}`), `help lists :${command.name}`);
+	// :layout's names come from the layout data, with their descriptions.
+	for (const layout of allLayouts()) assert.match(frame, new RegExp(`^ {6}${layout.name} +${layout.description.slice(0, 20).replace(/[()]/g, '.')}`, 'm'));
+	assert.match(frame, /:fleet \[filter, e\.g\. type=vm\] \(:ct :vm :guests\)/);
+	await press(app, 'g');
+	assert.equal(frameOf(app).split('\n')[2], first, 'g goes back to the first page');
+});
+
+test('"? help" is at the footer\'s right end at every width from 60 to 220, whatever pane has the keys', async () => {
+	for (let columns = 60; columns <= 220; columns += 8) {
+		const app = await renderApp(homelabStore(), {size: {columns, rows: 30}});
+		const footer = () => frameOf(app).split('\n').at(-1)!;
+		assert.match(footer(), /  \? help$/, `fleet at ${columns}`);
+		await press(app, '\t');
+		assert.match(footer(), /  \? help$/, `next pane at ${columns}`);
+		await press(app, '4');
+		assert.match(footer(), /  \? help$/, `logs zoomed at ${columns}`);
+		assert.ok(footer().length <= columns);
+		cleanup();
+	}
+});
+
+test('a footer result line stays on the pane it came on and expires by itself', async () => {
+	const store = homelabStore();
+	// A clock that runs: the line's 8 s are mostly spent already.
+	const start = Date.now();
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}, now: () => NOW + (Date.now() - start)});
+	const footer = () => frameOf(app).split('\n').at(-1)!;
+	// esc without a filter: one line in the fleet's footer.
+	await press(app, KEYS.esc);
+	assert.match(footer(), /^no filter to clear/);
+	// Another pane has the keys: its footer does not carry the fleet's line; back on the fleet, it is there again.
+	await press(app, '\t');
+	assert.doesNotMatch(footer(), /no filter to clear/);
+	await press(app, '\u001B[Z');
+	assert.match(footer(), /^no filter to clear/);
+	// It expires with no key pressed and nothing else changing.
+	store.getState().actions.showNotice({text: 'short-lived', tone: 'info', at: NOW + (Date.now() - start) - DECK_NOTICE_MS + 150});
+	await waitForFrame(app, (f) => plain(f).split('\n').at(-1)!.startsWith('short-lived'));
+	await waitForFrame(app, (f) => !plain(f).includes('short-lived'), 5000);
+});
+
+test('the first press of a sort key puts problems first: stopped, locked, highest', async () => {
+	const store = homelabStore({stopped: [402], lock: {404: 'backup'}});
+	const guests = [...store.getState().guests.values()].map((g) => (g.vmid === 201 ? {...g, disk: 0.91, maxdisk: 1, mem: 0.5, maxmem: 1, cpu: 0.8} : g));
+	store.getState().actions.fleetReceived({guests, nodes: store.getState().nodes, receivedAt: NOW});
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
+	const firstRow = () => frameOf(app).split('\n').find((l) => /^ +\d+ \w/.test(l))!.trim().split(/\s+/).slice(0, 2).join(' ');
+	const cases: Array<[string, string]> = [['S', '402 immich-backup'], ['L', '404 postgresql'], ['D', '201 prometheus'], ['M', '201 prometheus'], ['C', '201 prometheus']];
+	for (const [key, first] of cases) {
+		await press(app, key);
+		assert.equal(firstRow(), first, `${key} once`);
+	}
+});
+
 test('a user layout from the config is drawn; a broken one is one line naming the key', async () => {
 	const mine = parseUserLayouts({side: {description: 'fleet beside its journal', root: {split: 'row', children: [{pane: 'fleet', size: '70%'}, {pane: 'logs', source: 'follow'}]}}});
 	const store = homelabStore();
@@ -327,10 +377,10 @@ test('tasks strip: f shows failed tasks only, with relative times', async () => 
 test('incident questions from the default deck: down guests in 1 key; gateway, pool and failed tasks in none', async () => {
 	const store = homelabStore({stopped: [300, 105]});
 	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
-	const rows = () => frameOf(app).split('\n').filter((l) => /^ +\d+ \w/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 4).join(' '));
+	const rows = () => frameOf(app).split('\n').filter((l) => /^ +\d+ \w/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 3).join(' '));
 	// Which guests are down: S once puts stopped first.
 	await press(app, 'S');
-	assert.deepEqual(rows().slice(0, 3), ['105 prowlarr pve stopped', '300 wireguard pve stopped', '402 immich-backup pve stopped']);
+	assert.deepEqual(rows().slice(0, 3), ['105 prowlarr stopped', '300 wireguard stopped', '402 immich-backup stopped']);
 	// Who is it that the stopped gateway cuts off: already on the topology pane, no key.
 	assert.match(frameOf(app), /✗ gateway 300 wireguard/);
 	assert.match(frameOf(app), /300 wireguard DOWN \(stopped\) → 105 prowlarr, 106 qbittor/);
@@ -340,16 +390,26 @@ test('incident questions from the default deck: down guests in 1 key; gateway, p
 	assert.match(frameOf(app), /\[6\] tasks · 3 · 1 failed in the last hour/);
 });
 
-test('an empty LOCK or HA column gives its width to the others; a locked guest brings LOCK back', async () => {
-	const store = homelabStore();
+test('empty columns give their width to TAGS: LOCK, HA and (on one node) NODE hide, UPTIME yields before a tag is cut', async () => {
+	const store = homelabStore({tags: true});
 	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
 	const header = () => frameOf(app).split('\n')[3]!;
-	// No guest is locked or HA-managed: the fleet pane's 98 columns go to UPTIME instead.
-	assert.match(header(), /DISK +UPTIME BRIDGE\/IP/);
-	assert.doesNotMatch(header(), /LOCK| HA /);
+	const row = (vmid: number) => frameOf(app).split('\n').find((l) => new RegExp(`^ +${vmid} `).test(l))!;
+	// Nothing locked, nothing HA-managed, one node: the fleet pane's 98 columns go to TAGS, every guest's tags whole.
+	assert.match(header(), /DISK BRIDGE\/IP +TAGS/);
+	assert.doesNotMatch(header(), /LOCK| HA |NODE|UPTIME/);
+	assert.match(row(300), /300 wireguard .* security,vpn(\s|$)/);
+	assert.match(row(201), /201 prometheus .* db,monitoring(\s|$)/);
+	// A locked guest brings LOCK back.
 	const guests = [...store.getState().guests.values()].map((g) => (g.vmid === 404 ? {...g, lock: 'backup'} : g));
 	store.getState().actions.fleetReceived({guests, nodes: store.getState().nodes, receivedAt: NOW});
 	await press(app);
-	assert.match(header(), /BRIDGE\/IP +LOCK/);
-	assert.doesNotMatch(header(), /UPTIME/);
+	assert.match(header(), /TAGS +LOCK/);
+	cleanup();
+	// 120×40: BRIDGE/IP does not fit beside the resources, TAGS does, and its widest cells show.
+	const narrow = await renderApp(homelabStore({tags: true}), {size: {columns: 120, rows: 40}});
+	const lines = frameOf(narrow).split('\n');
+	assert.match(lines[3]!, /DISK TAGS/);
+	assert.match(lines.find((l) => /^ +201 /.test(l))!, /db,monitoring/);
+	assert.match(lines.find((l) => /^ +105 /.test(l))!, /media,vpn/);
 });

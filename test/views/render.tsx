@@ -12,7 +12,7 @@ export const NOW = 1_012_000; // 12 s after data.ts's receivedAt
 
 export async function renderApp(
 	store: StoreApi<AppState>,
-	options: {size?: {columns: number; rows: number}; keymap?: Keymap; onQuit?: () => void; layout?: string} = {},
+	options: {size?: {columns: number; rows: number}; keymap?: Keymap; onQuit?: () => void; layout?: string; now?: () => number} = {},
 ) {
 	// Tests of one pane's own behaviour may pick the layout that shows it alone (`fleet`); the default is the deck.
 	if (options.layout !== undefined) store.getState().actions.deckLayout(options.layout, {id: 'fleet', kind: 'fleet'});
@@ -22,7 +22,7 @@ export async function renderApp(
 			keymap={options.keymap ?? loadKeymap()}
 			size={options.size ?? {columns: 120, rows: 30}}
 			onQuit={options.onQuit ?? (() => {})}
-			now={() => NOW}
+			now={options.now ?? (() => NOW)}
 			tickMs={0}
 			inputClock={keyClock}
 		/>,

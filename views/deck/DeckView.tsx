@@ -18,6 +18,7 @@ import type {PaneContext, PaneLeafRef} from './pane.js';
 import {countPaneRender} from './pane-renders.js';
 import {PANE_MIN_SIZE} from './pane-sizes.js';
 import {PANES} from './panes.js';
+import {leafKeys} from './leaf-keys.js';
 
 /** How long a pane's one-line result stays on its title. */
 export const DECK_NOTICE_MS = 8000;
@@ -47,7 +48,8 @@ function bounds(node: LayoutNode, rects: Map<string, Rect>): {width: number; hei
 
 function PaneTitleLine({ctx, rect, focused, zoomed}: {ctx: PaneContext; rect: Rect; focused: boolean; zoomed: boolean}) {
 	const pane = PANES[rect.pane];
-	const head = `${focused ? '▶' : ' '}[${pane.key}] ${pane.label}`;
+	const key = leafKeys(currentLayout(ctx.store, ctx.state), ctx.keymap).get(rect.id) ?? pane.key;
+	const head = `${focused ? '▶' : ' '}[${key}] ${pane.label}`;
 	const title = pane.title(ctx, {width: rect.width - textWidth(head) - 3, body: {width: rect.width, height: Math.max(0, rect.height - 1)}});
 	const notice = ctx.state.deck.notice;
 	const showNotice = notice !== undefined && notice.pane === rect.id && ctx.now() - notice.at < DECK_NOTICE_MS;
@@ -65,13 +67,13 @@ function PaneTitleLine({ctx, rect, focused, zoomed}: {ctx: PaneContext; rect: Re
 	);
 }
 
-function TabBar({placement, focus, width}: {placement: Placement; focus: string; width: number}) {
+function TabBar({placement, focus, width, keys}: {placement: Placement; focus: string; width: number; keys: ReadonlyMap<string, string>}) {
 	const tabs = placement.tabs ?? [];
 	return (
 		<Text wrap="truncate">
 			{tabs.map((t, i) => {
 				const pane = PANES[t.pane];
-				const label = `[${pane.key}] ${t.id === t.pane ? pane.label : t.id} `;
+				const label = `[${keys.get(t.id) ?? pane.key}] ${pane.label} `;
 				return (
 					<Text key={t.id} inverse={t.id === focus} color={t.id === focus ? undefined : theme.muted}>
 						{(i > 0 ? '│' : '') + label}
@@ -186,7 +188,7 @@ export function DeckView({state, store, keymap, width, height, now}: DeckViewPro
 	};
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			{placement.tabs ? <TabBar placement={placement} focus={state.deck.focus} width={width} /> : null}
+			{placement.tabs ? <TabBar placement={placement} focus={state.deck.focus} width={width} keys={leafKeys(currentLayout(store, state), keymap)} /> : null}
 			{renderNode(placement.tree)}
 		</Box>
 	);

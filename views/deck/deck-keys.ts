@@ -21,6 +21,7 @@ import {leavesOf, type PaneKind} from './layout-engine.js';
 import {findLayout} from './layouts.js';
 import {logPaneOf} from './panes.js';
 import {MIN_SIDE_BY_SIDE} from '../logs/pane-layout.js';
+import {EXTRA_PANE_ACTIONS, extraLeaf} from './leaf-keys.js';
 
 /** Scopes in which the deck's keys apply: a pane has the keys, no prompt or dialog is open. */
 const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems']);
@@ -121,7 +122,17 @@ const DECK_HANDLERS: Record<string, DeckHandler> = {
 	'screen.upgrade': (store) => digit(store, 'upgrade'),
 	'screen.tasks': (store) => digit(store, 'tasks'),
 	'screen.problems': (store) => digit(store, 'problems'),
+	...Object.fromEntries(EXTRA_PANE_ACTIONS.map((action) => [action, (store: StoreApi<AppState>) => extraPane(store, action)])),
 };
+
+/** 8, 9, 0: the layout's repeated panes (the 2nd–4th log pane of `:layout logs`), focused and zoomed like a digit. */
+function extraPane(store: StoreApi<AppState>, action: string): void {
+	const state = store.getState();
+	const leaf = extraLeaf(currentLayout(store), action);
+	if (!leaf) return say(state, `no such pane in layout ${state.deck.layout}: its panes' keys are in their titles`);
+	if (state.deck.focus === leaf.id && state.deck.zoomed) return state.actions.deckZoom(false);
+	focusLeaf(store, leaf.id, leaf.pane, true);
+}
 
 /** R: the selected guest back to the snapshot its last proxdeck upgrade took first — via the confirm dialog. */
 function rollbackLastUpgrade(store: StoreApi<AppState>, commands: Commands | undefined): void {
@@ -192,6 +203,10 @@ const COMPACT_HANDLERS: Partial<Record<Scope, Record<string, PaneHandler>>> = {
 const TASK_HANDLERS: Record<string, PaneHandler> = {
 	'task.older': (s) => s.actions.moveTaskCursor(1),
 	'task.newer': (s) => s.actions.moveTaskCursor(-1),
+	'tasks.pageDown': (s, c) => s.actions.moveTaskCursor(Math.max(1, c.pageRows)),
+	'tasks.pageUp': (s, c) => s.actions.moveTaskCursor(-Math.max(1, c.pageRows)),
+	'tasks.top': (s) => s.actions.moveTaskCursor(-BIG),
+	'tasks.bottom': (s) => s.actions.moveTaskCursor(BIG),
 	// The strip's title says which (failed only / the count).
 	'tasks.failedOnly': (s) => s.actions.deckTasksFailedOnly(!s.deck.tasksFailedOnly),
 	'deck.back': (s) => s.actions.deckBack(),
@@ -243,6 +258,8 @@ const PROBLEM_HANDLERS: Record<string, PaneHandler> = {
 	'problems.up': (s) => s.actions.moveProblemCursor(-1),
 	'problems.top': (s) => s.actions.moveProblemCursor(-BIG),
 	'problems.bottom': (s) => s.actions.moveProblemCursor(BIG),
+	'problems.pageDown': (s, c) => s.actions.moveProblemCursor(Math.max(1, c.pageRows)),
+	'problems.pageUp': (s, c) => s.actions.moveProblemCursor(-Math.max(1, c.pageRows)),
 	'problems.open': openProblem,
 	'problems.fix': fixProblems,
 	'deck.back': (s) => s.actions.deckBack(),

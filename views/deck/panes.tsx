@@ -14,7 +14,7 @@ import type {TrackedTask} from '../../source/store/ops-types.js';
 import {effectiveFilter, selectVisibleRows} from '../../source/store/selectors.js';
 import type {AppState} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
-import {COLUMNS, headerLine, layoutColumns, type Column} from '../columns.js';
+import {COLUMNS, contentWidths, headerLine, layoutColumns, type Column, type ContentWidths} from '../columns.js';
 import {DetailPanel, detailLines} from '../DetailPanel.js';
 import {FleetRow, titleLine} from '../FleetTable.js';
 import {busyGuests} from '../busy.js';
@@ -67,20 +67,24 @@ export function fleetPaneLayout(state: AppState, size: {width: number; height: n
 	return {viewportRows: layout.viewportRows, detailHeight: layout.detailHeight, detailOpen, opsOpen, selected};
 }
 
-let columnsCache: {guests: AppState['guests']; columns: Column[]} | undefined;
+let columnsCache: {guests: AppState['guests']; nics: AppState['nics']; columns: Column[]; content: ContentWidths} | undefined;
 
-/** The table's columns less those with nothing to say in this fleet (LOCK, HA no guest fills; TYPE without a VM), so TAGS is not cut for an empty column. */
-export function fleetColumns(guests: AppState['guests']): Column[] {
-	if (columnsCache?.guests === guests) return columnsCache.columns;
+/**
+ * The table's columns less those with nothing to say in this fleet (LOCK, HA
+ * no guest fills; TYPE without a VM; NODE on one node), so TAGS is not cut for
+ * an empty column; and the width the flexible ones' cells need.
+ */
+export function fleetColumns(guests: AppState['guests'], nics: AppState['nics']): {columns: Column[]; content: ContentWidths} {
+	if (columnsCache?.guests === guests && columnsCache.nics === nics) return columnsCache;
 	const rows = [...guests.values()];
 	const columns = COLUMNS.filter((c) => c.shownFor?.(rows) ?? true);
-	columnsCache = {guests, columns};
-	return columns;
+	columnsCache = {guests, nics, columns, content: contentWidths(columns, rows, nics)};
+	return columnsCache;
 }
 
 function FleetBody({state, store, width, height, now}: PaneRenderProps) {
-	const columns = fleetColumns(state.guests);
-	const placed = useMemo(() => layoutColumns(width, columns), [width, columns]);
+	const {columns, content} = fleetColumns(state.guests, state.nics);
+	const placed = useMemo(() => layoutColumns(width, columns, content), [width, columns, content]);
 	const l = fleetPaneLayout(state, {width, height}, now());
 	const {setViewportRows} = state.actions;
 	useEffect(() => {
@@ -245,7 +249,10 @@ function LogsBody({state, store, leaf, width, height, zoomed}: PaneRenderProps) 
 	if (zoomed || leaf.source === 'all') return <LogsScreen state={state} service={service} width={width} height={height} />;
 	const pane = logPaneOf(state, leaf.source);
 	const buffer = pane && service ? service.buffer(pane.id) : undefined;
-	const rows = pane && buffer && service ? paneRows(buffer, pane, service.filterOf(pane), height, width) : [];
+	// The log keys' one-line result (saved to …, invalid regex) on the pane they acted on, until the next key.
+	const notice = state.logs.notice !== undefined && pane !== undefined && state.logs.panes[state.logs.focus]?.id === pane.id ? state.logs.notice : undefined;
+	const rowsHeight = Math.max(0, height - (notice === undefined ? 0 : 1));
+	const rows = pane && buffer && service ? paneRows(buffer, pane, service.filterOf(pane), rowsHeight, width) : [];
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			{!pane ? (
@@ -258,6 +265,11 @@ function LogsBody({state, store, leaf, width, height, zoomed}: PaneRenderProps) 
 					{row.text === '' ? ' ' : row.text}
 				</Text>
 			))}
+			{notice === undefined ? null : (
+				<Text wrap="truncate" color={theme.warn}>
+					{sanitize(notice)}
+				</Text>
+			)}
 		</Box>
 	);
 }

@@ -9,6 +9,7 @@ import {matchAction, type Keymap, type Scope} from '../../keymaps/index.js';
 import type {UpgradeController} from '../../source/services/upgrade/controller.js';
 import {upgradesOf} from '../../source/services/upgrade/registry.js';
 import type {AppState} from '../../source/store/types.js';
+import {sayOnFocus} from '../deck/key-reasons.js';
 
 export interface UpgradeKeyContext {
 	store: StoreApi<AppState>;
@@ -45,7 +46,7 @@ export function handleUpgradeKey(input: string, key: Key, ctx: UpgradeKeyContext
 	const state = ctx.store.getState();
 	if (action === 'upgrade.plan') {
 		if (!controller) {
-			state.actions.showNotice({text: 'upgrade is disabled (no connection)', tone: 'info', at: Date.now()});
+			sayOnFocus(state, 'upgrade is disabled (no connection)', Date.now());
 			return true;
 		}
 		const targets = upgradeTargets(state);
@@ -53,11 +54,11 @@ export function handleUpgradeKey(input: string, key: Key, ctx: UpgradeKeyContext
 		const selected = state.ui.selectedVmid;
 		const offline = offlineNodeReason(state, targets.length > 0 ? targets : selected !== undefined ? [selected] : []);
 		if (offline) {
-			state.actions.showNotice({text: `upgrade is disabled (${offline})`, tone: 'info', at: Date.now()});
+			sayOnFocus(state, `upgrade is disabled (${offline})`, Date.now());
 			return true;
 		}
 		if (targets.length === 0) {
-			state.actions.showNotice({text: 'upgrade: no container marked or selected', tone: 'info', at: Date.now()});
+			sayOnFocus(state, 'upgrade: no container marked or selected in the fleet', Date.now());
 			return true;
 		}
 		controller.plan(targets);
@@ -66,6 +67,7 @@ export function handleUpgradeKey(input: string, key: Key, ctx: UpgradeKeyContext
 	const handler = ctx.scope === 'upgrade' ? SCREEN_KEYS[action] : undefined;
 	if (!handler) return false;
 	if (controller) handler(controller);
+	else sayOnFocus(state, 'the upgrade pane needs a connection (no upgrade service in this session)', Date.now());
 	return true;
 }
 
