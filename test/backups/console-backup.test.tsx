@@ -1,0 +1,113 @@
+import '../views/force-color.js';
+// Issue 14 in the console, against the simulator: the LAST BACKUP column from
+// the homelab's archives (ages, `never`, colours, the sort), the detail
+// panel's backup list, and back up now (d): the form offers backup storages
+// only, Enter confirms, OK sends one vzdump per node; a paste never confirms.
+
+import assert from 'node:assert/strict';
+import {cleanup} from 'ink-testing-library';
+import {after, before, describe, it} from 'node:test';
+import {KEYS, keyClock, press, settle, type} from '../views/harness.js';
+import {frame, renderConsole, selectByFilter, waitForText, type Console} from '../actions/console.js';
+import {guestByName, startRig, waitFor, type ActionRig} from '../actions/helpers.js';
+
+/** The plain text of the fleet row of `name`. */
+function rowOf(app: Console, name: string): string {
+	const line = frame(app).split('\n').find((l) => new RegExp(`\\b${name}\\b`).test(l) && /running|stopped/.test(l));
+	assert.ok(line, `no row for ${name} in\n${frame(app)}`);
+	return line;
+}
+
+describe('LAST BACKUP and back up now (homelab)', () => {
+	let rig: ActionRig;
+	let app: Console;
+	before(async () => {
+		rig = await startRig();
+		await waitFor('the backups read', () => rig.store.getState().backups.readAt !== undefined);
+		app = await renderConsole(rig, {columns: 190, rows: 50});
+		await press(app, '1');
+	});
+	after(async () => {
+		cleanup();
+		await rig.close();
+	});
+
+	it('shows each guest\'s newest backup age: plex 6h, the bind-mounted *arr stack never (red)', async () => {
+		await waitForText(app, /LAST BACKUP/);
+		assert.match(rowOf(app, 'plex'), /\b6h\b/);
+		assert.match(rowOf(app, 'sonarr'), /\bnever\b/);
+		const raw = app.lastFrame() ?? '';
+		const sonarrLine = raw.split('\n').find((l) => l.includes('sonarr'))!;
+		assert.match(sonarrLine, /\u001B\[31mnever|\u001B\[31m\s*never/, 'never is drawn red');
+	});
+
+	it('K sorts by last backup: the never-backed-up guests first, then the oldest', async () => {
+		await press(app, 'K');
+		const state = rig.store.getState();
+		assert.equal(state.ui.sortKey, 'backup');
+		const lines = frame(app).split('\n');
+		const header = lines.findIndex((l) => l.includes('LAST BACKUP'));
+		const first = lines.slice(header + 1, header + 6).join('\n');
+		for (const name of ['sonarr', 'radarr']) assert.match(first, new RegExp(name), `${name} among the first rows`);
+		const firstVmid = Number(/^\s*●?\s*(\d+)/.exec(lines[header + 1]!)?.[1]);
+		assert.equal(state.backups.newest.get(firstVmid), undefined, 'the first row has no backup');
+		await press(app, 'I');
+	});
+
+	it('the detail panel lists plex\'s backups, the protected one marked', async () => {
+		await selectByFilter(app, 'plex');
+		await press(app, KEYS.enter);
+		const text = await waitForText(app, /backups 9/);
+		assert.match(text, /backups 9 · e lists them to restore/);
+		assert.match(text, /\d{4}-\d\d-\d\d \d\d:\d\d {2}backups {2}[\d.]+\w? /);
+		await press(app, KEYS.esc);
+	});
+
+	it('d on plex: the form offers the backup storages only; enter shows the confirm with the vzdump command; OK backs it up, tracked and audited', async () => {
+		const plex = guestByName(rig.store, 'plex');
+		await press(app, 'd');
+		let text = frame(app);
+		assert.match(text, /back up plex \(\d+\) now/, text);
+		const dialog = rig.store.getState().dialog;
+		assert.equal(dialog?.kind, 'backup');
+		assert.deepEqual(dialog.kind === 'backup' && [...dialog.storages].sort(), ['backups', 'local'], 'backup storages only (not local-zfs)');
+		// Pick the storage `backups`, stop mode, protected, a note.
+		while ((rig.store.getState().dialog as {storages: string[]; storage: number}).storages[(rig.store.getState().dialog as {storage: number}).storage] !== 'backups') await press(app, KEYS.down);
+		await press(app, '\t');
+		await press(app, KEYS.down);
+		await press(app, '\t');
+		for (let i = 0; i < 13; i++) await press(app, KEYS.backspace);
+		await type(app, 'before 1.42');
+		await press(app, '\t', ' ');
+		text = frame(app);
+		assert.match(text, /vzdump \d+ --storage backups --mode suspend --compress zstd --notes-template 'before 1.42' --protected 1/);
+		await press(app, KEYS.enter);
+		text = frame(app);
+		assert.match(text, /back up plex \(\d+\) to backups \(suspend, protected\)\?/);
+		assert.deepEqual(rig.writes(), [], 'nothing is sent before the confirm');
+		// A pasted Tab+Enter never confirms.
+		keyClock.advance(1000);
+		app.stdin.write('\t\r');
+		await settle();
+		assert.equal(rig.store.getState().dialog?.kind, 'confirm');
+		assert.deepEqual(rig.writes(), []);
+		await press(app, '\t', KEYS.enter);
+		await waitForText(app, /✓ back up plex \(\d+\) to backups OK/);
+		const posts = rig.writes().filter((w) => w.path.endsWith('/vzdump'));
+		assert.deepEqual(posts.map((p) => [p.path, p.body.vmid, p.body.storage, p.body.mode, p.body.compress, p.body['notes-template'], p.body.protected]), [
+			['/nodes/pve/vzdump', String(plex), 'backups', 'suspend', 'zstd', 'before 1.42', '1'],
+		]);
+		const begin = rig.auditLines().find((l) => l.phase === 'begin' && l.action === 'backup')!;
+		assert.deepEqual(begin.targets, [plex]);
+		assert.equal(rig.auditLines().find((l) => l.phase === 'end' && l.id === begin.id)?.result, 'OK');
+		const task = rig.store.getState().tasks.find((t) => t.type === 'vzdump' && t.ours && t.state === 'ok');
+		assert.ok(task, 'the vzdump task is tracked');
+		// The simulated duration, as the vzdump log states it (Proxmox's own wording).
+		const took = /Finished Backup of VM \d+ \((\d\d):(\d\d):(\d\d)\)/.exec(task.logTail.join('\n'));
+		assert.ok(took, task.logTail.join('\n'));
+		console.log(`# measured: back up plex (suspend) took ${Number(took[1]) * 3600 + Number(took[2]) * 60 + Number(took[3])} simulated s`);
+		// The column catches up: the new archive is a minute old at most.
+		await waitFor('the re-read', () => (rig.store.getState().backups.newest.get(plex)?.notes ?? '') === 'before 1.42');
+		await waitForText(app, /plex\b.*\b1m\b/);
+	});
+});
