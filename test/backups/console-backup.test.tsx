@@ -111,3 +111,50 @@ describe('LAST BACKUP and back up now (homelab)', () => {
 		await waitForText(app, /plex\b.*\b1m\b/);
 	});
 });
+
+describe('back up now, marked guests on two nodes (cluster)', () => {
+	let rig: ActionRig;
+	let app: Console;
+	before(async () => {
+		rig = await startRig({fixtureName: 'cluster'});
+		await waitFor('the backups read', () => rig.store.getState().backups.readAt !== undefined);
+		app = await renderConsole(rig, {columns: 190, rows: 50});
+		await press(app, '1');
+	});
+	after(async () => {
+		cleanup();
+		await rig.close();
+	});
+
+	it('the storage picker offers only the storages both nodes see; OK sends one vzdump to each node with its own guests', async () => {
+		const pve1 = [...rig.store.getState().guests.values()].find((g) => g.node === 'pve1' && g.kind === 'lxc')!;
+		const pve2 = [...rig.store.getState().guests.values()].find((g) => g.node === 'pve2' && g.kind === 'lxc')!;
+		for (const g of [pve1, pve2]) {
+			await press(app, KEYS.esc);
+			await selectByFilter(app, g.name);
+			await press(app, ' ');
+		}
+		await press(app, 'd');
+		const text = frame(app);
+		assert.match(text, /back up 2 containers now/);
+		assert.match(text, /2 marked/);
+		const dialog = rig.store.getState().dialog;
+		// A storage name both nodes have: a shared one, or a local one on each (each node writes to its own).
+		const {storages} = rig.store.getState().backups;
+		const onBoth = [...new Set(storages.map((s) => s.storage))].filter((name) => ['pve1', 'pve2'].every((node) => storages.some((s) => s.storage === name && s.nodes.includes(node))));
+		assert.deepEqual(dialog?.kind === 'backup' && dialog.storages, onBoth);
+		assert.deepEqual(onBoth, ['local', 'nas-backup', 'pbs-offsite']);
+		const storage = 'nas-backup';
+		await press(app, KEYS.down);
+		await press(app, KEYS.enter);
+		assert.match(frame(app), new RegExp(`back up 2 containers to ${storage} \\(snapshot\\)\\?`));
+		await press(app, '\t', KEYS.enter);
+		await waitFor('both vzdump tasks', () => rig.auditLines().filter((l) => l.phase === 'end').length === 2);
+		const posts = rig.writes().filter((w) => w.path.endsWith('/vzdump'));
+		assert.deepEqual(posts.map((p) => [p.path, p.body.vmid, p.body.storage]).sort(), [
+			['/nodes/pve1/vzdump', String(pve1.vmid), storage],
+			['/nodes/pve2/vzdump', String(pve2.vmid), storage],
+		]);
+		assert.ok(rig.auditLines().filter((l) => l.phase === 'end').every((l) => l.result === 'OK'));
+	});
+});
