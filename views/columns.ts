@@ -100,11 +100,6 @@ export const COLUMNS: Column[] = [
 		format: (r) => (r.maxdisk > 0 && !(r.kind === 'qemu' && r.disk === 0) ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
 		usage: (r) => ratio(r.disk, r.maxdisk),
 	},
-	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 5, format: (r) => formatUptime(r.uptime)},
-	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 3, format: (_r, nics) => sanitize(nicCell(nics))},
-	{id: 'tags', title: 'TAGS', width: 8, flex: 1, align: 'left', sortKey: 'tags', priority: 5, format: (r) => sanitize(r.tags.join(','))},
-	// A guest stuck in a lock (backup, snapshot, migrate…) is a classic incident: kept before uptime and tags, wide enough for "snapshot".
-	{id: 'lock', title: 'LOCK', width: 8, flex: 0, align: 'left', sortKey: 'lock', priority: 4, format: (r) => sanitize(r.lock ?? ''), shownFor: anyFilled((r) => r.lock)},
 	// Age of the newest backup on any backup storage: yellow past the window, red when there is none.
 	{
 		id: 'backup',
@@ -114,7 +109,8 @@ export const COLUMNS: Column[] = [
 		flex: 0,
 		align: 'right',
 		sortKey: 'backup',
-		priority: 3,
+		// Given up with UPTIME and TAGS on a narrow terminal, after them (it sits left of them).
+		priority: 5,
 		format: (_r, _n, c) => (c.backupsRead ? formatBackupAge(backupAgeSeconds(c.lastBackup, c.now)) : '?'),
 		tone: (_r, c) => {
 			if (!c.backupsRead) return undefined;
@@ -122,6 +118,11 @@ export const COLUMNS: Column[] = [
 			return level === 'never' ? 'danger' : level === 'stale' ? 'warn' : undefined;
 		},
 	},
+	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 5, format: (r) => formatUptime(r.uptime)},
+	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 3, format: (_r, nics) => sanitize(nicCell(nics))},
+	{id: 'tags', title: 'TAGS', width: 8, flex: 1, align: 'left', sortKey: 'tags', priority: 5, format: (r) => sanitize(r.tags.join(','))},
+	// A guest stuck in a lock (backup, snapshot, migrate…) is a classic incident: kept before uptime and tags, wide enough for "snapshot".
+	{id: 'lock', title: 'LOCK', width: 8, flex: 0, align: 'left', sortKey: 'lock', priority: 4, format: (r) => sanitize(r.lock ?? ''), shownFor: anyFilled((r) => r.lock)},
 	// The HA manager's requested state (/cluster/resources `hastate`); empty when not HA-managed.
 	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', priority: 6, format: (r) => sanitize(r.hastate ?? ''), shownFor: anyFilled((r) => r.hastate)},
 ];
