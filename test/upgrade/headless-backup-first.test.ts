@@ -1,0 +1,55 @@
+// `proxdeck upgrade --backup-first STORAGE` as cron would run it against the
+// demo: the bind-mounted containers are planned with B (a backup instead of a
+// snapshot), upgraded after a vzdump, and one whose health check fails is
+// restored from that backup (exit 1).
+
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import type {RunSummary} from '../../source/services/upgrade/types.js';
+
+const BIN = fileURLToPath(new URL('../../bin/proxdeck.js', import.meta.url));
+
+function proxdeck(args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
+	const state = mkdtempSync(join(tmpdir(), 'proxdeck-headless-'));
+	const env = {...process.env, XDG_STATE_HOME: state, XDG_CONFIG_HOME: join(state, 'config'), PROXDECK_NO_BUNDLE: '1'};
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [BIN, 'upgrade', '--demo', '--sim-speed', '60', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+		child.on('error', reject);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({code, stdout, stderr});
+		});
+	});
+}
+
+test('headless --backup-first: planned with B, backed up then upgraded; a failed health check is restored from the backup', async () => {
+	const [dry, ok, failing] = await Promise.all([
+		proxdeck(['--vmid', '101', '--backup-first', 'backups', '--dry-run']),
+		proxdeck(['--vmid', '101', '--backup-first', 'backups', '--yes', '--json']),
+		proxdeck(['--vmid', '102', '--backup-first', 'backups', '--yes', '--json', '--health', 'media=systemctl is-active no-such-unit']),
+	]);
+	assert.equal(dry.code, 0, dry.stderr);
+	assert.match(dry.stdout + dry.stderr, /101 +sonarr +apt +\d+ +(yes)? *B +back up first, upgrade, restore the backup if it fails/);
+	assert.match(dry.stdout + dry.stderr, /1 backed up first to backups/);
+
+	assert.equal(ok.code, 0, ok.stderr);
+	const upgraded = JSON.parse(ok.stdout) as RunSummary;
+	assert.equal(upgraded.options.backupFirst, 'backups');
+	assert.equal(upgraded.containers[0]?.outcome, 'upgraded');
+	assert.match(upgraded.containers[0]?.backup ?? '', /^backups:backup\/vzdump-lxc-101-\d{4}_\d\d_\d\d-\d\d_\d\d_\d\d\.tar\.zst$/);
+
+	assert.equal(failing.code, 1, failing.stderr);
+	const restored = JSON.parse(failing.stdout) as RunSummary;
+	assert.equal(restored.containers[0]?.outcome, 'rolled-back');
+	assert.match(restored.containers[0]?.reason ?? '', /health check failed: .*; restored from backup backups:backup\/vzdump-lxc-102-/);
+});
