@@ -42,6 +42,8 @@ export interface Column {
 	tone?(row: GuestRow, ctx: CellContext): 'warn' | 'danger' | undefined;
 	/** Shown only when the fleet has something for it (absent: always); otherwise it gives its width to the others. */
 	shownFor?(rows: readonly GuestRow[]): boolean;
+	/** Shown once the backups were read (LAST BACKUP): until then it would only say `?`. */
+	needsBackups?: boolean;
 }
 
 /** A column only some guests fill (LOCK, HA): shown while at least one does. */
@@ -109,6 +111,7 @@ export const COLUMNS: Column[] = [
 		flex: 0,
 		align: 'right',
 		sortKey: 'backup',
+		needsBackups: true,
 		// Given up with UPTIME and TAGS on a narrow terminal, after them (it sits left of them).
 		priority: 5,
 		format: (_r, _n, c) => (c.backupsRead ? formatBackupAge(backupAgeSeconds(c.lastBackup, c.now)) : '?'),

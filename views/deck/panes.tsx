@@ -83,19 +83,22 @@ export function guestBackupsView(state: AppState, vmid: number, keymap: Keymap |
 	return view;
 }
 
-let columnsCache: {guests: AppState['guests']; columns: Column[]} | undefined;
+let columnsCache: {guests: AppState['guests']; backupsRead: boolean; columns: Column[]} | undefined;
 
-/** The table's columns less those with nothing to say in this fleet (LOCK, HA no guest fills; TYPE without a VM), so TAGS is not cut for an empty column. */
-export function fleetColumns(guests: AppState['guests']): Column[] {
-	if (columnsCache?.guests === guests) return columnsCache.columns;
+/**
+ * The table's columns less those with nothing to say in this fleet (LOCK, HA no guest fills; TYPE without a VM;
+ * LAST BACKUP before the backups were read), so TAGS is not cut for an empty column.
+ */
+export function fleetColumns(guests: AppState['guests'], backupsRead = false): Column[] {
+	if (columnsCache?.guests === guests && columnsCache.backupsRead === backupsRead) return columnsCache.columns;
 	const rows = [...guests.values()];
-	const columns = COLUMNS.filter((c) => c.shownFor?.(rows) ?? true);
-	columnsCache = {guests, columns};
+	const columns = COLUMNS.filter((c) => (c.shownFor?.(rows) ?? true) && (!c.needsBackups || backupsRead));
+	columnsCache = {guests, backupsRead, columns};
 	return columns;
 }
 
 function FleetBody({state, store, keymap, width, height, now}: PaneRenderProps) {
-	const columns = fleetColumns(state.guests);
+	const columns = fleetColumns(state.guests, state.backups.readAt !== undefined);
 	const placed = useMemo(() => layoutColumns(width, columns), [width, columns]);
 	const l = fleetPaneLayout(state, {width, height}, now(), keymap);
 	const {setViewportRows} = state.actions;
