@@ -13,6 +13,7 @@ import {attachUpgrades} from '../../source/services/upgrade/registry.js';
 import {App} from '../../views/App.js';
 import {KEYS, keyClock, plain, press, type} from '../views/harness.js';
 import {waitFor} from '../actions/helpers.js';
+import {waitForText} from '../actions/console.js';
 import {startUpgradeRig, type UpgradeRig} from './helpers.js';
 
 let rig: UpgradeRig;
@@ -30,16 +31,6 @@ after(async () => {
 	controller.stop();
 	await rig.close();
 });
-
-async function waitForText(app: ReturnType<typeof render>, pattern: RegExp, ms = 20_000): Promise<string> {
-	const until = Date.now() + ms;
-	for (;;) {
-		const text = plain(app.lastFrame() ?? '');
-		if (pattern.test(text)) return text;
-		if (Date.now() > until) assert.fail(`frame never matched ${pattern}:\n${text}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 test('B plans the bind-mounted containers with a backup first; the confirm says they are restored from it if they fail', async () => {
 	const app = render(<App store={rig.store} keymap={loadKeymap()} size={{columns: 150, rows: 40}} onQuit={() => {}} tickMs={0} inputClock={keyClock} now={rig.clock} />);

@@ -49,7 +49,8 @@ test('backup first: sonarr fails its upgrade and is restored from its pre-upgrad
 		const tasks = rig.store.getState().tasks;
 		const dump = tasks.find((t) => t.type === 'vzdump' && t.ours && t.label?.includes(String(sonarr)))!;
 		const vzrestore = tasks.find((t) => t.type === 'vzrestore')!;
-		const simulated = (t: {startedAt: number; endedAt?: number}) => Math.round(((t.endedAt! - t.startedAt) / 1000) * 40);
+		// On the simulator's task clock (simulated seconds).
+		const simulated = (t: {upid: string}) => rig.sim.state.tasks.find((x) => x.upid === t.upid)!.durationSec;
 		console.log(`# measured: backup-first vzdump of sonarr ${simulated(dump)} simulated s, its restore ${simulated(vzrestore)} simulated s`);
 		// The journal names the archive, so a resumed run restores from it.
 		const replay = readJournal(run.journalPath);

@@ -4,33 +4,9 @@
 // restored from that backup (exit 1).
 
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import type {RunSummary} from '../../source/services/upgrade/types.js';
-
-const BIN = fileURLToPath(new URL('../../bin/proxdeck.js', import.meta.url));
-
-function proxdeck(args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
-	const state = mkdtempSync(join(tmpdir(), 'proxdeck-headless-'));
-	const env = {...process.env, XDG_STATE_HOME: state, XDG_CONFIG_HOME: join(state, 'config'), PROXDECK_NO_BUNDLE: '1'};
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [BIN, 'upgrade', '--demo', '--sim-speed', '60', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d) => (stdout += d));
-		child.stderr.on('data', (d) => (stderr += d));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-		child.on('error', reject);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			resolve({code, stdout, stderr});
-		});
-	});
-}
+import {demoUpgrade as proxdeck} from './demo-cli.js';
 
 test('headless --backup-first: planned with B, backed up then upgraded; a failed health check is restored from the backup', async () => {
 	const [dry, ok, failing] = await Promise.all([
