@@ -96,9 +96,9 @@ export function createBackupCommands(deps: BackupCommandDeps): BackupCommands {
 		const base: RestoreFormDialog = {kind: 'restore', vmid: d.vmid, label: d.label, node: row.node, entry, target: 'over', storages: [], storage: 0, field: 'target', loading: true};
 		actions().openDialog(base);
 		try {
-			const [storages, newVmid] = await Promise.all([dispatcher.rootStorages(row.node), dispatcher.nextId()]);
-			// The guest's own rootfs storage first: a restore over it puts the disks back where they were.
-			const current = store.getState().detail?.vmid === d.vmid ? String(store.getState().detail?.config?.rootfs ?? '').split(':')[0] : '';
+			const [storages, newVmid, guest] = await Promise.all([dispatcher.rootStorages(row.node), dispatcher.nextId(), dispatcher.loadSnapshots(d.vmid).catch(() => undefined)]);
+			// The guest's own rootfs storage first (read now, not from a detail panel that may show another guest): a restore puts the disks back where they were.
+			const current = String(guest?.rootfs ?? '').split(':')[0] ?? '';
 			const ordered = current && storages.includes(current) ? [current, ...storages.filter((s) => s !== current)] : storages;
 			const now = store.getState().dialog;
 			if (now?.kind === 'restore' && now.entry.volid === entry.volid) update({...now, storages: ordered, newVmid, loading: false});
