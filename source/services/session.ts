@@ -81,9 +81,10 @@ export function createSession(options: {
 			logs.stop();
 			backups.stop();
 		},
-		// After an action: the fleet at once, and the archives (a backup, restore or prune changes them).
-		refreshNow: async () => {
-			await Promise.all([fleet.refreshNow(), backups.refresh()]);
+		// After an action: the fleet at once, and the archives (a backup, restore or prune changes them) alongside, not awaited.
+		refreshNow: () => {
+			void backups.refresh();
+			return fleet.refreshNow();
 		},
 	};
 }
