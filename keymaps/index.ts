@@ -8,8 +8,8 @@ import type {Key} from 'ink';
 import {parse} from 'yaml';
 import {packagePath} from '../source/util/package-root.js';
 
-export type Scope = 'deck' | 'tasks' | 'problems' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'global';
-export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'global'];
+export type Scope = 'deck' | 'tasks' | 'problems' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'backups' | 'backuplist' | 'global';
+export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'backups', 'backuplist', 'global'];
 
 export interface Binding {
 	keys: string[];
@@ -54,6 +54,10 @@ const SCOPE_CHAIN: Record<Scope, Scope[]> = {
 	tasks: ['tasks', 'global'],
 	// The problems pane: worst first, Enter jumps to the problem's place.
 	problems: ['problems', 'global'],
+	// The backups pane: jobs, uncovered guests, backup storages (p previews a prune).
+	backups: ['backups', 'global'],
+	// A guest's backup list (e): pick the archive to restore from.
+	backuplist: ['backuplist', 'global'],
 	global: ['global'],
 };
 
@@ -239,6 +243,8 @@ const SECTION_TITLES: Record<Scope, string> = {
 	deck: 'The deck: every pane (focus, zoom, layouts)',
 	tasks: 'Tasks strip (6)',
 	problems: 'Problems, worst first (7, !, :problems)',
+	backups: 'Backups: jobs, uncovered guests, storages (8, :backups)',
+	backuplist: "A guest's backups (e): restore",
 	global: 'Everywhere',
 };
 

@@ -74,6 +74,8 @@ const FOOTER_SCOPES: Record<Scope, Scope[]> = {
 	upgrade: ['upgrade'],
 	tasks: ['tasks'],
 	problems: ['problems'],
+	backups: ['backups'],
+	backuplist: ['backuplist'],
 	deck: ['deck'],
 	global: ['global'],
 };
@@ -84,7 +86,7 @@ function footerScopes(scope: Scope): Scope[] {
 	return DECK_FOOTER.has(scope) ? [...own, 'deck'] : own;
 }
 
-const DECK_FOOTER: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems']);
+const DECK_FOOTER: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems', 'backups']);
 
 /** Always at the footer's right end, whatever the width: a newcomer's way in. */
 const HELP_HINT = '? help';

@@ -8,6 +8,8 @@ import type {LxcConfig, SnapshotEntry} from '../source/api/types.js';
 import type {GuestDetail, GuestNic, GuestRow} from '../source/store/types.js';
 import {listMountPoints, listNics, parseMountPoint, parseTags} from '../source/util/pve-config.js';
 import {sanitize, sanitizeMultiline} from '../source/util/sanitize.js';
+import type {BackupEntry} from '../source/services/backups/model.js';
+import {guestBackupLines} from './backups/backup-lines.js';
 import {formatAge, formatMiB} from './format.js';
 import {theme, toneColor, type Tone} from './theme.js';
 
@@ -76,8 +78,19 @@ function snapshotLine(snapshots: SnapshotEntry[] | undefined, now: number): Line
 	return [{text: `snapshots ${real.length} · newest ${sanitize(newest.name)}${age}`}];
 }
 
+/** The selected guest's backups as the panel lists them (from the backups slice). */
+export interface GuestBackupsView {
+	entries: readonly BackupEntry[];
+	/** The backups have been read once. */
+	read: boolean;
+	/** No backup job covers the guest. */
+	notCovered: boolean;
+	/** The key that opens the list to restore from ("e"). */
+	restoreKey?: string;
+}
+
 /** The panel's lines, most important first (the panel cuts from the bottom). */
-export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics: GuestNic[] | undefined, now: number): Line[] {
+export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics: GuestNic[] | undefined, now: number, backups?: GuestBackupsView): Line[] {
 	const lines: Line[] = [];
 	const current = detail?.vmid === row.vmid ? detail : undefined;
 	if (current?.error) lines.push([{text: `error: ${sanitize(current.error)}`, tone: 'danger'}]);
@@ -144,6 +157,7 @@ export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics
 		{text: ` · HA ${str(row.hastate) || '-'}`},
 	]);
 	lines.push(snapshotLine(current?.snapshots, now));
+	if (backups) for (const l of guestBackupLines(backups.entries, {read: backups.read, notCovered: backups.notCovered, ...(backups.restoreKey ? {restoreKey: backups.restoreKey} : {})})) lines.push([{text: l.text, ...(l.tone ? {tone: l.tone} : {})}]);
 	return lines;
 }
 
@@ -153,11 +167,12 @@ export interface DetailPanelProps {
 	nics: GuestNic[] | undefined;
 	height: number;
 	now: () => number;
+	backups?: GuestBackupsView;
 }
 
-export const DetailPanel = memo(function DetailPanel({row, detail, nics, height, now}: DetailPanelProps) {
+export const DetailPanel = memo(function DetailPanel({row, detail, nics, height, now, backups}: DetailPanelProps) {
 	const title = row ? `── ${sanitize(row.name)} (${row.vmid}) · ${row.kind} on ${sanitize(row.node)} · ${sanitize(row.status)} ──` : '── no guest selected ──';
-	const lines = row ? detailLines(row, detail, nics, now()) : [];
+	const lines = row ? detailLines(row, detail, nics, now(), backups) : [];
 	return (
 		<Box flexDirection="column" height={height} overflowY="hidden">
 			<Text wrap="truncate" color={theme.accent} bold>

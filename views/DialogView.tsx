@@ -7,8 +7,9 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import type {ConfirmDialog, Dialog, SnapshotPickerDialog, SnapshotPromptDialog} from '../source/store/ops-types.js';
+import {BackupFormView, BackupListView, RestoreFormView} from './backups/BackupDialogs.js';
 import {sanitize} from '../source/util/sanitize.js';
-import {truncate, wrapLines} from './format.js';
+import {snapTime, truncate, wrapLines} from './format.js';
 import {hostCommands} from '../source/services/actions/catalog.js';
 import {theme} from './theme.js';
 
@@ -18,13 +19,7 @@ interface Props {
 	width: number;
 }
 
-/** "2026-11-23 14:05" in local time, "" without a time. */
-export function snapTime(epochSeconds: number | undefined): string {
-	if (epochSeconds === undefined) return '';
-	const d = new Date(epochSeconds * 1000);
-	const pad = (n: number) => String(n).padStart(2, '0');
-	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+export {snapTime} from './format.js';
 
 function Line({children, color, bold, dim}: {children: React.ReactNode; color?: string; bold?: boolean; dim?: boolean}) {
 	return (
@@ -66,7 +61,7 @@ function Wrapped({text, width, color, bold}: {text: string; width: number; color
 const linesOf = (text: string | undefined, width: number) => (text ? wrapLines(text, width).length : 0);
 
 function ConfirmView({d, height, width}: {d: ConfirmDialog; height: number; width: number}) {
-	const danger = d.request.action !== 'snapshot' && d.request.action !== 'start';
+	const danger = d.request.action !== 'snapshot' && d.request.action !== 'start' && d.request.action !== 'backup';
 	const title = sanitize(d.title);
 	const effect = `This ${d.effect}.`;
 	const typeLine = d.typeToConfirm !== undefined ? `Type ${d.typeToConfirm} to confirm: ${sanitize(d.typed)}█` : undefined;
@@ -93,7 +88,7 @@ function ConfirmView({d, height, width}: {d: ConfirmDialog; height: number; widt
 			<Text>
 				<Button label="Cancel" focused={d.focus === 'cancel'} />
 				{'  '}
-				<Button label={danger ? `${d.request.action === 'delsnapshot' ? 'Delete' : d.request.action === 'prune' ? 'Prune' : capital(d.request.action)}` : 'OK'} focused={d.focus === 'ok'} disabled={!typedOk} />
+				<Button label={danger ? `${d.request.action === 'delsnapshot' ? 'Delete' : d.request.action === 'prune' || d.request.action === 'prunebackups' ? 'Prune' : capital(d.request.action)}` : 'OK'} focused={d.focus === 'ok'} disabled={!typedOk} />
 			</Text>
 		</>
 	);
@@ -175,6 +170,9 @@ export function DialogView({dialog, height, width}: Props) {
 			{dialog.kind === 'confirm' ? <ConfirmView d={dialog} height={height} width={width} /> : null}
 			{dialog.kind === 'snapshot' ? <SnapshotPromptView d={dialog} width={width} /> : null}
 			{dialog.kind === 'picker' ? <PickerView d={dialog} height={height} width={width} /> : null}
+			{dialog.kind === 'backup' ? <BackupFormView d={dialog} width={width} /> : null}
+			{dialog.kind === 'backups' ? <BackupListView d={dialog} height={height} width={width} /> : null}
+			{dialog.kind === 'restore' ? <RestoreFormView d={dialog} width={width} /> : null}
 		</Box>
 	);
 }

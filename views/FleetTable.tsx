@@ -6,6 +6,7 @@ import {Box, Text} from 'ink';
 import React, {memo} from 'react';
 import type {GuestNic, GuestRow, SortKey} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
+import type {BackupEntry} from '../source/services/backups/model.js';
 import {headerLine, rowSegments, type PlacedColumn} from './columns.js';
 import {fit, textWidth, truncate} from './format.js';
 import {statusTone, theme, toneColor} from './theme.js';
@@ -19,21 +20,35 @@ interface RowProps {
 	marked?: boolean;
 	/** A running power/rollback task's word for the STATUS cell ("rebooting…"). */
 	busy?: string;
+	/** LAST BACKUP: the guest's newest backup, whether backups were read, the minute ages are measured at, the stale window. */
+	lastBackup?: BackupEntry;
+	backupsRead?: boolean;
+	minute?: number;
+	backupWindowS?: number;
 }
 
-export const FleetRow = memo(function FleetRow({row, nics, selected, placed, marked, busy}: RowProps) {
-	const segments = rowSegments(row, nics, placed, busy);
+/** Ages in LAST BACKUP change by the minute: rows are redrawn once a minute, not every second. */
+export function minuteOf(now: number): number {
+	return Math.floor(now / 60_000) * 60_000;
+}
+
+export const FleetRow = memo(function FleetRow({row, nics, selected, placed, marked, busy, lastBackup, backupsRead = false, minute = 0, backupWindowS = 36 * 3600}: RowProps) {
+	const segments = rowSegments(row, nics, placed, busy, {...(lastBackup ? {lastBackup} : {}), backupsRead, now: minute, backupWindowS});
 	const first = segments[0];
 	if (marked && first) segments[0] = {...first, text: '●' + first.text.slice(1)};
 	// Ink redraws every character of every line each frame; trailing padding
 	// only matters under the selection bar, so other rows drop it.
 	const last = segments[segments.length - 1];
-	if (!selected && last && !last.hot) segments[segments.length - 1] = {...last, text: last.text.trimEnd()};
+	if (!selected && last && !last.hot && !last.tone) segments[segments.length - 1] = {...last, text: last.text.trimEnd()};
 	return (
 		<Text wrap="truncate" color={toneColor(busy !== undefined ? 'warn' : statusTone(row.status))} inverse={selected ? theme.selection.inverse : false}>
 			{segments.map((s, i) =>
 				s.hot ? (
 					<Text key={i} color={theme.danger} bold>
+						{s.text}
+					</Text>
+				) : s.tone ? (
+					<Text key={i} color={toneColor(s.tone)}>
 						{s.text}
 					</Text>
 				) : (

@@ -2,10 +2,26 @@
 // sorts, when it turns red, and which go first when the terminal is narrow.
 // FleetTable only lays these out; adding a column is one entry here.
 
+import {backupAgeLevel, backupAgeSeconds, formatBackupAge, type BackupEntry} from '../source/services/backups/model.js';
 import type {GuestNic, GuestRow, SortKey} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {fit, formatBytes, formatPercent, formatUptime, textWidth} from './format.js';
 import {HOT_THRESHOLD} from './theme.js';
+
+/** What a cell knows beyond its row: the guest's newest backup and the clock (LAST BACKUP). */
+export interface CellContext {
+	/** The guest's newest backup across the backup storages; undefined: none. */
+	lastBackup?: BackupEntry;
+	/** The backups have been read once: before that LAST BACKUP says `?`, not `never`. */
+	backupsRead: boolean;
+	/** Epoch ms the ages are measured at. */
+	now: number;
+	/** Older than this (seconds) is stale. */
+	backupWindowS: number;
+}
+
+/** Cells that do not need it (tests, benches) get this. */
+export const NO_CELL_CONTEXT: CellContext = {backupsRead: false, now: 0, backupWindowS: 36 * 3600};
 
 export interface Column {
 	id: string;
@@ -19,13 +35,17 @@ export interface Column {
 	sortKey?: SortKey;
 	/** 1 is kept longest; the highest number is dropped first on narrow terminals. */
 	priority: number;
-	format(row: GuestRow, nics: GuestNic[] | undefined): string;
+	format(row: GuestRow, nics: GuestNic[] | undefined, ctx: CellContext): string;
 	/** The usage fraction that makes this cell red at ≥ HOT_THRESHOLD. */
 	usage?(row: GuestRow): number;
 	/** Given up (with content known) while a flexible column's cells would be cut: nice to have, never at a tag's expense. */
 	optional?: boolean;
+	/** A colour of its own for this cell (LAST BACKUP: yellow when stale, red when never). */
+	tone?(row: GuestRow, ctx: CellContext): 'warn' | 'danger' | undefined;
 	/** Shown only when the fleet has something for it (absent: always); otherwise it gives its width to the others. */
 	shownFor?(rows: readonly GuestRow[]): boolean;
+	/** Shown once the backups were read (LAST BACKUP): until then it would only say `?`. */
+	needsBackups?: boolean;
 }
 
 /** A column only some guests fill (LOCK, HA): shown while at least one does. */
@@ -85,6 +105,25 @@ export const COLUMNS: Column[] = [
 		format: (r) => (r.maxdisk > 0 && !(r.kind === 'qemu' && r.disk === 0) ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
 		usage: (r) => ratio(r.disk, r.maxdisk),
 	},
+	// Age of the newest backup on any backup storage: yellow past the window, red when there is none.
+	{
+		id: 'backup',
+		title: 'LAST BACKUP',
+		// The title and its sort arrow.
+		width: 12,
+		flex: 0,
+		align: 'right',
+		sortKey: 'backup',
+		needsBackups: true,
+		// Given up with UPTIME and TAGS on a narrow terminal, after them (it sits left of them).
+		priority: 5,
+		format: (_r, _n, c) => (c.backupsRead ? formatBackupAge(backupAgeSeconds(c.lastBackup, c.now)) : '?'),
+		tone: (_r, c) => {
+			if (!c.backupsRead) return undefined;
+			const level = backupAgeLevel(backupAgeSeconds(c.lastBackup, c.now), c.backupWindowS);
+			return level === 'never' ? 'danger' : level === 'stale' ? 'warn' : undefined;
+		},
+	},
 	// Dropped before TAGS: a guest's tags say what it is; uptime is in the detail panel.
 	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 6, optional: true, format: (r) => formatUptime(r.uptime)},
 	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 3, format: (_r, nics) => sanitize(nicCell(nics))},
@@ -106,12 +145,15 @@ export const GAP = 1;
 /** Column id → the widest cell of a flexible column in these rows: what it needs to show them whole. */
 export type ContentWidths = ReadonlyMap<string, number>;
 
+const NO_CELL_CONTEXT: CellContext = {backupsRead: false, now: 0, backupWindowS: 0};
+
 export function contentWidths(columns: readonly Column[], rows: readonly GuestRow[], nics: ReadonlyMap<number, GuestNic[]>): ContentWidths {
 	const widths = new Map<string, number>();
 	for (const column of columns) {
 		if (column.flex === 0) continue;
 		let widest = column.title.length + 1;
-		for (const row of rows) widest = Math.max(widest, textWidth(column.format(row, nics.get(row.vmid))));
+		// Flexible columns (NAME, BRIDGE/IP, TAGS) draw from the row alone, not the backup context.
+		for (const row of rows) widest = Math.max(widest, textWidth(column.format(row, nics.get(row.vmid), NO_CELL_CONTEXT)));
 		widths.set(column.id, widest);
 	}
 	return widths;
@@ -188,28 +230,32 @@ export function headerLine(placed: PlacedColumn[], sortKey: SortKey, sortDesc: b
 		.join(' '.repeat(GAP));
 }
 
-/** A run of row text; `hot` runs are drawn in the danger colour. */
+/** A run of row text; `hot` runs are drawn in the danger colour, bold; a `tone` run in that colour. */
 export interface Segment {
 	text: string;
 	hot: boolean;
+	tone?: 'warn' | 'danger';
 }
 
 /** A row as padded text runs, one run per stretch of same-colour cells. */
 /** `busy`: a running task's word ("rebooting…") shown in the STATUS cell instead of the state it is leaving. */
-export function rowSegments(row: GuestRow, nics: GuestNic[] | undefined, placed: PlacedColumn[], busy?: string): Segment[] {
+export function rowSegments(row: GuestRow, nics: GuestNic[] | undefined, placed: PlacedColumn[], busy?: string, ctx: CellContext = NO_CELL_CONTEXT): Segment[] {
 	const segments: Segment[] = [];
+	const plain = (s: Segment | undefined) => s !== undefined && !s.hot && s.tone === undefined;
 	placed.forEach(({column, width}, i) => {
-		const value = busy !== undefined && column.id === 'status' ? busy : column.format(row, nics);
+		const value = busy !== undefined && column.id === 'status' ? busy : column.format(row, nics, ctx);
 		const text = (i > 0 ? ' '.repeat(GAP) : '') + fit(value, width, column.align);
 		const hot = column.usage !== undefined && isHot(column.usage(row));
+		const tone = hot ? undefined : column.tone?.(row, ctx);
+		const coloured = hot || tone !== undefined;
 		const last = segments[segments.length - 1];
-		if (last && last.hot === hot && !hot) last.text += text;
-		else if (hot && i > 0) {
-			// Keep the gap in the row colour so only the value itself turns red.
-			if (last && !last.hot) last.text += ' '.repeat(GAP);
+		if (!coloured && plain(last)) last!.text += text;
+		else if (coloured && i > 0) {
+			// Keep the gap in the row colour so only the value itself is coloured.
+			if (plain(last)) last!.text += ' '.repeat(GAP);
 			else segments.push({text: ' '.repeat(GAP), hot: false});
-			segments.push({text: text.slice(GAP), hot});
-		} else segments.push({text, hot});
+			segments.push({text: text.slice(GAP), hot, ...(tone ? {tone} : {})});
+		} else segments.push({text, hot, ...(tone ? {tone} : {})});
 	});
 	return segments;
 }

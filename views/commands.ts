@@ -29,6 +29,7 @@ export const COMMANDS: Command[] = [
 	{name: 'fleet', aliases: ['ct', 'vm', 'guests'], usage: '[filter, e.g. type=vm]', description: 'the guest table (with words: filtered by them)', run: runFleet},
 	{name: 'net', aliases: ['br', 'topology', 'bridges'], description: 'bridge topology and network problems', run: (c) => c.actions.setScreen('topology')},
 	{name: 'problems', aliases: ['problem', 'wrong', 'alerts'], description: 'everything wrong in the fleet, worst first', run: (c) => c.actions.setScreen('problems')},
+	{name: 'backups', aliases: ['backup', 'vzdump'], description: 'backup jobs, guests no job covers, backup storages', run: (c) => c.actions.setScreen('backups')},
 	{name: 'zfs', aliases: ['pool', 'pools', 'storage'], description: 'ZFS pools, datasets and snapshot space', run: (c) => c.actions.setScreen('zfs')},
 	{name: 'logs', aliases: ['log', 'journal'], description: 'live log panes (journals, task logs, audit log)', run: (c) => c.actions.setScreen('logs')},
 	{name: 'upgrade', aliases: ['up', 'upgrades'], description: 'bulk upgrades: plan the marked containers (else show the screen)', run: runUpgrade},

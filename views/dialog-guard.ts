@@ -37,6 +37,10 @@ export function openDialogOf(state: AppState, upgrade: UpgradeView | undefined):
 	if (d?.kind === 'confirm') return {id: `confirm:${d.request.action}:${d.title}`, scope: 'dialog', textField: false};
 	if (d?.kind === 'snapshot') return {id: 'snapshot', scope: 'dialog', textField: true};
 	if (d?.kind === 'picker') return {id: `picker:${d.vmid}`, scope: 'picker', textField: false};
+	// The backup form's notes are free text (a paste may fill them, never press Enter); the restore form has none.
+	if (d?.kind === 'backup') return {id: `backup:${d.targets.join(',')}`, scope: 'dialog', textField: true};
+	if (d?.kind === 'backups') return {id: `backups:${d.vmid}`, scope: 'backuplist', textField: false};
+	if (d?.kind === 'restore') return {id: `restore:${d.entry.volid}`, scope: 'dialog', textField: false};
 	if (state.ui.screen !== 'upgrade' || !upgrade) return undefined;
 	if (upgrade.stage === 'plan' && upgrade.confirm) return {id: 'upgrade:confirm', scope: 'upgrade', textField: false};
 	if (upgrade.stage === 'run' && upgrade.askQuit) return {id: 'upgrade:quit', scope: 'upgrade', textField: false};

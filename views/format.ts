@@ -117,3 +117,11 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 	const pad = ' '.repeat(Math.max(0, width - textWidth(cut)));
 	return align === 'right' ? pad + cut : cut + pad;
 }
+
+/** "2026-11-23 14:05" in local time, "" without a time (snapshots, backups). */
+export function snapTime(epochSeconds: number | undefined): string {
+	if (epochSeconds === undefined) return '';
+	const d = new Date(epochSeconds * 1000);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

@@ -26,12 +26,14 @@ export const ACTION_KEYS: Record<string, ActionId> = {
 	'act.stop': 'stop',
 	'act.rollback': 'rollback',
 	'act.prune': 'prune',
+	'act.backup': 'backup',
+	'act.restore': 'restore',
 };
 
 /** The scope of an open dialog, undefined when none is open. */
 export function dialogScope(state: AppState): Scope | undefined {
 	if (!state.dialog) return undefined;
-	return state.dialog.kind === 'picker' ? 'picker' : 'dialog';
+	return state.dialog.kind === 'picker' ? 'picker' : state.dialog.kind === 'backups' ? 'backuplist' : 'dialog';
 }
 
 function runDialogAction(action: string | undefined, input: string, key: Key, commands: Commands): void {

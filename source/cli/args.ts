@@ -53,6 +53,8 @@ export const HELP = `
 	  --no-rollback                 keep a failed container as it is (for inspection) instead of rolling back
 	  --start-stopped               start stopped containers, upgrade them, shut them down again
 	  --without-snapshot            also upgrade containers that cannot be snapshotted (no rollback for them)
+	  --backup-first STORAGE        containers that cannot be snapshotted take a vzdump backup to STORAGE
+	                                first and are restored from it if their upgrade fails
 	  --health <tag>=<command>      a health check run inside containers with that tag (exit 0 = healthy)
 	  --timeout <seconds>           limit per phase; a hang past it is stopped and rolled back (default 1800)
 	  --dry-run                     print the plan and change nothing
@@ -148,6 +150,8 @@ export interface UpgradeArgs {
 	rollback: boolean;
 	startStopped: boolean;
 	withoutSnapshot: boolean;
+	/** --backup-first STORAGE: a vzdump backup is the way back of containers that cannot be snapshotted. */
+	backupFirst?: string;
 	/** tag → commands. */
 	health: Record<string, string[]>;
 	/** Days after which successful containers' pre-upgrade snapshots are deleted. */
@@ -202,6 +206,7 @@ const FLAGS = {
 	rollback: {type: 'boolean', default: true},
 	startStopped: {type: 'boolean', default: false},
 	withoutSnapshot: {type: 'boolean', default: false},
+	backupFirst: {type: 'string'},
 	health: {type: 'string', isMultiple: true},
 	timeout: {type: 'number', default: 1800},
 	dryRun: {type: 'boolean', default: false},
@@ -338,6 +343,7 @@ function upgradeArgs(flags: TypedFlags<typeof FLAGS>): UpgradeArgs {
 		rollback: flags.rollback,
 		startStopped: flags.startStopped,
 		withoutSnapshot: flags.withoutSnapshot,
+		...(flags.backupFirst !== undefined ? {backupFirst: flags.backupFirst} : {}),
 		health,
 		timeoutSec: flags.timeout,
 		dryRun: flags.dryRun,

@@ -55,6 +55,7 @@ export function optionsFrom(u: UpgradeArgs, configHealth: Record<string, string[
 		rollback: u.rollback,
 		startStopped: u.startStopped,
 		allowNoSnapshot: u.withoutSnapshot,
+		...(u.backupFirst ? {backupFirst: u.backupFirst} : {}),
 		phaseTimeoutMs: u.timeoutSec * 1000,
 		health,
 	};

@@ -16,6 +16,7 @@ import {createFollowController} from './logs/follow.js';
 import type {CommandRunner} from '../ssh/types.js';
 import {createProblemsService} from './problems/problems-service.js';
 import type {Thresholds} from './problems/thresholds.js';
+import {createBackupService} from './backups/service.js';
 
 export interface Session {
 	start(): void;
@@ -54,6 +55,8 @@ export function createSession(options: {
 		...(options.problems?.thresholds ? {thresholds: options.problems.thresholds} : {}),
 		...(options.problems?.runsDir && options.problems.host ? {runs: {dir: options.problems.runsDir, host: options.problems.host}} : {}),
 	});
+	// The LAST BACKUP column, the detail's backup list and the backups pane: one read of the backup storages and jobs.
+	const backups = createBackupService({api, store, clock, ...(options.problems?.thresholds ? {windowHours: options.problems.thresholds.backupWindowHours} : {})});
 	// The deck's log panes follow the selected guest once the cursor rests (one stream per rest).
 	const follow = createFollowController({store, logs});
 	return {
@@ -65,6 +68,7 @@ export function createSession(options: {
 			detail.start();
 			topology.start();
 			zfs.start();
+			backups.start();
 		},
 		stop() {
 			fleet.stop();
@@ -75,7 +79,12 @@ export function createSession(options: {
 			zfs.stop();
 			follow.stop();
 			logs.stop();
+			backups.stop();
 		},
-		refreshNow: () => fleet.refreshNow(),
+		// After an action: the fleet at once, and the archives (a backup, restore or prune changes them) alongside, not awaited.
+		refreshNow: () => {
+			void backups.refresh();
+			return fleet.refreshNow();
+		},
 	};
 }

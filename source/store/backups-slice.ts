@@ -5,6 +5,7 @@
 
 import type {BackupEntry, BackupJob, BackupStorage, NotBackedUp} from '../services/backups/model.js';
 import {backupsOfGuest, newestByGuest} from '../services/backups/model.js';
+import {DEFAULT_THRESHOLDS} from '../services/problems/thresholds.js';
 import type {AppState} from './types.js';
 
 export interface BackupsData {
@@ -22,6 +23,10 @@ export interface BackupsState extends BackupsData {
 	readAt?: number;
 	/** The last read's failure, one line; the previous data stays. */
 	error?: string;
+	/** A newest backup older than this (seconds) is stale: yellow in LAST BACKUP (thresholds.backupWindowHours). */
+	windowSeconds: number;
+	/** The backups pane's cursor (an index into its selectable lines). */
+	cursor: number;
 }
 
 export interface BackupsSliceState {
@@ -31,22 +36,34 @@ export interface BackupsSliceState {
 export interface BackupsActions {
 	backupsReceived(data: BackupsData, at: number): void;
 	backupsFailed(message: string): void;
+	/** The configured stale window, in seconds. */
+	backupsWindow(seconds: number): void;
+	/** Moves the backups pane's cursor within its `count` selectable lines. */
+	backupsMove(delta: number, count: number): void;
 }
 
 type Set_ = (partial: Partial<AppState>) => void;
 type Get = () => AppState;
 
 export function initialBackupsState(): BackupsSliceState {
-	return {backups: {storages: [], entries: [], jobs: [], notBackedUp: [], newest: new Map()}};
+	return {backups: {storages: [], entries: [], jobs: [], notBackedUp: [], newest: new Map(), windowSeconds: DEFAULT_THRESHOLDS.backupWindowHours * 3600, cursor: 0}};
 }
 
 export function createBackupsActions(set: Set_, get: Get): BackupsActions {
 	return {
 		backupsReceived(data, at) {
-			set({backups: {...data, newest: newestByGuest(data.entries), readAt: at}});
+			set({backups: {...data, newest: newestByGuest(data.entries), readAt: at, windowSeconds: get().backups.windowSeconds, cursor: get().backups.cursor}});
 		},
 		backupsFailed(message) {
 			set({backups: {...get().backups, error: message}});
+		},
+		backupsWindow(seconds) {
+			set({backups: {...get().backups, windowSeconds: seconds}});
+		},
+		backupsMove(delta, count) {
+			const b = get().backups;
+			const cursor = Math.max(0, Math.min(b.cursor + delta, count - 1));
+			if (cursor !== b.cursor) set({backups: {...b, cursor}});
 		},
 	};
 }

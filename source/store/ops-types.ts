@@ -4,6 +4,7 @@
 // views only read it and route keys to the command interface.
 
 import type {SnapshotEntry} from '../api/types.js';
+import type {BackupEntry} from '../services/backups/model.js';
 import type {GuestKind} from './types.js';
 
 /** Every mutating action proxdeck can run; the dispatcher is the only way to run one. */
@@ -17,7 +18,54 @@ export interface ActionRequest {
 }
 
 /** A dialog is data: the view draws it, keys edit it through store actions. */
-export type Dialog = ConfirmDialog | SnapshotPromptDialog | SnapshotPickerDialog;
+export type Dialog = ConfirmDialog | SnapshotPromptDialog | SnapshotPickerDialog | BackupFormDialog | BackupListDialog | RestoreFormDialog;
+
+export type BackupMode = 'snapshot' | 'suspend' | 'stop';
+
+/** Back up now (d): where, how, notes, protected; Enter goes on to the confirm. */
+export interface BackupFormDialog {
+	kind: 'backup';
+	targets: number[];
+	targetLabel: string;
+	bulkNote?: string;
+	/** Backup storages every target's node sees (a storage picker shows only these). */
+	storages: string[];
+	/** Index into `storages`. */
+	storage: number;
+	mode: BackupMode;
+	notes: string;
+	protected: boolean;
+	field: 'storage' | 'mode' | 'notes' | 'protected';
+	error?: string;
+}
+
+/** One guest's backups, newest first (e): Enter restores from the one under the cursor. */
+export interface BackupListDialog {
+	kind: 'backups';
+	vmid: number;
+	label: string;
+	entries: BackupEntry[];
+	cursor: number;
+	error?: string;
+}
+
+/** Restore one archive: over the guest or to a new VMID, onto a storage; Enter goes on to the confirm. */
+export interface RestoreFormDialog {
+	kind: 'restore';
+	vmid: number;
+	label: string;
+	node: string;
+	entry: BackupEntry;
+	target: 'over' | 'new';
+	/** The next free VMID (/cluster/nextid), once read. */
+	newVmid?: number;
+	/** Storages on the node that hold container volumes; the first is where the guest's rootfs is now. */
+	storages: string[];
+	storage: number;
+	field: 'target' | 'storage';
+	loading: boolean;
+	error?: string;
+}
 
 export interface ConfirmDialog {
 	kind: 'confirm';

@@ -3,6 +3,7 @@
 // identity of its inputs (the guest map and NIC map are replaced, never
 // mutated, so identity means "unchanged").
 
+import type {BackupEntry} from '../services/backups/model.js';
 import type {AppState, GuestNic, GuestRow, SortKey} from './types.js';
 import type {DeckPaneKind} from './deck-types.js';
 
@@ -27,12 +28,18 @@ function netSortKey(nics: GuestNic[] | undefined): string {
 	return firstNicLabel(nics).replace(/\d+/g, (digits) => digits.padStart(5, '0'));
 }
 
-type Compare = (a: GuestRow, b: GuestRow, nics: Map<number, GuestNic[]>) => number;
+/** What a sort may look at besides the row: the NICs (bridge/IP) and the newest backups (LAST BACKUP). */
+export interface SortInputs {
+	nics: Map<number, GuestNic[]>;
+	newest?: ReadonlyMap<number, BackupEntry>;
+}
+
+type Compare = (a: GuestRow, b: GuestRow, inputs: SortInputs) => number;
 
 const byString = (pick: (row: GuestRow, nics: Map<number, GuestNic[]>) => string): Compare => {
-	return (a, b, nics) => {
-		const x = pick(a, nics);
-		const y = pick(b, nics);
+	return (a, b, inputs) => {
+		const x = pick(a, inputs.nics);
+		const y = pick(b, inputs.nics);
 		return x < y ? -1 : x > y ? 1 : 0;
 	};
 };
@@ -52,13 +59,16 @@ const COMPARE: Record<SortKey, Compare> = {
 	tags: byString((r) => r.tags.join(';').toLowerCase()),
 	// Locked guests first; unlocked ones after every lock name.
 	lock: byString((r) => (r.lock ? `0${r.lock}` : '1')),
+	// The first press puts the worst first: never backed up, then the oldest backup.
+	backup: (a, b, inputs) => (inputs.newest?.get(a.vmid)?.ctime ?? -1) - (inputs.newest?.get(b.vmid)?.ctime ?? -1),
 };
 
 /** Sorted by one column; ties (and the reversed order's ties) fall back to ascending vmid. */
-export function sortRows(rows: GuestRow[], key: SortKey, desc: boolean, nics: Map<number, GuestNic[]>): GuestRow[] {
+export function sortRows(rows: GuestRow[], key: SortKey, desc: boolean, nics: Map<number, GuestNic[]>, newest?: ReadonlyMap<number, BackupEntry>): GuestRow[] {
 	const compare = COMPARE[key];
 	const sign = desc ? -1 : 1;
-	return rows.slice().sort((a, b) => sign * compare(a, b, nics) || a.vmid - b.vmid);
+	const inputs: SortInputs = {nics, ...(newest ? {newest} : {})};
+	return rows.slice().sort((a, b) => sign * compare(a, b, inputs) || a.vmid - b.vmid);
 }
 
 // The text a filter is matched against, lower-cased once per row object and
@@ -98,17 +108,19 @@ export function filterRows(rows: GuestRow[], filter: string, nics: Map<number, G
 }
 
 // One-entry caches: the last inputs and result of each step.
-let sortCache: {guests: Map<number, GuestRow>; nics: Map<number, GuestNic[]> | undefined; key: SortKey; desc: boolean; rows: GuestRow[]} | undefined;
+let sortCache: {guests: Map<number, GuestRow>; nics: Map<number, GuestNic[]> | undefined; newest: ReadonlyMap<number, BackupEntry> | undefined; key: SortKey; desc: boolean; rows: GuestRow[]} | undefined;
 let filterCache: {sorted: GuestRow[]; filter: string; nics: Map<number, GuestNic[]>; vmids: ReadonlySet<number> | undefined; rows: GuestRow[]} | undefined;
 
 function selectSortedRows(state: AppState): GuestRow[] {
 	const {sortKey, sortDesc} = state.ui;
 	// NICs only affect the order when sorting by bridge/IP.
 	const nics = sortKey === 'net' ? state.nics : undefined;
+	// Backups only when sorting by LAST BACKUP.
+	const newest = sortKey === 'backup' ? state.backups.newest : undefined;
 	const c = sortCache;
-	if (c && c.guests === state.guests && c.nics === nics && c.key === sortKey && c.desc === sortDesc) return c.rows;
-	const rows = sortRows([...state.guests.values()], sortKey, sortDesc, state.nics);
-	sortCache = {guests: state.guests, nics, key: sortKey, desc: sortDesc, rows};
+	if (c && c.guests === state.guests && c.nics === nics && c.newest === newest && c.key === sortKey && c.desc === sortDesc) return c.rows;
+	const rows = sortRows([...state.guests.values()], sortKey, sortDesc, state.nics, newest);
+	sortCache = {guests: state.guests, nics, newest, key: sortKey, desc: sortDesc, rows};
 	return rows;
 }
 

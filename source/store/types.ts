@@ -106,7 +106,8 @@ export type SortKey =
 	| 'uptime'
 	| 'net'
 	| 'tags'
-	| 'lock';
+	| 'lock'
+	| 'backup';
 
 export type Overlay = 'none' | 'help' | 'detail';
 

@@ -24,7 +24,7 @@ function assertTiles(rects: Rect[], size: {width: number; height: number}) {
 }
 
 test('the built-in layouts load: triage, logs, fleet, upgrade', () => {
-	assert.deepEqual(builtInLayouts().map((l) => l.name).sort(), ['fleet', 'logs', 'triage', 'upgrade']);
+	assert.deepEqual(builtInLayouts().map((l) => l.name).sort(), ['backups', 'fleet', 'logs', 'triage', 'upgrade']);
 	assert.deepEqual(ids(placeLayout(findLayout(builtInLayouts(), 'logs')!, {width: 160, height: 46}, {minSize}).rects), ['logs', 'logs-2', 'logs-3', 'logs-4']);
 });
 
@@ -86,7 +86,7 @@ test('a broken layout is one line naming the key', () => {
 		return 'no error';
 	};
 	assert.equal(bad({mine: {root: {split: 'row', children: [{pane: 'fleet'}, {pane: 'zfs', size: 'big'}]}}}), 'layouts.mine.root.children[1].size: expected rows/columns (a whole number) or a percent like "40%" (got "big")');
-	assert.equal(bad({mine: {root: {pane: 'graphs'}}}), 'layouts.mine.root.pane: unknown pane "graphs" (known: fleet, topology, zfs, logs, tasks, upgrade, problems)');
+	assert.equal(bad({mine: {root: {pane: 'graphs'}}}), 'layouts.mine.root.pane: unknown pane "graphs" (known: fleet, topology, zfs, logs, tasks, upgrade, problems, backups)');
 	assert.equal(bad({mine: {root: {split: 'diagonal', children: []}}}), 'layouts.mine.root.split: expected row (side by side) or column (stacked), got "diagonal"');
 	assert.equal(bad({mine: {root: {pane: 'fleet'}, drop: ['zfs']}}), 'layouts.mine.drop[0]: no pane "zfs" in this layout (panes: fleet)');
 	assert.equal(bad({mine: {root: {pane: 'zfs', source: 'host'}}}), 'layouts.mine.root.source: only log panes take a source (this is zfs)');

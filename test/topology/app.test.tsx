@@ -138,7 +138,7 @@ test('the : prompt switches screens, completes with Tab, reports an unknown comm
 	await press(app, ':');
 	await type(app, 'bogus');
 	await press(app, KEYS.enter);
-	assert.match(plain(frameOf(app)).split('\n').at(-1)!, /unknown command :bogus — try :fleet :net :problems :zfs /);
+	assert.match(plain(frameOf(app)).split('\n').at(-1)!, /unknown command :bogus — try :fleet :net :problems :backups :zfs /);
 	await press(app, 'j');
 	assert.doesNotMatch(plain(frameOf(app)), /unknown command/);
 	// Digits typed into the filter prompt stay text (the screen keys are not global).

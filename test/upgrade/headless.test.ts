@@ -4,42 +4,14 @@
 // a failure rolled back (exit 1) and read-only mode refusing.
 
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import type {RunSummary} from '../../source/services/upgrade/types.js';
+import {demoUpgrade} from './demo-cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/proxdeck.js', import.meta.url));
 
-interface Result {
-	code: number | null;
-	stdout: string;
-	stderr: string;
-	state: string;
-}
-
-function proxdeck(args: string[]): Promise<Result> {
-	const state = mkdtempSync(join(tmpdir(), 'proxdeck-headless-'));
-	const env = {...process.env, XDG_STATE_HOME: state, XDG_CONFIG_HOME: join(state, 'config'), PROXDECK_NO_BUNDLE: '1'};
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [BIN, 'upgrade', '--demo', '--sim-speed', '60', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d) => (stdout += d));
-		child.stderr.on('data', (d) => (stderr += d));
-		// Only a safety net against a hung child: five CLIs (each compiling TypeScript through
-		// tsx) share the machine, and on a loaded 2-core runner they took ~46 s together.
-		const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-		child.on('error', reject);
-		child.on('close', (code) => {
-			clearTimeout(timer);
-			resolve({code, stdout, stderr, state});
-		});
-	});
-}
+const proxdeck = demoUpgrade;
 
 test('headless upgrade: JSON summary and exit codes', async () => {
 	const [ok, unasked, dry, failing, readOnly] = await Promise.all([

@@ -67,7 +67,7 @@ test('a privileged container is flagged; a detail error is shown; j moves the se
 
 test('? shows help generated from the keymap, with the column legend; esc closes it', async () => {
 	const store = filledStore(homelabGuests());
-	const app = await renderApp(store, {size: {columns: 120, rows: 60}});
+	const app = await renderApp(store, {size: {columns: 120, rows: 70}});
 	await press(app, '?');
 	const text = plain(app.lastFrame()!);
 	assert.match(text, /Guest table/);

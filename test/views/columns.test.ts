@@ -80,3 +80,23 @@ test('the detail panel is as tall as its content: at least 6 lines, at most 60 %
 	assert.equal(computeLayout(size, true).detailHeight, 18, 'the tasks and audit panes: half');
 	assert.equal(computeLayout(size, true, 10).viewportRows, 36 - 10 - 2);
 });
+
+test('LAST BACKUP: `?` before the read, the age within the window plain, past it yellow, `never` red', () => {
+	const placed = layoutColumns(200);
+	const row = guest(100, {name: 'plex'});
+	const now = Date.UTC(2026, 11, 3, 12);
+	const entry = (hoursAgo: number) => ({volid: 'backups:backup/x', storage: 'backups', node: 'pve', vmid: 100, subtype: 'lxc', ctime: now / 1000 - hoursAgo * 3600, size: 1, format: 'tar.zst', protected: false});
+	const cell = (ctx: Parameters<typeof rowSegments>[4]) => {
+		const segments = rowSegments(row, undefined, placed, undefined, ctx);
+		const index = placed.findIndex((p) => p.column.id === 'backup');
+		const text = segments.map((s) => s.text).join('');
+		const start = placed.slice(0, index).reduce((sum, p) => sum + p.width + 1, 0);
+		const value = text.slice(start, start + placed[index]!.width).trim();
+		return {value, tone: segments.find((s) => s.text.trim() === value)?.tone};
+	};
+	const window = 36 * 3600;
+	assert.deepEqual(cell({backupsRead: false, now, backupWindowS: window}), {value: '?', tone: undefined});
+	assert.deepEqual(cell({lastBackup: entry(18), backupsRead: true, now, backupWindowS: window}), {value: '18h', tone: undefined});
+	assert.deepEqual(cell({lastBackup: entry(9 * 24), backupsRead: true, now, backupWindowS: window}), {value: '9d', tone: 'warn'});
+	assert.deepEqual(cell({backupsRead: true, now, backupWindowS: window}), {value: 'never', tone: 'danger'});
+});

@@ -51,14 +51,14 @@ test('the action keys are bound, u (formerly reserved) to the upgrade plan', () 
 test('every action in the table has a handler in the dispatcher, and exactly the destructive actions are dangerous', () => {
 	const keymap = loadKeymap();
 	for (const b of keymap.bindings) assert.ok(HANDLED_ACTIONS.includes(b.action), `no handler for ${b.action}`);
-	assert.deepEqual(keymap.bindings.filter((b) => b.dangerous).map((b) => b.action).sort(), ['act.prune', 'act.reboot', 'act.rollback', 'act.rollbackUpgrade', 'act.shutdown', 'act.stop', 'problems.fix']);
+	assert.deepEqual(keymap.bindings.filter((b) => b.dangerous).map((b) => b.action).sort(), ['act.prune', 'act.reboot', 'act.restore', 'act.rollback', 'act.rollbackUpgrade', 'act.shutdown', 'act.stop', 'backups.prune', 'problems.fix']);
 	// problems.fix starts guests (not destructive), but always asks first and read-only refuses it, which `dangerous` means.
 });
 
 test('one shift-letter per sortable column', () => {
 	const keymap = loadKeymap();
 	const sortKeys = keymap.bindings.filter((b) => b.action.startsWith('sort.')).map((b) => b.keys.join());
-	assert.deepEqual(sortKeys, ['I', 'N', 'O', 'S', 'C', 'M', 'D', 'U', 'B', 'T', 'L']);
+	assert.deepEqual(sortKeys, ['I', 'N', 'O', 'S', 'C', 'M', 'D', 'U', 'B', 'T', 'L', 'K']);
 });
 
 test('overrides rebind an action; hints and help follow', () => {
@@ -89,7 +89,7 @@ test('help sections cover every scope that has bindings, with hints drawn from t
 	const sections = helpSections(loadKeymap());
 	assert.deepEqual(
 		sections.map((s) => s.scope),
-		['deck', 'fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'global'],
+		['deck', 'fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'backups', 'backuplist', 'global'],
 	);
 	assert.deepEqual(
 		hintsFor(loadKeymap(), 'filter').map((h) => h.description),

@@ -22,9 +22,10 @@ import {findLayout} from './layouts.js';
 import {logPaneOf} from './panes.js';
 import {MIN_SIDE_BY_SIDE} from '../logs/pane-layout.js';
 import {EXTRA_PANE_ACTIONS, extraLeaf} from './leaf-keys.js';
+import {BACKUPS_HANDLERS} from '../backups/backups-keys.js';
 
 /** Scopes in which the deck's keys apply: a pane has the keys, no prompt or dialog is open. */
-const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems']);
+const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems', 'backups']);
 
 export interface DeckKeyContext {
 	store: StoreApi<AppState>;
@@ -123,9 +124,10 @@ const DECK_HANDLERS: Record<string, DeckHandler> = {
 	'screen.tasks': (store) => digit(store, 'tasks'),
 	'screen.problems': (store) => digit(store, 'problems'),
 	...Object.fromEntries(EXTRA_PANE_ACTIONS.map((action) => [action, (store: StoreApi<AppState>) => extraPane(store, action)])),
+	'screen.backups': (store) => digit(store, 'backups'),
 };
 
-/** 8, 9, 0: the layout's repeated panes (the 2nd–4th log pane of `:layout logs`), focused and zoomed like a digit. */
+/** 0, ), (: the layout's repeated panes (the 2nd–4th log pane of `:layout logs`), focused and zoomed like a digit. */
 function extraPane(store: StoreApi<AppState>, action: string): void {
 	const state = store.getState();
 	const leaf = extraLeaf(currentLayout(store), action);
@@ -316,6 +318,12 @@ export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boo
 		handler(state, ctx);
 		return true;
 	}
+	if (scope === 'backups') {
+		const handler = BACKUPS_HANDLERS[action];
+		if (!handler) return false;
+		handler(state, {commands: ctx.commands, now: Date.now(), openGuest: (vmid) => openLine({vmid}, store), say: (text) => say(store.getState(), text)});
+		return true;
+	}
 	if (scope === 'tasks') {
 		const handler = TASK_HANDLERS[action];
 		if (!handler) return false;
@@ -346,5 +354,5 @@ export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boo
 	return false;
 }
 
-export const DECK_ACTIONS: readonly string[] = [...Object.keys(DECK_HANDLERS), ...Object.keys(TASK_HANDLERS), ...Object.keys(PROBLEM_HANDLERS), ...Object.keys(HELP_HANDLERS), 'zfs.open', 'topo.open'];
+export const DECK_ACTIONS: readonly string[] = [...Object.keys(DECK_HANDLERS), ...Object.keys(TASK_HANDLERS), ...Object.keys(PROBLEM_HANDLERS), ...Object.keys(HELP_HANDLERS), ...Object.keys(BACKUPS_HANDLERS), 'zfs.open', 'topo.open'];
 

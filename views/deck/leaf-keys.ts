@@ -1,7 +1,7 @@
 // The key that focuses each pane of a layout, shown in its title ("[4] logs").
 // A pane kind's first leaf has the kind's digit (1 fleet … 7 problems); a
 // layout that repeats a kind (`:layout logs`: four log panes) gives the
-// repeats the keymap's extra pane keys (8, 9, 0), so no two titles share a
+// repeats the keymap's extra pane keys (0, ), (), so no two titles share a
 // number and each number goes to the pane that shows it.
 
 import type {Keymap} from '../../keymaps/index.js';

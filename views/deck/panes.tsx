@@ -15,8 +15,10 @@ import {effectiveFilter, selectVisibleRows} from '../../source/store/selectors.j
 import type {AppState} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
 import {COLUMNS, contentWidths, headerLine, layoutColumns, type Column, type ContentWidths} from '../columns.js';
-import {DetailPanel, detailLines} from '../DetailPanel.js';
-import {FleetRow, titleLine} from '../FleetTable.js';
+import {DetailPanel, detailLines, type GuestBackupsView} from '../DetailPanel.js';
+import {selectGuestBackups, selectNotCovered} from '../../source/store/backups-slice.js';
+import type {Keymap} from '../../keymaps/index.js';
+import {FleetRow, minuteOf, titleLine} from '../FleetTable.js';
 import {busyGuests} from '../busy.js';
 import {durationTick, fit, formatReadAge, readAgeTick} from '../format.js';
 import {computeLayout, FOOTER_HEIGHT, HEADER_HEIGHT} from '../layout.js';
@@ -38,6 +40,7 @@ import type {PaneKind} from './layout-engine.js';
 import type {Pane, PaneContext, PaneRenderProps} from './pane.js';
 import {PANE_MIN_SIZE} from './pane-sizes.js';
 import {countsText, problemLines} from '../problems-lines.js';
+import {backupsPane} from '../backups/backups-pane.js';
 
 // ── fleet ──────────────────────────────────────────────────────────────────
 
@@ -56,36 +59,50 @@ export function emptyFleetText(state: AppState): string {
  * the single-screen arithmetic (views/layout.ts) applied to the pane, whose
  * title line stands in for the table's.
  */
-export function fleetPaneLayout(state: AppState, size: {width: number; height: number}, now: number) {
+export function fleetPaneLayout(state: AppState, size: {width: number; height: number}, now: number, keymap?: Keymap) {
 	const detailOpen = state.ui.overlay === 'detail';
 	const opsOpen = state.pane !== 'none';
 	const selected = state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid);
+	const backups = selected && detailOpen ? guestBackupsView(state, selected.vmid, keymap) : undefined;
 	// Title, the detail's lines, and the last-upgrade line above them.
-	const wanted = detailOpen && !opsOpen && selected ? 2 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now).length : undefined;
+	const wanted = detailOpen && !opsOpen && selected ? 2 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now, backups).length : undefined;
 	// +1 title line of the pane (counted in the table chrome), the frame's header/footer/spare row added back.
 	const layout = computeLayout({columns: size.width, rows: size.height + 1 + HEADER_HEIGHT + FOOTER_HEIGHT + 1}, detailOpen || opsOpen, wanted);
-	return {viewportRows: layout.viewportRows, detailHeight: layout.detailHeight, detailOpen, opsOpen, selected};
+	return {viewportRows: layout.viewportRows, detailHeight: layout.detailHeight, detailOpen, opsOpen, selected, backups};
 }
 
-let columnsCache: {guests: AppState['guests']; nics: AppState['nics']; columns: Column[]; content: ContentWidths} | undefined;
+let backupsViewCache: {backups: AppState['backups']; vmid: number; restoreKey: string | undefined; view: GuestBackupsView} | undefined;
+
+/** The detail panel's backup list of one guest; the same object while the backups and the guest are unchanged (the panel is memoised). */
+export function guestBackupsView(state: AppState, vmid: number, keymap: Keymap | undefined): GuestBackupsView {
+	const restoreKey = keymap?.bindings.find((b) => b.action === 'act.restore')?.keys[0];
+	const c = backupsViewCache;
+	if (c && c.backups === state.backups && c.vmid === vmid && c.restoreKey === restoreKey) return c.view;
+	const view: GuestBackupsView = {entries: selectGuestBackups(state, vmid), read: state.backups.readAt !== undefined, notCovered: selectNotCovered(state, vmid), ...(restoreKey ? {restoreKey} : {})};
+	backupsViewCache = {backups: state.backups, vmid, restoreKey, view};
+	return view;
+}
+
+let columnsCache: {guests: AppState['guests']; nics: AppState['nics']; backupsRead: boolean; columns: Column[]; content: ContentWidths} | undefined;
 
 /**
  * The table's columns less those with nothing to say in this fleet (LOCK, HA
- * no guest fills; TYPE without a VM; NODE on one node), so TAGS is not cut for
- * an empty column; and the width the flexible ones' cells need.
+ * no guest fills; TYPE without a VM; NODE on one node; LAST BACKUP before the
+ * backups were read), so TAGS is not cut for an empty column; and the width
+ * the flexible ones' cells need.
  */
-export function fleetColumns(guests: AppState['guests'], nics: AppState['nics']): {columns: Column[]; content: ContentWidths} {
-	if (columnsCache?.guests === guests && columnsCache.nics === nics) return columnsCache;
+export function fleetColumns(guests: AppState['guests'], nics: AppState['nics'], backupsRead = false): {columns: Column[]; content: ContentWidths} {
+	if (columnsCache?.guests === guests && columnsCache.nics === nics && columnsCache.backupsRead === backupsRead) return columnsCache;
 	const rows = [...guests.values()];
-	const columns = COLUMNS.filter((c) => c.shownFor?.(rows) ?? true);
-	columnsCache = {guests, nics, columns, content: contentWidths(columns, rows, nics)};
+	const columns = COLUMNS.filter((c) => (c.shownFor?.(rows) ?? true) && (!c.needsBackups || backupsRead));
+	columnsCache = {guests, nics, backupsRead, columns, content: contentWidths(columns, rows, nics)};
 	return columnsCache;
 }
 
-function FleetBody({state, store, width, height, now}: PaneRenderProps) {
-	const {columns, content} = fleetColumns(state.guests, state.nics);
+function FleetBody({state, store, keymap, width, height, now}: PaneRenderProps) {
+	const {columns, content} = fleetColumns(state.guests, state.nics, state.backups.readAt !== undefined);
 	const placed = useMemo(() => layoutColumns(width, columns, content), [width, columns, content]);
-	const l = fleetPaneLayout(state, {width, height}, now());
+	const l = fleetPaneLayout(state, {width, height}, now(), keymap);
 	const {setViewportRows} = state.actions;
 	useEffect(() => {
 		setViewportRows(l.viewportRows);
@@ -95,6 +112,8 @@ function FleetBody({state, store, width, height, now}: PaneRenderProps) {
 	const rows = selectVisibleRows(state);
 	const scrollTop = Math.max(0, Math.min(state.ui.scrollTop, rows.length - l.viewportRows));
 	const window = rows.slice(scrollTop, scrollTop + l.viewportRows);
+	const {backups} = state;
+	const minute = minuteOf(now());
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text wrap="truncate" bold>
@@ -107,7 +126,7 @@ function FleetBody({state, store, width, height, now}: PaneRenderProps) {
 					</Text>
 				) : (
 					window.map((row) => (
-						<FleetRow key={row.vmid} row={row} nics={state.nics.get(row.vmid)} selected={row.vmid === state.ui.selectedVmid} placed={placed} marked={state.marks.has(row.vmid)} busy={busy.get(row.vmid)} />
+						<FleetRow key={row.vmid} row={row} nics={state.nics.get(row.vmid)} selected={row.vmid === state.ui.selectedVmid} placed={placed} marked={state.marks.has(row.vmid)} busy={busy.get(row.vmid)} lastBackup={backups.newest.get(row.vmid)} backupsRead={backups.readAt !== undefined} minute={minute} backupWindowS={backups.windowSeconds} />
 					))
 				)}
 			</Box>
@@ -116,7 +135,7 @@ function FleetBody({state, store, width, height, now}: PaneRenderProps) {
 			) : l.detailOpen ? (
 				<>
 					{l.selected ? <LastUpgradeLine store={store} vmid={l.selected.vmid} now={now()} /> : null}
-					<DetailPanel row={l.selected} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={Math.max(0, l.detailHeight - 1)} now={now} />
+					<DetailPanel row={l.selected} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={Math.max(0, l.detailHeight - 1)} now={now} {...(l.backups ? {backups: l.backups} : {})} />
 				</>
 			) : null}
 		</Box>
@@ -127,9 +146,9 @@ const fleetPane: Pane = {
 	kind: 'fleet',
 	label: 'fleet',
 	key: '1',
-	title({state, now}, {width, body}) {
+	title({state, now, keymap}, {width, body}) {
 		const rows = selectVisibleRows(state);
-		const l = fleetPaneLayout(state, body, now());
+		const l = fleetPaneLayout(state, body, now(), keymap);
 		const scrollTop = Math.max(0, Math.min(state.ui.scrollTop, rows.length - l.viewportRows));
 		const text = titleLine({shown: rows.length, total: state.guests.size, filter: fleetFilterText(state), scrollTop, viewportRows: l.viewportRows, width: Math.max(10, width)}).trimEnd();
 		return {text, stale: state.connection.status === 'stale'};
@@ -407,6 +426,7 @@ export const PANES: Readonly<Record<PaneKind, Pane>> = {
 	tasks: tasksPane,
 	upgrade: upgradePane,
 	problems: problemsPane,
+	backups: backupsPane,
 };
 
 /** The pane a digit focuses and zooms (1 fleet … 5 upgrade, 6 tasks). */

@@ -28,6 +28,7 @@ const SCREEN_KEYS: Record<string, (c: UpgradeController) => void> = {
 	'upgrade.startStopped': (c) => c.toggle('startStopped'),
 	'upgrade.withoutSnapshot': (c) => c.toggle('allowNoSnapshot'),
 	'upgrade.rollback': (c) => c.toggle('rollback'),
+	'upgrade.backupFirst': (c) => c.toggleBackupFirst(),
 };
 
 /** The containers `u` acts on: the marked ones in the fleet, else the selected one. */

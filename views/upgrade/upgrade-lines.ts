@@ -3,7 +3,7 @@
 // focused container's output, or the idle hint with interrupted runs. Pure and
 // bounded to the height it is given (frames stay ≤ rows − 1).
 
-import {actionCell} from '../../source/services/upgrade/plan-text.js';
+import {actionCell, snapshotCell} from '../../source/services/upgrade/plan-text.js';
 import {planCounts, planHeadline} from '../../source/services/upgrade/plan-text.js';
 import type {UpgradeView} from '../../source/services/upgrade/controller.js';
 import type {RunRow} from '../../source/services/upgrade/types.js';
@@ -53,7 +53,7 @@ function planView(view: Extract<UpgradeView, {stage: 'plan'}>, width: number, he
 	const o = plan.options;
 	const out: Line[] = [
 		// The options decide who is upgraded and how: wrapped, never cut.
-		...wrapped(`Upgrade plan · ${plan.entries.length} container${plan.entries.length === 1 ? '' : 's'} · concurrency ${o.concurrency} · rollback ${on(o.rollback)} · start-stopped ${on(o.startStopped)} · without snapshot ${on(o.allowNoSnapshot)}`, width, {bold: true}),
+		...wrapped(`Upgrade plan · ${plan.entries.length} container${plan.entries.length === 1 ? '' : 's'} · concurrency ${o.concurrency} · rollback ${on(o.rollback)} · start-stopped ${on(o.startStopped)} · without snapshot ${on(o.allowNoSnapshot)} · backup first ${o.backupFirst ? `→ ${sanitize(o.backupFirst)}` : 'off'}`, width, {bold: true}),
 		{text: `${fit('CT', 6)}${fit('NAME', 15)}${fit('MGR', 7)}${fit('PEND', 5)}${fit('REBOOT', 7)}${fit('SNAP', 5)}ACTION`, tone: 'muted'},
 	];
 	// Below the table: the focused row's action in full (a skip reason or why there is no snapshot is cut in its cell), then the question or the keys.
@@ -65,10 +65,11 @@ function planView(view: Extract<UpgradeView, {stage: 'plan'}>, width: number, he
 		bottom.push(
 			...wrapped(`Upgrade ${c.upgrade} container${c.upgrade === 1 ? '' : 's'} (${c.packages} packages), at most ${o.concurrency} at once? Each is snapshotted first${o.rollback ? ' and rolled back if it fails' : ' (no rollback: failures are kept for inspection)'}.`, width, {bold: true}),
 		);
+		if (c.backupFirst > 0) bottom.push(...wrapped(`${c.backupFirst} cannot be snapshotted: each is backed up to ${sanitize(o.backupFirst ?? '?')} first and restored from it if its upgrade fails.`, width, {tone: 'warn'}));
 		if (c.withoutSnapshot > 0) bottom.push(...wrapped(`${c.withoutSnapshot} cannot be snapshotted and will be upgraded WITHOUT a way back.`, width, {tone: 'danger'}));
 		bottom.push({text: `${button('Cancel', view.confirm === 'cancel')}  ${button('Upgrade', view.confirm === 'ok')}`, tone: 'accent'});
 	} else {
-		bottom.push(...wrapped('enter confirm · S start-stopped · W without snapshot · R rollback · +/- concurrency · esc back', width, {tone: 'muted'}));
+		bottom.push(...wrapped('enter confirm · S start-stopped · W without snapshot · B backup first · R rollback · +/- concurrency · esc back', width, {tone: 'muted'}));
 	}
 	// The question and its buttons always show; the focused row's detail when there is room for a row besides.
 	const spare = height - out.length - bottom.length;
@@ -76,10 +77,10 @@ function planView(view: Extract<UpgradeView, {stage: 'plan'}>, width: number, he
 	const room = Math.max(1, spare - shownDetail.length);
 	const {items, first} = windowAround(plan.entries, view.cursor, room);
 	items.forEach((e, i) => {
-		const snap = e.snapshot.possible ? 'yes' : 'no';
+		const snap = snapshotCell(e);
 		out.push({
 			text: `${fit(String(e.vmid), 6)}${fit(sanitize(e.name), 15)}${fit(e.manager ?? '-', 7)}${fit(e.pending === undefined ? '?' : String(e.pending), 5)}${fit(e.reboot ? 'yes' : '', 7)}${fit(snap, 5)}${sanitize(actionCell(e))}`,
-			tone: e.action === 'skip' ? 'muted' : e.snapshot.possible ? undefined : 'warn',
+			tone: e.action === 'skip' ? 'muted' : e.snapshot.possible || e.backupFirst ? undefined : 'warn',
 			inverse: first + i === view.cursor,
 		});
 	});

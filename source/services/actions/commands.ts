@@ -15,6 +15,7 @@ import type {ActionDispatcher, DispatchOutcome} from './dispatcher.js';
 import {defaultSnapshotName, snapshotNameError} from './snapshot-name.js';
 import {buildPickerEntries, isZfsRootfs, newestSnapshot, olderThan} from './snapshot-tree.js';
 import {poolUsageForGuest} from '../zfs/model.js';
+import {createBackupCommands} from './backup-commands.js';
 
 /** Seed default: snapshots older than this many days are pruned. */
 export const PRUNE_DAYS = 7;
@@ -28,6 +29,8 @@ export interface Commands {
 	rollbackTo(vmid: number, snapname: string, why: string): void;
 	/** Start these guests (the problems pane's fix): always behind a confirm, one or many. */
 	startGuests(vmids: number[], why: string): void;
+	/** p on a backup storage: what its retention would remove, then (confirmed) prune it. */
+	pruneBackups(storage: string, node: string): void;
 	dialog: DialogCommands;
 }
 
@@ -80,7 +83,7 @@ export function createCommands(options: CommandsOptions): Commands {
 		promise.catch((error) => failed(`${request.action}: ${errorLine(error)}`));
 	}
 
-	function confirm(request: ActionRequest, extra: {bulkNote?: string; title?: string; lines?: string[]; warning?: string} = {}): void {
+	function confirm(request: ActionRequest, extra: {bulkNote?: string; title?: string; lines?: string[]; warning?: string; typeToConfirm?: string} = {}): void {
 		const spec = ACTIONS[request.action];
 		const names = request.targets.map((vmid) => dispatcher.label(vmid));
 		const warning = extra.warning ?? (request.action === 'rollback' ? rollbackStopNote(request) : '');
@@ -94,8 +97,8 @@ export function createCommands(options: CommandsOptions): Commands {
 			commands: request.targets.flatMap((vmid) => commandsFor(request.action, vmid, paramsOf(request, vmid))),
 			request,
 			focus: 'cancel',
-			// Rolling back several guests at once: type how many.
-			typeToConfirm: request.action === 'rollback' && request.targets.length > 1 ? String(request.targets.length) : undefined,
+			// Rolling back several guests at once: type how many; a restore over a guest: its VMID.
+			typeToConfirm: extra.typeToConfirm ?? (request.action === 'rollback' && request.targets.length > 1 ? String(request.targets.length) : undefined),
 			typed: '',
 		};
 		actions().openDialog(dialog);
@@ -119,6 +122,8 @@ export function createCommands(options: CommandsOptions): Commands {
 		const names = request.params.snapnames as Record<number, string> | undefined;
 		return names?.[vmid] !== undefined ? {...request.params, snapname: names[vmid]} : request.params;
 	}
+
+	const backups = createBackupCommands({store, dispatcher, clock, info, failed, confirm, howMany});
 
 	/** The snapshot tree of one guest; on ZFS (a container's subvol, a VM's disk on a zfspool) only the newest can be rolled back to. */
 	async function pickerEntries(vmid: number): Promise<{zfs: boolean; entries: PickerEntry[]}> {
@@ -228,6 +233,12 @@ export function createCommands(options: CommandsOptions): Commands {
 			case 'delsnapshot':
 				// Deleting needs a snapshot: it is done from the picker.
 				return guard(openPicker(vmids[0]!));
+			case 'backup':
+				return backups.openBackupForm(vmids, bulkNote);
+			case 'restore':
+				// A restore is of one guest: the selected one, not the marks.
+				if (vmids.length > 1) return info('restore: one guest at a time (ctrl+x clears the marks)');
+				return backups.openBackupList(vmids[0]!);
 			default:
 				return confirm({action, targets: vmids, params: {}}, {bulkNote});
 		}
@@ -238,6 +249,7 @@ export function createCommands(options: CommandsOptions): Commands {
 	const dialog: DialogCommands = {
 		type(text) {
 			const d = current();
+			if (d && backups.type(d, text)) return;
 			if (d?.kind === 'snapshot') {
 				// On the include-RAM box a space ticks or unticks it; other text has nowhere to go.
 				if (d.field === 'vmstate') {
@@ -252,6 +264,7 @@ export function createCommands(options: CommandsOptions): Commands {
 		},
 		backspace() {
 			const d = current();
+			if (d && backups.backspace(d)) return;
 			const drop = (s: string) => [...s].slice(0, -1).join('');
 			if (d?.kind === 'snapshot') {
 				if (d.field === 'name') actions().updateDialog({...d, name: drop(d.name), error: undefined});
@@ -261,11 +274,13 @@ export function createCommands(options: CommandsOptions): Commands {
 		},
 		focusNext() {
 			const d = current();
+			if (d && backups.focus(d, 1)) return;
 			if (d?.kind === 'confirm') actions().updateDialog({...d, focus: d.focus === 'cancel' ? 'ok' : 'cancel'});
 			else if (d?.kind === 'snapshot') actions().updateDialog({...d, field: snapshotFields(d)[(snapshotFields(d).indexOf(d.field) + 1) % snapshotFields(d).length]!});
 		},
 		focusPrev() {
 			const d = current();
+			if (d && backups.focus(d, -1)) return;
 			if (d?.kind === 'snapshot') {
 				const fields = snapshotFields(d);
 				return actions().updateDialog({...d, field: fields[(fields.indexOf(d.field) + fields.length - 1) % fields.length]!});
@@ -274,6 +289,7 @@ export function createCommands(options: CommandsOptions): Commands {
 		},
 		move(delta) {
 			const d = current();
+			if (d && backups.move(d, delta)) return;
 			if (d?.kind === 'picker' && d.entries.length > 0) actions().updateDialog({...d, cursor: Math.max(0, Math.min(d.entries.length - 1, d.cursor + delta))});
 		},
 		toggle() {
@@ -282,7 +298,7 @@ export function createCommands(options: CommandsOptions): Commands {
 		},
 		activate() {
 			const d = current();
-			if (!d) return;
+			if (!d || backups.activate(d)) return;
 			if (d.kind === 'confirm') {
 				if (d.focus === 'cancel') return actions().closeDialog();
 				if (d.typeToConfirm !== undefined && d.typed.trim() !== d.typeToConfirm) return;
@@ -299,6 +315,7 @@ export function createCommands(options: CommandsOptions): Commands {
 				if (d.vmstate) params.vmstate = 1;
 				return run({action: 'snapshot', targets: d.targets, params}, false);
 			}
+			if (d.kind !== 'picker') return;
 			const entry = d.entries[d.cursor];
 			if (!entry) return;
 			if (d.browseOnly) return actions().updateDialog({...d, error: `rollback is disabled (${d.browseOnly})`});
@@ -329,6 +346,7 @@ export function createCommands(options: CommandsOptions): Commands {
 		disabledReason: (action) => dispatcher.disabledReason(action, targets().vmids),
 		rollbackTo: (vmid, snapname, why) => void rollbackTo(vmid, snapname, why).catch((error) => failed(`rollback: ${errorLine(error)}`)),
 		startGuests,
+		pruneBackups: (storage, node) => void backups.previewPrune(storage, node),
 		dialog,
 	};
 }

@@ -16,6 +16,8 @@ import type {ApiRequester} from '../fleet-source.js';
 import {guestPath} from '../guest-path.js';
 import {hasAnyPrivilege} from '../permissions.js';
 import type {TaskTracker} from '../tasks/task-tracker.js';
+import {pruneDryRun, readNextId} from '../backups/reader.js';
+import type {PruneEntry} from '../backups/model.js';
 import {ACTIONS, apiCallFor, restoreParams, vzdumpParams, type PerGuestAction} from './catalog.js';
 
 export interface DispatcherOptions {
@@ -52,6 +54,12 @@ export interface ActionDispatcher {
 	 */
 	loadSnapshots(vmid: number): Promise<SnapshotsOfGuest>;
 	label(vmid: number): string;
+	/** The next free VMID (GET /cluster/nextid): a restore to a new guest. */
+	nextId(): Promise<number>;
+	/** Storages on `node` that hold container volumes (a restore's target storage). */
+	rootStorages(node: string): Promise<string[]>;
+	/** What `storage`'s retention would remove (GET …/prunebackups: nothing is deleted). */
+	pruneDryRun(node: string, storage: string, vmid?: number): Promise<PruneEntry[]>;
 }
 
 export interface SnapshotsOfGuest {
@@ -304,5 +312,18 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		return volumes.find((volid) => zfs.has(volid.split(':')[0]));
 	}
 
-	return {dispatch, disabledReason, loadSnapshots, label};
+	async function rootStorages(node: string): Promise<string[]> {
+		const list = await api.request<Array<{storage?: string}>>('GET', `/nodes/${encodeURIComponent(node)}/storage`, {content: 'rootdir', enabled: 1});
+		return (Array.isArray(list) ? list : []).map((s) => s.storage ?? '').filter(Boolean);
+	}
+
+	return {
+		dispatch,
+		disabledReason,
+		loadSnapshots,
+		label,
+		nextId: () => readNextId(api),
+		rootStorages,
+		pruneDryRun: (node, storage, vmid) => pruneDryRun(api, node, storage, vmid === undefined ? {} : {vmid}),
+	};
 }

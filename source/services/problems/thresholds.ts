@@ -30,6 +30,8 @@ export interface Thresholds extends GuestThresholds {
 	taskWindowMinutes: number;
 	/** CPU counts as sustained once above its level this long. */
 	cpuSustainMinutes: number;
+	/** A guest's newest backup older than this is stale (the LAST BACKUP column turns yellow). */
+	backupWindowHours: number;
 	tags: Record<string, Partial<GuestThresholds>>;
 	guests: Record<number, Partial<GuestThresholds>>;
 }
@@ -44,13 +46,15 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 	lockMinutes: 10,
 	taskWindowMinutes: 60,
 	cpuSustainMinutes: 5,
+	// Nightly jobs plus slack: a backup that ran late last night is not yet stale.
+	backupWindowHours: 36,
 	tags: {},
 	guests: {},
 };
 
 const LEVEL_KEYS = ['disk', 'mem', 'cpu', 'storage', 'pool'] as const;
 const GUEST_LEVEL_KEYS = ['disk', 'mem', 'cpu'] as const;
-const NUMBER_KEYS = {retentionDays: [1, 3650], lockMinutes: [1, 10_080], taskWindowMinutes: [1, 10_080], cpuSustainMinutes: [1, 1440]} as const;
+const NUMBER_KEYS = {retentionDays: [1, 3650], lockMinutes: [1, 10_080], taskWindowMinutes: [1, 10_080], cpuSustainMinutes: [1, 1440], backupWindowHours: [1, 8760]} as const;
 
 /** Reports one problem with a key path ("thresholds.tags.db.disk.crit"); never returns. */
 export type Fail = (key: string, message: string) => never;

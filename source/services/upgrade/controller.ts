@@ -39,6 +39,8 @@ export interface UpgradeController {
 	/** Why upgrading these containers is refused now (read-only, no SSH, an offline node), or undefined. */
 	disabledReason(vmids: number[]): string | undefined;
 	toggle(option: PlanToggle): void;
+	/** B: containers that cannot be snapshotted back up first (to the backup storage with the most room) — or no longer. */
+	toggleBackupFirst(): void;
 	move(delta: number): void;
 	/** enter: opens the confirm dialog (plan) or presses its focused button. */
 	activate(): void;
@@ -194,6 +196,19 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			if (option === 'rollback') set({...view, plan: {...view.plan, options}});
 			else void makePlan(planTargets);
 		},
+		toggleBackupFirst() {
+			if (view.stage !== 'plan' || view.confirm) return;
+			if (options.backupFirst) {
+				const {backupFirst: _off, ...rest} = options;
+				options = rest;
+			} else {
+				const storage = roomiestBackupStorage(o.store.getState(), planTargets);
+				if (!storage) return notice(o.store.getState().backups.readAt === undefined ? 'backup first: the backup storages are not read yet' : 'backup first: no backup storage is seen by every node of these containers');
+				options = {...options, backupFirst: storage};
+			}
+			// Who is upgraded changes (the unsnapshottable ones join or leave): plan again.
+			void makePlan(planTargets);
+		},
 		move(delta) {
 			if (view.stage === 'plan' && !view.confirm) set({...view, cursor: Math.max(0, Math.min(view.plan.entries.length - 1, view.cursor + delta))});
 			else if (view.stage === 'run' && !view.askStop && !view.askQuit) set({...view, cursor: Math.max(0, Math.min(view.run.rows().length - 1, view.cursor + delta))});
@@ -287,4 +302,12 @@ export function createUpgradeController(o: ControllerOptions): UpgradeController
 			if (view.stage === 'run' && !view.run.status().finished) view.run.abandon();
 		},
 	};
+}
+
+/** The backup storage every target's node sees with the most free space (backup first's default). */
+export function roomiestBackupStorage(state: Pick<AppState, 'guests' | 'backups'>, vmids: readonly number[]): string | undefined {
+	const nodes = [...new Set(vmids.map((vmid) => state.guests.get(vmid)?.node).filter((n): n is string => n !== undefined))];
+	const free = (name: string) => Math.min(...state.backups.storages.filter((s) => s.storage === name).map((s) => (s.total ?? 0) - (s.used ?? 0)));
+	const names = [...new Set(state.backups.storages.map((s) => s.storage))].filter((name) => nodes.every((node) => state.backups.storages.some((s) => s.storage === name && s.nodes.includes(node))));
+	return names.sort((a, b) => free(b) - free(a))[0];
 }

@@ -87,8 +87,9 @@ export function preUpgradeName(at: Date): string {
 // session; its recovery ends as `interrupted`, not as a failure (--max-failures).
 type Recovery =
 	| {kind: 'fresh'}
-	| {kind: 'continue'; snapname?: string}
+	| {kind: 'continue'; snapname?: string; backup?: string}
 	| {kind: 'rollback'; snapname: string; reason: string; interrupted: boolean}
+	| {kind: 'restore'; backup: string; reason: string; interrupted: boolean}
 	| {kind: 'report'; reason: string}
 	| {kind: 'shutdown'};
 
@@ -116,8 +117,16 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 	const toRun = plan.entries.filter((e) => e.action === 'upgrade');
 	// Read-only mode, or a token that lacks snapshot/rollback rights, refuses the whole run: nothing is sent.
 	const targets = toRun.map((e) => e.vmid);
-	for (const action of ['snapshot', 'rollback'] as const) {
-		const reason = targets.length > 0 ? deps.dispatcher.disabledReason(action, targets) : undefined;
+	// Backup-first containers need back up and restore rights instead.
+	const backedUp = toRun.filter((e) => e.backupFirst).map((e) => e.vmid);
+	const checks: Array<[ActionId, number[]]> = [
+		['snapshot', targets],
+		['rollback', targets],
+		['backup', backedUp],
+		['restore', backedUp],
+	];
+	for (const [action, vmids] of checks) {
+		const reason = vmids.length > 0 ? deps.dispatcher.disabledReason(action, vmids) : undefined;
 		if (reason) throw new UpgradeRefused(reason === 'read-only' ? 'refused: read-only mode, nothing was sent' : `refused: ${reason}`);
 	}
 
@@ -180,7 +189,7 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		if (abandoned) throw new Abandoned();
 	}
 
-	function setPhase(row: RunRow, phase: Phase, extra: {snapname?: string; interrupted?: boolean} = {}): void {
+	function setPhase(row: RunRow, phase: Phase, extra: {snapname?: string; interrupted?: boolean; backup?: string} = {}): void {
 		check();
 		write({t: 'step', vmid: row.vmid, step: phase, at: clock(), ...extra});
 		row.phase = phase;
@@ -215,6 +224,7 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 			...(row.startedAt !== undefined ? {durationMs: row.endedAt - row.startedAt} : {}),
 			...(row.reboot !== undefined ? {reboot: row.reboot} : {}),
 			...(row.snapname ? {snapname: row.snapname} : {}),
+			...(row.backup ? {backup: row.backup} : {}),
 		});
 		if (outcome === 'failed' || outcome === 'rolled-back') noteFailure(row.vmid);
 		emit();
@@ -277,6 +287,7 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		out(row.vmid).append(`${interrupted ? '!' : '✗'} ${reason}`);
 		if (!interrupted) noteFailure(row.vmid);
 		emit();
+		if (!snap && row.backup) return restoreBackup(row, entry, reason, row.backup, interrupted);
 		if (!snap) return finish(row, 'failed', `${reason}; no snapshot to roll back to`);
 		if (!options.rollback) return finish(row, interrupted ? 'interrupted' : 'failed', `${reason}; kept for inspection (--no-rollback), snapshot ${snap}`);
 		setPhase(row, 'rollback', {snapname: snap, ...(interrupted ? {interrupted: true} : {})});
@@ -288,6 +299,36 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		// `start: 1` queues a start task after the rollback's: wait for it, so "rolled back" means "serving again".
 		if (wasRunning && !(await waitRunning(entry))) return finish(row, rolledBack, `${reason}; rolled back to ${snap} but not running again`);
 		finish(row, rolledBack, interrupted ? `${reason}; rolled back to ${snap}` : reason);
+	}
+
+	/** A backup-first container's way back: restore its pre-upgrade backup over it (stopped first), then start it if it ran. */
+	async function restoreBackup(row: RunRow, entry: PlanEntry, reason: string, volid: string, interrupted: boolean): Promise<void> {
+		if (!options.rollback) return finish(row, interrupted ? 'interrupted' : 'failed', `${reason}; kept for inspection (--no-rollback), backup ${volid}`);
+		setPhase(row, 'restore', {backup: volid, ...(interrupted ? {interrupted: true} : {})});
+		const restored = await action('restore', row.vmid, {volid});
+		if (!restored.ok) return finish(row, 'failed', `${reason}; restore from ${volid} failed: ${restored.result}`);
+		out(row.vmid).append(`↺ restored from ${volid}`);
+		const rolledBack: Outcome = interrupted ? 'interrupted' : 'rolled-back';
+		if (entry.status === 'running') {
+			const started = await action('start', row.vmid, {});
+			if (!started.ok || !(await waitRunning(entry))) return finish(row, rolledBack, `${reason}; restored from backup ${volid} but not running again`);
+		}
+		finish(row, rolledBack, `${reason}; restored from backup ${volid}`);
+	}
+
+	/** A backup-first container: vzdump to the chosen storage, then the new archive's volid (newest of this guest there). */
+	async function takeBackup(row: RunRow, entry: PlanEntry): Promise<{volid?: string; error?: string}> {
+		const storage = options.backupFirst!;
+		setPhase(row, 'backup');
+		const began = Math.floor(clock() / 1000) - 1;
+		const done = await action('backup', row.vmid, {storage, mode: 'snapshot', notes: `proxdeck pre-upgrade (run ${id})`});
+		if (!done.ok) return {error: `backup to ${storage} failed: ${done.result}`};
+		const list = await deps.api
+			.request<Array<{volid: string; ctime?: number}>>('GET', `/nodes/${encodeURIComponent(entry.node)}/storage/${encodeURIComponent(storage)}/content`, {content: 'backup', vmid: row.vmid})
+			.catch(() => []);
+		check();
+		const newest = (Array.isArray(list) ? list : []).filter((b) => (b.ctime ?? 0) >= began).sort((a, b) => (b.ctime ?? 0) - (a.ctime ?? 0))[0];
+		return newest ? {volid: newest.volid} : {error: `backup to ${storage} ended OK but no new archive of ${row.vmid} is listed there`};
 	}
 
 	async function healthProblem(row: RunRow, entry: PlanEntry): Promise<{reason: string; lost: boolean} | undefined> {
@@ -311,6 +352,11 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 			row.snapname = recovery.snapname;
 			return failed(row, entry, recovery.reason, recovery.snapname, recovery.interrupted);
 		}
+		if (recovery.kind === 'restore') {
+			row.backup = recovery.backup;
+			return failed(row, entry, recovery.reason, undefined, recovery.interrupted);
+		}
+		if (recovery.kind === 'continue' && recovery.backup) row.backup = recovery.backup;
 		if (recovery.kind !== 'shutdown') {
 			if (entry.startStop && (await guestStatus(entry)) !== 'running') {
 				setPhase(row, 'start');
@@ -325,7 +371,14 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 				snap = snapname;
 			}
 			if (snap) row.snapname = snap;
-			setPhase(row, 'refresh');
+			if (!snap && entry.backupFirst && !row.backup) {
+				const backup = await takeBackup(row, entry);
+				if (!backup.volid) return finish(row, 'failed', backup.error);
+				row.backup = backup.volid;
+				out(row.vmid).append(`✓ backed up to ${backup.volid}`);
+			}
+			// The refresh step journals the archive: a resumed run restores from it.
+			setPhase(row, 'refresh', row.backup ? {backup: row.backup} : {});
 			const refresh = await exec(row, spec.refresh);
 			if (refresh.end.kind !== 'exit' || refresh.end.code !== 0) return failed(row, entry, `index refresh: ${describeEnd(spec.refresh.split(' ')[0]!, refresh.end, options.phaseTimeoutMs)}`, snap, connectionLost(refresh.end));
 			setPhase(row, 'upgrade');
@@ -358,6 +411,7 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 		const last = replay?.steps.get(entry.vmid);
 		if (!replay || !last) return {kind: 'fresh'};
 		const taken = replay.snapshotTaken.get(entry.vmid);
+		const backup = replay.backupTaken.get(entry.vmid);
 		switch (last.step) {
 			case 'start':
 				return {kind: 'fresh'};
@@ -366,13 +420,20 @@ function createRun(deps: EngineDeps, plan: UpgradePlan, replay: JournalReplay | 
 				const list = await deps.api.request<SnapshotEntry[]>('GET', `${guestPath(entry.node, 'lxc', entry.vmid)}/snapshot`).catch(() => [] as SnapshotEntry[]);
 				return list.some((s) => s.name === last.snapname) ? {kind: 'continue', snapname: last.snapname} : {kind: 'fresh'};
 			}
+			case 'backup':
+				// The backup may not have finished: take it again.
+				return {kind: 'fresh'};
 			case 'refresh':
-				// Nothing installed yet: carry on from the refresh with the snapshot already taken.
-				return {kind: 'continue', ...(taken ? {snapname: taken} : {})};
+				// Nothing installed yet: carry on from the refresh with the snapshot (or backup) already taken.
+				return {kind: 'continue', ...(taken ? {snapname: taken} : {}), ...(backup ? {backup} : {})};
 			case 'upgrade':
 			case 'health':
+				if (!taken && backup && options.rollback) return {kind: 'restore', backup, reason: `interrupted during ${last.step} (previous session)`, interrupted: true};
 				if (taken && options.rollback) return {kind: 'rollback', snapname: taken, reason: `interrupted during ${last.step} (previous session)`, interrupted: true};
 				return {kind: 'report', reason: `interrupted during ${last.step} (previous session)${taken ? `; kept for inspection, snapshot ${taken}` : '; no snapshot: check it by hand'}`};
+			case 'restore':
+				if (backup) return {kind: 'restore', backup, reason: 'interrupted during its restore (previous session)', interrupted: last.interrupted === true};
+				return {kind: 'report', reason: 'interrupted during its restore (previous session); check it by hand'};
 			case 'rollback':
 				// A failure's rollback stays a failure; an interruption's rollback stays an interruption.
 				return {kind: 'rollback', snapname: last.snapname ?? taken ?? snapname, reason: 'interrupted during its rollback (previous session)', interrupted: last.interrupted === true};

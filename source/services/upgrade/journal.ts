@@ -13,8 +13,8 @@ import type {Outcome, Phase, UpgradePlan} from './types.js';
 export type JournalEvent =
 	| {t: 'run'; id: string; host: string; cluster?: string; at: number; plan: UpgradePlan}
 	| {t: 'resume'; at: number}
-	| {t: 'step'; vmid: number; step: Phase; at: number; snapname?: string; interrupted?: boolean}
-	| {t: 'done'; vmid: number; outcome: Outcome; at: number; reason?: string; packages: number; durationMs?: number; reboot?: boolean; snapname?: string}
+	| {t: 'step'; vmid: number; step: Phase; at: number; snapname?: string; interrupted?: boolean; backup?: string}
+	| {t: 'done'; vmid: number; outcome: Outcome; at: number; reason?: string; packages: number; durationMs?: number; reboot?: boolean; snapname?: string; backup?: string}
 	| {t: 'halt'; at: number; reason: string}
 	| {t: 'end'; at: number};
 
@@ -75,6 +75,8 @@ export interface JournalReplay {
 	steps: Map<number, {step: Phase; snapname?: string; interrupted?: boolean}>;
 	/** Snapshot names whose step was followed by a later one (so the snapshot exists). */
 	snapshotTaken: Map<number, string>;
+	/** Backup-first archives (volids), journaled once the backup task ended OK. */
+	backupTaken: Map<number, string>;
 	done: Map<number, Extract<JournalEvent, {t: 'done'}>>;
 	halted?: string;
 	ended: boolean;
@@ -87,6 +89,7 @@ export function readJournal(path: string): JournalReplay {
 	let header: Extract<JournalEvent, {t: 'run'}> | undefined;
 	const steps: JournalReplay['steps'] = new Map();
 	const snapshotTaken = new Map<number, string>();
+	const backupTaken = new Map<number, string>();
 	const done = new Map<number, Extract<JournalEvent, {t: 'done'}>>();
 	let halted: string | undefined;
 	let ended = false;
@@ -102,13 +105,14 @@ export function readJournal(path: string): JournalReplay {
 			const previous = steps.get(event.vmid);
 			// A step after the snapshot step means the snapshot task finished OK.
 			if (previous?.step === 'snapshot' && previous.snapname) snapshotTaken.set(event.vmid, previous.snapname);
+			if (event.backup) backupTaken.set(event.vmid, event.backup);
 			steps.set(event.vmid, {step: event.step, ...(event.snapname ? {snapname: event.snapname} : {}), ...(event.interrupted ? {interrupted: true} : {})});
 		} else if (event.t === 'done') done.set(event.vmid, event);
 		else if (event.t === 'halt') halted = event.reason;
 		else if (event.t === 'end') ended = true;
 	}
 	if (!header) throw new Error(`${path}: not an upgrade journal (no run line)`);
-	return {id: header.id, host: header.host, ...(header.cluster ? {cluster: header.cluster} : {}), path, startedAt: header.at, plan: header.plan, steps, snapshotTaken, done, halted, ended};
+	return {id: header.id, host: header.host, ...(header.cluster ? {cluster: header.cluster} : {}), path, startedAt: header.at, plan: header.plan, steps, snapshotTaken, backupTaken, done, halted, ended};
 }
 
 /**

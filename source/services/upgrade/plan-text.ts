@@ -5,13 +5,14 @@ import {sanitize} from '../../util/sanitize.js';
 import {OUTCOMES} from './summary.js';
 import type {PlanEntry, RunSummary, UpgradePlan} from './types.js';
 
-export function planCounts(plan: UpgradePlan): {upgrade: number; skip: number; packages: number; withoutSnapshot: number; startStop: number; reboot: number} {
+export function planCounts(plan: UpgradePlan): {upgrade: number; skip: number; packages: number; withoutSnapshot: number; backupFirst: number; startStop: number; reboot: number} {
 	const up = plan.entries.filter((e) => e.action === 'upgrade');
 	return {
 		upgrade: up.length,
 		skip: plan.entries.length - up.length,
 		packages: up.reduce((s, e) => s + (e.pending ?? 0), 0),
-		withoutSnapshot: up.filter((e) => !e.snapshot.possible).length,
+		withoutSnapshot: up.filter((e) => !e.snapshot.possible && !e.backupFirst).length,
+		backupFirst: up.filter((e) => e.backupFirst).length,
 		startStop: up.filter((e) => e.startStop).length,
 		reboot: up.filter((e) => e.reboot).length,
 	};
@@ -23,6 +24,7 @@ export function planHeadline(plan: UpgradePlan): string {
 	const extras = [
 		c.reboot > 0 ? `${c.reboot} will need a reboot` : '',
 		c.withoutSnapshot > 0 ? `${c.withoutSnapshot} WITHOUT a snapshot` : '',
+		c.backupFirst > 0 ? `${c.backupFirst} backed up first to ${plan.options.backupFirst ?? '?'}` : '',
 		c.startStop > 0 ? `${c.startStop} started and stopped again` : '',
 	].filter(Boolean);
 	return `upgrade ${c.upgrade} container${c.upgrade === 1 ? '' : 's'} (${c.packages} package${c.packages === 1 ? '' : 's'}), skip ${c.skip}${extras.length > 0 ? `; ${extras.join(', ')}` : ''}`;
@@ -30,12 +32,14 @@ export function planHeadline(plan: UpgradePlan): string {
 
 const pad = (text: string, width: number) => (text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length));
 
+/** SNAP column: yes, no, or B (a backup first instead). */
 export function snapshotCell(e: PlanEntry): string {
-	return e.snapshot.possible ? 'yes' : 'no';
+	return e.snapshot.possible ? 'yes' : e.backupFirst ? 'B' : 'no';
 }
 
 export function actionCell(e: PlanEntry): string {
 	if (e.action === 'skip') return `skip: ${e.skipReason ?? ''}`;
+	if (!e.snapshot.possible && e.backupFirst) return `back up first, upgrade, restore the backup if it fails (${e.snapshot.reason ?? 'no snapshot'})`;
 	if (!e.snapshot.possible) return `upgrade WITHOUT snapshot (${e.snapshot.reason ?? ''})`;
 	return e.startStop ? 'start, upgrade, stop' : 'upgrade';
 }

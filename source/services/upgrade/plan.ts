@@ -21,7 +21,7 @@ export interface PlanInput {
 	probe?: {pending: PendingPackage[]; rebootFlagged: boolean} | {error: string};
 }
 
-export function buildPlanEntry(input: PlanInput, options: Pick<UpgradeOptions, 'startStopped' | 'allowNoSnapshot'>): PlanEntry {
+export function buildPlanEntry(input: PlanInput, options: Pick<UpgradeOptions, 'startStopped' | 'allowNoSnapshot' | 'backupFirst'>): PlanEntry {
 	const config = input.config ?? {};
 	const manager = input.kind === 'lxc' ? managerForOstype(typeof config.ostype === 'string' ? config.ostype : undefined) : undefined;
 	const snapshot = input.config ? snapshotVerdict(config, input.storages) : {possible: false, reason: 'config not readable'};
@@ -50,6 +50,8 @@ export function buildPlanEntry(input: PlanInput, options: Pick<UpgradeOptions, '
 	if (stopped && !options.startStopped) return skip(`${input.status} (choose start-upgrade-stop to include it)`);
 	if (input.probe && 'error' in input.probe) return skip(input.probe.error);
 	if (probe && probe.pending.length === 0) return skip('up to date');
-	if (!snapshot.possible && !options.allowNoSnapshot) return skip(`no snapshot possible (${snapshot.reason}); choose "upgrade without snapshot" to include it`);
+	// A backup instead of the snapshot: taken first, restored from if the upgrade fails.
+	if (!snapshot.possible && options.backupFirst) return {...entry, backupFirst: true};
+	if (!snapshot.possible && !options.allowNoSnapshot) return skip(`no snapshot possible (${snapshot.reason}); choose "upgrade without snapshot" or "backup first" to include it`);
 	return entry;
 }

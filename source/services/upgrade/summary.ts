@@ -8,14 +8,14 @@ export const OUTCOMES: Outcome[] = ['upgraded', 'rolled-back', 'failed', 'interr
 export function summarize(input: {id: string; host: string; startedAt: number; endedAt: number; options: UpgradeOptions; rows: RunRow[]; halted?: string; resumed: boolean}): RunSummary {
 	const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
 	for (const row of input.rows) counts[row.outcome ?? 'not-started']++;
-	const {concurrency, maxFailures, rollback, startStopped, allowNoSnapshot} = input.options;
+	const {concurrency, maxFailures, rollback, startStopped, allowNoSnapshot, backupFirst} = input.options;
 	return {
 		id: input.id,
 		host: input.host,
 		startedAt: new Date(input.startedAt).toISOString(),
 		endedAt: new Date(input.endedAt).toISOString(),
 		durationMs: input.endedAt - input.startedAt,
-		options: {concurrency, maxFailures, rollback, startStopped, allowNoSnapshot},
+		options: {concurrency, maxFailures, rollback, startStopped, allowNoSnapshot, ...(backupFirst ? {backupFirst} : {})},
 		counts,
 		packages: input.rows.filter((r) => r.outcome === 'upgraded').reduce((sum, r) => sum + r.packages, 0),
 		...(input.halted ? {halted: input.halted} : {}),
@@ -29,6 +29,7 @@ export function summarize(input: {id: string; host: string; startedAt: number; e
 			...(r.startedAt !== undefined && r.endedAt !== undefined ? {durationMs: r.endedAt - r.startedAt} : {}),
 			...(r.reboot !== undefined ? {reboot: r.reboot} : {}),
 			...(r.snapname ? {snapname: r.snapname} : {}),
+			...(r.backup ? {backup: r.backup} : {}),
 		})),
 	};
 }

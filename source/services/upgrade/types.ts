@@ -15,6 +15,11 @@ export interface UpgradeOptions {
 	startStopped: boolean;
 	/** Upgrade containers that cannot be snapshotted (default false: skipped). */
 	allowNoSnapshot: boolean;
+	/**
+	 * A backup storage: containers that cannot be snapshotted (bind mounts) take a
+	 * vzdump backup there first and are restored from it if the upgrade fails.
+	 */
+	backupFirst?: string;
 	/** Per-phase limit (refresh, upgrade, health), ms; a hang past it is killed. */
 	phaseTimeoutMs: number;
 	/** Per-tag health commands run inside the container after the upgrade (exit 0 = healthy). */
@@ -48,6 +53,8 @@ export interface PlanEntry {
 	skipReason?: string;
 	/** Stopped: started for the upgrade and shut down after. */
 	startStop: boolean;
+	/** No snapshot possible: a vzdump backup (to options.backupFirst) is its way back instead. */
+	backupFirst?: boolean;
 }
 
 export interface UpgradePlan {
@@ -56,7 +63,7 @@ export interface UpgradePlan {
 	entries: PlanEntry[];
 }
 
-export type Phase = 'queued' | 'start' | 'snapshot' | 'refresh' | 'upgrade' | 'health' | 'rollback' | 'shutdown' | 'done';
+export type Phase = 'queued' | 'start' | 'snapshot' | 'backup' | 'refresh' | 'upgrade' | 'health' | 'rollback' | 'restore' | 'shutdown' | 'done';
 
 /**
  * `interrupted`: caught mid-step when the previous session died (kill -9, lost
@@ -81,6 +88,8 @@ export interface RunRow {
 	reason?: string;
 	reboot?: boolean;
 	snapname?: string;
+	/** The backup-first archive (its way back when it has no snapshot). */
+	backup?: string;
 }
 
 export interface RunSummary {
@@ -89,10 +98,10 @@ export interface RunSummary {
 	startedAt: string;
 	endedAt: string;
 	durationMs: number;
-	options: Pick<UpgradeOptions, 'concurrency' | 'maxFailures' | 'rollback' | 'startStopped' | 'allowNoSnapshot'>;
+	options: Pick<UpgradeOptions, 'concurrency' | 'maxFailures' | 'rollback' | 'startStopped' | 'allowNoSnapshot' | 'backupFirst'>;
 	counts: Record<Outcome, number>;
 	packages: number;
 	halted?: string;
 	resumed: boolean;
-	containers: Array<{vmid: number; name: string; outcome: Outcome; reason?: string; packages: number; durationMs?: number; reboot?: boolean; snapname?: string}>;
+	containers: Array<{vmid: number; name: string; outcome: Outcome; reason?: string; packages: number; durationMs?: number; reboot?: boolean; snapname?: string; backup?: string}>;
 }
