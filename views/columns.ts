@@ -145,7 +145,6 @@ export const GAP = 1;
 /** Column id → the widest cell of a flexible column in these rows: what it needs to show them whole. */
 export type ContentWidths = ReadonlyMap<string, number>;
 
-const NO_CELL_CONTEXT: CellContext = {backupsRead: false, now: 0, backupWindowS: 0};
 
 export function contentWidths(columns: readonly Column[], rows: readonly GuestRow[], nics: ReadonlyMap<number, GuestNic[]>): ContentWidths {
 	const widths = new Map<string, number>();
