@@ -26,7 +26,7 @@ const frameOf = (app: {lastFrame(): string | undefined}) => plain(app.lastFrame(
 function cursorLines(frame: string): string[] {
 	return [...frame.matchAll(/\u001B\[7m(.*?)\u001B\[27m/g)].map((m) => plain(m[1]!)).filter((t) => !t.startsWith('▶') && t.trim() !== '');
 }
-const titles = (frame: string) => [...frame.matchAll(/[▶ ]\[(\d)\] (\w+)/g)].map((m) => m[2]);
+const titles = (frame: string) => [...frame.matchAll(/[▶ ]\[([\d()])\] (\w+)/g)].map((m) => m[2]);
 
 function assertFits(frame: string, size: {columns: number; rows: number}) {
 	const lines = frame.split('\n');
