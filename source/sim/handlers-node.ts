@@ -109,3 +109,34 @@ export const getZfsPool: Handler = (ctx) => {
 	if (pool.action) data.action = pool.action;
 	return {data};
 };
+
+/** GET /nodes/{node}/apt/update: the package list the last `apt-get update` left (the fixture's `apt.pending`). */
+export const getAptUpdate: Handler = (ctx) => ({data: structuredClone(nodeOf(ctx).apt?.pending ?? [])});
+
+/** "6.14.8-2-pve" < "6.14.11-1-pve": numeric parts compared in order. */
+export function compareKernels(a: string, b: string): number {
+	const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+	const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+	for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+	return 0;
+}
+
+/**
+ * GET /nodes/{node}/apt/versions, the packages `pveversion -v` lists: proxmox-ve
+ * (with the running kernel), pve-manager (with the running API server's
+ * version) and one proxmox-kernel-* per installed kernel.
+ */
+export const getAptVersions: Handler = (ctx) => {
+	const node = nodeOf(ctx);
+	const running = kernelInfo(node.kversion).release as string;
+	const manager = node.pveversion.split('/')[1] ?? '';
+	const base = {Arch: 'all', CurrentState: 'Installed', Origin: 'Proxmox', Priority: 'optional'};
+	const kernels = [...new Set([running, ...(node.apt?.kernels ?? [])])].sort(compareKernels);
+	return {
+		data: [
+			{...base, Package: 'proxmox-ve', Title: 'Proxmox Virtual Environment', Description: 'The Proxmox Virtual Environment is an easy to use Open Source virtualization platform.', Section: 'admin', Version: manager, RunningKernel: running},
+			{...base, Package: 'pve-manager', Title: 'Proxmox Virtual Environment Management Tools', Description: 'This package contains the Proxmox Virtual Environment management tools.', Section: 'admin', Version: manager, ManagerVersion: manager},
+			...kernels.map((release) => ({...base, Arch: 'amd64', Package: `proxmox-kernel-${release}-signed`, Title: 'Proxmox Kernel Image (signed)', Description: `This package contains the Linux kernel ${release}.`, Section: 'kernel', Version: release.replace(/-pve$/, '')})),
+		],
+	};
+};
