@@ -8,8 +8,8 @@ import type {Key} from 'ink';
 import {parse} from 'yaml';
 import {packagePath} from '../source/util/package-root.js';
 
-export type Scope = 'deck' | 'tasks' | 'problems' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'global';
-export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'global'];
+export type Scope = 'deck' | 'tasks' | 'problems' | 'nodes' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'global';
+export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'nodes', 'global'];
 
 export interface Binding {
 	keys: string[];
@@ -54,6 +54,8 @@ const SCOPE_CHAIN: Record<Scope, Scope[]> = {
 	tasks: ['tasks', 'global'],
 	// The problems pane: worst first, Enter jumps to the problem's place.
 	problems: ['problems', 'global'],
+	// The nodes pane: health and pulses per node.
+	nodes: ['nodes', 'global'],
 	global: ['global'],
 };
 
@@ -239,6 +241,7 @@ const SECTION_TITLES: Record<Scope, string> = {
 	deck: 'The deck: every pane (focus, zoom, layouts)',
 	tasks: 'Tasks strip (6)',
 	problems: 'Problems, worst first (7, !, :problems)',
+	nodes: 'Nodes: health and pulses (8, :nodes)',
 	global: 'Everywhere',
 };
 

@@ -72,6 +72,7 @@ const FOOTER_SCOPES: Record<Scope, Scope[]> = {
 	upgrade: ['upgrade'],
 	tasks: ['tasks'],
 	problems: ['problems'],
+	nodes: ['nodes'],
 	deck: ['deck'],
 	global: ['global'],
 };
@@ -82,7 +83,7 @@ function footerScopes(scope: Scope): Scope[] {
 	return DECK_FOOTER.has(scope) ? [...own, 'deck'] : own;
 }
 
-const DECK_FOOTER: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems']);
+const DECK_FOOTER: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems', 'nodes']);
 
 /** Always at the footer's right end, whatever the width: a newcomer's way in. */
 const HELP_HINT = '? help';

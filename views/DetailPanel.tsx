@@ -8,7 +8,9 @@ import type {LxcConfig, SnapshotEntry} from '../source/api/types.js';
 import type {GuestDetail, GuestNic, GuestRow} from '../source/store/types.js';
 import {listMountPoints, listNics, parseMountPoint, parseTags} from '../source/util/pve-config.js';
 import {sanitize, sanitizeMultiline} from '../source/util/sanitize.js';
-import {formatAge, formatMiB} from './format.js';
+import {formatAge, formatMiB, formatPercent} from './format.js';
+import type {PulseSeries, PulseTimeframe} from '../source/store/nodes-slice.js';
+import {formatRate, latest, pulseLine} from './sparkline.js';
 import {theme, toneColor, type Tone} from './theme.js';
 
 export interface Segment {
@@ -76,8 +78,31 @@ function snapshotLine(snapshots: SnapshotEntry[] | undefined, now: number): Line
 	return [{text: `snapshots ${real.length} · newest ${sanitize(newest.name)}${age}`}];
 }
 
+/** Cells a pulse sparkline takes in the detail panel. */
+const PULSE_CELLS = 16;
+
+/**
+ * The selected guest's pulses from its rrddata: CPU, memory, network in/out
+ * and disk read/write over the last hour (or day), newest value after each.
+ */
+export function pulseLines(row: GuestRow, series: PulseSeries | undefined, timeframe: PulseTimeframe): Line[] {
+	const when = `last ${timeframe} (ctrl+t)`;
+	if (row.status === 'unknown') return [[{text: `pulses: none while node ${sanitize(row.node)} is offline`, tone: 'muted'}]];
+	if (!series || series.timeframe !== timeframe) return [[{text: `pulses: reading ${when}…`, tone: 'muted'}]];
+	if (series.error && series.points.length === 0) return [[{text: `pulses: ${sanitize(series.error)}`, tone: 'warn'}]];
+	const spark = (metric: Parameters<typeof pulseLine>[1]) => pulseLine(series, metric, PULSE_CELLS).padEnd(PULSE_CELLS);
+	const pct = (metric: 'cpu' | 'mem') => {
+		const v = latest(series, metric);
+		return v === undefined ? '-' : formatPercent(v);
+	};
+	return [
+		[{text: `CPU ${spark('cpu')} ${pct('cpu').padStart(4)} · MEM ${spark('mem')} ${pct('mem').padStart(4)} · ${when}`}],
+		[{text: `NET in ${spark('netin')} ${formatRate(latest(series, 'netin'))} out ${spark('netout')} ${formatRate(latest(series, 'netout'))} · DISK r ${spark('diskread')} w ${spark('diskwrite')}`}],
+	];
+}
+
 /** The panel's lines, most important first (the panel cuts from the bottom). */
-export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics: GuestNic[] | undefined, now: number): Line[] {
+export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics: GuestNic[] | undefined, now: number, pulses?: {series: PulseSeries | undefined; timeframe: PulseTimeframe}): Line[] {
 	const lines: Line[] = [];
 	const current = detail?.vmid === row.vmid ? detail : undefined;
 	if (current?.error) lines.push([{text: `error: ${sanitize(current.error)}`, tone: 'danger'}]);
@@ -90,6 +115,7 @@ export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics
 
 	const description = config.description ? sanitizeMultiline(String(config.description)).split('\n').find((l) => l.trim() !== '') : undefined;
 	lines.push([{text: `os ${str(config.ostype) || '-'}${config.arch ? ` (${sanitize(config.arch)})` : ''}${description ? ` — ${description.trim()}` : ''}`}]);
+	if (pulses) lines.push(...pulseLines(row, pulses.series, pulses.timeframe));
 
 	const memory = configMiB(config.memory);
 	const swap = configMiB(config.swap);
@@ -153,11 +179,13 @@ export interface DetailPanelProps {
 	nics: GuestNic[] | undefined;
 	height: number;
 	now: () => number;
+	/** The guest's rrddata series and the timeframe shown (absent: no pulse lines). */
+	pulses?: {series: PulseSeries | undefined; timeframe: PulseTimeframe};
 }
 
-export const DetailPanel = memo(function DetailPanel({row, detail, nics, height, now}: DetailPanelProps) {
+export const DetailPanel = memo(function DetailPanel({row, detail, nics, height, now, pulses}: DetailPanelProps) {
 	const title = row ? `── ${sanitize(row.name)} (${row.vmid}) · ${row.kind} on ${sanitize(row.node)} · ${sanitize(row.status)} ──` : '── no guest selected ──';
-	const lines = row ? detailLines(row, detail, nics, now()) : [];
+	const lines = row ? detailLines(row, detail, nics, now(), pulses) : [];
 	return (
 		<Box flexDirection="column" height={height} overflowY="hidden">
 			<Text wrap="truncate" color={theme.accent} bold>

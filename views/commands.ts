@@ -28,10 +28,11 @@ export const COMMANDS: Command[] = [
 	{name: 'fleet', aliases: ['ct', 'vm', 'guests'], usage: '[filter, e.g. type=vm]', description: 'the guest table (with words: filtered by them)', run: runFleet},
 	{name: 'net', aliases: ['br', 'topology', 'bridges'], description: 'bridge topology and network problems', run: (c) => c.actions.setScreen('topology')},
 	{name: 'problems', aliases: ['problem', 'wrong', 'alerts'], description: 'everything wrong in the fleet, worst first', run: (c) => c.actions.setScreen('problems')},
+	{name: 'nodes', aliases: ['node', 'hosts', 'ha'], description: 'node health, updates, reboots and pulses (rrddata sparklines)', run: (c) => c.actions.setScreen('nodes')},
 	{name: 'zfs', aliases: ['pool', 'pools', 'storage'], description: 'ZFS pools, datasets and snapshot space', run: (c) => c.actions.setScreen('zfs')},
 	{name: 'logs', aliases: ['log', 'journal'], description: 'live log panes (journals, task logs, audit log)', run: (c) => c.actions.setScreen('logs')},
 	{name: 'upgrade', aliases: ['up', 'upgrades'], description: 'bulk upgrades: plan the marked containers (else show the screen)', run: runUpgrade},
-	{name: 'layout', aliases: ['deck'], usage: 'NAME', description: 'switch the deck layout: triage (default), logs, fleet, upgrade, or one from the config', run: runLayout},
+	{name: 'layout', aliases: ['deck'], usage: 'NAME', description: 'switch the deck layout: triage (default), logs, fleet, upgrade, cluster, or one from the config', run: runLayout},
 	{name: 'mark', aliases: [], usage: 'tag=media | node=pve | os=alpine', description: 'mark the containers with this tag, on this node or of this OS', run: runMark},
 	{name: 'q', aliases: ['quit', 'q!'], description: 'quit proxdeck', run: (c) => c.quit()},
 ];

@@ -15,6 +15,7 @@ import {createLogsService} from './logs/panes.js';
 import {createFollowController} from './logs/follow.js';
 import type {CommandRunner} from '../ssh/types.js';
 import {createProblemsService} from './problems/problems-service.js';
+import {createNodesService} from './nodes/nodes-service.js';
 import type {Thresholds} from './problems/thresholds.js';
 
 export interface Session {
@@ -54,6 +55,8 @@ export function createSession(options: {
 		...(options.problems?.thresholds ? {thresholds: options.problems.thresholds} : {}),
 		...(options.problems?.runsDir && options.problems.host ? {runs: {dir: options.problems.runsDir, host: options.problems.host}} : {}),
 	});
+	// Node health and pulses: only for the nodes pane on screen and the selected guest's open detail.
+	const nodeHealth = createNodesService({api, store, clock});
 	// The deck's log panes follow the selected guest once the cursor rests (one stream per rest).
 	const follow = createFollowController({store, logs});
 	return {
@@ -65,6 +68,7 @@ export function createSession(options: {
 			detail.start();
 			topology.start();
 			zfs.start();
+			nodeHealth.start();
 		},
 		stop() {
 			fleet.stop();
@@ -73,6 +77,7 @@ export function createSession(options: {
 			detail.stop();
 			topology.stop();
 			zfs.stop();
+			nodeHealth.stop();
 			follow.stop();
 			logs.stop();
 		},

@@ -3,6 +3,7 @@
 import {hasPriv} from './acl.js';
 import {nodeMetrics} from './drift.js';
 import {handlerError} from './errors.js';
+import {compareReleases} from '../util/kernel-release.js';
 import type {Json} from './guest-view.js';
 import type {Handler, HandlerContext} from './handler-types.js';
 import {principalOf} from './handler-types.js';
@@ -113,14 +114,6 @@ export const getZfsPool: Handler = (ctx) => {
 /** GET /nodes/{node}/apt/update: the package list the last `apt-get update` left (the fixture's `apt.pending`). */
 export const getAptUpdate: Handler = (ctx) => ({data: structuredClone(nodeOf(ctx).apt?.pending ?? [])});
 
-/** "6.14.8-2-pve" < "6.14.11-1-pve": numeric parts compared in order. */
-export function compareKernels(a: string, b: string): number {
-	const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-	const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-	for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-	return 0;
-}
-
 /**
  * GET /nodes/{node}/apt/versions, the packages `pveversion -v` lists: proxmox-ve
  * (with the running kernel), pve-manager (with the running API server's
@@ -131,7 +124,7 @@ export const getAptVersions: Handler = (ctx) => {
 	const running = kernelInfo(node.kversion).release as string;
 	const manager = node.pveversion.split('/')[1] ?? '';
 	const base = {Arch: 'all', CurrentState: 'Installed', Origin: 'Proxmox', Priority: 'optional'};
-	const kernels = [...new Set([running, ...(node.apt?.kernels ?? [])])].sort(compareKernels);
+	const kernels = [...new Set([running, ...(node.apt?.kernels ?? [])])].sort(compareReleases);
 	return {
 		data: [
 			{...base, Package: 'proxmox-ve', Title: 'Proxmox Virtual Environment', Description: 'The Proxmox Virtual Environment is an easy to use Open Source virtualization platform.', Section: 'admin', Version: manager, RunningKernel: running},

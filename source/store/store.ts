@@ -10,6 +10,7 @@ import {createLogsActions, initialLogsState} from './logs-slice.js';
 import {createProblemsActions, initialProblemsState} from './problems-slice.js';
 import {createDeckActions, initialDeckState} from './deck-slice.js';
 import {createBackupsActions, initialBackupsState} from './backups-slice.js';
+import {createNodesActions, initialNodesState} from './nodes-slice.js';
 import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
@@ -132,6 +133,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 			...initialProblemsState(),
 			...initialDeckState(init.layout),
 			...initialBackupsState(),
+			...initialNodesState(),
 			ui: {
 				sortKey: 'vmid',
 				sortDesc: false,
@@ -149,6 +151,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createProblemsActions(set, get),
 				...createDeckActions(set, get),
 				...createBackupsActions(set, get),
+				...createNodesActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
 						const guests = mergeGuests(state.guests, snapshot.guests);

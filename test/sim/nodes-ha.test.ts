@@ -40,7 +40,7 @@ describe('node health and pulses (cluster fixture)', () => {
 	});
 
 	it('node rrddata: 60 one-minute points for hour, 1440 for day, the last one at the current minute and equal to the live CPU', async () => {
-		const hour = (await call(sim, 'GET', '/nodes/pve1/rrddata?timeframe=hour&cf=AVERAGE', {auth: ROOT})).json.data as Array<Record<string, number>>;
+		const hour = (await call(sim, 'GET', '/nodes/pve1/rrddata?timeframe=hour&cf=AVERAGE', {auth: ROOT})).json.data as Array<{time: number} & Record<string, number>>;
 		assert.equal(hour.length, 60);
 		assert.equal(hour[1]!.time - hour[0]!.time, 60);
 		assert.equal(hour.at(-1)!.time, Math.floor(clock.now() / 60_000) * 60);

@@ -21,9 +21,10 @@ import {leavesOf, type PaneKind} from './layout-engine.js';
 import {findLayout} from './layouts.js';
 import {logPaneOf} from './panes.js';
 import {MIN_SIDE_BY_SIDE} from '../logs/pane-layout.js';
+import {NODE_HANDLERS, toggleTimeframe} from './nodes-keys.js';
 
 /** Scopes in which the deck's keys apply: a pane has the keys, no prompt or dialog is open. */
-const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems']);
+const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems', 'nodes']);
 
 export interface DeckKeyContext {
 	store: StoreApi<AppState>;
@@ -121,6 +122,8 @@ const DECK_HANDLERS: Record<string, DeckHandler> = {
 	'screen.upgrade': (store) => digit(store, 'upgrade'),
 	'screen.tasks': (store) => digit(store, 'tasks'),
 	'screen.problems': (store) => digit(store, 'problems'),
+	'screen.nodes': (store) => digit(store, 'nodes'),
+	'pulses.timeframe': (store) => toggleTimeframe(store.getState()),
 };
 
 /** R: the selected guest back to the snapshot its last proxdeck upgrade took first — via the confirm dialog. */
@@ -299,6 +302,12 @@ export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boo
 		handler(state, ctx);
 		return true;
 	}
+	if (scope === 'nodes') {
+		const handler = NODE_HANDLERS[action];
+		if (!handler) return false;
+		handler(state);
+		return true;
+	}
 	if (scope === 'tasks') {
 		const handler = TASK_HANDLERS[action];
 		if (!handler) return false;
@@ -329,5 +338,5 @@ export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boo
 	return false;
 }
 
-export const DECK_ACTIONS: readonly string[] = [...Object.keys(DECK_HANDLERS), ...Object.keys(TASK_HANDLERS), ...Object.keys(PROBLEM_HANDLERS), ...Object.keys(HELP_HANDLERS), 'zfs.open', 'topo.open'];
+export const DECK_ACTIONS: readonly string[] = [...Object.keys(DECK_HANDLERS), ...Object.keys(TASK_HANDLERS), ...Object.keys(PROBLEM_HANDLERS), ...Object.keys(NODE_HANDLERS), ...Object.keys(HELP_HANDLERS), 'zfs.open', 'topo.open'];
 

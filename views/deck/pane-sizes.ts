@@ -13,4 +13,6 @@ export const PANE_MIN_SIZE: Readonly<Record<PaneKind, MinSize>> = {
 	upgrade: {width: 60, height: 8},
 	// Title and two problems: the worst ones are what an incident needs first.
 	problems: {width: 30, height: 3},
+	// A node's name, state and CPU with its sparkline.
+	nodes: {width: 40, height: 3},
 };

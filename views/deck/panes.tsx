@@ -38,6 +38,7 @@ import type {PaneKind} from './layout-engine.js';
 import type {Pane, PaneContext, PaneRenderProps} from './pane.js';
 import {PANE_MIN_SIZE} from './pane-sizes.js';
 import {countsText, problemLines} from '../problems-lines.js';
+import {nodesPane} from './nodes-pane.js';
 
 // ── fleet ──────────────────────────────────────────────────────────────────
 
@@ -61,10 +62,15 @@ export function fleetPaneLayout(state: AppState, size: {width: number; height: n
 	const opsOpen = state.pane !== 'none';
 	const selected = state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid);
 	// Title, the detail's lines, and the last-upgrade line above them.
-	const wanted = detailOpen && !opsOpen && selected ? 2 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now).length : undefined;
+	const wanted = detailOpen && !opsOpen && selected ? 2 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now, guestPulses(state, selected.vmid)).length : undefined;
 	// +1 title line of the pane (counted in the table chrome), the frame's header/footer/spare row added back.
 	const layout = computeLayout({columns: size.width, rows: size.height + 1 + HEADER_HEIGHT + FOOTER_HEIGHT + 1}, detailOpen || opsOpen, wanted);
 	return {viewportRows: layout.viewportRows, detailHeight: layout.detailHeight, detailOpen, opsOpen, selected};
+}
+
+/** The selected guest's rrddata series for its detail's sparklines (services/nodes reads it while the detail is open). */
+function guestPulses(state: AppState, vmid: number) {
+	return {series: state.nodeHealth.pulses.get(`guest:${vmid}`), timeframe: state.nodeHealth.timeframe};
 }
 
 let columnsCache: {guests: AppState['guests']; columns: Column[]} | undefined;
@@ -112,7 +118,7 @@ function FleetBody({state, store, width, height, now}: PaneRenderProps) {
 			) : l.detailOpen ? (
 				<>
 					{l.selected ? <LastUpgradeLine store={store} vmid={l.selected.vmid} now={now()} /> : null}
-					<DetailPanel row={l.selected} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={Math.max(0, l.detailHeight - 1)} now={now} />
+					<DetailPanel row={l.selected} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={Math.max(0, l.detailHeight - 1)} now={now} pulses={l.selected ? guestPulses(state, l.selected.vmid) : undefined} />
 				</>
 			) : null}
 		</Box>
@@ -375,6 +381,7 @@ export const PANES: Readonly<Record<PaneKind, Pane>> = {
 	tasks: tasksPane,
 	upgrade: upgradePane,
 	problems: problemsPane,
+	nodes: nodesPane,
 };
 
 /** The pane a digit focuses and zooms (1 fleet … 5 upgrade, 6 tasks). */
