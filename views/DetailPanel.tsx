@@ -184,7 +184,8 @@ export interface DetailPanelProps {
 }
 
 export const DetailPanel = memo(function DetailPanel({row, detail, nics, height, now, pulses}: DetailPanelProps) {
-	const title = row ? `── ${sanitize(row.name)} (${row.vmid}) · ${row.kind} on ${sanitize(row.node)} · ${sanitize(row.status)} ──` : '── no guest selected ──';
+	const seen = row?.lastKnown ? ` (node offline; ${sanitize(row.lastKnown.status)} when last seen ${formatAge(now() - row.lastKnown.at)})` : row?.status === 'unknown' ? ' (node offline; not seen since proxdeck started)' : '';
+	const title = row ? `── ${sanitize(row.name)} (${row.vmid}) · ${row.kind} on ${sanitize(row.node)} · ${sanitize(row.status)}${seen} ──` : '── no guest selected ──';
 	const lines = row ? detailLines(row, detail, nics, now(), pulses) : [];
 	return (
 		<Box flexDirection="column" height={height} overflowY="hidden">

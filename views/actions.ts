@@ -15,7 +15,7 @@ export interface ActionContext {
 	scrollHelp(delta: number | 'reset'): void;
 }
 
-const SORT_KEYS: SortKey[] = ['vmid', 'name', 'node', 'status', 'cpu', 'mem', 'disk', 'uptime', 'net', 'tags', 'lock'];
+const SORT_KEYS: SortKey[] = ['vmid', 'name', 'node', 'status', 'cpu', 'mem', 'disk', 'uptime', 'net', 'tags', 'lock', 'ha'];
 
 const HANDLERS: Record<string, (ctx: ActionContext) => void> = {
 	'nav.down': (c) => c.actions.moveSelection(1),

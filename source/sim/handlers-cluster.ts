@@ -132,9 +132,9 @@ export const putHaResource: Handler = ({state, params}) => {
 	if (params.digest !== undefined && params.digest !== haResourceEntry(guest).digest) throw handlerError('detected modified configuration - file changed by other user? Try again.');
 	if (params.state !== undefined) {
 		const requested = params.state === 'enabled' ? 'started' : (params.state as NonNullable<SimGuest['ha']>['state']);
-		// Only `disabled` moves a service out of `error` (ha-manager(1) "Error Recovery"); fence ends when the node is back.
-		if (ha.crm === 'error' && requested !== 'disabled') throw handlerError(`service '${haSid(guest.type, guest.vmid)}' is in an error state - must be disabled and fixed first`);
-		if (ha.crm === 'error') delete ha.crm;
+		// The request is recorded; but only `disabled` moves a service out of `error` (ha-manager(1)
+		// "Error Recovery"): any other request leaves the CRM in error. Fence ends when the node is back.
+		if (ha.crm === 'error' && requested === 'disabled') delete ha.crm;
 		ha.state = requested;
 		if (!ha.crm) haCarryOut(state, guest, requested);
 	}

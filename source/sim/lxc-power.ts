@@ -136,7 +136,8 @@ function haRequest(actor: OpActor, type: 'hastart' | 'hastop', requested: 'start
 		onEnd: (task) => {
 			if (task.exitstatus !== 'OK' || !guest.ha) return;
 			guest.ha.state = requested;
-			carryOut();
+			// A service in error (or being fenced) is left alone by the CRM until it is disabled.
+			if (!guest.ha.crm) carryOut();
 		},
 	});
 }

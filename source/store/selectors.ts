@@ -52,6 +52,8 @@ const COMPARE: Record<SortKey, Compare> = {
 	tags: byString((r) => r.tags.join(';').toLowerCase()),
 	// Locked guests first; unlocked ones after every lock name.
 	lock: byString((r) => (r.lock ? `0${r.lock}` : '1')),
+	// HA trouble first (error, fence), then the other HA states, guests HA does not manage last.
+	ha: byString((r) => (!r.hastate ? '2' : `${r.hastate === 'error' || r.hastate === 'fence' ? 0 : 1}${r.hastate}`)),
 };
 
 /** Sorted by one column; ties (and the reversed order's ties) fall back to ascending vmid. */

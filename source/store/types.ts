@@ -48,6 +48,12 @@ export interface GuestRow {
 	hastate?: string;
 	pool?: string;
 	template: boolean;
+	/**
+	 * Set while the guest's node is offline (status `unknown`): its state when
+	 * last seen, and when. The usage columns then hold those last known values
+	 * (drawn dimmed); absent when proxdeck never saw it on a live node.
+	 */
+	lastKnown?: {status: string; at: number};
 }
 
 export interface NodeSummary {
@@ -107,7 +113,8 @@ export type SortKey =
 	| 'uptime'
 	| 'net'
 	| 'tags'
-	| 'lock';
+	| 'lock'
+	| 'ha';
 
 export type Overlay = 'none' | 'help' | 'detail';
 

@@ -58,7 +58,7 @@ test('every action in the table has a handler in the dispatcher, and exactly the
 test('one shift-letter per sortable column', () => {
 	const keymap = loadKeymap();
 	const sortKeys = keymap.bindings.filter((b) => b.action.startsWith('sort.')).map((b) => b.keys.join());
-	assert.deepEqual(sortKeys, ['I', 'N', 'O', 'S', 'C', 'M', 'D', 'U', 'B', 'T', 'L']);
+	assert.deepEqual(sortKeys, ['I', 'N', 'O', 'S', 'C', 'M', 'D', 'U', 'B', 'T', 'L', 'V']);
 });
 
 test('overrides rebind an action; hints and help follow', () => {

@@ -82,7 +82,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 	for (const node of facts.nodes) {
 		if (node.status !== 'offline') continue;
 		const on = facts.guests.filter((g) => g.node === node.name && !g.template);
-		out.push({id: `node-offline:${node.name}`, level: 'critical', rule: 'node-offline', text: `node ${node.name} is offline${on.length ? ` — ${on.length} guest${on.length === 1 ? '' : 's'} on it unreachable` : ''}`, target: {kind: 'node', node: node.name}, ...(on.length ? {details: on.map((g) => `${label(g)} (last known ${g.status})`)} : {})});
+		out.push({id: `node-offline:${node.name}`, level: 'critical', rule: 'node-offline', text: `node ${node.name} is offline${on.length ? ` — ${on.length} guest${on.length === 1 ? '' : 's'} on it unreachable` : ''}`, target: {kind: 'node', node: node.name}, ...(on.length ? {details: on.map((g) => `${label(g)} (${g.lastKnown ? `last known ${g.lastKnown.status}` : 'state unknown'})`)} : {})});
 	}
 	if (facts.quorate === false) out.push({id: 'quorum-lost', level: 'critical', rule: 'quorum-lost', text: 'the cluster has lost quorum: /etc/pve is read-only, no guest can be started or changed', target: {kind: 'node', node: facts.nodes.find((n) => n.status === 'online')?.name ?? ''}});
 
