@@ -15,7 +15,8 @@ import {errorLine} from '../error-line.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {guestPath} from '../guest-path.js';
 import {timerDelay} from '../poller.js';
-import {parseNodeStatus, pendingKernel, pendingUpdates, pulsePoints} from './health.js';
+import {parseNodeStatus, pulsePoints} from './health.js';
+import {readNodeApt} from './node-reads.js';
 
 export interface NodesService {
 	start(): void;
@@ -78,14 +79,8 @@ export function createNodesService(options: NodesServiceOptions): NodesService {
 	}
 
 	async function readApt(node: string, running: string): Promise<void> {
-		const base = `/nodes/${encodeURIComponent(node)}`;
 		// apt/update needs Sys.Modify: an auditor token sees the count as unknown, not as zero.
-		const [update, versions] = await Promise.all([
-			api.request<unknown>('GET', `${base}/apt/update`, undefined, abort.signal).catch(() => undefined),
-			api.request<unknown>('GET', `${base}/apt/versions`, undefined, abort.signal).catch(() => undefined),
-		]);
-		const updates = pendingUpdates(update);
-		const rebootKernel = pendingKernel(versions, running);
+		const {updates, rebootKernel} = await readNodeApt(api, node, abort.signal, running);
 		apt.set(node, {...(updates !== undefined ? {updates} : {}), ...(rebootKernel ? {rebootKernel} : {})});
 		aptAt.set(node, clock());
 	}
