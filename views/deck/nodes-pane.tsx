@@ -13,7 +13,8 @@ import {clampScroll} from '../../source/store/store.js';
 import {formatBytes, formatPercent, formatUptime} from '../format.js';
 import {ScrollList, type ListLine} from '../ScrollList.js';
 import {formatRate, latest, pulseLine} from '../sparkline.js';
-import type {Pane, PaneRenderProps} from './pane.js';
+import type {Scope} from '../../keymaps/index.js';
+import type {Pane, PaneContext, PaneRenderProps, PaneTitle} from './pane.js';
 import {PANE_MIN_SIZE} from './pane-sizes.js';
 
 /** Lines one node takes when there is room for its pulses. */
@@ -148,16 +149,22 @@ function titleOf(n: NodesState, nodes: NodeSummary[]): string {
 		.join(' · ');
 }
 
-export const nodesPane: Pane = {
-	kind: 'nodes',
+// Declared apart from its Pane type so the deck's redraw contract (`deps`: what
+// the pane is drawn from) can be given here whether or not the contract has it yet.
+const definition = {
+	kind: 'nodes' as const,
 	label: 'nodes',
 	key: '8',
-	title({state}) {
+	title({state}: PaneContext): PaneTitle {
 		const offline = state.nodes.some((n) => n.status !== 'online');
 		return {text: titleOf(state.nodeHealth, paneNodes(state)), tone: offline || state.quorate === false ? 'danger' : undefined, stale: state.connection.status === 'stale'};
 	},
-	scope: () => 'nodes',
+	scope: (): Scope => 'nodes',
 	actions: ['nodes.down', 'nodes.up', 'nodes.open', 'pulses.timeframe'],
 	minSize: PANE_MIN_SIZE.nodes,
-	render: (p) => <NodesBody {...p} />,
+	render: (p: PaneRenderProps) => <NodesBody {...p} />,
+	/** Its body and title are drawn from these (the node list, health and pulses, HA states, quorum, the connection). */
+	deps: (s: AppState) => [s.nodes, s.nodeHealth, s.guests, s.clusterName, s.quorate, s.connection.status],
 };
+
+export const nodesPane: Pane = definition;
