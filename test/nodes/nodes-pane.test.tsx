@@ -8,7 +8,7 @@ import '../views/force-color.js';
 import assert from 'node:assert/strict';
 import {cleanup} from 'ink-testing-library';
 import {after, before, describe, it} from 'node:test';
-import {KEYS, press} from '../views/harness.js';
+import {KEYS, press, type} from '../views/harness.js';
 import {frame, renderConsole, selectByFilter, waitForText, type Console} from '../actions/console.js';
 import {startRig, waitFor, type ActionRig} from '../actions/helpers.js';
 
@@ -77,5 +77,14 @@ describe('the nodes pane (cluster fixture)', () => {
 		const guests = [...new Set(rrdRequests().filter((r) => r.path.includes('/lxc/') || r.path.includes('/qemu/')).map((r) => r.path))];
 		assert.deepEqual(guests, ['/nodes/pve2/lxc/111/rrddata']);
 		assert.ok(frame(app).includes('last hour (ctrl+t)'));
+	});
+
+	it(':nodes zooms the pane too', async () => {
+		await press(app, KEYS.esc);
+		await press(app, ':');
+		await type(app, 'nodes');
+		await press(app, KEYS.enter);
+		await waitForText(app, /▶\[8\] nodes · 2\/3 online/);
+		assert.equal(rig.store.getState().ui.screen, 'nodes');
 	});
 });
