@@ -8,8 +8,8 @@ import type {Key} from 'ink';
 import {parse} from 'yaml';
 import {packagePath} from '../source/util/package-root.js';
 
-export type Scope = 'deck' | 'tasks' | 'problems' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'backups' | 'backuplist' | 'global';
-export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'backups', 'backuplist', 'global'];
+export type Scope = 'deck' | 'tasks' | 'problems' | 'nodes' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'backups' | 'backuplist' | 'global';
+export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'nodes', 'backups', 'backuplist', 'global'];
 
 export interface Binding {
 	keys: string[];
@@ -58,6 +58,8 @@ const SCOPE_CHAIN: Record<Scope, Scope[]> = {
 	backups: ['backups', 'global'],
 	// A guest's backup list (e): pick the archive to restore from.
 	backuplist: ['backuplist', 'global'],
+	// The nodes pane: health and pulses per node.
+	nodes: ['nodes', 'global'],
 	global: ['global'],
 };
 
@@ -245,6 +247,7 @@ const SECTION_TITLES: Record<Scope, string> = {
 	problems: 'Problems, worst first (7, !, :problems)',
 	backups: 'Backups: jobs, uncovered guests, storages (8, :backups)',
 	backuplist: "A guest's backups (e): restore",
+	nodes: 'Nodes: health and pulses (9, :nodes)',
 	global: 'Everywhere',
 };
 

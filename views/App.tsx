@@ -76,6 +76,7 @@ const FOOTER_SCOPES: Record<Scope, Scope[]> = {
 	problems: ['problems'],
 	backups: ['backups'],
 	backuplist: ['backuplist'],
+	nodes: ['nodes'],
 	deck: ['deck'],
 	global: ['global'],
 };
@@ -86,7 +87,7 @@ function footerScopes(scope: Scope): Scope[] {
 	return DECK_FOOTER.has(scope) ? [...own, 'deck'] : own;
 }
 
-const DECK_FOOTER: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems', 'backups']);
+const DECK_FOOTER: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems', 'backups', 'nodes']);
 
 /** Always at the footer's right end, whatever the width: a newcomer's way in. */
 const HELP_HINT = '? help';

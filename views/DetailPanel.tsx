@@ -10,7 +10,9 @@ import {listMountPoints, listNics, parseMountPoint, parseTags} from '../source/u
 import {sanitize, sanitizeMultiline} from '../source/util/sanitize.js';
 import type {BackupEntry} from '../source/services/backups/model.js';
 import {guestBackupLines} from './backups/backup-lines.js';
-import {formatAge, formatMiB} from './format.js';
+import {formatAge, formatMiB, formatPercent} from './format.js';
+import type {PulseSeries, PulseTimeframe} from '../source/store/nodes-slice.js';
+import {formatRate, latest, pulseLine} from './sparkline.js';
 import {theme, toneColor, type Tone} from './theme.js';
 
 export interface Segment {
@@ -89,8 +91,31 @@ export interface GuestBackupsView {
 	restoreKey?: string;
 }
 
+/** Cells a pulse sparkline takes in the detail panel. */
+const PULSE_CELLS = 16;
+
+/**
+ * The selected guest's pulses from its rrddata: CPU, memory, network in/out
+ * and disk read/write over the last hour (or day), newest value after each.
+ */
+export function pulseLines(row: GuestRow, series: PulseSeries | undefined, timeframe: PulseTimeframe): Line[] {
+	const when = `last ${timeframe} (ctrl+t)`;
+	if (row.status === 'unknown') return [[{text: `pulses: none while node ${sanitize(row.node)} is offline`, tone: 'muted'}]];
+	if (!series || series.timeframe !== timeframe) return [[{text: `pulses: reading ${when}…`, tone: 'muted'}]];
+	if (series.error && series.points.length === 0) return [[{text: `pulses: ${sanitize(series.error)}`, tone: 'warn'}]];
+	const spark = (metric: Parameters<typeof pulseLine>[1]) => pulseLine(series, metric, PULSE_CELLS).padEnd(PULSE_CELLS);
+	const pct = (metric: 'cpu' | 'mem') => {
+		const v = latest(series, metric);
+		return v === undefined ? '-' : formatPercent(v);
+	};
+	return [
+		[{text: `CPU ${spark('cpu')} ${pct('cpu').padStart(4)} · MEM ${spark('mem')} ${pct('mem').padStart(4)} · ${when}`}],
+		[{text: `NET in ${spark('netin')} ${formatRate(latest(series, 'netin'))} out ${spark('netout')} ${formatRate(latest(series, 'netout'))} · DISK r ${spark('diskread')} w ${spark('diskwrite')}`}],
+	];
+}
+
 /** The panel's lines, most important first (the panel cuts from the bottom). */
-export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics: GuestNic[] | undefined, now: number, backups?: GuestBackupsView): Line[] {
+export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics: GuestNic[] | undefined, now: number, backups?: GuestBackupsView, pulses?: {series: PulseSeries | undefined; timeframe: PulseTimeframe}): Line[] {
 	const lines: Line[] = [];
 	const current = detail?.vmid === row.vmid ? detail : undefined;
 	if (current?.error) lines.push([{text: `error: ${sanitize(current.error)}`, tone: 'danger'}]);
@@ -103,6 +128,7 @@ export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics
 
 	const description = config.description ? sanitizeMultiline(String(config.description)).split('\n').find((l) => l.trim() !== '') : undefined;
 	lines.push([{text: `os ${str(config.ostype) || '-'}${config.arch ? ` (${sanitize(config.arch)})` : ''}${description ? ` — ${description.trim()}` : ''}`}]);
+	if (pulses) lines.push(...pulseLines(row, pulses.series, pulses.timeframe));
 
 	const memory = configMiB(config.memory);
 	const swap = configMiB(config.swap);
@@ -168,11 +194,14 @@ export interface DetailPanelProps {
 	height: number;
 	now: () => number;
 	backups?: GuestBackupsView;
+	/** The guest's rrddata series and the timeframe shown (absent: no pulse lines). */
+	pulses?: {series: PulseSeries | undefined; timeframe: PulseTimeframe};
 }
 
-export const DetailPanel = memo(function DetailPanel({row, detail, nics, height, now, backups}: DetailPanelProps) {
-	const title = row ? `── ${sanitize(row.name)} (${row.vmid}) · ${row.kind} on ${sanitize(row.node)} · ${sanitize(row.status)} ──` : '── no guest selected ──';
-	const lines = row ? detailLines(row, detail, nics, now(), backups) : [];
+export const DetailPanel = memo(function DetailPanel({row, detail, nics, height, now, backups, pulses}: DetailPanelProps) {
+	const seen = row?.lastKnown ? ` (node offline; ${sanitize(row.lastKnown.status)} when last seen ${formatAge(now() - row.lastKnown.at)})` : row?.status === 'unknown' ? ' (node offline; not seen since proxdeck started)' : '';
+	const title = row ? `── ${sanitize(row.name)} (${row.vmid}) · ${row.kind} on ${sanitize(row.node)} · ${sanitize(row.status)}${seen} ──` : '── no guest selected ──';
+	const lines = row ? detailLines(row, detail, nics, now(), backups, pulses) : [];
 	return (
 		<Box flexDirection="column" height={height} overflowY="hidden">
 			<Text wrap="truncate" color={theme.accent} bold>

@@ -41,7 +41,8 @@ export const FleetRow = memo(function FleetRow({row, nics, selected, placed, mar
 	const last = segments[segments.length - 1];
 	if (!selected && last && !last.hot && !last.tone) segments[segments.length - 1] = {...last, text: last.text.trimEnd()};
 	return (
-		<Text wrap="truncate" color={toneColor(busy !== undefined ? 'warn' : statusTone(row.status))} inverse={selected ? theme.selection.inverse : false}>
+		// A guest on an offline node: its last known values, dimmed (the STATUS cell says unknown).
+		<Text wrap="truncate" color={toneColor(busy !== undefined ? 'warn' : statusTone(row.status))} dimColor={row.status === 'unknown'} inverse={selected ? theme.selection.inverse : false}>
 			{segments.map((s, i) =>
 				s.hot ? (
 					<Text key={i} color={theme.danger} bold>

@@ -102,9 +102,10 @@ export const Header = memo(function Header(p: HeaderProps) {
 				{p.badges.insecure ? <Text color={theme.danger} bold inverse>{' INSECURE '}</Text> : ''}
 				{p.badges.demo ? <Text color={theme.accent} inverse>{' DEMO '}</Text> : ''}
 				{p.badges.readOnly ? <Text color={theme.warn} inverse>{' READ-ONLY '}</Text> : ''}
+				{/* Right after the badges, so no width cuts it: nothing can be started or changed until it is back. */}
+				{p.quorate === false ? <Text color={theme.danger} bold inverse>{' NO QUORUM '}</Text> : ''}
 				{' '}
 				{rest}
-				{p.quorate === false ? <Text color={theme.danger}>{`${SEP}NO QUORUM`}</Text> : ''}
 			</Text>
 			<Text wrap="truncate">
 				{problemCounts(p.problems)}

@@ -15,7 +15,7 @@ export interface ActionContext {
 	scrollHelp(delta: number | 'reset'): void;
 }
 
-const SORT_KEYS: SortKey[] = ['vmid', 'name', 'node', 'status', 'cpu', 'mem', 'disk', 'uptime', 'net', 'tags', 'lock', 'backup'];
+const SORT_KEYS: SortKey[] = ['vmid', 'name', 'node', 'status', 'cpu', 'mem', 'disk', 'uptime', 'net', 'tags', 'lock', 'backup', 'ha'];
 
 const HANDLERS: Record<string, (ctx: ActionContext) => void> = {
 	'nav.down': (c) => c.actions.moveSelection(1),

@@ -48,6 +48,9 @@ export interface Column {
 	needsBackups?: boolean;
 }
 
+/** A guest on an offline node that proxdeck never saw live: its usage is not known at all. */
+const unseen = (r: GuestRow) => r.status === 'unknown' && !r.lastKnown;
+
 /** A column only some guests fill (LOCK, HA): shown while at least one does. */
 const anyFilled = (value: (row: GuestRow) => string | undefined) => (rows: readonly GuestRow[]) => rows.some((row) => (value(row) ?? '') !== '');
 
@@ -78,7 +81,7 @@ export const COLUMNS: Column[] = [
 		align: 'right',
 		sortKey: 'cpu',
 		priority: 2,
-		format: (r) => (r.status === 'running' ? formatPercent(r.cpu) : '-'),
+		format: (r) => (r.status === 'running' || r.lastKnown?.status === 'running' ? formatPercent(r.cpu) : '-'),
 		usage: (r) => r.cpu,
 	},
 	{
@@ -89,7 +92,7 @@ export const COLUMNS: Column[] = [
 		align: 'right',
 		sortKey: 'mem',
 		priority: 2,
-		format: (r) => `${formatBytes(r.mem)}/${formatBytes(r.maxmem)} ${formatPercent(ratio(r.mem, r.maxmem))}`,
+		format: (r) => (unseen(r) ? `-/${formatBytes(r.maxmem)}` : `${formatBytes(r.mem)}/${formatBytes(r.maxmem)} ${formatPercent(ratio(r.mem, r.maxmem))}`),
 		usage: (r) => ratio(r.mem, r.maxmem),
 	},
 	{
@@ -102,7 +105,7 @@ export const COLUMNS: Column[] = [
 		// As important as memory: "which guests are at 90 % memory or disk".
 		priority: 2,
 		// Proxmox cannot see inside a VM's images and reports disk 0 for it: unknown, not empty.
-		format: (r) => (r.maxdisk > 0 && !(r.kind === 'qemu' && r.disk === 0) ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
+		format: (r) => (r.maxdisk > 0 && !unseen(r) && !(r.kind === 'qemu' && r.disk === 0) ? formatPercent(ratio(r.disk, r.maxdisk)) : '-'),
 		usage: (r) => ratio(r.disk, r.maxdisk),
 	},
 	// Age of the newest backup on any backup storage: yellow past the window, red when there is none.
@@ -131,7 +134,7 @@ export const COLUMNS: Column[] = [
 	// A guest stuck in a lock (backup, snapshot, migrate…) is a classic incident: kept before uptime and tags, wide enough for "snapshot".
 	{id: 'lock', title: 'LOCK', width: 8, flex: 0, align: 'left', sortKey: 'lock', priority: 4, format: (r) => sanitize(r.lock ?? ''), shownFor: anyFilled((r) => r.lock)},
 	// The HA manager's requested state (/cluster/resources `hastate`); empty when not HA-managed.
-	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', priority: 7, optional: true, format: (r) => sanitize(r.hastate ?? ''), shownFor: anyFilled((r) => r.hastate)},
+	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', sortKey: 'ha', priority: 7, optional: true, format: (r) => sanitize(r.hastate ?? ''), shownFor: anyFilled((r) => r.hastate)},
 ];
 
 export interface PlacedColumn {

@@ -33,6 +33,7 @@ export const COMMANDS: Command[] = [
 	{name: 'zfs', aliases: ['pool', 'pools', 'storage'], description: 'ZFS pools, datasets and snapshot space', run: (c) => c.actions.setScreen('zfs')},
 	{name: 'logs', aliases: ['log', 'journal'], description: 'live log panes (journals, task logs, audit log)', run: (c) => c.actions.setScreen('logs')},
 	{name: 'upgrade', aliases: ['up', 'upgrades'], description: 'bulk upgrades: plan the marked containers (else show the screen)', run: runUpgrade},
+	{name: 'nodes', aliases: ['node', 'hosts', 'ha'], description: 'node health, updates, reboots and pulses (rrddata sparklines)', run: (c) => c.actions.setScreen('nodes')},
 	{name: 'layout', aliases: ['deck'], usage: 'NAME', description: 'switch the deck layout to one of these (help lists the built-ins and the config\'s):', run: runLayout},
 	{name: 'mark', aliases: [], usage: 'tag=media | node=pve | os=alpine', description: 'mark the containers with this tag, on this node or of this OS', run: runMark},
 	{name: 'ctx', aliases: ['context', 'contexts'], usage: '[NAME]', description: 'list the clusters of the config file, or switch to one (marks and filters stay behind)', run: runContext},

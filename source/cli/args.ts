@@ -77,6 +77,7 @@ export const HELP = `
 
 	Demo and simulator
 	  --scenario <name>             turn the demo fleet into a practice situation: incident
+	                                (homelab); cluster-incident, quorum-lost (--fixture cluster)
 	  --fixture <homelab|cluster|path>  fleet to simulate (default homelab)
 	  --guests <n> --nodes <n>      simulate a generated fleet of that size instead
 	  --listen <address>            simulator address (sim only, default 127.0.0.1)

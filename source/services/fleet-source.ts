@@ -28,6 +28,8 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 	const clock = options.clock ?? Date.now;
 	const identityEveryMs = options.identityEveryMs ?? 30_000;
 	let identity: ClusterIdentity | undefined;
+	/** Which nodes were online at the last poll: a change can cost (or restore) quorum, so it re-reads /cluster/status at once. */
+	let onlineKey: string | undefined;
 
 	async function readIdentity(signal?: AbortSignal): Promise<ClusterIdentity> {
 		const [version, status] = await Promise.all([
@@ -55,6 +57,9 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 			]);
 			identity = freshIdentity;
 			const {guests, nodes} = mapResources(resources);
+			const online = nodes.filter((n) => n.status === 'online').map((n) => n.name).join(',');
+			if (onlineKey !== undefined && online !== onlineKey && !identityDue) identity = await readIdentity(signal);
+			onlineKey = online;
 			return {
 				guests,
 				nodes,

@@ -15,6 +15,7 @@ import {createLogsService} from './logs/panes.js';
 import {createFollowController} from './logs/follow.js';
 import type {CommandRunner} from '../ssh/types.js';
 import {createProblemsService} from './problems/problems-service.js';
+import {createNodesService} from './nodes/nodes-service.js';
 import type {Thresholds} from './problems/thresholds.js';
 import {createBackupService} from './backups/service.js';
 
@@ -57,6 +58,8 @@ export function createSession(options: {
 	});
 	// The LAST BACKUP column, the detail's backup list and the backups pane: one read of the backup storages and jobs.
 	const backups = createBackupService({api, store, clock, ...(options.problems?.thresholds ? {windowHours: options.problems.thresholds.backupWindowHours} : {})});
+	// Node health and pulses: only for the nodes pane on screen and the selected guest's open detail.
+	const nodeHealth = createNodesService({api, store, clock});
 	// The deck's log panes follow the selected guest once the cursor rests (one stream per rest).
 	const follow = createFollowController({store, logs});
 	return {
@@ -69,6 +72,7 @@ export function createSession(options: {
 			topology.start();
 			zfs.start();
 			backups.start();
+			nodeHealth.start();
 		},
 		stop() {
 			fleet.stop();
@@ -77,6 +81,7 @@ export function createSession(options: {
 			detail.stop();
 			topology.stop();
 			zfs.stop();
+			nodeHealth.stop();
 			follow.stop();
 			logs.stop();
 			backups.stop();

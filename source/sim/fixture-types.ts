@@ -115,6 +115,28 @@ export interface FixtureNode {
 	network: Array<Record<string, unknown> & {iface: string; type: string}>;
 	storages: FixtureStorage[];
 	zfs?: {pools: FixtureZpool[]; datasets: FixtureDataset[]};
+	/** The host's own packages (documented in fixtures/README.md); absent = up to date, only the running kernel installed. */
+	apt?: FixtureNodeApt;
+}
+
+/** One pending host package as GET /nodes/{node}/apt/update lists it (Proxmox's own capitalised keys). */
+export interface FixtureAptPackage {
+	Package: string;
+	Title: string;
+	Description: string;
+	Origin: string;
+	Section: string;
+	Priority: string;
+	Arch: string;
+	OldVersion: string;
+	Version: string;
+}
+
+export interface FixtureNodeApt {
+	/** What `apt-get update` found upgradable (GET /nodes/{node}/apt/update). */
+	pending?: FixtureAptPackage[];
+	/** Kernel releases installed besides the running one ("6.14.11-1-pve"): a newer one means a reboot is pending. */
+	kernels?: string[];
 }
 
 export interface FixtureStorage {
@@ -196,7 +218,14 @@ export interface FixtureGuest {
 	uptime?: number;
 	snapshots?: FixtureSnapshot[];
 	/** HA resource (sid ct:<vmid>/vm:<vmid>): requested state and group. */
-	ha?: {state: 'started' | 'stopped' | 'ignored' | 'disabled'; group?: string; max_restart?: number; max_relocate?: number};
+	ha?: {
+		state: 'started' | 'stopped' | 'ignored' | 'disabled';
+		group?: string;
+		max_restart?: number;
+		max_relocate?: number;
+		/** The CRM's service state when it is not what the request implies: `error` (start/recovery failed) or `fence` (its node was lost). */
+		crm?: 'error' | 'fence' | 'recovery' | 'freeze';
+	};
 	/** Resource pool membership (cluster/resources `pool`). */
 	pool?: string;
 	/** Package state inside a container (documented in fixtures/README.md); defaults are generated from ostype and the seed. */

@@ -246,9 +246,29 @@ class FixtureChecker {
 
 	// --- nodes ------------------------------------------------------------------
 
+	private apt(value: unknown, path: string): void {
+		const apt = this.object(value, path);
+		this.keys(apt, path, [], ['pending', 'kernels']);
+		if (apt.pending !== undefined) {
+			const seen = new Set<string>();
+			this.array(apt.pending, join(path, 'pending')).forEach((entry, i) => {
+				const p = `${path}.pending[${i}]`;
+				const pkg = this.object(entry, p);
+				const keys = ['Package', 'Title', 'Description', 'Origin', 'Section', 'Priority', 'Arch', 'OldVersion', 'Version'];
+				this.keys(pkg, p, keys, []);
+				for (const key of keys) this.string(pkg[key], join(p, key));
+				this.oneOf(pkg.Arch, join(p, 'Arch'), ['armhf', 'arm64', 'amd64', 'ppc64el', 'risc64', 's390x', 'all']);
+				const name = String(pkg.Package);
+				if (seen.has(name)) this.fail(join(p, 'Package'), `duplicate package "${name}"`);
+				seen.add(name);
+			});
+		}
+		if (apt.kernels !== undefined) this.array(apt.kernels, join(path, 'kernels')).forEach((k, i) => this.string(k, `${path}.kernels[${i}]`, /^\d+\.\d+\.\d+-\d+-pve$/, 'a kernel release like "6.14.11-1-pve"'));
+	}
+
 	private node(value: unknown, path: string): void {
 		const node = this.object(value, path);
-		this.keys(node, path, ['name', 'ip', 'online', 'cpuinfo', 'memory', 'swap', 'rootfs', 'uptime', 'kversion', 'pveversion', 'network', 'storages'], ['nodeid', 'cpuBase', 'zfs']);
+		this.keys(node, path, ['name', 'ip', 'online', 'cpuinfo', 'memory', 'swap', 'rootfs', 'uptime', 'kversion', 'pveversion', 'network', 'storages'], ['nodeid', 'cpuBase', 'zfs', 'apt']);
 		const name = this.string(node.name, join(path, 'name'), NODE_NAME, 'a node name (letters, digits, -)');
 		if (this.nodeNames.has(name)) this.fail(join(path, 'name'), `duplicate node name "${name}"`);
 		const ip = this.string(node.ip, join(path, 'ip'));
@@ -295,6 +315,7 @@ class FixtureChecker {
 			storages.add(id);
 		});
 		if (node.zfs !== undefined) this.zfs(node.zfs, join(path, 'zfs'));
+		if (node.apt !== undefined) this.apt(node.apt, join(path, 'apt'));
 		this.nodeNames.set(name, {storages, bridges});
 	}
 
@@ -459,7 +480,8 @@ class FixtureChecker {
 		if (guest.ha !== undefined) {
 			if (!clustered) this.fail(join(path, 'ha'), 'HA needs a cluster (add the top-level "cluster" key)');
 			const ha = this.object(guest.ha, join(path, 'ha'));
-			this.keys(ha, join(path, 'ha'), ['state'], ['group', 'max_restart', 'max_relocate']);
+			this.keys(ha, join(path, 'ha'), ['state'], ['group', 'max_restart', 'max_relocate', 'crm']);
+			this.optional(ha, 'crm', join(path, 'ha'), (v, p) => this.oneOf(v, p, ['error', 'fence', 'recovery', 'freeze']));
 			this.oneOf(ha.state, join(path, 'ha', 'state'), ['started', 'stopped', 'ignored', 'disabled']);
 			this.optional(ha, 'group', join(path, 'ha'), (v, p) => this.string(v, p, /^[A-Za-z][A-Za-z0-9_.-]*$/, 'an HA group name'));
 			this.optional(ha, 'max_restart', join(path, 'ha'), (v, p) => this.integer(v, p, 0, 10));

@@ -139,7 +139,8 @@ export function guestResource(state: SimState, guest: SimGuest): Json {
 	}
 	const tags = tagsOf(guest);
 	if (tags) base.tags = tags;
-	if (guest.ha) base.hastate = guest.ha.state;
+	// The HA manager's view (pve-manager reads it from the manager status): error/fence show here, not the request.
+	if (guest.ha) base.hastate = guest.ha.crm ?? guest.ha.state;
 	if (guest.pool) base.pool = guest.pool;
 	if (guest.lock) base.lock = guest.lock;
 	return base;

@@ -7,7 +7,10 @@ import {guestResource, type Json} from './guest-view.js';
 import type {Handler} from './handler-types.js';
 import {principalOf} from './handler-types.js';
 import {createHash} from 'node:crypto';
-import type {SimNode, SimState} from './state.js';
+import type {SimGuest, SimNode, SimState} from './state.js';
+import {isQuorate} from './state.js';
+import {handlerError} from './errors.js';
+import {haCarryOut} from './lxc-power.js';
 
 function localNode(state: SimState): SimNode | undefined {
 	return [...state.nodes.values()].find((n) => n.online) ?? [...state.nodes.values()][0];
@@ -29,10 +32,9 @@ export const getClusterStatus: Handler = ({state}) => {
 		online: n.online ? 1 : 0,
 	});
 	if (!state.clusterName) return {data: local ? [nodeEntry(local, 0)] : []};
-	const online = nodes.filter((n) => n.online).length;
 	return {
 		data: [
-			{type: 'cluster', id: 'cluster', name: state.clusterName, nodes: nodes.length, quorate: online * 2 > nodes.length ? 1 : 0, version: state.configVersion},
+			{type: 'cluster', id: 'cluster', name: state.clusterName, nodes: nodes.length, quorate: isQuorate(state) ? 1 : 0, version: state.configVersion},
 			...nodes.map(nodeEntry),
 		],
 	};
@@ -111,16 +113,62 @@ function haSid(type: string, vmid: number): string {
 	return `${type === 'lxc' ? 'ct' : 'vm'}:${vmid}`;
 }
 
+/** The CRM's view of a service: a fixture's error/fence wins; otherwise what the request and the guest's state imply. */
+export function crmState(guest: SimGuest): string {
+	const ha = guest.ha!;
+	if (ha.crm) return ha.crm;
+	if (ha.state === 'started') return guest.status === 'running' ? 'started' : 'starting';
+	if (ha.state === 'stopped' || ha.state === 'disabled') return 'stopped';
+	return ha.state;
+}
+
+function haResourceEntry(g: SimGuest): Json {
+	const type = g.type === 'lxc' ? 'ct' : 'vm';
+	const entry: Json = {sid: haSid(g.type, g.vmid), type, state: g.ha!.state, max_restart: g.ha!.max_restart ?? 1, max_relocate: g.ha!.max_relocate ?? 1, failback: 1};
+	if (g.ha!.group) entry.group = g.ha!.group;
+	entry.digest = createHash('sha1').update(JSON.stringify(entry)).digest('hex');
+	return entry;
+}
+
+/** `ct:101`, `vm:150` or a bare vmid (pve-ha-resource-or-vm-id), to the guest it names if HA manages it. */
+function haGuest(state: SimState, sid: string): SimGuest {
+	const m = /^(?:(ct|vm):)?(\d+)$/.exec(sid);
+	const guest = m ? state.guests.get(Number(m[2])) : undefined;
+	const typeOk = !m?.[1] || (m[1] === 'ct') === (guest?.type === 'lxc');
+	if (!guest?.ha || !typeOk) throw handlerError(`no such resource '${sid}'`);
+	return guest;
+}
+
+export const getHaResource: Handler = ({state, params}) => ({data: haResourceEntry(haGuest(state, params.sid ?? ''))});
+
+/**
+ * ha-manager set: records the requested state; the CRM then acts on it (a new
+ * request also clears a service out of `error`, as `disabled` is meant to).
+ */
+export const putHaResource: Handler = ({state, params}) => {
+	const guest = haGuest(state, params.sid ?? '');
+	const ha = guest.ha!;
+	if (params.digest !== undefined && params.digest !== haResourceEntry(guest).digest) throw handlerError('detected modified configuration - file changed by other user? Try again.');
+	if (params.state !== undefined) {
+		const requested = params.state === 'enabled' ? 'started' : (params.state as NonNullable<SimGuest['ha']>['state']);
+		// The request is recorded; but only `disabled` moves a service out of `error` (ha-manager(1)
+		// "Error Recovery"): any other request leaves the CRM in error. Fence ends when the node is back.
+		if (ha.crm === 'error' && requested === 'disabled') delete ha.crm;
+		ha.state = requested;
+		if (!ha.crm) haCarryOut(state, guest, requested);
+	}
+	if (params.group !== undefined) ha.group = params.group;
+	if (params.max_restart !== undefined) ha.max_restart = Number(params.max_restart);
+	if (params.max_relocate !== undefined) ha.max_relocate = Number(params.max_relocate);
+	return {data: null};
+};
+
 export const getHaResources: Handler = ({state, params}) => {
 	const out: Json[] = [];
 	for (const g of [...state.guests.values()].sort((a, b) => a.vmid - b.vmid)) {
 		if (!g.ha) continue;
-		const type = g.type === 'lxc' ? 'ct' : 'vm';
-		if (params.type !== undefined && params.type !== type) continue;
-		const entry: Json = {sid: haSid(g.type, g.vmid), type, state: g.ha.state, max_restart: g.ha.max_restart ?? 1, max_relocate: g.ha.max_relocate ?? 1, failback: 1};
-		if (g.ha.group) entry.group = g.ha.group;
-		entry.digest = createHash('sha1').update(JSON.stringify(entry)).digest('hex');
-		out.push(entry);
+		if (params.type !== undefined && params.type !== (g.type === 'lxc' ? 'ct' : 'vm')) continue;
+		out.push(haResourceEntry(g));
 	}
 	return {data: out};
 };
@@ -137,7 +185,8 @@ function perlDate(epochS: number): string {
 export const getHaStatus: Handler = ({state}) => {
 	const local = localNode(state);
 	const nowS = Math.floor(state.clock() / 1000);
-	const out: Json[] = [{id: 'quorum', type: 'quorum', node: local?.name ?? '', status: 'OK', quorate: 1}];
+	const quorate = isQuorate(state);
+	const out: Json[] = [{id: 'quorum', type: 'quorum', node: local?.name ?? '', status: quorate ? 'OK' : `No quorum on node '${local?.name ?? ''}'!`, quorate: quorate ? 1 : 0}];
 	const managed = [...state.guests.values()].filter((g) => g.ha).sort((a, b) => a.vmid - b.vmid);
 	if (managed.length === 0) return {data: out};
 	out.push({id: 'master', type: 'master', node: local?.name ?? '', status: `${local?.name} (active, ${perlDate(nowS)})`, timestamp: nowS});
@@ -149,7 +198,7 @@ export const getHaStatus: Handler = ({state}) => {
 	for (const g of managed) {
 		const sid = haSid(g.type, g.vmid);
 		const requested = g.ha!.state;
-		const crm = requested === 'started' ? (g.status === 'running' ? 'started' : 'starting') : requested === 'stopped' ? 'stopped' : requested;
+		const crm = crmState(g);
 		out.push({
 			id: `service:${sid}`,
 			type: 'service',

@@ -3,6 +3,7 @@
 import {hasPriv} from './acl.js';
 import {nodeMetrics} from './drift.js';
 import {handlerError} from './errors.js';
+import {compareReleases} from '../util/kernel-release.js';
 import type {Json} from './guest-view.js';
 import type {Handler, HandlerContext} from './handler-types.js';
 import {principalOf} from './handler-types.js';
@@ -108,4 +109,27 @@ export const getZfsPool: Handler = (ctx) => {
 	if (pool.status) data.status = pool.status;
 	if (pool.action) data.action = pool.action;
 	return {data};
+};
+
+/** GET /nodes/{node}/apt/update: the package list the last `apt-get update` left (the fixture's `apt.pending`). */
+export const getAptUpdate: Handler = (ctx) => ({data: structuredClone(nodeOf(ctx).apt?.pending ?? [])});
+
+/**
+ * GET /nodes/{node}/apt/versions, the packages `pveversion -v` lists: proxmox-ve
+ * (with the running kernel), pve-manager (with the running API server's
+ * version) and one proxmox-kernel-* per installed kernel.
+ */
+export const getAptVersions: Handler = (ctx) => {
+	const node = nodeOf(ctx);
+	const running = kernelInfo(node.kversion).release as string;
+	const manager = node.pveversion.split('/')[1] ?? '';
+	const base = {Arch: 'all', CurrentState: 'Installed', Origin: 'Proxmox', Priority: 'optional'};
+	const kernels = [...new Set([running, ...(node.apt?.kernels ?? [])])].sort(compareReleases);
+	return {
+		data: [
+			{...base, Package: 'proxmox-ve', Title: 'Proxmox Virtual Environment', Description: 'The Proxmox Virtual Environment is an easy to use Open Source virtualization platform.', Section: 'admin', Version: manager, RunningKernel: running},
+			{...base, Package: 'pve-manager', Title: 'Proxmox Virtual Environment Management Tools', Description: 'This package contains the Proxmox Virtual Environment management tools.', Section: 'admin', Version: manager, ManagerVersion: manager},
+			...kernels.map((release) => ({...base, Arch: 'amd64', Package: `proxmox-kernel-${release}-signed`, Title: 'Proxmox Kernel Image (signed)', Description: `This package contains the Linux kernel ${release}.`, Section: 'kernel', Version: release.replace(/-pve$/, '')})),
+		],
+	};
 };

@@ -141,9 +141,17 @@ function haRequest(actor: OpActor, type: 'hastart' | 'hastop', requested: 'start
 		onEnd: (task) => {
 			if (task.exitstatus !== 'OK' || !guest.ha) return;
 			guest.ha.state = requested;
-			carryOut();
+			// A service in error (or being fenced) is left alone by the CRM until it is disabled.
+			if (!guest.ha.crm) carryOut();
 		},
 	});
+}
+
+/** The CRM acting on a new requested state (ha-manager set / PUT /cluster/ha/resources/{sid}): its LRM starts or stops the guest as root@pam. */
+export function haCarryOut(state: OpActor['state'], guest: SimGuest, requested: string): void {
+	const actor = {state, guest, user: HA_USER};
+	if (requested === 'started' && guest.status !== 'running') startWorker(actor, false);
+	else if ((requested === 'stopped' || requested === 'disabled') && guest.status === 'running') shutdownWorker(actor, wordsOf(guest).task.shutdown, 60, true);
 }
 
 /** qemu-server's _do_vm_stop returns at once when the VM does not run: the task ends OK having done nothing. */

@@ -13,6 +13,7 @@ import type {Handler} from './handler-types.js';
 import type {ParsedRequest} from './request.js';
 import {findSchemaRoute} from './schema.js';
 import type {SimState} from './state.js';
+import {isQuorate} from './state.js';
 import {advanceTasks} from './tasks.js';
 import {validateParams} from './validate.js';
 
@@ -114,6 +115,8 @@ export function runPipeline(state: SimState, keys: AuthKeys, handlers: Map<strin
 	if (proxied) return proxied;
 	const errors = validateParams(params, info.parameters);
 	if (Object.keys(errors).length > 0) return failure(400, 'Parameter verification failed.', auth, user, errors);
+	// Without quorum /etc/pve is read-only: every write dies in PVE::Cluster::check_cfs_quorum (or on the read-only pmxcfs).
+	if (method !== 'GET' && found.route.template !== '/access/ticket' && !isQuorate(state)) return failure(500, 'cluster not ready - no quorum?', auth, user);
 	try {
 		const reply = handler({state, ...(principal ? {principal} : {}), params});
 		const outcome = ok(reply.data, reply.extra, auth, user);

@@ -11,6 +11,7 @@ import {loginHandler} from './handlers-access.js';
 import * as node from './handlers-node.js';
 import {getJournal} from './handlers-journal.js';
 import * as tasks from './handlers-tasks.js';
+import * as rrd from './handlers-rrd.js';
 import type {Handler} from './handler-types.js';
 
 export interface ImplementedRoute {
@@ -29,6 +30,8 @@ function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
 		{method: 'GET', template: '/cluster/resources', handler: cluster.getClusterResources},
 		{method: 'GET', template: '/cluster/tasks', handler: tasks.getClusterTasks},
 		{method: 'GET', template: '/cluster/ha/resources', handler: cluster.getHaResources},
+		{method: 'GET', template: '/cluster/ha/resources/{sid}', handler: cluster.getHaResource},
+		{method: 'PUT', template: '/cluster/ha/resources/{sid}', handler: cluster.putHaResource},
 		{method: 'GET', template: '/cluster/ha/status/current', handler: cluster.getHaStatus},
 		{method: 'GET', template: '/cluster/backup', handler: backup.getClusterBackup},
 		{method: 'GET', template: '/cluster/backup-info/not-backed-up', handler: backup.getNotBackedUp},
@@ -36,6 +39,9 @@ function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
 		{method: 'GET', template: '/nodes', handler: cluster.getNodes},
 		{method: 'GET', template: '/nodes/{node}/status', handler: node.getNodeStatus},
 		{method: 'GET', template: '/nodes/{node}/network', handler: node.getNetwork},
+		{method: 'GET', template: '/nodes/{node}/rrddata', handler: rrd.getNodeRrd},
+		{method: 'GET', template: '/nodes/{node}/apt/update', handler: node.getAptUpdate},
+		{method: 'GET', template: '/nodes/{node}/apt/versions', handler: node.getAptVersions},
 		{method: 'GET', template: '/nodes/{node}/storage', handler: node.getNodeStorage},
 		{method: 'GET', template: '/nodes/{node}/storage/{storage}/content', handler: backup.getStorageContent},
 		{method: 'GET', template: '/nodes/{node}/storage/{storage}/prunebackups', handler: backup.getPruneBackups},
@@ -48,6 +54,7 @@ function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
 		{method: 'POST', template: '/nodes/{node}/lxc', handler: backup.postLxcCreate},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/status/current', handler: guest.getLxcStatus},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/config', handler: guest.getLxcConfig},
+		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/rrddata', handler: rrd.getLxcRrd},
 		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/status/start', handler: lxcWrite.postLxcStart},
 		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/status/stop', handler: lxcWrite.postLxcStop},
 		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/status/shutdown', handler: lxcWrite.postLxcShutdown},
@@ -60,6 +67,7 @@ function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
 		{method: 'GET', template: '/nodes/{node}/qemu', handler: guest.getQemuList},
 		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/status/current', handler: guest.getQemuStatus},
 		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/config', handler: guest.getQemuConfig},
+		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/rrddata', handler: rrd.getQemuRrd},
 		{method: 'POST', template: '/nodes/{node}/qemu/{vmid}/status/start', handler: lxcWrite.postQemuStart},
 		{method: 'POST', template: '/nodes/{node}/qemu/{vmid}/status/stop', handler: lxcWrite.postQemuStop},
 		{method: 'POST', template: '/nodes/{node}/qemu/{vmid}/status/shutdown', handler: lxcWrite.postQemuShutdown},

@@ -4,12 +4,14 @@
 // name, so a scenario fails with one clear line on a fixture without them.
 
 import {parseFixture} from './fixture.js';
-import type {Fixture, FixtureGuest, FixtureZpool} from './fixture-types.js';
+import type {Fixture, FixtureGuest, FixtureNode, FixtureZpool} from './fixture-types.js';
 
 export class ScenarioError extends Error {}
 
 export const SCENARIOS = {
 	incident: 'the WireGuard gateway stopped, the tank pool 91 % full and DEGRADED, a failed backup of immich 20 minutes ago, prometheus\'s disk at 95 %, plex\'s only snapshot 12 days old',
+	'cluster-incident': 'cluster fixture: postgres-main\'s HA resource in error (stopped), pve2 under sustained CPU load above 80 %, pve3 offline',
+	'quorum-lost': 'cluster fixture: pve2 goes offline too (two of three nodes down): quorum lost, its HA services in fence',
 } as const;
 
 export type ScenarioName = keyof typeof SCENARIOS;
@@ -20,7 +22,7 @@ export function isScenario(name: string): name is ScenarioName {
 
 function guestNamed(fixture: Fixture, hostname: string, scenario: string): FixtureGuest {
 	const guest = fixture.guests.find((g) => g.config.hostname === hostname || g.config.name === hostname);
-	if (!guest) throw new ScenarioError(`scenario ${scenario} needs a guest named ${hostname}, which this fixture does not have (it is made for the homelab fixture)`);
+	if (!guest) throw new ScenarioError(`scenario ${scenario} needs a guest named ${hostname}, which this fixture does not have (it is made for the ${scenario === 'incident' ? 'homelab' : 'cluster'} fixture)`);
 	return guest;
 }
 
@@ -32,10 +34,43 @@ function poolNamed(fixture: Fixture, name: string, scenario: string): FixtureZpo
 	throw new ScenarioError(`scenario ${scenario} needs a ZFS pool ${name}, which this fixture does not have (it is made for the homelab fixture)`);
 }
 
+function nodeNamed(fixture: Fixture, name: string, scenario: string): FixtureNode {
+	const node = fixture.nodes.find((n) => n.name === name);
+	if (!node) throw new ScenarioError(`scenario ${scenario} needs a node named ${name}, which this fixture does not have (it is made for the cluster fixture)`);
+	return node;
+}
+
+/** postgres-main failed to start and to relocate: the CRM gave up and put it in `error`. */
+function clusterIncident(f: Fixture, name: string): void {
+	const postgres = guestNamed(f, 'postgres-main', name);
+	if (!postgres.ha) throw new ScenarioError(`scenario ${name} needs postgres-main to be HA-managed`);
+	postgres.ha.crm = 'error';
+	postgres.status = 'stopped';
+	delete postgres.uptime;
+	postgres.usage = {...postgres.usage, cpu: 0, mem: 0};
+	// The host itself runs hot (a runaway ZFS scrub and backup): CPU stays near 88 % for the whole hour.
+	nodeNamed(f, 'pve2', name).cpuBase = 0.86;
+}
+
+/** pve2 drops out as well: one of three votes left, no quorum, pve2's HA services waiting to be fenced. */
+function quorumLost(f: Fixture, name: string): void {
+	const pve2 = nodeNamed(f, 'pve2', name);
+	pve2.online = false;
+	for (const g of f.guests) if (g.node === pve2.name && g.ha && g.ha.state === 'started') g.ha.crm = 'fence';
+}
+
 /** A copy of `fixture` with the scenario applied. */
 export function applyScenario(fixture: Fixture, name: string): Fixture {
 	if (!isScenario(name)) throw new ScenarioError(`unknown scenario ${JSON.stringify(name)} (known: ${Object.keys(SCENARIOS).join(', ')})`);
 	const f = structuredClone(fixture);
+	if (name === 'cluster-incident') {
+		clusterIncident(f, name);
+		return parseFixture(f, `scenario ${name}`);
+	}
+	if (name === 'quorum-lost') {
+		quorumLost(f, name);
+		return parseFixture(f, `scenario ${name}`);
+	}
 	// The VPN gateway is down: qBittorrent and Prowlarr on vmbr1 lose their route out.
 	const wireguard = guestNamed(f, 'wireguard', name);
 	wireguard.status = 'stopped';

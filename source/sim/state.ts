@@ -167,6 +167,13 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 	return state;
 }
 
+/** Corosync's majority: more than half of the cluster's nodes online (a standalone node is always quorate). */
+export function isQuorate(state: SimState): boolean {
+	if (!state.clusterName) return true;
+	const nodes = [...state.nodes.values()];
+	return nodes.filter((n) => n.online).length * 2 > nodes.length;
+}
+
 export function guestUptime(state: SimState, guest: SimGuest): number {
 	if (guest.status !== 'running') return 0;
 	return Math.max(0, Math.floor((state.clock() - (guest.runningSince ?? state.startedAt)) / 1000));

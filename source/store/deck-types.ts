@@ -5,7 +5,7 @@
 // following "the screen the user is on".
 
 /** A pane kind (views/deck/layout-engine.ts PaneKind, repeated here so the store does not import views). */
-export type DeckPaneKind = 'fleet' | 'topology' | 'zfs' | 'logs' | 'tasks' | 'upgrade' | 'problems' | 'backups';
+export type DeckPaneKind = 'fleet' | 'topology' | 'zfs' | 'logs' | 'tasks' | 'upgrade' | 'problems' | 'backups' | 'nodes';
 
 export interface DeckNotice {
 	/** Leaf id of the pane the line belongs to; it is shown there and nowhere else. */

@@ -6,7 +6,7 @@ import type {ZfsDataset, ZfsSnapshot} from '../services/zfs/parse-zfs-list.js';
 import type {GuestNic} from './types.js';
 
 /** The kind of the focused deck pane (deck-types.ts): the key scope follows it. */
-export type Screen = 'fleet' | 'topology' | 'zfs' | 'logs' | 'upgrade' | 'tasks' | 'problems' | 'backups';
+export type Screen = 'fleet' | 'topology' | 'zfs' | 'logs' | 'upgrade' | 'tasks' | 'problems' | 'backups' | 'nodes';
 
 /** A fleet filter by vmid set (enter on a bridge or gateway in the topology). */
 export interface VmidFilter {

@@ -61,6 +61,8 @@ const COMPARE: Record<SortKey, Compare> = {
 	lock: byString((r) => (r.lock ? `0${r.lock}` : '1')),
 	// The first press puts the worst first: never backed up, then the oldest backup.
 	backup: (a, b, inputs) => (inputs.newest?.get(a.vmid)?.ctime ?? -1) - (inputs.newest?.get(b.vmid)?.ctime ?? -1),
+	// HA trouble first (error, fence), then the other HA states, guests HA does not manage last.
+	ha: byString((r) => (!r.hastate ? '2' : `${r.hastate === 'error' || r.hastate === 'fence' ? 0 : 1}${r.hastate}`)),
 };
 
 /** Sorted by one column; ties (and the reversed order's ties) fall back to ascending vmid. */

@@ -10,6 +10,7 @@ import {createLogsActions, initialLogsState} from './logs-slice.js';
 import {createProblemsActions, initialProblemsState} from './problems-slice.js';
 import {createDeckActions, initialDeckState} from './deck-slice.js';
 import {createBackupsActions, initialBackupsState} from './backups-slice.js';
+import {createNodesActions, initialNodesState} from './nodes-slice.js';
 import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
@@ -63,16 +64,34 @@ export function clampScroll(scrollTop: number, index: number, total: number, vie
 function sameRow(a: GuestRow, b: GuestRow): boolean {
 	for (const key of Object.keys(b) as Array<keyof GuestRow>) {
 		if (key === 'tags') continue;
+		if (key === 'lastKnown') {
+			if (a.lastKnown?.status !== b.lastKnown?.status || a.lastKnown?.at !== b.lastKnown?.at) return false;
+			continue;
+		}
 		if (a[key] !== b[key]) return false;
 	}
 	if (Object.keys(a).length !== Object.keys(b).length) return false;
 	return a.tags.length === b.tags.length && a.tags.every((tag, i) => tag === b.tags[i]);
 }
 
-function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[]): Map<number, GuestRow> {
+/**
+ * A guest whose node went offline comes back as `unknown` without usage: it
+ * keeps what it last showed (cpu, memory, disk, uptime, traffic) and says
+ * when that was, so the table can draw those values dimmed instead of zeros.
+ */
+export function withLastKnown(row: GuestRow, old: GuestRow | undefined, seenAt: number | undefined): GuestRow {
+	if (row.status !== 'unknown' || !old) return row;
+	const lastKnown = old.status === 'unknown' ? old.lastKnown : seenAt === undefined ? undefined : {status: old.status, at: seenAt};
+	if (!lastKnown) return row;
+	const {cpu, mem, disk, uptime, netin, netout} = old;
+	return {...row, cpu, mem, disk, uptime, netin, netout, lastKnown};
+}
+
+function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[], seenAt: number | undefined): Map<number, GuestRow> {
 	const next = new Map<number, GuestRow>();
-	for (const row of incoming) {
-		const old = previous.get(row.vmid);
+	for (const fresh of incoming) {
+		const old = previous.get(fresh.vmid);
+		const row = withLastKnown(fresh, old, seenAt);
 		next.set(row.vmid, old && sameRow(old, row) ? old : row);
 	}
 	return next;
@@ -141,6 +160,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 			...initialProblemsState(),
 			...initialDeckState(init.layout),
 			...initialBackupsState(),
+			...initialNodesState(),
 			ui: {
 				sortKey: 'vmid',
 				sortDesc: false,
@@ -158,9 +178,11 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createProblemsActions(set, get),
 				...createDeckActions(set, get),
 				...createBackupsActions(set, get),
+				...createNodesActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
-						const guests = mergeGuests(state.guests, snapshot.guests);
+						// The previous poll's time is when a guest that is unknown now was last seen.
+						const guests = mergeGuests(state.guests, snapshot.guests, state.connection.lastOkAt);
 						return {
 							guests,
 							nics: pruneNics(state.nics, guests),

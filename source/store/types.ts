@@ -9,6 +9,7 @@ import type {DeckActions, DeckSliceState} from './deck-types.js';
 import type {LogsActions, LogsSliceState} from './logs-types.js';
 import type {ProblemsActions, ProblemsSliceState} from './problems-slice.js';
 import type {BackupsActions, BackupsSliceState} from './backups-slice.js';
+import type {NodesActions, NodesSliceState} from './nodes-slice.js';
 
 export type GuestKind = 'lxc' | 'qemu';
 
@@ -47,6 +48,12 @@ export interface GuestRow {
 	hastate?: string;
 	pool?: string;
 	template: boolean;
+	/**
+	 * Set while the guest's node is offline (status `unknown`): its state when
+	 * last seen, and when. The usage columns then hold those last known values
+	 * (drawn dimmed); absent when proxdeck never saw it on a live node.
+	 */
+	lastKnown?: {status: string; at: number};
 }
 
 export interface NodeSummary {
@@ -107,7 +114,8 @@ export type SortKey =
 	| 'net'
 	| 'tags'
 	| 'lock'
-	| 'backup';
+	| 'backup'
+	| 'ha';
 
 export type Overlay = 'none' | 'help' | 'detail';
 
@@ -142,7 +150,7 @@ export interface Badges {
 }
 
 /** OpsState (ops-types.ts): marks, dialog, tasks, notice, audit, permissions, pane. */
-export interface AppState extends OpsState, ScreenState, LogsSliceState, ProblemsSliceState, DeckSliceState, BackupsSliceState {
+export interface AppState extends OpsState, ScreenState, LogsSliceState, ProblemsSliceState, DeckSliceState, BackupsSliceState, NodesSliceState {
 	connection: ConnectionState;
 	badges: Badges;
 	/** Latest fleet poll; guests keyed by vmid for stable identity across refreshes. */
@@ -158,7 +166,7 @@ export interface AppState extends OpsState, ScreenState, LogsSliceState, Problem
 	actions: AppActions;
 }
 
-export interface AppActions extends OpsActions, ScreenActions, LogsActions, ProblemsActions, DeckActions, BackupsActions {
+export interface AppActions extends OpsActions, ScreenActions, LogsActions, ProblemsActions, DeckActions, BackupsActions, NodesActions {
 	// written by services
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;

@@ -42,7 +42,7 @@ test('config problems name the file and the key in one line', () => {
 		['keys: {nav.down: 3}', /keys\.nav\.down: expected a key or a list of keys/],
 		['layouts: {mine: {root: {split: row, children: [{pane: fleet}, {pane: zfs, size: big}]}}}', /^c\.yaml: layouts\.mine\.root\.children\[1\]\.size: expected rows\/columns \(a whole number\) or a percent like "40%" \(got "big"\)$/],
 		['layouts: {mine: {root: {pane: graphs}}}', /^c\.yaml: layouts\.mine\.root\.pane: unknown pane "graphs"/],
-		['layout: nope', /^c\.yaml: layout: unknown layout "nope" \(known: backups, fleet, logs, triage, upgrade\)$/],
+		['layout: nope', /^c\.yaml: layout: unknown layout "nope" \(known: backups, cluster, fleet, logs, triage, upgrade\)$/],
 	];
 	for (const [text, pattern] of cases) {
 		assert.throws(() => parseConfig(text, 'c.yaml'), (error: Error) => error instanceof ConfigError && pattern.test(error.message) && !error.message.includes('\n'), text);

@@ -152,7 +152,7 @@ test(':layout switches between the built-ins; an unknown one is one line naming 
 	await press(app, ':');
 	await type(app, 'layout nope');
 	await press(app, KEYS.enter);
-	assert.match(frameOf(app).split('\n').at(-1)!, /unknown layout "nope" — known: backups, fleet, logs, triage, upgrade/);
+	assert.match(frameOf(app).split('\n').at(-1)!, /unknown layout "nope" — known: backups, cluster, fleet, logs, triage, upgrade/);
 	await press(app, ':');
 	await type(app, 'layout triage');
 	await press(app, KEYS.enter);

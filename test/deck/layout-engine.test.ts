@@ -23,8 +23,8 @@ function assertTiles(rects: Rect[], size: {width: number; height: number}) {
 	}
 }
 
-test('the built-in layouts load: triage, logs, fleet, upgrade', () => {
-	assert.deepEqual(builtInLayouts().map((l) => l.name).sort(), ['backups', 'fleet', 'logs', 'triage', 'upgrade']);
+test('the built-in layouts load: triage, logs, fleet, upgrade, backups, cluster', () => {
+	assert.deepEqual(builtInLayouts().map((l) => l.name).sort(), ['backups', 'cluster', 'fleet', 'logs', 'triage', 'upgrade']);
 	assert.deepEqual(ids(placeLayout(findLayout(builtInLayouts(), 'logs')!, {width: 160, height: 46}, {minSize}).rects), ['logs', 'logs-2', 'logs-3', 'logs-4']);
 });
 
@@ -86,11 +86,20 @@ test('a broken layout is one line naming the key', () => {
 		return 'no error';
 	};
 	assert.equal(bad({mine: {root: {split: 'row', children: [{pane: 'fleet'}, {pane: 'zfs', size: 'big'}]}}}), 'layouts.mine.root.children[1].size: expected rows/columns (a whole number) or a percent like "40%" (got "big")');
-	assert.equal(bad({mine: {root: {pane: 'graphs'}}}), 'layouts.mine.root.pane: unknown pane "graphs" (known: fleet, topology, zfs, logs, tasks, upgrade, problems, backups)');
+	assert.equal(bad({mine: {root: {pane: 'graphs'}}}), 'layouts.mine.root.pane: unknown pane "graphs" (known: fleet, topology, zfs, logs, tasks, upgrade, problems, backups, nodes)');
 	assert.equal(bad({mine: {root: {split: 'diagonal', children: []}}}), 'layouts.mine.root.split: expected row (side by side) or column (stacked), got "diagonal"');
 	assert.equal(bad({mine: {root: {pane: 'fleet'}, drop: ['zfs']}}), 'layouts.mine.drop[0]: no pane "zfs" in this layout (panes: fleet)');
 	assert.equal(bad({mine: {root: {pane: 'zfs', source: 'host'}}}), 'layouts.mine.root.source: only log panes take a source (this is zfs)');
 	assert.equal(bad({mine: {roots: {}}}), 'layouts.mine.roots: unknown key (known: description, root, drop)');
 	const ok = parseLayout('two', {root: {split: 'row', children: [{pane: 'fleet', size: '70%'}, {pane: 'logs'}]}});
 	assert.deepEqual(ids(placeLayout(ok, {width: 100, height: 30}, {minSize}).rects), ['fleet', 'logs']);
+});
+
+test('cluster at 160×50 shows the fleet beside the nodes pane, problems, the follow log and tasks', () => {
+	const body = {width: 160, height: 46};
+	const placed = placeLayout(findLayout(builtInLayouts(), 'cluster')!, body, {minSize});
+	assert.deepEqual(ids(placed.rects), ['fleet', 'logs', 'nodes', 'problems', 'tasks']);
+	assertTiles(placed.rects, body);
+	const nodes = placed.rects.find((r) => r.id === 'nodes')!;
+	assert.ok(nodes.width >= 60 && nodes.height >= 20, `nodes ${nodes.width}×${nodes.height}`);
 });

@@ -160,7 +160,7 @@ test('--notify posts once on a change, not on a repeat; ntfy-style URLs get plai
 test('an unknown scenario is one line', async () => {
 	const {code, stdout} = await proxdeck(['check', '--demo', '--scenario', 'nope']);
 	assert.equal(code, 3);
-	assert.match(stdout, /^PROXDECK UNKNOWN - unknown scenario "nope" \(known: incident\)\n$/);
+	assert.match(stdout, /^PROXDECK UNKNOWN - unknown scenario "nope" \(known: incident, cluster-incident, quorum-lost\)\n$/);
 });
 
 test('proxdeck upgrade --notify posts the run summary once', async () => {
@@ -179,4 +179,23 @@ test('proxdeck upgrade --notify posts the run summary once', async () => {
 	} finally {
 		hook.server.close();
 	}
+});
+
+test('check --demo --fixture cluster --scenario cluster-incident: the HA error, the offline node, the sustained node CPU from rrddata, the pending kernel reboot and updates', async () => {
+	const {code, stdout} = await proxdeck(['check', '--demo', '--fixture', 'cluster', '--scenario', 'cluster-incident']);
+	assert.equal(code, 2, stdout);
+	const lines = stdout.trimEnd().split('\n');
+	assert.ok(lines.includes('CRITICAL node pve3 is offline — 3 guests on it unreachable'), stdout);
+	assert.ok(lines.includes('CRITICAL 103 postgres-main: HA resource in error (start and recovery failed; set it disabled, fix, then start)'), stdout);
+	assert.ok(lines.some((l) => /^WARNING  node pve2: CPU \d+ % \(≥ 80 % for \d+m, rrddata\)/.test(l)), stdout);
+	assert.ok(lines.includes('WARNING  node pve2: reboot pending — kernel 6.14.11-1-pve installed, 6.14.8-2-pve running'), stdout);
+	assert.ok(lines.includes('INFO     node pve1: 5 package updates pending (apt)'), stdout);
+});
+
+test('check --demo --fixture cluster --scenario quorum-lost: quorum lost and the lost node\'s HA resources in fence, CRITICAL', async () => {
+	const {code, stdout} = await proxdeck(['check', '--demo', '--fixture', 'cluster', '--scenario', 'quorum-lost']);
+	assert.equal(code, 2, stdout);
+	const lines = stdout.trimEnd().split('\n');
+	assert.ok(lines.includes('CRITICAL the cluster has lost quorum: /etc/pve is read-only, no guest can be started or changed'), stdout);
+	assert.ok(lines.includes('CRITICAL 110 dns2: HA resource in fence (node pve2 is lost; it is recovered elsewhere once fenced)'), stdout);
 });

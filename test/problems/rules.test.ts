@@ -96,7 +96,58 @@ test('onboot=1 guests that are down are critical with a start fix; onboot=0 and 
 
 test('quorum lost and HA error are critical', () => {
 	const out = rules(facts({quorate: false, guests: [guest(110, {hastate: 'error'}), guest(111, {hastate: 'started'})]}));
-	assert.deepEqual(out, ['critical quorum-lost the cluster has lost quorum: /etc/pve is read-only, no guest can be started or changed', 'critical ha-error 110 ct110: HA resource in error']);
+	assert.deepEqual(out, ['critical quorum-lost the cluster has lost quorum: /etc/pve is read-only, no guest can be started or changed', 'critical ha-error 110 ct110: HA resource in error (start and recovery failed; set it disabled, fix, then start)']);
+});
+
+test('an HA resource in fence on a lost node is critical, though the node\'s other guests are not listed again', () => {
+	const out = rules(
+		facts({
+			nodes: [
+				{name: 'pve', status: 'online', cpu: 0, maxcpu: 1, mem: 0, maxmem: 1, uptime: 1},
+				{name: 'pve2', status: 'offline', cpu: 0, maxcpu: 1, mem: 0, maxmem: 1, uptime: 0},
+			],
+			guests: [guest(110, {node: 'pve2', status: 'unknown', hastate: 'fence'}), guest(111, {node: 'pve2', status: 'unknown', disk: 0.99 * 8 * GiB, lastKnown: {status: 'running', at: NOW - 60_000}})],
+		}),
+	);
+	assert.deepEqual(out, ['critical node-offline node pve2 is offline — 2 guests on it unreachable', 'critical ha-error 110 ct110: HA resource in fence (node pve2 is lost; it is recovered elsewhere once fenced)']);
+	const offline = evaluateProblems(facts({nodes: [{name: 'pve2', status: 'offline', cpu: 0, maxcpu: 1, mem: 0, maxmem: 1, uptime: 0}], guests: [guest(110, {node: 'pve2', status: 'unknown'}), guest(111, {node: 'pve2', status: 'unknown', lastKnown: {status: 'running', at: NOW}})]}), DEFAULT_THRESHOLDS);
+	assert.deepEqual(offline[0]!.details, ['110 ct110 (state unknown)', '111 ct111 (last known running)']);
+});
+
+/** One hour of node rrddata, one point a minute, CPU from `cpuAt(minutesAgo)`. */
+function hourPulse(cpuAt: (minutesAgo: number) => number | undefined) {
+	return Array.from({length: 60}, (_, i) => {
+		const minutesAgo = 59 - i;
+		const cpu = cpuAt(minutesAgo);
+		return {time: NOW / 1000 - minutesAgo * 60, ...(cpu !== undefined ? {cpu} : {})};
+	});
+}
+
+test('node CPU sustained from rrddata: 80 % for 5 minutes warns; 79.9 % or 4 minutes does not', () => {
+	const run = (cpuAt: (m: number) => number | undefined) => rules(facts({nodes: [{name: 'pve', status: 'online', cpu: 0.5, maxcpu: 16, mem: 1, maxmem: 2, uptime: 1000}], nodePulses: new Map([['pve', hourPulse(cpuAt)]])}));
+	assert.deepEqual(run((m) => (m <= 5 ? 0.8 : 0.3)), ['warning cpu-sustained node pve: CPU 80 % (≥ 80 % for 5m, rrddata)']);
+	assert.deepEqual(run((m) => (m <= 4 ? 0.95 : 0.3)), [], 'four minutes is not sustained');
+	assert.deepEqual(run((m) => (m <= 30 ? 0.799 : 0.3)), [], '79.9 % is below the bar');
+	assert.deepEqual(run((m) => (m === 3 ? 0.5 : 0.9)), [], 'a dip three minutes ago restarts the count');
+	// rrd's newest bucket may still be empty: it neither breaks nor extends the run.
+	assert.deepEqual(run((m) => (m === 0 ? undefined : m <= 6 ? 0.9 : 0.3)), ['warning cpu-sustained node pve: CPU 90 % (≥ 80 % for 6m, rrddata)']);
+	// Where the node's rrddata exists it decides, whatever the console's own samples say.
+	const both = rules(facts({nodes: [{name: 'pve', status: 'online', cpu: 0.95, maxcpu: 16, mem: 1, maxmem: 2, uptime: 1000}], cpuAboveSince: new Map([['node:pve', NOW - 30 * 60_000]]), nodePulses: new Map([['pve', hourPulse(() => 0.2)]])}));
+	assert.deepEqual(both, []);
+});
+
+test('pending package updates on a node are info; a newer kernel installed is a pending reboot (warning)', () => {
+	const nodes = [
+		{name: 'pve1', status: 'online' as const, cpu: 0.1, maxcpu: 16, mem: 1, maxmem: 2, uptime: 1000},
+		{name: 'pve2', status: 'online' as const, cpu: 0.1, maxcpu: 16, mem: 1, maxmem: 2, uptime: 1000},
+		{name: 'pve3', status: 'offline' as const, cpu: 0, maxcpu: 16, mem: 0, maxmem: 2, uptime: 0},
+	];
+	const out = rules(facts({nodes, nodeUpdates: new Map([['pve1', 1], ['pve2', 0], ['pve3', 4]]), nodeReboot: new Map([['pve2', {installed: '6.14.11-1-pve', running: '6.14.8-2-pve'}]])}));
+	assert.deepEqual(out, [
+		'critical node-offline node pve3 is offline',
+		'warning reboot-pending node pve2: reboot pending — kernel 6.14.11-1-pve installed, 6.14.8-2-pve running',
+		'info node-updates node pve1: 1 package update pending (apt)',
+	]);
 });
 
 test('tasks failed within the last hour are warnings with their age; older, OK and WARNINGS ones are not', () => {

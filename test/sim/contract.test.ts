@@ -28,6 +28,10 @@ function rootToken(fixture: Fixture): string {
  * either listed in pve-api.md §7 ("the schema leaves some things out") or
  * seen in a recorded real response under /work/shared/samples.
  */
+const PRESSURE = ['pressurecpusome', 'pressurecpufull', 'pressureiosome', 'pressureiofull', 'pressurememorysome', 'pressurememoryfull'];
+// samples/api-qemu-rrddata-stopped-vm.json (a stopped guest: limits only) and pve-api.md §3 RRD (PVE 9 adds memhost and pressure*).
+const GUEST_RRD = ['time', 'cpu', 'maxcpu', 'mem', 'maxmem', 'memhost', 'disk', 'maxdisk', 'netin', 'netout', 'diskread', 'diskwrite', ...PRESSURE];
+
 const ALLOWED_EXTRAS: Record<string, string[]> = {
 	// §7: the `current` pseudo snapshot carries running + digest; snapstate during operations.
 	'GET /nodes/{node}/lxc/{vmid}/snapshot': ['running', 'digest', 'snapstate'],
@@ -60,6 +64,10 @@ const ALLOWED_EXTRAS: Record<string, string[]> = {
 	'GET /nodes/{node}/storage/{storage}/content': ['content', 'subtype'],
 	// samples/api-cluster-backup*.json: every job carries type=vzdump.
 	'GET /cluster/backup': ['type'],
+	// The schema's rrddata items declare no properties; pve-api.md §3 RRD and samples/api-node-rrddata-hour-entry.json list the real keys.
+	'GET /nodes/{node}/rrddata': ['time', 'cpu', 'maxcpu', 'iowait', 'loadavg', 'memtotal', 'memused', 'memavailable', 'arcsize', 'swaptotal', 'swapused', 'roottotal', 'rootused', 'netin', 'netout', ...PRESSURE],
+	'GET /nodes/{node}/lxc/{vmid}/rrddata': GUEST_RRD,
+	'GET /nodes/{node}/qemu/{vmid}/rrddata': GUEST_RRD,
 };
 
 /** samples/api-cluster-backup-pvesh.json: jobs.cfg keeps retention counts as strings ("keep-last" : "4"); check them as the integers they are. */
@@ -153,6 +161,9 @@ function samplePaths(sim: RunningSimulator, template: string): string[] {
 		const agent = p.includes('/agent/');
 		return [...state.guests.values()].filter((g) => g.node === node && g.type === type && (!agent || (g.guestAgent && g.status === 'running'))).map((g) => String(g.vmid));
 	});
+	expand('sid', () => [...state.guests.values()].filter((g) => g.ha).map((g) => `${g.type === 'lxc' ? 'ct' : 'vm'}:${g.vmid}`));
+	// rrddata needs its timeframe (both archives the console reads).
+	if (template.endsWith('/rrddata')) paths = paths.flatMap((p) => [`${p}?timeframe=hour&cf=AVERAGE`, `${p}?timeframe=day&cf=AVERAGE`]);
 	expand('upid', (p) => state.tasks.filter((t) => t.node === p.split('/')[2]).map((t) => t.upid));
 	expand('snapname', (p) => state.guests.get(Number(p.split('/')[4]))?.snapshots.map((snap) => snap.name) ?? []);
 	expand('name', (p) => state.nodes.get(p.split('/')[2] ?? '')?.zfs?.pools.map((z) => z.name) ?? []);

@@ -58,7 +58,7 @@ test('every action in the table has a handler in the dispatcher, and exactly the
 test('one shift-letter per sortable column', () => {
 	const keymap = loadKeymap();
 	const sortKeys = keymap.bindings.filter((b) => b.action.startsWith('sort.')).map((b) => b.keys.join());
-	assert.deepEqual(sortKeys, ['I', 'N', 'O', 'S', 'C', 'M', 'D', 'U', 'B', 'T', 'L', 'K']);
+	assert.deepEqual(sortKeys, ['I', 'N', 'O', 'S', 'C', 'M', 'D', 'U', 'B', 'T', 'L', 'K', 'V']);
 });
 
 test('overrides rebind an action; hints and help follow', () => {
@@ -89,7 +89,7 @@ test('help sections cover every scope that has bindings, with hints drawn from t
 	const sections = helpSections(loadKeymap());
 	assert.deepEqual(
 		sections.map((s) => s.scope),
-		['deck', 'fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'backups', 'backuplist', 'global'],
+		['deck', 'fleet', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'nodes', 'backups', 'backuplist', 'global'],
 	);
 	assert.deepEqual(
 		hintsFor(loadKeymap(), 'filter').map((h) => h.description),

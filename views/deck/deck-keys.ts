@@ -23,9 +23,10 @@ import {logPaneOf} from './panes.js';
 import {MIN_SIDE_BY_SIDE} from '../logs/pane-layout.js';
 import {EXTRA_PANE_ACTIONS, extraLeaf} from './leaf-keys.js';
 import {BACKUPS_HANDLERS} from '../backups/backups-keys.js';
+import {NODE_HANDLERS, toggleTimeframe} from './nodes-keys.js';
 
 /** Scopes in which the deck's keys apply: a pane has the keys, no prompt or dialog is open. */
-const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems', 'backups']);
+const PANE_SCOPES: ReadonlySet<Scope> = new Set(['fleet', 'detail', 'topology', 'zfs', 'logs', 'upgrade', 'tasks', 'problems', 'backups', 'nodes']);
 
 export interface DeckKeyContext {
 	store: StoreApi<AppState>;
@@ -125,6 +126,8 @@ const DECK_HANDLERS: Record<string, DeckHandler> = {
 	'screen.problems': (store) => digit(store, 'problems'),
 	...Object.fromEntries(EXTRA_PANE_ACTIONS.map((action) => [action, (store: StoreApi<AppState>) => extraPane(store, action)])),
 	'screen.backups': (store) => digit(store, 'backups'),
+	'screen.nodes': (store) => digit(store, 'nodes'),
+	'pulses.timeframe': (store) => toggleTimeframe(store.getState()),
 };
 
 /** 0, ), (: the layout's repeated panes (the 2nd–4th log pane of `:layout logs`), focused and zoomed like a digit. */
@@ -324,6 +327,12 @@ export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boo
 		handler(state, {commands: ctx.commands, now: Date.now(), openGuest: (vmid) => openLine({vmid}, store), say: (text) => say(store.getState(), text)});
 		return true;
 	}
+	if (scope === 'nodes') {
+		const handler = NODE_HANDLERS[action];
+		if (!handler) return false;
+		handler(state);
+		return true;
+	}
 	if (scope === 'tasks') {
 		const handler = TASK_HANDLERS[action];
 		if (!handler) return false;
@@ -354,5 +363,5 @@ export function handleDeckKey(input: string, key: Key, ctx: DeckKeyContext): boo
 	return false;
 }
 
-export const DECK_ACTIONS: readonly string[] = [...Object.keys(DECK_HANDLERS), ...Object.keys(TASK_HANDLERS), ...Object.keys(PROBLEM_HANDLERS), ...Object.keys(HELP_HANDLERS), ...Object.keys(BACKUPS_HANDLERS), 'zfs.open', 'topo.open'];
+export const DECK_ACTIONS: readonly string[] = [...Object.keys(DECK_HANDLERS), ...Object.keys(TASK_HANDLERS), ...Object.keys(PROBLEM_HANDLERS), ...Object.keys(HELP_HANDLERS), ...Object.keys(BACKUPS_HANDLERS), ...Object.keys(NODE_HANDLERS), 'zfs.open', 'topo.open'];
 

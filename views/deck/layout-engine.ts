@@ -5,8 +5,8 @@
 // order; when one pane is left of several (or none fits), the deck shows one
 // pane under a tab bar that lists them all.
 
-export type PaneKind = 'fleet' | 'topology' | 'zfs' | 'logs' | 'tasks' | 'upgrade' | 'problems' | 'backups';
-export const PANE_KINDS: readonly PaneKind[] = ['fleet', 'topology', 'zfs', 'logs', 'tasks', 'upgrade', 'problems', 'backups'];
+export type PaneKind = 'fleet' | 'topology' | 'zfs' | 'logs' | 'tasks' | 'upgrade' | 'problems' | 'backups' | 'nodes';
+export const PANE_KINDS: readonly PaneKind[] = ['fleet', 'topology', 'zfs', 'logs', 'tasks', 'upgrade', 'problems', 'backups', 'nodes'];
 
 /** A fixed number of rows/columns, or a percent of the split's extent ("40%"). */
 export type SizeSpec = number | `${number}%`;

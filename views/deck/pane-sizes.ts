@@ -15,4 +15,6 @@ export const PANE_MIN_SIZE: Readonly<Record<PaneKind, MinSize>> = {
 	problems: {width: 30, height: 3},
 	// Title, the jobs' heading and a job: enough to see what runs when.
 	backups: {width: 40, height: 4},
+	// A node's name, state and CPU with its sparkline.
+	nodes: {width: 40, height: 3},
 };

@@ -41,6 +41,7 @@ import type {Pane, PaneContext, PaneRenderProps} from './pane.js';
 import {PANE_MIN_SIZE} from './pane-sizes.js';
 import {countsText, problemLines} from '../problems-lines.js';
 import {backupsPane} from '../backups/backups-pane.js';
+import {nodesPane} from './nodes-pane.js';
 
 // ── fleet ──────────────────────────────────────────────────────────────────
 
@@ -65,13 +66,19 @@ export function fleetPaneLayout(state: AppState, size: {width: number; height: n
 	const selected = state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid);
 	const backups = selected && detailOpen ? guestBackupsView(state, selected.vmid, keymap) : undefined;
 	// Title, the detail's lines, and the last-upgrade line above them.
-	const wanted = detailOpen && !opsOpen && selected ? 2 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now, backups).length : undefined;
+	const wanted = detailOpen && !opsOpen && selected ? 2 + detailLines(selected, state.detail, state.nics.get(selected.vmid), now, backups, guestPulses(state, selected.vmid)).length : undefined;
 	// +1 title line of the pane (counted in the table chrome), the frame's header/footer/spare row added back.
 	const layout = computeLayout({columns: size.width, rows: size.height + 1 + HEADER_HEIGHT + FOOTER_HEIGHT + 1}, detailOpen || opsOpen, wanted);
 	return {viewportRows: layout.viewportRows, detailHeight: layout.detailHeight, detailOpen, opsOpen, selected, backups};
 }
 
 let backupsViewCache: {backups: AppState['backups']; vmid: number; restoreKey: string | undefined; view: GuestBackupsView} | undefined;
+
+/** The selected guest's rrddata series for its detail's sparklines (services/nodes reads it while the detail is open). */
+function guestPulses(state: AppState, vmid: number) {
+	return {series: state.nodeHealth.pulses.get(`guest:${vmid}`), timeframe: state.nodeHealth.timeframe};
+}
+
 
 /** The detail panel's backup list of one guest; the same object while the backups and the guest are unchanged (the panel is memoised). */
 export function guestBackupsView(state: AppState, vmid: number, keymap: Keymap | undefined): GuestBackupsView {
@@ -135,7 +142,7 @@ function FleetBody({state, store, keymap, width, height, now}: PaneRenderProps) 
 			) : l.detailOpen ? (
 				<>
 					{l.selected ? <LastUpgradeLine store={store} vmid={l.selected.vmid} now={now()} /> : null}
-					<DetailPanel row={l.selected} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={Math.max(0, l.detailHeight - 1)} now={now} {...(l.backups ? {backups: l.backups} : {})} />
+					<DetailPanel row={l.selected} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={Math.max(0, l.detailHeight - 1)} now={now} {...(l.backups ? {backups: l.backups} : {})} pulses={l.selected ? guestPulses(state, l.selected.vmid) : undefined} />
 				</>
 			) : null}
 		</Box>
@@ -157,7 +164,8 @@ const fleetPane: Pane = {
 	actions: [],
 	minSize: PANE_MIN_SIZE.fleet,
 	render: (p) => <FleetBody {...p} />,
-	deps: (s) => [s.guests, s.nics, s.ui, s.marks, s.tasks, s.detail, s.pane, s.taskCursor, s.audit, s.connection, s.backups, s.deck.notice],
+	// nodeHealth: the selected guest's pulses in its detail.
+	deps: (s) => [s.guests, s.nics, s.ui, s.marks, s.tasks, s.detail, s.pane, s.taskCursor, s.audit, s.connection, s.backups, s.nodeHealth, s.deck.notice],
 	// The detail's and the columns' ages ("snapshot 3d old", "last upgrade 12m ago").
 	clockMs: () => 60_000,
 };
@@ -427,6 +435,7 @@ export const PANES: Readonly<Record<PaneKind, Pane>> = {
 	upgrade: upgradePane,
 	problems: problemsPane,
 	backups: backupsPane,
+	nodes: nodesPane,
 };
 
 /** The pane a digit focuses and zooms (1 fleet … 5 upgrade, 6 tasks). */

@@ -16,6 +16,7 @@ import {defaultSnapshotName, snapshotNameError} from './snapshot-name.js';
 import {buildPickerEntries, isZfsRootfs, newestSnapshot, olderThan} from './snapshot-tree.js';
 import {poolUsageForGuest} from '../zfs/model.js';
 import {createBackupCommands} from './backup-commands.js';
+import {haHostCommand, haNote, haSid} from './ha.js';
 
 /** Seed default: snapshots older than this many days are pruned. */
 export const PRUNE_DAYS = 7;
@@ -75,7 +76,12 @@ export function createCommands(options: CommandsOptions): Commands {
 		const kinds = [...new Set(vmids.map(kindOf))];
 		return `${vmids.length} ${kinds.length === 1 ? `${guestNoun(kinds[0]!)}s` : 'guests'}`;
 	};
-	const commandsFor = (action: ActionId, vmid: number, params: Record<string, unknown>) => hostCommands(action, kindOf(vmid), vmid, params);
+	const commandsFor = (action: ActionId, vmid: number, params: Record<string, unknown>) => {
+		// An HA-managed guest's start/stop runs as ha-manager on the host (Proxmox routes the status call through HA).
+		const sid = haSid(store.getState().guests.get(vmid));
+		const ha = sid ? haHostCommand(action, sid, params) : undefined;
+		return ha ? [ha] : hostCommands(action, kindOf(vmid), vmid, params);
+	};
 
 	function run(request: ActionRequest, confirmed: boolean): void {
 		const promise = dispatcher.dispatch(request, {confirmed});
@@ -86,7 +92,8 @@ export function createCommands(options: CommandsOptions): Commands {
 	function confirm(request: ActionRequest, extra: {bulkNote?: string; title?: string; lines?: string[]; warning?: string; typeToConfirm?: string} = {}): void {
 		const spec = ACTIONS[request.action];
 		const names = request.targets.map((vmid) => dispatcher.label(vmid));
-		const warning = extra.warning ?? (request.action === 'rollback' ? rollbackStopNote(request) : '');
+		const ha = haNote(request.action, request.targets.map((vmid) => store.getState().guests.get(vmid)));
+		const warning = [extra.warning ?? (request.action === 'rollback' ? rollbackStopNote(request) : ''), ha ?? ''].filter(Boolean).join(' ');
 		const dialog: ConfirmDialog = {
 			kind: 'confirm',
 			title: extra.title ?? `${spec.verb} ${request.targets.length === 1 ? names[0] : howMany(request.targets)}?`,
@@ -222,8 +229,11 @@ export function createCommands(options: CommandsOptions): Commands {
 			case 'start': {
 				// Harmless for one container (started at once, its pct equivalent said); many at once ask first.
 				const startRequest: ActionRequest = {action, targets: vmids, params: {}};
-				if (vmids.length > 1) return confirm(startRequest, {bulkNote});
-				info(`starting ${dispatcher.label(vmids[0]!)} · $ ${commandsFor('start', vmids[0]!, {}).join(' && ')}`);
+				// An HA resource in error or fence will not start from a request alone: ask, and say why.
+				const stuck = vmids.some((vmid) => ['error', 'fence'].includes(store.getState().guests.get(vmid)?.hastate ?? ''));
+				if (vmids.length > 1 || stuck) return confirm(startRequest, {bulkNote});
+				const viaHa = haSid(store.getState().guests.get(vmids[0]!)) ? ' (through HA)' : '';
+				info(`starting ${dispatcher.label(vmids[0]!)}${viaHa} · $ ${commandsFor('start', vmids[0]!, {}).join(' && ')}`);
 				return run(startRequest, false);
 			}
 			case 'rollback':

@@ -70,6 +70,7 @@ export interface SnapshotsOfGuest {
 }
 
 const READ_ONLY_REASON = 'read-only';
+export const NO_QUORUM_REASON = 'the cluster has no quorum: /etc/pve is read-only';
 
 /** VM disk keys (qemu-server's drive keys plus the EFI and TPM state disks); CD-ROMs carry no snapshots. */
 const VM_DISK_KEY = /^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$/;
@@ -103,6 +104,8 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		if (state.badges.readOnly) return READ_ONLY_REASON;
 		const offline = offlineNodeReason(state, targets);
 		if (offline) return offline;
+		// Without quorum pmxcfs is read-only: Proxmox refuses every change ("cluster not ready - no quorum?").
+		if (state.quorate === false) return NO_QUORUM_REASON;
 		const spec = ACTIONS[action];
 		const tree = state.permissions;
 		// Privileges unknown (not read yet, or the read failed): the host's own check still guards.

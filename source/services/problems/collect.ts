@@ -1,8 +1,10 @@
 // One round of API reads that gathers the facts the problem rules need, for
 // `proxdeck check` (the console feeds the same rules from its store). Reads
 // only what a PVEAuditor token may: /cluster/resources, /cluster/status,
-// /cluster/tasks, each online node's ZFS pools, and the configs and snapshot
-// lists of the guests (a few at a time) for onboot, gateways and retention.
+// /cluster/tasks, each online node's ZFS pools, rrddata (sustained CPU) and apt
+// versions (a pending kernel), and the configs and snapshot lists of the guests
+// (a few at a time) for onboot, gateways and retention. Pending package updates
+// (apt/update) need Sys.Modify: an auditor token simply gets no such line.
 
 import type {ClusterStatusEntry, SnapshotEntry, TaskEntry} from '../../api/types.js';
 import {listNics} from '../../util/pve-config.js';
@@ -11,6 +13,7 @@ import type {ApiRequester} from '../fleet-source.js';
 import {mapResources} from '../fleet-mapping.js';
 import type {GuestRow} from '../../store/types.js';
 import {emptyFacts, type PoolFact, type ProblemFacts, type StorageFact, type TaskFact} from './types.js';
+import {readNodeFacts} from './node-facts.js';
 
 export interface CollectOptions {
 	now?: () => number;
@@ -108,7 +111,8 @@ export async function collectFacts(api: ApiRequester, options: CollectOptions = 
 		}
 	}
 	const online = new Set(nodes.filter((n) => n.status === 'online').map((n) => n.name));
-	facts.pools = await readPools(api, [...online]);
+	const nodeFacts = {nodeUpdates: facts.nodeUpdates, nodeReboot: facts.nodeReboot, nodePulses: facts.nodePulses, readAt: new Map<string, number>()};
+	[facts.pools] = await Promise.all([readPools(api, [...online]), readNodeFacts(api, [...online], nodeFacts, {now: facts.now})]);
 	const reachable = guests.filter((g) => online.has(g.node) && !g.template);
 	await eachLimited(reachable, options.concurrency ?? 6, async (g) => {
 		const config = await api.request<Record<string, unknown>>('GET', `${guestPath(g)}/config`);

@@ -16,6 +16,7 @@ import {countProblems, evaluateProblems} from './rules.js';
 import {runFacts} from './run-facts.js';
 import {DEFAULT_THRESHOLDS, guestThresholds, type Thresholds} from './thresholds.js';
 import type {PoolFact, ProblemFacts, RunFact, StorageFact, TaskFact} from './types.js';
+import {readNodeFacts, type NodeFacts} from './node-facts.js';
 
 export interface ProblemsService {
 	start(): void;
@@ -61,6 +62,8 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	let storages: StorageFact[] = [];
 	let pools: PoolFact[] = [];
 	let runs: RunFact[] = [];
+	// Node updates, pending kernels and CPU pulses: re-read at their own pace (node-facts.ts).
+	const nodeFacts: NodeFacts = {nodeUpdates: new Map(), nodeReboot: new Map(), nodePulses: new Map(), readAt: new Map()};
 	const onboot = new Map<number, boolean>();
 	const configReadAt = new Map<number, number>();
 	/** When each guest's status last changed (a guest that goes down has its config read again). */
@@ -145,6 +148,9 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 			snapshots: new Map(),
 			cpuAboveSince,
 			lockSince,
+			nodeUpdates: nodeFacts.nodeUpdates,
+			nodeReboot: nodeFacts.nodeReboot,
+			nodePulses: nodeFacts.nodePulses,
 			// What was raised last time: a value drifting around its bar holds its problem (hysteresis).
 			active: new Set(state.problems.list.map((p) => p.id)),
 		};
@@ -238,6 +244,7 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 			api.request<unknown>('GET', '/cluster/resources', {type: 'storage'}, abort.signal).catch(() => undefined),
 			poolsFromZfsPane(state, online) ?? readPools(api, online, abort.signal),
 			readConfigs(state),
+			readNodeFacts(api, online, nodeFacts, {now: clock(), signal: abort.signal}),
 		]);
 		pools = read;
 		if (resources !== undefined) storages = storageFacts(resources);

@@ -9,6 +9,7 @@ import type {NetworkIface} from '../../store/screen-types.js';
 import type {GuestRow} from '../../store/types.js';
 import {guestThresholds, levelOf, type Levels, type Thresholds} from './thresholds.js';
 import {LEVEL_ORDER, type Problem, type ProblemFacts, type ProblemLevel} from './types.js';
+import {cpuAboveSince} from '../nodes/health.js';
 
 /** The rules' own topology memo (gateways only need NICs; node networks are the pane's). */
 const rulesTopology = createTopologyMemo();
@@ -30,9 +31,10 @@ export const RULES = [
 	{id: 'task-failed', level: 'warning', says: 'a task failed within taskWindowMinutes'},
 	{id: 'run-failed', level: 'warning', says: 'an upgrade run ended with failures or was interrupted'},
 	{id: 'guest-locked', level: 'warning', says: 'a guest locked for longer than lockMinutes'},
-	{id: 'reboot-pending', level: 'warning', says: 'a guest needs a reboot after its upgrade'},
+	{id: 'reboot-pending', level: 'warning', says: 'a guest needs a reboot after its upgrade, or a node after a kernel upgrade'},
 	{id: 'snapshot-stale', level: 'warning', says: 'a snapshotted guest has no snapshot newer than retentionDays'},
 	{id: 'snapshot-prunable', level: 'info', says: 'snapshots older than retentionDays (prunable)'},
+	{id: 'node-updates', level: 'info', says: 'package updates pending on a node (apt/update)'},
 ] as const;
 
 const RULE_ORDER = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
@@ -87,7 +89,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 	for (const node of facts.nodes) {
 		if (node.status !== 'offline') continue;
 		const on = facts.guests.filter((g) => g.node === node.name && !g.template);
-		out.push({id: `node-offline:${node.name}`, level: 'critical', rule: 'node-offline', text: `node ${node.name} is offline${on.length ? ` — ${on.length} guest${on.length === 1 ? '' : 's'} on it unreachable` : ''}`, target: {kind: 'node', node: node.name}, ...(on.length ? {details: on.map((g) => `${label(g)} (last known ${g.status})`)} : {})});
+		out.push({id: `node-offline:${node.name}`, level: 'critical', rule: 'node-offline', text: `node ${node.name} is offline${on.length ? ` — ${on.length} guest${on.length === 1 ? '' : 's'} on it unreachable` : ''}`, target: {kind: 'node', node: node.name}, ...(on.length ? {details: on.map((g) => `${label(g)} (${g.lastKnown ? `last known ${g.lastKnown.status}` : 'state unknown'})`)} : {})});
 	}
 	if (facts.quorate === false) out.push({id: 'quorum-lost', level: 'critical', rule: 'quorum-lost', text: 'the cluster has lost quorum: /etc/pve is read-only, no guest can be started or changed', target: {kind: 'node', node: facts.nodes.find((n) => n.status === 'online')?.name ?? ''}});
 
@@ -119,12 +121,14 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 	}
 
 	for (const g of facts.guests) {
+		// Fence happens to the HA resources of a lost node: checked before the offline node's guests are skipped.
+		if (g.hastate === 'error' || g.hastate === 'fence') {
+			const why = g.hastate === 'error' ? 'start and recovery failed; set it disabled, fix, then start' : `node ${g.node} is lost; it is recovered elsewhere once fenced`;
+			out.push({id: `ha-error:${g.vmid}`, level: 'critical', rule: 'ha-error', text: `${label(g)}: HA resource in ${g.hastate} (${why})`, target: {kind: 'guest', vmid: g.vmid}});
+		}
 		if (g.template || offlineNodes.has(g.node)) continue;
 		if (g.status !== 'running' && facts.onboot.get(g.vmid) === true && !covered.has(g.vmid)) {
 			out.push({id: `onboot-down:${g.vmid}`, level: 'critical', rule: 'onboot-down', text: `${label(g)} is ${g.status} but starts on boot (onboot=1)`, target: {kind: 'guest', vmid: g.vmid}, fix: {kind: 'start', vmids: [g.vmid]}});
-		}
-		if (g.hastate === 'error' || g.hastate === 'fence') {
-			out.push({id: `ha-error:${g.vmid}`, level: 'critical', rule: 'ha-error', text: `${label(g)}: HA resource in ${g.hastate}`, target: {kind: 'guest', vmid: g.vmid}});
 		}
 	}
 
@@ -164,10 +168,18 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 		}
 	}
 	for (const n of facts.nodes) {
-		const since = facts.cpuAboveSince.get(`node:${n.name}`);
+		// The node's own rrddata says how long CPU has been high, where it gives it; else the console's samples since it started.
+		const pulse = facts.nodePulses.get(n.name);
+		const since = t.cpu.warn === undefined ? undefined : pulse ? cpuAboveSince(pulse, t.cpu.warn) : facts.cpuAboveSince.get(`node:${n.name}`);
 		if (n.status === 'online' && t.cpu.warn !== undefined && since !== undefined && facts.now - since >= t.cpuSustainMinutes * 60_000) {
-			out.push({id: `cpu-sustained:node:${n.name}`, level: 'warning', rule: 'cpu-sustained', text: `node ${n.name}: CPU ${shown(n.cpu * 100)} (≥ ${t.cpu.warn} % for ${ago(facts.now - since)})`, target: {kind: 'node', node: n.name}, since});
+			const cpu = pulse ? ([...pulse].reverse().find((p) => p.cpu !== undefined)?.cpu ?? n.cpu) : n.cpu;
+			out.push({id: `cpu-sustained:node:${n.name}`, level: 'warning', rule: 'cpu-sustained', text: `node ${n.name}: CPU ${shown(cpu * 100)} (≥ ${t.cpu.warn} % for ${ago(facts.now - since)}${pulse ? ', rrddata' : ''})`, target: {kind: 'node', node: n.name}, since});
 		}
+		if (n.status !== 'online') continue;
+		const reboot = facts.nodeReboot.get(n.name);
+		if (reboot) out.push({id: `reboot-pending:node:${n.name}`, level: 'warning', rule: 'reboot-pending', text: `node ${n.name}: reboot pending — kernel ${reboot.installed} installed, ${reboot.running} running`, target: {kind: 'node', node: n.name}});
+		const updates = facts.nodeUpdates.get(n.name) ?? 0;
+		if (updates > 0) out.push({id: `node-updates:${n.name}`, level: 'info', rule: 'node-updates', text: `node ${n.name}: ${updates} package update${updates === 1 ? '' : 's'} pending (apt)`, target: {kind: 'node', node: n.name}});
 	}
 
 	const windowStart = facts.now / 1000 - t.taskWindowMinutes * 60;

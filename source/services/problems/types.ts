@@ -3,6 +3,7 @@
 // round of API reads), so the rules are a pure function that tests can feed.
 
 import type {GuestNic, GuestRow, NodeSummary} from '../../store/types.js';
+import type {PulsePoint} from '../../store/nodes-slice.js';
 
 export type ProblemLevel = 'critical' | 'warning' | 'info';
 
@@ -107,8 +108,14 @@ export interface ProblemFacts {
 	active?: ReadonlySet<string>;
 	/** Since when a guest has held its lock (a running task's start, or when it was first seen locked). */
 	lockSince: Map<number, number>;
+	/** Pending host package updates per node (apt/update); a node missing here could not be read (it needs Sys.Modify). */
+	nodeUpdates: Map<string, number>;
+	/** Nodes with a newer kernel installed than the one running: a reboot is pending. */
+	nodeReboot: Map<string, {installed: string; running: string}>;
+	/** Each online node's rrddata for the last hour: sustained CPU is judged from it where the node gives it. */
+	nodePulses: Map<string, PulsePoint[]>;
 }
 
 export function emptyFacts(now: number): ProblemFacts {
-	return {now, guests: [], nodes: [], storages: [], pools: [], tasks: [], onboot: new Map(), nics: new Map(), runs: [], snapshots: new Map(), cpuAboveSince: new Map(), lockSince: new Map()};
+	return {now, guests: [], nodes: [], storages: [], pools: [], tasks: [], onboot: new Map(), nics: new Map(), runs: [], snapshots: new Map(), cpuAboveSince: new Map(), lockSince: new Map(), nodeUpdates: new Map(), nodeReboot: new Map(), nodePulses: new Map()};
 }
