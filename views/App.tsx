@@ -5,6 +5,7 @@
 // dispatcher: keymap → action id (deck keys, then the focused pane's scope,
 // then global) → the handler of that action.
 
+import {noteInput} from '../source/util/input-activity.js';
 import {Box, Text, useInput, type Key} from 'ink';
 import React, {useCallback, useEffect, useRef, useState} from 'react';
 import {useStore} from 'zustand';
@@ -207,6 +208,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	// while a dialog is open, the guard drops those of a paste or typed before it could be read.
 	const onInput = useCallback(
 		(input: string, key: Key) => {
+			noteInput();
 			const marker = pasteMarker(input, key);
 			if (marker) return guard.paste(marker);
 			const keys = splitKeys(input, key);

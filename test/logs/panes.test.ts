@@ -129,3 +129,33 @@ test('10,000 lines a second: the buffer stays at capacity and the view is refres
 	assert.ok(bumps >= 2, 'the view is refreshed while lines arrive');
 	done();
 });
+
+test('keys take priority: lines that arrive just after a key wait ~100 ms to redraw, and never more than 250 ms while keys keep coming', async () => {
+	const {noteInput} = await import('../../source/util/input-activity.js');
+	const {store, service, manual, done} = setup();
+	service.open({kind: 'host', node: 'pve'});
+	// A first line with no key around: redrawn within the 20 ms interval.
+	let version = store.getState().logs.version;
+	manual.sources[0]!.push('2026-11-23T16:40:01+00:00 pve a[1]: first');
+	await until('the first redraw', () => store.getState().logs.version > version);
+	await new Promise((resolve) => setTimeout(resolve, 30));
+	// A key, then a line: the line's redraw waits for the key's frame.
+	version = store.getState().logs.version;
+	noteInput();
+	const keyAt = performance.now();
+	manual.sources[0]!.push('2026-11-23T16:40:01+00:00 pve a[1]: after a key');
+	await until('the redraw after the key', () => store.getState().logs.version > version);
+	const waited = performance.now() - keyAt;
+	assert.ok(waited >= 90, `redrawn ${waited.toFixed(0)} ms after the key (expected ~100)`);
+	// Keys every 30 ms for 600 ms with lines in between: redraws still come, at least every ~250 ms.
+	version = store.getState().logs.version;
+	const started = performance.now();
+	while (performance.now() - started < 600) {
+		noteInput();
+		manual.sources[0]!.push('2026-11-23T16:40:01+00:00 pve a[1]: typing');
+		await new Promise((resolve) => setTimeout(resolve, 30));
+	}
+	const redraws = store.getState().logs.version - version;
+	assert.ok(redraws >= 2 && redraws <= 5, `${redraws} redraws in 600 ms of keys`);
+	done();
+});

@@ -4,6 +4,7 @@
 // ~20 times a second however fast lines arrive. Scrolling, filtering and
 // saving act on the buffers here; the view only reads.
 
+import {sinceInput} from '../../util/input-activity.js';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
@@ -63,6 +64,11 @@ function stamp(ms: number): string {
 	return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
 }
 
+/** After a key, a stream's redraw waits this long… */
+const KEY_YIELD_MS = 100;
+/** …but a following pane still redraws at least every this often while keys keep coming. */
+const KEY_YIELD_MAX_MS = 250;
+
 export function createLogsService(options: LogsServiceOptions): LogsService {
 	const {store} = options;
 	const capacity = options.capacity ?? DEFAULT_CAPACITY;
@@ -80,6 +86,14 @@ export function createLogsService(options: LogsServiceOptions): LogsService {
 	function bump(): void {
 		timer = undefined;
 		if (!dirty) return;
+		// A key was just pressed: its frame goes first; the lines wait (never longer than KEY_YIELD_MAX_MS).
+		const now = performance.now();
+		const quiet = KEY_YIELD_MS - sinceInput(now);
+		if (quiet > 0 && now - lastBump < KEY_YIELD_MAX_MS) {
+			timer = setTimeout(bump, Math.min(quiet, KEY_YIELD_MAX_MS - (now - lastBump)));
+			timer.unref?.();
+			return;
+		}
 		dirty = false;
 		lastBump = performance.now();
 		store.getState().actions.logsBump();
