@@ -33,7 +33,7 @@ describe('the nodes pane (cluster fixture)', () => {
 	});
 
 	it('8 zooms it: status, load, memory, swap, root, uptime, versions, updates and the pending reboot per node', async () => {
-		await press(app, '8');
+		await press(app, '9');
 		const text = await waitForText(app, /pve2 +online .*reboot pending/);
 		assert.match(text, /cluster prod · quorum OK · HA 7: 7 started/);
 		assert.match(text, /pve1 +online +up \d+d \d+h · PVE 9\.1\.5 · kernel 6\.14\.8-2-pve · 5 updates/);
@@ -84,7 +84,7 @@ describe('the nodes pane (cluster fixture)', () => {
 		await press(app, ':');
 		await type(app, 'nodes');
 		await press(app, KEYS.enter);
-		await waitForText(app, /▶\[8\] nodes · 2\/3 online/);
+		await waitForText(app, /▶\[9\] nodes · 2\/3 online/);
 		assert.equal(rig.store.getState().ui.screen, 'nodes');
 	});
 });

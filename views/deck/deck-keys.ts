@@ -127,7 +127,7 @@ const DECK_HANDLERS: Record<string, DeckHandler> = {
 	...Object.fromEntries(EXTRA_PANE_ACTIONS.map((action) => [action, (store: StoreApi<AppState>) => extraPane(store, action)])),
 	'screen.backups': (store) => digit(store, 'backups'),
 	'screen.nodes': (store) => digit(store, 'nodes'),
-	'pulses.timeframe': (store) => toggleTimeframe(store.getState()),
+	'pulses.timeframe': (store) => toggleTimeframe(store.getState(), (text) => say(store.getState(), text)),
 };
 
 /** 0, ), (: the layout's repeated panes (the 2nd–4th log pane of `:layout logs`), focused and zoomed like a digit. */

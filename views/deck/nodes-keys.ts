@@ -8,8 +8,11 @@ import {paneNodes} from './nodes-pane.js';
 type Handler = (state: AppState) => void;
 
 /** ctrl+t / d: hour ↔ day for every sparkline (nodes pane and the guest's detail). */
-export function toggleTimeframe(state: AppState): void {
-	state.actions.setPulseTimeframe(state.nodeHealth.timeframe === 'hour' ? 'day' : 'hour');
+/** Switches every sparkline between the last hour and the last day, and says so (the pane with the keys may show none). */
+export function toggleTimeframe(state: AppState, say?: (text: string) => void): void {
+	const next = state.nodeHealth.timeframe === 'hour' ? 'day' : 'hour';
+	state.actions.setPulseTimeframe(next);
+	say?.(`sparklines: the last ${next} (nodes pane, a guest's detail)`);
 }
 
 function openNode(state: AppState): void {
