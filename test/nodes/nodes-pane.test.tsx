@@ -32,7 +32,7 @@ describe('the nodes pane (cluster fixture)', () => {
 		assert.deepEqual(rig.sim.requests.filter((r) => r.path.includes('/apt/')), []);
 	});
 
-	it('8 zooms it: status, load, memory, swap, root, uptime, versions, updates and the pending reboot per node', async () => {
+	it('9 zooms it: status, load, memory, swap, root, uptime, versions, updates and the pending reboot per node', async () => {
 		await press(app, '9');
 		const text = await waitForText(app, /pve2 +online .*reboot pending/);
 		assert.match(text, /cluster prod · quorum OK · HA 7: 7 started/);
