@@ -1,5 +1,5 @@
 // The nodes pane against the simulator's cluster fixture, as a user sees it:
-// 8 zooms it; each node's health, updates and pending reboot; the offline
+// 9 zooms it; each node's health, updates and pending reboot; the offline
 // node; sparklines drawn from rrddata; pulses read for the nodes on screen
 // and the selected guest only; d switches to the last day; Enter shows the
 // node's guests in the fleet.
