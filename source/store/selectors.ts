@@ -34,14 +34,19 @@ export interface SortInputs {
 	newest?: ReadonlyMap<number, BackupEntry>;
 }
 
-type Compare = (a: GuestRow, b: GuestRow, inputs: SortInputs) => number;
+type Compare = ((a: GuestRow, b: GuestRow, inputs: SortInputs) => number) & {
+	/** A string sort's key of one row: sortRows computes it once per row, not twice per comparison. */
+	key?: (row: GuestRow, nics: Map<number, GuestNic[]>) => string;
+};
 
 const byString = (pick: (row: GuestRow, nics: Map<number, GuestNic[]>) => string): Compare => {
-	return (a, b, inputs) => {
+	const compare: Compare = (a, b, inputs) => {
 		const x = pick(a, inputs.nics);
 		const y = pick(b, inputs.nics);
 		return x < y ? -1 : x > y ? 1 : 0;
 	};
+	compare.key = pick;
+	return compare;
 };
 const byNumber = (pick: (row: GuestRow) => number): Compare => (a, b) => pick(a) - pick(b);
 
@@ -70,6 +75,13 @@ export function sortRows(rows: GuestRow[], key: SortKey, desc: boolean, nics: Ma
 	const compare = COMPARE[key];
 	const sign = desc ? -1 : 1;
 	const inputs: SortInputs = {nics, ...(newest ? {newest} : {})};
+	if (compare.key) {
+		// Keys computed once per row (a name sort of 10,000 rows lower-cased each name ~28 times).
+		const keyOf = compare.key;
+		const keyed = rows.map((row) => ({row, key: keyOf(row, nics)}));
+		keyed.sort((a, b) => sign * (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.row.vmid - b.row.vmid);
+		return keyed.map((k) => k.row);
+	}
 	return rows.slice().sort((a, b) => sign * compare(a, b, inputs) || a.vmid - b.vmid);
 }
 
