@@ -6,7 +6,7 @@
 
 import {handlerError} from './errors.js';
 import type {OpActor} from './lxc-ops.js';
-import {failingTask, LOCK_TIMEOUT_SEC, lockFileTimeout, lockMessage, markRunning, markStopped, runningPowerTask, simDuration, taskEndMs} from './lxc-ops.js';
+import {failingTask, lockMessage, markRunning, markStopped, simDuration, taskEndMs, withLockFile} from './lxc-ops.js';
 import {checkSkiplock} from './lxc-power.js';
 import {setLock} from './state.js';
 import {startTask} from './tasks.js';
@@ -17,22 +17,22 @@ export interface SuspendOptions {
 	skiplock?: boolean;
 }
 
-/** The config lock file and the config lock, as the worker checks them first. */
-function blocked(actor: OpActor, type: string, skiplock: boolean | undefined): string | undefined {
-	const {state, guest} = actor;
-	if (runningPowerTask(state, guest.vmid)) return failingTask(actor, type, lockFileTimeout(guest), LOCK_TIMEOUT_SEC);
-	const locked = skiplock ? undefined : lockMessage(guest);
-	return locked ? failingTask(actor, type, locked) : undefined;
-}
-
 export function suspendVm(actor: OpActor, options: SuspendOptions = {}): string {
 	const {state, guest} = actor;
 	checkSkiplock(actor, options.skiplock);
 	if (guest.status !== 'running') throw handlerError(`VM ${guest.vmid} not running`);
 	if (options.todisk && guest.ha !== undefined && guest.ha.state !== 'ignored') throw handlerError('Cannot suspend HA managed VM to disk');
 	const type = options.todisk ? 'qmsuspend' : 'qmpause';
-	const refused = blocked(actor, type, options.skiplock);
-	if (refused) return refused;
+	// The worker's lock_config: a short power task holding the lock file is waited for, as for containers.
+	return withLockFile(actor, type, () => suspendLocked(actor, type, options));
+}
+
+/** suspendVm's worker once it holds the lock file: the config lock, then pause or suspend to disk. */
+function suspendLocked(actor: OpActor, type: string, options: SuspendOptions): string {
+	const {state, guest} = actor;
+	if (guest.status !== 'running') return failingTask(actor, type, `VM ${guest.vmid} not running`);
+	const locked = options.skiplock ? undefined : lockMessage(guest);
+	if (locked) return failingTask(actor, type, locked);
 	if (!options.todisk) {
 		return startTask(state, {node: guest.node, type, id: String(guest.vmid), user: actor.user, durationSec: 0.3, steps: [], outcome: 'OK', onEnd: (task) => {
 			if (task.exitstatus === 'OK' && guest.status === 'running') guest.paused = true;
@@ -62,8 +62,15 @@ export function resumeVm(actor: OpActor, options: {skiplock?: boolean} = {}): st
 	const suspendedToDisk = guest.lock === 'suspended';
 	if (!suspendedToDisk && guest.status !== 'running') throw handlerError(`VM ${guest.vmid} not running`);
 	// A VM suspended to disk is started (vm_start accepts the `suspended` lock); a paused one continues.
-	const refused = suspendedToDisk ? (runningPowerTask(state, guest.vmid) ? failingTask(actor, 'qmresume', lockFileTimeout(guest), LOCK_TIMEOUT_SEC) : undefined) : blocked(actor, 'qmresume', options.skiplock);
-	if (refused) return refused;
+	// A short power task holding the lock file is waited for (lock_config), as for containers.
+	return withLockFile(actor, 'qmresume', () => {
+		const locked = suspendedToDisk || options.skiplock ? undefined : lockMessage(guest);
+		return locked ? failingTask(actor, 'qmresume', locked) : resumeLocked(actor, suspendedToDisk);
+	});
+}
+
+function resumeLocked(actor: OpActor, suspendedToDisk: boolean): string {
+	const {state, guest} = actor;
 	return startTask(state, {
 		node: guest.node,
 		type: 'qmresume',

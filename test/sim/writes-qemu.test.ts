@@ -88,6 +88,23 @@ describe('VM power', () => {
 			assert.equal((await w.api('GET', `${VM150}/status/current`)).json.data.qmpstatus, 'running');
 		}));
 
+	it('a suspend issued while a short reboot holds the lock file waits for it (lock_config) and pauses; a resume behind a resume waits too', () =>
+		withSim(async (w) => {
+			const reboot = await post(w, `${VM150}/status/reboot`);
+			const pause = await post(w, `${VM150}/status/suspend`);
+			assert.equal((await w.finish(reboot)).exitstatus, 'OK');
+			assert.equal((await w.finish(pause)).exitstatus, 'OK');
+			assert.deepEqual(await w.log(pause), ['trying to acquire lock...', ' OK', 'TASK OK']);
+			assert.equal((await w.api('GET', `${VM150}/status/current`)).json.data.qmpstatus, 'paused');
+			// A paused VM refuses a reboot ("VM is paused"); a second resume queued behind the first waits for it.
+			const resume = await post(w, `${VM150}/status/resume`);
+			const again = await post(w, `${VM150}/status/resume`);
+			assert.equal((await w.finish(resume)).exitstatus, 'OK');
+			assert.equal((await w.finish(again)).exitstatus, 'OK');
+			assert.deepEqual(await w.log(again), ['trying to acquire lock...', ' OK', 'TASK OK']);
+			assert.equal((await w.api('GET', `${VM150}/status/current`)).json.data.qmpstatus, 'running');
+		}));
+
 	it('suspend to disk stops the VM under lock suspended (qmsuspend); resume starts it again', () =>
 		withSim(async (w) => {
 			const suspend = await post(w, `${VM150}/status/suspend`, {todisk: 1});
