@@ -146,8 +146,6 @@ async function stopConsole(started: Started): Promise<void> {
 	rmSync(started.state, {recursive: true, force: true});
 }
 
-let sweep: {seconds: number; reads: number} = {seconds: 0, reads: 0};
-
 interface Figures {
 	sweep: {seconds: number; reads: number};
 	firstFrame: number[];
@@ -181,7 +179,7 @@ async function measure(fleet: Fleet): Promise<Figures> {
 			await sleep(2000);
 		}
 		const configReads = sim.requests.filter((r) => r.at >= sweepStart && r.path.endsWith('/config')).length;
-		sweep = {seconds: (Date.now() - sweepStart - 5000) / 1000, reads: configReads};
+		const sweep = {seconds: (Date.now() - sweepStart - 5000) / 1000, reads: configReads};
 		const rssStart = rssMb(started.pid);
 		const ticks0 = cpuTicks(started.pid);
 		const t0 = Date.now();

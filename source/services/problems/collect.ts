@@ -12,7 +12,7 @@ import {sanitize} from '../../util/sanitize.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {mapResources} from '../fleet-mapping.js';
 import type {GuestRow} from '../../store/types.js';
-import {emptyFacts, type PoolFact, type ProblemFacts, type StorageFact, type TaskFact} from './types.js';
+import {emptyFacts, type PoolFact, type ProblemFacts, type SnapshotFact, type StorageFact, type TaskFact} from './types.js';
 import {readNodeFacts} from './node-facts.js';
 
 export interface CollectOptions {
@@ -35,6 +35,11 @@ export async function eachLimited<T>(items: T[], limit: number, work: (item: T) 
 
 function number(v: unknown): number {
 	return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+/** A guest's snapshot list as the retention rules read it: names and times, without `current`. */
+export function snapshotFacts(list: SnapshotEntry[]): SnapshotFact[] {
+	return list.filter((s) => s && s.name !== 'current').map((s) => ({name: sanitize(String(s.name)), ...(typeof s.snaptime === 'number' ? {snaptime: s.snaptime} : {})}));
 }
 
 export function storageFacts(resources: unknown): StorageFact[] {
@@ -120,10 +125,7 @@ export async function collectFacts(api: ApiRequester, options: CollectOptions = 
 		facts.nics.set(g.vmid, listNics(config, g.kind));
 		const snaps = await api.request<SnapshotEntry[]>('GET', `${guestPath(g)}/snapshot`).catch(() => undefined);
 		if (Array.isArray(snaps)) {
-			facts.snapshots.set(
-				g.vmid,
-				snaps.filter((s) => s && s.name !== 'current').map((s) => ({name: sanitize(String(s.name)), ...(typeof s.snaptime === 'number' ? {snaptime: s.snaptime} : {})})),
-			);
+			facts.snapshots.set(g.vmid, snapshotFacts(snaps));
 		}
 	});
 	return facts;

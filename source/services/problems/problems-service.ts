@@ -11,13 +11,12 @@ import type {AppState, GuestRow} from '../../store/types.js';
 import {listNics} from '../../util/pve-config.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {createConfigReader, type ConfigReader} from '../config-reader.js';
-import {eachLimited, readPools, storageFacts} from './collect.js';
+import {eachLimited, readPools, snapshotFacts, storageFacts} from './collect.js';
 import {countProblems, evaluateProblems} from './rules.js';
 import {runFacts} from './run-facts.js';
 import {DEFAULT_THRESHOLDS, guestThresholds, type Thresholds} from './thresholds.js';
 import type {PoolFact, ProblemFacts, RunFact, SnapshotFact, StorageFact, TaskFact} from './types.js';
 import type {SnapshotEntry} from '../../api/types.js';
-import {sanitize} from '../../util/sanitize.js';
 import {guestPath} from '../guest-path.js';
 import {readNodeFacts, type NodeFacts} from './node-facts.js';
 
@@ -251,10 +250,7 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 				const list = await api.request<SnapshotEntry[]>('GET', `${guestPath(g.node, g.kind, g.vmid)}/snapshot`, undefined, abort.signal).catch(() => undefined);
 				snapshotsReadAt.set(g.vmid, clock());
 				if (!Array.isArray(list)) return;
-				snapshots.set(
-					g.vmid,
-					list.filter((e) => e && e.name !== 'current').map((e) => ({name: sanitize(String(e.name)), ...(typeof e.snaptime === 'number' ? {snaptime: e.snaptime} : {})})),
-				);
+				snapshots.set(g.vmid, snapshotFacts(list));
 			},
 			abort.signal,
 		);
