@@ -11,7 +11,7 @@ import {createProblemsActions, initialProblemsState} from './problems-slice.js';
 import {createDeckActions, initialDeckState} from './deck-slice.js';
 import {createBackupsActions, initialBackupsState} from './backups-slice.js';
 import {createNodesActions, initialNodesState} from './nodes-slice.js';
-import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
+import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, NodeSummary, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
 	target: string;
@@ -87,23 +87,38 @@ export function withLastKnown(row: GuestRow, old: GuestRow | undefined, seenAt: 
 	return {...row, cpu, mem, disk, uptime, netin, netout, lastKnown};
 }
 
+/**
+ * The fleet after a poll. Rows that did not change keep their object, and a
+ * poll that changed nothing keeps the whole map: everything keyed on
+ * `guests` (sorting, the panes' deps) then has nothing to redo.
+ */
 function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[], seenAt: number | undefined): Map<number, GuestRow> {
 	const next = new Map<number, GuestRow>();
+	let changed = incoming.length !== previous.size;
 	for (const fresh of incoming) {
 		const old = previous.get(fresh.vmid);
 		const row = withLastKnown(fresh, old, seenAt);
-		next.set(row.vmid, old && sameRow(old, row) ? old : row);
+		const kept = old && sameRow(old, row) ? old : row;
+		if (kept !== old) changed = true;
+		next.set(row.vmid, kept);
 	}
-	return next;
+	return changed ? next : previous;
+}
+
+/** Node summaries compared by value: a poll that changed none keeps the list. */
+function sameNodes(a: readonly NodeSummary[], b: readonly NodeSummary[]): boolean {
+	return a.length === b.length && a.every((node, i) => sameRecord(node, b[i]!));
+}
+
+function sameRecord(a: object, b: object): boolean {
+	const ka = Object.keys(a);
+	if (ka.length !== Object.keys(b).length) return false;
+	return ka.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
 }
 
 function sameNics(a: readonly GuestNic[] | undefined, b: readonly GuestNic[]): boolean {
 	if (!a || a.length !== b.length) return false;
-	return a.every((nic, i) => {
-		const other = b[i] as unknown as Record<string, unknown>;
-		const keys = Object.keys(nic);
-		return keys.length === Object.keys(other).length && keys.every((k) => (nic as unknown as Record<string, unknown>)[k] === other[k]);
-	});
+	return a.every((nic, i) => sameRecord(nic, b[i]!));
 }
 
 function pruneNics(nics: Map<number, GuestNic[]>, guests: Map<number, GuestRow>): Map<number, GuestNic[]> {
@@ -186,7 +201,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 						return {
 							guests,
 							nics: pruneNics(state.nics, guests),
-							nodes: snapshot.nodes,
+							nodes: sameNodes(state.nodes, snapshot.nodes) ? state.nodes : snapshot.nodes,
 							clusterName: snapshot.clusterName,
 							quorate: snapshot.quorate,
 							pveVersion: snapshot.pveVersion ?? state.pveVersion,
