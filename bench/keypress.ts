@@ -62,6 +62,11 @@ store.setState({nics});
 
 // bench/keypress.ts is .ts (the npm script names it), so no JSX here.
 const app = render(React.createElement(App, {store, keymap: loadKeymap(), size: {columns, rows}, onQuit: () => {}, tickMs: 0}));
+// ink-testing-library's stdout says 100 columns and Ink sizes its output grid by
+// it: without this the frame was a 100-column grid with the deck overflowing it
+// (as test/views/render.tsx explains), not the terminal being measured.
+Object.defineProperty(app.stdout, 'columns', {value: columns, configurable: true});
+app.stdout.emit('resize');
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 await macrotask();
 await new Promise((resolve) => setTimeout(resolve, 20));
