@@ -59,18 +59,18 @@ export function clampScroll(scrollTop: number, index: number, total: number, vie
 	return Math.max(0, Math.min(top, total - height));
 }
 
+/** A row's plain fields: the type check below fails when GuestRow gains one not listed. */
+const ROW_FIELDS = ['vmid', 'kind', 'name', 'node', 'status', 'cpu', 'maxcpu', 'mem', 'maxmem', 'disk', 'maxdisk', 'uptime', 'netin', 'netout', 'lock', 'hastate', 'pool', 'template'] as const;
+type UnlistedField = Exclude<keyof GuestRow, (typeof ROW_FIELDS)[number] | 'tags' | 'lastKnown'>;
+const everyFieldListed: [UnlistedField] extends [never] ? true : UnlistedField = true;
+void everyFieldListed;
+
 // A poll returns fresh objects for every guest. Reusing the previous object
-// when nothing changed keeps memoised table rows from redrawing.
+// when nothing changed keeps memoised table rows from redrawing. A fixed field
+// list, not Object.keys: two arrays per row per poll added up at 10,000 guests.
 function sameRow(a: GuestRow, b: GuestRow): boolean {
-	for (const key of Object.keys(b) as Array<keyof GuestRow>) {
-		if (key === 'tags') continue;
-		if (key === 'lastKnown') {
-			if (a.lastKnown?.status !== b.lastKnown?.status || a.lastKnown?.at !== b.lastKnown?.at) return false;
-			continue;
-		}
-		if (a[key] !== b[key]) return false;
-	}
-	if (Object.keys(a).length !== Object.keys(b).length) return false;
+	for (const key of ROW_FIELDS) if (a[key] !== b[key]) return false;
+	if (a.lastKnown?.status !== b.lastKnown?.status || a.lastKnown?.at !== b.lastKnown?.at) return false;
 	return a.tags.length === b.tags.length && a.tags.every((tag, i) => tag === b.tags[i]);
 }
 
