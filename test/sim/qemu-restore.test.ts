@@ -1,0 +1,212 @@
+// qmrestore over HTTPS (POST /nodes/{node}/qemu with `archive`): over a
+// stopped VM (lock: create while the task runs, then the archive's config
+// with fresh disks; disks the archive did not hold stay as unusedN), the
+// refusals with qemu-server's wording (running, no force, a container's
+// archive, a VMID on another node), to a new VMID, and the privileges.
+
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import type {Fixture} from '../../source/sim/fixture-types.js';
+import {AUDIT_TOKEN, miniFixture} from './helpers.js';
+import {upidPattern, writeSim, type WriteSim} from './write-helpers.js';
+
+const DAY = 86400;
+const QM = '/nodes/pve1/qemu';
+
+/** The mini fixture plus a stopped VM 300 on pve1 (EFI disk, a system disk, a scratch disk left out of backups), a `backups` storage with its archive and one of CT 101. */
+function vmFixture(): Fixture {
+	const fixture = miniFixture();
+	fixture.nodes[0]!.storages.push({storage: 'backups', type: 'dir', content: 'backup', path: '/backups', total: 4_000_000_000_000, used: 1_000_000_000_000});
+	fixture.nodes[0]!.storages.push({storage: 'vmdata', type: 'lvmthin', content: 'images,rootdir', total: 1_000_000_000_000, used: 100_000_000_000});
+	fixture.guests.push({
+		vmid: 300,
+		type: 'qemu',
+		node: 'pve1',
+		status: 'stopped',
+		config: {
+			name: 'gitlab',
+			memory: '8192',
+			cores: 4,
+			ostype: 'l26',
+			bios: 'ovmf',
+			efidisk0: 'local-zfs:vm-300-disk-0,efitype=4m,size=528K',
+			scsi0: 'local-zfs:vm-300-disk-1,iothread=1,size=32G',
+			scsi1: 'local-zfs:vm-300-disk-2,backup=0,size=100G',
+			ide2: 'none,media=cdrom',
+			net0: 'virtio=BC:24:11:30:30:30,bridge=vmbr0',
+			vmgenid: '3f0b7a52-1c1e-4d2a-9d55-0123456789ab',
+			scsihw: 'virtio-scsi-single',
+			boot: 'order=scsi0',
+		},
+		usage: {cpu: 0, mem: 0, disk: 0.3},
+	} as Fixture['guests'][number]);
+	fixture.backups = {
+		archives: [
+			{storage: 'backups', node: 'pve1', vmid: 300, ago: 1 * DAY, size: 4_000_000_000},
+			{storage: 'backups', node: 'pve1', vmid: 101, ago: 1 * DAY, size: 300_000_000},
+		],
+	};
+	return fixture;
+}
+
+async function withSim(run: (w: WriteSim) => Promise<void>): Promise<void> {
+	const w = await writeSim(vmFixture());
+	try {
+		await run(w);
+	} finally {
+		await w.close();
+	}
+}
+
+async function archiveOf(w: WriteSim, vmid: number): Promise<string> {
+	const res = await w.api('GET', `/nodes/pve1/storage/backups/content?content=backup&vmid=${vmid}`);
+	assert.equal(res.status, 200, `${res.status} ${res.reason}`);
+	return String(res.json.data[0].volid);
+}
+
+const FAILED = (vmid: number) => `error before or during data restore, some or all disks were not completely restored. VM ${vmid} state is NOT cleaned up.`;
+
+describe('qmrestore', () => {
+	it('over a stopped VM: lock create while it runs, then the archived config with fresh disks; a disk left out of the backup stays as unused0', () =>
+		withSim(async (w) => {
+			const vm = w.sim.state.guests.get(300)!;
+			vm.config.memory = '16384'; // changed after the backup
+			vm.snapshots.push({name: 'later', snaptime: Math.floor(w.clock.now() / 1000), config: {...vm.config}});
+			const volid = await archiveOf(w, 300);
+			const res = await w.api('POST', QM, {form: {vmid: '300', archive: volid, force: '1'}});
+			assert.equal(res.status, 200, `${res.status} ${res.reason}`);
+			const upid = res.json.data as string;
+			assert.match(upid, upidPattern('pve1', 'qmrestore', 300, 'root@pam!full'));
+			assert.equal((await w.api('GET', `${QM}/300/config`)).json.data.lock, 'create');
+			const busy = await w.api('POST', `${QM}/300/status/start`);
+			assert.equal((await w.finish(busy.json.data as string)).exitstatus, 'VM is locked (create)');
+			assert.equal((await w.finish(upid, 300)).exitstatus, 'OK');
+			const config = (await w.api('GET', `${QM}/300/config`)).json.data;
+			assert.equal(config.memory, '8192');
+			assert.equal(config.lock, undefined);
+			assert.equal(config.efidisk0, 'local-zfs:vm-300-disk-0,efitype=4m,size=528K');
+			assert.equal(config.scsi0, 'local-zfs:vm-300-disk-1,iothread=1,size=32G');
+			assert.equal(config.scsi1, undefined);
+			assert.equal(config.unused0, 'local-zfs:vm-300-disk-2');
+			assert.match(String(config.description), /^scsi1: local-zfs:vm-300-disk-2,backup=0,size=100G$/m);
+			assert.notEqual(config.vmgenid, '3f0b7a52-1c1e-4d2a-9d55-0123456789ab');
+			assert.equal(config.net0, 'virtio=BC:24:11:30:30:30,bridge=vmbr0');
+			const snaps = (await w.api('GET', `${QM}/300/snapshot`)).json.data as Array<{name: string}>;
+			assert.deepEqual(snaps.map((s) => s.name), ['current']);
+			// The lines of the recorded qmrestore-task-log-vma-zst-zfs.txt, in its order.
+			const log = await w.log(upid);
+			const pid = upid.split(':')[2]!;
+			assert.equal(log[0], `restore vma archive: zstd -q -d -c /backups/dump/${volid.split('/')[1]} | vma extract -v -r /var/tmp/vzdumptmp${parseInt(pid, 16)}.fifo - /var/tmp/vzdumptmp${parseInt(pid, 16)}`);
+			assert.match(log[1]!, /^CFG: size: \d+ name: qemu-server\.conf$/);
+			assert.equal(log[2], 'DEV: dev_id=1 size: 540672 devname: drive-efidisk0');
+			assert.equal(log[3], 'DEV: dev_id=2 size: 34359738368 devname: drive-scsi0');
+			assert.match(log[4]!, /^CTIME: (Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}$/);
+			assert.deepEqual(log.slice(5, 9), [
+				"new volume ID is 'local-zfs:vm-300-disk-0'",
+				"new volume ID is 'local-zfs:vm-300-disk-1'",
+				"map 'drive-efidisk0' to '/dev/zvol/rpool/data/vm-300-disk-0' (write zeros = 0)",
+				"map 'drive-scsi0' to '/dev/zvol/rpool/data/vm-300-disk-1' (write zeros = 0)",
+			]);
+			assert.equal(log[9], 'progress 1% (read 343605248 bytes, duration 0 sec)');
+			// 32 GiB at 40 % read at 150 MiB/s: 87 simulated seconds.
+			assert.equal(log[108], 'progress 100% (read 34360279040 bytes, duration 87 sec)');
+			assert.match(log[109]!, /^total bytes read 34360279040, sparse bytes \d+ \([\d.]+%\)$/);
+			assert.match(log[110]!, /^space reduction due to 4K zero blocks [\d.]+%$/);
+			assert.deepEqual(log.slice(111), ['rescan volumes...', "VM 300 add unreferenced volume 'local-zfs:vm-300-disk-2' as 'unused0' to config", 'TASK OK']);
+		}));
+
+	it('over a running VM the worker fails as qemu-server does, and the lock goes again', () =>
+		withSim(async (w) => {
+			const vm = w.sim.state.guests.get(300)!;
+			vm.status = 'running';
+			const before = structuredClone(vm.config);
+			const res = await w.api('POST', QM, {form: {vmid: '300', archive: await archiveOf(w, 300), force: '1'}});
+			assert.equal(res.status, 200, `${res.status} ${res.reason}`);
+			const upid = res.json.data as string;
+			assert.equal((await w.finish(upid)).exitstatus, 'unable to restore VM 300 - vm is running');
+			assert.deepEqual(await w.log(upid), [FAILED(300), 'TASK ERROR: unable to restore VM 300 - vm is running']);
+			assert.deepEqual((await w.api('GET', `${QM}/300/config`)).json.data.scsi0, before.scsi0);
+			assert.equal(vm.lock, undefined);
+		}));
+
+	it('without force an existing VMID is refused before any task; a VMID on another node too, force or not', () =>
+		withSim(async (w) => {
+			const volid = await archiveOf(w, 300);
+			const res = await w.api('POST', QM, {form: {vmid: '300', archive: volid}});
+			assert.equal(res.status, 500);
+			assert.equal(res.reason, "unable to restore VM 300 - VM 300 already exists on node 'pve1'");
+			const elsewhere = await w.api('POST', QM, {form: {vmid: '200', archive: volid, force: '1'}});
+			assert.equal(elsewhere.reason, "unable to restore VM 200 - VM 200 already exists on node 'pve2'");
+			const ct = await w.api('POST', QM, {form: {vmid: '102', archive: volid, force: '1'}});
+			assert.equal(ct.reason, "unable to restore VM 102 - CT 102 already exists on node 'pve1'");
+			assert.equal(w.sim.state.tasks.filter((t) => t.type === 'qmrestore').length, 0);
+		}));
+
+	it("a container's archive: the worker warns about the keys a VM cannot have and fails on the tar archive; the new VM is left as it is", () =>
+		withSim(async (w) => {
+			const volid = await archiveOf(w, 101);
+			const res = await w.api('POST', QM, {form: {vmid: '100', archive: volid}});
+			assert.equal(res.status, 200, `${res.status} ${res.reason}`);
+			const upid = res.json.data as string;
+			const error = `ERROR: file '/backups/dump/${volid.split('/')[1]}' does not look like a QemuServer vzdump backup`;
+			assert.equal((await w.finish(upid)).exitstatus, error);
+			const log = await w.log(upid);
+			assert.ok(log.includes("vm 100 - unable to parse value of 'hostname' - unknown setting 'hostname'"), log.join('\n'));
+			assert.ok(log.includes("vm 100 - unable to parse value of 'rootfs' - unknown setting 'rootfs'"));
+			assert.deepEqual(log.slice(-2), [FAILED(100), `TASK ERROR: ${error}`]);
+			// "state is NOT cleaned up": VM 100 exists, unlocked, with nothing restored.
+			const config = (await w.api('GET', `${QM}/100/config`)).json.data;
+			assert.equal(config.lock, undefined);
+			assert.equal(config.scsi0, undefined);
+		}));
+
+	it('to a new VMID from /cluster/nextid on an LVM-thin storage, with new MACs (unique): listed while locked, then restored', () =>
+		withSim(async (w) => {
+			assert.equal((await w.api('GET', '/cluster/nextid')).json.data, '100');
+			const res = await w.api('POST', QM, {form: {vmid: '100', archive: await archiveOf(w, 300), storage: 'vmdata', unique: '1'}});
+			assert.equal(res.status, 200, `${res.status} ${res.reason}`);
+			const upid = res.json.data as string;
+			const listed = ((await w.api('GET', '/nodes/pve1/qemu')).json.data as Array<{vmid: number; lock?: string}>).find((g) => Number(g.vmid) === 100);
+			assert.equal(listed?.lock, 'create');
+			assert.equal((await w.finish(upid, 300)).exitstatus, 'OK');
+			const config = (await w.api('GET', `${QM}/100/config`)).json.data;
+			assert.equal(config.name, 'gitlab');
+			assert.equal(config.efidisk0, 'vmdata:vm-100-disk-0,efitype=4m,size=528K');
+			assert.equal(config.scsi0, 'vmdata:vm-100-disk-1,iothread=1,size=32G');
+			assert.equal(config.unused0, undefined);
+			assert.match(String(config.net0), /^virtio=BC:24:11:[0-9A-F:]{8},bridge=vmbr0$/);
+			assert.notEqual(config.net0, 'virtio=BC:24:11:30:30:30,bridge=vmbr0');
+			const log = await w.log(upid);
+			assert.deepEqual(log.slice(5, 11), [
+				'  Rounding up size to full physical extent 4.00 MiB',
+				'  Logical volume "vm-100-disk-0" created.',
+				"new volume ID is 'vmdata:vm-100-disk-0'",
+				'  Logical volume "vm-100-disk-1" created.',
+				"new volume ID is 'vmdata:vm-100-disk-1'",
+				"map 'drive-efidisk0' to '/dev/pve/vm-100-disk-0' (write zeros = 0)",
+			]);
+			const resources = (await w.api('GET', '/cluster/resources?type=vm')).json.data as Array<{vmid: number; name: string; type: string; status: string}>;
+			assert.deepEqual(resources.filter((r) => r.vmid === 100).map((r) => [r.type, r.name, r.status]), [['qemu', 'gitlab', 'stopped']]);
+			// The source VM is untouched.
+			assert.equal((await w.api('GET', `${QM}/300/config`)).json.data.scsi0, 'local-zfs:vm-300-disk-1,iothread=1,size=32G');
+		}));
+
+	it('a storage without images content fails in the worker; live-restore needs PBS', () =>
+		withSim(async (w) => {
+			const volid = await archiveOf(w, 300);
+			const upid = (await w.api('POST', QM, {form: {vmid: '100', archive: volid, storage: 'backups'}})).json.data as string;
+			assert.equal((await w.finish(upid)).exitstatus, "Content type 'images' is not available on storage 'backups'");
+			const live = (await w.api('POST', QM, {form: {vmid: '301', archive: volid, 'live-restore': '1'}})).json.data as string;
+			assert.equal((await w.finish(live)).exitstatus, 'live-restore is only compatible with backup images from a Proxmox Backup Server');
+		}));
+
+	it('an audit token may not restore; an unknown archive is refused', () =>
+		withSim(async (w) => {
+			const volid = await archiveOf(w, 300);
+			const denied = await w.api('POST', QM, {form: {vmid: '300', archive: volid, force: '1'}, auth: AUDIT_TOKEN});
+			assert.equal(denied.status, 403);
+			assert.equal(denied.reason, 'Permission check failed');
+			const missing = await w.api('POST', QM, {form: {vmid: '100', archive: 'backups:backup/vzdump-qemu-300-2020_01_01-00_00_00.vma.zst'}});
+			assert.equal(missing.reason, "can't find file 'backups:backup/vzdump-qemu-300-2020_01_01-00_00_00.vma.zst'");
+		}));
+});
