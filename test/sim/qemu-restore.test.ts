@@ -40,8 +40,20 @@ function vmFixture(): Fixture {
 		},
 		usage: {cpu: 0, mem: 0, disk: 0.3},
 	} as Fixture['guests'][number]);
+	fixture.nodes[0]!.storages.push({storage: 'pbs', type: 'pbs', content: 'backup', shared: true, server: 'pbs.lan', datastore: 'store1', total: 8_000_000_000_000, used: 2_000_000_000_000});
+	// May restore over VM 300 (VM.Backup) onto local-zfs, and create VM 105 (VM.Allocate); no privilege on the backup storages.
+	fixture.users.push({
+		userid: 'restorer@pve',
+		acl: [
+			{path: '/vms/300', role: 'PVEVMUser'},
+			{path: '/vms/105', role: 'PVEVMAdmin'},
+			{path: '/storage/local-zfs', role: 'PVEDatastoreUser'},
+		],
+		tokens: [{tokenid: 'rt', secret: '7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', privsep: false}],
+	} as Fixture['users'][number]);
 	fixture.backups = {
 		archives: [
+			{storage: 'pbs', node: 'pve1', vmid: 300, ago: 2 * DAY, size: 6_000_000_000},
 			{storage: 'backups', node: 'pve1', vmid: 300, ago: 1 * DAY, size: 4_000_000_000},
 			{storage: 'backups', node: 'pve1', vmid: 101, ago: 1 * DAY, size: 300_000_000},
 		],
@@ -63,6 +75,8 @@ async function archiveOf(w: WriteSim, vmid: number): Promise<string> {
 	assert.equal(res.status, 200, `${res.status} ${res.reason}`);
 	return String(res.json.data[0].volid);
 }
+
+const RESTORER = 'PVEAPIToken=restorer@pve!rt=7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 const FAILED = (vmid: number) => `error before or during data restore, some or all disks were not completely restored. VM ${vmid} state is NOT cleaned up.`;
 
@@ -208,5 +222,58 @@ describe('qmrestore', () => {
 			assert.equal(denied.reason, 'Permission check failed');
 			const missing = await w.api('POST', QM, {form: {vmid: '100', archive: 'backups:backup/vzdump-qemu-300-2020_01_01-00_00_00.vma.zst'}});
 			assert.equal(missing.reason, "can't find file 'backups:backup/vzdump-qemu-300-2020_01_01-00_00_00.vma.zst'");
+		}));
+
+	it('VM.Backup restores over the VM it is granted on; a new VMID needs VM.Allocate, and another guest\'s archive the backup storage too', () =>
+		withSim(async (w) => {
+			const volid = await archiveOf(w, 300);
+			const over = await w.api('POST', QM, {form: {vmid: '300', archive: volid, force: '1'}, auth: RESTORER});
+			assert.equal(over.status, 200, `${over.status} ${over.reason}`);
+			const upid = over.json.data as string;
+			assert.match(upid, upidPattern('pve1', 'qmrestore', 300, 'restorer@pve!rt'));
+			assert.equal((await w.finish(upid, 300)).exitstatus, 'OK');
+			const noAllocate = await w.api('POST', QM, {form: {vmid: '106', archive: volid}, auth: RESTORER});
+			assert.equal(noAllocate.status, 403);
+			assert.equal(noAllocate.reason, 'Permission check failed');
+			const notOwner = await w.api('POST', QM, {form: {vmid: '105', archive: volid}, auth: RESTORER});
+			assert.equal(notOwner.status, 403);
+			assert.equal(notOwner.reason, 'Permission check failed (/storage/backups, Datastore.AllocateSpace)');
+			// pct restore checks the archive the same way (PVE::Storage::check_volume_access).
+			const ct = await w.api('POST', '/nodes/pve1/lxc', {form: {vmid: '105', ostemplate: await archiveOf(w, 101), restore: '1'}, auth: RESTORER});
+			assert.equal(ct.status, 403);
+			assert.equal(ct.reason, 'Permission check failed (/storage/backups, Datastore.AllocateSpace)');
+			// The storage parameter needs Datastore.AllocateSpace there before anything else.
+			const elsewhere = await w.api('POST', QM, {form: {vmid: '300', archive: volid, force: '1', storage: 'vmdata'}, auth: RESTORER});
+			assert.equal(elsewhere.status, 403);
+			assert.equal(elsewhere.reason, 'Permission check failed (/storage/vmdata, Datastore.AllocateSpace)');
+		}));
+
+	it('from Proxmox Backup Server: pbs-restore per disk; a locked or protected VM is refused', () =>
+		withSim(async (w) => {
+			const res = await w.api('GET', '/nodes/pve1/storage/pbs/content?content=backup&vmid=300');
+			const volid = String(res.json.data[0].volid);
+			assert.match(volid, /^pbs:backup\/vm\/300\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+			const vm = w.sim.state.guests.get(300)!;
+			vm.lock = 'backup';
+			vm.config.lock = 'backup';
+			const locked = await w.api('POST', QM, {form: {vmid: '300', archive: volid, force: '1'}});
+			assert.equal(locked.reason, 'unable to restore VM 300 - VM is locked (backup)');
+			delete vm.lock;
+			delete vm.config.lock;
+			vm.config.protection = 1;
+			const protectedRun = (await w.api('POST', QM, {form: {vmid: '300', archive: volid, force: '1'}})).json.data as string;
+			// qemu-server's message carries the dash twice (its prefix ends in " -", check_protection adds " - ").
+			assert.equal((await w.finish(protectedRun)).exitstatus, 'unable to restore VM 300 - - protection mode enabled');
+			delete vm.config.protection;
+			const upid = (await w.api('POST', QM, {form: {vmid: '300', archive: volid, force: '1', start: '1'}})).json.data as string;
+			assert.equal((await w.finish(upid, 300)).exitstatus, 'OK');
+			const log = await w.log(upid);
+			const snapshot = volid.slice('pbs:backup/'.length);
+			assert.deepEqual(log.slice(0, 2), ["new volume ID is 'local-zfs:vm-300-disk-0'", "new volume ID is 'local-zfs:vm-300-disk-1'"]);
+			assert.equal(log[2], `restore proxmox backup image: /usr/bin/pbs-restore --repository root@pam@pbs.lan:store1 ${snapshot} drive-efidisk0.img.fidx /dev/zvol/rpool/data/vm-300-disk-0 --verbose --format raw --skip-zero`);
+			assert.deepEqual(log.slice(3, 7), ["connecting to repository 'root@pam@pbs.lan:store1'", "open block backend for target '/dev/zvol/rpool/data/vm-300-disk-0'", `starting to restore snapshot '${snapshot}'`, 'download and verify backup index']);
+			assert.ok(log.some((l) => /^restore image complete \(bytes=34359738368, duration=\d+\.00s, speed=[\d.]+MB\/s\)$/.test(l)), log.join('\n'));
+			assert.deepEqual(log.slice(-3), ["VM 300 add unreferenced volume 'local-zfs:vm-300-disk-2' as 'unused0' to config", 'Execute autostart', 'TASK OK']);
+			assert.equal(w.sim.state.guests.get(300)!.status, 'running');
 		}));
 });
