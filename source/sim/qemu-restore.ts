@@ -181,15 +181,16 @@ function vmaProgress(total: number, seconds: number): string[] {
 	});
 }
 
-/** pbs-restore's progress for one image (every 10 %), then its summary line. */
+/** pbs-restore's progress for one image: every percent, read in its 4 MiB chunks; then its summary (MiB/s, printed as MB/s). */
 function pbsProgress(size: number, zeroShare: number, seconds: number): string[] {
-	const lines = Array.from({length: 10}, (_, i) => {
-		const percent = (i + 1) * 10;
-		const read = Math.round((size * percent) / 100);
+	const chunk = 4 * 1024 * 1024;
+	const lines = Array.from({length: 100}, (_, i) => {
+		const percent = i + 1;
+		const read = Math.min(size, Math.ceil((size * percent) / 100 / chunk) * chunk);
 		const zeroes = Math.round(read * zeroShare);
-		return `progress ${percent}% (read ${read} bytes, zeroes = ${Math.round(zeroShare * 100)}% (${zeroes} bytes), duration ${Math.max(1, Math.round((seconds * percent) / 100))} sec)`;
+		return `progress ${percent}% (read ${read} bytes, zeroes = ${Math.round(zeroShare * 100)}% (${zeroes} bytes), duration ${Math.floor((seconds * percent) / 100)} sec)`;
 	});
-	const speed = ((size / Math.max(1, seconds)) / 1e6).toFixed(2);
+	const speed = (size / 1024 ** 2 / Math.max(1, seconds)).toFixed(2);
 	return [...lines, `restore image complete (bytes=${size}, duration=${seconds.toFixed(2)}s, speed=${speed}MB/s)`];
 }
 

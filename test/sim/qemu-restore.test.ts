@@ -272,8 +272,24 @@ describe('qmrestore', () => {
 			assert.deepEqual(log.slice(0, 2), ["new volume ID is 'local-zfs:vm-300-disk-0'", "new volume ID is 'local-zfs:vm-300-disk-1'"]);
 			assert.equal(log[2], `restore proxmox backup image: /usr/bin/pbs-restore --repository root@pam@pbs.lan:store1 ${snapshot} drive-efidisk0.img.fidx /dev/zvol/rpool/data/vm-300-disk-0 --verbose --format raw --skip-zero`);
 			assert.deepEqual(log.slice(3, 7), ["connecting to repository 'root@pam@pbs.lan:store1'", "open block backend for target '/dev/zvol/rpool/data/vm-300-disk-0'", `starting to restore snapshot '${snapshot}'`, 'download and verify backup index']);
+			// 1 % of the 32 GiB disk, in pbs-restore's 4 MiB chunks.
+			assert.ok(log.some((l) => /^progress 1% \(read 343932928 bytes, zeroes = \d+% \(\d+ bytes\), duration \d+ sec\)$/.test(l)), log.join('\n'));
 			assert.ok(log.some((l) => /^restore image complete \(bytes=34359738368, duration=\d+\.00s, speed=[\d.]+MB\/s\)$/.test(l)), log.join('\n'));
 			assert.deepEqual(log.slice(-3), ["VM 300 add unreferenced volume 'local-zfs:vm-300-disk-2' as 'unused0' to config", 'Execute autostart', 'TASK OK']);
 			assert.equal(w.sim.state.guests.get(300)!.status, 'running');
+		}));
+
+	it('bwlimit: the archive is read through cstream at that rate, and the restore takes as long as that needs', () =>
+		withSim(async (w) => {
+			const volid = await archiveOf(w, 300);
+			const upid = (await w.api('POST', QM, {form: {vmid: '300', archive: volid, force: '1', bwlimit: '10240'}})).json.data as string;
+			assert.equal((await w.finish(upid, 600)).exitstatus, 'OK');
+			const log = await w.log(upid);
+			const pid = parseInt(upid.split(':')[2]!, 16);
+			assert.equal(log[0], 'applying read rate limit: 10240');
+			assert.equal(log[1], `restore vma archive: cstream -t 10485760 -- /backups/dump/${volid.split('/')[1]} | zstd -q -d -c - | vma extract -v -r /var/tmp/vzdumptmp${pid}.fifo - /var/tmp/vzdumptmp${pid}`);
+			assert.ok(log.includes('rate limit for storage local-zfs: 10240 KiB/s'));
+			// 4 GB of archive at 10 MiB/s: 381 s, longer than the 87 s the disks take unthrottled.
+			assert.ok(log.includes('progress 100% (read 34360279040 bytes, duration 381 sec)'), log.filter((l) => l.startsWith('progress 100')).join());
 		}));
 });
