@@ -12,7 +12,7 @@ import {hasPriv, PermissionDenied} from './acl.js';
 import {archiveOwner, archivePath, findBackup, isPbs, pbsTime, storageBase, type SimBackup} from './backup-store.js';
 import {handlerError, paramError} from './errors.js';
 import type {FixtureGuest, FixtureStorage} from './fixture-types.js';
-import {markRunning, QUICK_FAIL_SEC, simDuration} from './lxc-ops.js';
+import {markRunning, markStopped, QUICK_FAIL_SEC, simDuration} from './lxc-ops.js';
 import {checkArchiveAccess, restoreSeconds, restoreTarget, type RestoreRequest} from './restore-common.js';
 import {schemaRoutes} from './schema.js';
 import {parseDiskSize} from './sizes.js';
@@ -194,6 +194,48 @@ function pbsProgress(size: number, zeroShare: number, seconds: number): string[]
 	return [...lines, `restore image complete (bytes=${size}, duration=${seconds.toFixed(2)}s, speed=${speed}MB/s)`];
 }
 
+/** Disks a live-restore streams while the VM runs (all but the EFI vars and TPM state). */
+const streamed = (d: RestoredDisk) => d.key !== 'efidisk0' && d.key !== 'tpmstate0';
+
+/** PVE::Tools::render_bytes with one decimal. */
+function renderBytes(bytes: number): string {
+	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function renderDuration(seconds: number): string {
+	const m = Math.floor(seconds / 60);
+	return m > 0 ? `${m}m ${seconds % 60}s` : `${seconds}s`;
+}
+
+/** pbs_live_restore: the VM started on PBS-backed drives, one block-stream job per disk (BlockJob::monitor's lines, about one per simulated second). */
+function liveRestoreLines(storage: FixtureStorage, backup: SimBackup, disks: RestoredDisk[], seconds: number): string[] {
+	const repo = pbsRepository(storage);
+	const lines = ['starting VM for live-restore', `repository: '${repo}', snapshot: '${pbsSnapshot(backup)}'`];
+	for (const d of disks) lines.push(`restoring 'drive-${d.key}' to '${d.volid}'`);
+	const total = disks.reduce((sum, d) => sum + d.size, 0);
+	const ticks = Math.min(200, Math.max(1, seconds));
+	for (let tick = 1; tick <= ticks; tick++) {
+		const elapsed = Math.round((seconds * tick) / ticks);
+		for (const d of disks) {
+			const done = Math.round((d.size * tick) / ticks);
+			lines.push(`restore-drive-${d.key}: transferred ${renderBytes(done)} of ${renderBytes(d.size)} (${((done * 100) / Math.max(1, d.size)).toFixed(2)}%) in ${renderDuration(elapsed)}`);
+		}
+	}
+	for (const d of disks) lines.push(`restore-drive-${d.key}: stream-job finished`);
+	if (total > 0) lines.push('restore-drive jobs finished successfully, removing all tracking block devices to disconnect from Proxmox Backup Server');
+	return lines;
+}
+
+const pbsRepository = (storage: FixtureStorage) => `root@pam@${storage.server ?? 'pbs'}:${storage.datastore ?? storage.storage}`;
+const pbsSnapshot = (backup: SimBackup) => `vm/${backup.vmid}/${pbsTime(backup.ctime)}`;
+
 const FAILED_BEFORE_DATA = (vmid: number) => `error before or during data restore, some or all disks were not completely restored. VM ${vmid} state is NOT cleaned up.`;
 
 interface Plan {
@@ -230,6 +272,7 @@ function plan(req: RestoreRequest, guest: SimGuest, backup: SimBackup, targets: 
 		return {key, size, ...allocate(storage, vmid, index, size, format)};
 	});
 	const total = disks.reduce((sum, d) => sum + d.size, 0);
+	const live = params['live-restore'] === '1';
 	const bwlimit = params.bwlimit !== undefined && Number(params.bwlimit) > 0 ? Number(params.bwlimit) : undefined;
 	const seconds = Math.max(restoreSeconds(total), bwlimit ? Math.round(backup.size / (bwlimit * 1024)) : 0);
 	const config = restoredConfig(state, vmid, backup.config, disks, params.unique === '1');
@@ -241,12 +284,12 @@ function plan(req: RestoreRequest, guest: SimGuest, backup: SimBackup, targets: 
 	const steps: string[] = [];
 	const allocation = disks.flatMap((d) => [...d.allocLines, `new volume ID is '${d.volid}'`]);
 	if (isPbs(targets.archive)) {
-		const storage = targets.archive;
-		const repo = `root@pam@${storage.server ?? 'pbs'}:${storage.datastore ?? storage.storage}`;
-		const snapshot = `vm/${backup.vmid}/${pbsTime(backup.ctime)}`;
+		const repo = pbsRepository(targets.archive);
+		const snapshot = pbsSnapshot(backup);
 		steps.push(...allocation);
 		const zeroShare = Math.max(0, 1 - backup.size / Math.max(1, total));
-		for (const d of disks) {
+		// A live-restore copies only the EFI vars and TPM state before the VM starts; the rest streams while it runs.
+		for (const d of live ? disks.filter((x) => !streamed(x)) : disks) {
 			const share = Math.max(1, Math.round((seconds * d.size) / Math.max(1, total)));
 			steps.push(
 				`restore proxmox backup image: /usr/bin/pbs-restore --repository ${repo} ${snapshot} drive-${d.key}.img.fidx ${d.path} --verbose --format raw${d.writeZeros === 0 ? ' --skip-zero' : ''}`,
@@ -287,6 +330,7 @@ function plan(req: RestoreRequest, guest: SimGuest, backup: SimBackup, targets: 
 		steps.push(`space reduction due to 4K zero blocks ${g3(0.3 + ((vmid * 7919) % 200) / 100)}%`);
 	}
 	steps.push('rescan volumes...', ...unusedLines);
+	if (live) steps.push(...liveRestoreLines(targets.archive, backup, disks.filter(streamed), seconds));
 	return {steps, seconds, config};
 }
 
@@ -374,7 +418,13 @@ export function startQemuRestore(req: RestoreRequest): string {
 	const run = plan(req, guest, backup, targets, vmid, pid);
 	const live = params['live-restore'] === '1';
 	const start = params.start === '1' && !live;
-	if (live) markRunning(guest, state.clock());
+	if (live) {
+		// The restored config is written and the VM started (still locked) before the disks stream in.
+		guest.config = structuredClone(run.config);
+		guest.snapshots = [];
+		setLock(guest, 'create');
+		markRunning(guest, state.clock());
+	}
 	const steps = [...run.steps, ...(start ? ['Execute autostart'] : [])];
 	return startTask(state, {
 		...common,
@@ -384,6 +434,8 @@ export function startQemuRestore(req: RestoreRequest): string {
 		onEnd: (task: SimTask) => {
 			if (task.exitstatus !== 'OK') {
 				unlock();
+				// A failed live-restore stops the VM again.
+				if (live) markStopped(guest);
 				return;
 			}
 			// The replaced disks went with their snapshots; the kept ones lost theirs too.

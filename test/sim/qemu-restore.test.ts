@@ -292,4 +292,30 @@ describe('qmrestore', () => {
 			// 4 GB of archive at 10 MiB/s: 381 s, longer than the 87 s the disks take unthrottled.
 			assert.ok(log.includes('progress 100% (read 34360279040 bytes, duration 381 sec)'), log.filter((l) => l.startsWith('progress 100')).join());
 		}));
+
+	it('live-restore from PBS: the VM runs (still locked) while its disks stream in; only the EFI disk is copied first', () =>
+		withSim(async (w) => {
+			const volid = String((await w.api('GET', '/nodes/pve1/storage/pbs/content?content=backup&vmid=300')).json.data[0].volid);
+			const upid = (await w.api('POST', QM, {form: {vmid: '300', archive: volid, force: '1', 'live-restore': '1'}})).json.data as string;
+			const during = (await w.api('GET', `${QM}/300/status/current`)).json.data;
+			assert.equal(during.status, 'running');
+			assert.equal(during.lock, 'create');
+			assert.equal((await w.finish(upid, 300)).exitstatus, 'OK');
+			const log = await w.log(upid);
+			assert.deepEqual(log.filter((l) => l.startsWith('restore proxmox backup image:')).map((l) => l.split(' ')[8]), ['drive-efidisk0.img.fidx']);
+			const started = log.indexOf('starting VM for live-restore');
+			assert.ok(started > log.indexOf('rescan volumes...'));
+			assert.equal(log[started + 1], `repository: 'root@pam@pbs.lan:store1', snapshot: '${volid.slice('pbs:backup/'.length)}'`);
+			assert.equal(log[started + 2], "restoring 'drive-scsi0' to 'local-zfs:vm-300-disk-1'");
+			assert.match(log[started + 3]!, /^restore-drive-scsi0: transferred [\d.]+ (MiB|GiB) of 32\.0 GiB \([\d.]+%\) in \d+s$/);
+			assert.deepEqual(log.slice(-4), [
+				'restore-drive-scsi0: transferred 32.0 GiB of 32.0 GiB (100.00%) in 1m 27s',
+				'restore-drive-scsi0: stream-job finished',
+				'restore-drive jobs finished successfully, removing all tracking block devices to disconnect from Proxmox Backup Server',
+				'TASK OK',
+			]);
+			const after = (await w.api('GET', `${QM}/300/status/current`)).json.data;
+			assert.equal(after.status, 'running');
+			assert.equal(after.lock, undefined);
+		}));
 });
