@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import type {Fixture} from '../../source/sim/fixture-types.js';
+import {readSample} from '../samples.js';
 import {AUDIT_TOKEN, miniFixture} from './helpers.js';
 import {upidPattern, writeSim, type WriteSim} from './write-helpers.js';
 
@@ -40,6 +41,12 @@ function vmFixture(): Fixture {
 		},
 		usage: {cpu: 0, mem: 0, disk: 0.3},
 	} as Fixture['guests'][number]);
+	fixture.nodes[0]!.storages.push({storage: 'zssd', type: 'zfspool', content: 'images', pool: 'zssd', total: 2_000_000_000_000, used: 100_000_000_000});
+	// Two VMs shaped as the recorded qmrestore logs' (test/samples/qmrestore-task-log-*): one virtio disk on ZFS; an EFI disk and an unaligned SCSI disk on LVM-thin.
+	const vm = (vmid: number, name: string, disks: Record<string, string>) =>
+		fixture.guests.push({vmid, type: 'qemu', node: 'pve1', status: 'stopped', config: {name, memory: '2048', cores: 2, ...disks}, usage: {cpu: 0, mem: 0, disk: 0.2}} as Fixture['guests'][number]);
+	vm(400, 'nixos', {virtio0: 'zssd:vm-400-disk-0,size=3010560K'});
+	vm(401, 'win', {efidisk0: 'vmdata:vm-401-disk-0,efitype=4m,size=528K', scsi0: 'vmdata:vm-401-disk-1,size=20971528K'});
 	fixture.nodes[0]!.storages.push({storage: 'pbs', type: 'pbs', content: 'backup', shared: true, server: 'pbs.lan', datastore: 'store1', total: 8_000_000_000_000, used: 2_000_000_000_000});
 	// May restore over VM 300 (VM.Backup) onto local-zfs, and create VM 105 (VM.Allocate); no privilege on the backup storages.
 	fixture.users.push({
@@ -56,6 +63,8 @@ function vmFixture(): Fixture {
 			{storage: 'pbs', node: 'pve1', vmid: 300, ago: 2 * DAY, size: 6_000_000_000},
 			{storage: 'backups', node: 'pve1', vmid: 300, ago: 1 * DAY, size: 4_000_000_000},
 			{storage: 'backups', node: 'pve1', vmid: 101, ago: 1 * DAY, size: 300_000_000},
+			{storage: 'backups', node: 'pve1', vmid: 400, ago: 1 * DAY, size: 900_000_000},
+			{storage: 'backups', node: 'pve1', vmid: 401, ago: 1 * DAY, size: 6_000_000_000},
 		],
 	};
 	return fixture;
@@ -317,5 +326,35 @@ describe('qmrestore', () => {
 			const after = (await w.api('GET', `${QM}/300/status/current`)).json.data;
 			assert.equal(after.status, 'running');
 			assert.equal(after.lock, undefined);
+		}));
+
+	it('the task log has the lines of the recorded qmrestore logs, in their order (ZFS, LVM-thin, an error)', () =>
+		withSim(async (w) => {
+			/** A line with its values blanked: quoted strings, paths, numbers, day and month names, runs of blanks. */
+			const shape = (line: string) =>
+				line
+					.replace(/'[^']*'|"[^"]*"/g, 'Q')
+					.replace(/\/\S+/g, 'P')
+					.replace(/\d+(\.\d+)?/g, 'N')
+					.replace(/\b[A-Z][a-z]{2}\b/g, 'W')
+					.replace(/\s+/g, ' ')
+					.trim();
+			const restore = async (vmid: number) => {
+				const upid = (await w.api('POST', QM, {form: {vmid: String(vmid), archive: await archiveOf(w, vmid), force: '1'}})).json.data as string;
+				assert.equal((await w.finish(upid, 300)).exitstatus, 'OK');
+				return (await w.log(upid)).map(shape);
+			};
+			// The ZFS sample starts with the shell prompt of `qmrestore`; the task log starts at its second line.
+			const zfs = readSample('qmrestore-task-log-vma-zst-zfs.txt').trimEnd().split('\n').slice(1).map(shape);
+			assert.deepEqual((await restore(400)).slice(0, zfs.length), zfs);
+			// The LVM-thin sample lost its first line (the command) in the index it came from.
+			const lvm = readSample('qmrestore-task-log-vma-lvmthin.txt').trimEnd().split('\n').map(shape);
+			assert.deepEqual((await restore(401)).slice(1, 1 + lvm.length), lvm);
+			// A failed worker prints the sample's first line before its error.
+			const [failedLine] = readSample('qmrestore-error-archive-info.txt').trimEnd().split('\n').slice(1);
+			w.sim.state.guests.get(400)!.status = 'running';
+			const upid = (await w.api('POST', QM, {form: {vmid: '400', archive: await archiveOf(w, 400), force: '1'}})).json.data as string;
+			await w.finish(upid);
+			assert.deepEqual((await w.log(upid)).map(shape), [shape(failedLine!), shape('TASK ERROR: unable to restore VM 400 - vm is running')]);
 		}));
 });
