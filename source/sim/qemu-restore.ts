@@ -15,7 +15,7 @@ import type {FixtureGuest, FixtureStorage} from './fixture-types.js';
 import {markRunning, markStopped, QUICK_FAIL_SEC, simDuration} from './lxc-ops.js';
 import {checkArchiveAccess, restoreSeconds, restoreTarget, type RestoreRequest} from './restore-common.js';
 import {schemaRoutes} from './schema.js';
-import {parseDiskSize} from './sizes.js';
+import {parseDiskSize, renderBytes} from './sizes.js';
 import type {SimGuest, SimState} from './state.js';
 import {setLock} from './state.js';
 import {startTask, type SimTask} from './tasks.js';
@@ -197,18 +197,6 @@ function pbsProgress(size: number, zeroShare: number, seconds: number): string[]
 /** Disks a live-restore streams while the VM runs (all but the EFI vars and TPM state). */
 const streamed = (d: RestoredDisk) => d.key !== 'efidisk0' && d.key !== 'tpmstate0';
 
-/** PVE::Tools::render_bytes with one decimal. */
-function renderBytes(bytes: number): string {
-	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-	return `${value.toFixed(1)} ${units[unit]}`;
-}
-
 function renderDuration(seconds: number): string {
 	const m = Math.floor(seconds / 60);
 	return m > 0 ? `${m}m ${seconds % 60}s` : `${seconds}s`;
@@ -225,7 +213,7 @@ function liveRestoreLines(storage: FixtureStorage, backup: SimBackup, disks: Res
 		const elapsed = Math.round((seconds * tick) / ticks);
 		for (const d of disks) {
 			const done = Math.round((d.size * tick) / ticks);
-			lines.push(`restore-drive-${d.key}: transferred ${renderBytes(done)} of ${renderBytes(d.size)} (${((done * 100) / Math.max(1, d.size)).toFixed(2)}%) in ${renderDuration(elapsed)}`);
+			lines.push(`restore-drive-${d.key}: transferred ${renderBytes(done, 1)} of ${renderBytes(d.size, 1)} (${((done * 100) / Math.max(1, d.size)).toFixed(2)}%) in ${renderDuration(elapsed)}`);
 		}
 	}
 	for (const d of disks) lines.push(`restore-drive-${d.key}: stream-job finished`);
