@@ -121,7 +121,7 @@ export function createTransport(options: TransportOptions): Transport {
 	function interpret(request: WireRequest, status: number, statusText: string, bytes: Buffer, reuseKey: string | undefined): unknown {
 		if (reuseKey !== undefined && status === 200) {
 			const last = lastAnswers.get(reuseKey);
-			if (last && last.bytes.equals(bytes)) return last.data;
+			if (last && (last.bytes === bytes || last.bytes.equals(bytes))) return last.data;
 			const data = interpret(request, status, statusText, bytes, undefined);
 			lastAnswers.set(reuseKey, {bytes, data});
 			return data;
@@ -158,6 +158,7 @@ export function createTransport(options: TransportOptions): Transport {
 			url.search = encoded.toString();
 		}
 
+		const reuseKey = request.method === 'GET' && REUSED_WHEN_UNCHANGED.has(request.path) ? url.search + ' ' + request.path : undefined;
 		const controller = new AbortController();
 		let timedOut = false;
 		const timer = setTimeout(() => {
@@ -181,7 +182,7 @@ export function createTransport(options: TransportOptions): Transport {
 			});
 			status = response.status;
 			statusText = response.statusText;
-			const answer = await readBounded(response, maxBytes);
+			const answer = await readBounded(response, maxBytes, reuseKey === undefined || status !== 200 ? undefined : lastAnswers.get(reuseKey)?.bytes);
 			if (answer === undefined) {
 				controller.abort();
 				throw failure(request, {
@@ -198,7 +199,6 @@ export function createTransport(options: TransportOptions): Transport {
 			clearTimeout(timer);
 			request.signal?.removeEventListener('abort', onCallerAbort);
 		}
-		const reuseKey = request.method === 'GET' && REUSED_WHEN_UNCHANGED.has(request.path) ? url.search + ' ' + request.path : undefined;
 		return interpret(request, status, statusText, bytes, reuseKey);
 	}
 
@@ -220,8 +220,13 @@ export function createTransport(options: TransportOptions): Transport {
 	};
 }
 
-/** The body's bytes, or undefined as soon as it (or its announced length) passes `maxBytes`. */
-async function readBounded(response: Response, maxBytes: number): Promise<Buffer | undefined> {
+/**
+ * The body's bytes, or undefined as soon as it (or its announced length)
+ * passes `maxBytes`. When the body turns out to be `previous` byte for byte,
+ * `previous` itself comes back: the chunks are compared as they arrive, so an
+ * unchanged 4 MB answer is not copied into a new buffer first.
+ */
+async function readBounded(response: Response, maxBytes: number, previous?: Buffer): Promise<Buffer | undefined> {
 	const announced = Number(response.headers.get('content-length'));
 	if (Number.isFinite(announced) && announced > maxBytes) {
 		await response.body?.cancel().catch(() => {});
@@ -230,11 +235,14 @@ async function readBounded(response: Response, maxBytes: number): Promise<Buffer
 	if (!response.body) return Buffer.alloc(0);
 	const chunks: Uint8Array[] = [];
 	let size = 0;
+	let same = previous !== undefined;
 	for await (const chunk of response.body) {
+		if (same && (size + chunk.byteLength > previous!.length || previous!.compare(chunk, 0, chunk.byteLength, size, size + chunk.byteLength) !== 0)) same = false;
 		size += chunk.byteLength;
 		if (size > maxBytes) return undefined;
 		chunks.push(chunk);
 	}
+	if (same && size === previous!.length) return previous;
 	return Buffer.concat(chunks, size);
 }
 

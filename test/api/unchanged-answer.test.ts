@@ -52,6 +52,12 @@ describe('an unchanged answer', () => {
 		const changed = await client.request<Array<{cpu: number}>>('GET', '/cluster/resources');
 		assert.notEqual(changed, first);
 		assert.equal(changed[0]!.cpu, 0.5);
+		// A change that keeps the length (one byte differs) is a change too.
+		cpu = 0.6;
+		const sameLength = await client.request<Array<{cpu: number}>>('GET', '/cluster/resources');
+		assert.notEqual(sameLength, changed);
+		assert.equal(sameLength[0]!.cpu, 0.6);
+		assert.equal(await client.request('GET', '/cluster/resources'), sameLength);
 		// Another query of the same path is another answer, not the cached one.
 		const storage = await client.request<unknown[]>('GET', '/cluster/resources', {type: 'vm'});
 		assert.notEqual(storage, changed);
