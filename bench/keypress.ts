@@ -6,16 +6,23 @@
 //   node --import tsx bench/keypress.ts [presses=200] [guests=5000] [columns=160] [rows=50] [--follow LINES_PER_S]
 //
 // With --follow, the deck's log pane follows guest 100's journal, streamed over
-// the simulator's SSH side (in this process, host key verified) at that rate
+// the simulator's SSH side (in a child process, bench/follow-sim.ts, so its CPU is not
+// counted as the console's; host key verified) at that rate
 // while the keys are timed — issue 11's "while the log pane follows 1,000
 // lines/s", issue 12's 10,000. Log redraws are capped at ~20/s; a key's frame
 // is the first frame written after the key (every frame drawn after the key
 // changed the store shows its effect).
 
+import {spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {createInterface} from 'node:readline';
+import {fileURLToPath} from 'node:url';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {loadKeymap} from '../keymaps/index.js';
 import {selectVisibleRows} from '../source/store/selectors.js';
+import {createSshRunner} from '../source/ssh/ssh-runner.js';
+import type {CommandRunner} from '../source/ssh/types.js';
 import {createAppStore} from '../source/store/store.js';
 import type {GuestRow} from '../source/store/types.js';
 import {App} from '../views/App.js';
@@ -51,10 +58,27 @@ function guests(n: number): GuestRow[] {
 }
 
 const store = createAppStore({target: 'bench', demo: true, readOnly: false});
-const harness = followRate > 0 ? await (await import('../test/sim-ssh/harness.js')).startHarness({journalRate: followRate}) : undefined;
+const harness = followRate > 0 ? await startFollowSim(followRate) : undefined;
+
+/** The simulator's SSH side in a child process (bench/follow-sim.ts), and a runner trusting it. */
+async function startFollowSim(rate: number): Promise<{node: string; runner: CommandRunner; close(): Promise<void>}> {
+	const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('follow-sim.ts', import.meta.url)), String(rate)], {stdio: ['pipe', 'pipe', 'inherit']});
+	const [line] = (await once(createInterface({input: child.stdout!}), 'line')) as [string];
+	const sim = JSON.parse(line) as {host: string; port: number; keyPath: string; knownHosts: string; node: string};
+	const runner = createSshRunner({host: sim.host, port: sim.port, username: 'root', privateKeyPath: sim.keyPath, knownHostsPath: sim.knownHosts, acceptNewHostKey: false, keepaliveMs: 0});
+	return {
+		node: sim.node,
+		runner,
+		async close() {
+			await runner.close();
+			child.stdin!.end();
+			await once(child, 'exit');
+		},
+	};
+}
 const fleet = guests(guestCount);
 // Guest 100 is the simulator's plex, on the simulator's node, so its journal streams.
-if (harness) fleet[0] = {...fleet[0]!, name: 'plex', node: harness.state.guests.get(100)!.node};
+if (harness) fleet[0] = {...fleet[0]!, name: 'plex', node: harness.node};
 store.getState().actions.fleetReceived({guests: fleet, nodes: [], receivedAt: Date.now()});
 // One NIC map for all guests at once (the services add NICs a few at a time).
 const nics = new Map(Array.from({length: guestCount}, (_, i) => [100 + i, [{id: 'net0', bridge: `vmbr${i % 3}`, ip: `10.${(i >> 8) & 255}.${i & 255}.1/24`, firewall: true, linkDown: false}]]));
