@@ -13,19 +13,15 @@
 // is the first frame written after the key (every frame drawn after the key
 // changed the store shows its effect).
 
-import {spawn} from 'node:child_process';
-import {once} from 'node:events';
-import {createInterface} from 'node:readline';
-import {fileURLToPath} from 'node:url';
+import v8 from 'node:v8';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {loadKeymap} from '../keymaps/index.js';
 import {selectVisibleRows} from '../source/store/selectors.js';
-import {createSshRunner} from '../source/ssh/ssh-runner.js';
-import type {CommandRunner} from '../source/ssh/types.js';
 import {createAppStore} from '../source/store/store.js';
 import type {GuestRow} from '../source/store/types.js';
 import {App} from '../views/App.js';
+import {startFollowSim} from './follow-sim-client.js';
 
 const followAt = process.argv.indexOf('--follow');
 const followRate = followAt === -1 ? 0 : Number(process.argv[followAt + 1]);
@@ -57,25 +53,11 @@ function guests(n: number): GuestRow[] {
 	}));
 }
 
+// As bin/proxdeck.js does: 2 MB semi-spaces (garbage collection pauses depend on it).
+v8.setFlagsFromString('--max-semi-space-size=2');
 const store = createAppStore({target: 'bench', demo: true, readOnly: false});
 const harness = followRate > 0 ? await startFollowSim(followRate) : undefined;
 
-/** The simulator's SSH side in a child process (bench/follow-sim.ts), and a runner trusting it. */
-async function startFollowSim(rate: number): Promise<{node: string; runner: CommandRunner; close(): Promise<void>}> {
-	const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('follow-sim.ts', import.meta.url)), String(rate)], {stdio: ['pipe', 'pipe', 'inherit']});
-	const [line] = (await once(createInterface({input: child.stdout!}), 'line')) as [string];
-	const sim = JSON.parse(line) as {host: string; port: number; keyPath: string; knownHosts: string; node: string};
-	const runner = createSshRunner({host: sim.host, port: sim.port, username: 'root', privateKeyPath: sim.keyPath, knownHostsPath: sim.knownHosts, acceptNewHostKey: false, keepaliveMs: 0});
-	return {
-		node: sim.node,
-		runner,
-		async close() {
-			await runner.close();
-			child.stdin!.end();
-			await once(child, 'exit');
-		},
-	};
-}
 const fleet = guests(guestCount);
 // Guest 100 is the simulator's plex, on the simulator's node, so its journal streams.
 if (harness) fleet[0] = {...fleet[0]!, name: 'plex', node: harness.node};
