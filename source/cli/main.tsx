@@ -8,7 +8,6 @@ import {loadKeymap} from '../../keymaps/index.js';
 import {ConsoleRoot} from './console-root.js';
 import {helpText, parseArgs, UsageError, type CliArgs} from './args.js';
 import {loadConfig, type UserConfig} from './config.js';
-import {runSimulatorCommand} from './sim-command.js';
 import {resolveTarget, type Target} from './target.js';
 import {oneLine, openHost, type Io} from './open-host.js';
 import {wireConsole, type WiredConsole} from './console-wiring.js';
@@ -136,7 +135,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 		io.stdout.write(`${version()}\n`);
 		return 0;
 	}
-	if (args.command === 'sim') return runSimulatorCommand(args, io);
+	// The simulator, ssh2 and the commands below load only when asked for: the console's first frame needs none of them.
+	if (args.command === 'sim') return (await import('./sim-command.js')).runSimulatorCommand(args, io);
 	if (args.command === 'check') return (await import('./check-command.js')).runCheckCommand(args, io);
 	if (args.command === 'backups') return (await import('./backup-command.js')).runBackupsCommand(args, io);
 	if (args.command === 'backup') return (await import('./backup-command.js')).runBackupCommand(args, io);
