@@ -12,6 +12,7 @@ import {resolveTarget, type Target} from './target.js';
 import {oneLine, openHost, type Io} from './open-host.js';
 import {wireConsole, type WiredConsole} from './console-wiring.js';
 import {createContextSwitcher} from './context-switch.js';
+import {firstFleetAnswer} from './first-answer.js';
 import {packagePath} from '../util/package-root.js';
 import {scrubSecrets} from '../services/error-line.js';
 
@@ -46,6 +47,8 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 			<ConsoleRoot key={generation++} store={wired.store} keymap={keymap} stdout={io.stdout} onQuit={quit} commands={wired.commands} />
 		);
 		initial.start();
+		// The first frame shows the fleet: drawing before its first answer cost a whole cold frame (first-answer.ts).
+		await firstFleetAnswer(initial.store);
 		const app = render(element(initial), {
 			stdout: io.stdout,
 			stdin: io.stdin,

@@ -2,18 +2,21 @@
 // frame with data ≤ 0.5 s). The bundle is split (bin/build.js): the entry and
 // the chunks it imports statically load at start; ssh2, node-forge and the
 // simulator only through import() when SSH, the demo or `proxdeck sim` need
-// them. The shipped YAML is parsed at build time, and Yoga's WebAssembly is
+// them. The first frame waits for the fleet's first answer (one cold frame, not
+// two). The shipped YAML is parsed at build time, and Yoga's WebAssembly is
 // decoded without fetch() (which loads Node's internal undici). Each of these
 // regressed silently before: a static import or a new fetch() costs tens of
 // milliseconds at every start and no other test notices.
 
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, rmSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, before, describe, it} from 'node:test';
 import {freeLoopbackPort} from '../loopback-port.js';
+import {demoFixture, demoToken} from '../../source/cli/demo.js';
+import {startSimulator} from '../../source/sim/server.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = `dist/.startup-test-${process.pid}.mjs`;
@@ -87,5 +90,39 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 		assert.equal(ran.status, 1, ran.stderr);
 		assert.match(ran.stderr, /127\.0\.0\.1/, 'it tried the host (so Ink and Yoga were loaded before)');
 		assert.match(ran.stderr, /internal-undici:false/);
+	});
+
+	it('the first frame the terminal gets already shows the fleet (no empty "connecting…" frame first)', async () => {
+		const fixture = demoFixture({kind: 'fixture', name: 'homelab'});
+		const sim = await startSimulator({fixture});
+		try {
+			const token = demoToken(fixture);
+			const command = `stty cols 160 rows 50; exec ${process.execPath} ${entry} --host ${sim.host} --port ${sim.port} --token-id '${token.tokenId}' --fingerprint ${sim.fingerprint}`;
+			const child = spawn('script', ['-qfec', command, '/dev/null'], {
+				cwd: root,
+				env: {PATH: process.env.PATH ?? '', HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: '/nonexistent', TERM: 'xterm-256color', PROXDECK_TOKEN_SECRET: token.secret},
+				stdio: ['pipe', 'pipe', 'pipe'],
+			});
+			let out = '';
+			// Ink wraps each frame in a synchronized update (CSI ?2026h … CSI ?2026l): wait for the first whole one.
+			const firstFrame = await new Promise<string>((resolve, reject) => {
+				const timer = setTimeout(() => reject(new Error(`no frame within 60 s: ${JSON.stringify(out.slice(-400))}`)), 60_000);
+				child.stdout.on('data', (d: Buffer) => {
+					out += d.toString('utf8');
+					const start = out.indexOf('\u001B[?2026h');
+					const end = out.indexOf('\u001B[?2026l', start);
+					if (start !== -1 && end !== -1) {
+						clearTimeout(timer);
+						resolve(out.slice(start, end));
+					}
+				});
+			});
+			child.stdin.write('q');
+			await new Promise((resolve) => child.once('close', resolve));
+			assert.match(firstFrame, /plex/, 'a homelab guest is in the first frame');
+			assert.doesNotMatch(firstFrame, /connecting…/);
+		} finally {
+			await sim.close();
+		}
 	});
 });
