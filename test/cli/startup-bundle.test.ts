@@ -79,6 +79,13 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 		}
 	});
 
+	it('every file of the bundle is pure ASCII (one other character makes Node decode and compile a file as two-byte text)', () => {
+		for (const file of [join(root, entry), ...readdirSync(join(root, chunks)).map((f) => join(root, chunks, f))]) {
+			const at = readFileSync(file, 'utf8').search(/[^\x00-\x7f]/);
+			assert.equal(at, -1, `${file} has a non-ASCII character at ${at}`);
+		}
+	});
+
 	it('the keymap and the built-in layouts are in the bundle already parsed (no YAML parsing at start)', () => {
 		// keymaps/default.yaml's first binding and layouts/triage.yaml's name, as object literals.
 		assert.match(startCode, /"keymaps\/default\.yaml": \[\{ key: \["j", "down"\], action: "nav\.down"/);
@@ -119,6 +126,7 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 			child.stdin.write('q');
 			await new Promise((resolve) => child.once('close', resolve));
 			assert.match(firstFrame, /plex/, 'a homelab guest is in the first frame');
+			assert.match(firstFrame, /nodes 1\/1 │/, 'the header, box-drawing character included (the bundle writes it as \\u2502)');
 			assert.doesNotMatch(firstFrame, /connecting…/);
 			assert.equal(readFileSync(probeOut, 'utf8'), 'false', 'Node\'s internal undici was loaded (something called the global fetch)');
 			// The fleet's first read was sent once, not again by the first poll.
