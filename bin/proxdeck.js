@@ -28,7 +28,8 @@ function bundleIsFresh() {
 	// Installed from `npm pack`: the bundle is all there is (npm stamps extracted files with the install time, in any order).
 	if (!hasSources) return true;
 	const built = statSync(bundle).mtimeMs;
-	return ['source', 'views', 'keymaps'].every((dir) => newestSource(join(root, dir)) <= built);
+	// layouts/ and keymaps/ too: their YAML is parsed into the bundle (source/util/shipped-yaml.ts).
+	return ['source', 'views', 'keymaps', 'layouts'].every((dir) => newestSource(join(root, dir)) <= built);
 }
 
 // V8's young generation grows to 3 × 16 MB by default. A console's garbage is
