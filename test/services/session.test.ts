@@ -2,6 +2,7 @@
 // the certificate pinned, the store. What a user would see in the store after
 // each refresh, and what the simulator received.
 
+import {PVESTATD_STEP_MS} from '../../source/sim/drift.js';
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 import {createClient, type PveClient} from '../../source/api/client.js';
@@ -60,11 +61,11 @@ test('the first refresh fills the store with the 28 homelab containers and the h
 	assert.equal(state.nodes[0]!.status, 'online');
 });
 
-test('one refresh is one GET /cluster/resources, and CPU and memory move between refreshes', async () => {
+test('one refresh is one GET /cluster/resources, and CPU and memory move when pvestatd broadcasts again (10 s)', async () => {
 	const running = [...store.getState().guests.values()].filter((g) => g.status === 'running');
 	const before = new Map(running.map((g) => [g.vmid, `${g.cpu}/${g.mem}`]));
 	const countBefore = sim.requests.filter((r) => r.path === '/cluster/resources').length;
-	now += 2000;
+	now += PVESTATD_STEP_MS;
 	await session.refreshNow();
 	const countAfter = sim.requests.filter((r) => r.path === '/cluster/resources').length;
 	assert.equal(countAfter - countBefore, 1);
