@@ -28,7 +28,9 @@ if (files.length === 0) {
 	console.error(`no test files match ${filters.join(' ')}`);
 	process.exit(1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// Two reporters: the tests (spec), then the slowest files and their sum (file-times.js).
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./test/file-times.js', '--test-reporter-destination=stdout'];
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...files], {
 	cwd: root,
 	stdio: 'inherit',
 	env: {...process.env, FORCE_COLOR: '0'},
