@@ -37,9 +37,11 @@ if (!bundleIsFresh(root)) {
 	if (built.status !== 0) console.error('test/run.js: the bundle was not rebuilt; spawned proxdeck processes run the sources');
 }
 
-// Files in parallel: most of a file's time is spent waiting (simulator sockets, SSH, timers, spawned processes),
-// and Node 20's default (cores − 1) runs them one at a time on a 2-core CI machine. PROXDECK_TEST_CONCURRENCY overrides.
-const concurrency = Number(process.env.PROXDECK_TEST_CONCURRENCY) || Math.max(2, availableParallelism() * 2);
+// One file per core: Node 20's default (cores − 1) runs them one at a time on a 2-core CI machine, leaving a
+// core idle while a file waits on its simulator, SSH or a spawned proxdeck. Not more: much of the suite is CPU
+// (rendering, tsx, TLS), and four files on two cores stretched event-loop stalls past what the timing-sensitive
+// tests tolerate. PROXDECK_TEST_CONCURRENCY overrides.
+const concurrency = Number(process.env.PROXDECK_TEST_CONCURRENCY) || Math.max(2, availableParallelism());
 
 // Two reporters: the tests (spec), then the slowest files and their sum (file-times.js).
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./test/file-times.js', '--test-reporter-destination=stdout'];
