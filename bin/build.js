@@ -6,17 +6,55 @@
 // file, so a stale bundle can never run. Runs on `npm install` (prepare); a
 // failure here is a warning, not an install failure: tsx still runs the sources.
 import {build} from 'esbuild';
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {basename, dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // `node bin/build.js OUTFILE` builds elsewhere (tests run a bundle of their own, relative to the root).
 const outfile = process.argv[2] ?? 'dist/proxdeck.mjs';
+// Code splitting: what only a dynamic import() reaches (ssh2, node-forge and
+// the simulator, the subcommands) goes to chunks in OUTFILE's name + `-chunks/`,
+// loaded on first use; the console's first frame evaluates only the entry and
+// the chunks it imports statically. A rebuild replaces the folder (chunk names carry
+// content hashes, so stale ones would pile up).
+const entryName = basename(outfile, '.mjs');
+
+// Yoga (Ink's layout engine) carries its WebAssembly as a base64 data: URL and,
+// because Node has a global fetch, loads it with fetch(dataURL): that pulls in
+// Node's own internal undici and its data-URL parser before the first frame
+// (60–100 ms on a 2-core machine, issue 12). Its own synchronous base64 path
+// (wa()) gives the same bytes; newer Emscripten skips fetch for data: URLs the
+// same way. If a Yoga update changes the code, the build says so and keeps it.
+const YOGA_FETCH = 'function ya(){return w||"function"!=typeof fetch?';
+const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(b) {
+		b.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, (args) => {
+			const code = readFileSync(args.path, 'utf8');
+			if (!code.includes(YOGA_FETCH)) return {contents: code, loader: 'js', warnings: [{text: 'yoga-layout: its wasm loader changed; it may fetch() its data: URL at start-up'}]};
+			return {contents: code.replace(YOGA_FETCH, 'function ya(){return w||ua(H)||"function"!=typeof fetch?'), loader: 'js'};
+		});
+	},
+};
+const chunkDir = `${entryName}-chunks`;
+rmSync(join(root, dirname(outfile), chunkDir), {recursive: true, force: true});
 
 try {
-	await build({
+	// The shipped YAML (the keymap, the built-in layouts) parsed now, not at every
+	// start: source/util/shipped-yaml.ts reads PROXDECK_SHIPPED_YAML in the bundle.
+	const {parse} = await import('yaml');
+	const shippedYaml = {};
+	for (const dir of ['keymaps', 'layouts']) {
+		for (const file of readdirSync(join(root, dir)).filter((f) => f.endsWith('.yaml'))) shippedYaml[`${dir}/${file}`] = parse(readFileSync(join(root, dir, file), 'utf8'));
+	}
+	const result = await build({
 		absWorkingDir: root,
-		entryPoints: ['source/cli/entry.ts'],
-		outfile,
+		entryPoints: {[entryName]: 'source/cli/entry.ts'},
+		outdir: dirname(outfile),
+		outExtension: {'.js': '.mjs'},
+		chunkNames: `${chunkDir}/[name]-[hash]`,
+		splitting: true,
 		bundle: true,
 		platform: 'node',
 		format: 'esm',
@@ -29,12 +67,24 @@ try {
 		// loads cpu-features and its sshcrypto.node binding in try/catch and
 		// uses Node's own crypto when they are absent (as in an installed tarball).
 		external: ['cpu-features', '*.node'],
-		define: {'process.env.NODE_ENV': '"production"'},
+		define: {'process.env.NODE_ENV': '"production"', PROXDECK_SHIPPED_YAML: JSON.stringify(shippedYaml)},
 		// Some bundled CommonJS packages call require() and read __dirname (ssh2's
 		// poly1305 wasm loader); give the ESM bundle both.
 		banner: {js: "import {createRequire as __proxdeckRequire} from 'node:module'; import {dirname as __proxdeckDirname} from 'node:path'; import {fileURLToPath as __proxdeckPath} from 'node:url'; const require = __proxdeckRequire(import.meta.url); const __filename = __proxdeckPath(import.meta.url); const __dirname = __proxdeckDirname(__filename);"},
+		plugins: [yogaWithoutFetch],
 		logLevel: 'warning',
+		write: false,
 	});
+	// Pure ASCII output: esbuild escapes non-ASCII in strings but leaves it in
+	// comments and regex literals, and one such character makes Node decode the
+	// whole file into a two-byte string, slower to decode and to compile (~30 %
+	// for the 1.4 MB console chunk). \uXXXX means the same in all three places.
+	// The entry is written last: bin/proxdeck.js compares its time with the sources'.
+	const files = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith(`${entryName}.mjs`)) - Number(b.path.endsWith(`${entryName}.mjs`)));
+	for (const file of files) {
+		mkdirSync(dirname(file.path), {recursive: true});
+		writeFileSync(file.path, file.text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+	}
 	console.log(`proxdeck: built ${outfile}`);
 } catch (error) {
 	console.warn(`proxdeck: bundle not built (${error instanceof Error ? error.message.split('\n')[0] : error}); the sources will run through tsx`);

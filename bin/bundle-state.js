@@ -26,5 +26,6 @@ export function bundleIsFresh(root) {
 	// Installed from `npm pack`: the bundle is all there is (npm stamps extracted files with the install time, in any order).
 	if (!hasSources(root)) return true;
 	const built = statSync(bundle).mtimeMs;
-	return ['source', 'views', 'keymaps'].every((dir) => newestSource(join(root, dir)) <= built);
+	// layouts/ and keymaps/ too: their YAML is parsed into the bundle (source/util/shipped-yaml.ts).
+	return ['source', 'views', 'keymaps', 'layouts'].every((dir) => newestSource(join(root, dir)) <= built);
 }

@@ -3,10 +3,8 @@
 // and the `?` overlay (helpSections) all read the same Keymap, so what the
 // help says is what the keys do.
 
-import {readFileSync} from 'node:fs';
 import type {Key} from 'ink';
-import {parse} from 'yaml';
-import {packagePath} from '../source/util/package-root.js';
+import {shippedYaml} from '../source/util/shipped-yaml.js';
 
 export type Scope = 'deck' | 'tasks' | 'problems' | 'nodes' | 'fleet' | 'detail' | 'filter' | 'help' | 'topology' | 'zfs' | 'command' | 'dialog' | 'picker' | 'logs' | 'logfilter' | 'logopen' | 'upgrade' | 'backups' | 'backuplist' | 'global';
 export const SCOPES: readonly Scope[] = ['fleet', 'deck', 'detail', 'filter', 'help', 'topology', 'zfs', 'command', 'dialog', 'picker', 'logs', 'logfilter', 'logopen', 'upgrade', 'tasks', 'problems', 'nodes', 'backups', 'backuplist', 'global'];
@@ -117,8 +115,7 @@ function quoted(name: string): string {
 
 function defaultBindings(): Binding[] {
 	if (defaults) return defaults;
-	const text = readFileSync(packagePath('keymaps', 'default.yaml'), 'utf8');
-	const raw = parse(text) as RawBinding[];
+	const raw = shippedYaml('keymaps/default.yaml') as RawBinding[];
 	defaults = raw.map((entry, index) => {
 		const keys = Array.isArray(entry.key) ? entry.key.map(String) : [String(entry.key)];
 		const where = `keymaps/default.yaml entry ${index + 1} (${entry.action})`;

@@ -130,7 +130,8 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 		};
 	}, [store, guard]);
 	useNoticeExpiry([state.notice?.at, state.deck.notice?.at], now);
-	const helpMax = useRef(0);
+	// The help's last scroll position, asked for by a help key: building the help's lines is not the first frame's work (~15 ms cold).
+	const helpMax = useRef<() => number>(() => 0);
 	const helpPage = useRef(1);
 	const bodySize = useRef({width: size.columns, height: 1});
 
@@ -150,9 +151,9 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 			const scrollHelp = (delta: number | 'reset' | 'page' | 'pageUp' | 'top' | 'bottom') =>
 				setHelpScroll((s) => {
 					if (delta === 'reset' || delta === 'top') return 0;
-					if (delta === 'bottom') return helpMax.current;
+					if (delta === 'bottom') return helpMax.current();
 					const by = delta === 'page' ? helpPage.current : delta === 'pageUp' ? -helpPage.current : delta;
-					return Math.max(0, Math.min(helpMax.current, s + by));
+					return Math.max(0, Math.min(helpMax.current(), s + by));
 				});
 			// Read-only, offline nodes, missing privileges: one table decides, here in the one dispatcher, for every key.
 			const disabled: DisabledContext = {state: current, keymap: props.current.keymap, commands: props.current.commands, upgrades: upgradesOf(store)};
@@ -233,7 +234,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 
 	const layout = computeLayout(size, false);
 	const layouts = layoutsOf(store);
-	helpMax.current = Math.max(0, helpLineCount(keymap, layouts) - layout.bodyHeight);
+	helpMax.current = () => Math.max(0, helpLineCount(keymap, layouts) - layout.bodyHeight);
 	helpPage.current = Math.max(1, layout.bodyHeight - 1);
 	bodySize.current = {width: layout.width, height: layout.bodyHeight};
 

@@ -11,7 +11,7 @@
 // fingerprint the server actually presented. Nothing here touches process-wide
 // TLS settings.
 
-import {rootCertificates, type TLSSocket} from 'node:tls';
+import {createSecureContext, rootCertificates, type TLSSocket} from 'node:tls';
 import {buildConnector} from 'undici';
 import {normalizeFingerprint, parseFingerprint} from './fingerprint.js';
 
@@ -100,8 +100,11 @@ export function createTlsConnector(settings: TlsSettings): TlsConnector {
 	const base = buildConnector({
 		// Judged in `judge` before the socket is handed to undici.
 		rejectUnauthorized: false,
+		// One TLS context for every connection: without it Node builds one per
+		// connection (cipher list, CA store; with --ca all ~140 system CAs parsed
+		// again), 10-20 ms each while the console's start opens dozens at once.
 		// Node's `ca` replaces the system list, so keep the system CAs alongside the extra one.
-		ca: settings.ca ? [...rootCertificates, settings.ca] : undefined,
+		secureContext: createSecureContext(settings.ca ? {ca: [...rootCertificates, settings.ca]} : {}),
 		timeout: settings.connectTimeoutMs ?? 10_000,
 		// No TLS session resumption: every connection shows its certificate and is judged afresh.
 		maxCachedSessions: 0,

@@ -32,7 +32,8 @@ export interface WiredConsole {
 	stop(): Promise<void>;
 }
 
-export function wireConsole(opened: OpenHost, target: Target, config: UserConfig, args: CliArgs, io: Io): WiredConsole {
+/** `early.resources`: GET /cluster/resources already sent (main.tsx); it answers the fleet's first poll. */
+export function wireConsole(opened: OpenHost, target: Target, config: UserConfig, args: CliArgs, io: Io, early: {resources?: Promise<unknown>} = {}): WiredConsole {
 	const {client, demo, ssh} = opened;
 	const label = (t: string) => (demo ? `simulator ${t}` : t);
 	const store = createAppStore({
@@ -53,6 +54,7 @@ export function wireConsole(opened: OpenHost, target: Target, config: UserConfig
 		api: client,
 		store,
 		refreshMs: target.refreshMs,
+		...(early.resources ? {firstResources: early.resources} : {}),
 		runner: ssh?.runner,
 		auditPath,
 		problems: {...(config.thresholds ? {thresholds: config.thresholds} : {}), runsDir: paths.runsDir, host: client.target},

@@ -3,16 +3,11 @@
 // and give it back intact on every way out (q, Ctrl+C, SIGTERM, a crash).
 
 import {readFileSync} from 'node:fs';
-import {render} from 'ink';
 import {loadKeymap} from '../../keymaps/index.js';
-import {ConsoleRoot} from './console-root.js';
 import {helpText, parseArgs, UsageError, type CliArgs} from './args.js';
 import {loadConfig, type UserConfig} from './config.js';
-import {runSimulatorCommand} from './sim-command.js';
 import {resolveTarget, type Target} from './target.js';
 import {oneLine, openHost, type Io} from './open-host.js';
-import {wireConsole, type WiredConsole} from './console-wiring.js';
-import {createContextSwitcher} from './context-switch.js';
 import {packagePath} from '../util/package-root.js';
 import {scrubSecrets} from '../services/error-line.js';
 
@@ -39,39 +34,12 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 
 	const opened = await openHost(args, target, io, {needsTty: true});
 	if (typeof opened === 'number') return opened;
-	const initial = wireConsole(opened, target, config, args, io);
-	return runFullScreen(io, async (quit) => {
-		// Each console (one per :ctx switch) is its own tree: no component state outlives its cluster.
-		let generation = 0;
-		const element = (wired: WiredConsole) => (
-			<ConsoleRoot key={generation++} store={wired.store} keymap={keymap} stdout={io.stdout} onQuit={quit} commands={wired.commands} />
-		);
-		initial.start();
-		const app = render(element(initial), {
-			stdout: io.stdout,
-			stdin: io.stdin,
-			stderr: io.stderr,
-			exitOnCtrlC: false,
-			patchConsole: false,
-			maxFps: 30,
-			// incrementalRendering stays off: in Ink 6.8 it leaves stale lines behind when
-			// the frame height changes (seen in tmux as a duplicated header line).
-			incrementalRendering: false,
-		});
-		// `:ctx NAME` switches clusters through this service; the views only ask it (services/contexts/registry.ts).
-		const contexts = createContextSwitcher({
-			config,
-			args,
-			io,
-			initial,
-			initialName: target.kind === 'host' ? target.context : undefined,
-			show: (next) => app.rerender(element(next)),
-		});
-		return async () => {
-			app.unmount();
-			await contexts.close();
-		};
-	});
+	// The fleet's first read goes out now, and the console itself (Ink, React, the
+	// views and services: most of the code) loads while the host answers it.
+	const firstResources = opened.client.request<unknown>('GET', '/cluster/resources');
+	firstResources.catch(() => {}); // a failure is the first poll's to report
+	const {startConsole} = await import('./console-ui.js');
+	return runFullScreen(io, (quit) => startConsole({opened, target, config, args, io, keymap, firstResources}, quit));
 }
 
 /**
@@ -136,7 +104,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 		io.stdout.write(`${version()}\n`);
 		return 0;
 	}
-	if (args.command === 'sim') return runSimulatorCommand(args, io);
+	// The simulator, ssh2 and the commands below load only when asked for: the console's first frame needs none of them.
+	if (args.command === 'sim') return (await import('./sim-command.js')).runSimulatorCommand(args, io);
 	if (args.command === 'check') return (await import('./check-command.js')).runCheckCommand(args, io);
 	if (args.command === 'backups') return (await import('./backup-command.js')).runBackupsCommand(args, io);
 	if (args.command === 'backup') return (await import('./backup-command.js')).runBackupCommand(args, io);

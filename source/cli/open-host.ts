@@ -6,10 +6,9 @@
 import {readFileSync} from 'node:fs';
 import {createClient, type PveClient} from '../api/client.js';
 import {errorLine, rememberSecret, scrubSecrets} from '../services/error-line.js';
-import {loadCredentials} from '../ssh/auth-config.js';
 import type {CommandRunner} from '../ssh/index.js';
 import type {CliArgs} from './args.js';
-import {startDemo, type Demo} from './demo.js';
+import type {Demo} from './demo.js';
 import {statePaths} from '../services/state-paths.js';
 import {explainConnectError} from './explain.js';
 import {promptHidden} from './prompt.js';
@@ -54,6 +53,8 @@ export interface ConnectOptions {
 export async function connect(target: Target, io: Io, options: ConnectOptions = {interactive: true}): Promise<Connection> {
 	if (target.kind === 'demo') {
 		// Its state outlives the process (demo folder), so an interrupted demo upgrade can be resumed.
+		// The simulator's code loads only for the demo (a real host's console never evaluates it).
+		const {startDemo} = await import('./demo.js');
 		const demo = await startDemo(target.fleet, {stateDir: statePaths(io.env, {demo: true}).dir});
 		// Demo-only and public, but a secret all the same as far as output goes.
 		rememberSecret(demo.token.secret);
@@ -151,6 +152,7 @@ export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefi
 		const keyPath = choice.keyPath;
 		// OpenSSH ignores a private key others can read ("UNPROTECTED PRIVATE KEY FILE"); so do we.
 		assertPrivateFile(keyPath, `SSH key ${keyPath}`);
+		const {loadCredentials} = await import('../ssh/auth-config.js');
 		const credentials = await loadCredentials({
 			privateKeyPath: keyPath,
 			passphrase: async () => {
@@ -161,7 +163,7 @@ export async function openSsh(args: CliArgs, target: Target, demo: Demo | undefi
 		});
 		passphrase = credentials.passphrase;
 	}
-	const runner = createRunner(choice, target.host, passphrase, target.ssh?.jump);
+	const runner = await createRunner(choice, target.host, passphrase, target.ssh?.jump);
 	return runner && {runner, close: () => runner.close()};
 }
 

@@ -6,11 +6,15 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {homedir, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {createLocalRunner, createSshRunner, detectLocalHost, type CommandRunner} from '../ssh/index.js';
-import {startSimSsh, type RunningSimSsh} from '../sim/ssh/index.js';
+import {createLocalRunner, detectLocalHost} from '../ssh/local-runner.js';
+import type {CommandRunner} from '../ssh/types.js';
+import type {RunningSimSsh} from '../sim/ssh/index.js';
 import type {SimState} from '../sim/state.js';
 import {expandHome} from './config.js';
-import {generateEd25519} from '../ssh/keygen.js';
+
+// ssh2 (and the simulator's SSH side) load on first use: a console without SSH,
+// and every console until its SSH is set up, starts without evaluating them.
+const sshRunnerModule = () => import('../ssh/ssh-runner.js');
 
 export interface SshChoice {
 	/** 'ssh' to the API host, 'local' processes, or none. */
@@ -54,9 +58,10 @@ export function parseJump(jump: string, user: string): {host: string; port: numb
 	return {host: match?.[1] ?? rest, port: match?.[2] ? Number(match[2]) : 22, username};
 }
 
-export function createRunner(choice: SshChoice, host: string, passphrase?: string, jump?: string): CommandRunner | undefined {
+export async function createRunner(choice: SshChoice, host: string, passphrase?: string, jump?: string): Promise<CommandRunner | undefined> {
 	if (choice.mode === 'local') return createLocalRunner();
 	if (choice.mode === 'none') return undefined;
+	const {createSshRunner} = await sshRunnerModule();
 	return createSshRunner({
 		host,
 		port: choice.port,
@@ -81,6 +86,7 @@ export interface DemoSsh {
  * host key instead of skipping the check.
  */
 export async function startDemoSsh(state: SimState): Promise<DemoSsh> {
+	const [{createSshRunner}, {generateEd25519}, {startSimSsh}] = await Promise.all([sshRunnerModule(), import('../ssh/keygen.js'), import('../sim/ssh/index.js')]);
 	const dir = mkdtempSync(join(tmpdir(), 'proxdeck-demo-ssh-'));
 	const clientKey = generateEd25519();
 	const keyPath = join(dir, 'id_ed25519');

@@ -30,6 +30,8 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 	let identity: ClusterIdentity | undefined;
 	/** Which nodes were online at the last poll: a change can cost (or restore) quorum, so it re-reads /cluster/status at once. */
 	let onlineKey: string | undefined;
+	let lastResources: unknown;
+	let lastMapped: ReturnType<typeof mapResources> | undefined;
 
 	async function readIdentity(signal?: AbortSignal): Promise<ClusterIdentity> {
 		const [version, status] = await Promise.all([
@@ -56,7 +58,12 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 				identityDue ? readIdentity(signal) : Promise.resolve(identity!),
 			]);
 			identity = freshIdentity;
-			const {guests, nodes} = mapResources(resources);
+			// An unchanged answer arrives as the same object (api/transport.ts): the same rows, nothing to map again.
+			if (resources !== lastResources) {
+				lastMapped = mapResources(resources);
+				lastResources = resources;
+			}
+			const {guests, nodes} = lastMapped!;
 			const online = nodes.filter((n) => n.status === 'online').map((n) => n.name).join(',');
 			if (onlineKey !== undefined && online !== onlineKey && !identityDue) identity = await readIdentity(signal);
 			onlineKey = online;

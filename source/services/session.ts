@@ -30,6 +30,8 @@ export function createSession(options: {
 	store: StoreApi<AppState>;
 	refreshMs: number;
 	clock?: () => number;
+	/** GET /cluster/resources already sent before the session existed (the console's start): it answers the first poll. */
+	firstResources?: Promise<unknown>;
 	/** SSH to a node: the ZFS screen lists datasets/snapshots over it (optional). */
 	runner?: CommandRunner;
 	/** The audit log the log panes tail (default: $XDG_STATE_HOME/proxdeck/audit.log); pass --audit-log's path. */
@@ -38,7 +40,8 @@ export function createSession(options: {
 	problems?: {thresholds?: Thresholds; runsDir?: string; host?: string};
 }): Session {
 	const {api, store, refreshMs, clock} = options;
-	const fleet = createFleetService({source: createFleetSource(api, {clock}), store, refreshMs, clock});
+	const fleetApi = options.firstResources ? answerFirstFrom(api, '/cluster/resources', options.firstResources) : api;
+	const fleet = createFleetService({source: createFleetSource(fleetApi, {clock}), store, refreshMs, clock});
 	// One config reader: the NIC inventory and the problem rules often want the same guest's config.
 	const configs = createConfigReader(api, {clock});
 	const nics = createNicInventory({api, store, clock, configs});
@@ -90,6 +93,24 @@ export function createSession(options: {
 		refreshNow: () => {
 			void backups.refresh();
 			return fleet.refreshNow();
+		},
+	};
+}
+
+/**
+ * `api`, except that its first GET of `path` (without parameters) is answered by
+ * `first`, a read already under way; every later request goes out as usual.
+ */
+export function answerFirstFrom(api: ApiRequester, path: string, first: Promise<unknown>): ApiRequester {
+	let pending: Promise<unknown> | undefined = first;
+	return {
+		request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', requested: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+			if (pending && method === 'GET' && requested === path && params === undefined) {
+				const answer = pending as Promise<T>;
+				pending = undefined;
+				return answer;
+			}
+			return api.request<T>(method, requested, params, signal);
 		},
 	};
 }

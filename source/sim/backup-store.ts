@@ -66,10 +66,19 @@ export function archiveName(storage: FixtureStorage, type: GuestType, vmid: numb
 	return {volid: `${storage.storage}:backup/${file}`, format, target: `${dumpDir(storage)}/${file}`};
 }
 
+/** A directory-like storage's path (`path`, or where PVE mounts a network share). */
+export function storageBase(storage: FixtureStorage): string {
+	return storage.path ?? (storage.type === 'nfs' || storage.type === 'cifs' ? `/mnt/pve/${storage.storage}` : `/var/lib/vz`);
+}
+
 /** Where a directory-like storage keeps archives (`<path>/dump`). */
 export function dumpDir(storage: FixtureStorage): string {
-	const base = storage.path ?? (storage.type === 'nfs' || storage.type === 'cifs' ? `/mnt/pve/${storage.storage}` : `/var/lib/vz`);
-	return `${base}/dump`;
+	return `${storageBase(storage)}/dump`;
+}
+
+/** The archive file's path on a directory-like storage. */
+export function archivePath(storage: FixtureStorage, volid: string): string {
+	return `${dumpDir(storage)}/${volid.split('/').at(-1)}`;
 }
 
 export function hasBackupContent(storage: FixtureStorage): boolean {
@@ -87,6 +96,12 @@ export function storageOn(node: SimNode, id: string): FixtureStorage {
 export function backupsOn(state: SimState, node: SimNode, storage: FixtureStorage): SimBackup[] {
 	const everywhere = storage.shared === true || isPbs(storage);
 	return state.backups.filter((b) => b.storage === storage.storage && (everywhere || b.node === node.name)).sort((a, b) => b.ctime - a.ctime || a.volid.localeCompare(b.volid));
+}
+
+/** The guest a backup volume belongs to, read from its name as PVE's parse_volname does (`vzdump-qemu-100-…`, `backup/vm/100/…`). */
+export function archiveOwner(volid: string): number | undefined {
+	const match = /(?:^|\/)vzdump-(?:lxc|qemu|openvz)-(\d+)-|:backup\/(?:vm|ct)\/(\d+)\//.exec(volid);
+	return match ? Number(match[1] ?? match[2]) : undefined;
 }
 
 export function findBackup(state: SimState, node: SimNode, volid: string): SimBackup | undefined {

@@ -9,6 +9,21 @@ import {guestUptime, nodeUptime} from './state.js';
 /** Drift changes every DRIFT_STEP_MS of simulated clock. */
 export const DRIFT_STEP_MS = 2000;
 
+/**
+ * pvestatd's update loop (`$updatetime = 10` in PVE/Service/pvestatd.pm):
+ * every 10 s it reads each guest's and node's figures and broadcasts them to
+ * pmxcfs's RRD cache. /cluster/resources answers from that cache
+ * (PVE::API2Tools::extract_vm_stats / extract_node_stats over rrd_dump), so
+ * its numbers — uptime included — move in 10 s steps however often a client
+ * polls, while a node's own /nodes/{node}/…/status/current reads /proc now.
+ */
+export const PVESTATD_STEP_MS = 10_000;
+
+/** When pvestatd last broadcast, as of `nowMs`. */
+export function lastBroadcastAt(nowMs: number): number {
+	return Math.floor(nowMs / PVESTATD_STEP_MS) * PVESTATD_STEP_MS;
+}
+
 /** 32-bit integer hash (murmur3 finaliser) → [0, 1). */
 export function noise(seed: number, key: number, tick: number, salt: number): number {
 	let h = (seed ^ Math.imul(key, 0x9e3779b1) ^ Math.imul(tick, 0x85ebca6b) ^ Math.imul(salt, 0xc2b2ae35)) >>> 0;
@@ -35,12 +50,13 @@ function clamp(value: number, min: number, max: number): number {
 	return Math.min(max, Math.max(min, value));
 }
 
-export function guestMetrics(state: SimState, guest: SimGuest): GuestMetrics {
+/** A guest's figures as of `atMs` (default now; /cluster/resources passes pvestatd's last broadcast). */
+export function guestMetrics(state: SimState, guest: SimGuest, atMs: number = state.clock()): GuestMetrics {
 	const sizes = guestSizes(state, guest);
 	const disk = Math.floor(sizes.maxdisk * clamp(guest.usage.disk, 0, 1));
 	if (guest.status !== 'running') return {cpu: 0, mem: 0, disk, netin: 0, netout: 0, diskread: 0, diskwrite: 0, uptime: 0};
-	const tick = Math.floor(state.clock() / DRIFT_STEP_MS);
-	const uptime = guestUptime(state, guest);
+	const tick = Math.floor(atMs / DRIFT_STEP_MS);
+	const uptime = guestUptime(state, guest, atMs);
 	// ±40 % around the configured CPU share, ±10 % around memory.
 	const cpu = clamp(guest.usage.cpu * (0.6 + 0.8 * noise(state.seed, guest.vmid, tick, 1)), 0, 1);
 	const mem = Math.floor(clamp(guest.usage.mem * (0.9 + 0.2 * noise(state.seed, guest.vmid, tick, 2)), 0, 1) * sizes.maxmem);
@@ -60,14 +76,14 @@ export function guestMetrics(state: SimState, guest: SimGuest): GuestMetrics {
 
 export interface NodeMetrics {cpu: number; mem: number; uptime: number; wait: number; loadavg: [string, string, string]}
 
-export function nodeMetrics(state: SimState, node: SimNode): NodeMetrics {
-	const tick = Math.floor(state.clock() / DRIFT_STEP_MS);
+export function nodeMetrics(state: SimState, node: SimNode, atMs: number = state.clock()): NodeMetrics {
+	const tick = Math.floor(atMs / DRIFT_STEP_MS);
 	const key = [...node.name].reduce((acc, ch) => (Math.imul(acc, 31) + ch.charCodeAt(0)) >>> 0, 7);
 	let guestCpu = 0;
 	let guestMem = 0;
 	for (const guest of state.guests.values()) {
 		if (guest.node !== node.name) continue;
-		const m = guestMetrics(state, guest);
+		const m = guestMetrics(state, guest, atMs);
 		guestCpu += m.cpu * guestSizes(state, guest).cpus;
 		guestMem += m.mem;
 	}
@@ -80,7 +96,7 @@ export function nodeMetrics(state: SimState, node: SimNode): NodeMetrics {
 	return {
 		cpu: Math.round(cpu * 1e6) / 1e6,
 		mem,
-		uptime: nodeUptime(state, node),
+		uptime: nodeUptime(state, node, atMs),
 		wait: Math.round(noise(state.seed, key, tick, 4) * 0.01 * 1e6) / 1e6,
 		loadavg: [fmt(load), fmt(load * 0.9), fmt(load * 0.8)],
 	};

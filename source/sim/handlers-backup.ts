@@ -9,6 +9,7 @@ import type {Handler, HandlerContext} from './handler-types.js';
 import {principalOf} from './handler-types.js';
 import {startRestore} from './lxc-restore.js';
 import {nodeOf} from './handlers-node.js';
+import {startQemuRestore} from './qemu-restore.js';
 import {markBackups, parseRetention} from './prune.js';
 import type {SimState} from './state.js';
 import {guestName} from './state.js';
@@ -35,6 +36,12 @@ export const postVzdump: Handler = (ctx) => ({data: startVzdump(requestOf(ctx))}
 export const postLxcCreate: Handler = (ctx) => {
 	if (ctx.params.restore !== '1') throw handlerError('creating containers from a template is not simulated; use restore=1');
 	return {data: startRestore(requestOf(ctx))};
+};
+
+/** POST /nodes/{node}/qemu: only restores (`archive`) are simulated (creating an empty VM is not). */
+export const postQemuCreate: Handler = (ctx) => {
+	if (ctx.params.archive === undefined) throw handlerError('creating VMs without an archive is not simulated; use archive=<backup volid>');
+	return {data: startQemuRestore(requestOf(ctx))};
 };
 
 function pruneCandidates(ctx: HandlerContext) {

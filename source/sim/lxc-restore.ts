@@ -4,24 +4,16 @@
 // `lock: create`, frees the old volumes (their snapshots go with them),
 // allocates fresh ones from the archive's config and restores the config.
 
-import {hasPriv, PermissionDenied, type Principal} from './acl.js';
-import {findBackup} from './backup-store.js';
+import {hasPriv, PermissionDenied} from './acl.js';
+import {archiveOwner, findBackup} from './backup-store.js';
 import {handlerError} from './errors.js';
 import type {FixtureGuest} from './fixture-types.js';
 import {simDuration} from './lxc-ops.js';
 import {parseDiskSize} from './sizes.js';
 import {restorePackages} from './ssh/package-state.js';
-import type {SimGuest, SimNode, SimState} from './state.js';
-import {setLock} from './state.js';
+import {checkArchiveAccess, restoreSeconds, restoreTarget, type RestoreRequest} from './restore-common.js';
+import type {SimNode} from './state.js';
 import {startTask} from './tasks.js';
-
-export interface RestoreRequest {
-	state: SimState;
-	node: SimNode;
-	principal: Principal;
-	user: string;
-	params: Record<string, string>;
-}
 
 const VOLUME_KEY = /^(rootfs|mp\d+)$/;
 
@@ -77,19 +69,16 @@ export function startRestore(req: RestoreRequest): string {
 	// Restoring over an existing guest needs only VM.Backup; a new one needs VM.Allocate.
 	const needed = sameHere ? 'VM.Backup' : 'VM.Allocate';
 	if (!hasPriv(state, principal, `/vms/${vmid}`, needed)) throw new PermissionDenied(`Permission check failed (/vms/${vmid}, ${needed})`);
+	checkArchiveAccess(state, principal, volid, vmid, archiveOwner(volid));
 	const backup = findBackup(state, node, volid);
 	if (!backup) throw handlerError(`volume '${volid}' does not exist`);
 	if (backup.subtype !== 'lxc') throw handlerError(`unable to restore '${volid}' - not a container backup`);
 	if (params.storage !== undefined && !node.storages.some((s) => s.storage === params.storage)) throw handlerError(`storage '${params.storage}' does not exist`);
 
 	const config = restoredConfig(node, backup.config, vmid, params.storage);
-	const guest: SimGuest = sameHere
-		? existing
-		: {vmid, type: 'lxc', node: node.name, status: 'stopped', config: {}, usage: {cpu: 0.02, mem: 0.3, disk: 0.4}, snapshots: []};
-	if (!sameHere) state.guests.set(vmid, guest);
-	setLock(guest, 'create');
+	const guest = restoreTarget(state, node, vmid, 'lxc', sameHere ? existing : undefined);
 	const bytes = Math.round(totalBytes(config) * 0.4);
-	const seconds = Math.max(5, Math.round(bytes / (150 * 1024 * 1024)));
+	const seconds = restoreSeconds(totalBytes(config));
 	const steps = [
 		`recovering backed-up configuration from '${volid}'`,
 		`restoring '${volid}' now..`,

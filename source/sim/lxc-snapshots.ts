@@ -14,7 +14,7 @@ import {setLock, snapshotConfigOf, takeFailure} from './state.js';
 import {restorePackages, snapshotPackages} from './ssh/package-state.js';
 import {startTask} from './tasks.js';
 import {canSnapshot, guestVolumes, rollbackNeedsNewest, type GuestVolume} from './volumes.js';
-import {guestSizes} from './sizes.js';
+import {guestSizes, renderBytes} from './sizes.js';
 
 export interface SnapshotOptions {
 	description?: string;
@@ -62,18 +62,6 @@ function reservedName(guest: SimGuest, snapname: string): boolean {
 function vmstateStorage(guest: SimGuest, volumes: GuestVolume[]): string {
 	const configured = guest.config.vmstatestorage;
 	return typeof configured === 'string' ? configured : (volumes[0]?.volid.split(':')[0] ?? 'local');
-}
-
-/** "4.51 GiB", as PVE's render_bytes writes it. */
-function renderBytes(bytes: number): string {
-	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-	return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`;
 }
 
 /**

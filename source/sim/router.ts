@@ -65,6 +65,7 @@ function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
 		{method: 'POST', template: '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback', handler: lxcWrite.postLxcRollback},
 		{method: 'GET', template: '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config', handler: guest.getLxcSnapshotConfig},
 		{method: 'GET', template: '/nodes/{node}/qemu', handler: guest.getQemuList},
+		{method: 'POST', template: '/nodes/{node}/qemu', handler: backup.postQemuCreate},
 		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/status/current', handler: guest.getQemuStatus},
 		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/config', handler: guest.getQemuConfig},
 		{method: 'GET', template: '/nodes/{node}/qemu/{vmid}/rrddata', handler: rrd.getQemuRrd},

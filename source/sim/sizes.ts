@@ -23,6 +23,18 @@ export function parseDiskSize(spec: unknown): number {
 	return Math.round(Number(match[1]) * (UNIT[match[2] ?? ''] ?? 1));
 }
 
+/** "4.51 GiB" (or with `precision` decimals), as PVE::Tools::render_bytes writes it. */
+export function renderBytes(bytes: number, precision = 2): string {
+	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return unit === 0 ? `${value} B` : `${value.toFixed(precision)} ${units[unit]}`;
+}
+
 export interface GuestSizes {maxmem: number; maxswap: number; maxdisk: number; cpus: number}
 
 export function guestSizes(state: SimState, guest: SimGuest): GuestSizes {

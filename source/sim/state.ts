@@ -174,13 +174,13 @@ export function isQuorate(state: SimState): boolean {
 	return nodes.filter((n) => n.online).length * 2 > nodes.length;
 }
 
-export function guestUptime(state: SimState, guest: SimGuest): number {
+export function guestUptime(state: SimState, guest: SimGuest, atMs: number = state.clock()): number {
 	if (guest.status !== 'running') return 0;
-	return Math.max(0, Math.floor((state.clock() - (guest.runningSince ?? state.startedAt)) / 1000));
+	return Math.max(0, Math.floor((atMs - (guest.runningSince ?? state.startedAt)) / 1000));
 }
 
-export function nodeUptime(state: SimState, node: SimNode): number {
-	return Math.max(0, Math.floor((state.clock() - node.bootedAt) / 1000));
+export function nodeUptime(state: SimState, node: SimNode, atMs: number = state.clock()): number {
+	return Math.max(0, Math.floor((atMs - node.bootedAt) / 1000));
 }
 
 /** ACL entries of a user (or of one of its tokens). */

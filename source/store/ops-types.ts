@@ -59,7 +59,7 @@ export interface RestoreFormDialog {
 	target: 'over' | 'new';
 	/** The next free VMID (/cluster/nextid), once read. */
 	newVmid?: number;
-	/** Storages on the node that hold container volumes; the first is where the guest's rootfs is now. */
+	/** Storages on the node that hold the archive's kind of volumes (container rootdir, VM images); the first is where the guest's rootfs or first disk is now. */
 	storages: string[];
 	storage: number;
 	field: 'target' | 'storage';

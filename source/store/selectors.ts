@@ -37,6 +37,8 @@ export interface SortInputs {
 type Compare = ((a: GuestRow, b: GuestRow, inputs: SortInputs) => number) & {
 	/** A string sort's key of one row: sortRows computes it once per row, not twice per comparison. */
 	key?: (row: GuestRow, nics: Map<number, GuestNic[]>) => string;
+	/** A numeric sort's key of one row, likewise. */
+	num?: (row: GuestRow) => number;
 };
 
 const byString = (pick: (row: GuestRow, nics: Map<number, GuestNic[]>) => string): Compare => {
@@ -48,7 +50,11 @@ const byString = (pick: (row: GuestRow, nics: Map<number, GuestNic[]>) => string
 	compare.key = pick;
 	return compare;
 };
-const byNumber = (pick: (row: GuestRow) => number): Compare => (a, b) => pick(a) - pick(b);
+const byNumber = (pick: (row: GuestRow) => number): Compare => {
+	const compare: Compare = (a, b) => pick(a) - pick(b);
+	compare.num = pick;
+	return compare;
+};
 
 const COMPARE: Record<SortKey, Compare> = {
 	vmid: byNumber((r) => r.vmid),
@@ -80,6 +86,13 @@ export function sortRows(rows: GuestRow[], key: SortKey, desc: boolean, nics: Ma
 		const keyOf = compare.key;
 		const keyed = rows.map((row) => ({row, key: keyOf(row, nics)}));
 		keyed.sort((a, b) => sign * (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.row.vmid - b.row.vmid);
+		return keyed.map((k) => k.row);
+	}
+	if (compare.num) {
+		// The same for numbers: a CPU sort of 10,000 rows took 15 ms calling pick() twice per comparison.
+		const numOf = compare.num;
+		const keyed = rows.map((row) => ({row, key: numOf(row), vmid: row.vmid}));
+		keyed.sort((a, b) => sign * (a.key - b.key) || a.vmid - b.vmid);
 		return keyed.map((k) => k.row);
 	}
 	return rows.slice().sort((a, b) => sign * compare(a, b, inputs) || a.vmid - b.vmid);

@@ -11,7 +11,7 @@ import {createProblemsActions, initialProblemsState} from './problems-slice.js';
 import {createDeckActions, initialDeckState} from './deck-slice.js';
 import {createBackupsActions, initialBackupsState} from './backups-slice.js';
 import {createNodesActions, initialNodesState} from './nodes-slice.js';
-import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, SortKey, UiState} from './types.js';
+import type {AppState, FleetSnapshot, GuestDetail, GuestNic, GuestRow, NodeSummary, SortKey, UiState} from './types.js';
 
 export interface StoreInit {
 	target: string;
@@ -59,18 +59,24 @@ export function clampScroll(scrollTop: number, index: number, total: number, vie
 	return Math.max(0, Math.min(top, total - height));
 }
 
+/** A row's plain fields, all compared by sameRow: the type check below fails when GuestRow gains one not listed here (and there). */
+const ROW_FIELDS = ['vmid', 'kind', 'name', 'node', 'status', 'cpu', 'maxcpu', 'mem', 'maxmem', 'disk', 'maxdisk', 'uptime', 'netin', 'netout', 'lock', 'hastate', 'pool', 'template'] as const;
+type UnlistedField = Exclude<keyof GuestRow, (typeof ROW_FIELDS)[number] | 'tags' | 'lastKnown'>;
+const everyFieldListed: [UnlistedField] extends [never] ? true : UnlistedField = true;
+void everyFieldListed;
+
 // A poll returns fresh objects for every guest. Reusing the previous object
-// when nothing changed keeps memoised table rows from redrawing.
+// when nothing changed keeps memoised table rows from redrawing. A fixed field
+// list, not Object.keys: two arrays per row per poll added up at 10,000 guests.
 function sameRow(a: GuestRow, b: GuestRow): boolean {
-	for (const key of Object.keys(b) as Array<keyof GuestRow>) {
-		if (key === 'tags') continue;
-		if (key === 'lastKnown') {
-			if (a.lastKnown?.status !== b.lastKnown?.status || a.lastKnown?.at !== b.lastKnown?.at) return false;
-			continue;
-		}
-		if (a[key] !== b[key]) return false;
-	}
-	if (Object.keys(a).length !== Object.keys(b).length) return false;
+	if (a === b) return true;
+	// Figures first: they are what changes. Spelled out, not a keyed loop over
+	// ROW_FIELDS: a[key] over 18 keys was 37 ms per 10,000 rows (megamorphic).
+	if (a.cpu !== b.cpu || a.mem !== b.mem || a.uptime !== b.uptime || a.netin !== b.netin || a.netout !== b.netout || a.disk !== b.disk) return false;
+	if (a.vmid !== b.vmid || a.kind !== b.kind || a.name !== b.name || a.node !== b.node || a.status !== b.status) return false;
+	if (a.maxcpu !== b.maxcpu || a.maxmem !== b.maxmem || a.maxdisk !== b.maxdisk || a.template !== b.template) return false;
+	if (a.lock !== b.lock || a.hastate !== b.hastate || a.pool !== b.pool) return false;
+	if (a.lastKnown?.status !== b.lastKnown?.status || a.lastKnown?.at !== b.lastKnown?.at) return false;
 	return a.tags.length === b.tags.length && a.tags.every((tag, i) => tag === b.tags[i]);
 }
 
@@ -87,23 +93,38 @@ export function withLastKnown(row: GuestRow, old: GuestRow | undefined, seenAt: 
 	return {...row, cpu, mem, disk, uptime, netin, netout, lastKnown};
 }
 
+/**
+ * The fleet after a poll. Rows that did not change keep their object, and a
+ * poll that changed nothing keeps the whole map: everything keyed on
+ * `guests` (sorting, the panes' deps) then has nothing to redo.
+ */
 function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[], seenAt: number | undefined): Map<number, GuestRow> {
 	const next = new Map<number, GuestRow>();
+	let changed = incoming.length !== previous.size;
 	for (const fresh of incoming) {
 		const old = previous.get(fresh.vmid);
 		const row = withLastKnown(fresh, old, seenAt);
-		next.set(row.vmid, old && sameRow(old, row) ? old : row);
+		const kept = old && sameRow(old, row) ? old : row;
+		if (kept !== old) changed = true;
+		next.set(row.vmid, kept);
 	}
-	return next;
+	return changed ? next : previous;
+}
+
+/** Node summaries compared by value: a poll that changed none keeps the list. */
+function sameNodes(a: readonly NodeSummary[], b: readonly NodeSummary[]): boolean {
+	return a.length === b.length && a.every((node, i) => sameRecord(node, b[i]!));
+}
+
+function sameRecord(a: object, b: object): boolean {
+	const ka = Object.keys(a);
+	if (ka.length !== Object.keys(b).length) return false;
+	return ka.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
 }
 
 function sameNics(a: readonly GuestNic[] | undefined, b: readonly GuestNic[]): boolean {
 	if (!a || a.length !== b.length) return false;
-	return a.every((nic, i) => {
-		const other = b[i] as unknown as Record<string, unknown>;
-		const keys = Object.keys(nic);
-		return keys.length === Object.keys(other).length && keys.every((k) => (nic as unknown as Record<string, unknown>)[k] === other[k]);
-	});
+	return a.every((nic, i) => sameRecord(nic, b[i]!));
 }
 
 function pruneNics(nics: Map<number, GuestNic[]>, guests: Map<number, GuestRow>): Map<number, GuestNic[]> {
@@ -115,6 +136,9 @@ function pruneNics(nics: Map<number, GuestNic[]>, guests: Map<number, GuestRow>)
 
 export function createAppStore(init: StoreInit): StoreApi<AppState> {
 	return createStore<AppState>()((set, get) => {
+		/** The last poll's rows as received and the map they were merged into. */
+		let lastIncoming: GuestRow[] | undefined;
+		let lastMerged: Map<number, GuestRow> | undefined;
 		/** Applies a partial state change, then re-anchors the selection. */
 		function update(change: (state: AppState) => Partial<AppState>): void {
 			const before = get();
@@ -181,12 +205,16 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createNodesActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
+						// The same rows as last poll (an unchanged answer, fleet-source.ts): nothing to merge.
+						const same = snapshot.guests === lastIncoming && state.guests === lastMerged;
 						// The previous poll's time is when a guest that is unknown now was last seen.
-						const guests = mergeGuests(state.guests, snapshot.guests, state.connection.lastOkAt);
+						const guests = same ? state.guests : mergeGuests(state.guests, snapshot.guests, state.connection.lastOkAt);
+						lastIncoming = snapshot.guests;
+						lastMerged = guests;
 						return {
 							guests,
 							nics: pruneNics(state.nics, guests),
-							nodes: snapshot.nodes,
+							nodes: sameNodes(state.nodes, snapshot.nodes) ? state.nodes : snapshot.nodes,
 							clusterName: snapshot.clusterName,
 							quorate: snapshot.quorate,
 							pveVersion: snapshot.pveVersion ?? state.pveVersion,

@@ -23,8 +23,14 @@ const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/g;
 // name read backwards.
 const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu;
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Removes terminal control sequences, control and invisible format characters; tabs become spaces. */
 export function sanitize(text: string): string {
+	// Printable ASCII (nearly every name, tag and log line) holds nothing the
+	// replacements below remove: one test instead of five regex passes. Measured
+	// at 10,000 guests, sanitize was ~8 % of the console's start-up profile.
+	if (PRINTABLE_ASCII.test(text)) return text;
 	return text.replace(ESCAPE_SEQUENCE, '').replace(C1_SEQUENCE, '').replace(CONTROL, '').replace(INVISIBLE, '').replace(/\t/g, '  ');
 }
 

@@ -62,6 +62,25 @@ describe('back up now (cluster fixture)', () => {
 		assert.equal(outcome?.result, 'no backup storage chosen');
 		assert.equal(rig.writes().length, before);
 	});
+
+	it("a container's archive never replaces a VM: refused before anything is sent (a new VMID is its way)", async () => {
+		const before = rig.writes().length;
+		const ctArchive = rig.sim.state.backups.find((b) => b.subtype === 'lxc')!.volid;
+		const [outcome] = await rig.services.dispatcher.dispatch({action: 'restore', targets: [150], params: {volid: ctArchive, kind: 'lxc'}}, {confirmed: true});
+		assert.equal(outcome?.refused, true);
+		assert.equal(outcome?.result, 'a container backup cannot replace a VM: restore it to a new VMID');
+		assert.equal(rig.writes().length, before);
+	});
+
+	it('the restore dialog shows qm stop and qmrestore for a VM', () => {
+		assert.deepEqual(hostCommands('restore', 'qemu', 150, {volid: 'nas-backup:backup/vzdump-qemu-150-2026_11_30-01_00_05.vma.zst', storage: 'local-zfs'}), [
+			'qm stop 150',
+			'qmrestore nas-backup:backup/vzdump-qemu-150-2026_11_30-01_00_05.vma.zst 150 --storage local-zfs --force 1',
+		]);
+		assert.deepEqual(hostCommands('restore', 'qemu', 150, {volid: 'nas-backup:backup/vzdump-qemu-150-2026_11_30-01_00_05.vma.zst', newVmid: 160}), [
+			'qmrestore nas-backup:backup/vzdump-qemu-150-2026_11_30-01_00_05.vma.zst 160 --unique 1',
+		]);
+	});
 });
 
 describe('back up now in read-only mode', () => {

@@ -70,6 +70,8 @@ before(async () => {
 after(async () => {
 	await sim.close();
 	rmSync(join(root, entry), {force: true});
+	// Its chunks (bin/build.js splits the bundle): OUTFILE's name + `-chunks/`.
+	rmSync(join(root, entry.replace(/\.mjs$/, '-chunks')), {recursive: true, force: true});
 });
 
 const env = (extra: Record<string, string> = {}) => ({

@@ -20,7 +20,8 @@ test('clear empties the pane but sequence numbers keep counting', () => {
 	buffer.clear();
 	assert.equal(buffer.length, 0);
 	assert.equal(buffer.newest(), undefined);
-	assert.equal(buffer.append('c').seq, 3);
+	buffer.append('c');
+	assert.equal(buffer.newest()?.seq, 3);
 	assert.equal(buffer.oldest()?.text, 'c');
 });
 
@@ -40,4 +41,15 @@ test('journal timestamps (short-iso, short, syslog) are split off so T can hide 
 
 test('a capacity below one is refused', () => {
 	assert.throws(() => new RingBuffer(0), /positive integer/);
+});
+
+test('a line read once and then overwritten reads as the new line (lines are split on first read)', () => {
+	const buffer = new RingBuffer(2);
+	buffer.append('2026-11-23T16:40:01+00:00 first error');
+	assert.deepEqual(buffer.at(0), {seq: 1, text: 'first error', level: 'error', ts: '2026-11-23T16:40:01+00:00'});
+	buffer.append('second');
+	buffer.append('third warning'); // overwrites the slot that held "first"
+	assert.deepEqual([buffer.at(0)?.text, buffer.at(1)?.text], ['second', 'third warning']);
+	assert.deepEqual([buffer.at(0)?.seq, buffer.at(1)?.seq, buffer.at(1)?.level], [2, 3, 'warn']);
+	assert.equal(buffer.indexOfSeq(1), -1);
 });

@@ -208,6 +208,9 @@ test('thresholds from the config: global, per tag (strictest tag), per guest (wi
 	assert.deepEqual(guestThresholds(t, {vmid: 100, tags: []}).disk, {warn: 80, crit: 90});
 	assert.deepEqual(guestThresholds(t, {vmid: 100, tags: ['db', 'media']}).disk, {warn: 70, crit: 85});
 	assert.deepEqual(guestThresholds(t, {vmid: 201, tags: ['db']}).disk, {crit: 99});
+	// Tags without levels of their own (the common case, answered without the per-metric lists), one named like an Object property.
+	assert.deepEqual(guestThresholds(t, {vmid: 100, tags: ['web', 'constructor']}), {disk: {warn: 80, crit: 90}, mem: t.mem, cpu: t.cpu});
+	assert.deepEqual(guestThresholds(t, {vmid: 100, tags: ['web', 'db']}).disk, {warn: 70, crit: 85});
 	const f = facts({guests: [guest(100, {disk: 0.82 * 8 * GiB}), guest(101, {disk: 0.86 * 8 * GiB, tags: ['db']}), guest(201, {disk: 0.95 * 8 * GiB, tags: ['db']})]});
 	assert.deepEqual(rules(f, t), ['critical guest-disk 101 ct101: disk 86 % (≥ 85 %)', 'warning guest-disk 100 ct100: disk 82 % (≥ 80 %)']);
 });

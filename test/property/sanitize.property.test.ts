@@ -62,3 +62,13 @@ test('regression: errorLine of a null-prototype object or an all-control message
 	assert.equal(errorLine(new Error('\u0007\u001b[2J')), 'unknown error');
 	assert.equal(errorLine(new Error('\n\u001b[31mboom\u001b[0m\nmore')), 'boom');
 });
+
+test('sanitize on each ASCII character: printable ones kept (its fast path returns them untouched), tab two spaces, the rest removed', () => {
+	for (let code = 0; code < 0x80; code++) {
+		const c = String.fromCharCode(code);
+		const expected = code >= 0x20 && code <= 0x7e ? c : code === 0x09 ? '  ' : '';
+		// Last in the text: ESC would take the next character as the rest of its sequence.
+		assert.equal(sanitize(`a${c}`), `a${expected}`, `U+${code.toString(16).padStart(4, '0')}`);
+	}
+	fc.assert(fc.property(printable, (text) => assert.equal(sanitize(text), text)), runs());
+});

@@ -2,7 +2,8 @@
 
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {DRIFT_STEP_MS, guestMetrics, nodeMetrics} from '../../source/sim/drift.js';
+import {DRIFT_STEP_MS, guestMetrics, nodeMetrics, PVESTATD_STEP_MS} from '../../source/sim/drift.js';
+import {guestListEntry, guestResource} from '../../source/sim/guest-view.js';
 import {guestSizes} from '../../source/sim/sizes.js';
 import {buildState} from '../../source/sim/state.js';
 import {fakeClock, miniFixture} from './helpers.js';
@@ -74,5 +75,24 @@ describe('metric drift', () => {
 		assert.equal(later.uptime, before.uptime + 60);
 		assert.ok(later.mem < node.memory);
 		assert.match(later.loadavg[0], /^\d+\.\d\d$/);
+	});
+
+	it('moves /cluster/resources figures only when pvestatd broadcasts (every 10 s), status/current every step', () => {
+		const {clock, state} = stateAt();
+		const guest = state.guests.get(101)!;
+		// Start at a broadcast so the next four 2 s steps stay inside one 10 s cycle.
+		clock.advance(PVESTATD_STEP_MS - (clock.now() % PVESTATD_STEP_MS));
+		const cycleStart = guestResource(state, guest);
+		const live = new Set<number>();
+		for (let step = 1; step < PVESTATD_STEP_MS / DRIFT_STEP_MS; step++) {
+			clock.advance(DRIFT_STEP_MS);
+			assert.deepEqual(guestResource(state, guest), cycleStart, `resources unchanged ${step * DRIFT_STEP_MS} ms into the cycle`);
+			live.add(guestListEntry(state, guest).uptime as number);
+		}
+		assert.equal(live.size, PVESTATD_STEP_MS / DRIFT_STEP_MS - 1, 'status/current reads the guest now');
+		clock.advance(DRIFT_STEP_MS);
+		const next = guestResource(state, guest);
+		assert.equal(next.uptime, (cycleStart.uptime as number) + PVESTATD_STEP_MS / 1000);
+		assert.notEqual(next.cpu, cycleStart.cpu);
 	});
 });

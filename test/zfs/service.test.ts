@@ -82,6 +82,10 @@ test('without SSH: pools from the API, storage usage instead of datasets, and th
 		assert.equal(sample.datasets.length, 0);
 		assert.deepEqual(sample.storages.map((st) => st.storage).sort(), ['backups', 'local', 'local-zfs', 'tank', 'tank-docker', 'tank-monitoring']);
 		assert.equal(sample.pools.length, 2);
+		// Usage for the whole cluster in one read, not one /nodes/{node}/storage per node.
+		assert.ok(s.sim.requests.some((r) => r.path === '/cluster/resources' && r.query.type === 'storage'));
+		// (The backups service lists each node's backup storages: `content=backup`, not usage.)
+		assert.ok(!s.sim.requests.some((r) => /^\/nodes\/[^/]+\/storage$/.test(r.path) && r.query.content === undefined), 'no per-node storage usage reads');
 		const before = s.sim.requests.length;
 		s.store.getState().actions.setScreen('fleet');
 		await new Promise((resolve) => setTimeout(resolve, 30));

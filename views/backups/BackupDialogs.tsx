@@ -98,7 +98,7 @@ export function BackupListView({d, height, width}: {d: BackupListDialog; height:
 export function RestoreFormView({d, width}: {d: RestoreFormDialog; width: number}) {
 	const storage = d.storages[d.storage];
 	const params = {volid: d.entry.volid, ...(storage ? {storage} : {}), ...(d.target === 'new' && d.newVmid !== undefined ? {newVmid: d.newVmid} : {})};
-	const commands = hostCommands('restore', 'lxc', d.vmid, params);
+	const commands = hostCommands('restore', d.entry.subtype === 'qemu' ? 'qemu' : 'lxc', d.vmid, params);
 	const newLabel = d.newVmid === undefined ? 'to a new VMID (reading…)' : `to a new VMID ${d.newVmid}`;
 	return (
 		<>

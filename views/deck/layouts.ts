@@ -3,9 +3,7 @@
 // names the exact key at fault in one line ("layouts.mine.root.children[1].size:
 // …"), so a typo never leaves a half-drawn deck.
 
-import {readdirSync, readFileSync} from 'node:fs';
-import {parse} from 'yaml';
-import {packagePath} from '../../source/util/package-root.js';
+import {shippedYaml, shippedYamlFiles} from '../../source/util/shipped-yaml.js';
 import {isLeaf, leavesOf, PANE_KINDS, type DeckLayout, type LayoutNode, type PaneKind, type SizeSpec} from './layout-engine.js';
 
 export class LayoutError extends Error {}
@@ -92,11 +90,7 @@ let builtIns: DeckLayout[] | undefined;
 /** layouts/*.yaml, read once; a broken built-in is a bug, so it throws. */
 export function builtInLayouts(): DeckLayout[] {
 	if (builtIns) return builtIns;
-	const dir = packagePath('layouts');
-	builtIns = readdirSync(dir)
-		.filter((f) => f.endsWith('.yaml'))
-		.sort()
-		.map((file) => parseLayout(file.replace(/\.yaml$/, ''), parse(readFileSync(`${dir}/${file}`, 'utf8')), `layouts/${file}`));
+	builtIns = shippedYamlFiles('layouts').map((path) => parseLayout(path.replace(/^layouts\/|\.yaml$/g, ''), shippedYaml(path), path));
 	return builtIns;
 }
 

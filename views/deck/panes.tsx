@@ -93,13 +93,34 @@ export function guestBackupsView(state: AppState, vmid: number, keymap: Keymap |
 let columnsCache: {guests: AppState['guests']; nics: AppState['nics']; backupsRead: boolean; columns: Column[]; content: ContentWidths} | undefined;
 
 /**
+ * Whether two fleets give the same columns and flexible widths: those depend
+ * on each guest's name, tags, lock, HA state, kind and node, never on its
+ * figures. A poll that only moved CPU and memory (every pvestatd cycle) then
+ * does not format every row's cells again (at 10,000 guests, 30,000 cells).
+ */
+function sameColumnText(a: AppState['guests'], b: AppState['guests']): boolean {
+	if (a === b) return true;
+	if (a.size !== b.size) return false;
+	for (const [vmid, row] of b) {
+		const old = a.get(vmid);
+		if (old === row) continue;
+		if (!old || old.name !== row.name || old.lock !== row.lock || old.hastate !== row.hastate || old.kind !== row.kind || old.node !== row.node) return false;
+		if (old.tags !== row.tags && (old.tags.length !== row.tags.length || old.tags.some((tag, i) => tag !== row.tags[i]))) return false;
+	}
+	return true;
+}
+
+/**
  * The table's columns less those with nothing to say in this fleet (LOCK, HA
  * no guest fills; TYPE without a VM; NODE on one node; LAST BACKUP before the
  * backups were read), so TAGS is not cut for an empty column; and the width
  * the flexible ones' cells need.
  */
 export function fleetColumns(guests: AppState['guests'], nics: AppState['nics'], backupsRead = false): {columns: Column[]; content: ContentWidths} {
-	if (columnsCache?.guests === guests && columnsCache.nics === nics && columnsCache.backupsRead === backupsRead) return columnsCache;
+	if (columnsCache && columnsCache.nics === nics && columnsCache.backupsRead === backupsRead && sameColumnText(columnsCache.guests, guests)) {
+		columnsCache.guests = guests;
+		return columnsCache;
+	}
 	const rows = [...guests.values()];
 	const columns = COLUMNS.filter((c) => (c.shownFor?.(rows) ?? true) && (!c.needsBackups || backupsRead));
 	columnsCache = {guests, nics, backupsRead, columns, content: contentWidths(columns, rows, nics)};

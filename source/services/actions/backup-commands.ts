@@ -8,10 +8,11 @@
 import type {StoreApi} from 'zustand/vanilla';
 import {selectGuestBackups} from '../../store/backups-slice.js';
 import type {ActionRequest, BackupFormDialog, BackupListDialog, BackupMode, Dialog, RestoreFormDialog} from '../../store/ops-types.js';
-import type {AppState} from '../../store/types.js';
+import type {AppState, GuestKind} from '../../store/types.js';
 import {sanitize} from '../../util/sanitize.js';
 import type {BackupEntry} from '../backups/model.js';
 import {errorLine} from '../error-line.js';
+import {guestNoun} from './catalog.js';
 import type {ActionDispatcher} from './dispatcher.js';
 
 export const BACKUP_MODES: readonly BackupMode[] = ['snapshot', 'suspend', 'stop'];
@@ -48,6 +49,11 @@ const RESTORE_FIELDS: Array<RestoreFormDialog['field']> = ['target', 'storage'];
 
 const cycle = <T>(list: readonly T[], at: number, delta: number): number => (list.length === 0 ? 0 : (at + delta + list.length) % list.length);
 const drop = (s: string) => [...s].slice(0, -1).join('');
+
+/** The kind of guest an archive holds (vzdump's `subtype`); undefined for one proxdeck cannot restore. */
+function archiveKind(entry: BackupEntry): GuestKind | undefined {
+	return entry.subtype === 'qemu' || entry.subtype === 'lxc' ? entry.subtype : undefined;
+}
 
 export function createBackupCommands(deps: BackupCommandDeps): BackupCommands {
 	const {store, dispatcher} = deps;
@@ -92,13 +98,14 @@ export function createBackupCommands(deps: BackupCommandDeps): BackupCommands {
 	async function openRestoreForm(d: BackupListDialog, entry: BackupEntry): Promise<void> {
 		const row = store.getState().guests.get(d.vmid);
 		if (!row) return update({...d, error: 'the guest is not in the fleet any more'});
-		if (entry.subtype !== 'lxc' || row.kind !== 'lxc') return update({...d, error: 'restoring a VM (qmrestore) is not supported here yet: only containers'});
+		const kind = archiveKind(entry);
+		if (!kind) return update({...d, error: `a backup of type '${sanitize(entry.subtype)}' cannot be restored here`});
 		const base: RestoreFormDialog = {kind: 'restore', vmid: d.vmid, label: d.label, node: row.node, entry, target: 'over', storages: [], storage: 0, field: 'target', loading: true};
 		actions().openDialog(base);
 		try {
-			const [storages, newVmid, guest] = await Promise.all([dispatcher.rootStorages(row.node), dispatcher.nextId(), dispatcher.loadSnapshots(d.vmid).catch(() => undefined)]);
-			// The guest's own rootfs storage first (read now, not from a detail panel that may show another guest): a restore puts the disks back where they were.
-			const current = String(guest?.rootfs ?? '').split(':')[0] ?? '';
+			const [storages, newVmid, guest] = await Promise.all([dispatcher.restoreStorages(row.node, kind), dispatcher.nextId(), dispatcher.loadSnapshots(d.vmid).catch(() => undefined)]);
+			// The guest's own storage first (its rootfs, or a VM's first disk; read now, not from a detail panel that may show another guest): a restore puts the disks back where they were.
+			const current = String((row.kind === 'qemu' ? guest?.disks?.[0] : guest?.rootfs) ?? '').split(':')[0] ?? '';
 			const ordered = current && storages.includes(current) ? [current, ...storages.filter((s) => s !== current)] : storages;
 			const now = store.getState().dialog;
 			if (now?.kind === 'restore' && now.entry.volid === entry.volid) update({...now, storages: ordered, newVmid, loading: false});
@@ -123,14 +130,22 @@ export function createBackupCommands(deps: BackupCommandDeps): BackupCommands {
 		if (d.loading) return;
 		const storage = d.storages[d.storage];
 		if (d.target === 'new' && d.newVmid === undefined) return update({...d, error: 'the next free VMID is not known'});
+		const kind = archiveKind(d.entry) ?? 'lxc';
+		const row = store.getState().guests.get(d.vmid);
+		if (d.target === 'over' && row && row.kind !== kind) return update({...d, error: `this is a ${guestNoun(kind)}'s backup: it cannot replace a ${guestNoun(row.kind)}; restore it to a new VMID`});
 		actions().closeDialog();
-		const params: Record<string, unknown> = {volid: d.entry.volid, ...(storage ? {storage} : {}), ...(d.target === 'new' ? {newVmid: d.newVmid} : {})};
+		const params: Record<string, unknown> = {volid: d.entry.volid, kind, ...(storage ? {storage} : {}), ...(d.target === 'new' ? {newVmid: d.newVmid} : {})};
 		const when = new Date(d.entry.ctime * 1000).toISOString().slice(0, 16).replace('T', ' ');
 		const lines = [`${sanitize(d.entry.volid)} (${when} UTC)`];
 		if (d.target === 'new') {
-			return deps.confirm({action: 'restore', targets: [d.vmid], params}, {title: `restore ${d.label}'s backup as a new container ${d.newVmid}?`, lines, warning: `${d.label} itself is left alone; the copy ${d.newVmid} is created stopped, with ${d.label}'s network settings (change its address before starting both).`});
+			// A VM copy gets new MAC addresses (qmrestore --unique); a container keeps its hwaddr and static address.
+			const network = kind === 'qemu' ? 'new MAC addresses and the network settings inside it from the backup' : `${d.label}'s network settings`;
+			return deps.confirm(
+				{action: 'restore', targets: [d.vmid], params},
+				{title: `restore ${d.label}'s backup as a new ${guestNoun(kind)} ${d.newVmid}?`, lines, warning: `${d.label} itself is left alone; the copy ${d.newVmid} is created stopped, with ${network} (change its address before starting both).`},
+			);
 		}
-		const running = store.getState().guests.get(d.vmid)?.status === 'running';
+		const running = row?.status === 'running';
 		deps.confirm(
 			{action: 'restore', targets: [d.vmid], params},
 			{

@@ -48,7 +48,7 @@ export const ACTIONS: Record<ActionId, ActionSpec> = {
 		verb: 'restore',
 		privileges: ['VM.Backup'],
 		dangerous: true,
-		effect: "stops the container and replaces its disks and config with the backup's: everything written since is lost",
+		effect: "stops the {guest} and replaces its disks and config with the backup's: everything written since is lost",
 	},
 	// A guest's archives on one storage past its retention (DELETE …/prunebackups?vmid=); protected ones stay.
 	prunebackups: {
@@ -75,11 +75,21 @@ export function effectFor(action: ActionId, kinds: readonly GuestKind[]): string
 /** Actions the dispatcher sends as one call per guest (prune, backup and restore have their own shapes). */
 export type PerGuestAction = Exclude<ActionId, 'prune' | 'backup' | 'restore' | 'prunebackups'>;
 
-/** POST /nodes/{node}/lxc's restore form: over the guest (force) or to a new VMID. */
-export function restoreParams(vmid: number, params: Record<string, unknown>): Record<string, unknown> {
+/** Where a restore of an archive of this kind is posted (below /nodes/{node}): create_vm of pve-container or of qemu-server. */
+export function restoreEndpoint(kind: GuestKind): string {
+	return kind === 'qemu' ? 'qemu' : 'lxc';
+}
+
+/**
+ * The restore form for an archive of `kind`: over the guest (force) or to a new VMID.
+ * Containers: POST …/lxc with restore=1 and ostemplate; VMs: POST …/qemu with archive,
+ * and a VM restored as a new guest gets new MAC addresses (unique) so it can run beside the original.
+ */
+export function restoreParams(vmid: number, kind: GuestKind, params: Record<string, unknown>): Record<string, unknown> {
 	const newVmid = typeof params.newVmid === 'number' ? params.newVmid : undefined;
-	const out: Record<string, unknown> = {vmid: newVmid ?? vmid, ostemplate: str(params.volid), restore: 1};
+	const out: Record<string, unknown> = kind === 'qemu' ? {vmid: newVmid ?? vmid, archive: str(params.volid)} : {vmid: newVmid ?? vmid, ostemplate: str(params.volid), restore: 1};
 	if (newVmid === undefined) out.force = 1;
+	else if (kind === 'qemu') out.unique = 1;
 	if (str(params.storage)) out.storage = str(params.storage);
 	return out;
 }
@@ -139,9 +149,11 @@ export function hostCommands(action: ActionId, kind: GuestKind, vmid: number, pa
 			return [`vzdump ${vmid} ${flags.join(' ')}`];
 		}
 		case 'restore': {
-			const form = restoreParams(vmid, params);
-			const extra = `${form.storage ? ` --storage ${shellWord(String(form.storage))}` : ''}${form.force ? ' --force 1' : ''}`;
-			return [...(form.force ? [`pct stop ${vmid}`] : []), `pct restore ${String(form.vmid)} ${shellWord(str(params.volid))}${extra}`];
+			const form = restoreParams(vmid, kind, params);
+			const extra = `${form.storage ? ` --storage ${shellWord(String(form.storage))}` : ''}${form.force ? ' --force 1' : ''}${form.unique ? ' --unique 1' : ''}`;
+			const volid = shellWord(str(params.volid));
+			const restore = kind === 'qemu' ? `qmrestore ${volid} ${String(form.vmid)}${extra}` : `pct restore ${String(form.vmid)} ${volid}${extra}`;
+			return [...(form.force ? [`${tool} stop ${vmid}`] : []), restore];
 		}
 		case 'prunebackups': {
 			const keep = str(params.retention);

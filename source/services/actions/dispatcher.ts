@@ -9,7 +9,7 @@ import type {StoreApi} from 'zustand/vanilla';
 import type {LxcConfig, SnapshotEntry} from '../../api/types.js';
 import type {ActionId, ActionRequest} from '../../store/ops-types.js';
 import {guestLabel, offlineNodeReason} from '../../store/selectors.js';
-import type {AppState, GuestRow} from '../../store/types.js';
+import type {AppState, GuestKind, GuestRow} from '../../store/types.js';
 import type {AuditLog} from '../audit.js';
 import {errorLine} from '../error-line.js';
 import type {ApiRequester} from '../fleet-source.js';
@@ -18,7 +18,7 @@ import {hasAnyPrivilege} from '../permissions.js';
 import type {TaskTracker} from '../tasks/task-tracker.js';
 import {pruneDryRun, readNextId} from '../backups/reader.js';
 import type {PruneEntry} from '../backups/model.js';
-import {ACTIONS, apiCallFor, restoreParams, vzdumpParams, type PerGuestAction} from './catalog.js';
+import {ACTIONS, apiCallFor, restoreEndpoint, restoreParams, vzdumpParams, type PerGuestAction} from './catalog.js';
 
 export interface DispatcherOptions {
 	api: ApiRequester;
@@ -56,8 +56,8 @@ export interface ActionDispatcher {
 	label(vmid: number): string;
 	/** The next free VMID (GET /cluster/nextid): a restore to a new guest. */
 	nextId(): Promise<number>;
-	/** Storages on `node` that hold container volumes (a restore's target storage). */
-	rootStorages(node: string): Promise<string[]>;
+	/** Storages on `node` that hold a container's volumes (`rootdir`) or a VM's disks (`images`): a restore's target storage. */
+	restoreStorages(node: string, kind: GuestKind): Promise<string[]>;
 	/** What `storage`'s retention would remove (GET …/prunebackups: nothing is deleted). */
 	pruneDryRun(node: string, storage: string, vmid?: number): Promise<PruneEntry[]>;
 }
@@ -67,6 +67,8 @@ export interface SnapshotsOfGuest {
 	rootfs?: string;
 	/** VMs: the volume id of the first disk on a ZFS storage, if any. */
 	zfsDisk?: string;
+	/** VMs: the volume ids of its disks, in config order. */
+	disks?: string[];
 }
 
 const READ_ONLY_REASON = 'read-only';
@@ -215,11 +217,11 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		return [...missing, ...(await Promise.all(perNode)).flat()];
 	}
 
-	/** Polls the guest until it reports stopped (an HA-managed stop ends its task before the container is down). */
-	async function waitStopped(node: string, vmid: number, timeoutMs = 120_000): Promise<boolean> {
+	/** Polls the guest until it reports stopped (an HA-managed stop ends its task before the guest is down). */
+	async function waitStopped(node: string, kind: GuestKind, vmid: number, timeoutMs = 120_000): Promise<boolean> {
 		const until = clock() + timeoutMs;
 		for (;;) {
-			const current = await api.request<{status?: string}>('GET', `${guestPath(node, 'lxc', vmid)}/status/current`).catch(() => undefined);
+			const current = await api.request<{status?: string}>('GET', `${guestPath(node, kind, vmid)}/status/current`).catch(() => undefined);
 			if (current?.status === 'stopped') return true;
 			if (clock() > until) return false;
 			await new Promise((resolve) => setTimeout(resolve, 250));
@@ -227,8 +229,10 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 	}
 
 	/**
-	 * Restore a container's backup: over the guest (stopped first, as Proxmox refuses to
-	 * overwrite a running one) or to a new VMID (params.newVmid). One audited, tracked task.
+	 * Restore a backup: over the guest (stopped first, as Proxmox refuses to overwrite a
+	 * running one) or to a new VMID (params.newVmid). A container's archive goes to
+	 * POST …/lxc (pct restore), a VM's to POST …/qemu with `archive` (qmrestore); over
+	 * the guest only an archive of its own kind. One audited, tracked task.
 	 */
 	async function restore(request: ActionRequest): Promise<DispatchOutcome[]> {
 		const vmid = request.targets[0]!;
@@ -239,19 +243,25 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 			notify(false, `restore: ${reason}`);
 			return request.targets.map((v) => ({vmid: v, ok: false, result: reason, refused: true}));
 		}
-		const form = restoreParams(vmid, request.params);
+		const kind: GuestKind = request.params.kind === 'qemu' || request.params.kind === 'lxc' ? request.params.kind : row.kind;
+		const form = restoreParams(vmid, kind, request.params);
 		const over = form.force === 1;
+		if (over && kind !== row.kind) {
+			const reason = `a ${kind === 'qemu' ? 'VM' : 'container'} backup cannot replace a ${row.kind === 'qemu' ? 'VM' : 'container'}: restore it to a new VMID`;
+			notify(false, `restore: ${reason}`);
+			return [{vmid, ok: false, result: reason, refused: true}];
+		}
 		if (over && row.status === 'running') {
 			const stopped = await runCall('stop', vmid, {}, 'restore-stop');
 			if (!stopped.ok) return [stopped];
-			if (!(await waitStopped(row.node, vmid))) {
+			if (!(await waitStopped(row.node, row.kind, vmid))) {
 				notify(false, `restore ${label(vmid)} failed: still running after the stop`);
 				return [{vmid, ok: false, result: 'still running after the stop'}];
 			}
 		}
 		const what = over ? `restore ${label(vmid)}` : `restore ${label(vmid)} as ${String(form.vmid)}`;
 		const {ok, upid, result} = await auditedTask({action: 'restore', targets: [Number(form.vmid)], params: {node: row.node, from: vmid, ...form}, what, trackLabel: what}, () =>
-			api.request<string>('POST', `/nodes/${encodeURIComponent(row.node)}/lxc`, form),
+			api.request<string>('POST', `/nodes/${encodeURIComponent(row.node)}/${restoreEndpoint(kind)}`, form),
 		);
 		return [{vmid, ok, upid, result}];
 	}
@@ -304,7 +314,8 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		]);
 		const list = Array.isArray(snapshots) ? snapshots : [];
 		if (row.kind !== 'qemu') return {snapshots: list, rootfs: config?.rootfs};
-		return {snapshots: list, zfsDisk: config ? await firstZfsDisk(row.node, vmDiskVolumes(config)) : undefined};
+		const disks = config ? vmDiskVolumes(config) : [];
+		return {snapshots: list, disks, zfsDisk: await firstZfsDisk(row.node, disks)};
 	}
 
 	/** A VM's volume names do not say their storage type (vm-N-disk-M is used on ZFS, LVM-thin, Ceph): ask the node. */
@@ -315,8 +326,8 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		return volumes.find((volid) => zfs.has(volid.split(':')[0]));
 	}
 
-	async function rootStorages(node: string): Promise<string[]> {
-		const list = await api.request<Array<{storage?: string}>>('GET', `/nodes/${encodeURIComponent(node)}/storage`, {content: 'rootdir', enabled: 1});
+	async function restoreStorages(node: string, kind: GuestKind): Promise<string[]> {
+		const list = await api.request<Array<{storage?: string}>>('GET', `/nodes/${encodeURIComponent(node)}/storage`, {content: kind === 'qemu' ? 'images' : 'rootdir', enabled: 1});
 		return (Array.isArray(list) ? list : []).map((s) => s.storage ?? '').filter(Boolean);
 	}
 
@@ -326,7 +337,7 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		loadSnapshots,
 		label,
 		nextId: () => readNextId(api),
-		rootStorages,
+		restoreStorages,
 		pruneDryRun: (node, storage, vmid) => pruneDryRun(api, node, storage, vmid === undefined ? {} : {vmid}),
 	};
 }

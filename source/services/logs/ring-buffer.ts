@@ -40,7 +40,15 @@ export function splitTimestamp(line: string): {ts: string; text: string} {
 
 export class RingBuffer {
 	readonly capacity: number;
-	private readonly slots: Array<LogLine | undefined>;
+	/**
+	 * The lines as received. A line is split into timestamp, text and level
+	 * only when something reads it (the few on screen, a search): at 10,000
+	 * lines a second most lines are overwritten unread, so appending one is a
+	 * single store, with no regex, object or substring made for it.
+	 */
+	private readonly raw: Array<string | undefined>;
+	/** Lines already read, by slot; a slot's entry goes when the slot is overwritten. */
+	private readonly parsed: Array<LogLine | undefined>;
 	/** Index of the oldest line. */
 	private start = 0;
 	private count = 0;
@@ -49,7 +57,8 @@ export class RingBuffer {
 	constructor(capacity = DEFAULT_CAPACITY) {
 		if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`ring buffer capacity must be a positive integer, got ${capacity}`);
 		this.capacity = capacity;
-		this.slots = new Array<LogLine | undefined>(capacity);
+		this.raw = new Array<string | undefined>(capacity);
+		this.parsed = new Array<LogLine | undefined>(capacity);
 	}
 
 	/** Lines currently held (at most capacity). */
@@ -63,23 +72,31 @@ export class RingBuffer {
 	}
 
 	/** Appends one line; the oldest is overwritten when full. */
-	append(raw: string): LogLine {
-		const {ts, text} = splitTimestamp(raw);
-		const line: LogLine = {seq: this.nextSeq++, text, level: classifyLevel(text), ts};
+	append(raw: string): void {
+		let slot: number;
 		if (this.count < this.capacity) {
-			this.slots[(this.start + this.count) % this.capacity] = line;
+			slot = (this.start + this.count) % this.capacity;
 			this.count++;
 		} else {
-			this.slots[this.start] = line;
+			slot = this.start;
 			this.start = (this.start + 1) % this.capacity;
 		}
-		return line;
+		this.raw[slot] = raw;
+		this.parsed[slot] = undefined;
+		this.nextSeq++;
 	}
 
 	/** The i-th held line, 0 = oldest. */
 	at(i: number): LogLine | undefined {
 		if (i < 0 || i >= this.count) return undefined;
-		return this.slots[(this.start + i) % this.capacity];
+		const slot = (this.start + i) % this.capacity;
+		let line = this.parsed[slot];
+		if (line === undefined) {
+			const {ts, text} = splitTimestamp(this.raw[slot]!);
+			line = {seq: this.nextSeq - this.count + i, text, level: classifyLevel(text), ts};
+			this.parsed[slot] = line;
+		}
+		return line;
 	}
 
 	/** Index (0 = oldest) of the line with this seq, or -1 when it is no longer held. */
@@ -99,7 +116,8 @@ export class RingBuffer {
 	}
 
 	clear(): void {
-		this.slots.fill(undefined);
+		this.raw.fill(undefined);
+		this.parsed.fill(undefined);
 		this.start = 0;
 		this.count = 0;
 	}

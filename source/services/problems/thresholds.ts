@@ -118,8 +118,12 @@ export function parseThresholds(value: unknown, fail: Fail): Thresholds {
 
 /** The levels that apply to one guest: its own, else its tags' (the strictest of them), else the global ones. */
 export function guestThresholds(t: Thresholds, guest: Pick<GuestRow, 'vmid' | 'tags'>): GuestThresholds {
-	const own = t.guests[guest.vmid] ?? {};
 	const result: GuestThresholds = {disk: t.disk, mem: t.mem, cpu: t.cpu};
+	// Most guests have no levels of their own and no tag with levels: the global
+	// ones apply. Checked first because this runs for every guest at every poll
+	// (three filtered lists per guest cost ~30 ms at 10,000 guests at start-up).
+	if (t.guests[guest.vmid] === undefined && !guest.tags.some((tag) => Object.hasOwn(t.tags, tag))) return result;
+	const own = t.guests[guest.vmid] ?? {};
 	for (const metric of GUEST_LEVEL_KEYS) {
 		const fromTags = guest.tags.map((tag) => t.tags[tag]?.[metric]).filter((l): l is Levels => l !== undefined);
 		if (own[metric]) result[metric] = own[metric]!;

@@ -1,0 +1,28 @@
+// The console's first frame waits for the first fleet answer (or failure),
+// for at most a moment. Drawing the deck before any data costs a whole frame
+// while nothing is warm yet (Ink lays out and styles the full screen; 300–500 ms
+// on a 2-core machine, issue 12), and the frame with data then comes that much
+// later; the fleet request would also sit behind it. A host slower than the
+// wait still gets its "connecting…" frame.
+
+import type {StoreApi} from 'zustand/vanilla';
+import type {AppState} from '../store/types.js';
+
+/** Longest the first frame waits for the fleet; past it the header's "connecting…" is worth showing. */
+export const FIRST_ANSWER_WAIT_MS = 1500;
+
+/** Resolves once the first fleet poll has answered or failed, or after `waitMs`. */
+export function firstFleetAnswer(store: StoreApi<AppState>, waitMs = FIRST_ANSWER_WAIT_MS): Promise<void> {
+	if (store.getState().connection.status !== 'connecting') return Promise.resolve();
+	return new Promise((resolve) => {
+		const done = () => {
+			clearTimeout(timer);
+			unsubscribe();
+			resolve();
+		};
+		const timer = setTimeout(done, waitMs);
+		const unsubscribe = store.subscribe((state) => {
+			if (state.connection.status !== 'connecting') done();
+		});
+	});
+}

@@ -1,0 +1,139 @@
+// What the console evaluates before its first frame (issue 12: start → first
+// frame with data ≤ 0.5 s). The bundle is split (bin/build.js). At start the
+// entry and the chunks it imports statically load: argument parsing, config,
+// the API client. Once the host answered, main.tsx sends the fleet's first read
+// and only then imports the console (Ink, React, views, services), which loads
+// while the host answers. ssh2, node-forge and the simulator load only when
+// SSH, the demo or `proxdeck sim` need them. The first frame waits for the
+// fleet's first answer (one cold frame, not two). The shipped YAML is parsed at
+// build time, and Yoga's WebAssembly is decoded without fetch() (which loads
+// Node's internal undici). Each of these regressed silently before: a static
+// import or a new fetch() costs tens of milliseconds at every start and no
+// other test notices.
+
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {after, before, describe, it} from 'node:test';
+import {demoFixture, demoToken} from '../../source/cli/demo.js';
+import {startSimulator} from '../../source/sim/server.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const entry = `dist/.startup-test-${process.pid}.mjs`;
+const chunks = entry.replace(/\.mjs$/, '-chunks');
+
+/** The files Node evaluates when it imports `file`: its static imports, transitively (not import()). */
+function staticClosure(file: string, seen = new Set<string>()): Set<string> {
+	if (seen.has(file)) return seen;
+	seen.add(file);
+	const code = readFileSync(file, 'utf8');
+	// esbuild's ESM output: `import {…} from "./x.mjs";` and bare `import "./x.mjs";` at the top level.
+	for (const match of code.matchAll(/^import\s+(?:[^'";]*?\s+from\s+)?["'](\.{1,2}\/[^"']+)["'];?$/gm)) staticClosure(join(dirname(file), match[1]!), seen);
+	return seen;
+}
+
+/** esbuild marks each bundled module with a `// path` comment line. */
+const modulesOf = (files: Iterable<string>) => new Set([...files].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:node_modules|source|views|keymaps)\/\S+)$/gm)].map((m) => m[1]!)));
+const has = (modules: Set<string>, prefix: string) => [...modules].some((m) => m.startsWith(prefix));
+
+describe('start-up bundle (slow: builds the bundle)', () => {
+	/** Evaluated before the first request. */
+	let atStart: Set<string>;
+	/** Evaluated once the fleet's first read is out (the console-ui chunk and what it imports). */
+	let console_: Set<string>;
+	let everywhere: Set<string>;
+	let startCode: string;
+
+	before(() => {
+		const built = spawnSync(process.execPath, ['bin/build.js', entry], {cwd: root, encoding: 'utf8'});
+		assert.ok(existsSync(join(root, entry)), `the bundle was built: ${built.stdout}${built.stderr}`);
+		const chunkFiles = readdirSync(join(root, chunks)).map((f) => join(root, chunks, f));
+		const startFiles = staticClosure(join(root, entry));
+		startCode = [...startFiles].map((f) => readFileSync(f, 'utf8')).join('\n');
+		atStart = modulesOf(startFiles);
+		const uiChunk = chunkFiles.find((f) => readFileSync(f, 'utf8').includes('\n// source/cli/console-ui.tsx\n'));
+		assert.ok(uiChunk, 'source/cli/console-ui.tsx is in a chunk of its own');
+		console_ = modulesOf([...staticClosure(uiChunk)].filter((f) => !startFiles.has(f)));
+		everywhere = modulesOf([join(root, entry), ...chunkFiles]);
+	});
+	after(() => {
+		rmSync(join(root, entry), {force: true});
+		rmSync(join(root, chunks), {recursive: true, force: true});
+	});
+
+	it('before the first request only the command line, config and API client are evaluated; the console loads after it', () => {
+		for (const needed of ['node_modules/undici/', 'source/cli/main.tsx', 'source/api/client.ts', 'keymaps/index.ts']) assert.ok(has(atStart, needed), `${needed} loads at start`);
+		for (const later of ['node_modules/ink/', 'node_modules/react-reconciler/', 'node_modules/yoga-layout/', 'views/App.tsx', 'source/services/session.ts']) {
+			assert.ok(has(console_, later), `${later} loads with the console`);
+			assert.ok(!has(atStart, later), `${later} is evaluated before the first request (a static import from main.tsx's side)`);
+		}
+	});
+
+	it('neither start nor the console evaluates ssh2, node-forge or the simulator (chunks loaded on demand)', () => {
+		for (const lazy of ['node_modules/ssh2/', 'node_modules/node-forge/', 'source/sim/', 'source/cli/sim-command.ts', 'source/cli/demo.ts']) {
+			assert.ok(has(everywhere, lazy), `${lazy} is in the bundle at all`);
+			assert.deepEqual([...atStart, ...console_].filter((m) => m.startsWith(lazy)), [], `${lazy} is evaluated by a static import`);
+		}
+	});
+
+	it('every file of the bundle is pure ASCII (one other character makes Node decode and compile a file as two-byte text)', () => {
+		for (const file of [join(root, entry), ...readdirSync(join(root, chunks)).map((f) => join(root, chunks, f))]) {
+			const at = readFileSync(file, 'utf8').search(/[^\x00-\x7f]/);
+			assert.equal(at, -1, `${file} has a non-ASCII character at ${at}`);
+		}
+	});
+
+	it('the keymap and the built-in layouts are in the bundle already parsed (no YAML parsing at start)', () => {
+		// keymaps/default.yaml's first binding and layouts/triage.yaml's name, as object literals.
+		assert.match(startCode, /"keymaps\/default\.yaml": \[\{ key: \["j", "down"\], action: "nav\.down"/);
+		assert.match(startCode, /"layouts\/triage\.yaml": \{/);
+	});
+
+	it('the first frame the terminal gets already shows the fleet, and Node\'s internal fetch was never loaded', async () => {
+		const fixture = demoFixture({kind: 'fixture', name: 'homelab'});
+		const sim = await startSimulator({fixture});
+		const probeDir = mkdtempSync(join(tmpdir(), 'proxdeck-startup-'));
+		try {
+			const token = demoToken(fixture);
+			// Yoga used to fetch() its WebAssembly's data: URL, which loads Node's own undici: the process says at exit.
+			const probeOut = join(probeDir, 'internal-undici');
+			const probe = join(probeDir, 'probe.mjs');
+			writeFileSync(probe, `import {writeFileSync} from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(probeOut)}, String(process.moduleLoadList.some((m) => m.includes('internal/deps/undici')))));\n`);
+			const command = `stty cols 160 rows 50; exec ${process.execPath} --import ${probe} ${entry} --host ${sim.host} --port ${sim.port} --token-id '${token.tokenId}' --fingerprint ${sim.fingerprint}`;
+			const child = spawn('script', ['-qfec', command, '/dev/null'], {
+				cwd: root,
+				env: {PATH: process.env.PATH ?? '', HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: '/nonexistent', TERM: 'xterm-256color', PROXDECK_TOKEN_SECRET: token.secret},
+				stdio: ['pipe', 'pipe', 'pipe'],
+			});
+			let out = '';
+			// Ink wraps each frame in a synchronized update (CSI ?2026h … CSI ?2026l): wait for the first whole one.
+			const firstFrame = await new Promise<string>((resolve, reject) => {
+				const timer = setTimeout(() => reject(new Error(`no frame within 60 s: ${JSON.stringify(out.slice(-400))}`)), 60_000);
+				child.once('close', () => reject(new Error(`the console ended before a frame: ${JSON.stringify(out.slice(-600))}`)));
+				child.stdout.on('data', (d: Buffer) => {
+					out += d.toString('utf8');
+					const start = out.indexOf('\u001B[?2026h');
+					const end = out.indexOf('\u001B[?2026l', start);
+					if (start !== -1 && end !== -1) {
+						clearTimeout(timer);
+						resolve(out.slice(start, end));
+					}
+				});
+			});
+			child.stdin.write('q');
+			await new Promise((resolve) => child.once('close', resolve));
+			assert.match(firstFrame, /plex/, 'a homelab guest is in the first frame');
+			assert.match(firstFrame, /nodes 1\/1 │/, 'the header, box-drawing character included (the bundle writes it as \\u2502)');
+			assert.doesNotMatch(firstFrame, /connecting…/);
+			assert.equal(readFileSync(probeOut, 'utf8'), 'false', 'Node\'s internal undici was loaded (something called the global fetch)');
+			// The fleet's first read was sent once, not again by the first poll.
+			assert.equal(sim.requests.filter((r) => r.path === '/cluster/resources').length, 1);
+		} finally {
+			await sim.close();
+			rmSync(probeDir, {recursive: true, force: true});
+		}
+	});
+});

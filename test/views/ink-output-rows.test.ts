@@ -1,0 +1,110 @@
+// The Ink patch (patches/ink+6.8.0.patch) builds a frame's rows without laying
+// every cell out: a row of pieces that do not overlap is joined from each
+// piece's cached string, and a row whose pieces are the same as in the last
+// frame is reused. Both must show exactly what Ink's cell-by-cell layout shows:
+// the same character with the same colours in every column.
+
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {styledCharsFromTokens, tokenize} from '@alcalzone/ansi-tokenize';
+// Ink exports only its index; the class is reached by file, as Ink's renderer imports it.
+import Output from '../../node_modules/ink/build/output.js';
+
+const red = (s: string) => `\u001B[31m${s}\u001B[39m`;
+const inverse = (s: string) => `\u001B[7m${s}\u001B[27m`;
+const bold = (s: string) => `\u001B[1m${s}\u001B[22m`;
+
+type Write = [x: number, y: number, text: string];
+
+function frame(width: number, height: number, writes: Write[], rowMemo?: {width: number; rows: unknown[]}): string {
+	const output = new Output({width, height, rowMemo});
+	for (const [x, y, text] of writes) output.write(x, y, text, {transformers: []});
+	return output.get().output;
+}
+
+/** Each column's character and its active colour codes, as a terminal would show them. */
+function cells(text: string): string[][] {
+	return text.split('\n').map((line) =>
+		styledCharsFromTokens(tokenize(line)).map((c) => `${c.value}|${c.styles.map((s) => s.code).sort().join(',')}`),
+	);
+}
+
+/** Ink's own way: every row laid out cell by cell (the patch's fallback path). */
+function laidOut(width: number, height: number, writes: Write[]): string {
+	const output = new Output({width, height});
+	(output as unknown as {joinedRow: () => undefined}).joinedRow = () => undefined;
+	for (const [x, y, text] of writes) output.write(x, y, text, {transformers: []});
+	return output.get().output;
+}
+
+const cases: Record<string, {width: number; height: number; writes: Write[]}> = {
+	'panes side by side, coloured, written out of order': {
+		width: 40,
+		height: 3,
+		writes: [
+			[20, 0, `${red('down')} ${bold('wireguard')}`],
+			[0, 0, `${inverse(' 100 plex  ')} ok`],
+			[0, 1, 'left\nsecond line'],
+			[15, 1, red('x')],
+		],
+	},
+	'wide characters (CJK, emoji) before another piece': {
+		width: 30,
+		height: 1,
+		writes: [
+			[0, 0, `名前 ${red('✔')} 🚀`],
+			[12, 0, inverse('next')],
+		],
+	},
+	'an overlapping write replaces part of the row (laid out)': {
+		width: 20,
+		height: 1,
+		writes: [
+			[0, 0, red('aaaaaaaaaaaaaaa')],
+			[5, 0, bold('BB')],
+		],
+	},
+	'a piece running past the width (laid out)': {
+		width: 10,
+		height: 1,
+		writes: [
+			[0, 0, 'abc'],
+			[8, 0, red('overflowing')],
+		],
+	},
+	'styled trailing spaces are kept, plain ones trimmed': {
+		width: 20,
+		height: 2,
+		writes: [
+			[0, 0, inverse('sel   ')],
+			[0, 1, 'plain   '],
+		],
+	},
+};
+
+describe('Ink output rows (patched)', () => {
+	for (const [name, {width, height, writes}] of Object.entries(cases)) {
+		it(`${name}: the same cells as Ink's layout`, () => {
+			const patched = frame(width, height, writes);
+			const ink = laidOut(width, height, writes);
+			assert.deepEqual(cells(patched), cells(ink));
+			// Same visible text, byte for byte once colours are stripped.
+			const strip = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');
+			assert.equal(strip(patched), strip(ink));
+		});
+	}
+
+	it('reuses an unchanged row and rebuilds a changed one', () => {
+		const memo = {width: -1, rows: [] as unknown[]};
+		const first = frame(30, 2, [[0, 0, 'fleet row one'], [0, 1, 'cpu 12%']], memo);
+		const rowsBefore = memo.rows as Array<{text: string}>;
+		const second = frame(30, 2, [[0, 0, 'fleet row one'], [0, 1, 'cpu 13%']], memo);
+		const rowsAfter = memo.rows as Array<{text: string}>;
+		assert.equal(first.split('\n')[0], second.split('\n')[0]);
+		assert.equal(rowsAfter[1]!.text, 'cpu 13%');
+		assert.equal(rowsAfter[0]!.text, rowsBefore[0]!.text);
+		// A different width never reuses: the same pieces can lay out differently.
+		const narrow = frame(5, 2, [[0, 0, 'fleet row one'], [0, 1, 'cpu 13%']], memo);
+		assert.deepEqual(cells(narrow), cells(laidOut(5, 2, [[0, 0, 'fleet row one'], [0, 1, 'cpu 13%']])));
+	});
+});
