@@ -64,7 +64,8 @@ test('one refresh is one GET /cluster/resources, and CPU and memory move between
 	const running = [...store.getState().guests.values()].filter((g) => g.status === 'running');
 	const before = new Map(running.map((g) => [g.vmid, `${g.cpu}/${g.mem}`]));
 	const countBefore = sim.requests.filter((r) => r.path === '/cluster/resources').length;
-	now += 2000;
+	// The simulator's figures move when pvestatd broadcasts, every 10 s (as Proxmox answers from the RRD cache).
+	now += 10_000;
 	await session.refreshNow();
 	const countAfter = sim.requests.filter((r) => r.path === '/cluster/resources').length;
 	assert.equal(countAfter - countBefore, 1);
