@@ -2,35 +2,12 @@
 // Runs the bundle (dist/proxdeck.mjs, built by bin/build.js) when it is newer
 // than every source file, else the TypeScript sources through tsx's loader —
 // so an edited checkout never runs stale code.
-import {existsSync, readdirSync, statSync} from 'node:fs';
-import {join} from 'node:path';
 import v8 from 'node:v8';
 import {fileURLToPath} from 'node:url';
+import {bundleIsFresh, bundlePath, hasSources} from './bundle-state.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bundle = join(root, 'dist', 'proxdeck.mjs');
-
-function newestSource(dir) {
-	let newest = 0;
-	for (const entry of readdirSync(dir, {withFileTypes: true})) {
-		const path = join(dir, entry.name);
-		const mtime = entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs;
-		if (mtime > newest) newest = mtime;
-	}
-	return newest;
-}
-
-/** Where the TypeScript sources are: only in a clone (an installed tarball ships the bundle alone). */
-const hasSources = existsSync(join(root, 'source', 'cli', 'main.tsx'));
-
-function bundleIsFresh() {
-	if (process.env.PROXDECK_NO_BUNDLE || !existsSync(bundle)) return false;
-	// Installed from `npm pack`: the bundle is all there is (npm stamps extracted files with the install time, in any order).
-	if (!hasSources) return true;
-	const built = statSync(bundle).mtimeMs;
-	// layouts/ and keymaps/ too: their YAML is parsed into the bundle (source/util/shipped-yaml.ts).
-	return ['source', 'views', 'keymaps', 'layouts'].every((dir) => newestSource(join(root, dir)) <= built);
-}
+const bundle = bundlePath(root);
 
 // V8's young generation grows to 3 × 16 MB by default. A console's garbage is
 // small and short-lived (frames, poll answers), so 2 MB semi-spaces cost no
@@ -45,10 +22,10 @@ if (![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.inc
 // React's development build diffs props on every render for its profiler;
 // measured at 5,000 guests it made a sort take over a second. Set before React loads.
 process.env.NODE_ENV ??= 'production';
-if (bundleIsFresh()) {
+if (!process.env.PROXDECK_NO_BUNDLE && bundleIsFresh(root)) {
 	await import(bundle);
 } else {
-	if (!hasSources) {
+	if (!hasSources(root)) {
 		console.error(`proxdeck: ${bundle} is missing; reinstall proxdeck (npm install -g ./proxdeck-*.tgz)`);
 		process.exit(1);
 	}

@@ -3,10 +3,12 @@
 // Node 20's --test neither expands globs nor discovers .ts/.tsx files, so the
 // list is built here. Extra arguments are passed on (e.g. a file filter:
 // `npm test -- sim` runs only files whose path contains "sim").
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {readdirSync, statSync} from 'node:fs';
+import {availableParallelism} from 'node:os';
 import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {bundleIsFresh} from '../bin/bundle-state.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,7 +30,22 @@ if (files.length === 0) {
 	console.error(`no test files match ${filters.join(' ')}`);
 	process.exit(1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// The tests that spawn `proxdeck` (check, upgrade, the CLI errors…) run the bundle as CI and an install do
+// (npm ci builds it); after an edit it is stale and each spawn would load the sources through tsx, seconds slower.
+if (!bundleIsFresh(root)) {
+	const built = spawnSync(process.execPath, [join(root, 'bin', 'build.js')], {cwd: root, stdio: 'inherit'});
+	if (built.status !== 0) console.error('test/run.js: the bundle was not rebuilt; spawned proxdeck processes run the sources');
+}
+
+// One file per core: Node 20's default (cores − 1) runs them one at a time on a 2-core CI machine, leaving a
+// core idle while a file waits on its simulator, SSH or a spawned proxdeck. Not more: much of the suite is CPU
+// (rendering, tsx, TLS), and four files on two cores stretched event-loop stalls past what the timing-sensitive
+// tests tolerate. PROXDECK_TEST_CONCURRENCY overrides.
+const concurrency = Number(process.env.PROXDECK_TEST_CONCURRENCY) || Math.max(2, availableParallelism());
+
+// Two reporters: the tests (spec), then the slowest files and their sum (file-times.js).
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./test/file-times.js', '--test-reporter-destination=stdout'];
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files], {
 	cwd: root,
 	stdio: 'inherit',
 	env: {...process.env, FORCE_COLOR: '0'},

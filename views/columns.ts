@@ -1,6 +1,12 @@
 // The fleet table's columns as data: what each shows, how wide it is, how it
 // sorts, when it turns red, and which go first when the terminal is narrow.
 // FleetTable only lays these out; adding a column is one entry here.
+//
+// The ranking is a triage's: which guest (VMID, NAME, STATUS), is it hot (CPU,
+// MEM, DISK), is it stuck in a lock and on which node, what it is for (TAGS:
+// the roles a homelab groups by), is it backed up (LAST BACKUP); then what
+// another pane or the detail already shows (TYPE, BRIDGE/IP: the topology
+// pane draws the selected guest's bridge and path), UPTIME, HA.
 
 import {backupAgeLevel, backupAgeSeconds, formatBackupAge, type BackupEntry} from '../source/services/backups/model.js';
 import type {GuestNic, GuestRow, SortKey} from '../source/store/types.js';
@@ -35,10 +41,12 @@ export interface Column {
 	sortKey?: SortKey;
 	/** 1 is kept longest; the highest number is dropped first on narrow terminals. */
 	priority: number;
+	/** The title while the column has only its minimum width (LAST BACKUP: BACKUP); `title` once there is room for it. */
+	shortTitle?: string;
 	format(row: GuestRow, nics: GuestNic[] | undefined, ctx: CellContext): string;
 	/** The usage fraction that makes this cell red at ≥ HOT_THRESHOLD. */
 	usage?(row: GuestRow): number;
-	/** Given up (with content known) while a flexible column's cells would be cut: nice to have, never at a tag's expense. */
+	/** Given up (with content known) while a better-ranked flexible column's cells would be cut: nice to have, never at a tag's expense. */
 	optional?: boolean;
 	/** A colour of its own for this cell (LAST BACKUP: yellow when stale, red when never). */
 	tone?(row: GuestRow, ctx: CellContext): 'warn' | 'danger' | undefined;
@@ -69,9 +77,10 @@ export const COLUMNS: Column[] = [
 	{id: 'vmid', title: 'VMID', width: 6, flex: 0, align: 'right', sortKey: 'vmid', priority: 1, format: (r) => String(r.vmid)},
 	{id: 'name', title: 'NAME', width: 12, flex: 1, align: 'left', sortKey: 'name', priority: 1, format: (r) => sanitize(r.name)},
 	// ct / vm: which actions and commands (pct or qm) apply. Only a fleet with a VM has anything to tell apart.
-	{id: 'type', title: 'TYPE', width: 4, flex: 0, align: 'left', priority: 4, format: (r) => (r.kind === 'qemu' ? 'vm' : 'ct'), shownFor: (rows) => rows.some((r) => r.kind === 'qemu')},
+	{id: 'type', title: 'TYPE', width: 4, flex: 0, align: 'left', priority: 6, format: (r) => (r.kind === 'qemu' ? 'vm' : 'ct'), shownFor: (rows) => rows.some((r) => r.kind === 'qemu')},
 	// One node (the header names it): the column would repeat it on every row, so its width goes to TAGS.
-	{id: 'node', title: 'NODE', width: 8, flex: 0, align: 'left', sortKey: 'node', priority: 4, format: (r) => sanitize(r.node), shownFor: (rows) => rows.some((r) => r.node !== rows[0]!.node)},
+	// In a cluster, which node a guest is on is the first thing a node outage asks.
+	{id: 'node', title: 'NODE', width: 8, flex: 0, align: 'left', sortKey: 'node', priority: 3, format: (r) => sanitize(r.node), shownFor: (rows) => rows.some((r) => r.node !== rows[0]!.node)},
 	{id: 'status', title: 'STATUS', width: 10, flex: 0, align: 'left', sortKey: 'status', priority: 1, format: (r) => sanitize(r.status)},
 	{
 		id: 'cpu',
@@ -112,13 +121,14 @@ export const COLUMNS: Column[] = [
 	{
 		id: 'backup',
 		title: 'LAST BACKUP',
-		// The title and its sort arrow.
-		width: 12,
+		// `45m`, `18h`, `9d`, `never` need 5: BACKUP and its sort arrow; LAST BACKUP when the spare width allows.
+		shortTitle: 'BACKUP',
+		width: 7,
 		flex: 0,
 		align: 'right',
 		sortKey: 'backup',
 		needsBackups: true,
-		// Given up with UPTIME and TAGS on a narrow terminal, after them (it sits left of them).
+		// After TAGS (what the guest is), before BRIDGE/IP (the topology pane has the selected guest's).
 		priority: 5,
 		format: (_r, _n, c) => (c.backupsRead ? formatBackupAge(backupAgeSeconds(c.lastBackup, c.now)) : '?'),
 		tone: (_r, c) => {
@@ -128,13 +138,15 @@ export const COLUMNS: Column[] = [
 		},
 	},
 	// Dropped before TAGS: a guest's tags say what it is; uptime is in the detail panel.
-	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 6, optional: true, format: (r) => formatUptime(r.uptime)},
-	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 3, format: (_r, nics) => sanitize(nicCell(nics))},
-	{id: 'tags', title: 'TAGS', width: 8, flex: 1, align: 'left', sortKey: 'tags', priority: 5, format: (r) => sanitize(r.tags.join(','))},
+	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 7, optional: true, format: (r) => formatUptime(r.uptime)},
+	// Gives way to whole tags: the topology pane draws the selected guest's bridge and path, the detail every NIC.
+	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 6, optional: true, format: (_r, nics) => sanitize(nicCell(nics))},
+	// The roles a homelab groups by (media, monitoring, db, vpn): what the guest is for.
+	{id: 'tags', title: 'TAGS', width: 8, flex: 1, align: 'left', sortKey: 'tags', priority: 4, format: (r) => sanitize(r.tags.join(','))},
 	// A guest stuck in a lock (backup, snapshot, migrate…) is a classic incident: kept before uptime and tags, wide enough for "snapshot".
-	{id: 'lock', title: 'LOCK', width: 8, flex: 0, align: 'left', sortKey: 'lock', priority: 4, format: (r) => sanitize(r.lock ?? ''), shownFor: anyFilled((r) => r.lock)},
+	{id: 'lock', title: 'LOCK', width: 8, flex: 0, align: 'left', sortKey: 'lock', priority: 3, format: (r) => sanitize(r.lock ?? ''), shownFor: anyFilled((r) => r.lock)},
 	// The HA manager's requested state (/cluster/resources `hastate`); empty when not HA-managed.
-	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', sortKey: 'ha', priority: 7, optional: true, format: (r) => sanitize(r.hastate ?? ''), shownFor: anyFilled((r) => r.hastate)},
+	{id: 'ha', title: 'HA', width: 8, flex: 0, align: 'left', sortKey: 'ha', priority: 8, optional: true, format: (r) => sanitize(r.hastate ?? ''), shownFor: anyFilled((r) => r.hastate)},
 ];
 
 export interface PlacedColumn {
@@ -172,10 +184,13 @@ export function contentWidths(columns: readonly Column[], rows: readonly GuestRo
 export function layoutColumns(width: number, columns: Column[] = COLUMNS, content?: ContentWidths): PlacedColumn[] {
 	const placed = placeColumns(width, columns, content);
 	if (!content) return placed;
-	// A flexible column cut short (TAGS at 160 columns) takes the place of an optional one (UPTIME, HA).
-	const short = placed.some((p) => p.column.flex > 0 && p.width < (content.get(p.column.id) ?? 0));
-	const optional = placed.filter((p) => p.column.optional).map((p) => p.column);
-	if (!short || optional.length === 0) return placed;
+	// A flexible column cut short (TAGS in the deck's fleet pane at 160 columns) takes the place of an optional
+	// one ranked below it (HA, UPTIME, then BRIDGE/IP); BRIDGE/IP cut short does not give itself up.
+	const short = placed.filter((p) => p.column.flex > 0 && p.width < (content.get(p.column.id) ?? 0));
+	if (short.length === 0) return placed;
+	const best = Math.min(...short.map((p) => p.column.priority));
+	const optional = placed.filter((p) => p.column.optional && p.column.priority > best).map((p) => p.column);
+	if (optional.length === 0) return placed;
 	const worst = optional.reduce((a, b) => (b.priority >= a.priority ? b : a));
 	return layoutColumns(width, columns.filter((c) => c !== worst), content);
 }
@@ -205,6 +220,13 @@ function placeColumns(width: number, columns: Column[], content: ContentWidths |
 			spare -= extra;
 		}
 	}
+	// A column with a short title (BACKUP) takes its full one (LAST BACKUP) from what the cells left over, if all of it fits.
+	for (const p of placed) {
+		const extra = p.column.shortTitle === undefined ? 0 : Math.max(0, titleWidth(p.column.title) - p.width);
+		if (extra > spare) continue;
+		p.width += extra;
+		spare -= extra;
+	}
 	if (flexTotal > 0) {
 		let given = 0;
 		for (const p of placed) {
@@ -222,11 +244,15 @@ function placeColumns(width: number, columns: Column[], content: ContentWidths |
 	return placed;
 }
 
-/** The column titles, with ▲/▼ on the sorted column. */
+/** A title and the sort arrow beside it. */
+const titleWidth = (title: string) => textWidth(title) + 1;
+
+/** The column titles, with ▲/▼ on the sorted column; a column too narrow for its title shows its short one. */
 export function headerLine(placed: PlacedColumn[], sortKey: SortKey, sortDesc: boolean): string {
 	return placed
 		.map(({column, width}) => {
-			const title = column.sortKey !== undefined && column.sortKey === sortKey ? `${column.title}${sortDesc ? '▼' : '▲'}` : column.title;
+			const name = column.shortTitle !== undefined && width < titleWidth(column.title) ? column.shortTitle : column.title;
+			const title = column.sortKey !== undefined && column.sortKey === sortKey ? `${name}${sortDesc ? '▼' : '▲'}` : name;
 			return fit(title, width, column.align);
 		})
 		.join(' '.repeat(GAP));

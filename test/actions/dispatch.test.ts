@@ -81,6 +81,9 @@ describe('snapshot, reboot, rollback and delete on prowlarr (root token)', () =>
 		// At 40× the snapshot lasts only 25–75 ms: the clock is held so that it is still
 		// running (holding the lock) when the reboot arrives, however slow the machine.
 		rig.hold();
+		// Counted before: the store still lists this suite's earlier snapshot of prowlarr (before-test).
+		const snapshotTasks = () => rig.store.getState().tasks.filter((t) => t.type === 'vzsnapshot' && t.id === '105').length;
+		const earlier = snapshotTasks();
 		let first: ReturnType<typeof rig.services.dispatcher.dispatch> | undefined;
 		let pendingSecond: ReturnType<typeof rig.services.dispatcher.dispatch> | undefined;
 		try {
@@ -90,7 +93,7 @@ describe('snapshot, reboot, rollback and delete on prowlarr (root token)', () =>
 			// vm_reboot stops the CT and its prestart hook then refuses the start, see test/sim/fidelity.test.ts).
 			pendingSecond = rig.services.dispatcher.dispatch({action: 'snapshot', targets: [105], params: {snapname: 'second'}});
 			// The simulator decides the lock conflict when it accepts the second snapshot.
-			await waitFor('the second snapshot task', () => rig.store.getState().tasks.filter((t) => t.type === 'vzsnapshot' && t.id === '105').length >= 2);
+			await waitFor('the second snapshot task', () => snapshotTasks() >= earlier + 2);
 		} finally {
 			rig.release();
 		}

@@ -28,7 +28,7 @@ after(async () => {
 /** The real process (tsx sources, no bundle) against the simulator, the token secret in its environment. */
 function proxdeck(args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
 	const target = ['--host', sim.host, '--port', String(sim.port), '--fingerprint', sim.fingerprint, '--token-id', 'root@pam!proxdeck'];
-	const env = {PATH: process.env.PATH ?? '', HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: state, PROXDECK_TOKEN_SECRET: secret, PROXDECK_NO_BUNDLE: '1'};
+	const env = {PATH: process.env.PATH ?? '', HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: state, PROXDECK_TOKEN_SECRET: secret};
 	return spawnProxdeck([...args, ...target], env).done;
 }
 

@@ -15,6 +15,7 @@ import {attachUpgrades} from '../../source/services/upgrade/registry.js';
 import {App} from '../../views/App.js';
 import {manualSources} from '../logs/helpers.js';
 import {startUpgradeRig} from '../upgrade/helpers.js';
+import {waitFor} from '../actions/helpers.js';
 import {KEYS, plain, press, type, waitForFrame} from '../views/harness.js';
 
 test('in the upgrade layout the log pane follows the plan cursor', async () => {
@@ -43,9 +44,15 @@ test('in the upgrade layout the log pane follows the plan cursor', async () => {
 		assert.deepEqual(manual.sources.map((s) => s.spec), [{kind: 'guest', vmid: 100, node: 'pve', name: 'plex'}]);
 		await press(app, 'j', 'j');
 		assert.equal(manual.sources.length, 1, 'nothing opens per key');
+		// Polled: on a loaded machine the second key may be handled a tick later; then the cursor rests.
+		const cursor = () => {
+			const view = controller.view();
+			return view.stage === 'plan' ? view.plan.entries[view.cursor]?.vmid : undefined;
+		};
+		await waitFor('the plan cursor on 102 with its resting timer set', () => cursor() === 102 && pending.length > 0);
 		rest();
-		await press(app);
-		assert.equal(manual.sources.length, 2);
+		await waitForFrame(app, (f) => /\[4\] logs · journal 102 /.test(plain(f)));
+		assert.equal(manual.sources.length, 2, 'one journal opened for the two keys');
 		assert.equal((manual.sources[1]!.spec as {vmid: number}).vmid, 102);
 		assert.match(plain(app.lastFrame()!), /\[4\] logs · journal 102 /);
 	} finally {

@@ -7,6 +7,18 @@ import fc from 'fast-check';
 
 export const PROPERTY_RUNS = Number(process.env.FC_RUNS ?? 200);
 
+/**
+ * CPU milliseconds (user + system) this process spent in `run`. Time budgets
+ * are on this, not on the wall clock: it holds while other test files or
+ * another job share the cores, and a backtracking regex still spends minutes.
+ */
+export function cpuMs(run: () => unknown): number {
+	const start = process.cpuUsage();
+	run();
+	const used = process.cpuUsage(start);
+	return (used.user + used.system) / 1000;
+}
+
 /** fast-check parameters for one property: a fixed seed unless FC_SEED says otherwise. */
 export function runs(numRuns = PROPERTY_RUNS): fc.Parameters<unknown> {
 	return {numRuns, seed: Number(process.env.FC_SEED ?? 20261203)};

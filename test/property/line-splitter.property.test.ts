@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import fc from 'fast-check';
 import {LineSplitter, MAX_LINE_CHARS} from '../../source/ssh/line-splitter.js';
-import {runs} from './arbitraries.js';
+import {cpuMs, runs} from './arbitraries.js';
 
 function split(chunks: Array<Buffer | string>): string[] {
 	const lines: string[] = [];
@@ -100,14 +100,14 @@ test('a 1 MiB line in 256-byte chunks is split in linear time', () => {
 	const chunk = Buffer.alloc(256, 'a');
 	const lines: string[] = [];
 	const splitter = new LineSplitter((line) => lines.push(line));
-	const started = performance.now();
-	for (let i = 0; i < 4096; i++) splitter.push(chunk);
-	splitter.push('\n');
-	splitter.end();
-	const elapsed = performance.now() - started;
+	const elapsed = cpuMs(() => {
+		for (let i = 0; i < 4096; i++) splitter.push(chunk);
+		splitter.push('\n');
+		splitter.end();
+	});
 	assert.equal(lines.length, 1);
 	// Delivered cut at the line cap (issue 10 #11), and still in linear time.
 	assert.equal(lines[0]!.length, MAX_LINE_CHARS);
 	assert.ok(lines[0]!.endsWith('…'));
-	assert.ok(elapsed < 2000, `took ${Math.round(elapsed)} ms`);
+	assert.ok(elapsed < 2000, `took ${Math.round(elapsed)} ms of CPU`);
 });

@@ -63,6 +63,25 @@ test('packageSpeed scales simulated time: at 10x a 40 s upgrade takes 4 ticker s
 	assert.ok(Math.abs((t.now() - from) / 1000 - 4) <= 0.1);
 });
 
+test('packageSpeed changed mid-run applies to the script already playing: 10 s at 1x, then the other 30 s at 10x', async () => {
+	const state = fixtureState();
+	setUpgradeSeconds(state, 40);
+	const t = manualTicker();
+	await exec(state, 100, 'apt-get update', t);
+	const r = start(state, t, 100, 'apt-get -y dist-upgrade');
+	const from = t.now();
+	await settle();
+	for (let i = 0; i < 40; i++) {
+		t.advance(250);
+		await settle();
+	}
+	assert.equal(r.result(), undefined, 'still upgrading after 10 ticker seconds at 1x');
+	state.packageSpeed = 10;
+	await drive(t, [r], 100);
+	assert.equal(r.result(), 0);
+	assert.ok(Math.abs((t.now() - from) / 1000 - 13) <= 0.1, `took ${(t.now() - from) / 1000} ticker seconds`);
+});
+
 test('deterministic: the same fixture gives the same package sets and byte-identical upgrade output', async () => {
 	const outputs: string[] = [];
 	const sets: string[] = [];

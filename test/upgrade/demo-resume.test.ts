@@ -31,7 +31,7 @@ interface SavedGuest {
 
 test('demo: kill -9 mid-upgrade, start again, resume — the state is consistent', async () => {
 	const state = mkdtempSync(join(tmpdir(), 'proxdeck-demo-resume-'));
-	const env = {...process.env, XDG_STATE_HOME: state, XDG_CONFIG_HOME: join(state, 'config'), PROXDECK_NO_BUNDLE: '1'};
+	const env = {...process.env, XDG_STATE_HOME: state, XDG_CONFIG_HOME: join(state, 'config')};
 	const demoDir = join(state, 'proxdeck', 'demo');
 	const runsDir = join(demoDir, 'runs');
 	const stateFile = join(demoDir, 'demo-homelab.sim.json');
@@ -153,7 +153,7 @@ test('the demo is named by its fleet, never by its port; proxdeck sim alone keep
 	assert.match(demoIdentity({kind: 'fixture', name: '/tmp/my lab.yaml'}), /^demo-my_lab-[0-9a-f]{8}$/);
 
 	const state = mkdtempSync(join(tmpdir(), 'proxdeck-sim-alone-'));
-	const env = {...process.env, XDG_STATE_HOME: state, HOME: state, PROXDECK_NO_BUNDLE: '1'};
+	const env = {...process.env, XDG_STATE_HOME: state, HOME: state};
 	const port = await new Promise<number>((resolve) => {
 		const probe = createServer().listen(0, '127.0.0.1', () => {
 			const {port} = probe.address() as AddressInfo;

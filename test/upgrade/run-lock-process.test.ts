@@ -8,13 +8,17 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import type {RunSummary} from '../../source/services/upgrade/types.js';
+import {setUpgradeSeconds} from '../../source/sim/ssh/package-state.js';
 import {waitFor} from '../actions/helpers.js';
 import {startHostUnderTest, type HostUnderTest} from './spawn-host.js';
 
 let host: HostUnderTest;
 before(async () => {
-	// Slow package output: the first run is mid-upgrade for as long as the second takes to start.
-	host = await startHostUnderTest({packageSpeed: 0.15});
+	// The plan's index refreshes at the usual 60x; each upgrade lasts 20,000 simulated seconds (over five minutes at
+	// 60x), so the first run is mid-upgrade for as long as the second processes take to start on a loaded machine,
+	// until the test raises the speed to let it finish.
+	host = await startHostUnderTest({packageSpeed: 60});
+	setUpgradeSeconds(host.sim.state, 20_000);
 });
 after(async () => {
 	await host.close();
@@ -48,7 +52,7 @@ test('a run still going is "running in another proxdeck" to a second process, wh
 	assert.equal(first.child.exitCode, null, 'the first is still running');
 	assert.equal(journalLines().filter((e) => e.t === 'resume').length, 0, 'no second process wrote to the journal');
 
-	host.sim.state.packageSpeed = 200; // let the first one finish
+	host.sim.state.packageSpeed = 1_000_000; // let the first one finish: the script playing, and the next three
 	const done = await first.done;
 	assert.equal(done.code, 0, done.stderr);
 	const summary = JSON.parse(done.stdout) as RunSummary;

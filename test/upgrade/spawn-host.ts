@@ -85,7 +85,6 @@ export async function startHostUnderTest(options: {fixture?: Fixture; packageSpe
 		XDG_STATE_HOME: join(home, 'state'),
 		XDG_CONFIG_HOME: join(home, 'config'),
 		PROXDECK_TOKEN_SECRET: token.secret,
-		PROXDECK_NO_BUNDLE: '1',
 	};
 	const target = ['--host', sim.host, '--port', String(sim.port), '--fingerprint', sim.fingerprint, '--token-id', 'root@pam!proxdeck', '--ssh', '--ssh-port', String(ssh.port), '--ssh-key', keyPath];
 	return {

@@ -66,10 +66,37 @@ test('the HA column shows the HA manager\'s requested state and is not sortable'
 	assert.match(headerLine(placed, 'vmid', false), /VMID▲.* HA\s*$/);
 });
 
-test('LOCK is wide enough for "snapshot" and "rollback" and outlives UPTIME and TAGS when space runs out', () => {
+test('LOCK is wide enough for "snapshot" and "rollback" and outlives UPTIME, BRIDGE/IP and TAGS when space runs out', () => {
 	const at100 = layoutColumns(100).map((p) => p.column.id);
-	assert.ok(at100.includes('lock') && !at100.includes('uptime') && !at100.includes('tags'), at100.join(' '));
+	assert.ok(at100.includes('lock') && at100.includes('tags') && !at100.includes('uptime') && !at100.includes('net'), at100.join(' '));
+	const at80 = layoutColumns(80).map((p) => p.column.id);
+	assert.ok(at80.includes('lock') && !at80.includes('tags'), at80.join(' '));
 	assert.ok(layoutColumns(120).find((p) => p.column.id === 'lock')!.width >= 'snapshot'.length);
+});
+
+test('with the cells known, whole TAGS take the place of BRIDGE/IP and UPTIME, not of LAST BACKUP; BRIDGE/IP cut short keeps its place', () => {
+	const ids = (placed: ReturnType<typeof layoutColumns>) => placed.map((p) => p.column.id);
+	const shown = COLUMNS.filter((c) => !['type', 'node', 'lock', 'ha'].includes(c.id));
+	// The deck's fleet pane at 160 columns: BRIDGE/IP would leave TAGS 11 of the 15 its widest cell needs.
+	const content = new Map([['name', 13], ['net', 19], ['tags', 15]]);
+	const placed = layoutColumns(98, shown, content);
+	assert.deepEqual(ids(placed), ['vmid', 'name', 'status', 'cpu', 'mem', 'disk', 'backup', 'uptime', 'tags']);
+	assert.ok(placed.find((p) => p.column.id === 'tags')!.width >= 15);
+	// The cut column is BRIDGE/IP (an IPv6 address): only columns ranked below it (UPTIME) give way, not itself.
+	const wideNet = layoutColumns(120, shown, new Map([['name', 13], ['net', 40], ['tags', 9]]));
+	assert.deepEqual(ids(wideNet), ['vmid', 'name', 'status', 'cpu', 'mem', 'disk', 'backup', 'net', 'tags']);
+});
+
+test('LAST BACKUP is 7 wide as BACKUP and takes its full title when the width allows; the sort arrow fits either way', () => {
+	const backup = (placed: ReturnType<typeof layoutColumns>) => placed.find((p) => p.column.id === 'backup')!;
+	const shown = COLUMNS.filter((c) => ['vmid', 'name', 'status', 'cpu', 'mem', 'disk', 'backup', 'tags'].includes(c.id));
+	const narrow = layoutColumns(80, shown, new Map([['name', 13], ['tags', 15]]));
+	assert.equal(backup(narrow).width, 7);
+	assert.match(headerLine(narrow, 'vmid', false), /DISK +BACKUP TAGS/);
+	assert.match(headerLine(narrow, 'backup', false), /DISK BACKUP▲ TAGS/);
+	const wide = layoutColumns(100, shown, new Map([['name', 13], ['tags', 15]]));
+	assert.equal(backup(wide).width, 12);
+	assert.match(headerLine(wide, 'backup', true), /DISK +LAST BACKUP▼ TAGS/);
 });
 
 test('the detail panel is as tall as its content: at least 6 lines, at most 60 % of the body', () => {

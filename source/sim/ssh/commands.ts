@@ -256,7 +256,7 @@ class Shell {
 			case 'hostname': return emit(io, ok(`${guestJournal(this.state, guest).host}\n`));
 			default: {
 				const pkg = packageCommand(this.state, guest, [cmd, ...args], () => this.ticker.now());
-				if (pkg && 'script' in pkg) return playScript(pkg.script, io, {ticker: this.ticker, speed: this.state.packageSpeed, signal, alive});
+				if (pkg && 'script' in pkg) return playScript(pkg.script, io, {ticker: this.ticker, speed: () => this.state.packageSpeed, signal, alive});
 				if (pkg) return emit(io, pkg);
 				if (cmd === 'cat') return emit(io, cat(args, scope));
 				return (await this.common(cmd, args, io, scope, signal)) ?? notFound();

@@ -71,8 +71,9 @@ export class ScriptBuilder {
 
 export interface PlayOptions {
 	ticker: Ticker;
-	/** Simulated seconds per ticker second. */
-	speed: number;
+	/** Simulated seconds per ticker second, read at every tick: a test that changes the state's packageSpeed mid-run
+	 * (slow while it checks something during an upgrade, fast to let it finish) changes the script already playing. */
+	speed: () => number;
 	signal: AbortSignal;
 	/** False once the container stopped: the command dies with it. */
 	alive: () => boolean;
@@ -84,8 +85,13 @@ const TICK_MS = 25;
 
 /** Replays a script; resolves with its exit code, rejects with ChannelDropped for a dropped channel. */
 export function playScript(script: Script, io: SimIO, options: PlayOptions): Promise<number> {
-	const started = options.ticker.now();
-	const speed = options.speed > 0 ? options.speed : 1;
+	let tickedAt = options.ticker.now();
+	/** Simulated seconds played so far: each tick's real time at the speed set then. */
+	let elapsedSec = 0;
+	const speed = () => {
+		const s = options.speed();
+		return s > 0 ? s : 1;
+	};
 	let next = 0;
 	let settled = false;
 	return new Promise<number>((resolve, reject) => {
@@ -103,7 +109,9 @@ export function playScript(script: Script, io: SimIO, options: PlayOptions): Pro
 		/** Emits what is due; returns true once the script has ended. */
 		const step = (): void => {
 			if (!options.alive()) return finish('stopped', KILLED_CONTAINER_STOP);
-			const elapsedSec = ((options.ticker.now() - started) / 1000) * speed;
+			const now = options.ticker.now();
+			elapsedSec += ((now - tickedAt) / 1000) * speed();
+			tickedAt = now;
 			let stdout = '';
 			let stderr = '';
 			const flush = () => {
