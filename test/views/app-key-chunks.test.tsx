@@ -49,6 +49,18 @@ test('a pasted "web\\rq" into the filter commits "web" and does not quit', async
 	assert.match(plain(frameOf(app)), /filter \/plex/);
 });
 
+test('a paste carrying a colour code (ESC [31m) neither ends the console nor types the code', async () => {
+	// Ink's key parser reads ESC [31m as "ctrl" with no key name; its useInput then threw on it
+	// and proxdeck exited with an internal error (found pasting into tmux at 120x40).
+	const app = await renderApp(filledStore(homelabGuests()));
+	await press(app, '/');
+	await press(app, 'plex\u001B[31mX');
+	const frame = plain(frameOf(app));
+	assert.doesNotMatch(frame, /\[31m/, 'no escape code shows');
+	await press(app, 'j');
+	assert.ok(plain(frameOf(app)).length > 0, 'still drawing');
+});
+
 test('several backspaces in one read delete several characters', async () => {
 	const app = await renderApp(filledStore(homelabGuests()));
 	await press(app, '/', 'plex');
