@@ -175,12 +175,24 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		// duration): the rules never take more than ~2 % of a core, whatever the fleet.
 		const gap = Math.max(evaluateGapMs, 50 * lastCost);
 		const wait = Math.max(0, evaluatedAt + gap - performance.now());
-		setTimeout(() => {
+		const run = () => {
 			evaluatedAt = performance.now();
 			evaluate();
 			lastCost = performance.now() - evaluatedAt;
-		}, wait);
+		};
+		// Not waiting: evaluate now, inside the store change that asked, so the
+		// new figures and the problems they make are drawn in one frame (a timer
+		// drew them in two, 30 ms apart: twice the idle frames).
+		if (wait === 0 && !syncDone) {
+			syncDone = true;
+			queueMicrotask(() => (syncDone = false));
+			run();
+			return;
+		}
+		setTimeout(run, wait);
 	}
+	/** One synchronous evaluation per tick at most (a burst of store changes still coalesces). */
+	let syncDone = false;
 
 	// NICs read here reach the store in batches: one store change (one re-render) per
 	// quarter second of reads, not one per guest.
