@@ -9,15 +9,21 @@ import type {GuestRow} from './types.js';
 
 export const sameGuestShape = (a: GuestRow, b: GuestRow) => a === b || (a.name === b.name && a.node === b.node && a.status === b.status && a.template === b.template && a.kind === b.kind);
 
-export function sameFleetShape(a: ReadonlyMap<number, GuestRow>, b: ReadonlyMap<number, GuestRow>): boolean {
+/** Whether two fleets hold the same guests, each row equal to its old one by `same` (the same object always is). */
+export function sameFleetBy(a: ReadonlyMap<number, GuestRow>, b: ReadonlyMap<number, GuestRow>, same: (old: GuestRow, row: GuestRow) => boolean): boolean {
 	if (a === b) return true;
 	if (a.size !== b.size) return false;
 	for (const [vmid, row] of b) {
 		const old = a.get(vmid);
-		if (!old || !sameGuestShape(old, row)) return false;
+		if (!old || (old !== row && !same(old, row))) return false;
 	}
 	return true;
 }
+
+export const sameFleetShape = (a: ReadonlyMap<number, GuestRow>, b: ReadonlyMap<number, GuestRow>) => sameFleetBy(a, b, sameGuestShape);
+
+/** Tag lists by value (a poll makes a new array for every guest). */
+export const sameTags = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((tag, i) => tag === b[i]));
 
 const tokens = new WeakMap<ReadonlyMap<number, GuestRow>, object>();
 let latest: {guests: ReadonlyMap<number, GuestRow>; token: object} | undefined;

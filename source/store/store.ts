@@ -3,6 +3,7 @@
 // set(), so a poll or a key is one React commit.
 
 import {createStore, type StoreApi} from 'zustand/vanilla';
+import {sameTags} from './guest-shape.js';
 import {indexOfVmid, selectVisibleRows} from './selectors.js';
 import {createOpsActions, initialOpsState} from './ops-slice.js';
 import {createScreenActions, initialScreenState, initialScreenUi} from './screens-slice.js';
@@ -77,7 +78,7 @@ function sameRow(a: GuestRow, b: GuestRow): boolean {
 	if (a.maxcpu !== b.maxcpu || a.maxmem !== b.maxmem || a.maxdisk !== b.maxdisk || a.template !== b.template) return false;
 	if (a.lock !== b.lock || a.hastate !== b.hastate || a.pool !== b.pool) return false;
 	if (a.lastKnown?.status !== b.lastKnown?.status || a.lastKnown?.at !== b.lastKnown?.at) return false;
-	return a.tags.length === b.tags.length && a.tags.every((tag, i) => tag === b.tags[i]);
+	return sameTags(a.tags, b.tags);
 }
 
 /**

@@ -166,6 +166,8 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 
 	let evaluatedAt = -Infinity;
 	let lastCost = 0;
+	/** One synchronous evaluation per tick at most (a burst of store changes still coalesces). */
+	let syncDone = false;
 	function queueEvaluate(): void {
 		if (evaluateQueued || stopped) return;
 		evaluateQueued = true;
@@ -191,8 +193,6 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		}
 		setTimeout(run, wait);
 	}
-	/** One synchronous evaluation per tick at most (a burst of store changes still coalesces). */
-	let syncDone = false;
 
 	// NICs read here reach the store in batches: one store change (one re-render) per
 	// quarter second of reads, not one per guest.
