@@ -16,8 +16,10 @@ const bold = (s: string) => `\u001B[1m${s}\u001B[22m`;
 
 type Write = [x: number, y: number, text: string];
 
-function frame(width: number, height: number, writes: Write[], rowMemo?: {width: number; rows: unknown[]}): string {
+/** A frame through the patched Output; `inkLayout` forces Ink's own cell-by-cell layout of every row (the fallback path). */
+function frame(width: number, height: number, writes: Write[], rowMemo?: {width: number; rows: unknown[]}, inkLayout = false): string {
 	const output = new Output({width, height, rowMemo});
+	if (inkLayout) (output as unknown as {joinedRow: () => undefined}).joinedRow = () => undefined;
 	for (const [x, y, text] of writes) output.write(x, y, text, {transformers: []});
 	return output.get().output;
 }
@@ -29,13 +31,8 @@ function cells(text: string): string[][] {
 	);
 }
 
-/** Ink's own way: every row laid out cell by cell (the patch's fallback path). */
-function laidOut(width: number, height: number, writes: Write[]): string {
-	const output = new Output({width, height});
-	(output as unknown as {joinedRow: () => undefined}).joinedRow = () => undefined;
-	for (const [x, y, text] of writes) output.write(x, y, text, {transformers: []});
-	return output.get().output;
-}
+/** Ink's own way: every row laid out cell by cell. */
+const laidOut = (width: number, height: number, writes: Write[]) => frame(width, height, writes, undefined, true);
 
 const cases: Record<string, {width: number; height: number; writes: Write[]}> = {
 	'panes side by side, coloured, written out of order': {
