@@ -9,7 +9,7 @@
 //   - API requests per minute at idle, counted by the simulator
 // and prints one table with the 28-guest figure beside the 10,000 one.
 //
-//   node --import tsx bench/fleet.ts [--minutes 10] [--runs 3] [--size 160x50] [--only 28|10000]
+//   node --import tsx bench/fleet.ts [--minutes 10] [--runs 3] [--size 160x50] [--only 28|10000] [--paths] [--threads]
 //
 // Run `npm run build` first: the console runs from the bundle when it is fresh
 // (bin/proxdeck.js says so), as an installed proxdeck does.
@@ -32,6 +32,7 @@ const {values} = parseArgs({
 		size: {type: 'string', default: '160x50'},
 		only: {type: 'string'},
 		paths: {type: 'boolean', default: false},
+		threads: {type: 'boolean', default: false},
 	},
 });
 const minutes = Number(values.minutes);
@@ -83,6 +84,25 @@ function cpuTicks(pid: number): number {
 	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 	return Number(fields[11]) + Number(fields[12]); // utime, stime
+}
+
+/** User and system ticks of each thread, by thread name (main, V8 workers, libuv pool): where idle CPU goes. */
+function threadTicks(pid: number): Map<string, {user: number; system: number}> {
+	const out = new Map<string, {user: number; system: number}>();
+	for (const tid of readdirSync(`/proc/${pid}/task`)) {
+		try {
+			const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+			const name = Number(tid) === pid ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			const sum = out.get(name) ?? {user: 0, system: 0};
+			sum.user += Number(fields[11]);
+			sum.system += Number(fields[12]);
+			out.set(name, sum);
+		} catch {
+			/* gone */
+		}
+	}
+	return out;
 }
 
 function rssMb(pid: number): number {
@@ -182,6 +202,7 @@ async function measure(fleet: Fleet): Promise<Figures> {
 		const sweep = {seconds: (Date.now() - sweepStart - 5000) / 1000, reads: configReads};
 		const rssStart = rssMb(started.pid);
 		const ticks0 = cpuTicks(started.pid);
+		const threads0 = threadTicks(started.pid);
 		const t0 = Date.now();
 		const requests0 = sim.requests.filter((r) => r.at >= t0).length;
 		let rss1 = 0;
@@ -193,6 +214,15 @@ async function measure(fleet: Fleet): Promise<Figures> {
 		const elapsed = Date.now() - t0;
 		const idleCpu = ((cpuTicks(started.pid) - ticks0) / CLK_TCK / (elapsed / 1000)) * 100;
 		const rssEnd = rssMb(started.pid);
+		if (values.threads) {
+			// Per thread, user + system, as % of a core over the window.
+			const pct = (ticks: number) => ((ticks / CLK_TCK / (elapsed / 1000)) * 100).toFixed(2);
+			for (const [name, t] of threadTicks(started.pid)) {
+				const before = threads0.get(name) ?? {user: 0, system: 0};
+				if (t.user + t.system - before.user - before.system === 0) continue;
+				process.stderr.write(`  ${name.padEnd(16)} user ${pct(t.user - before.user)} %  system ${pct(t.system - before.system)} %\n`);
+			}
+		}
 		// The simulator keeps the last 5,000 requests; count those inside the window.
 		const requests = sim.requests.filter((r) => r.at >= t0 && r.at <= t0 + elapsed).length - requests0;
 		if (values.paths) {
