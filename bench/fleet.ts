@@ -130,7 +130,8 @@ async function startConsole(sim: RunningSimulator, fixture: Fixture, marker: Reg
 		`--token-id '${demoToken(fixture).tokenId}' --fingerprint ${sim.fingerprint}`,
 	].join(' ');
 	const started = process.hrtime.bigint();
-	const child = spawn('script', ['-qfec', command, '/dev/null'], {
+	// PROXDECK_BENCH_TYPESCRIPT=FILE keeps everything the console wrote (e.g. with --trace-gc).
+	const child = spawn('script', ['-qfec', command, process.env.PROXDECK_BENCH_TYPESCRIPT ?? '/dev/null'], {
 		cwd: root,
 		env: {...process.env, XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: state, TERM: 'xterm-256color', PROXDECK_TOKEN_SECRET: demoToken(fixture).secret},
 		stdio: ['pipe', 'pipe', 'pipe'],

@@ -244,8 +244,10 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 	// A result line stays on the pane it belongs to (the one focused when it came) and expires.
 	const notice = state.notice && (state.notice.pane ?? 'fleet') === state.deck.focus && now() - state.notice.at < DECK_NOTICE_MS ? state.notice : undefined;
 	const hintWidth = Math.max(0, size.columns - HELP_HINT.length - 2);
-	const disabledContext: DisabledContext = {state, keymap, commands, upgrades: upgradesOf(store)};
-	const disabledReason = (action: string) => keyDisabledReason(action, disabledContext);
+	// Reads the state when asked, not the one of this render: a memoised callback
+	// made in this render (onKey) shares its scope, and would keep that state —
+	// a whole generation of rows at 10,000 guests — for as long as it lives.
+	const disabledReason = (action: string) => keyDisabledReason(action, {state: store.getState(), keymap, commands, upgrades: upgradesOf(store)});
 	return (
 		<Box flexDirection="column" width={size.columns} height={layout.frameHeight} overflowY="hidden">
 			<Header

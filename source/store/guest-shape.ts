@@ -13,8 +13,9 @@ export const sameGuestShape = (a: GuestRow, b: GuestRow) => a === b || (a.name =
 export function sameFleetBy(a: ReadonlyMap<number, GuestRow>, b: ReadonlyMap<number, GuestRow>, same: (old: GuestRow, row: GuestRow) => boolean): boolean {
 	if (a === b) return true;
 	if (a.size !== b.size) return false;
-	for (const [vmid, row] of b) {
-		const old = a.get(vmid);
+	// Values, not entries: an entries iterator makes a [key, value] pair per guest.
+	for (const row of b.values()) {
+		const old = a.get(row.vmid);
 		if (!old || (old !== row && !same(old, row))) return false;
 	}
 	return true;

@@ -43,7 +43,7 @@ export interface GuestRow {
 	uptime: number; // seconds
 	netin: number;
 	netout: number;
-	tags: string[];
+	tags: readonly string[];
 	lock?: string;
 	hastate?: string;
 	pool?: string;

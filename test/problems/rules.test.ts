@@ -164,7 +164,7 @@ test('locks, sustained CPU, upgrade runs, reboots and snapshots', () => {
 	const f = facts({
 		guests: [guest(101, {lock: 'backup'}), guest(102, {lock: 'snapshot'}), guest(103, {cpu: 0.95}), guest(104, {uptime: 100}), guest(105, {uptime: 100}), guest(106)],
 		lockSince: new Map([[101, NOW - 11 * 60_000], [102, NOW - 9 * 60_000]]),
-		cpuAboveSince: new Map([['guest:103', NOW - 6 * 60_000]]),
+		cpuAboveSince: new Map([[103, NOW - 6 * 60_000]]),
 		runs: [
 			{id: 'up-1', state: 'finished', failed: [101], rebootNeeded: [104, 105], at: NOW - 3600_000},
 			{id: 'up-2', state: 'interrupted', failed: [], rebootNeeded: [], at: NOW - 60_000},

@@ -41,8 +41,9 @@ test('homelab: vmbr0 carries the LAN with its uplink, and WireGuard appears on b
 
 test('homelab: stopping WireGuard flags qBittorrent and Prowlarr as cut off', () => {
 	const input = topologyInputOf(fixtureNamed('homelab'));
-	input.guests.set(300, {...input.guests.get(300)!, status: 'stopped'});
-	const topology = buildTopology(input);
+	const guests = new Map(input.guests);
+	guests.set(300, {...guests.get(300)!, status: 'stopped'});
+	const topology = buildTopology({...input, guests});
 	const stopped = topology.anomalies.find((a) => a.kind === 'gateway-stopped');
 	assert.ok(stopped);
 	assert.equal(stopped.severity, 'error');

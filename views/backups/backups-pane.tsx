@@ -24,7 +24,8 @@ export function selectBackupsLines(state: AppState, now: number): BackupsLine[] 
 	return lines;
 }
 
-function BackupsBody({state, width, height, now, focused}: PaneRenderProps) {
+function BackupsBody({frame}: {frame: PaneRenderProps}) {
+	const {state, width, height, now, focused} = frame;
 	const lines = selectBackupsLines(state, now());
 	const stops = stopIndices(lines);
 	const cursor = focused && stops.length > 0 ? stops[Math.min(state.backups.cursor, stops.length - 1)] : undefined;
@@ -49,7 +50,7 @@ export const backupsPane: Pane = {
 	scope: () => 'backups',
 	actions: ['backups.down', 'backups.up', 'backups.top', 'backups.bottom', 'backups.open', 'backups.prune'],
 	minSize: PANE_MIN_SIZE.backups,
-	render: (p) => <BackupsBody {...p} />,
+	render: (p) => <BackupsBody frame={p} />,
 	deps: (s) => [s.backups, fleetShape(s.guests), s.tasks, s.deck.notice],
 	// The jobs' next and last runs read in minutes and hours.
 	clockMs: () => 60_000,

@@ -102,6 +102,28 @@ interface PaneFrameProps {
 	zoomed: boolean;
 }
 
+/**
+ * A pane's props, with `state` read from the store when asked, not held: a pane
+ * redraws seldom (deps), and its fibers' props would otherwise keep the state of
+ * its last draw — at 10,000 guests each such state pins a whole old generation
+ * of rows (issue 12). Bodies take these as one `frame` prop, not spread (a
+ * spread would read the state once and hold it again). A class, so every
+ * instance shares one shape and one getter.
+ */
+class PaneProps<T extends {store: StoreApi<AppState>}> {
+	constructor(fields: T) {
+		Object.assign(this, fields);
+	}
+
+	get state(): AppState {
+		return (this as unknown as T).store.getState();
+	}
+}
+
+function withState<T extends {store: StoreApi<AppState>}>(fields: T): T & {readonly state: AppState} {
+	return new PaneProps(fields) as unknown as T & {readonly state: AppState};
+}
+
 const PaneFrame = memo(function PaneFrame({store, keymap, now, rect, focused, zoomed}: PaneFrameProps) {
 	const pane = PANES[rect.pane];
 	const leaf: PaneLeafRef = {id: rect.id, pane: rect.pane, ...(rect.source !== undefined ? {source: rect.source} : {})};
@@ -126,11 +148,14 @@ const PaneFrame = memo(function PaneFrame({store, keymap, now, rect, focused, zo
 		return () => clearTimeout(timer);
 	});
 	countPaneRender(rect.id);
-	const ctx: PaneContext = {state, store, keymap, now, leaf, zoomed};
+	// The state is read through the store, not held: a pane redraws seldom (deps),
+	// and its fiber's props would otherwise keep the state of its last draw — at
+	// 10,000 guests each such state pins a whole old generation of rows (issue 12).
+	const ctx = withState({store, keymap, now, leaf, zoomed});
 	return (
 		<Box flexDirection="column" width={rect.width} height={rect.height} flexShrink={0} overflow="hidden">
 			<PaneTitleLine ctx={ctx} rect={rect} focused={focused} zoomed={zoomed} />
-			{rect.height > 1 ? pane.render({...ctx, width: rect.width, height: rect.height - 1, focused}) : null}
+			{rect.height > 1 ? pane.render(withState({store, keymap, now, leaf, zoomed, width: rect.width, height: rect.height - 1, focused})) : null}
 		</Box>
 	);
 }, samePaneProps);

@@ -121,7 +121,8 @@ export function nodesInView(view: NodeLines, cursor: number, height: number): st
 	return view.nodes.filter((_, i) => view.starts[i]! >= top && view.starts[i]! < top + height).map((n) => n.name);
 }
 
-function NodesBody({state, width, height, focused}: PaneRenderProps) {
+function NodesBody({frame}: {frame: PaneRenderProps}) {
+	const {state, width, height, focused} = frame;
 	const view = nodeLines(state, width, height);
 	const cursor = Math.min(state.nodeHealth.cursor, Math.max(0, view.nodes.length - 1));
 	const inView = nodesInView(view, cursor, height);
@@ -162,7 +163,7 @@ const definition = {
 	scope: (): Scope => 'nodes',
 	actions: ['nodes.down', 'nodes.up', 'nodes.open', 'pulses.timeframe'],
 	minSize: PANE_MIN_SIZE.nodes,
-	render: (p: PaneRenderProps) => <NodesBody {...p} />,
+	render: (p: PaneRenderProps) => <NodesBody frame={p} />,
 	/** Its body and title are drawn from these (the node list, health and pulses, HA states, quorum, the connection). */
 	deps: (s: AppState) => [s.nodes, s.nodeHealth, s.guests, s.clusterName, s.quorate, s.connection.status],
 };

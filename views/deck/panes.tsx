@@ -119,7 +119,8 @@ export function fleetColumns(guests: AppState['guests'], nics: AppState['nics'],
 	return columnsCache;
 }
 
-function FleetBody({state, store, keymap, width, height, now}: PaneRenderProps) {
+function FleetBody({frame}: {frame: PaneRenderProps}) {
+	const {state, store, keymap, width, height, now} = frame;
 	const {columns, content} = fleetColumns(state.guests, state.nics, state.backups.readAt !== undefined);
 	const placed = useMemo(() => layoutColumns(width, columns, content), [width, columns, content]);
 	const l = fleetPaneLayout(state, {width, height}, now(), keymap);
@@ -176,7 +177,7 @@ const fleetPane: Pane = {
 	scope: (state) => (state.ui.overlay === 'detail' ? 'detail' : 'fleet'),
 	actions: [],
 	minSize: PANE_MIN_SIZE.fleet,
-	render: (p) => <FleetBody {...p} />,
+	render: (p) => <FleetBody frame={p} />,
 	// nodeHealth: the selected guest's pulses in its detail.
 	deps: (s) => [s.guests, s.nics, s.ui, s.marks, s.tasks, s.detail, s.pane, s.taskCursor, s.audit, s.connection, s.backups, s.nodeHealth, s.deck.notice],
 	// The detail's and the columns' ages ("snapshot 3d old", "last upgrade 12m ago").
@@ -208,7 +209,8 @@ function LastUpgradeLine({store, vmid, now}: {store: PaneRenderProps['store']; v
 
 // ── topology ───────────────────────────────────────────────────────────────
 
-function TopologyBody({state, width, height, now, focused, zoomed}: PaneRenderProps) {
+function TopologyBody({frame}: {frame: PaneRenderProps}) {
+	const {state, width, height, now, focused, zoomed} = frame;
 	if (zoomed) return <TopologyView lines={selectTopologyView(state).lines} topology={state.topology} height={height} now={now} />;
 	return <CompactList lines={selectCompactTopology(state)} cursor={focused ? state.topology.cursor : undefined} width={width} height={height} />;
 }
@@ -225,7 +227,7 @@ const topologyPane: Pane = {
 	scope: () => 'topology',
 	actions: ['topo.open'],
 	minSize: PANE_MIN_SIZE.topology,
-	render: (p) => <TopologyBody {...p} />,
+	render: (p) => <TopologyBody frame={p} />,
 	// The topology memo keeps its identity while a poll changes only CPU and memory figures.
 	deps: (s) => [selectTopologyView(s).topology, s.topology, s.ui.selectedVmid, s.deck.notice],
 	// Zoomed, the full screen counts seconds; compact, the title says "just now" / "3m ago".
@@ -234,7 +236,8 @@ const topologyPane: Pane = {
 
 // ── ZFS ────────────────────────────────────────────────────────────────────
 
-function ZfsBody({state, width, height, now, focused, zoomed}: PaneRenderProps) {
+function ZfsBody({frame}: {frame: PaneRenderProps}) {
+	const {state, width, height, now, focused, zoomed} = frame;
 	if (zoomed) return <ZfsView zfs={state.zfs} consumers={selectConsumers(state)} width={width} height={height} now={now} />;
 	return <CompactList lines={selectCompactZfs(state, width)} cursor={focused ? state.zfs.cursor : undefined} width={width} height={height} />;
 }
@@ -255,7 +258,7 @@ const zfsPane: Pane = {
 	scope: () => 'zfs',
 	actions: ['zfs.open'],
 	minSize: PANE_MIN_SIZE.zfs,
-	render: (p) => <ZfsBody {...p} />,
+	render: (p) => <ZfsBody frame={p} />,
 	deps: (s) => [s.zfs, selectConsumers(s), s.ui.selectedVmid, s.deck.notice],
 	clockMs: (s, now, zoomed) => (s.zfs.sample ? (zoomed ? durationTick : readAgeTick)(now - s.zfs.sample.at) : undefined),
 };
@@ -284,7 +287,8 @@ function emptyLogText(state: AppState, source: string | undefined): string {
 	return 'no log pane here: o (in a log pane) opens one — host journal, a guest, a task log, the audit log';
 }
 
-function LogsBody({state, store, leaf, width, height, zoomed}: PaneRenderProps) {
+function LogsBody({frame}: {frame: PaneRenderProps}) {
+	const {state, store, leaf, width, height, zoomed} = frame;
 	const service = logsOf(store);
 	if (zoomed || leaf.source === 'all') return <LogsScreen state={state} service={service} width={width} height={height} />;
 	const pane = logPaneOf(state, leaf.source);
@@ -331,7 +335,7 @@ const logsPane: Pane = {
 	scope: (state) => logsScope(state),
 	actions: [],
 	minSize: PANE_MIN_SIZE.logs,
-	render: (p) => <LogsBody {...p} />,
+	render: (p) => <LogsBody frame={p} />,
 	// logs.version moves with every batch of lines the log service takes in.
 	deps: (s) => [s.logs, s.deck.follow, s.deck.followPane, s.deck.hostPane, s.ui.selectedVmid, s.deck.notice],
 };
@@ -364,7 +368,8 @@ export function compactTaskLine(t: TrackedTask, now: number): {text: string; ton
 	};
 }
 
-function TasksBody({state, width, height, now, focused, zoomed}: PaneRenderProps) {
+function TasksBody({frame}: {frame: PaneRenderProps}) {
+	const {state, width, height, now, focused, zoomed} = frame;
 	if (zoomed && !state.deck.tasksFailedOnly) return <OpsPane pane="tasks" tasks={state.tasks} taskCursor={state.taskCursor} audit={state.audit} height={height} now={now} />;
 	const tasks = tasksShown(state);
 	const lines = tasks.map((t) => compactTaskLine(t, now()));
@@ -387,7 +392,7 @@ const tasksPane: Pane = {
 	scope: () => 'tasks',
 	actions: ['tasks.failedOnly'],
 	minSize: PANE_MIN_SIZE.tasks,
-	render: (p) => <TasksBody {...p} />,
+	render: (p) => <TasksBody frame={p} />,
 	deps: (s) => [s.tasks, s.deck.tasksFailedOnly, s.taskCursor, s.audit, s.deck.notice],
 	// "45s ago" counts in seconds for the first minute; the title's "failed in the last hour" drops off at an hour.
 	clockMs: (s, now) => (s.tasks.length === 0 ? undefined : Math.min(...s.tasks.map((t) => durationTick(now - (t.endedAt ?? t.startedAt))))),
@@ -395,7 +400,8 @@ const tasksPane: Pane = {
 
 // ── problems ───────────────────────────────────────────────────────────────
 
-function ProblemsBody({state, width, height, now, focused}: PaneRenderProps) {
+function ProblemsBody({frame}: {frame: PaneRenderProps}) {
+	const {state, width, height, now, focused} = frame;
 	const lines = problemLines(state.problems, now(), width);
 	if (lines.length === 0) {
 		const text = state.problems.evaluatedAt === undefined ? 'evaluating…' : 'no problems: every rule holds';
@@ -417,7 +423,7 @@ const problemsPane: Pane = {
 	scope: () => 'problems',
 	actions: ['problems.down', 'problems.up', 'problems.top', 'problems.bottom', 'problems.open', 'problems.fix'],
 	minSize: PANE_MIN_SIZE.problems,
-	render: (p) => <ProblemsBody {...p} />,
+	render: (p) => <ProblemsBody frame={p} />,
 	deps: (s) => [s.problems, s.deck.notice],
 	// Ages read "now" for a minute, then in minutes.
 	clockMs: (s) => (s.problems.list.length === 0 ? undefined : 60_000),

@@ -76,7 +76,8 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	const statusSince = new Map<number, number>();
 	const lastStatus = new Map<number, string>();
 	const lockSince = new Map<number, number>();
-	const cpuAboveSince = new Map<string, number>();
+	/** Guests by VMID, nodes as "node:NAME" (ProblemFacts.cpuAboveSince). */
+	const cpuAboveSince = new Map<number | string, number>();
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let evaluateQueued = false;
 	let inFlight: Promise<void> = Promise.resolve();
@@ -96,10 +97,9 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 				if (!lockSince.has(g.vmid)) lockSince.set(g.vmid, now);
 			} else lockSince.delete(g.vmid);
 			const warn = guestThresholds(thresholds, g).cpu.warn;
-			const key = `guest:${g.vmid}`;
 			if (warn !== undefined && g.status === 'running' && g.cpu * 100 >= warn) {
-				if (!cpuAboveSince.has(key)) cpuAboveSince.set(key, now);
-			} else cpuAboveSince.delete(key);
+				if (!cpuAboveSince.has(g.vmid)) cpuAboveSince.set(g.vmid, now);
+			} else cpuAboveSince.delete(g.vmid);
 		}
 		for (const n of state.nodes) {
 			const key = `node:${n.name}`;
@@ -142,6 +142,7 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		const facts: ProblemFacts = {
 			now: clock(),
 			guests: [...state.guests.values()],
+			byVmid: state.guests,
 			nodes: state.nodes,
 			...(state.quorate !== undefined ? {quorate: state.quorate} : {}),
 			...(state.clusterName !== undefined ? {clusterName: state.clusterName} : {}),

@@ -66,24 +66,46 @@ export function ago(ms: number): string {
 /** Points below its threshold a raised fill problem must fall before it clears. */
 export const HYSTERESIS = 3;
 
+/** Whether `percent` is within HYSTERESIS points below a bar of `levels` (no object made: runs per guest per poll). */
+function nearBar(percent: number, levels: Levels): boolean {
+	return (levels.warn !== undefined && percent >= levels.warn - HYSTERESIS) || (levels.crit !== undefined && percent >= levels.crit - HYSTERESIS);
+}
+
 function lowered(levels: Levels): Levels {
 	return {...(levels.warn !== undefined ? {warn: levels.warn - HYSTERESIS} : {}), ...(levels.crit !== undefined ? {crit: levels.crit - HYSTERESIS} : {})};
 }
 
-function fillProblem(rule: 'pool-fill' | 'storage-fill' | 'guest-disk' | 'guest-mem', id: string, what: string, used: number, total: number, levels: Levels, target: Problem['target'], active?: ReadonlySet<string>): Problem | undefined {
-	const key = `${rule}:${id}`;
+/** What a fill problem is about: a pool or storage (described by the caller), or a guest and which of its figures. */
+type FillSubject = {what: string; target: Problem['target']} | {guest: GuestRow; figure: 'disk' | 'memory'};
+
+function describeFill(subject: FillSubject): {what: string; target: Problem['target']} {
+	return 'guest' in subject ? {what: `${label(subject.guest)}: ${subject.figure}`, target: {kind: 'guest', vmid: subject.guest.vmid}} : subject;
+}
+
+/**
+ * A fill problem, or none. Its id and text are only spelled out when a line is
+ * due: this runs twice per guest per poll, and at 10,000 guests building them
+ * for every guest was 9 MB of garbage per pvestatd cycle (issue 12).
+ */
+function fillProblem(rule: 'pool-fill' | 'storage-fill' | 'guest-disk' | 'guest-mem', id: string | number, subject: FillSubject, used: number, total: number, levels: Levels, active?: ReadonlySet<string>): Problem | undefined {
 	const percent = pct(used, total);
 	const level = levelOf(percent, levels);
-	if (level) return {id: key, level, rule, text: `${what} ${shown(percent)} (≥ ${bar(level, levels)} %)`, target};
+	if (level) {
+		const {what, target} = describeFill(subject);
+		return {id: `${rule}:${id}`, level, rule, text: `${what} ${shown(percent)} (≥ ${bar(level, levels)} %)`, target};
+	}
 	// Raised before and only just below its bar: it stays until it is HYSTERESIS points below.
-	const held = active?.has(key) ? levelOf(percent, lowered(levels)) : undefined;
+	if (!active || active.size === 0 || !nearBar(percent, levels)) return undefined;
+	const key = `${rule}:${id}`;
+	const held = active.has(key) ? levelOf(percent, lowered(levels)) : undefined;
 	if (!held) return undefined;
+	const {what, target} = describeFill(subject);
 	return {id: key, level: held, rule, text: `${what} ${Math.floor(percent)} % (was ≥ ${bar(held, levels)} %; clears below ${bar(held, levels) - HYSTERESIS} %)`, target};
 }
 
 export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] {
 	const out: Problem[] = [];
-	const byVmid = new Map(facts.guests.map((g) => [g.vmid, g]));
+	const byVmid = facts.byVmid ?? new Map(facts.guests.map((g) => [g.vmid, g]));
 	const offlineNodes = new Set(facts.nodes.filter((n) => n.status === 'offline').map((n) => n.name));
 
 	for (const node of facts.nodes) {
@@ -96,7 +118,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 	for (const pool of facts.pools) {
 		const target = {kind: 'pool', node: pool.node, pool: pool.name} as const;
 		if (pool.health !== 'ONLINE') out.push({id: `pool-health:${pool.node}/${pool.name}`, level: 'critical', rule: 'pool-health', text: `pool ${pool.name} on ${pool.node} is ${pool.health}`, target});
-		const fill = fillProblem('pool-fill', `${pool.node}/${pool.name}`, `pool ${pool.name} on ${pool.node}`, pool.alloc, pool.size, t.pool, target, facts.active);
+		const fill = fillProblem('pool-fill', `${pool.node}/${pool.name}`, {what: `pool ${pool.name} on ${pool.node}`, target}, pool.alloc, pool.size, t.pool, facts.active);
 		if (fill) out.push(fill);
 	}
 
@@ -141,30 +163,29 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 			seenShared.add(s.storage);
 		}
 		const where = s.shared ? `storage ${s.storage} (shared)` : `storage ${s.storage} on ${s.node}`;
-		const fill = fillProblem('storage-fill', s.shared ? s.storage : `${s.node}/${s.storage}`, where, s.used, s.total, t.storage, {kind: 'storage', node: s.node, storage: s.storage}, facts.active);
+		const fill = fillProblem('storage-fill', s.shared ? s.storage : `${s.node}/${s.storage}`, {what: where, target: {kind: 'storage', node: s.node, storage: s.storage}}, s.used, s.total, t.storage, facts.active);
 		if (fill) out.push(fill);
 	}
 
 	for (const g of facts.guests) {
 		if (g.template || offlineNodes.has(g.node)) continue;
 		const levels = guestThresholds(t, g);
-		const target = {kind: 'guest', vmid: g.vmid} as const;
 		// A VM without the guest agent reports disk 0: unknown, not empty.
 		if (g.maxdisk > 0 && g.disk > 0) {
-			const disk = fillProblem('guest-disk', String(g.vmid), `${label(g)}: disk`, g.disk, g.maxdisk, levels.disk, target, facts.active);
+			const disk = fillProblem('guest-disk', g.vmid, {guest: g, figure: 'disk'}, g.disk, g.maxdisk, levels.disk, facts.active);
 			if (disk) out.push(disk);
 		}
 		if (g.status === 'running' && g.maxmem > 0) {
-			const mem = fillProblem('guest-mem', String(g.vmid), `${label(g)}: memory`, g.mem, g.maxmem, levels.mem, target, facts.active);
+			const mem = fillProblem('guest-mem', g.vmid, {guest: g, figure: 'memory'}, g.mem, g.maxmem, levels.mem, facts.active);
 			if (mem) out.push(mem);
 		}
-		const cpuSince = facts.cpuAboveSince.get(`guest:${g.vmid}`);
+		const cpuSince = facts.cpuAboveSince.get(g.vmid);
 		if (levels.cpu.warn !== undefined && cpuSince !== undefined && facts.now - cpuSince >= t.cpuSustainMinutes * 60_000 && g.status === 'running') {
-			out.push({id: `cpu-sustained:guest:${g.vmid}`, level: 'warning', rule: 'cpu-sustained', text: `${label(g)}: CPU ${shown(g.cpu * 100)} (≥ ${levels.cpu.warn} % for ${ago(facts.now - cpuSince)})`, target, since: cpuSince});
+			out.push({id: `cpu-sustained:guest:${g.vmid}`, level: 'warning', rule: 'cpu-sustained', text: `${label(g)}: CPU ${shown(g.cpu * 100)} (≥ ${levels.cpu.warn} % for ${ago(facts.now - cpuSince)})`, target: {kind: 'guest', vmid: g.vmid}, since: cpuSince});
 		}
 		const lockSince = facts.lockSince.get(g.vmid);
 		if (g.lock && lockSince !== undefined && facts.now - lockSince > t.lockMinutes * 60_000) {
-			out.push({id: `guest-locked:${g.vmid}`, level: 'warning', rule: 'guest-locked', text: `${label(g)}: locked (${g.lock}) for ${ago(facts.now - lockSince)} (> ${t.lockMinutes}m)`, target, since: lockSince});
+			out.push({id: `guest-locked:${g.vmid}`, level: 'warning', rule: 'guest-locked', text: `${label(g)}: locked (${g.lock}) for ${ago(facts.now - lockSince)} (> ${t.lockMinutes}m)`, target: {kind: 'guest', vmid: g.vmid}, since: lockSince});
 		}
 	}
 	for (const n of facts.nodes) {

@@ -99,8 +99,13 @@ export interface ProblemFacts {
 	runs: RunFact[];
 	/** Snapshots per vmid, where read ("current" excluded). */
 	snapshots: Map<number, SnapshotFact[]>;
-	/** Since when a guest's or node's CPU has been above its warn level ("guest:101", "node:pve"), from samples or rrddata. */
-	cpuAboveSince: Map<string, number>;
+	/**
+	 * Since when a guest's or node's CPU has been above its warn level: guests by VMID (101),
+	 * nodes as "node:pve"; from samples or rrddata. Numbers for guests: no key string per guest per poll.
+	 */
+	cpuAboveSince: Map<number | string, number>;
+	/** The guests again, by VMID, when the caller has that Map already (the console's store): not rebuilt per evaluation. */
+	byVmid?: ReadonlyMap<number, GuestRow>;
 	/**
 	 * Problems raised by the previous evaluation (the console's): a fill level that raised one clears
 	 * only HYSTERESIS points below its threshold, so a value drifting around 90 % does not flap.

@@ -13,22 +13,28 @@ function sameNodes(a: readonly NodeSummary[], b: readonly NodeSummary[]): boolea
 	return a === b || (a.length === b.length && a.every((n, i) => n.name === b[i]!.name && n.status === b[i]!.status));
 }
 
-/** One memo per consumer (the topology pane, the problem rules): each keeps its last input and answer. */
+/**
+ * One memo per consumer (the topology pane, the problem rules): each keeps its
+ * last answer and what it was built from, except the guests Map itself — the
+ * shape token stands for it, and holding the Map would keep a whole old
+ * generation of rows alive (10,000 rows, ~3 MB, issue 12).
+ */
 export function createTopologyMemo(): (input: TopologyInput) => Topology {
-	let last: {input: TopologyInput; shape: object; topology: Topology} | undefined;
+	let last: {from: Omit<TopologyInput, 'guests'>; shape: object; topology: Topology} | undefined;
 	return (input) => {
 		const shape = fleetShape(input.guests);
 		if (
 			last &&
-			last.input.nics === input.nics &&
-			last.input.networks === input.networks &&
-			last.input.networkErrors === input.networkErrors &&
-			sameNodes(last.input.nodes, input.nodes) &&
+			last.from.nics === input.nics &&
+			last.from.networks === input.networks &&
+			last.from.networkErrors === input.networkErrors &&
+			sameNodes(last.from.nodes, input.nodes) &&
 			last.shape === shape
 		) {
 			return last.topology;
 		}
-		last = {input, shape, topology: buildTopology(input)};
+		const {guests: _guests, ...from} = input;
+		last = {from, shape, topology: buildTopology(input)};
 		return last.topology;
 	};
 }

@@ -71,7 +71,7 @@ export interface Topology {
 
 export interface TopologyInput {
 	nodes: NodeSummary[];
-	guests: Map<number, GuestRow>;
+	guests: ReadonlyMap<number, GuestRow>;
 	nics: Map<number, GuestNic[]>;
 	networks: Map<string, NetworkIface[]>;
 	networkErrors?: Map<string, string>;

@@ -11,7 +11,7 @@ export interface PlanInput {
 	node: string;
 	kind: 'lxc' | 'qemu';
 	status: string;
-	tags: string[];
+	tags: readonly string[];
 	template: boolean;
 	/** The container's config; undefined when it could not be read. */
 	config?: Record<string, unknown>;
@@ -31,7 +31,7 @@ export function buildPlanEntry(input: PlanInput, options: Pick<UpgradeOptions, '
 		vmid: input.vmid,
 		name: input.name,
 		node: input.node,
-		tags: input.tags,
+		tags: [...input.tags],
 		status: input.status,
 		manager,
 		pending: probe?.pending.length,
