@@ -10,6 +10,10 @@ import {test} from 'node:test';
 import {createClient} from '../../source/api/client.js';
 import {demoFixture, demoToken} from '../../source/cli/demo.js';
 import {createSession} from '../../source/services/session.js';
+import {createFleetSource} from '../../source/services/fleet-source.js';
+import {createProblemsService} from '../../source/services/problems/problems-service.js';
+import {createTopologyService} from '../../source/services/topology/topology-service.js';
+import {createZfsService} from '../../source/services/zfs/zfs-service.js';
 import {startSimulator} from '../../source/sim/server.js';
 import {createAppStore} from '../../source/store/store.js';
 import {waitFor} from '../zfs/sim-helpers.js';
@@ -54,4 +58,140 @@ test('requests at idle do not grow with the fleet: 40 and 800 guests send the sa
 	assert.ok(perGuest(large) <= Math.max(8, perGuest(small)), `per-guest reads at 800 guests: ${JSON.stringify([...large].filter(([k]) => /\/(lxc|qemu)\/:/.test(k)))}`);
 	const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
 	assert.ok(total(large) <= total(small) + 8, `all requests: 40 guests ${total(small)}, 800 guests ${total(large)}`);
+});
+
+// The per-node reads at idle, on a simulated clock: the services that read per
+// node (problems: pools, pulses, apt, snapshot lists; the ZFS and topology
+// panes) run their cycles as their timers would — a problems and ZFS cycle
+// every 30 s, a topology refresh every 2 minutes — against one node and 32
+// nodes with the same guests. After the start-up sweep, each route family's
+// requests per simulated minute must be about those of one node.
+
+const CYCLE_MS = 30_000;
+
+interface Rig {
+	store: ReturnType<typeof createAppStore>;
+	paths: string[];
+	/** Runs `cycles` 30-s cycles on the simulated clock; returns the request paths they sent. */
+	run(cycles: number): Promise<string[]>;
+	client: ReturnType<typeof createClient>;
+	close(): Promise<void>;
+}
+
+async function rig(nodes: number, guests: number): Promise<Rig> {
+	const fixture = demoFixture({kind: 'generated', guests, nodes});
+	const sim = await startSimulator({fixture, authFailureDelayMs: 0});
+	const client = createClient({host: sim.host, port: sim.port, auth: {kind: 'token', ...demoToken(fixture)}, fingerprint: sim.fingerprint});
+	const paths: string[] = [];
+	const request = client.request.bind(client);
+	client.request = ((method, path, params, signal) => {
+		paths.push(`${method} ${path}`);
+		return request(method, path, params, signal);
+	}) as typeof client.request;
+	let now = Date.parse('2026-12-04T00:00:00Z');
+	const clock = () => now;
+	const store = createAppStore({target: 'test', demo: true, readOnly: false});
+	store.getState().actions.fleetReceived(await createFleetSource(client, {clock}).fetchFleet(new AbortController().signal));
+	// What the default deck shows, with the fleet cursor on the first guest (the console's start).
+	const shown = ['fleet', 'topology', 'zfs', 'tasks', 'problems'] as const;
+	store.getState().actions.deckShown([...shown], [...shown], []);
+	const problems = createProblemsService({api: client, store, clock, evaluateGapMs: 0});
+	const zfs = createZfsService({api: client, store, clock});
+	const topology = createTopologyService({api: client, store, clock});
+	problems.start();
+	zfs.start();
+	topology.start();
+	await Promise.all([problems.idle(), zfs.refreshNow(), topology.idle()]);
+	let cycle = 0;
+	return {
+		store,
+		paths,
+		client,
+		async run(cycles) {
+			const from = paths.length;
+			for (let i = 0; i < cycles; i++) {
+				now += CYCLE_MS;
+				cycle++;
+				await Promise.all([problems.refresh(), zfs.refreshNow(), cycle % 4 === 0 ? topology.refresh() : undefined]);
+			}
+			return paths.slice(from);
+		},
+		async close() {
+			problems.stop();
+			zfs.stop();
+			topology.stop();
+			await client.close();
+			await sim.close();
+		},
+	};
+}
+
+/** "GET /nodes/pve7/disks/zfs" → "/nodes/:/disks/zfs"; the guest's id too. */
+const familyOf = (line: string) => kindOf(line.replace(/^\w+ /, ''));
+
+function perMinute(paths: string[], cycles: number): Map<string, number> {
+	const rates = new Map<string, number>();
+	for (const p of paths) rates.set(familyOf(p), (rates.get(familyOf(p)) ?? 0) + 1);
+	const minutes = (cycles * CYCLE_MS) / 60_000;
+	for (const [family, n] of rates) rates.set(family, Math.round((n / minutes) * 10) / 10);
+	return rates;
+}
+
+test('per-node reads at idle: 32 nodes send about the requests per minute of one node, per route family', async () => {
+	// 20 simulated minutes after a 2-minute start-up sweep: apt (10 min) and snapshot freshness (15 min) come round.
+	const cycles = 40;
+	const measure = async (nodes: number) => {
+		const r = await rig(nodes, 64);
+		try {
+			await r.run(4);
+			return perMinute(await r.run(cycles), cycles);
+		} finally {
+			await r.close();
+		}
+	};
+	const one = await measure(1);
+	const many = await measure(32);
+	const show = (m: Map<string, number>) => JSON.stringify(Object.fromEntries([...m].sort()));
+	const total = (m: Map<string, number>) => Math.round([...m.values()].reduce((a, b) => a + b, 0) * 10) / 10;
+	console.log(`requests per simulated minute: 1 node ${total(one)} ${show(one)}; 32 nodes ${total(many)} ${show(many)}`);
+	for (const family of ['/nodes/:/disks/zfs', '/nodes/:/rrddata', '/nodes/:/apt/update', '/nodes/:/apt/versions', '/nodes/:/network']) {
+		assert.ok((one.get(family) ?? 0) > 0, `one node reads ${family} at idle: ${show(one)}`);
+	}
+	for (const [family, rate] of many) {
+		// A budget of a few nodes per cycle: at most a few times one node's rate, never 32 times.
+		const bound = Math.max(4 * (one.get(family) ?? 0), 4);
+		assert.ok(rate <= bound, `${family}: ${rate}/min on 32 nodes, ${one.get(family) ?? 0}/min on one (bound ${bound}); ${show(many)}`);
+	}
+	assert.ok(total(many) <= 2.5 * total(one), `all per-node and per-guest reads: 1 node ${total(one)}/min, 32 nodes ${total(many)}/min`);
+});
+
+test('a snapshot list once read is not read again within its freshness window, unless a snapshot task ended on that guest', async () => {
+	const r = await rig(1, 28);
+	try {
+		const lists = (paths: string[]) => paths.filter((p) => /\/snapshot$/.test(p));
+		// Start-up read 8; three more cycles read the other 20.
+		const sweep = lists(await r.run(3));
+		const first = lists(r.paths);
+		assert.equal(new Set(first).size, 28, `every guest's list read once: ${first.length} reads`);
+		assert.equal(first.length, 28, 'none twice during the sweep');
+		assert.ok(sweep.length <= 24);
+		// Ten idle minutes later (20 cycles): no list read again.
+		assert.deepEqual(lists(await r.run(20)), []);
+		// A snapshot (from anyone) shows as a task: that guest's list is read at the next cycle, and only it.
+		const guest = [...r.store.getState().guests.values()].find((g) => g.kind === 'lxc' && !g.template)!;
+		const path = `/nodes/${guest.node}/lxc/${guest.vmid}/snapshot`;
+		const upid = await r.client.request<string>('POST', path, {snapname: 'before_change'});
+		r.store.getState().actions.clusterTasksReceived([
+			{upid, node: guest.node, type: 'vzsnapshot', id: String(guest.vmid), user: 'root@pam', startedAt: Date.now(), endedAt: Date.now(), state: 'ok', exitstatus: 'OK', logTail: [], ours: true},
+		]);
+		assert.deepEqual(lists(await r.run(1)), [`GET ${path}`]);
+		// The same task seen again on the next task poll is not a new change.
+		r.store.getState().actions.clusterTasksReceived([...r.store.getState().tasks]);
+		assert.deepEqual(lists(await r.run(1)), []);
+		// Past the 15-minute window lists are read again, a few per cycle.
+		const later = lists(await r.run(10));
+		assert.ok(later.length > 0 && later.length <= 10 * 8, `${later.length} lists re-read after the window`);
+	} finally {
+		await r.close();
+	}
 });

@@ -59,7 +59,8 @@ export const SNAPSHOT_FRESH_MS = 15 * 60_000;
 /**
  * Nodes whose pools (GET /nodes/{node}/disks/zfs) are re-read per cycle, once
  * each was read: on 32 nodes a degraded pool is found within 8 minutes (16
- * cycles of 30 s), sooner while the ZFS pane is open (its reads count too).
+ * cycles of 30 s); while the ZFS pane is open its reads (2 a cycle plus the
+ * selected guest's node) stand in for these, with the same worst case.
  */
 export const POOL_NODES_PER_CYCLE = 2;
 /** The tasks that change a guest's snapshot list. */
@@ -314,8 +315,8 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	/**
 	 * Pools per node: the ZFS pane's reads are taken when newer than ours (the
 	 * same GET /nodes/{node}/disks/zfs, not asked twice); then every node never
-	 * read, any node with a pool not ONLINE (is it still degraded?) and
-	 * POOL_NODES_PER_CYCLE more, longest unread first.
+	 * read, any node with a pool not ONLINE (is it still degraded?) and, unless
+	 * the pane is reading, POOL_NODES_PER_CYCLE more, longest unread first.
 	 */
 	async function readPoolsBudgeted(state: AppState, online: string[]): Promise<PoolFact[]> {
 		const sample = state.zfs.sample;
@@ -334,10 +335,13 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 			poolsByNode.delete(node);
 			poolsReadAt.delete(node);
 		}
-		const everyMs = slowMs / 2;
+		// A node read within a cycle and a half (here or by the pane) is fresh: the two timers run out of step.
+		const everyMs = 1.5 * slowMs;
+		// While the ZFS pane is open it re-reads nodes on its own budget; this one then reads only new and unhealthy nodes.
+		const paneFeeds = sample !== undefined && clock() - sample.at <= everyMs;
 		const unhealthy = online.filter((node) => (poolsByNode.get(node) ?? []).some((p) => p.health !== 'ONLINE') && clock() - poolsReadAt.get(node)! >= everyMs);
 		const rest = online.filter((node) => !unhealthy.includes(node));
-		const read = [...unhealthy, ...dueReads(rest, poolsReadAt, {now: clock(), everyMs, budget: POOL_NODES_PER_CYCLE, unreadAtOnce: true})];
+		const read = [...unhealthy, ...dueReads(rest, poolsReadAt, {now: clock(), everyMs, budget: paneFeeds ? 0 : POOL_NODES_PER_CYCLE, unreadAtOnce: true})];
 		if (read.length > 0) {
 			const at = clock();
 			const found = await readPools(api, read, abort.signal);

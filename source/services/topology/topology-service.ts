@@ -30,6 +30,8 @@ export interface TopologyService {
 	stop(): void;
 	/** Resolves when the current load (networks and configs) has finished (tests). */
 	idle(): Promise<void>;
+	/** Runs the periodic re-read now while the pane is open, as its timer would (tests); resolves when it ended. */
+	refresh(): Promise<void>;
 }
 
 /**
@@ -168,5 +170,9 @@ export function createTopologyService(options: {
 			close();
 		},
 		idle: () => current,
+		refresh() {
+			load();
+			return current;
+		},
 	};
 }
