@@ -11,6 +11,7 @@ import {createClient} from '../../source/api/client.js';
 import {demoFixture, demoToken} from '../../source/cli/demo.js';
 import {createSession} from '../../source/services/session.js';
 import {createFleetSource} from '../../source/services/fleet-source.js';
+import {createNodesService} from '../../source/services/nodes/nodes-service.js';
 import {createProblemsService} from '../../source/services/problems/problems-service.js';
 import {createTopologyService} from '../../source/services/topology/topology-service.js';
 import {createZfsService} from '../../source/services/zfs/zfs-service.js';
@@ -192,6 +193,34 @@ test('a snapshot list once read is not read again within its freshness window, u
 		const later = lists(await r.run(10));
 		assert.ok(later.length > 0 && later.length <= 10 * 8, `${later.length} lists re-read after the window`);
 	} finally {
+		await r.close();
+	}
+});
+
+test('the nodes pane on 32 nodes: the rows it draws keep their 15-s status reads, the nodes scrolled away share 2 reads a sweep', async () => {
+	const r = await rig(32, 32);
+	let now = Date.parse('2026-12-04T01:00:00Z');
+	const nodesService = createNodesService({api: r.client, store: r.store, clock: () => now});
+	try {
+		r.store.getState().actions.deckShown(['nodes'], ['nodes'], []);
+		const names = r.store.getState().nodes.map((n) => n.name);
+		const shown = names.slice(0, 8);
+		r.store.getState().actions.nodesOnScreen(shown);
+		await nodesService.sweep();
+		const from = r.paths.length;
+		const sweeps = 16; // four simulated minutes, a sweep every 15 s
+		for (let i = 0; i < sweeps; i++) {
+			now += 15_000;
+			await nodesService.sweep();
+		}
+		const status = r.paths.slice(from).filter((p) => /^GET \/nodes\/[^/]+\/status$/.test(p));
+		const reads = (name: string) => status.filter((p) => p === `GET /nodes/${name}/status`).length;
+		for (const name of shown) assert.equal(reads(name), sweeps, `${name} is on screen: read every sweep`);
+		const offscreen = names.filter((n) => !shown.includes(n));
+		assert.equal(offscreen.reduce((sum, n) => sum + reads(n), 0), 2 * sweeps, 'the 24 other nodes share two reads a sweep');
+		assert.ok(offscreen.every((n) => reads(n) >= 1), 'each of them read within the 12 sweeps it takes to go round');
+	} finally {
+		nodesService.stop();
 		await r.close();
 	}
 });
