@@ -18,11 +18,6 @@ export interface DueOptions {
 	unreadAtOnce?: boolean;
 }
 
-/** The worst-case time between two reads of one key: every key is revisited within this. */
-export function worstRevisitMs(keys: number, budget: number, cycleMs: number, everyMs: number): number {
-	return Math.max(everyMs, Math.ceil(keys / Math.max(1, budget)) * cycleMs);
-}
-
 /** The keys to read this cycle: never read first, then the longest unread among those due, at most `budget` of those. */
 export function dueReads<K>(keys: Iterable<K>, readAt: ReadonlyMap<K, number>, options: DueOptions): K[] {
 	const unread: K[] = [];
