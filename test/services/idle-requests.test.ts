@@ -76,6 +76,7 @@ interface Rig {
 	/** Runs `cycles` 30-s cycles on the simulated clock; returns the request paths they sent. */
 	run(cycles: number): Promise<string[]>;
 	client: ReturnType<typeof createClient>;
+	sim: Awaited<ReturnType<typeof startSimulator>>;
 	close(): Promise<void>;
 }
 
@@ -108,6 +109,7 @@ async function rig(nodes: number, guests: number): Promise<Rig> {
 		store,
 		paths,
 		client,
+		sim,
 		async run(cycles) {
 			const from = paths.length;
 			for (let i = 0; i < cycles; i++) {
@@ -145,7 +147,12 @@ test('per-node reads at idle: 32 nodes send about the requests per minute of one
 		const r = await rig(nodes, 64);
 		try {
 			await r.run(4);
-			return perMinute(await r.run(cycles), cycles);
+			const rates = perMinute(await r.run(cycles), cycles);
+			// Every node still shows: the panes keep the nodes a cycle did not re-read.
+			const state = r.store.getState();
+			assert.equal(new Set(state.zfs.sample?.pools.map((p) => p.node)).size, nodes, 'the ZFS pane shows every node\'s pools');
+			assert.equal(state.topology.networks.size, nodes, 'the topology pane has every node\'s networks');
+			return rates;
 		} finally {
 			await r.close();
 		}
@@ -221,6 +228,31 @@ test('the nodes pane on 32 nodes: the rows it draws keep their 15-s status reads
 		assert.ok(offscreen.every((n) => reads(n) >= 1), 'each of them read within the 12 sweeps it takes to go round');
 	} finally {
 		nodesService.stop();
+		await r.close();
+	}
+});
+
+test('32 nodes: a pool that degrades at idle is still found, within the budget\'s worst case (16 cycles, 8 minutes)', async () => {
+	const r = await rig(32, 32);
+	try {
+		// The problems service alone (the ZFS pane closed): its own 2 nodes a cycle.
+		r.store.getState().actions.deckShown(['fleet', 'problems'], ['fleet', 'problems'], []);
+		await r.run(2);
+		const node = r.store.getState().nodes[19]!.name;
+		const pool = r.sim.state.nodes.get(node)!.zfs!.pools[0]!;
+		pool.health = 'DEGRADED';
+		const id = `pool-health:${node}/${pool.name}`;
+		let cycles = 0;
+		while (!r.store.getState().problems.list.some((p) => p.id === id) && cycles < 40) {
+			await r.run(1);
+			cycles++;
+		}
+		assert.ok(cycles >= 1 && cycles <= 16, `found after ${cycles} cycles`);
+		// Once seen degraded, that node is re-read every minute whatever the budget: the repair shows within two cycles.
+		pool.health = 'ONLINE';
+		await r.run(2);
+		assert.ok(!r.store.getState().problems.list.some((p) => p.id === id), 'the repaired pool is no longer a problem');
+	} finally {
 		await r.close();
 	}
 });
