@@ -11,6 +11,7 @@ import {createClient} from '../../source/api/client.js';
 import {demoFixture, demoToken} from '../../source/cli/demo.js';
 import {createSession} from '../../source/services/session.js';
 import {createFleetSource} from '../../source/services/fleet-source.js';
+import {createBackupService} from '../../source/services/backups/service.js';
 import {createNodesService} from '../../source/services/nodes/nodes-service.js';
 import {createProblemsService} from '../../source/services/problems/problems-service.js';
 import {createTopologyService} from '../../source/services/topology/topology-service.js';
@@ -82,6 +83,8 @@ interface Rig {
 
 async function rig(nodes: number, guests: number): Promise<Rig> {
 	const fixture = demoFixture({kind: 'generated', guests, nodes});
+	// One archive of each guest on its node's local storage: the backup overview has something per node to keep.
+	fixture.backups = {archives: fixture.guests.map((g, i) => ({storage: 'local', node: g.node, vmid: g.vmid, ago: 3600 + i, size: 1 << 20}))};
 	const sim = await startSimulator({fixture, authFailureDelayMs: 0});
 	const client = createClient({host: sim.host, port: sim.port, auth: {kind: 'token', ...demoToken(fixture)}, fingerprint: sim.fingerprint});
 	const paths: string[] = [];
@@ -100,10 +103,11 @@ async function rig(nodes: number, guests: number): Promise<Rig> {
 	const problems = createProblemsService({api: client, store, clock, evaluateGapMs: 0});
 	const zfs = createZfsService({api: client, store, clock});
 	const topology = createTopologyService({api: client, store, clock});
+	const backups = createBackupService({api: client, store, clock});
 	problems.start();
 	zfs.start();
 	topology.start();
-	await Promise.all([problems.idle(), zfs.refreshNow(), topology.idle()]);
+	await Promise.all([problems.idle(), zfs.refreshNow(), topology.idle(), backups.refresh()]);
 	let cycle = 0;
 	return {
 		store,
@@ -117,7 +121,7 @@ async function rig(nodes: number, guests: number): Promise<Rig> {
 				cycle++;
 				// The panes' timers run only while they are shown.
 				const visible = store.getState().deck.visible;
-				await Promise.all([problems.refresh(), visible.includes('zfs') ? zfs.refreshNow() : undefined, cycle % 4 === 0 && visible.includes('topology') ? topology.refresh() : undefined]);
+				await Promise.all([problems.refresh(), visible.includes('zfs') ? zfs.refreshNow() : undefined, cycle % 4 === 0 && visible.includes('topology') ? topology.refresh() : undefined, cycle % 10 === 0 ? backups.reread() : undefined]);
 			}
 			return paths.slice(from);
 		},
@@ -125,6 +129,7 @@ async function rig(nodes: number, guests: number): Promise<Rig> {
 			problems.stop();
 			zfs.stop();
 			topology.stop();
+			backups.stop();
 			await client.close();
 			await sim.close();
 		},
@@ -149,11 +154,15 @@ test('per-node reads at idle: 32 nodes send about the requests per minute of one
 		const r = await rig(nodes, 64);
 		try {
 			await r.run(4);
+			const entriesAtStart = r.store.getState().backups.entries.length;
+			assert.equal(entriesAtStart, 64, 'every guest\'s archive listed');
 			const rates = perMinute(await r.run(cycles), cycles);
 			// Every node still shows: the panes keep the nodes a cycle did not re-read.
 			const state = r.store.getState();
 			assert.equal(new Set(state.zfs.sample?.pools.map((p) => p.node)).size, nodes, 'the ZFS pane shows every node\'s pools');
 			assert.equal(state.topology.networks.size, nodes, 'the topology pane has every node\'s networks');
+			assert.equal(new Set(state.backups.storages.flatMap((b) => b.nodes)).size, nodes, 'the backup storages of every node');
+			assert.equal(state.backups.entries.length, entriesAtStart, 'no node\'s archives lost between re-reads');
 			return rates;
 		} finally {
 			await r.close();
@@ -164,7 +173,7 @@ test('per-node reads at idle: 32 nodes send about the requests per minute of one
 	const show = (m: Map<string, number>) => JSON.stringify(Object.fromEntries([...m].sort()));
 	const total = (m: Map<string, number>) => Math.round([...m.values()].reduce((a, b) => a + b, 0) * 10) / 10;
 	console.log(`requests per simulated minute: 1 node ${total(one)} ${show(one)}; 32 nodes ${total(many)} ${show(many)}`);
-	for (const family of ['/nodes/:/disks/zfs', '/nodes/:/rrddata', '/nodes/:/apt/update', '/nodes/:/apt/versions', '/nodes/:/network']) {
+	for (const family of ['/nodes/:/disks/zfs', '/nodes/:/rrddata', '/nodes/:/apt/update', '/nodes/:/apt/versions', '/nodes/:/network', '/nodes/:/storage']) {
 		assert.ok((one.get(family) ?? 0) > 0, `one node reads ${family} at idle: ${show(one)}`);
 	}
 	for (const [family, rate] of many) {
