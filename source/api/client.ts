@@ -126,6 +126,14 @@ export function createClient(options: ClientOptions): PveClient {
 			ca: options.ca,
 			connectTimeoutMs: Math.min(timeoutMs, 10_000),
 		});
+		// No cap on connections per origin (undici's default): the transport's
+		// timeout counts the time a request waits for a free connection, so with
+		// `connections: 2` one slow answer (a PBS content listing, apt/update on a
+		// busy node) on each connection would hold the 2-s fleet poll and the
+		// start-up config sweeps (4 at a time each) until they time out. The idle
+		// handshakes are cut at their source instead: per-node and per-guest reads
+		// have a budget per cycle (services/read-budget.ts), so a 30-s cycle sends
+		// a few requests at once, not one per node.
 		const agent = new Agent({connect: tls.connect});
 		const transport = createTransport({
 			origin: `https://${target}`,

@@ -89,6 +89,8 @@ export interface ZfsSample {
 	/** Parse notes and per-node errors, one line each. */
 	notes: string[];
 	at: number;
+	/** When each node's pools were read (a load re-reads a few nodes, zfs-service.ts); absent: all at `at`. */
+	poolsReadAt?: ReadonlyMap<string, number>;
 }
 
 export interface ZfsState {

@@ -32,21 +32,37 @@ interface ContentWire {
 	verification?: {state?: string};
 }
 
-/** Backup-capable storages seen from the online nodes; shared ones listed once with every node that sees them. */
-export async function readBackupStorages(api: ApiRequester, nodes: string[]): Promise<BackupStorage[]> {
+/** One node's backup-capable storages (GET /nodes/{node}/storage), each as that node alone sees it. */
+export async function readNodeBackupStorages(api: ApiRequester, node: string): Promise<BackupStorage[]> {
+	const list = await api.request<StorageWire[]>('GET', `/nodes/${enc(node)}/storage`, {content: 'backup', enabled: 1});
+	return (Array.isArray(list) ? list : []).map((s) => ({
+		storage: s.storage,
+		type: s.type,
+		// A local storage of the same name on two nodes is two storages; a shared one is one.
+		shared: s.shared === 1 || s.type === 'pbs',
+		nodes: [node],
+		...(s.total !== undefined ? {total: s.total} : {}),
+		...(s.used !== undefined ? {used: s.used} : {}),
+	}));
+}
+
+/** Per-node storage lists as one: a shared storage once, with every node that sees it. */
+export function mergeBackupStorages(perNode: BackupStorage[][]): BackupStorage[] {
 	const byId = new Map<string, BackupStorage>();
-	const lists = await Promise.all(nodes.map(async (node) => ({node, list: await api.request<StorageWire[]>('GET', `/nodes/${enc(node)}/storage`, {content: 'backup', enabled: 1})})));
-	for (const {node, list} of lists) {
-		for (const s of Array.isArray(list) ? list : []) {
-			// A local storage of the same name on two nodes is two storages; a shared one is one.
-			const shared = s.shared === 1 || s.type === 'pbs';
-			const key = shared ? s.storage : `${node}/${s.storage}`;
+	for (const list of perNode) {
+		for (const s of list) {
+			const key = s.shared ? s.storage : `${s.nodes[0]}/${s.storage}`;
 			const seen = byId.get(key);
-			if (seen) seen.nodes.push(node);
-			else byId.set(key, {storage: s.storage, type: s.type, shared, nodes: [node], ...(s.total !== undefined ? {total: s.total} : {}), ...(s.used !== undefined ? {used: s.used} : {})});
+			if (seen) seen.nodes.push(...s.nodes);
+			else byId.set(key, {...s, nodes: [...s.nodes]});
 		}
 	}
 	return [...byId.values()];
+}
+
+/** Backup-capable storages seen from the online nodes; shared ones listed once with every node that sees them. */
+export async function readBackupStorages(api: ApiRequester, nodes: string[]): Promise<BackupStorage[]> {
+	return mergeBackupStorages(await Promise.all(nodes.map((node) => readNodeBackupStorages(api, node))));
 }
 
 function toEntry(storage: string, node: string, wire: ContentWire): BackupEntry | undefined {

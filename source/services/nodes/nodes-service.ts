@@ -6,6 +6,10 @@
 //   once the cursor has rested on it (never per-guest polling of the fleet).
 // Pulses are re-read about once a minute (one rrd step); a timeframe switch
 // or a newly shown node or guest is read at once.
+// The rows the pane draws (nodeHealth.onScreen) are what the admin watches:
+// their status keeps the healthMs pace. Nodes scrolled out of view are read
+// once, then OFFSCREEN_NODES_PER_SWEEP per sweep, longest unread first, so a
+// 32-node cluster in a short pane does not cost 32 reads every 15 s (issue 12).
 
 import type {StoreApi} from 'zustand/vanilla';
 import type {AppState} from '../../store/types.js';
@@ -17,6 +21,10 @@ import {guestPath} from '../guest-path.js';
 import {timerDelay} from '../poller.js';
 import {parseNodeStatus, pulsePoints} from './health.js';
 import {readNodeApt} from './node-reads.js';
+import {dueReads} from '../read-budget.js';
+
+/** Status reads per sweep for online nodes the nodes pane does not show. */
+export const OFFSCREEN_NODES_PER_SWEEP = 2;
 
 export interface NodesService {
 	start(): void;
@@ -113,10 +121,15 @@ export function createNodesService(options: NodesServiceOptions): NodesService {
 		const state = store.getState();
 		const now = clock();
 		if (paneVisible(state, 'nodes')) {
-			for (const n of state.nodes) {
-				if (n.status !== 'online') continue;
-				if (now - (healthAt.get(n.name) ?? -Infinity) >= healthMs) once(`health:${n.name}`, () => readHealth(n.name));
-			}
+			const shown = new Set(state.nodeHealth.onScreen);
+			const online = state.nodes.filter((n) => n.status === 'online').map((n) => n.name);
+			// Before the pane has reported its rows, every node counts as shown.
+			const offscreen = shown.size === 0 ? [] : online.filter((name) => !shown.has(name) && !inFlight.has(`health:${name}`));
+			const due = [
+				...online.filter((name) => !offscreen.includes(name) && now - (healthAt.get(name) ?? -Infinity) >= healthMs),
+				...dueReads(offscreen, healthAt, {now, everyMs: healthMs, budget: OFFSCREEN_NODES_PER_SWEEP, unreadAtOnce: true}),
+			];
+			for (const name of due) once(`health:${name}`, () => readHealth(name));
 		}
 		const {timeframe, pulses} = state.nodeHealth;
 		for (const [key, path] of wantedPulses(state)) {

@@ -4,7 +4,8 @@
 // guests that are down, the upgrade journals — on a slow timer, tracks how
 // long locks and high CPU have lasted, and re-evaluates the rules when
 // anything they read changes. Its API load grows with what is wrong (configs
-// of down guests and of their neighbours), not with the fleet's size.
+// of down guests and of their neighbours), not with the fleet's size: per-node
+// and per-guest reads each have a budget per cycle (read-budget.ts).
 
 import type {StoreApi} from 'zustand/vanilla';
 import type {AppState, GuestRow} from '../../store/types.js';
@@ -18,7 +19,8 @@ import {DEFAULT_THRESHOLDS, guestThresholds, type Thresholds} from './thresholds
 import type {PoolFact, ProblemFacts, RunFact, SnapshotFact, StorageFact, TaskFact} from './types.js';
 import type {SnapshotEntry} from '../../api/types.js';
 import {guestPath} from '../guest-path.js';
-import {readNodeFacts, type NodeFacts} from './node-facts.js';
+import {APT_NODES_PER_CYCLE, PULSE_NODES_PER_CYCLE, readNodeFacts, type NodeFacts} from './node-facts.js';
+import {dueReads} from '../read-budget.js';
 
 export interface ProblemsService {
 	start(): void;
@@ -48,6 +50,21 @@ export interface ProblemsServiceOptions {
 
 /** Guests whose snapshot list is read per slow cycle (the retention rules). */
 const SNAPSHOT_READS_PER_CYCLE = 8;
+/**
+ * A snapshot list once read stays good this long: retention is counted in
+ * days, and a snapshot, rollback or delete (from proxdeck or anyone else) shows
+ * as a task, which makes that guest's list due at once (see invalidateSnapshots).
+ */
+export const SNAPSHOT_FRESH_MS = 15 * 60_000;
+/**
+ * Nodes whose pools (GET /nodes/{node}/disks/zfs) are re-read per cycle, once
+ * each was read: on 32 nodes a degraded pool is found within 8 minutes (16
+ * cycles of 30 s); while the ZFS pane is open its reads (2 a cycle plus the
+ * selected guest's node) stand in for these, with the same worst case.
+ */
+export const POOL_NODES_PER_CYCLE = 2;
+/** The tasks that change a guest's snapshot list. */
+const SNAPSHOT_TASK = /^(?:vz|qm)(?:snapshot|rollback|delsnapshot)$/;
 /** NICs read within this long reach the store as one change. */
 const NIC_FLUSH_MS = 250;
 /** A down guest's config is re-read after this long (an onboot flag changed in the web UI)… */
@@ -64,6 +81,9 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	const evaluateGapMs = options.evaluateGapMs ?? 1000;
 	const configs = options.configs ?? createConfigReader(api, {clock});
 	let storages: StorageFact[] = [];
+	/** Each online node's pools as last read (by this service or the ZFS pane), and when. */
+	const poolsByNode = new Map<string, PoolFact[]>();
+	const poolsReadAt = new Map<string, number>();
 	let pools: PoolFact[] = [];
 	let runs: RunFact[] = [];
 	// Node updates, pending kernels and CPU pulses: re-read at their own pace (node-facts.ts).
@@ -71,6 +91,8 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	const onboot = new Map<number, boolean>();
 	const snapshots = new Map<number, SnapshotFact[]>();
 	const snapshotsReadAt = new Map<number, number>();
+	/** Snapshot tasks already seen ended (their guest's list was made due once). */
+	const snapshotTasksSeen = new Set<string>();
 	const configReadAt = new Map<number, number>();
 	/** When each guest's status last changed (a guest that goes down has its config read again). */
 	const statusSince = new Map<number, number>();
@@ -245,17 +267,34 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	}
 
 	/**
+	 * A snapshot, rollback or snapshot delete that ended since a guest's list was
+	 * read (proxdeck's own or anyone's: it is a task) makes that list due now.
+	 */
+	function invalidateSnapshots(state: AppState): void {
+		for (const t of state.tasks) {
+			if (t.state === 'running' || !SNAPSHOT_TASK.test(t.type) || snapshotTasksSeen.has(t.upid)) continue;
+			snapshotTasksSeen.add(t.upid);
+			snapshotsReadAt.delete(Number(t.id));
+		}
+		if (snapshotTasksSeen.size > 4 * Math.max(50, state.tasks.length)) {
+			const live = new Set(state.tasks.map((t) => t.upid));
+			for (const upid of snapshotTasksSeen) if (!live.has(upid)) snapshotTasksSeen.delete(upid);
+		}
+	}
+
+	/**
 	 * Snapshot ages for the retention rules (no snapshot newer than the window;
-	 * snapshots older than it). A few guests per cycle, the longest unread first:
-	 * the homelab's 28 are all read within two minutes, and a 10,000-guest fleet
-	 * costs the same 8 requests a cycle — never a sweep of the fleet.
+	 * snapshots older than it). A few guests per cycle: those never read (or
+	 * changed by a snapshot task) first, then lists older than SNAPSHOT_FRESH_MS,
+	 * the oldest first. The homelab's 28 are all read within two minutes, then
+	 * about 2 a minute (28 per 15 minutes); a 10,000-guest fleet costs at most the
+	 * same 8 requests a cycle — never a sweep of the fleet.
 	 */
 	async function readSnapshots(state: AppState): Promise<void> {
 		const online = new Set(state.nodes.filter((n) => n.status === 'online').map((n) => n.name));
-		const due = [...state.guests.values()]
-			.filter((g) => !g.template && online.has(g.node))
-			.sort((a, b) => (snapshotsReadAt.get(a.vmid) ?? -Infinity) - (snapshotsReadAt.get(b.vmid) ?? -Infinity))
-			.slice(0, SNAPSHOT_READS_PER_CYCLE);
+		const candidates = new Map<number, GuestRow>();
+		for (const g of state.guests.values()) if (!g.template && online.has(g.node)) candidates.set(g.vmid, g);
+		const due = dueReads(candidates.keys(), snapshotsReadAt, {now: clock(), everyMs: SNAPSHOT_FRESH_MS, budget: SNAPSHOT_READS_PER_CYCLE}).map((vmid) => candidates.get(vmid)!);
 		await eachLimited(
 			due,
 			concurrency,
@@ -275,15 +314,45 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	}
 
 	/**
-	 * The ZFS pane's pools when it read every online node within the last cycle:
-	 * the same GET /nodes/{node}/disks/zfs, so it is not asked twice.
+	 * Pools per node: the ZFS pane's reads are taken when newer than ours (the
+	 * same GET /nodes/{node}/disks/zfs, not asked twice); then every node never
+	 * read, any node with a pool not ONLINE (is it still degraded?) and, unless
+	 * the pane is reading, POOL_NODES_PER_CYCLE more, longest unread first.
 	 */
-	function poolsFromZfsPane(state: AppState, online: string[]): PoolFact[] | undefined {
+	async function readPoolsBudgeted(state: AppState, online: string[]): Promise<PoolFact[]> {
 		const sample = state.zfs.sample;
-		if (!sample || clock() - sample.at > slowMs) return undefined;
-		const covered = new Set(sample.pools.map((p) => p.node));
-		if (!online.every((node) => covered.has(node))) return undefined;
-		return sample.pools.map((p) => ({node: p.node, name: p.name, size: p.size, alloc: p.alloc, health: p.health}));
+		if (sample) {
+			const byNode = new Map<string, PoolFact[]>();
+			for (const p of sample.pools) byNode.set(p.node, [...(byNode.get(p.node) ?? []), {node: p.node, name: p.name, size: p.size, alloc: p.alloc, health: p.health}]);
+			for (const node of online) {
+				const at = sample.poolsReadAt ? sample.poolsReadAt.get(node) : byNode.has(node) ? sample.at : undefined;
+				if (at === undefined || at <= (poolsReadAt.get(node) ?? -Infinity)) continue;
+				poolsByNode.set(node, byNode.get(node) ?? []);
+				poolsReadAt.set(node, at);
+			}
+		}
+		for (const node of [...poolsByNode.keys()]) {
+			if (online.includes(node)) continue;
+			poolsByNode.delete(node);
+			poolsReadAt.delete(node);
+		}
+		// A node read within a cycle and a half (here or by the pane) is fresh: the two timers run out of step.
+		const everyMs = 1.5 * slowMs;
+		// While the ZFS pane is open it re-reads nodes on its own budget; this one then reads only new and unhealthy nodes.
+		const paneFeeds = sample !== undefined && clock() - sample.at <= everyMs;
+		const unhealthy = online.filter((node) => (poolsByNode.get(node) ?? []).some((p) => p.health !== 'ONLINE') && clock() - poolsReadAt.get(node)! >= everyMs);
+		const rest = online.filter((node) => !unhealthy.includes(node));
+		const read = [...unhealthy, ...dueReads(rest, poolsReadAt, {now: clock(), everyMs, budget: paneFeeds ? 0 : POOL_NODES_PER_CYCLE, unreadAtOnce: true})];
+		if (read.length > 0) {
+			const at = clock();
+			const found = await readPools(api, read, abort.signal);
+			if (abort.signal.aborted) return pools;
+			for (const node of read) {
+				poolsByNode.set(node, found.filter((p) => p.node === node));
+				poolsReadAt.set(node, at);
+			}
+		}
+		return online.flatMap((node) => poolsByNode.get(node) ?? []).sort((a, b) => a.node.localeCompare(b.node) || a.name.localeCompare(b.name));
 	}
 
 	async function readSlow(): Promise<void> {
@@ -291,10 +360,10 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		const online = state.nodes.filter((n) => n.status === 'online').map((n) => n.name);
 		const [resources, read] = await Promise.all([
 			api.request<unknown>('GET', '/cluster/resources', {type: 'storage'}, abort.signal).catch(() => undefined),
-			poolsFromZfsPane(state, online) ?? readPools(api, online, abort.signal),
+			readPoolsBudgeted(state, online),
 			readConfigs(state),
 			readSnapshots(state),
-			readNodeFacts(api, online, nodeFacts, {now: clock(), signal: abort.signal}),
+			readNodeFacts(api, online, nodeFacts, {now: clock(), signal: abort.signal, budget: {pulse: PULSE_NODES_PER_CYCLE, apt: APT_NODES_PER_CYCLE}}),
 		]);
 		pools = read;
 		if (resources !== undefined) storages = storageFacts(resources);
@@ -324,8 +393,10 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 			unsubscribe = store.subscribe((state) => {
 				if (state.guests === previous.guests && state.nodes === previous.nodes && state.tasks === previous.tasks && state.nics === previous.nics && state.quorate === previous.quorate) return;
 				const fleetChanged = state.guests !== previous.guests || state.nodes !== previous.nodes;
+				const tasksChanged = state.tasks !== previous.tasks;
 				previous = state;
 				if (fleetChanged) track(state);
+				if (tasksChanged) invalidateSnapshots(state);
 				// The slow facts are read once the first fleet is in (they need its nodes and guests).
 				if (!firstFleet && state.guests.size > 0) {
 					firstFleet = true;

@@ -3,6 +3,13 @@
 // and the configs of the guests whose NICs the store does not have yet (the
 // fleet only reads the visible window), `concurrency` at a time with progress
 // ("reading guest configs 120/5000"); networks are re-read every `refreshMs`.
+//
+// A re-read does not ask every node (issue 12: 16 requests a minute on 32
+// nodes): nodes not read since the pane opened are all read, the selected
+// guest's node (its path is what the pane marks) at every refresh, and
+// NETWORK_NODES_PER_LOAD others, longest unread first; the rest keep their last
+// answer. One node keeps its 2-minute pace; on 32 nodes a bridge edited in the
+// web UI shows within 16 minutes at worst (8 refreshes), its own node's at once.
 
 import type {StoreApi} from 'zustand/vanilla';
 import {whilePaneVisible} from '../pane-visibility.js';
@@ -13,12 +20,18 @@ import {listNics} from '../../util/pve-config.js';
 import {errorLine} from '../error-line.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {guestPath} from '../guest-path.js';
+import {dueReads} from '../read-budget.js';
+
+/** Nodes besides the selected guest's whose networks a refresh re-reads. */
+export const NETWORK_NODES_PER_LOAD = 4;
 
 export interface TopologyService {
 	start(): void;
 	stop(): void;
 	/** Resolves when the current load (networks and configs) has finished (tests). */
 	idle(): Promise<void>;
+	/** Runs the periodic re-read now while the pane is open, as its timer would (tests); resolves when it ended. */
+	refresh(): Promise<void>;
 }
 
 /**
@@ -47,26 +60,41 @@ export function createTopologyService(options: {
 	let timer: NodeJS.Timeout | undefined;
 	let abort: AbortController | undefined;
 	let current: Promise<void> = Promise.resolve();
+	/** Each online node's last answer (its interfaces or its error line), and when it came (cleared on close). */
+	const answers = new Map<string, {list: NetworkIface[]} | {error: string}>();
+	const readAt = new Map<string, number>();
 
 	async function readNetworks(signal: AbortSignal): Promise<void> {
 		const state = store.getState();
-		const networks = new Map<string, NetworkIface[]>();
-		const errors = new Map<string, string>();
+		const online = state.nodes.filter((n) => n.status === 'online').map((n) => n.name);
+		const selected = state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid)?.node;
+		const now = clock();
+		const others = online.filter((node) => node !== selected);
+		const read = [...(selected !== undefined && online.includes(selected) ? [selected] : []), ...dueReads(others, readAt, {now, everyMs: refreshMs / 2, budget: NETWORK_NODES_PER_LOAD, unreadAtOnce: true})];
 		await Promise.all(
-			state.nodes.map(async (node) => {
-				if (node.status !== 'online') {
-					errors.set(node.name, `${node.name} is ${node.status}: network not read`);
-					return;
-				}
+			read.map(async (node) => {
 				try {
-					const list = await api.request<NetworkIface[]>('GET', `/nodes/${encodeURIComponent(node.name)}/network`, undefined, signal);
-					networks.set(node.name, Array.isArray(list) ? list : []);
+					const list = await api.request<NetworkIface[]>('GET', `/nodes/${encodeURIComponent(node)}/network`, undefined, signal);
+					answers.set(node, {list: Array.isArray(list) ? list : []});
 				} catch (error) {
-					errors.set(node.name, `${node.name}: ${errorLine(error)}`);
+					answers.set(node, {error: `${node}: ${errorLine(error)}`});
 				}
+				readAt.set(node, now);
 			}),
 		);
-		if (!signal.aborted) store.getState().actions.topologyNetworks(networks, errors, clock());
+		if (signal.aborted) return;
+		const networks = new Map<string, NetworkIface[]>();
+		const errors = new Map<string, string>();
+		for (const node of state.nodes) {
+			const answer = node.status === 'online' ? answers.get(node.name) : undefined;
+			if (node.status !== 'online') {
+				answers.delete(node.name);
+				readAt.delete(node.name);
+				errors.set(node.name, `${node.name} is ${node.status}: network not read`);
+			} else if (answer && 'list' in answer) networks.set(node.name, answer.list);
+			else if (answer) errors.set(node.name, answer.error);
+		}
+		store.getState().actions.topologyNetworks(networks, errors, clock());
 	}
 
 	async function readMissingConfigs(signal: AbortSignal): Promise<void> {
@@ -128,6 +156,8 @@ export function createTopologyService(options: {
 		timer = undefined;
 		abort?.abort();
 		abort = undefined;
+		answers.clear();
+		readAt.clear();
 	}
 
 	return {
@@ -140,5 +170,9 @@ export function createTopologyService(options: {
 			close();
 		},
 		idle: () => current,
+		refresh() {
+			load();
+			return current;
+		},
 	};
 }

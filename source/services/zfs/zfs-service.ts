@@ -4,6 +4,16 @@
 // runner (SSH) is given — datasets and snapshots from `zfs list` plus
 // `zpool status` on the runner's node. Without a runner, or for the other
 // nodes, it shows GET /nodes/{node}/storage instead and says so.
+//
+// Pools are not re-read on every node every cycle (issue 12: 64 requests a
+// minute on 32 nodes). Each load reads: every node not read since the pane
+// opened (opening it shows the whole cluster at once); the selected guest's
+// node and any node whose last read showed a pool that is not ONLINE (what the
+// admin is looking at, or a resilver in progress, stays as prompt as before);
+// and POOL_NODES_PER_LOAD more nodes, longest unread first. The other nodes
+// keep their last pools. One node is read every cycle as before; on 32 nodes
+// each healthy node's pools are re-read at worst every 8 minutes (16 loads of
+// 30 s), while the problems service reads pools on its own budget as well.
 
 import type {StoreApi} from 'zustand/vanilla';
 import {whilePaneVisible} from '../pane-visibility.js';
@@ -15,6 +25,10 @@ import {errorLine} from '../error-line.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {parseZfsDatasets, parseZfsSnapshots, ZFS_DATASETS_ARGV, ZFS_SNAPSHOTS_ARGV} from './parse-zfs-list.js';
 import {parseZpoolStatus, unhealthyDevices} from './parse-zpool-status.js';
+import {dueReads} from '../read-budget.js';
+
+/** Healthy, unselected nodes whose pools are re-read per load (see above). */
+export const POOL_NODES_PER_LOAD = 2;
 
 export interface ZfsService {
 	start(): void;
@@ -94,6 +108,17 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 	let timer: NodeJS.Timeout | undefined;
 	let abort = new AbortController();
 	let inFlight: Promise<void> | undefined;
+	/** Each node's pools and their read errors as last read, and when (cleared when the pane closes). */
+	const poolCache = new Map<string, {pools: ZfsPoolRow[]; notes: string[]}>();
+	const poolsReadAt = new Map<string, number>();
+
+	/** The nodes whose pools this load reads (see the header). */
+	function poolNodesToRead(state: AppState, online: string[]): string[] {
+		const selected = state.ui.selectedVmid === undefined ? undefined : state.guests.get(state.ui.selectedVmid)?.node;
+		const prompt = online.filter((node) => node === selected || (poolCache.get(node)?.pools ?? []).some((p) => p.health !== 'ONLINE'));
+		const rest = online.filter((node) => !prompt.includes(node));
+		return [...prompt, ...dueReads(rest, poolsReadAt, {now: clock(), everyMs: refreshMs / 2, budget: POOL_NODES_PER_LOAD, unreadAtOnce: true})];
+	}
 
 	async function poolsOf(node: string, signal: AbortSignal, notes: string[]): Promise<ZfsPoolRow[]> {
 		const base = `/nodes/${encodeURIComponent(node)}/disks/zfs`;
@@ -199,8 +224,23 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 		const online = state.nodes.filter((n) => n.status === 'online').map((n) => n.name);
 		const sshNode = await nodeOfRunner(state.nodes.map((n) => n.name));
 		const sample: ZfsSample = {source: 'api', sshLabel: runner?.label, pools: [], datasets: [], snapshots: [], storages: [], notes: [], at: clock()};
-		const pools = await Promise.all(online.map((node) => poolsOf(node, signal, sample.notes)));
-		sample.pools = pools.flat();
+		await Promise.all(
+			poolNodesToRead(state, online).map(async (node) => {
+				const notes: string[] = [];
+				const pools = await poolsOf(node, signal, notes);
+				if (signal.aborted) return;
+				poolCache.set(node, {pools, notes});
+				poolsReadAt.set(node, sample.at);
+			}),
+		);
+		for (const node of [...poolCache.keys()]) {
+			if (online.includes(node)) continue;
+			poolCache.delete(node);
+			poolsReadAt.delete(node);
+		}
+		sample.pools = online.flatMap((node) => (poolCache.get(node)?.pools ?? []).map((p) => ({...p, faulted: [...p.faulted]})));
+		sample.notes.push(...online.flatMap((node) => poolCache.get(node)?.notes ?? []));
+		sample.poolsReadAt = new Map(poolsReadAt);
 		// Every online node over SSH: the connected one directly, the others through it.
 		const viaSsh = sshNode === undefined ? [] : online;
 		const covered = new Set<string>();
@@ -242,6 +282,8 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 		clearInterval(timer);
 		timer = undefined;
 		abort.abort();
+		poolCache.clear();
+		poolsReadAt.clear();
 	}
 
 	return {
