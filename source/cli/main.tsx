@@ -36,10 +36,17 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 	if (typeof opened === 'number') return opened;
 	// The fleet's first read goes out now, and the console itself (Ink, React, the
 	// views and services: most of the code) loads while the host answers it.
-	const firstResources = opened.client.request<unknown>('GET', '/cluster/resources');
+	let firstResources: Promise<unknown> | undefined = opened.client.request<unknown>('GET', '/cluster/resources');
 	firstResources.catch(() => {}); // a failure is the first poll's to report
 	const {startConsole} = await import('./console-ui.js');
-	return runFullScreen(io, (quit) => startConsole({opened, target, config, args, io, keymap, firstResources}, quit));
+	return runFullScreen(io, (quit) => {
+		// Handed over once and forgotten here: this frame lives as long as the
+		// console, and the answer it held (10,000 guests: ~4 MB parsed) stayed
+		// reachable after the first poll had used it (issue 12).
+		const resources = firstResources;
+		firstResources = undefined;
+		return startConsole({opened, target, config, args, io, keymap, ...(resources ? {firstResources: resources} : {})}, quit);
+	});
 }
 
 /**

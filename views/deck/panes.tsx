@@ -32,7 +32,7 @@ import {fleetFilterText} from '../ScreenBody.js';
 import {ScrollList} from '../ScrollList.js';
 import {theme, toneColor, type Tone} from '../theme.js';
 import {topologyTitle, TopologyView} from '../TopologyView.js';
-import {selectTopologyView} from '../topology-lines.js';
+import {selectTopology, selectTopologyView} from '../topology-lines.js';
 import {UpgradeScreen} from '../upgrade/UpgradeScreen.js';
 import {selectConsumers} from '../zfs-lines.js';
 import {ZfsView} from '../ZfsView.js';
@@ -218,7 +218,7 @@ const topologyPane: Pane = {
 	label: 'topology',
 	key: '2',
 	title({state, now}) {
-		const problems = selectTopologyView(state).topology.anomalies.filter((a) => a.severity !== 'info').length;
+		const problems = selectTopology(state).anomalies.filter((a) => a.severity !== 'info').length;
 		const read = topologyTitle(state.topology, now(), formatReadAge).replace(/^Bridge topology · /, '');
 		return {text: `${problems > 0 ? `${problems} problem${problems === 1 ? '' : 's'} · ` : ''}${read}`, tone: problems > 0 ? 'danger' : undefined};
 	},
@@ -227,7 +227,7 @@ const topologyPane: Pane = {
 	minSize: PANE_MIN_SIZE.topology,
 	render: (p) => <TopologyBody {...p} />,
 	// The topology memo keeps its identity while a poll changes only CPU and memory figures.
-	deps: (s) => [selectTopologyView(s).topology, s.topology, s.ui.selectedVmid, s.deck.notice],
+	deps: (s) => [selectTopology(s), s.topology, s.ui.selectedVmid, s.deck.notice],
 	// Zoomed, the full screen counts seconds; compact, the title says "just now" / "3m ago".
 	clockMs: (s, now, zoomed) => (s.topology.fetchedAt === undefined ? undefined : (zoomed ? durationTick : readAgeTick)(now - s.topology.fetchedAt)),
 };
