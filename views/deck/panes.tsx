@@ -15,7 +15,7 @@ import type {TrackedTask} from '../../source/store/ops-types.js';
 import {effectiveFilter, selectVisibleRows} from '../../source/store/selectors.js';
 import type {AppState, GuestRow} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
-import {COLUMNS, contentWidths, headerLine, layoutColumns, type Column, type ContentWidths} from '../columns.js';
+import {COLUMNS, contentWidths, contentWidthsAfterNics, headerLine, layoutColumns, type Column, type ContentWidths} from '../columns.js';
 import {DetailPanel, detailLines, type GuestBackupsView} from '../DetailPanel.js';
 import {selectGuestBackups, selectNotCovered} from '../../source/store/backups-slice.js';
 import type {Keymap} from '../../keymaps/index.js';
@@ -109,7 +109,12 @@ const sameColumnText = (old: GuestRow, row: GuestRow) =>
  * the flexible ones' cells need.
  */
 export function fleetColumns(guests: AppState['guests'], nics: AppState['nics'], backupsRead = false): {columns: Column[]; content: ContentWidths} {
-	if (columnsCache && columnsCache.nics === nics && columnsCache.backupsRead === backupsRead && sameFleetBy(columnsCache.guests, guests, sameColumnText)) {
+	if (columnsCache && columnsCache.backupsRead === backupsRead && sameFleetBy(columnsCache.guests, guests, sameColumnText)) {
+		if (columnsCache.nics !== nics) {
+			// Only NICs changed: BRIDGE/IP's width, from the guests whose NICs changed.
+			const content = contentWidthsAfterNics(columnsCache.content, columnsCache.columns, guests, columnsCache.nics, nics);
+			columnsCache = {...columnsCache, nics, content};
+		}
 		columnsCache.guests = guests;
 		return columnsCache;
 	}
