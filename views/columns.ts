@@ -54,6 +54,8 @@ export interface Column {
 	shownFor?(rows: readonly GuestRow[]): boolean;
 	/** Shown once the backups were read (LAST BACKUP): until then it would only say `?`. */
 	needsBackups?: boolean;
+	/** Its cells come from the guest's NICs (BRIDGE/IP): a NIC change can move its width. */
+	readsNics?: boolean;
 }
 
 /** A guest on an offline node that proxdeck never saw live: its usage is not known at all. */
@@ -140,7 +142,7 @@ export const COLUMNS: Column[] = [
 	// Dropped before TAGS: a guest's tags say what it is; uptime is in the detail panel.
 	{id: 'uptime', title: 'UPTIME', width: 8, flex: 0, align: 'right', sortKey: 'uptime', priority: 7, optional: true, format: (r) => formatUptime(r.uptime)},
 	// Gives way to whole tags: the topology pane draws the selected guest's bridge and path, the detail every NIC.
-	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 6, optional: true, format: (_r, nics) => sanitize(nicCell(nics))},
+	{id: 'net', title: 'BRIDGE/IP', width: 19, flex: 1, align: 'left', sortKey: 'net', priority: 6, optional: true, readsNics: true, format: (_r, nics) => sanitize(nicCell(nics))},
 	// The roles a homelab groups by (media, monitoring, db, vpn): what the guest is for.
 	{id: 'tags', title: 'TAGS', width: 8, flex: 1, align: 'left', sortKey: 'tags', priority: 4, format: (r) => sanitize(r.tags.join(','))},
 	// A guest stuck in a lock (backup, snapshot, migrate…) is a classic incident: kept before uptime and tags, wide enough for "snapshot".
@@ -169,6 +171,53 @@ export function contentWidths(columns: readonly Column[], rows: readonly GuestRo
 		// Flexible columns (NAME, BRIDGE/IP, TAGS) draw from the row alone, not the backup context.
 		for (const row of rows) widest = Math.max(widest, textWidth(column.format(row, nics.get(row.vmid), NO_CELL_CONTEXT)));
 		widths.set(column.id, widest);
+	}
+	return widths;
+}
+
+/**
+ * `previous` (the widths for `before`) once only the NICs changed to `after`:
+ * only the columns that read NICs are looked at, and only for the guests whose
+ * NICs changed. The topology's start-up sweep hands over the NICs of 10,000
+ * guests in a dozen commits; formatting every row's cells at each one was
+ * ~80 MB of garbage in the sweep (issue 12). The same object comes back when
+ * no width moved. A changed cell that was the widest may shrink the column:
+ * then the column is measured over every row again.
+ */
+export function contentWidthsAfterNics(
+	previous: ContentWidths,
+	columns: readonly Column[],
+	guests: ReadonlyMap<number, GuestRow>,
+	before: ReadonlyMap<number, GuestNic[]>,
+	after: ReadonlyMap<number, GuestNic[]>,
+): ContentWidths {
+	let widths = previous;
+	for (const column of columns) {
+		const widest = previous.get(column.id);
+		if (!column.readsNics || widest === undefined) continue;
+		const cellWidth = (row: GuestRow, nics: GuestNic[] | undefined) => textWidth(column.format(row, nics, NO_CELL_CONTEXT));
+		let next = widest;
+		let shrinks = false;
+		for (const row of guests.values()) {
+			const old = before.get(row.vmid);
+			const now = after.get(row.vmid);
+			if (old === now) continue;
+			const width = cellWidth(row, now);
+			// Only a cell that was the widest and got narrower can narrow the column (a re-read with equal NICs cannot).
+			if (old !== undefined && width < widest && cellWidth(row, old) >= widest) {
+				shrinks = true;
+				break;
+			}
+			next = Math.max(next, width);
+		}
+		if (shrinks) {
+			next = column.title.length + 1;
+			for (const row of guests.values()) next = Math.max(next, cellWidth(row, after.get(row.vmid)));
+		}
+		if (next !== widest) {
+			if (widths === previous) widths = new Map(previous);
+			(widths as Map<string, number>).set(column.id, next);
+		}
 	}
 	return widths;
 }

@@ -95,12 +95,15 @@ function entryLine(node: TopoNode, bridge: TopoBridge, e: TopoEntry, branch: str
 	return {text: parts.join('  '), tone, bold: gateway, filter};
 }
 
+/** The heading and one line per problem: the first lines of the full view, and all the compact pane takes from it. */
+export function problemLines(topology: Topology): TopoLine[] {
+	const errors = topology.anomalies.filter((a) => a.severity !== 'info').length;
+	return [{text: errors > 0 ? `Problems (${errors})` : 'No problems found', tone: errors > 0 ? 'danger' : 'ok', bold: true}, ...topology.anomalies.map(anomalyLine)];
+}
+
 /** The lines of one topology: problems, then each node's tree. */
 export function topologyLines(topology: Topology): TopoLine[] {
-	const lines: TopoLine[] = [];
-	const errors = topology.anomalies.filter((a) => a.severity !== 'info').length;
-	lines.push({text: errors > 0 ? `Problems (${errors})` : 'No problems found', tone: errors > 0 ? 'danger' : 'ok', bold: true});
-	lines.push(...topology.anomalies.map(anomalyLine));
+	const lines = problemLines(topology);
 	// A tree drawn as `tree` does: ├ for a child with siblings after it, └ for the
 	// last one, │ continuing the line of an ancestor that has more children below.
 	for (const node of topology.nodes) {
@@ -123,15 +126,30 @@ export function topologyLines(topology: Topology): TopoLine[] {
 const paneTopology = createTopologyMemo();
 let cache: {topology: Topology; lines: TopoLine[]} | undefined;
 
-/** Topology and its lines for the current store state (rebuilt only when what it draws changed: services/topology/memo.ts). */
-export function selectTopologyView(state: AppState): {topology: Topology; lines: TopoLine[]} {
-	const topology = paneTopology({
+/** The topology for the current store state (rebuilt only when what it draws changed: services/topology/memo.ts). */
+export function selectTopology(state: AppState): Topology {
+	return paneTopology({
 		nodes: state.nodes,
 		guests: state.guests,
 		nics: state.nics,
 		networks: state.topology.networks,
 		networkErrors: state.topology.networkErrors,
 	});
+}
+
+/**
+ * Topology and the full view's lines, built only when asked for: the deck's
+ * compact pane needs the topology alone, and at 10,000 guests the lines (one
+ * per NIC, each with its filter) were ~3.5 MB held for a view not on screen
+ * (issue 12).
+ */
+export function selectTopologyView(state: AppState): {topology: Topology; lines: TopoLine[]} {
+	const topology = selectTopology(state);
 	if (cache?.topology !== topology) cache = {topology, lines: topologyLines(topology)};
 	return cache;
+}
+
+/** Whether the full view's lines are held (tests). */
+export function topologyLinesHeld(): number {
+	return cache?.lines.length ?? 0;
 }

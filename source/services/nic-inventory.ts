@@ -6,7 +6,6 @@
 import type {StoreApi} from 'zustand/vanilla';
 import {selectVisibleRows} from '../store/selectors.js';
 import type {AppState, GuestRow} from '../store/types.js';
-import {listNics} from '../util/pve-config.js';
 import type {ApiRequester} from './fleet-source.js';
 import {createConfigReader, type ConfigReader} from './config-reader.js';
 
@@ -57,9 +56,9 @@ export function createNicInventory(options: {
 
 	async function read(guest: GuestRow): Promise<void> {
 		try {
-			const config = await configs.read(guest);
+			const {nics} = await configs.read(guest);
 			if (abort.signal.aborted) return;
-			store.getState().actions.nicsReceived(guest.vmid, listNics(config, guest.kind));
+			store.getState().actions.nicsReceived(guest.vmid, nics);
 		} catch {
 			// A guest whose config cannot be read (gone, 403, node offline) shows no
 			// NIC; it is tried again after the TTL, and the fleet poll reports outages.

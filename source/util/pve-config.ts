@@ -40,15 +40,40 @@ function vlanTag(value: string | undefined): number | undefined {
 // QEMU NICs carry the MAC under the model key: `virtio=BC:24:11:…,bridge=vmbr0`.
 const QEMU_NIC_MODELS = ['virtio', 'e1000', 'e1000e', 'rtl8139', 'vmxnet3', 'e1000-82540em', 'e1000-82544gc', 'e1000-82545em', 'i82551', 'i82557b', 'i82559er', 'ne2k_isa', 'ne2k_pci', 'pcnet'];
 
+// A NIC is kept in the store for every guest (10,000 at the largest fleets),
+// so its values are copied out of the config text: V8 makes a substring of 13
+// or more characters (a MAC, an address with its prefix) a slice that keeps
+// the whole `netN` string alive — ~1.5 MB at 10,000 guests (issue 12). Values
+// most guests share (the interface name, bridge, gateway) are one string each.
+const SLICE_MIN_LENGTH = 13;
+const SHARED_VALUES_LIMIT = 4096;
+const sharedValues = new Map<string, string>();
+
+/** `value` as a string of its own (a slice's parent is not kept). */
+function ownCopy(value: string): string {
+	return value.length < SLICE_MIN_LENGTH ? value : Buffer.from(value, 'utf8').toString('utf8');
+}
+
+/** One string for each distinct value (bounded: past the limit the table starts again). */
+function sharedValue(value: string): string {
+	let shared = sharedValues.get(value);
+	if (shared === undefined) {
+		if (sharedValues.size >= SHARED_VALUES_LIMIT) sharedValues.clear();
+		shared = ownCopy(value);
+		sharedValues.set(shared, shared);
+	}
+	return shared;
+}
+
 /** Parses one `netN` value (LXC or QEMU form). */
 export function parseNic(id: string, value: string): GuestNic {
 	const p = parsePropertyString(value);
-	const nic: GuestNic = {id, firewall: flag(p.firewall), linkDown: flag(p.link_down)};
-	if (p.name) nic.name = p.name;
-	if (p.bridge) nic.bridge = p.bridge;
-	if (p.ip) nic.ip = p.ip;
-	if (p.gw) nic.gw = p.gw;
-	if (p.ip6) nic.ip6 = p.ip6;
+	const nic: GuestNic = {id: sharedValue(id), firewall: flag(p.firewall), linkDown: flag(p.link_down)};
+	if (p.name) nic.name = sharedValue(p.name);
+	if (p.bridge) nic.bridge = sharedValue(p.bridge);
+	if (p.ip) nic.ip = ownCopy(p.ip);
+	if (p.gw) nic.gw = sharedValue(p.gw);
+	if (p.ip6) nic.ip6 = ownCopy(p.ip6);
 	const tag = vlanTag(p.tag);
 	if (tag !== undefined) nic.tag = tag;
 	let hwaddr = p.hwaddr;
@@ -56,7 +81,7 @@ export function parseNic(id: string, value: string): GuestNic {
 		const model = QEMU_NIC_MODELS.find((m) => p[m] !== undefined && p[m] !== '');
 		if (model) hwaddr = p[model];
 	}
-	if (hwaddr) nic.hwaddr = hwaddr;
+	if (hwaddr) nic.hwaddr = ownCopy(hwaddr);
 	return nic;
 }
 
@@ -99,9 +124,9 @@ export function listNics(config: Record<string, unknown>, kind: GuestKind = 'lxc
 			const ipconfig = config[`ipconfig${key.slice(3)}`];
 			if (typeof ipconfig === 'string') {
 				const p = parsePropertyString(ipconfig);
-				if (!nic.ip && p.ip) nic.ip = p.ip;
-				if (!nic.gw && p.gw) nic.gw = p.gw;
-				if (!nic.ip6 && p.ip6) nic.ip6 = p.ip6;
+				if (!nic.ip && p.ip) nic.ip = ownCopy(p.ip);
+				if (!nic.gw && p.gw) nic.gw = sharedValue(p.gw);
+				if (!nic.ip6 && p.ip6) nic.ip6 = ownCopy(p.ip6);
 			}
 		}
 		return nic;

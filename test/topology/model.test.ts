@@ -108,3 +108,26 @@ test('a bridge that is down, a port-less bridge without a gateway, and a missing
 	assert.match(text, /error gateway 10\.99\.0\.1 on pve\/vmbr9 is missing — cuts off 208 ntfy/);
 	assert.match(text, /error gateway 10\.10\.10\.1 on pve\/vmbr1 is missing — cuts off 105 prowlarr, 106 qbittorrent/);
 });
+
+test('duplicate addresses are reported in the order each address was first seen, one guest with two NICs is no conflict', () => {
+	const row = (vmid: number) => ({vmid, kind: 'lxc' as const, name: `ct${vmid}`, node: 'pve', status: 'running', cpu: 0, maxcpu: 1, mem: 0, maxmem: 1, disk: 0, maxdisk: 1, uptime: 0, netin: 0, netout: 0, tags: [], template: false});
+	const nic = (ip: string, id = 'net0') => parseNic(id, `name=eth0,bridge=vmbr0,ip=${ip}/24,firewall=1`);
+	const topology = buildTopology({
+		nodes: [{name: 'pve', status: 'online', cpu: 0, maxcpu: 1, mem: 0, maxmem: 1, uptime: 0}],
+		guests: new Map([101, 102, 103, 104, 105].map((v) => [v, row(v)])),
+		// 10.0.0.1 is seen first, but 10.0.0.2 is the first to collide; 105 has one address on two NICs.
+		nics: new Map([
+			[101, [nic('10.0.0.1')]],
+			[102, [nic('10.0.0.2')]],
+			[103, [nic('10.0.0.2')]],
+			[104, [nic('10.0.0.1')]],
+			[105, [nic('10.0.0.9'), nic('10.0.0.9', 'net1')]],
+		]),
+		networks: new Map([['pve', [{iface: 'vmbr0', type: 'bridge', active: 1, autostart: 1, bridge_ports: 'eno1', cidr: '10.0.0.254/24'} as NetworkIface]]]),
+	});
+	const dup = topology.anomalies.filter((a) => a.kind === 'duplicate-ip').map((a) => a.text);
+	assert.deepEqual(dup, ['duplicate IP 10.0.0.1: 101 ct101, 104 ct104', 'duplicate IP 10.0.0.2: 102 ct102, 103 ct103']);
+	const entries = flatten(bridge(topology, 'pve', 'vmbr0').entries);
+	assert.deepEqual(entries.filter((e) => e.duplicateIp).map((e) => e.vmid), [101, 102, 103, 104]);
+	assert.ok(entries.every((e) => e.dependents.length === 0));
+});

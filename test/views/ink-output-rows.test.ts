@@ -104,4 +104,25 @@ describe('Ink output rows (patched)', () => {
 		const narrow = frame(5, 2, [[0, 0, 'fleet row one'], [0, 1, 'cpu 13%']], memo);
 		assert.deepEqual(cells(narrow), cells(laidOut(5, 2, [[0, 0, 'fleet row one'], [0, 1, 'cpu 13%']])));
 	});
+
+	it('holds one shared character object per character and colours, not one per cell (issue 12: 12 MB at 10,000 guests)', () => {
+		const memo = {width: -1, rows: [] as unknown[]};
+		const text = frame(20, 4, [[0, 0, red('abc')], [0, 1, red('cab') + bold('a')], [0, 2, 'ab'], [0, 3, 'ba']], memo);
+		assert.deepEqual(cells(text), cells(laidOut(20, 4, [[0, 0, red('abc')], [0, 1, red('cab') + bold('a')], [0, 2, 'ab'], [0, 3, 'ba']])));
+		type Char = {value: string; styles: Array<{code: string}>};
+		const chars = (y: number) => (memo.rows as Array<{placements: [number, Char[]]}>)[y]!.placements[1];
+		const [a, b, c] = chars(0);
+		const [c2, a2, b2, boldA] = chars(1);
+		assert.equal(a2, a, 'a red "a" is the same object in both lines');
+		assert.equal(b2, b);
+		assert.equal(c2, c);
+		assert.notEqual(boldA, a, 'another colour is another character');
+		assert.equal(boldA!.styles[0]!.code, '\u001B[1m');
+		assert.equal(a!.styles, b!.styles, 'one styles array per colour');
+		const [plainA, plainB] = chars(2);
+		const [plainB2, plainA2] = chars(3);
+		assert.equal(plainA2, plainA);
+		assert.equal(plainB2, plainB);
+		assert.ok(Object.isFrozen(a) && Object.isFrozen(plainA), 'shared characters cannot be changed by one line for all');
+	});
 });

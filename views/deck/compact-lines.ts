@@ -10,7 +10,7 @@ import type {AppState} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
 import {formatBytes, formatPercent} from '../format.js';
 import type {Tone} from '../theme.js';
-import {selectTopologyView, topologyLines} from '../topology-lines.js';
+import {problemLines, selectTopology} from '../topology-lines.js';
 import {selectConsumers, storageLines, usageBar} from '../zfs-lines.js';
 
 export interface CompactLine {
@@ -64,7 +64,7 @@ function topologyParts(topology: Topology) {
 	if (!parts) {
 		const bridgeVmids = new Map<string, number[]>();
 		for (const node of topology.nodes) for (const bridge of node.bridges) bridgeVmids.set(`${node.name}/${bridge.name}`, [...new Set(flatten(bridge.entries).map((e) => e.vmid))]);
-		parts = {all: placements(topology), head: topologyLines(topology).slice(0, 1 + topology.anomalies.length), bridgeVmids};
+		parts = {all: placements(topology), head: problemLines(topology), bridgeVmids};
 		perTopology.set(topology, parts);
 	}
 	return parts;
@@ -127,7 +127,7 @@ let topoCache: {topology: Topology; vmid: number | undefined; lines: CompactLine
 
 /** The compact topology lines for this state (memoised on the topology and the selection). */
 export function selectCompactTopology(state: AppState): CompactLine[] {
-	const {topology} = selectTopologyView(state);
+	const topology = selectTopology(state);
 	const vmid = state.ui.selectedVmid;
 	if (topoCache && topoCache.topology === topology && topoCache.vmid === vmid) return topoCache.lines;
 	topoCache = {topology, vmid, lines: compactTopologyLines(topology, vmid)};

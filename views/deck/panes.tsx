@@ -15,7 +15,7 @@ import type {TrackedTask} from '../../source/store/ops-types.js';
 import {effectiveFilter, selectVisibleRows} from '../../source/store/selectors.js';
 import type {AppState, GuestRow} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
-import {COLUMNS, contentWidths, headerLine, layoutColumns, type Column, type ContentWidths} from '../columns.js';
+import {COLUMNS, contentWidths, contentWidthsAfterNics, headerLine, layoutColumns, type Column, type ContentWidths} from '../columns.js';
 import {DetailPanel, detailLines, type GuestBackupsView} from '../DetailPanel.js';
 import {selectGuestBackups, selectNotCovered} from '../../source/store/backups-slice.js';
 import type {Keymap} from '../../keymaps/index.js';
@@ -32,7 +32,7 @@ import {fleetFilterText} from '../ScreenBody.js';
 import {ScrollList} from '../ScrollList.js';
 import {theme, toneColor, type Tone} from '../theme.js';
 import {topologyTitle, TopologyView} from '../TopologyView.js';
-import {selectTopologyView} from '../topology-lines.js';
+import {selectTopology, selectTopologyView} from '../topology-lines.js';
 import {UpgradeScreen} from '../upgrade/UpgradeScreen.js';
 import {selectConsumers} from '../zfs-lines.js';
 import {ZfsView} from '../ZfsView.js';
@@ -109,7 +109,12 @@ const sameColumnText = (old: GuestRow, row: GuestRow) =>
  * the flexible ones' cells need.
  */
 export function fleetColumns(guests: AppState['guests'], nics: AppState['nics'], backupsRead = false): {columns: Column[]; content: ContentWidths} {
-	if (columnsCache && columnsCache.nics === nics && columnsCache.backupsRead === backupsRead && sameFleetBy(columnsCache.guests, guests, sameColumnText)) {
+	if (columnsCache && columnsCache.backupsRead === backupsRead && sameFleetBy(columnsCache.guests, guests, sameColumnText)) {
+		if (columnsCache.nics !== nics) {
+			// Only NICs changed: BRIDGE/IP's width, from the guests whose NICs changed.
+			const content = contentWidthsAfterNics(columnsCache.content, columnsCache.columns, guests, columnsCache.nics, nics);
+			columnsCache = {...columnsCache, nics, content};
+		}
 		columnsCache.guests = guests;
 		return columnsCache;
 	}
@@ -220,7 +225,7 @@ const topologyPane: Pane = {
 	label: 'topology',
 	key: '2',
 	title({state, now}) {
-		const problems = selectTopologyView(state).topology.anomalies.filter((a) => a.severity !== 'info').length;
+		const problems = selectTopology(state).anomalies.filter((a) => a.severity !== 'info').length;
 		const read = topologyTitle(state.topology, now(), formatReadAge).replace(/^Bridge topology · /, '');
 		return {text: `${problems > 0 ? `${problems} problem${problems === 1 ? '' : 's'} · ` : ''}${read}`, tone: problems > 0 ? 'danger' : undefined};
 	},
@@ -229,7 +234,7 @@ const topologyPane: Pane = {
 	minSize: PANE_MIN_SIZE.topology,
 	render: (p) => <TopologyBody frame={p} />,
 	// The topology memo keeps its identity while a poll changes only CPU and memory figures.
-	deps: (s) => [selectTopologyView(s).topology, s.topology, s.ui.selectedVmid, s.deck.notice],
+	deps: (s) => [selectTopology(s), s.topology, s.ui.selectedVmid, s.deck.notice],
 	// Zoomed, the full screen counts seconds; compact, the title says "just now" / "3m ago".
 	clockMs: (s, now, zoomed) => (s.topology.fetchedAt === undefined ? undefined : (zoomed ? durationTick : readAgeTick)(now - s.topology.fetchedAt)),
 };

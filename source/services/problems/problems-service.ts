@@ -8,8 +8,7 @@
 // and per-guest reads each have a budget per cycle (read-budget.ts).
 
 import type {StoreApi} from 'zustand/vanilla';
-import type {AppState, GuestRow} from '../../store/types.js';
-import {listNics} from '../../util/pve-config.js';
+import type {AppState, GuestNic, GuestRow} from '../../store/types.js';
 import type {ApiRequester} from '../fleet-source.js';
 import {createConfigReader, type ConfigReader} from '../config-reader.js';
 import {eachLimited, readPools, snapshotFacts, storageFacts} from './collect.js';
@@ -219,7 +218,7 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 
 	// NICs read here reach the store in batches: one store change (one re-render) per
 	// quarter second of reads, not one per guest.
-	let pendingNics: Array<[number, ReturnType<typeof listNics>]> = [];
+	let pendingNics: Array<[number, GuestNic[]]> = [];
 	let flushTimer: ReturnType<typeof setTimeout> | undefined;
 	function flushNics(): void {
 		if (flushTimer) clearTimeout(flushTimer);
@@ -231,11 +230,11 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 	}
 
 	async function readConfig(g: GuestRow): Promise<void> {
-		const config = await configs.read(g);
+		const facts = await configs.read(g);
 		if (abort.signal.aborted) return;
 		configReadAt.set(g.vmid, clock());
-		onboot.set(g.vmid, (config as {onboot?: unknown}).onboot === 1);
-		pendingNics.push([g.vmid, listNics(config as Record<string, unknown>, g.kind)]);
+		onboot.set(g.vmid, facts.onboot);
+		pendingNics.push([g.vmid, facts.nics]);
 		flushTimer ??= setTimeout(flushNics, NIC_FLUSH_MS);
 	}
 

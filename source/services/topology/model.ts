@@ -79,10 +79,14 @@ export interface TopologyInput {
 
 const BRIDGE_TYPES = new Set(['bridge', 'OVSBridge']);
 
+/** The dependents of a guest nobody routes through (most): one shared empty list, replaced on the first dependent. */
+const NO_DEPENDENTS: TopoEntry[] = Object.freeze([]) as unknown as TopoEntry[];
+
 /** "10.10.10.1/24" → "10.10.10.1"; dhcp/manual/empty → undefined. */
 export function addressOf(ip: string | undefined): string | undefined {
 	if (!ip || ip === 'dhcp' || ip === 'manual' || ip === 'auto') return undefined;
-	return ip.split('/')[0];
+	const slash = ip.indexOf('/');
+	return slash === -1 ? ip : ip.slice(0, slash);
 }
 
 function guestLabel(e: {vmid: number; name: string}): string {
@@ -122,17 +126,29 @@ function inferredBridge(name: string, exists: boolean | undefined): TopoBridge {
 	return {name, exists, ports: [], active: exists === undefined, autostart: false, vlanAware: false, entries: []};
 }
 
+/**
+ * Entries sharing a key, in the order each key was first seen. Most keys (an
+ * address, a MAC) belong to one entry: those get no list of their own (at
+ * 10,000 guests a list and a Set per key made each rebuild megabytes of garbage).
+ */
 function duplicates(entries: TopoEntry[], keyOf: (e: TopoEntry) => string | undefined): Map<string, TopoEntry[]> {
+	const firstAt = new Map<string, number>();
 	const groups = new Map<string, TopoEntry[]>();
-	for (const e of entries) {
+	entries.forEach((e, i) => {
 		const key = keyOf(e);
-		if (key === undefined) continue;
-		const list = groups.get(key);
-		if (list) list.push(e);
-		else groups.set(key, [e]);
-	}
+		if (key === undefined) return;
+		const first = firstAt.get(key);
+		if (first === undefined) firstAt.set(key, i);
+		else {
+			const list = groups.get(key);
+			if (list) list.push(e);
+			else groups.set(key, [entries[first]!, e]);
+		}
+	});
 	// The same guest listed twice (two NICs, one address) is not a conflict.
-	return new Map([...groups].filter(([, list]) => new Set(list.map((e) => e.vmid)).size > 1));
+	const found = [...groups].filter(([, list]) => list.some((e) => e.vmid !== list[0]!.vmid));
+	found.sort(([a], [b]) => firstAt.get(a)! - firstAt.get(b)!);
+	return new Map(found);
 }
 
 /** Nests each guest under the guest whose address is its gateway, and flags who is cut off. */
@@ -150,6 +166,7 @@ function linkGateways(node: TopoNode, bridge: TopoBridge, flat: TopoEntry[], ano
 		if (!gw) continue;
 		const gateway = byAddress.get(gw);
 		if (gateway && gateway.vmid !== e.vmid) {
+			if (gateway.dependents === NO_DEPENDENTS) gateway.dependents = [];
 			gateway.dependents.push(e);
 			nested.add(e);
 			continue;
@@ -229,9 +246,13 @@ function bridgeAnomalies(node: TopoNode, bridge: TopoBridge, anomalies: Anomaly[
 	}
 }
 
-/** Every entry of a bridge, gateways' dependents included. */
-export function flatten(entries: TopoEntry[]): TopoEntry[] {
-	return entries.flatMap((e) => [e, ...flatten(e.dependents)]);
+/** Every entry of a bridge, gateways' dependents included (each before its dependents). */
+export function flatten(entries: TopoEntry[], into: TopoEntry[] = []): TopoEntry[] {
+	for (const e of entries) {
+		into.push(e);
+		if (e.dependents.length > 0) flatten(e.dependents, into);
+	}
+	return into;
 }
 
 function nodeTopology(input: TopologyInput, summary: NodeSummary, onNode: GuestRow[], anomalies: Anomaly[]): TopoNode {
@@ -251,7 +272,7 @@ function nodeTopology(input: TopologyInput, summary: NodeSummary, onNode: GuestR
 		for (const nic of input.nics.get(guest.vmid) ?? []) {
 			if (!nic.bridge) continue;
 			if (!bridges.has(nic.bridge)) bridges.set(nic.bridge, inferredBridge(nic.bridge, network ? false : undefined));
-			const entry: TopoEntry = {vmid: guest.vmid, name: guest.name, status: guest.status, nic, dependents: [], cutOff: false, duplicateIp: false, duplicateMac: false};
+			const entry: TopoEntry = {vmid: guest.vmid, name: guest.name, status: guest.status, nic, dependents: NO_DEPENDENTS, cutOff: false, duplicateIp: false, duplicateMac: false};
 			const list = flat.get(nic.bridge);
 			if (list) list.push(entry);
 			else flat.set(nic.bridge, [entry]);
@@ -268,7 +289,12 @@ function nodeTopology(input: TopologyInput, summary: NodeSummary, onNode: GuestR
 }
 
 function crossChecks(nodes: TopoNode[], anomalies: Anomaly[]): void {
-	const all = nodes.flatMap((n) => n.bridges.flatMap((b) => flatten(b.entries)));
+	const perNode = nodes.map((n) => {
+		const entries: TopoEntry[] = [];
+		for (const b of n.bridges) flatten(b.entries, entries);
+		return entries;
+	});
+	const all = perNode.flat();
 	for (const [address, list] of duplicates(all, (e) => addressOf(e.nic.ip))) {
 		for (const e of list) e.duplicateIp = true;
 		anomalies.push({kind: 'duplicate-ip', severity: 'error', text: `duplicate IP ${address}: ${nameList(list)}`, vmids: list.map((e) => e.vmid)});
@@ -277,8 +303,8 @@ function crossChecks(nodes: TopoNode[], anomalies: Anomaly[]): void {
 		for (const e of list) e.duplicateMac = true;
 		anomalies.push({kind: 'duplicate-mac', severity: 'error', text: `duplicate MAC ${mac}: ${nameList(list)}`, vmids: list.map((e) => e.vmid)});
 	}
-	for (const node of nodes) {
-		const off = node.bridges.flatMap((b) => flatten(b.entries)).filter((e) => !e.nic.firewall);
+	for (const [n, node] of nodes.entries()) {
+		const off = perNode[n]!.filter((e) => !e.nic.firewall);
 		if (off.length === 0) continue;
 		anomalies.push({
 			kind: 'firewall-off',
