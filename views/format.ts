@@ -79,9 +79,23 @@ export function formatAge(ms: number): string {
 	return `${formatDuration(ms)} ago`;
 }
 
+/** Widths of text that is not plain ASCII: string-width segments graphemes (slow), and cells repeat frame after frame. */
+const wideWidths = new Map<string, number>();
+const WIDE_WIDTHS_KEPT = 4096;
+
+function wideWidth(text: string): number {
+	let width = wideWidths.get(text);
+	if (width === undefined) {
+		width = stringWidth(text);
+		if (wideWidths.size >= WIDE_WIDTHS_KEPT) wideWidths.clear();
+		wideWidths.set(text, width);
+	}
+	return width;
+}
+
 export function textWidth(text: string): number {
 	// Plain ASCII is the common case and string-width is comparatively slow.
-	return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text);
+	return /^[\x20-\x7e]*$/.test(text) ? text.length : wideWidth(text);
 }
 
 /** Cuts `text` to at most `width` cells, ending in `…` when anything was cut. */
@@ -93,7 +107,7 @@ export function truncate(text: string, width: number): string {
 	for (const ch of text) {
 		// Per character: printable ASCII is one cell without asking string-width (measured hot at 10,000 guests).
 		const code = ch.codePointAt(0)!;
-		const w = code >= 0x20 && code < 0x7f ? 1 : stringWidth(ch);
+		const w = code >= 0x20 && code < 0x7f ? 1 : wideWidth(ch);
 		if (used + w > width - 1) break;
 		out += ch;
 		used += w;
