@@ -13,6 +13,7 @@
 // is the first frame written after the key (every frame drawn after the key
 // changed the store shows its effect).
 
+import {applyHeapFlags} from '../bin/heap-flags.js';
 import v8 from 'node:v8';
 import {render} from 'ink-testing-library';
 import React from 'react';
@@ -53,8 +54,8 @@ function guests(n: number): GuestRow[] {
 	}));
 }
 
-// As bin/proxdeck.js does: 2 MB semi-spaces (garbage collection pauses depend on it).
-v8.setFlagsFromString('--max-semi-space-size=2');
+// As bin/proxdeck.js does: its heap flags (garbage collection pauses depend on them).
+applyHeapFlags(v8, process.execArgv);
 const store = createAppStore({target: 'bench', demo: true, readOnly: false});
 const harness = followRate > 0 ? await startFollowSim(followRate) : undefined;
 

@@ -11,8 +11,8 @@ import {stripVTControlCharacters} from 'node:util';
 // As bin/proxdeck.js does: React's development build keeps per-render debug
 // data (its heap grows ~1 MB/s here); the console runs the production build.
 process.env.NODE_ENV ??= 'production';
-// And as bin/proxdeck.js: 2 MB semi-spaces (the console's memory figures depend on it).
-(await import('node:v8')).setFlagsFromString('--max-semi-space-size=2');
+// And as bin/proxdeck.js: its heap flags (the console's memory figures depend on them).
+(await import('../bin/heap-flags.js')).applyHeapFlags((await import('node:v8')).default, process.execArgv);
 const {render} = await import('ink-testing-library');
 const React = (await import('react')).default;
 const {loadKeymap} = await import('../keymaps/index.js');

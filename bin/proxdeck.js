@@ -5,19 +5,13 @@
 import v8 from 'node:v8';
 import {fileURLToPath} from 'node:url';
 import {bundleIsFresh, bundlePath, hasSources} from './bundle-state.js';
+import {applyHeapFlags} from './heap-flags.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = bundlePath(root);
 
-// V8's young generation grows to 3 × 16 MB by default. A console's garbage is
-// small and short-lived (frames, poll answers), so 2 MB semi-spaces cost no
-// measurable CPU and keep ~25-30 MB off the resident size (bench/fleet.ts:
-// 28 guests 157 -> 128 MB, 10,000 guests 445 -> 417 MB). Read by V8 when the
-// young generation next grows, so setting it here, before anything, is enough.
-// A user's own --max-semi-space-size (NODE_OPTIONS or the command line) wins.
-if (![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('--max-semi-space-size'))) {
-	v8.setFlagsFromString('--max-semi-space-size=2');
-}
+// V8's heap settings (heap-flags.js says why): before anything else loads.
+applyHeapFlags(v8, [...process.execArgv, process.env.NODE_OPTIONS ?? '']);
 
 // React's development build diffs props on every render for its profiler;
 // measured at 5,000 guests it made a sort take over a second. Set before React loads.

@@ -1,0 +1,25 @@
+// The V8 heap settings the console runs with (bin/proxdeck.js sets them before
+// anything loads; the benches set the same, so their figures are the console's).
+// A user's own setting of either flag (NODE_OPTIONS or the command line) wins.
+//
+// --max-semi-space-size=2: V8's young generation grows to 3 × 16 MB by default.
+//   A console's garbage is small and short-lived (frames, poll answers), so
+//   2 MB semi-spaces cost no measurable CPU and keep ~25-30 MB off the resident
+//   size (bench/fleet.ts: 28 guests 157 -> 128 MB, 10,000 guests 445 -> 417 MB).
+//   Read by V8 when the young generation next grows.
+// --heap-growing-percent=25: after each full collection V8 lets the old
+//   generation grow by a factor it picks from the allocation rate, up to 4×;
+//   a log pane pouring 10,000 lines/s drove it there (bench/logs.ts: RSS
+//   151 -> 232 MB in 60 s with 41 MB live). A fixed 1.25× keeps it at
+//   157 -> 177 MB with keys unchanged (p95 11.4 ms); at 10,000 guests idle
+//   neither RSS (164-167 MB) nor CPU moved beyond run-to-run spread. Read by
+//   V8 at every full collection.
+export const HEAP_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=25'];
+
+/** Sets each of HEAP_FLAGS that `given` (execArgv and NODE_OPTIONS) does not already set. */
+export function applyHeapFlags(v8, given) {
+	for (const flag of HEAP_FLAGS) {
+		const name = flag.slice(0, flag.indexOf('='));
+		if (!given.some((arg) => arg.includes(name))) v8.setFlagsFromString(flag);
+	}
+}
