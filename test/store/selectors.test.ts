@@ -122,3 +122,41 @@ test('selectStaleAgeMs is defined only while stale', () => {
 	store.getState().actions.pollFailed('connect ECONNREFUSED', 1_004_000);
 	assert.equal(selectStaleAgeMs(store.getState(), 1_012_000), 12_000);
 });
+
+test('a sort by name keeps its order over a poll that changed only figures, and sorts again when a name changes', () => {
+	const store = filledStore(homelabGuests());
+	const a = store.getState().actions;
+	a.setSort('name');
+	const before = selectVisibleRows(store.getState());
+	const names = (rows: readonly {name: string}[]) => rows.map((r) => r.name);
+	// Every guest's CPU moved: new row objects, the same names, nodes and states.
+	const polled = [...store.getState().guests.values()].map((g) => ({...g, cpu: g.cpu + 0.01}));
+	a.fleetReceived({guests: polled, nodes: store.getState().nodes, receivedAt: Date.now()});
+	const after = selectVisibleRows(store.getState());
+	assert.notEqual(after, before);
+	assert.deepEqual(names(after), names(before));
+	// The rows shown are this poll's, not the old objects.
+	assert.ok(after.every((row) => store.getState().guests.get(row.vmid) === row));
+	assert.ok(after.every((row, i) => row.cpu === before[i]!.cpu + 0.01));
+	// A rename moves the guest to its new place.
+	const renamed = polled.map((g) => (g.name === 'plex' ? {...g, name: 'aaa-plex'} : g));
+	a.fleetReceived({guests: renamed, nodes: store.getState().nodes, receivedAt: Date.now()});
+	const resorted = selectVisibleRows(store.getState());
+	assert.equal(resorted[0]!.name, 'aaa-plex');
+	assert.deepEqual(names(resorted), [...names(resorted)].sort());
+});
+
+test('selectSelectedIndex finds the selection wherever it moved, beside or far from where it was', () => {
+	const store = filledStore(homelabGuests());
+	const a = store.getState().actions;
+	a.moveSelection(5);
+	const vmid = store.getState().ui.selectedVmid;
+	assert.equal(selectSelectedIndex(store.getState()), 5);
+	a.moveSelection(1);
+	assert.equal(selectSelectedIndex(store.getState()), 6);
+	a.setSort('vmid'); // descending: the same guest far from its old index
+	const rows = selectVisibleRows(store.getState());
+	assert.equal(rows[selectSelectedIndex(store.getState())]!.vmid, store.getState().ui.selectedVmid);
+	assert.notEqual(store.getState().ui.selectedVmid, undefined);
+	assert.notEqual(vmid, undefined);
+});
