@@ -3,6 +3,7 @@
 // names pad and truncate without breaking the column grid.
 
 import stringWidth from 'string-width';
+import {boundedMemo} from '../source/util/bounded-memo.js';
 import wrapAnsi from 'wrap-ansi';
 
 const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];
@@ -80,18 +81,7 @@ export function formatAge(ms: number): string {
 }
 
 /** Widths of text that is not plain ASCII: string-width segments graphemes (slow), and cells repeat frame after frame. */
-const wideWidths = new Map<string, number>();
-const WIDE_WIDTHS_KEPT = 4096;
-
-function wideWidth(text: string): number {
-	let width = wideWidths.get(text);
-	if (width === undefined) {
-		width = stringWidth(text);
-		if (wideWidths.size >= WIDE_WIDTHS_KEPT) wideWidths.clear();
-		wideWidths.set(text, width);
-	}
-	return width;
-}
+const wideWidth = boundedMemo(4096, stringWidth);
 
 export function textWidth(text: string): number {
 	// Plain ASCII is the common case and string-width is comparatively slow.

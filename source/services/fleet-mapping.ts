@@ -4,6 +4,7 @@
 
 import type {ClusterResource, NodeResource, VmResource} from '../api/types.js';
 import type {GuestRow, NodeSummary} from '../store/types.js';
+import {boundedMemo} from '../util/bounded-memo.js';
 import {sanitize} from '../util/sanitize.js';
 
 function num(value: unknown): number {
@@ -14,10 +15,17 @@ function optionalText(value: unknown): string | undefined {
 	return typeof value === 'string' && value !== '' ? sanitize(value) : undefined;
 }
 
-/** Tag lists by the text they came from: a poll repeats every guest's tags, so each text is split once. */
-const tagLists = new Map<string, readonly string[]>();
-const TAG_LISTS_KEPT = 4096;
 const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/** Tag lists by the text they came from: a poll repeats every guest's tags, so each text is split once (4,096 texts kept). */
+const tagList = boundedMemo(4096, (tags): readonly string[] =>
+	Object.freeze(
+		tags
+			.split(/[;,\s]+/)
+			.map((tag) => sanitize(tag))
+			.filter((tag) => tag !== ''),
+	),
+);
 
 /**
  * Proxmox stores tags `;`-separated but accepts `,` and spaces on input. The
@@ -26,20 +34,7 @@ const NO_TAGS: readonly string[] = Object.freeze([]);
  * garbage per pvestatd cycle at 10,000 guests (issue 12).
  */
 export function splitTags(tags: unknown): readonly string[] {
-	if (typeof tags !== 'string' || tags === '') return NO_TAGS;
-	let list = tagLists.get(tags);
-	if (list === undefined) {
-		list = Object.freeze(
-			tags
-				.split(/[;,\s]+/)
-				.map((tag) => sanitize(tag))
-				.filter((tag) => tag !== ''),
-		);
-		// Bounded: a fleet with more distinct tag texts than this just splits the rest each time.
-		if (tagLists.size >= TAG_LISTS_KEPT) tagLists.clear();
-		tagLists.set(tags, list);
-	}
-	return list;
+	return typeof tags === 'string' && tags !== '' ? tagList(tags) : NO_TAGS;
 }
 
 export function toGuestRow(entry: VmResource): GuestRow {

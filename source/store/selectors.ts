@@ -177,7 +177,6 @@ export function selectVisibleRows(state: AppState): GuestRow[] {
 	return rows;
 }
 
-
 /** Where indexOfVmid last found a guest: most asks are for that row, or one beside it (j/k). */
 let lastIndex = 0;
 

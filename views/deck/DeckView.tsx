@@ -151,11 +151,12 @@ const PaneFrame = memo(function PaneFrame({store, keymap, now, rect, focused, zo
 	// The state is read through the store, not held: a pane redraws seldom (deps),
 	// and its fiber's props would otherwise keep the state of its last draw — at
 	// 10,000 guests each such state pins a whole old generation of rows (issue 12).
-	const ctx = withState({store, keymap, now, leaf, zoomed});
+	// One object for the title (a PaneContext) and the body (its render props).
+	const props = withState({store, keymap, now, leaf, zoomed, width: rect.width, height: rect.height - 1, focused});
 	return (
 		<Box flexDirection="column" width={rect.width} height={rect.height} flexShrink={0} overflow="hidden">
-			<PaneTitleLine ctx={ctx} rect={rect} focused={focused} zoomed={zoomed} />
-			{rect.height > 1 ? pane.render(withState({store, keymap, now, leaf, zoomed, width: rect.width, height: rect.height - 1, focused})) : null}
+			<PaneTitleLine ctx={props} rect={rect} focused={focused} zoomed={zoomed} />
+			{rect.height > 1 ? pane.render(props) : null}
 		</Box>
 	);
 }, samePaneProps);

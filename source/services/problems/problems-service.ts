@@ -322,7 +322,12 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		const sample = state.zfs.sample;
 		if (sample) {
 			const byNode = new Map<string, PoolFact[]>();
-			for (const p of sample.pools) byNode.set(p.node, [...(byNode.get(p.node) ?? []), {node: p.node, name: p.name, size: p.size, alloc: p.alloc, health: p.health}]);
+			for (const p of sample.pools) {
+				const fact = {node: p.node, name: p.name, size: p.size, alloc: p.alloc, health: p.health};
+				const list = byNode.get(p.node);
+				if (list) list.push(fact);
+				else byNode.set(p.node, [fact]);
+			}
 			for (const node of online) {
 				const at = sample.poolsReadAt ? sample.poolsReadAt.get(node) : byNode.has(node) ? sample.at : undefined;
 				if (at === undefined || at <= (poolsReadAt.get(node) ?? -Infinity)) continue;

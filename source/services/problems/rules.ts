@@ -66,15 +66,6 @@ export function ago(ms: number): string {
 /** Points below its threshold a raised fill problem must fall before it clears. */
 export const HYSTERESIS = 3;
 
-/** Whether `percent` is within HYSTERESIS points below a bar of `levels` (no object made: runs per guest per poll). */
-function nearBar(percent: number, levels: Levels): boolean {
-	return (levels.warn !== undefined && percent >= levels.warn - HYSTERESIS) || (levels.crit !== undefined && percent >= levels.crit - HYSTERESIS);
-}
-
-function lowered(levels: Levels): Levels {
-	return {...(levels.warn !== undefined ? {warn: levels.warn - HYSTERESIS} : {}), ...(levels.crit !== undefined ? {crit: levels.crit - HYSTERESIS} : {})};
-}
-
 /** What a fill problem is about: a pool or storage (described by the caller), or a guest and which of its figures. */
 type FillSubject = {what: string; target: Problem['target']} | {guest: GuestRow; figure: 'disk' | 'memory'};
 
@@ -95,10 +86,11 @@ function fillProblem(rule: 'pool-fill' | 'storage-fill' | 'guest-disk' | 'guest-
 		return {id: `${rule}:${id}`, level, rule, text: `${what} ${shown(percent)} (≥ ${bar(level, levels)} %)`, target};
 	}
 	// Raised before and only just below its bar: it stays until it is HYSTERESIS points below.
-	if (!active || active.size === 0 || !nearBar(percent, levels)) return undefined;
-	const key = `${rule}:${id}`;
-	const held = active.has(key) ? levelOf(percent, lowered(levels)) : undefined;
+	if (!active || active.size === 0) return undefined;
+	const held = levelOf(percent, levels, HYSTERESIS);
 	if (!held) return undefined;
+	const key = `${rule}:${id}`;
+	if (!active.has(key)) return undefined;
 	const {what, target} = describeFill(subject);
 	return {id: key, level: held, rule, text: `${what} ${Math.floor(percent)} % (was ≥ ${bar(held, levels)} %; clears below ${bar(held, levels) - HYSTERESIS} %)`, target};
 }

@@ -116,7 +116,6 @@ export function parseThresholds(value: unknown, fail: Fail): Thresholds {
 	return out;
 }
 
-/** The levels that apply to one guest: its own, else its tags' (the strictest of them), else the global ones. */
 /** The global levels as a guest's, one object per Thresholds (shared, never changed by callers). */
 const globalLevels = new WeakMap<Thresholds, Readonly<GuestThresholds>>();
 
@@ -125,6 +124,7 @@ function hasTagLevels(t: Thresholds, tags: readonly string[]): boolean {
 	return false;
 }
 
+/** The levels that apply to one guest: its own, else its tags' (the strictest of them), else the global ones. */
 export function guestThresholds(t: Thresholds, guest: Pick<GuestRow, 'vmid' | 'tags'>): Readonly<GuestThresholds> {
 	// Most guests have no levels of their own and no tag with levels: the global
 	// ones apply, as one shared object. Checked first because this runs for every
@@ -155,9 +155,9 @@ function strictest(list: Levels[]): Levels {
 	return {...(warn !== undefined ? {warn} : {}), ...(crit !== undefined ? {crit} : {})};
 }
 
-/** Which level a percentage reaches: crit first. */
-export function levelOf(percent: number, levels: Levels): 'critical' | 'warning' | undefined {
-	if (levels.crit !== undefined && percent >= levels.crit) return 'critical';
-	if (levels.warn !== undefined && percent >= levels.warn) return 'warning';
+/** Which level a percentage reaches, crit first; with `slack`, each bar counts that many points lower (hysteresis). */
+export function levelOf(percent: number, levels: Levels, slack = 0): 'critical' | 'warning' | undefined {
+	if (levels.crit !== undefined && percent >= levels.crit - slack) return 'critical';
+	if (levels.warn !== undefined && percent >= levels.warn - slack) return 'warning';
 	return undefined;
 }
