@@ -19,9 +19,38 @@ export const DRIFT_STEP_MS = 2000;
  */
 export const PVESTATD_STEP_MS = 10_000;
 
-/** When pvestatd last broadcast, as of `nowMs`. */
-export function lastBroadcastAt(nowMs: number): number {
-	return Math.floor(nowMs / PVESTATD_STEP_MS) * PVESTATD_STEP_MS;
+/**
+ * When pvestatd last broadcast, as of `nowMs`, for a daemon whose loop runs
+ * `phaseMs` after the 10 s grid.
+ */
+export function lastBroadcastAt(nowMs: number, phaseMs = 0): number {
+	return Math.floor((nowMs - phaseMs) / PVESTATD_STEP_MS) * PVESTATD_STEP_MS + phaseMs;
+}
+
+/** Phases by node name, per state; recomputed when the node list changes. */
+const phases = new WeakMap<SimState, {count: number; byNode: Map<string, number>}>();
+
+/**
+ * Where in the 10 s cycle a node's pvestatd broadcasts. Each node runs its own
+ * daemon, started when the node booted, with nothing aligning them: in a
+ * cluster the nodes' figures in /cluster/resources move at different moments,
+ * so a 2 s poll of a large cluster almost never sees an unchanged answer, only
+ * some nodes' guests changed. The nodes are spread evenly over the cycle
+ * (sorted by name, the first at 0, so a single node keeps the plain grid).
+ */
+export function pvestatdPhase(state: SimState, nodeName: string): number {
+	let known = phases.get(state);
+	if (!known || known.count !== state.nodes.size) {
+		const names = [...state.nodes.keys()].sort();
+		known = {count: names.length, byNode: new Map(names.map((name, i) => [name, Math.floor((i * PVESTATD_STEP_MS) / names.length)]))};
+		phases.set(state, known);
+	}
+	return known.byNode.get(nodeName) ?? 0;
+}
+
+/** When `nodeName`'s pvestatd last broadcast. */
+export function nodeBroadcastAt(state: SimState, nodeName: string): number {
+	return lastBroadcastAt(state.clock(), pvestatdPhase(state, nodeName));
 }
 
 /** 32-bit integer hash (murmur3 finaliser) → [0, 1). */

@@ -1,7 +1,7 @@
 // How a guest looks in the list/status endpoints and in /cluster/resources.
 // One place builds these so the three views never disagree about a number.
 
-import {DRIFT_STEP_MS, guestMetrics, lastBroadcastAt, noise, type GuestMetrics} from './drift.js';
+import {DRIFT_STEP_MS, guestMetrics, nodeBroadcastAt, noise, type GuestMetrics} from './drift.js';
 import {handlerError} from './errors.js';
 import {guestSizes} from './sizes.js';
 import type {SimGuest, SimState} from './state.js';
@@ -118,7 +118,7 @@ export function guestResource(state: SimState, guest: SimGuest): Json {
 	if (!node?.online) {
 		Object.assign(base, {status: 'unknown', maxcpu: sizes.cpus, maxmem: sizes.maxmem, maxdisk: sizes.maxdisk, template: isTemplate(guest) ? 1 : 0});
 	} else {
-		const m = guestMetrics(state, guest, lastBroadcastAt(state.clock()));
+		const m = guestMetrics(state, guest, nodeBroadcastAt(state, guest.node));
 		Object.assign(base, {
 			status: guest.status,
 			cpu: m.cpu,

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {DRIFT_STEP_MS, guestMetrics, nodeMetrics, PVESTATD_STEP_MS} from '../../source/sim/drift.js';
+import {DRIFT_STEP_MS, guestMetrics, nodeMetrics, PVESTATD_STEP_MS, pvestatdPhase} from '../../source/sim/drift.js';
 import {guestListEntry, guestResource} from '../../source/sim/guest-view.js';
 import {guestSizes} from '../../source/sim/sizes.js';
 import {buildState} from '../../source/sim/state.js';
@@ -80,8 +80,9 @@ describe('metric drift', () => {
 	it('moves /cluster/resources figures only when pvestatd broadcasts (every 10 s), status/current every step', () => {
 		const {clock, state} = stateAt();
 		const guest = state.guests.get(101)!;
-		// Start at a broadcast so the next four 2 s steps stay inside one 10 s cycle.
-		clock.advance(PVESTATD_STEP_MS - (clock.now() % PVESTATD_STEP_MS));
+		// Start at this node's broadcast so the next four 2 s steps stay inside one 10 s cycle.
+		const phase = pvestatdPhase(state, guest.node);
+		clock.advance(PVESTATD_STEP_MS - ((clock.now() - phase) % PVESTATD_STEP_MS));
 		const cycleStart = guestResource(state, guest);
 		const live = new Set<number>();
 		for (let step = 1; step < PVESTATD_STEP_MS / DRIFT_STEP_MS; step++) {
@@ -94,5 +95,25 @@ describe('metric drift', () => {
 		const next = guestResource(state, guest);
 		assert.equal(next.uptime, (cycleStart.uptime as number) + PVESTATD_STEP_MS / 1000);
 		assert.notEqual(next.cpu, cycleStart.cpu);
+	});
+
+	it("moves each node's guests at that node's own pvestatd moment, not all at once", () => {
+		const {clock, state} = stateAt();
+		const byNode = new Map<string, number>();
+		for (const guest of state.guests.values()) if (guest.status === 'running' && !byNode.has(guest.node)) byNode.set(guest.node, guest.vmid);
+		assert.ok(byNode.size >= 2, 'the fixture has running guests on two nodes');
+		// Step 1 s through one cycle and note when each node's guest changes in /cluster/resources.
+		const changedAt = new Map<string, number[]>();
+		let last = new Map([...byNode].map(([node, vmid]) => [node, JSON.stringify(guestResource(state, state.guests.get(vmid)!))]));
+		for (let second = 1; second <= PVESTATD_STEP_MS / 1000; second++) {
+			clock.advance(1000);
+			const now = new Map([...byNode].map(([node, vmid]) => [node, JSON.stringify(guestResource(state, state.guests.get(vmid)!))]));
+			for (const [node, text] of now) if (text !== last.get(node)) changedAt.set(node, [...(changedAt.get(node) ?? []), second]);
+			last = now;
+		}
+		const moments = [...changedAt.values()];
+		assert.equal(moments.length, byNode.size, 'every node broadcast once in 10 s');
+		for (const m of moments) assert.equal(m.length, 1, 'once per cycle');
+		assert.equal(new Set(moments.map((m) => m[0])).size, byNode.size, `at different moments: ${JSON.stringify([...changedAt])}`);
 	});
 });
