@@ -2,7 +2,7 @@
 // /nodes, HA and /access/permissions.
 
 import {hasPriv, PermissionDenied, permissionTree} from './acl.js';
-import {nodeBroadcastAt, nodeMetrics} from './drift.js';
+import {nodeBroadcastAt, nodeMetrics, noise} from './drift.js';
 import {guestResource, type Json} from './guest-view.js';
 import type {Handler} from './handler-types.js';
 import {principalOf} from './handler-types.js';
@@ -97,8 +97,35 @@ export const getClusterResources: Handler = (ctx) => {
 		}
 	}
 	if (type === undefined || type === 'sdn') out.push(...sdnResources(state, principal));
-	return {data: out};
+	const answer = (answersGiven.get(state) ?? 0) + 1;
+	answersGiven.set(state, answer);
+	return {data: out.map((entry, i) => perlKeyOrder(entry, noise(state.seed, i, answer, 7)))};
 };
+
+/** /cluster/resources answers given per state: each orders its keys anew. */
+const answersGiven = new WeakMap<SimState, number>();
+
+/**
+ * The entry with its keys in one of 2n orders, picked by `random` ∈ [0, 1).
+ * pveproxy encodes answers with JSON::XS without `canonical`, so keys come in
+ * Perl's hash order, which is randomised per hash: two entries of one answer,
+ * and the same guest in two answers, list their keys differently
+ * (samples/api-cluster-resources-vm-pve9-http.txt). A client cannot tell an
+ * unchanged answer by its bytes.
+ */
+function perlKeyOrder(entry: Json, random: number): Json {
+	const keys = Object.keys(entry);
+	const n = keys.length;
+	const pick = Math.floor(random * 2 * n);
+	const shift = pick % n;
+	const reversed = pick >= n;
+	const ordered: Json = {};
+	for (let k = 0; k < n; k++) {
+		const key = keys[reversed ? (n - 1 - ((k + shift) % n)) : (k + shift) % n]!;
+		ordered[key] = entry[key];
+	}
+	return ordered;
+}
 
 /** GET /nodes is open to every user; like /cluster/resources it leaves out the numbers of nodes the caller may not audit. */
 export const getNodes: Handler = (ctx) => {
