@@ -5,6 +5,7 @@
 import type {StoreApi} from 'zustand/vanilla';
 import type {AppState} from '../store/types.js';
 import {errorLine} from './error-line.js';
+import {fleetIntervalMs} from './fleet-pace.js';
 import type {FleetSource} from './fleet-source.js';
 import {createPoller, type Poller} from './poller.js';
 
@@ -15,10 +16,13 @@ export function createFleetService(options: {
 	clock?: () => number;
 }): Poller {
 	const clock = options.clock ?? Date.now;
+	/** Entries in the last answer: a large fleet is read less often (fleet-pace.ts). */
+	let entries = 0;
 	return createPoller({
-		intervalMs: options.refreshMs,
+		intervalMs: () => fleetIntervalMs(options.refreshMs, entries),
 		async poll(signal) {
 			const snapshot = await options.source.fetchFleet(signal);
+			entries = snapshot.guests.length + snapshot.nodes.length;
 			options.store.getState().actions.fleetReceived(snapshot);
 		},
 		onError(error) {

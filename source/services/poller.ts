@@ -7,7 +7,8 @@ export interface PollerOptions {
 	/** One poll; rejects on failure. The signal aborts it when the poller stops. */
 	poll(signal: AbortSignal): Promise<void>;
 	onError(error: unknown): void;
-	intervalMs: number;
+	/** Wait after a poll ends; a function is asked anew each time (the fleet stretches it by its cost). */
+	intervalMs: number | (() => number);
 	/** Longest wait between attempts while failing. */
 	maxBackoffMs?: number;
 }
@@ -49,7 +50,8 @@ export function createPoller(options: PollerOptions): Poller {
 	function schedule(): void {
 		if (!running) return;
 		clearTimeout(timer);
-		timer = setTimeout(() => void runOnce(), backoffDelay(options.intervalMs, failures, maxBackoffMs));
+		const interval = typeof options.intervalMs === 'function' ? options.intervalMs() : options.intervalMs;
+		timer = setTimeout(() => void runOnce(), backoffDelay(interval, failures, maxBackoffMs));
 	}
 
 	function runOnce(): Promise<void> {

@@ -54,8 +54,10 @@ test('requests at idle do not grow with the fleet: 40 and 800 guests send the sa
 	const large = await idleRequests(800);
 	const perGuest = (counts: Map<string, number>) => [...counts].filter(([kind]) => /\/(lxc|qemu)\/:/.test(kind)).reduce((sum, [, n]) => sum + n, 0);
 	assert.ok((small.get('/cluster/resources') ?? 0) >= 3, `the fleet was polled: ${JSON.stringify([...small])}`);
-	// The same polls in the same time, give or take one at the window's edges.
-	assert.ok(Math.abs((large.get('/cluster/resources') ?? 0) - (small.get('/cluster/resources') ?? 0)) <= 2, `${JSON.stringify([...small])} vs ${JSON.stringify([...large])}`);
+	// No more fleet polls in the same time, give or take one at the window's edges (a large fleet is
+	// read less often: fleet-pace.ts; 800 entries stretch the 300 ms refresh to 800 ms).
+	assert.ok((large.get('/cluster/resources') ?? 0) <= (small.get('/cluster/resources') ?? 0) + 1, `${JSON.stringify([...small])} vs ${JSON.stringify([...large])}`);
+	assert.ok((large.get('/cluster/resources') ?? 0) >= 1, 'the large fleet was polled too');
 	// 20 times the guests, not more per-guest reads than the caps allow (8 snapshot lists per cycle).
 	assert.ok(perGuest(large) <= Math.max(8, perGuest(small)), `per-guest reads at 800 guests: ${JSON.stringify([...large].filter(([k]) => /\/(lxc|qemu)\/:/.test(k)))}`);
 	const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
