@@ -9,9 +9,9 @@ import {proxmoxApi, type Proxmox} from 'proxmox-api';
 import {Agent} from 'undici';
 import {createTicketAuth, createTokenAuth, type Authenticator, type SecondFactor} from './auth.js';
 import {PveApiError} from './errors.js';
-import {checkAnswer, ShapeError} from './shapes.js';
+import {checkAnswer, entryCheck, ShapeError} from './shapes.js';
 import {createTlsConnector, type TlsMode} from './tls.js';
-import {createTransport, type HttpMethod, type Transport} from './transport.js';
+import {createTransport, ENTRIES_VISITED, type HttpMethod, type Transport} from './transport.js';
 import {errorCode} from './network-errors.js';
 import {normalizeFingerprint} from './fingerprint.js';
 
@@ -68,6 +68,13 @@ export interface PveClient {
 	api: Proxmox.Api;
 	/** `path` like "/cluster/resources"; resolves with the `data` of the answer. */
 	request<T>(method: HttpMethod, path: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<T>;
+	/**
+	 * GET of a large list (/cluster/resources) read entry by entry: each entry,
+	 * checked as `request` would check it, goes to `visit` in order, and none is
+	 * kept here. Rejects as `request` would; entries visited before a refusal are
+	 * the caller's to drop.
+	 */
+	requestEach(path: string, visit: (entry: Record<string, unknown>) => void, signal?: AbortSignal): Promise<void>;
 	/** "host:port" of the endpoint in use (it changes on failover). */
 	readonly target: string;
 	readonly tlsMode: TlsMode;
@@ -197,8 +204,15 @@ export function createClient(options: ClientOptions): PveClient {
 					...(options.auth.secondFactor ? {secondFactor: options.auth.secondFactor} : {}),
 				});
 
-	async function authenticatedSend(method: HttpMethod, path: string, params: Record<string, unknown> | undefined, signal: AbortSignal | undefined): Promise<unknown> {
-		const send = async () => sendWithFailover(async (transport) => transport.send({method, path, params, signal, headers: await auth.headersFor(method)}), method);
+	async function authenticatedSend(
+		method: HttpMethod,
+		path: string,
+		params: Record<string, unknown> | undefined,
+		signal: AbortSignal | undefined,
+		eachEntry?: (entry: unknown, index: number) => void,
+	): Promise<unknown> {
+		const send = async () =>
+			sendWithFailover(async (transport) => transport.send({method, path, params, signal, headers: await auth.headersFor(method), ...(eachEntry ? {eachEntry} : {})}), method);
 		try {
 			return await send();
 		} catch (error) {
@@ -211,8 +225,26 @@ export function createClient(options: ClientOptions): PveClient {
 	}
 
 	async function request<T>(method: HttpMethod, path: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+		return refusing(method, path, async () => checkAnswer(method, path, await authenticatedSend(method, path, params, signal)) as T);
+	}
+
+	async function requestEach(path: string, visit: (entry: Record<string, unknown>) => void, signal?: AbortSignal): Promise<void> {
+		const check = entryCheck('GET', path);
+		if (!check) throw new Error(`GET ${path} is not a list read entry by entry`);
+		await refusing('GET', path, async () => {
+			const answer = await authenticatedSend('GET', path, undefined, signal, (entry, index) => {
+				const kept = check(entry, index);
+				if (kept) visit(kept);
+			});
+			// Not a plain {"data":[…]} envelope: parsed whole, checked whole, as `request` does.
+			if (answer !== ENTRIES_VISITED) for (const entry of checkAnswer('GET', path, answer) as Array<Record<string, unknown>>) visit(entry);
+		});
+	}
+
+	/** Runs `read`, turning a ShapeError into a PveApiError and keeping secrets out of every error. */
+	async function refusing<T>(method: HttpMethod, path: string, read: () => Promise<T>): Promise<T> {
 		try {
-			return checkAnswer(method, path, await authenticatedSend(method, path, params, signal)) as T;
+			return await read();
 		} catch (error) {
 			if (error instanceof ShapeError) {
 				// Not retried: a host that sends junk once will likely send it again; the next poll asks anew.
@@ -233,6 +265,7 @@ export function createClient(options: ClientOptions): PveClient {
 	return {
 		api,
 		request,
+		requestEach,
 		get target() {
 			return link(active).target;
 		},

@@ -104,16 +104,22 @@ const RESOURCE_TYPES: Record<string, FieldSpec> = {
 	storage: {id: 'string', node: 'string', storage: 'string', status: 'string?', disk: 'number?', maxdisk: 'number?'},
 };
 
+/** One /cluster/resources entry: kept (returned), dropped (an entry type not read: undefined) or refused (throws). */
+function clusterResource(entry: unknown, i: number): Rec | undefined {
+	if (!isRecord(entry)) throw new ShapeError(`entry ${i} is ${describe(entry)}, not an object`);
+	if (typeof entry.type !== 'string') throw new ShapeError(`entry ${i} has no type`);
+	const spec = RESOURCE_TYPES[entry.type];
+	if (!spec) return undefined;
+	const problem = fieldProblem(entry, spec);
+	if (problem) throw new ShapeError(`entry ${i} (${entry.type.slice(0, 16)}) ${problem}`);
+	return entry;
+}
+
 function clusterResources(data: unknown): unknown {
 	const kept: Rec[] = [];
 	list(data).forEach((entry, i) => {
-		if (!isRecord(entry)) throw new ShapeError(`entry ${i} is ${describe(entry)}, not an object`);
-		if (typeof entry.type !== 'string') throw new ShapeError(`entry ${i} has no type`);
-		const spec = RESOURCE_TYPES[entry.type];
-		if (!spec) return;
-		const problem = fieldProblem(entry, spec);
-		if (problem) throw new ShapeError(`entry ${i} (${entry.type.slice(0, 16)}) ${problem}`);
-		kept.push(entry);
+		const checked = clusterResource(entry, i);
+		if (checked) kept.push(checked);
 	});
 	return kept;
 }
@@ -209,15 +215,24 @@ export function boundStrings(data: unknown, depth = 0): unknown {
  * Throws ShapeError.
  */
 export function checkAnswer(method: string, path: string, data: unknown): unknown {
-	// The transport hands back the same object for an answer that did not change (REUSED_WHEN_UNCHANGED): checked once.
-	const known = typeof data === 'object' && data !== null ? checkedAnswers.get(data) : undefined;
-	if (known && known.method === method && known.path === path) return known.result;
 	const bounded = boundStrings(data);
 	const route = method === 'GET' ? ROUTES.find(([pattern]) => pattern.test(path)) : undefined;
-	const result = route ? route[1](bounded) : bounded;
-	if (typeof data === 'object' && data !== null) checkedAnswers.set(data, {method, path, result});
-	return result;
+	return route ? route[1](bounded) : bounded;
 }
 
-/** Answers already checked, by identity; weak, so an answer forgotten by the transport goes with it. */
-const checkedAnswers = new WeakMap<object, {method: string; path: string; result: unknown}>();
+/** List routes whose entries can be checked one at a time, as checkAnswer checks the whole list. */
+const ENTRY_ROUTES: Array<[RegExp, (entry: unknown, index: number) => Rec | undefined]> = [[/^\/cluster\/resources$/, clusterResource]];
+
+/**
+ * The per-entry form of checkAnswer for a list route read entry by entry
+ * (transport's eachEntry): an entry's strings bounded and its shape checked,
+ * undefined for an entry type that is dropped. Throws ShapeError. Undefined for
+ * a route without one.
+ */
+export function entryCheck(method: string, path: string): ((entry: unknown, index: number) => Rec | undefined) | undefined {
+	const route = method === 'GET' ? ENTRY_ROUTES.find(([pattern]) => pattern.test(path)) : undefined;
+	if (!route) return undefined;
+	const check = route[1];
+	// Depth 1: an entry sits one level inside the answer's list.
+	return (entry, index) => check(boundStrings(entry, 1), index);
+}

@@ -9,6 +9,7 @@
 
 import {fetch, type Dispatcher, type Response} from 'undici';
 import {oneLine, PveApiError} from './errors.js';
+import {dataListBounds} from './data-list.js';
 import {describeNetworkError, formatSeconds} from './network-errors.js';
 import {encodeParams} from './params.js';
 import {TlsRejection} from './tls.js';
@@ -40,15 +41,8 @@ export interface TransportOptions {
  */
 export const RESPONSE_LIMIT = 16 * 1024 * 1024;
 
-/**
- * GETs whose unchanged answer is handed back as the very same object.
- * /cluster/resources is polled every 2 s but its figures move only when
- * pvestatd broadcasts (every 10 s), so four answers in five are byte for byte
- * the last one: at 10,000 guests that is 4 MB not decoded, parsed, checked,
- * mapped and merged again (the layers above recognise the same object).
- * Callers must not mutate such an answer; the fleet source only reads it.
- */
-const REUSED_WHEN_UNCHANGED = new Set(['/cluster/resources']);
+/** What `send` resolves with once every entry went to `eachEntry`. */
+export const ENTRIES_VISITED: unique symbol = Symbol('entries visited');
 
 export interface WireRequest {
 	method: HttpMethod;
@@ -57,6 +51,13 @@ export interface WireRequest {
 	params?: Record<string, unknown>;
 	headers?: Record<string, string>;
 	signal?: AbortSignal;
+	/**
+	 * For a large list: each entry of a `{"data":[…]}` answer, parsed one at a
+	 * time (data-list.ts), and `send` resolves with ENTRIES_VISITED. An answer of
+	 * another shape is parsed whole and its `data` returned as usual. Called only
+	 * once the whole body has arrived, so a retried attempt never visits twice.
+	 */
+	eachEntry?: (entry: unknown, index: number) => void;
 }
 
 export interface Transport {
@@ -80,8 +81,6 @@ function isRetryable(request: WireRequest, error: PveApiError): boolean {
 export function createTransport(options: TransportOptions): Transport {
 	const sleep = options.sleep ?? abortableSleep;
 	const maxBytes = options.maxResponseBytes ?? RESPONSE_LIMIT;
-	/** The last answer per reused GET (path and query): its bytes and the `data` it gave. */
-	const lastAnswers = new Map<string, {bytes: Buffer; data: unknown}>();
 
 	function failure(request: WireRequest, init: Omit<ConstructorParameters<typeof PveApiError>[0], 'method' | 'path'>): PveApiError {
 		return new PveApiError({...init, method: request.method, path: request.path});
@@ -118,24 +117,28 @@ export function createTransport(options: TransportOptions): Transport {
 		return failure(request, {kind: described.kind, status: 0, message: described.message, cause});
 	}
 
-	function interpret(request: WireRequest, status: number, statusText: string, bytes: Buffer, reuseKey: string | undefined): unknown {
-		if (reuseKey !== undefined && status === 200) {
-			const last = lastAnswers.get(reuseKey);
-			if (last && (last.bytes === bytes || last.bytes.equals(bytes))) return last.data;
-			const data = interpret(request, status, statusText, bytes, undefined);
-			lastAnswers.set(reuseKey, {bytes, data});
-			return data;
+	function notApiJson(request: WireRequest, status: number): PveApiError {
+		return failure(request, {
+			kind: 'parse',
+			status,
+			message: `${options.target} answered ${request.method} ${request.path} with something that is not Proxmox API JSON`,
+		});
+	}
+
+	function interpret(request: WireRequest, status: number, statusText: string, bytes: Buffer): unknown {
+		const bounds = request.eachEntry && status >= 200 && status < 300 ? dataListBounds(bytes) : undefined;
+		if (bounds) {
+			for (let k = 0; k < bounds.length; k += 2) {
+				const entry = parseJson(bytes.toString('utf8', bounds[k], bounds[k + 1]));
+				if (entry === undefined) throw notApiJson(request, status);
+				request.eachEntry!(entry, k / 2);
+			}
+			return ENTRIES_VISITED;
 		}
 		const text = bytes.toString('utf8');
 		if (status >= 200 && status < 300) {
 			const envelope = parseJson(text);
-			if (envelope === undefined || typeof envelope !== 'object' || envelope === null || !('data' in envelope)) {
-				throw failure(request, {
-					kind: 'parse',
-					status,
-					message: `${options.target} answered ${request.method} ${request.path} with something that is not Proxmox API JSON`,
-				});
-			}
+			if (envelope === undefined || typeof envelope !== 'object' || envelope === null || !('data' in envelope)) throw notApiJson(request, status);
 			return (envelope as {data: unknown}).data;
 		}
 		// Error bodies are optional (auth failures have none, older PVE has no `message`).
@@ -158,7 +161,6 @@ export function createTransport(options: TransportOptions): Transport {
 			url.search = encoded.toString();
 		}
 
-		const reuseKey = request.method === 'GET' && REUSED_WHEN_UNCHANGED.has(request.path) ? url.search + ' ' + request.path : undefined;
 		const controller = new AbortController();
 		let timedOut = false;
 		const timer = setTimeout(() => {
@@ -182,7 +184,7 @@ export function createTransport(options: TransportOptions): Transport {
 			});
 			status = response.status;
 			statusText = response.statusText;
-			const answer = await readBounded(response, maxBytes, reuseKey === undefined || status !== 200 ? undefined : lastAnswers.get(reuseKey)?.bytes);
+			const answer = await readBounded(response, maxBytes);
 			if (answer === undefined) {
 				controller.abort();
 				throw failure(request, {
@@ -199,7 +201,7 @@ export function createTransport(options: TransportOptions): Transport {
 			clearTimeout(timer);
 			request.signal?.removeEventListener('abort', onCallerAbort);
 		}
-		return interpret(request, status, statusText, bytes, reuseKey);
+		return interpret(request, status, statusText, bytes);
 	}
 
 	return {
@@ -220,13 +222,8 @@ export function createTransport(options: TransportOptions): Transport {
 	};
 }
 
-/**
- * The body's bytes, or undefined as soon as it (or its announced length)
- * passes `maxBytes`. When the body turns out to be `previous` byte for byte,
- * `previous` itself comes back: the chunks are compared as they arrive, so an
- * unchanged 4 MB answer is not copied into a new buffer first.
- */
-async function readBounded(response: Response, maxBytes: number, previous?: Buffer): Promise<Buffer | undefined> {
+/** The body's bytes, or undefined as soon as it (or its announced length) passes `maxBytes`. */
+async function readBounded(response: Response, maxBytes: number): Promise<Buffer | undefined> {
 	const announced = Number(response.headers.get('content-length'));
 	if (Number.isFinite(announced) && announced > maxBytes) {
 		await response.body?.cancel().catch(() => {});
@@ -235,14 +232,11 @@ async function readBounded(response: Response, maxBytes: number, previous?: Buff
 	if (!response.body) return Buffer.alloc(0);
 	const chunks: Uint8Array[] = [];
 	let size = 0;
-	let same = previous !== undefined;
 	for await (const chunk of response.body) {
-		if (same && (size + chunk.byteLength > previous!.length || previous!.compare(chunk, 0, chunk.byteLength, size, size + chunk.byteLength) !== 0)) same = false;
 		size += chunk.byteLength;
 		if (size > maxBytes) return undefined;
 		chunks.push(chunk);
 	}
-	if (same && size === previous!.length) return previous;
 	return Buffer.concat(chunks, size);
 }
 

@@ -4,6 +4,7 @@
 
 import type {ClusterResource, NodeResource, VmResource} from '../api/types.js';
 import type {GuestRow, NodeSummary} from '../store/types.js';
+import {sameRow} from '../store/guest-shape.js';
 import {boundedMemo} from '../util/bounded-memo.js';
 import {sanitize} from '../util/sanitize.js';
 
@@ -85,28 +86,70 @@ function isNode(entry: ClusterResource): entry is NodeResource {
 
 const GUEST_OR_NODE = new Set(['lxc', 'qemu', 'node']);
 
+export interface MappedResources {
+	guests: GuestRow[];
+	nodes: NodeSummary[];
+	skipped: number;
+}
+
 /**
- * Splits one /cluster/resources answer into guest rows (templates left out: they
- * never run and only clutter triage) and node summaries. Entries that do not
- * have the shape Proxmox documents are skipped and counted, not fatal.
+ * Maps /cluster/resources entries as they are read (one at a time, none kept)
+ * into guest rows (templates left out: they never run and only clutter triage)
+ * and node summaries. Entries that do not have the shape Proxmox documents
+ * are skipped and counted, not fatal.
+ *
+ * A guest whose row equals its row in `previous` keeps that object, and when
+ * every row does, in the same order, `finish` hands back `previous` itself:
+ * the store then has nothing to merge. (An answer's bytes never tell: Proxmox
+ * orders each entry's keys anew every time.)
  */
-export function mapResources(entries: unknown): {guests: GuestRow[]; nodes: NodeSummary[]; skipped: number} {
-	if (!Array.isArray(entries)) throw new Error('malformed /cluster/resources answer: expected a list');
+export function createResourceReader(previous: readonly GuestRow[] = []): {add(entry: unknown): void; finish(): MappedResources} {
 	const guests: GuestRow[] = [];
 	const nodes: NodeSummary[] = [];
 	let skipped = 0;
-	for (const entry of entries as Array<ClusterResource | null>) {
-		if (entry === null || typeof entry !== 'object') {
-			skipped++;
-		} else if (isVm(entry)) {
-			if (entry.template !== 1) guests.push(toGuestRow(entry));
-		} else if (isNode(entry)) {
-			nodes.push(toNodeSummary(entry));
-		} else if (GUEST_OR_NODE.has(String(entry.type))) {
-			// Claims to be a guest or node but lacks the documented keys.
-			skipped++;
-		}
+	/** Every row so far is previous's row at the same place. */
+	let asBefore = true;
+	/** previous by VMID, built only when the order differs. */
+	let byVmid: Map<number, GuestRow> | undefined;
+
+	function earlierRow(vmid: number): GuestRow | undefined {
+		const there = previous[guests.length];
+		if (there?.vmid === vmid) return there;
+		byVmid ??= new Map(previous.map((row) => [row.vmid, row]));
+		return byVmid.get(vmid);
 	}
-	nodes.sort((a, b) => a.name.localeCompare(b.name));
-	return {guests, nodes, skipped};
+
+	return {
+		add(entry) {
+			if (entry === null || typeof entry !== 'object') {
+				skipped++;
+			} else if (isVm(entry as ClusterResource)) {
+				const vm = entry as VmResource;
+				if (vm.template === 1) return;
+				const row = toGuestRow(vm);
+				const old = earlierRow(row.vmid);
+				const kept = old && sameRow(old, row) ? old : row;
+				if (kept !== previous[guests.length]) asBefore = false;
+				guests.push(kept);
+			} else if (isNode(entry as ClusterResource)) {
+				nodes.push(toNodeSummary(entry as NodeResource));
+			} else if (GUEST_OR_NODE.has(String((entry as ClusterResource).type))) {
+				// Claims to be a guest or node but lacks the documented keys.
+				skipped++;
+			}
+		},
+		finish() {
+			nodes.sort((a, b) => a.name.localeCompare(b.name));
+			const same = asBefore && guests.length === previous.length && previous.length > 0;
+			return {guests: same ? (previous as GuestRow[]) : guests, nodes, skipped};
+		},
+	};
+}
+
+/** The reader over a whole answer already read. */
+export function mapResources(entries: unknown, previous?: readonly GuestRow[]): MappedResources {
+	if (!Array.isArray(entries)) throw new Error('malformed /cluster/resources answer: expected a list');
+	const reader = createResourceReader(previous);
+	for (const entry of entries) reader.add(entry);
+	return reader.finish();
 }

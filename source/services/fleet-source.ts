@@ -3,14 +3,16 @@
 // version) changes rarely, so it is re-read only every `identityEveryMs`.
 
 import type {ClusterStatusEntry, PveVersion} from '../api/types.js';
-import type {FleetSnapshot} from '../store/types.js';
+import type {FleetSnapshot, GuestRow} from '../store/types.js';
 import {rememberNodeAddresses} from '../ssh/node-hop.js';
 import {sanitize} from '../util/sanitize.js';
-import {mapResources} from './fleet-mapping.js';
+import {createResourceReader, mapResources, type MappedResources} from './fleet-mapping.js';
 
 /** The part of the API client the services need; the real one is source/api/client.ts. */
 export interface ApiRequester {
 	request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<T>;
+	/** A large list read entry by entry (client.ts); without it the fleet is read whole. */
+	requestEach?(path: string, visit: (entry: Record<string, unknown>) => void, signal?: AbortSignal): Promise<void>;
 }
 
 interface ClusterIdentity {
@@ -30,8 +32,16 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 	let identity: ClusterIdentity | undefined;
 	/** Which nodes were online at the last poll: a change can cost (or restore) quorum, so it re-reads /cluster/status at once. */
 	let onlineKey: string | undefined;
-	let lastResources: unknown;
-	let lastMapped: ReturnType<typeof mapResources> | undefined;
+	/** The last poll's rows: a guest that did not change keeps its row (fleet-mapping.ts). */
+	let lastGuests: readonly GuestRow[] = [];
+
+	/** /cluster/resources mapped, entry by entry when the client can (no 4 MB text or 10,000 entries alive at once). */
+	async function readResources(signal?: AbortSignal): Promise<MappedResources> {
+		if (!api.requestEach) return mapResources(await api.request<unknown>('GET', '/cluster/resources', undefined, signal), lastGuests);
+		const reader = createResourceReader(lastGuests);
+		await api.requestEach('/cluster/resources', reader.add, signal);
+		return reader.finish();
+	}
 
 	async function readIdentity(signal?: AbortSignal): Promise<ClusterIdentity> {
 		const [version, status] = await Promise.all([
@@ -53,17 +63,9 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 	return {
 		async fetchFleet(signal) {
 			const identityDue = !identity || clock() - identity.readAt >= identityEveryMs;
-			const [resources, freshIdentity] = await Promise.all([
-				api.request<unknown>('GET', '/cluster/resources', undefined, signal),
-				identityDue ? readIdentity(signal) : Promise.resolve(identity!),
-			]);
+			const [{guests, nodes}, freshIdentity] = await Promise.all([readResources(signal), identityDue ? readIdentity(signal) : Promise.resolve(identity!)]);
 			identity = freshIdentity;
-			// An unchanged answer arrives as the same object (api/transport.ts): the same rows, nothing to map again.
-			if (resources !== lastResources) {
-				lastMapped = mapResources(resources);
-				lastResources = resources;
-			}
-			const {guests, nodes} = lastMapped!;
+			lastGuests = guests;
 			const online = nodes.filter((n) => n.status === 'online').map((n) => n.name).join(',');
 			if (onlineKey !== undefined && online !== onlineKey && !identityDue) identity = await readIdentity(signal);
 			onlineKey = online;

@@ -103,14 +103,26 @@ export function createSession(options: {
  */
 export function answerFirstFrom(api: ApiRequester, path: string, first: Promise<unknown>): ApiRequester {
 	let pending: Promise<unknown> | undefined = first;
+	const take = (method: string, requested: string, params?: Record<string, unknown>): Promise<unknown> | undefined => {
+		if (!pending || method !== 'GET' || requested !== path || params !== undefined) return undefined;
+		const answer = pending;
+		pending = undefined;
+		return answer;
+	};
+	const each = api.requestEach?.bind(api);
 	return {
 		request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', requested: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
-			if (pending && method === 'GET' && requested === path && params === undefined) {
-				const answer = pending as Promise<T>;
-				pending = undefined;
-				return answer;
-			}
-			return api.request<T>(method, requested, params, signal);
+			return (take(method, requested, params) as Promise<T> | undefined) ?? api.request<T>(method, requested, params, signal);
 		},
+		...(each
+			? {
+					async requestEach(requested: string, visit: (entry: Record<string, unknown>) => void, signal?: AbortSignal): Promise<void> {
+						const answer = take('GET', requested);
+						// The early answer was read whole (and checked) by client.request.
+						if (!answer) return each(requested, visit, signal);
+						for (const entry of (await answer) as Array<Record<string, unknown>>) visit(entry);
+					},
+				}
+			: {}),
 	};
 }

@@ -43,3 +43,24 @@ export function fleetShape(guests: ReadonlyMap<number, GuestRow>): object {
 	latest = {guests, token};
 	return token;
 }
+
+/** A row's plain fields, all compared by sameRow: the type check below fails when GuestRow gains one not listed here (and there). */
+const ROW_FIELDS = ['vmid', 'kind', 'name', 'node', 'status', 'cpu', 'maxcpu', 'mem', 'maxmem', 'disk', 'maxdisk', 'uptime', 'netin', 'netout', 'lock', 'hastate', 'pool', 'template'] as const;
+type UnlistedField = Exclude<keyof GuestRow, (typeof ROW_FIELDS)[number] | 'tags' | 'lastKnown'>;
+const everyFieldListed: [UnlistedField] extends [never] ? true : UnlistedField = true;
+void everyFieldListed;
+
+// A poll returns fresh objects for every guest. Reusing the previous object
+// when nothing changed keeps memoised table rows from redrawing. A fixed field
+// list, not Object.keys: two arrays per row per poll added up at 10,000 guests.
+export function sameRow(a: GuestRow, b: GuestRow): boolean {
+	if (a === b) return true;
+	// Figures first: they are what changes. Spelled out, not a keyed loop over
+	// ROW_FIELDS: a[key] over 18 keys was 37 ms per 10,000 rows (megamorphic).
+	if (a.cpu !== b.cpu || a.mem !== b.mem || a.uptime !== b.uptime || a.netin !== b.netin || a.netout !== b.netout || a.disk !== b.disk) return false;
+	if (a.vmid !== b.vmid || a.kind !== b.kind || a.name !== b.name || a.node !== b.node || a.status !== b.status) return false;
+	if (a.maxcpu !== b.maxcpu || a.maxmem !== b.maxmem || a.maxdisk !== b.maxdisk || a.template !== b.template) return false;
+	if (a.lock !== b.lock || a.hastate !== b.hastate || a.pool !== b.pool) return false;
+	if (a.lastKnown?.status !== b.lastKnown?.status || a.lastKnown?.at !== b.lastKnown?.at) return false;
+	return sameTags(a.tags, b.tags);
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import fc from 'fast-check';
 import {createClient, type PveClient} from '../../source/api/client.js';
-import {boundStrings, checkAnswer, FIELD_LIMIT, ShapeError} from '../../source/api/shapes.js';
+import {boundStrings, checkAnswer, entryCheck, FIELD_LIMIT, ShapeError} from '../../source/api/shapes.js';
 import {startTestServer, type TestServer} from './https-fixture.js';
 import {rejection} from './rejection.js';
 import {readSample} from '../samples.js';
@@ -119,6 +119,30 @@ describe('boundStrings', () => {
 				} catch (error) {
 					assert.ok(error instanceof ShapeError, String(error));
 				}
+			}),
+			{numRuns: 1000},
+		);
+	});
+
+	it('checked entry by entry, any list of JSON passes or fails exactly as checked whole', () => {
+		const guestish = fc.record(
+			{id: fc.string(), type: fc.constantFrom('lxc', 'qemu', 'node', 'storage', 'sdn', 'pool'), vmid: fc.oneof(fc.integer(), fc.double(), fc.string()), node: fc.oneof(fc.string(), fc.integer()), storage: fc.string(), name: fc.string({maxLength: 9000}), cpu: fc.oneof(fc.double(), fc.string())},
+			{requiredKeys: []},
+		);
+		fc.assert(
+			fc.property(fc.array(fc.oneof(fc.jsonValue(), guestish)), (list) => {
+				const outcome = (read: () => unknown) => {
+					try {
+						return {kept: read()};
+					} catch (error) {
+						assert.ok(error instanceof ShapeError, String(error));
+						return {refused: error.message};
+					}
+				};
+				const whole = outcome(() => checkAnswer('GET', '/cluster/resources', list));
+				const check = entryCheck('GET', '/cluster/resources')!;
+				const each = outcome(() => list.flatMap((entry, i) => check(entry, i) ?? []));
+				assert.deepEqual(each, whole);
 			}),
 			{numRuns: 1000},
 		);
