@@ -38,7 +38,8 @@ export const HELP = `
 	  --local                       run pct/journalctl/zfs as local commands (automatic on a PVE host)
 
 	Console
-	  --refresh <seconds>           fleet refresh interval (default 2, minimum 1)
+	  --refresh <seconds>           fleet refresh interval (default 2, minimum 1; a fleet of
+	                                over 2,000 guests is read up to 8 s apart)
 	  --read-only                   refuse every action that changes anything
 	  --audit-log <path>            audit log of actions (default $XDG_STATE_HOME/proxdeck/audit.log)
 	  --config <path>               config file (default $XDG_CONFIG_HOME/proxdeck/config.yaml)
