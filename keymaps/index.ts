@@ -13,6 +13,8 @@ export interface Binding {
 	keys: string[];
 	action: string;
 	description: string;
+	/** The footer's words for the key: the YAML's `label`, else the description (help always shows the description). */
+	label: string;
 	scope: Scope;
 	footer: boolean;
 	/** Order in the footer (lower first). */
@@ -95,12 +97,13 @@ interface RawBinding {
 	key: string | string[];
 	action: string;
 	description: string;
+	label?: string;
 	scope: string;
 	footer?: boolean | number;
 	dangerous?: boolean;
 }
 
-const ENTRY_KEYS = new Set(['key', 'action', 'description', 'scope', 'footer', 'dangerous']);
+const ENTRY_KEYS = new Set(['key', 'action', 'description', 'label', 'scope', 'footer', 'dangerous']);
 
 let defaults: Binding[] | undefined;
 
@@ -123,12 +126,14 @@ function defaultBindings(): Binding[] {
 		const stray = Object.keys(entry).filter((k) => !ENTRY_KEYS.has(k));
 		if (stray.length > 0) throw new Error(`${where}: unknown field ${stray.map((k) => `"${k}"`).join(', ')} (quote descriptions that hold commas)`);
 		if (typeof entry.description !== 'string' || entry.description === '') throw new Error(`${where}: description missing`);
+		if (entry.label !== undefined && (typeof entry.label !== 'string' || entry.label === '')) throw new Error(`${where}: label must be a word or two`);
 		if (!SCOPES.includes(entry.scope as Scope)) throw new Error(`${where}: unknown scope "${entry.scope}"`);
 		for (const k of keys) if (!isKeyName(k)) throw new Error(`${where}: unknown key name "${k}"`);
 		return {
 			keys,
 			action: entry.action,
 			description: entry.description,
+			label: entry.label ?? entry.description,
 			scope: entry.scope as Scope,
 			footer: entry.footer === true || typeof entry.footer === 'number',
 			// `footer: N` orders the hints (lower first, so what matters in an incident survives a narrow terminal); `true` is 50.
@@ -202,12 +207,16 @@ export interface Hint {
 	keys: string; // "j/↓"
 	keyNames: string[]; // ["j", "down"]
 	description: string;
+	/** The footer's short words ("back up"); help shows the description. */
+	label: string;
+	/** The binding's footer rank: which hints a narrow footer keeps (lower first, across the footer's scopes). */
+	rank: number;
 	action: string;
 	dangerous: boolean;
 }
 
 function hint(b: Binding): Hint {
-	return {keys: b.keys.map(keyLabel).join('/'), keyNames: b.keys, description: b.description, action: b.action, dangerous: b.dangerous};
+	return {keys: b.keys.map(keyLabel).join('/'), keyNames: b.keys, description: b.description, label: b.label, rank: b.footerRank, action: b.action, dangerous: b.dangerous};
 }
 
 /** The footer hints of one scope, by footer rank, then in table order. */

@@ -271,7 +271,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 				<DeckView state={state} store={store} keymap={keymap} width={layout.width} height={layout.bodyHeight} now={now} />
 			)}
 			{state.ui.commandDraft !== null || state.ui.commandNotice !== undefined ? (
-				<ScreenFooter keymap={keymap} draft={state.ui.commandDraft} notice={state.ui.commandNotice} />
+				<ScreenFooter keymap={keymap} draft={state.ui.commandDraft} notice={state.ui.commandNotice} width={size.columns} />
 			) : (
 				<Box width={size.columns} height={1}>
 					<Box width={hintWidth} height={1} overflow="hidden">
@@ -283,6 +283,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 							busy={busyLine(state.tasks)}
 							disabledReason={disabledReason}
 							now={now}
+							width={hintWidth}
 						/>
 					</Box>
 					<Text color={theme.accent}>{'  ' + HELP_HINT}</Text>

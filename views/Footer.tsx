@@ -1,11 +1,13 @@
 // The bottom line: the filter prompt while it is open, else the key hints of
-// the active scope (generated from the keymap).
+// the active scope (generated from the keymap). Hints are fitted to the width
+// the line has: each is shown whole or not at all, the best-ranked first.
 
 import {Text} from 'ink';
 import React, {memo} from 'react';
 import {hintsFor, type Hint, type Keymap, type Scope} from '../keymaps/index.js';
 import type {Notice} from '../source/store/ops-types.js';
 import {sanitize} from '../source/util/sanitize.js';
+import {textWidth} from './format.js';
 import {theme} from './theme.js';
 
 /** The hints of `scopes` in order; a hint whose keys an earlier scope already took is left out. */
@@ -27,29 +29,70 @@ export interface HintPart {
 	disabled: boolean;
 }
 
-/**
- * The hints as footer parts: "s snapshot"; a disabled one is dimmed and says
- * why. A run of disabled hints that share the reason is one part with the
- * reason once, first ("[read-only] s snapshot, r reboot"): every disabled key
- * reads as disabled in plain text too, the reason survives a narrow terminal
- * cutting the line, and the line keeps room for the keys.
- */
-export function hintParts(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined): HintPart[] {
-	const runs: Array<{items: string[]; reason?: string}> = [];
-	for (const h of footerHints(keymap, scopes)) {
-		const reason = disabledReason?.(h.action);
-		const last = runs[runs.length - 1];
-		if (reason !== undefined && last?.reason === reason) last.items.push(`${h.keys} ${h.description}`);
-		else runs.push({items: [`${h.keys} ${h.description}`], ...(reason !== undefined ? {reason} : {})});
-	}
-	return runs.map((r) => ({text: `${r.reason !== undefined ? `[${r.reason}] ` : ''}${r.items.join(', ')}`, disabled: r.reason !== undefined}));
+/** Between two footer parts. */
+const GAP = '  ';
+
+interface Item {
+	text: string;
+	reason: string | undefined;
 }
 
-/** Hints of `scopes` as one line; a disabled action reads "s snapshot (read-only)". */
-export function hintText(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined): string {
-	return hintParts(keymap, scopes, disabledReason)
+/**
+ * Items as footer parts: "s snapshot"; a disabled one is dimmed and says why.
+ * Disabled hints that share the reason are one part with the reason once,
+ * first, where the first of them stands ("[read-only] s snapshot, r reboot"):
+ * every disabled key reads as disabled in plain text too, and the line keeps
+ * room for the keys.
+ */
+function partsOf(items: Item[]): HintPart[] {
+	const parts: Array<{items: string[]; reason?: string}> = [];
+	const byReason = new Map<string, {items: string[]; reason?: string}>();
+	for (const item of items) {
+		const group = item.reason === undefined ? undefined : byReason.get(item.reason);
+		if (group) group.items.push(item.text);
+		else {
+			const part = {items: [item.text], ...(item.reason !== undefined ? {reason: item.reason} : {})};
+			if (item.reason !== undefined) byReason.set(item.reason, part);
+			parts.push(part);
+		}
+	}
+	return parts.map((p) => ({text: `${p.reason !== undefined ? `[${p.reason}] ` : ''}${p.items.join(', ')}`, disabled: p.reason !== undefined}));
+}
+
+function partsWidth(parts: HintPart[]): number {
+	return parts.reduce((sum, p, i) => sum + textWidth(p.text) + (i > 0 ? GAP.length : 0), 0);
+}
+
+/**
+ * The footer parts of `scopes` that fit `width` columns (all of them without
+ * a width). Hints are taken by rank (the YAML's `footer: N`, compared across
+ * the scopes; a tie goes to the earlier scope) while the line still fits,
+ * each whole or not at all, and shown in the scopes' order: the pane's keys,
+ * then the deck's. So a narrow terminal loses the least useful keys, never
+ * half a word, and never Tab or `:` to one long action hint.
+ */
+export function hintParts(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined, width?: number): HintPart[] {
+	const hints = footerHints(keymap, scopes);
+	const items = hints.map((h): Item => ({text: `${h.keys} ${h.label}`, reason: disabledReason?.(h.action)}));
+	if (width === undefined) return partsOf(items);
+	const byRank = hints.map((h, i) => ({rank: h.rank, i})).sort((x, y) => x.rank - y.rank || x.i - y.i);
+	const kept = new Set<number>();
+	let parts: HintPart[] = [];
+	for (const {i} of byRank) {
+		const next = partsOf(items.filter((_, j) => j === i || kept.has(j)));
+		// The first hint that does not fit ends the line: a shorter, less useful one after it would read as random.
+		if (partsWidth(next) > width) break;
+		kept.add(i);
+		parts = next;
+	}
+	return parts;
+}
+
+/** Hints of `scopes` as one line that fits `width` (see hintParts); a disabled run reads "[read-only] s snapshot, r reboot". */
+export function hintText(keymap: Keymap, scopes: Scope[], disabledReason?: (action: string) => string | undefined, width?: number): string {
+	return hintParts(keymap, scopes, disabledReason, width)
 		.map((p) => p.text)
-		.join('  ');
+		.join(GAP);
 }
 
 /** How long an action's one-line notice stays in the footer. */
@@ -63,9 +106,12 @@ export const Footer = memo(function Footer({
 	disabledReason,
 	busy,
 	now = Date.now,
+	width,
 }: {
 	keymap: Keymap;
 	scopes: Scope[];
+	/** The columns the line has; hints that do not fit whole are left out. */
+	width: number;
 	filterDraft: string | null;
 	/** The last action's outcome (✓/✗ …), shown before the hints for NOTICE_MS. */
 	notice?: Notice;
@@ -76,12 +122,13 @@ export const Footer = memo(function Footer({
 	now?: () => number;
 }) {
 	if (filterDraft !== null) {
+		const draft = sanitize(filterDraft);
 		return (
 			<Text wrap="truncate">
 				<Text color={theme.accent}>/</Text>
-				{sanitize(filterDraft)}
+				{draft}
 				<Text color={theme.accent}>█</Text>
-				<Text color={theme.muted}>{'  ' + hintText(keymap, ['filter'])}</Text>
+				<Text color={theme.muted}>{GAP + hintText(keymap, ['filter'], undefined, width - textWidth(`/${draft}█${GAP}`))}</Text>
 			</Text>
 		);
 	}
@@ -90,28 +137,32 @@ export const Footer = memo(function Footer({
 	if (!showNotice && !disabledReason && !busy) {
 		return (
 			<Text wrap="truncate" color={theme.muted}>
-				{hintText(keymap, scopes)}
+				{hintText(keymap, scopes, undefined, width)}
 			</Text>
 		);
 	}
+	const busyText = busy ? `⟳ ${busy}${GAP}` : '';
+	const noticeText = showNotice ? sanitize(notice.text) + GAP : '';
+	// What the busy and result lines leave (a line longer than the footer is cut as before; no hint then).
+	const room = width - textWidth(busyText) - textWidth(noticeText);
 	return (
 		<Text wrap="truncate" color={theme.muted}>
 			{busy ? (
 				<Text color={theme.warn} bold>
-					{`⟳ ${busy}  `}
+					{busyText}
 				</Text>
 			) : (
 				''
 			)}
 			{showNotice ? (
 				<Text color={notice.tone === 'ok' ? theme.ok : notice.tone === 'error' ? theme.danger : theme.warn} bold>
-					{sanitize(notice.text) + '  '}
+					{noticeText}
 				</Text>
 			) : (
 				''
 			)}
-			{hintParts(keymap, scopes, disabledReason).map((part, i) => {
-				const text = `${i > 0 ? '  ' : ''}${part.text}`;
+			{hintParts(keymap, scopes, disabledReason, room).map((part, i) => {
+				const text = `${i > 0 ? GAP : ''}${part.text}`;
 				return part.disabled ? (
 					<Text key={i} dimColor>
 						{text}

@@ -4,14 +4,15 @@
 import {Text} from 'ink';
 import React from 'react';
 import {hintText} from './Footer.js';
+import {textWidth} from './format.js';
 import type {Keymap} from '../keymaps/index.js';
 import {effectiveFilter} from '../source/store/selectors.js';
 import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {theme} from './theme.js';
 
-/** The `:` prompt while it is open, else the notice a command left. */
-export function ScreenFooter({keymap, draft, notice}: {keymap: Keymap; draft: string | null; notice: string | undefined}) {
+/** The `:` prompt while it is open, else the notice a command left; `width` is the line's (hints that do not fit whole are left out). */
+export function ScreenFooter({keymap, draft, notice, width}: {keymap: Keymap; draft: string | null; notice: string | undefined; width: number}) {
 	if (draft === null) {
 		return (
 			<Text wrap="truncate" color={theme.warn}>
@@ -19,12 +20,13 @@ export function ScreenFooter({keymap, draft, notice}: {keymap: Keymap; draft: st
 			</Text>
 		);
 	}
+	const typed = sanitize(draft);
 	return (
 		<Text wrap="truncate">
 			<Text color={theme.accent}>:</Text>
-			{sanitize(draft)}
+			{typed}
 			<Text color={theme.accent}>█</Text>
-			<Text color={theme.muted}>{'  ' + hintText(keymap, ['command'])}</Text>
+			<Text color={theme.muted}>{'  ' + hintText(keymap, ['command'], undefined, width - textWidth(`:${typed}█  `))}</Text>
 		</Text>
 	);
 }

@@ -27,7 +27,7 @@ describe('a guest on an offline node', () => {
 	});
 
 	it('the footer says why its action keys are off', () => {
-		assert.match(plain(app.lastFrame() ?? ''), /\[node pve3 is offline\] s snapshot, r reboot, b snapshots \/ roll back, u upgrade \(plan first\)/);
+		assert.match(plain(app.lastFrame() ?? ''), /\[node pve3 is offline\] s snapshot, r reboot, b roll back, u upgrade, d back up\b/);
 	});
 
 	it('each action key gives one line naming the node; nothing opens, nothing is sent', async () => {

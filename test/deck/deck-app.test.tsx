@@ -94,10 +94,10 @@ test('Tab and Shift+Tab move the focus; z zooms the focused pane and back; the f
 	await press(app, '\t');
 	assert.match(frameOf(app), /▶\[2\] topology/);
 	assert.equal(store.getState().ui.screen, 'topology');
-	assert.match(footer(), /j\/↓ down .*enter its guests in the fleet/);
+	assert.match(footer(), /j\/↓ down .*enter its guests/);
 	await press(app, '\t', '\t', '\t', '\t');
 	assert.match(frameOf(app), /▶\[6\] tasks/);
-	assert.match(footer(), /f failed only \/ all/);
+	assert.match(footer(), /f failed \/ all/);
 	await press(app, '\u001B[Z');
 	assert.match(frameOf(app), /▶\[7\] problems/);
 	await press(app, '\u001B[Z');

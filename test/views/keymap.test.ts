@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Key} from 'ink';
 import {helpSections, hintsFor, isKeyName, keyName, loadKeymap, matchAction} from '../../keymaps/index.js';
+import {textWidth} from '../../views/format.js';
 import {HANDLED_ACTIONS as SCREEN_HANDLED} from '../../views/actions.js';
 import {DECK_ACTIONS} from '../../views/deck/deck-keys.js';
 
@@ -95,6 +96,18 @@ test('help sections cover every scope that has bindings, with hints drawn from t
 		hintsFor(loadKeymap(), 'filter').map((h) => h.description),
 		['apply filter', 'cancel'],
 	);
+});
+
+test('every footer hint reads in 14 columns or fewer (a `label`); help keeps the whole description', () => {
+	const keymap = loadKeymap();
+	for (const b of keymap.bindings) {
+		if (b.footer) assert.ok(textWidth(b.label) <= 14, `${b.scope} ${b.action}: "${b.label}" is too long for the footer; give it a label`);
+	}
+	const backup = keymap.bindings.find((b) => b.action === 'act.backup')!;
+	assert.equal(backup.label, 'back up');
+	assert.equal(helpSections(keymap).find((s) => s.scope === 'fleet')?.entries.find((e) => e.action === 'act.backup')?.description, 'back up now (vzdump: storage, mode, notes, protected)');
+	// Without a label the footer says the description.
+	assert.equal(keymap.bindings.find((b) => b.action === 'nav.down' && b.scope === 'fleet')?.label, 'down');
 });
 
 test('descriptions holding commas survive the YAML (the loader rejects stray fields)', () => {
