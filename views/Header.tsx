@@ -90,7 +90,9 @@ export const Header = memo(function Header(p: HeaderProps) {
 	} else if (c.status === 'connecting') {
 		status = <Text color={theme.muted}>connecting…</Text>;
 	} else {
-		status = <Text color={theme.muted}>{ageText(c, now)}</Text>;
+		// A large fleet is read less often than the refresh (fleet-pace.ts): say so, or "live" would overstate it.
+		const every = c.readEveryMs !== undefined ? ` · read every ${Math.round(c.readEveryMs / 1000)}s` : '';
+		status = <Text color={theme.muted}>{ageText(c, now) + every}</Text>;
 	}
 
 	return (

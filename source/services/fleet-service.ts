@@ -23,7 +23,8 @@ export function createFleetService(options: {
 		async poll(signal) {
 			const snapshot = await options.source.fetchFleet(signal);
 			entries = snapshot.guests.length + snapshot.nodes.length;
-			options.store.getState().actions.fleetReceived(snapshot);
+			const every = fleetIntervalMs(options.refreshMs, entries);
+			options.store.getState().actions.fleetReceived(every > options.refreshMs ? {...snapshot, readEveryMs: every} : snapshot);
 		},
 		onError(error) {
 			options.store.getState().actions.pollFailed(errorLine(error), clock());

@@ -198,7 +198,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 							clusterName: snapshot.clusterName,
 							quorate: snapshot.quorate,
 							pveVersion: snapshot.pveVersion ?? state.pveVersion,
-							connection: {...state.connection, status: 'ok', lastOkAt: snapshot.receivedAt, lastError: undefined, consecutiveFailures: 0},
+							connection: {...state.connection, status: 'ok', lastOkAt: snapshot.receivedAt, lastError: undefined, consecutiveFailures: 0, readEveryMs: snapshot.readEveryMs},
 						};
 					});
 				},

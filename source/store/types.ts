@@ -74,6 +74,8 @@ export interface FleetSnapshot {
 	quorate?: boolean;
 	pveVersion?: string; // "9.1.5"
 	receivedAt: number; // epoch ms
+	/** Set when the fleet is so large that it is read less often than the configured refresh (fleet-pace.ts). */
+	readEveryMs?: number;
 }
 
 export type ConnectionStatus = 'connecting' | 'ok' | 'stale' | 'failed';
@@ -85,6 +87,8 @@ export interface ConnectionState {
 	lastOkAt?: number;
 	lastError?: string;
 	consecutiveFailures: number;
+	/** The fleet's stretched read interval, for the header (FleetSnapshot.readEveryMs). */
+	readEveryMs?: number;
 }
 
 /** What a VM's QEMU guest agent reports about its addresses: the interfaces, or why there is no answer. */

@@ -8,6 +8,10 @@ import {createFleetService} from '../../source/services/fleet-service.js';
 import type {FleetSource} from '../../source/services/fleet-source.js';
 import type {GuestRow} from '../../source/store/types.js';
 import {createAppStore} from '../../source/store/store.js';
+import {cleanup} from 'ink-testing-library';
+import {homelabGuests, snapshot} from '../views/data.js';
+import {plain} from '../views/harness.js';
+import {renderApp} from '../views/render.js';
 
 describe('fleet pace', () => {
 	it('keeps the configured refresh for a fleet of up to refresh-ms entries', () => {
@@ -48,7 +52,23 @@ describe('fleet pace', () => {
 		};
 		const small = await gaps(3, 4);
 		assert.ok(Math.max(...small) < 90, `3 guests follow the 20 ms refresh: ${small.map(Math.round)}`);
+		assert.equal(store.getState().connection.readEveryMs, undefined, 'read at the refresh: nothing to say');
 		const large = await gaps(150, 3);
 		assert.ok(Math.min(...large) >= 145, `150 guests are read 150 ms apart: ${large.map(Math.round)}`);
+		assert.equal(store.getState().connection.readEveryMs, 150, 'the header is told');
+	});
+
+	it('the header says how often a large fleet is read', async () => {
+		const store = createAppStore({target: 'test', demo: false, readOnly: false});
+		store.getState().actions.fleetReceived({...snapshot(homelabGuests()), readEveryMs: 8000});
+		const app = await renderApp(store, {size: {columns: 160, rows: 30}});
+		try {
+			assert.match(plain(app.lastFrame()!).split('\n').slice(0, 2).join('\n'), / · read every 8s/);
+			store.getState().actions.fleetReceived(snapshot(homelabGuests()));
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			assert.doesNotMatch(plain(app.lastFrame()!), /read every/);
+		} finally {
+			cleanup();
+		}
 	});
 });
