@@ -7,6 +7,7 @@ import type {IncomingMessage} from 'node:http';
 import {createServer, type Server} from 'node:https';
 import {createServer as createTcpServer, type AddressInfo, type Socket} from 'node:net';
 import selfsigned from 'selfsigned';
+import {createClient, type ClientOptions, type PveClient} from '../../source/api/client.js';
 
 export interface LoggedRequest {
 	method: string;
@@ -126,3 +127,12 @@ export async function closedPort(): Promise<number> {
 	await new Promise<void>((resolve) => probe.close(() => resolve()));
 	return port;
 }
+
+/** A token used by tests that only need some valid credentials. */
+export const TEST_TOKEN = {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'} as const;
+
+/** A client of `server`, its certificate pinned, with TEST_TOKEN. */
+export function tokenClient(server: TestServer, options: Partial<ClientOptions> = {}): PveClient {
+	return createClient({host: server.host, port: server.port, fingerprint: server.fingerprint, auth: TEST_TOKEN, ...options});
+}
+

@@ -3,9 +3,9 @@
 
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
-import {createClient, type PveClient} from '../../source/api/client.js';
+import type {PveClient} from '../../source/api/client.js';
 import {getClusterResources, getClusterStatus, getClusterTasks, getLxcConfig, getLxcSnapshots, getNodes, getVersion} from '../../source/api/reads.js';
-import {startTestServer, type TestServer} from './https-fixture.js';
+import {startTestServer, tokenClient, type TestServer} from './https-fixture.js';
 
 /** The request, in an answer of the shape its route must have (source/api/shapes.ts). */
 function echo(path: string, query: string): unknown {
@@ -26,12 +26,7 @@ describe('typed reads', () => {
 	before(async () => {
 		// Echo what was asked, so each read's answer proves which path it hit (in a shape the route accepts).
 		server = await startTestServer((request) => ({json: {data: echo(request.path, request.query.toString())}}));
-		client = createClient({
-			host: server.host,
-			port: server.port,
-			fingerprint: server.fingerprint,
-			auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'},
-		});
+		client = tokenClient(server);
 	});
 	after(async () => {
 		await client.close();

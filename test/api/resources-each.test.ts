@@ -6,10 +6,10 @@
 
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
-import {createClient, type PveClient} from '../../source/api/client.js';
+import type {PveClient} from '../../source/api/client.js';
 import {createFleetSource} from '../../source/services/fleet-source.js';
 import {createAppStore} from '../../source/store/store.js';
-import {startTestServer, type TestServer} from './https-fixture.js';
+import {startTestServer, tokenClient, type TestServer} from './https-fixture.js';
 
 let cpu = 0.25;
 let answers = 0;
@@ -47,12 +47,7 @@ describe('/cluster/resources read entry by entry', () => {
 			if (request.path === '/cluster/status') return {json: {data: [{type: 'cluster', name: 'c', quorate: 1}]}};
 			return {status: 404};
 		});
-		client = createClient({
-			host: server.host,
-			port: server.port,
-			fingerprint: server.fingerprint,
-			auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'},
-		});
+		client = tokenClient(server);
 	});
 	after(async () => {
 		await client.close();

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import fc from 'fast-check';
-import {createClient, type PveClient} from '../../source/api/client.js';
+import type {PveClient} from '../../source/api/client.js';
 import {boundStrings, checkAnswer, entryCheck, FIELD_LIMIT, ShapeError} from '../../source/api/shapes.js';
-import {startTestServer, type TestServer} from './https-fixture.js';
+import {startTestServer, tokenClient, type TestServer} from './https-fixture.js';
 import {rejection} from './rejection.js';
 import {readSample} from '../samples.js';
 
@@ -21,14 +21,7 @@ describe('answer shapes at the client boundary', () => {
 
 	before(async () => {
 		server = await startTestServer(() => (typeof answer === 'string' ? {body: answer} : {json: {data: answer}}));
-		client = createClient({
-			host: server.host,
-			port: server.port,
-			fingerprint: server.fingerprint,
-			auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'},
-			retries: 0,
-			maxResponseBytes: 64 * 1024,
-		});
+		client = tokenClient(server, {retries: 0, maxResponseBytes: 64 * 1024});
 	});
 	after(async () => {
 		await client.close();
@@ -71,7 +64,7 @@ describe('answer shapes at the client boundary', () => {
 	});
 
 	it('a 5 MB guest name arrives cut to FIELD_LIMIT with a marker', async () => {
-		const big = createClient({host: server.host, port: server.port, fingerprint: server.fingerprint, auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'}});
+		const big = tokenClient(server);
 		answer = [lxc(101, {name: 'n'.repeat(5_000_000)})];
 		const [entry] = await big.request<Array<{name: string}>>('GET', '/cluster/resources');
 		assert.equal(entry!.name.length, FIELD_LIMIT);
@@ -156,7 +149,7 @@ describe('error text from the host', () => {
 			statusText: 'boom',
 			json: {data: null, message: '\u001B]0;pwned\u0007CT 101 \u202Efailed\u001B[2J\n', errors: {'x\u001B[31m': 'bad \u0007value'}},
 		}));
-		const client = createClient({host: server.host, port: server.port, fingerprint: server.fingerprint, auth: {kind: 'token', tokenId: 'root@pam!proxdeck', secret: '8d2e6f3a-1b4c-4d5e-9f60-7a8b9c0d1e2f'}, retries: 0});
+		const client = tokenClient(server, {retries: 0});
 		const error = await rejection(client.request('POST', '/nodes/pve1/lxc/101/status/start'));
 		assert.equal(error.message, 'CT 101 failed');
 		assert.deepEqual(error.errors, {x: 'bad value'});
