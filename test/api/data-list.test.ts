@@ -44,7 +44,8 @@ describe('reading {"data":[…]} entry by entry', () => {
 	it('finds every entry of any list, however it is spaced', () => {
 		fc.assert(
 			fc.property(spacedAnswer, ({list, text}) => {
-				assert.deepEqual(entriesOf(Buffer.from(text)), list);
+				// The list as JSON carries it (-0 is written as 0).
+				assert.deepEqual(entriesOf(Buffer.from(text)), JSON.parse(JSON.stringify(list)));
 			}),
 			{numRuns: 400},
 		);
