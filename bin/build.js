@@ -55,6 +55,21 @@ const stringWidthFastPath = {
 		});
 	},
 };
+// meow evaluates normalize-package-data (and with it the SPDX licence lists,
+// sorted at load) when it loads, for `cli.pkg`, which proxdeck never reads:
+// 20–30 ms before the first request (issue 12). Here it is evaluated on first
+// call instead. If a meow update changes the code, the build says so and keeps it.
+const MEOW_NORMALIZE = 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);';
+const meowLazyNormalize = {
+	name: 'meow-lazy-normalize',
+	setup(b) {
+		b.onLoad({filter: /meow[\\/]build[\\/]dependencies\.js$/}, (args) => {
+			const code = readFileSync(args.path, 'utf8');
+			if (!code.includes(MEOW_NORMALIZE)) return {contents: code, loader: 'js', warnings: [{text: 'meow: its normalize-package-data loading changed; it may be evaluated at start-up'}]};
+			return {contents: code.replace(MEOW_NORMALIZE, 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);'), loader: 'js'};
+		});
+	},
+};
 const chunkDir = `${entryName}-chunks`;
 rmSync(join(root, dirname(outfile), chunkDir), {recursive: true, force: true});
 
@@ -89,7 +104,7 @@ try {
 		// Some bundled CommonJS packages call require() and read __dirname (ssh2's
 		// poly1305 wasm loader); give the ESM bundle both.
 		banner: {js: "import {createRequire as __proxdeckRequire} from 'node:module'; import {dirname as __proxdeckDirname} from 'node:path'; import {fileURLToPath as __proxdeckPath} from 'node:url'; const require = __proxdeckRequire(import.meta.url); const __filename = __proxdeckPath(import.meta.url); const __dirname = __proxdeckDirname(__filename);"},
-		plugins: [yogaWithoutFetch, stringWidthFastPath],
+		plugins: [yogaWithoutFetch, stringWidthFastPath, meowLazyNormalize],
 		logLevel: 'warning',
 		write: false,
 	});

@@ -6,8 +6,9 @@
 // while the host answers. ssh2, node-forge and the simulator load only when
 // SSH, the demo or `proxdeck sim` need them. The first frame waits for the
 // fleet's first answer (one cold frame, not two). The shipped YAML is parsed at
-// build time, and Yoga's WebAssembly is decoded without fetch() (which loads
-// Node's internal undici). Each of these regressed silently before: a static
+// build time, Yoga's WebAssembly is decoded without fetch() (which loads
+// Node's internal undici), meow's package.json normaliser is not evaluated,
+// and narrow text is measured without string-width's emoji regex. Each of these regressed silently before: a static
 // import or a new fetch() costs tens of milliseconds at every start and no
 // other test notices.
 
@@ -84,6 +85,11 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 			const at = readFileSync(file, 'utf8').search(/[^\x00-\x7f]/);
 			assert.equal(at, -1, `${file} has a non-ASCII character at ${at}`);
 		}
+	});
+
+	it('meow\'s normalize-package-data (SPDX lists sorted at load, 20-30 ms) is evaluated only if called, which proxdeck never does', () => {
+		assert.doesNotMatch(startCode, /^var \w+ = requireNormalize\(\);$/m, 'evaluated when meow loads');
+		assert.match(startCode, /normalizePackageData = \(\.\.\.args\) => getDefaultExportFromCjs\(requireNormalize\(\)\)\(\.\.\.args\)/);
 	});
 
 	it('the keymap and the built-in layouts are in the bundle already parsed (no YAML parsing at start)', () => {
