@@ -9,7 +9,10 @@
 //   - API requests per minute at idle, counted by the simulator
 // and prints one table with the 28-guest figure beside the 10,000 one.
 //
-//   node --import tsx bench/fleet.ts [--minutes 10] [--runs 3] [--size 160x50] [--only 28|10000] [--paths] [--threads]
+//   node --import tsx bench/fleet.ts [--minutes 10] [--runs 3] [--size 160x50] [--only 28|10000] [--paths] [--threads] [--start-only]
+//
+// --start-only measures only the starts (no sweep, no idle window) and prints each run's first frame
+// and the console's CPU time by then.
 //
 // Run `npm run build` first: the console runs from the bundle when it is fresh
 // (bin/proxdeck.js says so), as an installed proxdeck does.
@@ -33,6 +36,7 @@ const {values} = parseArgs({
 		only: {type: 'string'},
 		paths: {type: 'boolean', default: false},
 		threads: {type: 'boolean', default: false},
+		'start-only': {type: 'boolean', default: false},
 	},
 });
 const minutes = Number(values.minutes);
@@ -116,6 +120,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Started {
 	child: ChildProcess;
 	firstFrameMs: number;
+	/** The console's own CPU time (user + system) when its first frame was seen: steadier than wall time on a busy machine. */
+	cpuAtFirstFrameMs: number;
 	pid: number;
 	state: string;
 }
@@ -156,7 +162,8 @@ async function startConsole(sim: RunningSimulator, fixture: Fixture, marker: Reg
 	});
 	// Keep draining the terminal so the console never blocks on a full pipe.
 	child.stdout!.resume();
-	return {child, firstFrameMs, pid: consolePid(child.pid!), state};
+	const pid = consolePid(child.pid!);
+	return {child, firstFrameMs, cpuAtFirstFrameMs: (cpuTicks(pid) / CLK_TCK) * 1000, pid, state};
 }
 
 async function stopConsole(started: Started): Promise<void> {
@@ -182,10 +189,20 @@ async function measure(fleet: Fleet): Promise<Figures> {
 	const sim = await startSimulator({fixture});
 	try {
 		const firstFrame: number[] = [];
+		const cpu: number[] = [];
 		for (let i = 0; i < runs - 1; i++) {
 			const started = await startConsole(sim, fixture, fleet.marker);
 			firstFrame.push(started.firstFrameMs);
+			cpu.push(started.cpuAtFirstFrameMs);
 			await stopConsole(started);
+		}
+		if (values['start-only']) {
+			const started = await startConsole(sim, fixture, fleet.marker);
+			firstFrame.push(started.firstFrameMs);
+			cpu.push(started.cpuAtFirstFrameMs);
+			await stopConsole(started);
+			process.stderr.write(`  ${fleet.label} guests, first frame of each start: ${firstFrame.map((ms) => `${(ms / 1000).toFixed(3)} s`).join(', ')}; console CPU by then: ${cpu.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}\n`);
+			return {sweep: {seconds: 0, reads: 0}, firstFrame, idleCpu: NaN, rss1: NaN, rssEnd: NaN, rssStart: NaN, requestsPerMinute: NaN};
 		}
 		const started = await startConsole(sim, fixture, fleet.marker);
 		firstFrame.push(started.firstFrameMs);

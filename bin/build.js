@@ -37,6 +37,39 @@ const yogaWithoutFetch = {
 		});
 	},
 };
+// Every import of string-width 8 in the bundle (Ink's, cli-truncate's,
+// widest-line's, ours) goes through source/util/string-width.ts, which answers
+// narrow text (ASCII, box drawing, arrows, ✓ ✖ …) without string-width's
+// segmenter and emoji regexes, whose first use costs 40–50 ms in the first
+// frame (issue 12). Same answers, proven against string-width by
+// test/util/string-width.test.ts. wrap-ansi's own string-width 7 is left alone.
+const fastStringWidth = join(root, 'source', 'util', 'string-width.ts');
+const stringWidth8 = join(root, 'node_modules', 'string-width', 'index.js');
+const stringWidthFastPath = {
+	name: 'string-width-fast-path',
+	setup(b) {
+		b.onResolve({filter: /^string-width$/}, async (args) => {
+			if (args.importer === fastStringWidth || args.pluginData === 'as-is') return undefined;
+			const resolved = await b.resolve(args.path, {importer: args.importer, resolveDir: args.resolveDir, kind: args.kind, pluginData: 'as-is'});
+			return resolved.path === stringWidth8 ? {path: fastStringWidth} : resolved;
+		});
+	},
+};
+// meow evaluates normalize-package-data (and with it the SPDX licence lists,
+// sorted at load) when it loads, for `cli.pkg`, which proxdeck never reads:
+// 20–30 ms before the first request (issue 12). Here it is evaluated on first
+// call instead. If a meow update changes the code, the build says so and keeps it.
+const MEOW_NORMALIZE = 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);';
+const meowLazyNormalize = {
+	name: 'meow-lazy-normalize',
+	setup(b) {
+		b.onLoad({filter: /meow[\\/]build[\\/]dependencies\.js$/}, (args) => {
+			const code = readFileSync(args.path, 'utf8');
+			if (!code.includes(MEOW_NORMALIZE)) return {contents: code, loader: 'js', warnings: [{text: 'meow: its normalize-package-data loading changed; it may be evaluated at start-up'}]};
+			return {contents: code.replace(MEOW_NORMALIZE, 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);'), loader: 'js'};
+		});
+	},
+};
 const chunkDir = `${entryName}-chunks`;
 rmSync(join(root, dirname(outfile), chunkDir), {recursive: true, force: true});
 
@@ -71,7 +104,7 @@ try {
 		// Some bundled CommonJS packages call require() and read __dirname (ssh2's
 		// poly1305 wasm loader); give the ESM bundle both.
 		banner: {js: "import {createRequire as __proxdeckRequire} from 'node:module'; import {dirname as __proxdeckDirname} from 'node:path'; import {fileURLToPath as __proxdeckPath} from 'node:url'; const require = __proxdeckRequire(import.meta.url); const __filename = __proxdeckPath(import.meta.url); const __dirname = __proxdeckDirname(__filename);"},
-		plugins: [yogaWithoutFetch],
+		plugins: [yogaWithoutFetch, stringWidthFastPath, meowLazyNormalize],
 		logLevel: 'warning',
 		write: false,
 	});

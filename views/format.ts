@@ -2,7 +2,8 @@
 // measured in terminal cells (string-width), so CJK names and emoji in guest
 // names pad and truncate without breaking the column grid.
 
-import stringWidth from 'string-width';
+// Through our fast path for narrow text (source/util/string-width.ts says why).
+import stringWidth from '../source/util/string-width.js';
 import {boundedMemo} from '../source/util/bounded-memo.js';
 import wrapAnsi from 'wrap-ansi';
 

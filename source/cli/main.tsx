@@ -32,13 +32,22 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		return 1;
 	}
 
-	const opened = await openHost(args, target, io, {needsTty: true});
+	// The console itself (Ink, React, the views and services: most of the code)
+	// loads while the host is reached and answers; the fleet's first read goes out
+	// alongside the check that the host answers (GET /version), not after it.
+	// A host that fails the check ends the process before the console is needed.
+	const consoleUi = import('./console-ui.js');
+	consoleUi.catch(() => {}); // a failure to load is thrown by the await below
+	let firstResources: Promise<unknown> | undefined;
+	const opened = await openHost(args, target, io, {
+		needsTty: true,
+		alongsideCheck: (client) => {
+			firstResources = client.request<unknown>('GET', '/cluster/resources');
+			firstResources.catch(() => {}); // a failure is the first poll's to report
+		},
+	});
 	if (typeof opened === 'number') return opened;
-	// The fleet's first read goes out now, and the console itself (Ink, React, the
-	// views and services: most of the code) loads while the host answers it.
-	let firstResources: Promise<unknown> | undefined = opened.client.request<unknown>('GET', '/cluster/resources');
-	firstResources.catch(() => {}); // a failure is the first poll's to report
-	const {startConsole} = await import('./console-ui.js');
+	const {startConsole} = await consoleUi;
 	return runFullScreen(io, (quit) => {
 		// Handed over once and forgotten here: this closure lives as long as the
 		// console, and the promise holds the whole first answer (10,000 entries).

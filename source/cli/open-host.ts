@@ -183,6 +183,12 @@ export interface OpenHostOptions {
 	interactive?: boolean;
 	/** Where the one-line failure goes (default: stderr); a switch at run time shows it on the console instead. */
 	report?: (line: string) => void;
+	/**
+	 * Called with the client as GET /version goes out, before it answers: the
+	 * console sends the fleet's first read alongside, so a host that takes its
+	 * time over a large /cluster/resources starts on it one round trip earlier.
+	 */
+	alongsideCheck?: (client: PveClient) => void;
 }
 
 export async function openHost(args: CliArgs, target: Target, io: Io, options: OpenHostOptions): Promise<OpenHost | number> {
@@ -204,7 +210,9 @@ export async function openHost(args: CliArgs, target: Target, io: Io, options: O
 		if (warning) oneLine(io, warning);
 	};
 	try {
-		await client.request('GET', '/version');
+		const version = client.request('GET', '/version');
+		options.alongsideCheck?.(client);
+		await version;
 		// Logged in (with the second factor if any): a later fresh login must not prompt over the console.
 		connection.stopAsking?.();
 	} catch (error) {

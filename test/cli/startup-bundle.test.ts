@@ -6,8 +6,9 @@
 // while the host answers. ssh2, node-forge and the simulator load only when
 // SSH, the demo or `proxdeck sim` need them. The first frame waits for the
 // fleet's first answer (one cold frame, not two). The shipped YAML is parsed at
-// build time, and Yoga's WebAssembly is decoded without fetch() (which loads
-// Node's internal undici). Each of these regressed silently before: a static
+// build time, Yoga's WebAssembly is decoded without fetch() (which loads
+// Node's internal undici), meow's package.json normaliser is not evaluated,
+// and narrow text is measured without string-width's emoji regex. Each of these regressed silently before: a static
 // import or a new fetch() costs tens of milliseconds at every start and no
 // other test notices.
 
@@ -86,13 +87,18 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 		}
 	});
 
+	it('meow\'s normalize-package-data (SPDX lists sorted at load, 20-30 ms) is evaluated only if called, which proxdeck never does', () => {
+		assert.doesNotMatch(startCode, /^var \w+ = requireNormalize\(\);$/m, 'evaluated when meow loads');
+		assert.match(startCode, /normalizePackageData = \(\.\.\.args\) => getDefaultExportFromCjs\(requireNormalize\(\)\)\(\.\.\.args\)/);
+	});
+
 	it('the keymap and the built-in layouts are in the bundle already parsed (no YAML parsing at start)', () => {
 		// keymaps/default.yaml's first binding and layouts/triage.yaml's name, as object literals.
 		assert.match(startCode, /"keymaps\/default\.yaml": \[\{ key: \["j", "down"\], action: "nav\.down"/);
 		assert.match(startCode, /"layouts\/triage\.yaml": \{/);
 	});
 
-	it('the first frame the terminal gets already shows the fleet, and Node\'s internal fetch was never loaded', async () => {
+	it('the first frame the terminal gets already shows the fleet; Node\'s internal fetch was never loaded and string-width\'s emoji regex never ran', async () => {
 		const fixture = demoFixture({kind: 'fixture', name: 'homelab'});
 		const sim = await startSimulator({fixture});
 		const probeDir = mkdtempSync(join(tmpdir(), 'proxdeck-startup-'));
@@ -101,7 +107,21 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 			// Yoga used to fetch() its WebAssembly's data: URL, which loads Node's own undici: the process says at exit.
 			const probeOut = join(probeDir, 'internal-undici');
 			const probe = join(probeDir, 'probe.mjs');
-			writeFileSync(probe, `import {writeFileSync} from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(probeOut)}, String(process.moduleLoadList.some((m) => m.includes('internal/deps/undici')))));\n`);
+			// string-width's slow path (its RGI_Emoji regex and friends, 40-50 ms to compile at first use) must not run for the
+			// first frame, whose text is narrow (source/util/string-width.ts): the probe counts that regex's uses until the frame's end is written.
+			const emojiTestsOut = join(probeDir, 'emoji-tests');
+			writeFileSync(
+				probe,
+				[
+					`import {writeFileSync} from 'node:fs';`,
+					`let emojiTests = 0;`,
+					`const test = RegExp.prototype.test;`,
+					`RegExp.prototype.test = function (text) { if (this.source.includes('RGI_Emoji')) emojiTests++; return test.call(this, text); };`,
+					`const write = process.stdout.write;`,
+					`process.stdout.write = function (chunk, ...rest) { if (String(chunk).includes('\\u001B[?2026l')) { writeFileSync(${JSON.stringify(emojiTestsOut)}, String(emojiTests), {flag: 'wx'}); process.stdout.write = write; } return write.call(this, chunk, ...rest); };`,
+					`process.on('exit', () => writeFileSync(${JSON.stringify(probeOut)}, String(process.moduleLoadList.some((m) => m.includes('internal/deps/undici')))));`,
+				].join('\n'),
+			);
 			const command = `stty cols 160 rows 50; exec ${process.execPath} --import ${probe} ${entry} --host ${sim.host} --port ${sim.port} --token-id '${token.tokenId}' --fingerprint ${sim.fingerprint}`;
 			const child = spawn('script', ['-qfec', command, '/dev/null'], {
 				cwd: root,
@@ -129,6 +149,7 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 			assert.match(firstFrame, /nodes 1\/1 │/, 'the header, box-drawing character included (the bundle writes it as \\u2502)');
 			assert.doesNotMatch(firstFrame, /connecting…/);
 			assert.equal(readFileSync(probeOut, 'utf8'), 'false', 'Node\'s internal undici was loaded (something called the global fetch)');
+			assert.equal(readFileSync(emojiTestsOut, 'utf8'), '0', 'the first frame measured text through string-width\'s emoji regex (text outside source/util/string-width.ts\'s table, or a string-width import that bypasses it)');
 			// The fleet's first read was sent once, not again by the first poll.
 			assert.equal(sim.requests.filter((r) => r.path === '/cluster/resources').length, 1);
 		} finally {
