@@ -41,11 +41,15 @@ function stringEnd(bytes: Uint8Array, i: number): number {
 	return -1;
 }
 
+/** valueEnd's answer for an entry nested deeper than allowed. */
+const TOO_DEEP = -2;
+
 /**
- * The index after the value starting at `i`, or -1. Brackets are counted, not
- * matched by kind: a mismatch (`{]`) yields a slice JSON.parse refuses.
+ * The index after the value starting at `i`, -1 if it does not end, TOO_DEEP
+ * past `maxNesting` brackets. Brackets are counted, not matched by kind: a
+ * mismatch (`{]`) yields a slice JSON.parse refuses.
  */
-function valueEnd(bytes: Uint8Array, i: number): number {
+function valueEnd(bytes: Uint8Array, i: number, maxNesting: number): number {
 	const first = bytes[i];
 	if (first === QUOTE) return stringEnd(bytes, i);
 	if (first === OPEN_BRACE || first === OPEN_BRACKET) {
@@ -57,7 +61,7 @@ function valueEnd(bytes: Uint8Array, i: number): number {
 				if (j < 0) return -1;
 				j--;
 			} else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-				depth++;
+				if (++depth > maxNesting) return TOO_DEEP;
 			} else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
 				if (--depth === 0) return j + 1;
 			}
@@ -74,12 +78,22 @@ function valueEnd(bytes: Uint8Array, i: number): number {
 	return j > i ? j : -1;
 }
 
+/** Entry offsets: start and end of each entry, in a typed array that doubles as it fills. */
+export interface DataList {
+	/** [start0, end0, start1, end1, …]; only the first 2 × count are entries. */
+	bounds: Uint32Array;
+	count: number;
+}
+
 /**
- * Start and end offsets of each entry of `{"data":[e0,e1,…]}`, as
- * [start0, end0, start1, end1, …]; undefined when the answer is not exactly
- * that envelope.
+ * Where each entry of `{"data":[e0,e1,…]}` lies; undefined when the answer is
+ * not exactly that envelope; 'too deep' when an entry holds more than
+ * `maxNesting` levels of brackets (itself included), found before anything
+ * parses it: JSON.parse of 8 million nested brackets takes seconds.
+ * Offsets go in a Uint32Array (an answer is at most 16 MiB): a list of 8
+ * million zeros would otherwise make 16 million boxed numbers.
  */
-export function dataListBounds(bytes: Uint8Array): number[] | undefined {
+export function dataListBounds(bytes: Uint8Array, maxNesting = Number.POSITIVE_INFINITY): DataList | 'too deep' | undefined {
 	let i = skipSpace(bytes, 0);
 	if (bytes[i] !== OPEN_BRACE) return undefined;
 	i = skipSpace(bytes, i + 1);
@@ -89,12 +103,21 @@ export function dataListBounds(bytes: Uint8Array): number[] | undefined {
 	i = skipSpace(bytes, i + 1);
 	if (bytes[i] !== OPEN_BRACKET) return undefined;
 	i = skipSpace(bytes, i + 1);
-	const bounds: number[] = [];
+	let bounds = new Uint32Array(256);
+	let count = 0;
 	if (bytes[i] !== CLOSE_BRACKET) {
 		for (;;) {
-			const end = valueEnd(bytes, i);
+			const end = valueEnd(bytes, i, maxNesting);
+			if (end === TOO_DEEP) return 'too deep';
 			if (end < 0) return undefined;
-			bounds.push(i, end);
+			if (2 * count + 2 > bounds.length) {
+				const grown = new Uint32Array(bounds.length * 2);
+				grown.set(bounds);
+				bounds = grown;
+			}
+			bounds[2 * count] = i;
+			bounds[2 * count + 1] = end;
+			count++;
 			i = skipSpace(bytes, end);
 			if (bytes[i] === COMMA) {
 				i = skipSpace(bytes, i + 1);
@@ -106,5 +129,5 @@ export function dataListBounds(bytes: Uint8Array): number[] | undefined {
 	}
 	i = skipSpace(bytes, i + 1);
 	if (bytes[i] !== CLOSE_BRACE) return undefined;
-	return skipSpace(bytes, i + 1) === bytes.length ? bounds : undefined;
+	return skipSpace(bytes, i + 1) === bytes.length ? {bounds, count} : undefined;
 }

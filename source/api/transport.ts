@@ -10,6 +10,7 @@
 import {fetch, type Dispatcher, type Response} from 'undici';
 import {oneLine, PveApiError} from './errors.js';
 import {dataListBounds} from './data-list.js';
+import {DEPTH_LIMIT, ShapeError} from './shapes.js';
 import {describeNetworkError, formatSeconds} from './network-errors.js';
 import {encodeParams} from './params.js';
 import {TlsRejection} from './tls.js';
@@ -126,12 +127,15 @@ export function createTransport(options: TransportOptions): Transport {
 	}
 
 	function interpret(request: WireRequest, status: number, statusText: string, bytes: Buffer): unknown {
-		const bounds = request.eachEntry && status >= 200 && status < 300 ? dataListBounds(bytes) : undefined;
-		if (bounds) {
-			for (let k = 0; k < bounds.length; k += 2) {
-				const entry = parseJson(bytes.toString('utf8', bounds[k], bounds[k + 1]));
+		// An entry sits one level inside the answer's list: it may nest DEPTH_LIMIT - 1 levels itself.
+		const list = request.eachEntry && status >= 200 && status < 300 ? dataListBounds(bytes, DEPTH_LIMIT - 1) : undefined;
+		if (list === 'too deep') throw new ShapeError(`nested deeper than ${DEPTH_LIMIT} levels`);
+		if (list) {
+			const {bounds, count} = list;
+			for (let k = 0; k < count; k++) {
+				const entry = parseJson(bytes.toString('utf8', bounds[2 * k], bounds[2 * k + 1]));
 				if (entry === undefined) throw notApiJson(request, status);
-				request.eachEntry!(entry, k / 2);
+				request.eachEntry!(entry, k);
 			}
 			return ENTRIES_VISITED;
 		}

@@ -16,7 +16,7 @@
 // The pace follows the answer's size, not measured CPU time: the demo runs
 // the simulator in the same process, whose CPU would count as the poll's.
 
-/** Interval per /cluster/resources entry (guests, nodes, storages). */
+/** Interval per fleet entry (the answer's guests and nodes). */
 export const MS_PER_ENTRY = 1;
 /** Longest interval the fleet's size may stretch the configured refresh to. */
 export const STRETCH_LIMIT_MS = 8000;

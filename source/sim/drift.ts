@@ -40,7 +40,9 @@ const phases = new WeakMap<SimState, {count: number; byNode: Map<string, number>
  */
 export function pvestatdPhase(state: SimState, nodeName: string): number {
 	let known = phases.get(state);
-	if (!known || known.count !== state.nodes.size) {
+	// Asked once per guest per answer: recomputed only when the node list changed (a node added,
+	// removed or replaced by another name), not sorted anew each time.
+	if (!known || known.count !== state.nodes.size || (state.nodes.has(nodeName) && !known.byNode.has(nodeName))) {
 		const names = [...state.nodes.keys()].sort();
 		known = {count: names.length, byNode: new Map(names.map((name, i) => [name, Math.floor((i * PVESTATD_STEP_MS) / names.length)]))};
 		phases.set(state, known);

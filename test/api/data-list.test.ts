@@ -9,12 +9,12 @@ import {dataListBounds} from '../../source/api/data-list.js';
 
 /** What the transport does with bounds: each slice parsed; 'refused' when one is not JSON; undefined when it declines. */
 function entriesOf(bytes: Buffer): unknown[] | 'refused' | undefined {
-	const bounds = dataListBounds(bytes);
-	if (!bounds) return undefined;
+	const list = dataListBounds(bytes);
+	if (list === undefined || list === 'too deep') return undefined;
 	const entries: unknown[] = [];
-	for (let k = 0; k < bounds.length; k += 2) {
+	for (let k = 0; k < list.count; k++) {
 		try {
-			entries.push(JSON.parse(bytes.toString('utf8', bounds[k], bounds[k + 1])));
+			entries.push(JSON.parse(bytes.toString('utf8', list.bounds[2 * k], list.bounds[2 * k + 1])));
 		} catch {
 			return 'refused';
 		}
@@ -108,5 +108,27 @@ describe('reading {"data":[…]} entry by entry', () => {
 	it("slices entries with strings that hold the envelope's own bytes", () => {
 		const list = [{name: 'a"},{"b', x: '\\'}, '],[', {tags: '{;}'}, 12.5e3, null, [[]]];
 		assert.deepEqual(entriesOf(Buffer.from(JSON.stringify({data: list}))), list);
+	});
+
+	it('says "too deep" for an entry past the nesting limit before anything parses it, and takes the limit itself', () => {
+		const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+		assert.equal(dataListBounds(Buffer.from(`{"data":[1,${nested(31)}]}`), 31)?.constructor, Object, '31 levels: read');
+		assert.equal(dataListBounds(Buffer.from(`{"data":[1,${nested(32)}]}`), 31), 'too deep');
+		assert.equal(dataListBounds(Buffer.from(`{"data":[{"a":"[[[[["}]}`), 2)?.constructor, Object, 'brackets inside strings do not count');
+		// 8 million levels: refused at once, where JSON.parse would run for seconds.
+		const started = process.cpuUsage();
+		assert.equal(dataListBounds(Buffer.from(`{"data":[${nested(8_000_000)}]}`), 31), 'too deep');
+		const cpuMs = (process.cpuUsage(started).user + process.cpuUsage(started).system) / 1000;
+		assert.ok(cpuMs < 500, `${cpuMs} ms of CPU`);
+	});
+
+	it('keeps offsets of a long list in a typed array', () => {
+		const text = JSON.stringify({data: Array.from({length: 1000}, (_, i) => i)});
+		const list = dataListBounds(Buffer.from(text));
+		assert.ok(list && list !== 'too deep');
+		assert.equal(list.count, 1000);
+		assert.ok(list.bounds instanceof Uint32Array);
+		assert.equal(text.slice(list.bounds[0], list.bounds[1]), '0');
+		assert.equal(text.slice(list.bounds[2 * 999], list.bounds[2 * 999 + 1]), '999');
 	});
 });

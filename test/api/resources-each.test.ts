@@ -76,6 +76,13 @@ describe('/cluster/resources read entry by entry', () => {
 			// Entries are read in order, so the refusal names the first problem met.
 			raw = JSON.stringify({data: [resources()[0]]}).replace(']}', ',{"id":nope}]}');
 			await assert.rejects(client.requestEach('/cluster/resources', () => {}), /not Proxmox API JSON/);
+			// Nesting: the same limit, refused with the same line, at once.
+			for (const levels of [30, 31, 32, 40]) {
+				raw = JSON.stringify({data: [resources()[0]]}).replace(']}', `,{"id":"x","type":"pool","deep":${'['.repeat(levels)}${']'.repeat(levels)}}]}`);
+				const wholeDeep = await client.request('GET', '/cluster/resources').then(() => 'read', (e: Error) => e.message);
+				const eachDeep = await client.requestEach('/cluster/resources', () => {}).then(() => 'read', (e: Error) => e.message);
+				assert.equal(eachDeep, wholeDeep, `${levels} levels`);
+			}
 			// Another envelope is read whole, as before.
 			raw = '{"data":{"id":"lxc/1"}}';
 			await assert.rejects(client.requestEach('/cluster/resources', () => {}), /expected a list, got an object/);
