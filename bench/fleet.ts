@@ -14,8 +14,9 @@
 // --start-only measures only the starts (no sweep, no idle window) and prints each run's first frame
 // and the console's CPU time by then.
 //
-// Run `npm run build` first: the console runs from the bundle when it is fresh
-// (bin/proxdeck.js says so), as an installed proxdeck does.
+// The console runs from the bundle, as an installed proxdeck does; the bench
+// rebuilds it first when a source is newer (bin/proxdeck.js would run the
+// sources through tsx then).
 
 import {spawn, execFileSync, type ChildProcess} from 'node:child_process';
 import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
@@ -23,6 +24,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
+import {bundleIsFresh} from '../bin/bundle-state.js';
 import {demoFixture, demoToken} from '../source/cli/demo.js';
 import {startSimulator, type RunningSimulator} from '../source/sim/server.js';
 import type {Fixture} from '../source/sim/fixture-types.js';
@@ -126,7 +128,21 @@ interface Started {
 	state: string;
 }
 
+/**
+ * bin/proxdeck.js runs the sources through tsx when any is newer than the
+ * bundle: a console started after an edit would be measured slower and
+ * larger than an installed one. Rebuilt here before each start, as
+ * test/run.js does before the suite.
+ */
+function freshBundle(): void {
+	const root = fileURLToPath(new URL('..', import.meta.url));
+	if (bundleIsFresh(root)) return;
+	console.log('  the bundle is older than the sources: building it first');
+	execFileSync(process.execPath, [join(root, 'bin', 'build.js')], {cwd: root, stdio: 'inherit'});
+}
+
 async function startConsole(sim: RunningSimulator, fixture: Fixture, marker: RegExp): Promise<Started> {
+	freshBundle();
 	const state = mkdtempSync(join(tmpdir(), 'proxdeck-bench-'));
 	const command = [
 		`stty cols ${columns} rows ${rows};`,
