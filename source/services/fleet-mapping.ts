@@ -142,7 +142,7 @@ export function createResourceReader(previous: readonly GuestRow[] = []): {add(e
 				if (vm.template === 1) return;
 				const row = toGuestRow(vm);
 				const old = earlierRow(row.vmid);
-				const kept = old && sameRow(old, row) ? old : old ? withStringsOf(old, row) : row;
+				const kept = !old ? row : sameRow(old, row) ? old : withStringsOf(old, row);
 				if (kept !== previous[guests.length]) asBefore = false;
 				guests.push(kept);
 			} else if (isNode(entry as ClusterResource)) {

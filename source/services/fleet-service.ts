@@ -16,15 +16,14 @@ export function createFleetService(options: {
 	clock?: () => number;
 }): Poller {
 	const clock = options.clock ?? Date.now;
-	/** Entries in the last answer: a large fleet is read less often (fleet-pace.ts). */
-	let entries = 0;
+	/** The wait before the next poll: a large fleet is read less often (fleet-pace.ts). */
+	let everyMs = options.refreshMs;
 	return createPoller({
-		intervalMs: () => fleetIntervalMs(options.refreshMs, entries),
+		intervalMs: () => everyMs,
 		async poll(signal) {
 			const snapshot = await options.source.fetchFleet(signal);
-			entries = snapshot.guests.length + snapshot.nodes.length;
-			const every = fleetIntervalMs(options.refreshMs, entries);
-			options.store.getState().actions.fleetReceived(every > options.refreshMs ? {...snapshot, readEveryMs: every} : snapshot);
+			everyMs = fleetIntervalMs(options.refreshMs, snapshot.guests.length + snapshot.nodes.length);
+			options.store.getState().actions.fleetReceived(everyMs > options.refreshMs ? {...snapshot, readEveryMs: everyMs} : snapshot);
 		},
 		onError(error) {
 			options.store.getState().actions.pollFailed(errorLine(error), clock());

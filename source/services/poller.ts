@@ -7,7 +7,7 @@ export interface PollerOptions {
 	/** One poll; rejects on failure. The signal aborts it when the poller stops. */
 	poll(signal: AbortSignal): Promise<void>;
 	onError(error: unknown): void;
-	/** Wait after a poll ends; a function is asked anew each time (the fleet stretches it by its cost). */
+	/** Wait after a poll ends; a function is asked anew each time (the fleet's grows with the fleet's size). */
 	intervalMs: number | (() => number);
 	/** Longest wait between attempts while failing. */
 	maxBackoffMs?: number;
