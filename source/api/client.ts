@@ -149,6 +149,7 @@ export function createClient(options: ClientOptions): PveClient {
 			timeoutMs,
 			retries: options.retries ?? 2,
 			retryDelayMs: options.retryDelayMs ?? 300,
+			acceptGzip: !isLoopback(endpoint.host),
 			...(options.maxResponseBytes !== undefined ? {maxResponseBytes: options.maxResponseBytes} : {}),
 		});
 		const made = {target, tlsMode: tls.mode, transport, agent};
@@ -285,4 +286,14 @@ export function createClient(options: ClientOptions): PveClient {
 		toString: () => `PveClient(${auth.identity} @ ${link(active).target}, tls ${link(active).tlsMode})`,
 		[inspect.custom]: () => `PveClient ${inspect(summary())}`,
 	} as PveClient;
+}
+
+/**
+ * A host on this machine: proxdeck on the Proxmox node itself. Its answers are
+ * not asked for compressed there (no network to spare, only CPU to spend on
+ * both sides); any other host is.
+ */
+export function isLoopback(host: string): boolean {
+	const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+	return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) || /^::ffff:127\./.test(bare);
 }

@@ -94,13 +94,18 @@ function reasonPhrase(reason: string): string {
 	return reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 200) || 'Error';
 }
 
-function send(res: ServerResponse, outcome: Outcome): void {
+/** pveproxy compresses an answer over this many bytes for a client that accepts gzip (PVE::APIServer::AnyEvent::response). */
+const GZIP_OVER = 1024;
+
+function send(res: ServerResponse, outcome: Outcome, acceptsGzip: boolean): void {
 	res.statusCode = outcome.status;
 	res.statusMessage = reasonPhrase(outcome.reason);
 	res.setHeader('Cache-Control', 'max-age=0');
 	res.setHeader('Pragma', 'no-cache');
 	res.setHeader('Expires', new Date().toUTCString());
 	res.setHeader('Server', 'pve-api-daemon/3.0');
+	// pveproxy ends the keep-alive after any error answer: the client's next request opens a new connection.
+	if (outcome.status >= 400) res.setHeader('Connection', 'close');
 	if (outcome.body === undefined) {
 		res.setHeader('Content-Length', '0');
 		res.end();
@@ -116,9 +121,11 @@ function send(res: ServerResponse, outcome: Outcome): void {
 		res.end(body);
 		return;
 	}
-	const body = Buffer.from(outcome.body, 'utf8');
+	const raw = Buffer.from(outcome.body, 'utf8');
+	const body = acceptsGzip && raw.length > GZIP_OVER ? gzipSync(raw) : raw;
 	// Exactly this value: the proxmox-api npm refuses anything else.
 	res.setHeader('Content-Type', 'application/json;charset=UTF-8');
+	if (body !== raw) res.setHeader('Content-Encoding', 'gzip');
 	res.setHeader('Content-Length', String(body.length));
 	res.end(body);
 }
@@ -182,7 +189,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 		if (parsed.method !== 'GET') markChanged(state);
 		const reply = () => {
 			if (down || res.destroyed) return;
-			send(res, outcome);
+			send(res, outcome, /gzip/.test(req.headers['accept-encoding'] ?? ''));
 		};
 		if (outcome.delayed && authDelay > 0) {
 			const timer = setTimeout(() => {

@@ -19,7 +19,7 @@ export interface LoggedRequest {
 }
 
 export type Answer =
-	| {status?: number; statusText?: string; body?: string; json?: unknown; headers?: Record<string, string>}
+	| {status?: number; statusText?: string; body?: string | Buffer; json?: unknown; headers?: Record<string, string>}
 	| 'hang' // never answer
 	| 'drop'; // close the connection without an answer
 
