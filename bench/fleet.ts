@@ -150,6 +150,8 @@ async function startConsole(sim: RunningSimulator, fixture: Fixture, marker: Reg
 		`exec node ${process.env.PROXDECK_BENCH_NODE_ARGS ?? ''} bin/proxdeck.js`,
 		`--host ${sim.host} --port ${sim.port}`,
 		`--token-id '${demoToken(fixture).tokenId}' --fingerprint ${sim.fingerprint}`,
+		// PROXDECK_BENCH_CONSOLE_ARGS: e.g. `--refresh 10`, to tell a poll's cost from the rest.
+		process.env.PROXDECK_BENCH_CONSOLE_ARGS ?? '',
 	].join(' ');
 	const started = process.hrtime.bigint();
 	// PROXDECK_BENCH_TYPESCRIPT=FILE keeps everything the console wrote (e.g. with --trace-gc).

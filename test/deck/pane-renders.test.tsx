@@ -86,3 +86,21 @@ test('the header draws nothing between polls while the data is live, and counts 
 	const frame = await waitForFrame(app, (f) => plain(f).includes('refreshed 12s ago'));
 	assert.match(plain(frame), /refreshed 12s ago/);
 });
+
+test('a poll that changes nothing on screen draws no frame; one that does, draws one', async () => {
+	const {store, rows, nodes} = homelab();
+	store.getState().actions.fleetReceived({guests: rows, nodes, receivedAt: NOW - 3000});
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
+	await waitForFrame(app, (f) => /│ live/.test(plain(f)));
+	await settle();
+	const frames = app.frames.length;
+	// The same guests a moment later (the header stays "live"), then each running guest's CPU moved by less than its shown percent.
+	store.getState().actions.fleetReceived({guests: rows, nodes, receivedAt: NOW - 2000});
+	await settle();
+	store.getState().actions.fleetReceived({guests: rows.map((r) => (r.status === 'running' ? {...r, cpu: r.cpu + 1e-7} : r)), nodes, receivedAt: NOW - 1000});
+	await settle();
+	assert.equal(app.frames.length, frames, 'React re-rendered, but no node changed: no frame laid out or written');
+	store.getState().actions.fleetReceived({guests: drift(rows, 3), nodes, receivedAt: NOW - 500});
+	await settle();
+	assert.ok(app.frames.length > frames, 'a figure that changed on screen draws a frame');
+});
