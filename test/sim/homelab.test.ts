@@ -29,6 +29,33 @@ describe('homelab fixture', {skip: !existsSync(homelab) && 'fixtures/homelab.jso
 	});
 });
 
+describe('GET /storage (storage.cfg)', {skip: !existsSync(homelab) && 'fixtures/homelab.json not present'}, () => {
+	it('lists each zfspool storage with the dataset it allocates in, filtered by type, with the file\'s digest', async () => {
+		const fixture = loadFixture(homelab);
+		const root = fixture.users.find((u) => u.userid === 'root@pam')!;
+		const token = root.tokens!.find((t) => t.privsep === false)!;
+		const sim = await startSimulator({fixture, authFailureDelayMs: 0});
+		try {
+			const auth = `PVEAPIToken=root@pam!${token.tokenid}=${token.secret}`;
+			const zfs = await call(sim, 'GET', '/storage?type=zfspool', {auth});
+			assert.equal(zfs.status, 200);
+			const entries = zfs.json.data as Array<Record<string, unknown>>;
+			assert.deepEqual(entries.map((e) => `${e.storage} ${e.type} ${e.pool}`), ['local-zfs zfspool rpool/data', 'tank zfspool tank', 'tank-docker zfspool tank/docker', 'tank-monitoring zfspool tank/monitoring']);
+			// One node: no `nodes` restriction; sizes are status (/cluster/resources, pvesm status), not config.
+			for (const e of entries) {
+				assert.match(String(e.digest), /^[0-9a-f]{40}$/);
+				assert.equal(e.nodes, undefined);
+				assert.equal(e.total, undefined);
+			}
+			const all = await call(sim, 'GET', '/storage', {auth});
+			assert.deepEqual(all.json.data.map((e: {storage: string}) => e.storage), ['backups', 'local', 'local-zfs', 'tank', 'tank-docker', 'tank-monitoring']);
+			assert.equal(all.json.data.find((e: {storage: string}) => e.storage === 'local').path, '/var/lib/vz');
+		} finally {
+			await sim.close();
+		}
+	});
+});
+
 describe('describeSimulator', () => {
 	it('names URL, fingerprint, cluster, counts, users and token IDs but no secret or password', () => {
 		const fixture = miniFixture();
