@@ -93,7 +93,7 @@ test('3 opens the ZFS screen: pool bars coloured by threshold, the DEGRADED pool
 	assert.match(plain(warm), /86%/);
 	assert.ok(warm.includes(YELLOW) && !warm.includes(RED));
 	const hot = lineWith(raw, 'pve/hot')!;
-	assert.match(plain(hot), /91% {2}ONLINE {4}9\.1T of 10T {2}free 922G {2}frag 12% {2}dedup 1\.00x/);
+	assert.match(plain(hot), /pool 91% raw ✖ {2}ONLINE {4}9\.1T of 10T {2}free 922G {2}frag 12% {2}dedup 1\.00x/);
 	assert.ok(hot.includes(RED));
 	const tank = lineWith(raw, 'pve/tank')!;
 	assert.match(plain(tank), /43% {2}DEGRADED {2}4\.3T of 10T/);

@@ -4,14 +4,14 @@
 // (topology-lines.ts, zfs-lines.ts); each line says what Enter does on it.
 
 import {addressOf, flatten, nameList, type TopoEntry, type Topology} from '../../source/services/topology/model.js';
-import {poolFraction, poolLevel, usageLevel, type Consumer} from '../../source/services/zfs/model.js';
+import {poolFraction, usageLevel, type Consumer, type PoolFigures} from '../../source/services/zfs/model.js';
 import type {VmidFilter, ZfsState} from '../../source/store/screen-types.js';
 import type {AppState} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
 import {formatBytes, formatPercent} from '../format.js';
 import type {Tone} from '../theme.js';
 import {problemLines, selectTopology} from '../topology-lines.js';
-import {selectConsumers, storageLines, usageBar} from '../zfs-lines.js';
+import {figureTexts, poolTone, selectConsumers, selectPoolFigures, storageLines, usageBar} from '../zfs-lines.js';
 
 export interface CompactLine {
 	text: string;
@@ -152,20 +152,32 @@ function consumerText(c: Consumer, mark: string): string {
 	return `${mark} ${sanitize(c.label)} ${formatBytes(c.used)} ${formatPercent(c.fill)} full${snaps} · ${sanitize(`${c.node}/${c.pool}`)}`;
 }
 
-/** Pool bars with their snapshot space, the selected guest's datasets, then the top consumers. */
-export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVmid: number | undefined, width: number, top = 5): CompactLine[] {
+/**
+ * Pool bars with zpool's raw fill and the fill of the storage allocating in
+ * the pool (each marked as the problems pane marks it) and their snapshot
+ * space, the selected guest's datasets, then the top consumers. A narrow pane
+ * loses the bar, then the labels' words, never the figures or their marks.
+ */
+export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVmid: number | undefined, width: number, top = 5, figures: ReadonlyMap<string, PoolFigures> = new Map()): CompactLine[] {
 	const lines: CompactLine[] = [];
 	const pools = zfs.sample?.pools ?? [];
 	const snaps = snapshotSpace(zfs);
 	if (pools.length === 0 && !(zfs.sample && zfs.sample.source !== 'ssh')) lines.push({text: zfs.error ? `failed: ${sanitize(zfs.error)}` : zfs.sample ? 'no ZFS pools' : 'reading pools…', tone: zfs.error ? 'danger' : 'muted'});
-	const bar = width >= 70 ? 16 : 8;
 	for (const p of pools) {
 		const fraction = poolFraction(p);
+		const fig = figures.get(`${p.node}/${p.name}`);
 		const snap = snaps.get(`${p.node}/${p.name}`);
+		const name = sanitize(`${p.node}/${p.name}`);
 		const health = p.health === 'ONLINE' ? '' : ` ${sanitize(p.health)}`;
+		const head = (bar: number, short: boolean) => {
+			const t = figureTexts(p, fig, short);
+			return `${name}${bar > 0 ? ` ${usageBar(fraction, bar)}` : ''} ${t.raw}${t.storage ? ` · ${t.storage}` : ''}${health}`;
+		};
+		const wide = width >= 70 ? 16 : 8;
+		const text = [head(wide, false), head(8, false), head(8, true), head(0, true)].find((h) => h.length <= width) ?? head(0, true);
 		lines.push({
-			text: `${sanitize(`${p.node}/${p.name}`)} ${usageBar(fraction, bar)} ${formatPercent(fraction)}${health} ${formatBytes(p.alloc)}/${formatBytes(p.size)}${snap !== undefined ? ` · snapshots ${formatBytes(snap)}` : ''}`,
-			tone: LEVEL_TONE[poolLevel(p)],
+			text: `${text} ${formatBytes(p.alloc)}/${formatBytes(p.size)}${snap !== undefined ? ` · snapshots ${formatBytes(snap)}` : ''}`,
+			tone: poolTone(p.health, fig),
 			bold: p.health !== 'ONLINE',
 		});
 	}
@@ -184,12 +196,13 @@ export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVm
 	return lines;
 }
 
-let zfsCache: {zfs: ZfsState; consumers: Consumer[]; vmid: number | undefined; width: number; lines: CompactLine[]} | undefined;
+let zfsCache: {zfs: ZfsState; consumers: Consumer[]; figures: ReadonlyMap<string, PoolFigures>; vmid: number | undefined; width: number; lines: CompactLine[]} | undefined;
 
 export function selectCompactZfs(state: AppState, width: number): CompactLine[] {
 	const consumers = selectConsumers(state);
+	const figures = selectPoolFigures(state);
 	const vmid = state.ui.selectedVmid;
-	if (zfsCache && zfsCache.zfs === state.zfs && zfsCache.consumers === consumers && zfsCache.vmid === vmid && zfsCache.width === width) return zfsCache.lines;
-	zfsCache = {zfs: state.zfs, consumers, vmid, width, lines: compactZfsLines(state.zfs, consumers, vmid, width)};
+	if (zfsCache && zfsCache.zfs === state.zfs && zfsCache.consumers === consumers && zfsCache.figures === figures && zfsCache.vmid === vmid && zfsCache.width === width) return zfsCache.lines;
+	zfsCache = {zfs: state.zfs, consumers, figures, vmid, width, lines: compactZfsLines(state.zfs, consumers, vmid, width, 5, figures)};
 	return zfsCache.lines;
 }
