@@ -96,7 +96,7 @@ test('3 opens the ZFS screen: pool bars coloured by threshold, the DEGRADED pool
 	assert.match(plain(hot), /pool 91% raw ✖ {2}ONLINE {4}9\.1T of 10T {2}free 922G {2}frag 12% {2}dedup 1\.00x/);
 	assert.ok(hot.includes(RED));
 	const tank = lineWith(raw, 'pve/tank')!;
-	assert.match(plain(tank), /43% {2}DEGRADED {2}4\.3T of 10T/);
+	assert.match(plain(tank), /pool 43% raw +DEGRADED {2}4\.3T of 10T/);
 	assert.ok(tank.includes(RED), 'a DEGRADED pool is red whatever its fill');
 	const faulted = lineWith(raw, 'ata-WDC_WD40EFPX')!;
 	assert.match(plain(faulted), /✗ DEGRADED ata-WDC_WD40EFPX-68C6CN0_WD-WX42D84LQ8F6-part1 {2}too many errors {2}\(read 3 write 0 cksum 47\)/);

@@ -173,10 +173,12 @@ export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVm
 			const t = figureTexts(p, fig, short);
 			return `${name}${bar > 0 ? ` ${usageBar(fraction, bar)}` : ''} ${t.raw}${t.storage ? ` · ${t.storage}` : ''}${health}`;
 		};
-		const wide = width >= 70 ? 16 : 8;
-		const text = [head(wide, false), head(8, false), head(8, true), head(0, true)].find((h) => h.length <= width) ?? head(0, true);
+		const tail = ` ${formatBytes(p.alloc)}/${formatBytes(p.size)}${snap !== undefined ? ` · snapshots ${formatBytes(snap)}` : ''}`;
+		const heads = [head(width >= 70 ? 16 : 8, false), head(8, false), head(8, true), head(4, true), head(0, true)];
+		// The first that fits whole; else the first whose figures fit (the sizes are cut).
+		const text = heads.find((h) => h.length + tail.length <= width) ?? heads.find((h) => h.length <= width) ?? heads[heads.length - 1]!;
 		lines.push({
-			text: `${text} ${formatBytes(p.alloc)}/${formatBytes(p.size)}${snap !== undefined ? ` · snapshots ${formatBytes(snap)}` : ''}`,
+			text: `${text}${tail}`,
 			tone: poolTone(p.health, fig),
 			bold: p.health !== 'ONLINE',
 		});
