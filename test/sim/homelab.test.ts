@@ -6,6 +6,7 @@ import {existsSync} from 'node:fs';
 import {describe, it} from 'node:test';
 import {loadFixture} from '../../source/sim/fixture.js';
 import {describeSimulator, startSimulator} from '../../source/sim/server.js';
+import {applyScenario} from '../../source/sim/scenarios.js';
 import {call, miniFixture} from './helpers.js';
 
 const homelab = new URL('../../fixtures/homelab.json', import.meta.url).pathname;
@@ -68,4 +69,43 @@ describe('describeSimulator', () => {
 			for (const token of user.tokens ?? []) assert.ok(!text.includes(token.secret), 'secret leaked');
 		}
 	});
+});
+
+/**
+ * A raidz pool on a real host: zpool's alloc/size count parity, `zfs list`
+ * does not; the zfspool storage reports its dataset's used/(used + avail)
+ * (pve-storage ZFSPoolPlugin status), and avail also leaves out the slop space
+ * ZFS keeps back (1/32 of the pool) — so the storage's percentage runs a few
+ * points above zpool's raw one, and a scenario that fills the pool moves both.
+ */
+describe('zpool raw figures and the zfspool storage relate as on a real raidz host', {skip: !existsSync(homelab) && 'fixtures/homelab.json not present'}, () => {
+	for (const scenario of [undefined, 'incident'] as const) {
+		it(scenario ? `scenario ${scenario}` : 'homelab as shipped', async () => {
+			const base = loadFixture(homelab);
+			const fixture = scenario ? applyScenario(base, scenario) : base;
+			const root = fixture.users.find((u) => u.userid === 'root@pam')!;
+			const token = root.tokens!.find((t) => t.privsep === false)!;
+			const auth = `PVEAPIToken=root@pam!${token.tokenid}=${token.secret}`;
+			const sim = await startSimulator({fixture, authFailureDelayMs: 0});
+			try {
+				const pools = (await call(sim, 'GET', '/nodes/pve/disks/zfs', {auth})).json.data as Array<{name: string; size: number; alloc: number}>;
+				const storages = (await call(sim, 'GET', '/cluster/resources?type=storage', {auth})).json.data as Array<{storage: string; disk: number; maxdisk: number}>;
+				const tank = pools.find((p) => p.name === 'tank')!;
+				const storage = storages.find((s) => s.storage === 'tank')!;
+				// raidz1 of four disks: a quarter of every allocation is parity.
+				const dataShare = 3 / 4;
+				assert.ok(Math.abs(storage.disk - tank.alloc * dataShare) / storage.disk < 0.01, `storage used ${storage.disk} vs alloc × 3/4 ${tank.alloc * dataShare}`);
+				assert.ok(storage.maxdisk < tank.size * dataShare * (31 / 32) && storage.maxdisk > tank.size * dataShare * 0.95, 'total: the data share less the slop space');
+				const raw = tank.alloc / tank.size;
+				const used = storage.disk / storage.maxdisk;
+				assert.ok(used > raw && used - raw < 0.04, `storage ${used} a few points above raw ${raw}`);
+				// `zfs list` over SSH agrees with the storage: the pool root's used and used + avail.
+				const ds = sim.state.nodes.get('pve')!.zfs!.datasets.find((d) => d.name === 'tank')!;
+				assert.equal(ds.used, storage.disk);
+				assert.equal(ds.used + ds.avail, storage.maxdisk);
+			} finally {
+				await sim.close();
+			}
+		});
+	}
 });
