@@ -6,7 +6,7 @@
 
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {Consumer, PoolFigures} from '../source/services/zfs/model.js';
+import type {Consumer, FillInputs, PoolFigures} from '../source/services/zfs/model.js';
 import type {ZfsState} from '../source/store/screen-types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {formatAge} from './format.js';
@@ -19,6 +19,8 @@ export interface ZfsViewProps {
 	consumers: Consumer[];
 	/** Each pool's raw and storage figures with their marks (selectPoolFigures). */
 	figures?: ReadonlyMap<string, PoolFigures>;
+	/** What the problem list was evaluated on (selectFillInputs): the storage table's marks. */
+	fill?: FillInputs;
 	width: number;
 	height: number;
 	now: () => number;
@@ -34,7 +36,7 @@ function title(zfs: ZfsState, now: number): string {
 	return parts.join(' · ');
 }
 
-export function ZfsView({zfs, consumers, figures, width, height, now}: ZfsViewProps) {
+export function ZfsView({zfs, consumers, figures, fill, width, height, now}: ZfsViewProps) {
 	const sample = zfs.sample;
 	const top: ListLine[] = [];
 	// First, so it is never scrolled or cut away.
@@ -50,7 +52,7 @@ export function ZfsView({zfs, consumers, figures, width, height, now}: ZfsViewPr
 	if (sample?.source === 'ssh') {
 		const rows = consumers.map((c) => consumerLine(c, width));
 		// Nodes SSH did not reach (offline hop, no root SSH between nodes) still show their storage usage.
-		if (sample.storages.length > 0) rows.push({text: 'STORAGE of nodes not read over SSH (GET /nodes/…/storage)', tone: 'muted'}, ...storageLines(zfs, width));
+		if (sample.storages.length > 0) rows.push({text: 'STORAGE of nodes not read over SSH (GET /nodes/…/storage)', tone: 'muted'}, ...storageLines(zfs, width, fill));
 		table = (
 			<>
 				<Text wrap="truncate" bold>
@@ -65,7 +67,7 @@ export function ZfsView({zfs, consumers, figures, width, height, now}: ZfsViewPr
 				<Text wrap="truncate" bold>
 					STORAGE (GET /nodes/…/storage)
 				</Text>
-				<ScrollList lines={storageLines(zfs, width)} cursor={undefined} height={rest} />
+				<ScrollList lines={storageLines(zfs, width, fill)} cursor={undefined} height={rest} />
 			</>
 		);
 	}

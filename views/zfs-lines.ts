@@ -3,8 +3,8 @@
 // SSH, the API's storage usage. Pure; the view only windows and colours it.
 
 import {fleetShape} from '../source/store/guest-shape.js';
-import {buildConsumers, poolFigures, poolFraction, sortConsumers, usageLevel, type Consumer, type FillFigure, type PoolFigures, type UsageLevel} from '../source/services/zfs/model.js';
-import type {FillLevel} from '../source/services/problems/rules.js';
+import {buildConsumers, poolFigures, poolFraction, sortConsumers, usageLevel, type Consumer, type FillFigure, type FillInputs, type PoolFigures, type UsageLevel} from '../source/services/zfs/model.js';
+import {fillLevel, storageFillKey, type FillLevel} from '../source/services/problems/rules.js';
 import type {ProblemsState} from '../source/store/problems-slice.js';
 import type {ZfsSort, ZfsState} from '../source/store/screen-types.js';
 import type {AppState} from '../source/store/types.js';
@@ -62,20 +62,31 @@ export function figureTexts(pool: {alloc: number; size: number}, figures: PoolFi
 	return {raw, storage};
 }
 
-let figuresCache: {sample: ZfsState['sample']; inputs: Pick<ProblemsState, 'storages' | 'thresholds' | 'list'>; figures: Map<string, PoolFigures>} | undefined;
+let inputsCache: {problems: Pick<ProblemsState, 'storages' | 'thresholds' | 'list'>; inputs: FillInputs} | undefined;
 
 /**
- * Each pool's figures and marks from the store: the ZFS sample, and the
- * storages, thresholds and raised problems of the last evaluation (rebuilt
+ * What the problem list was evaluated on — the storages, the thresholds, the
+ * ids raised (hysteresis) — as the ZFS pane marks its figures with it (rebuilt
  * when one of them changes, not when the problems pane's cursor moves).
  */
+export function selectFillInputs(state: Pick<AppState, 'problems'>): FillInputs {
+	const p = state.problems;
+	const c = inputsCache;
+	if (c && c.problems.storages === p.storages && c.problems.thresholds === p.thresholds && c.problems.list === p.list) return c.inputs;
+	const inputs: FillInputs = {storages: p.storages, thresholds: p.thresholds, active: new Set(p.list.map((x) => x.id))};
+	inputsCache = {problems: {storages: p.storages, thresholds: p.thresholds, list: p.list}, inputs};
+	return inputs;
+}
+
+let figuresCache: {sample: ZfsState['sample']; inputs: FillInputs; figures: Map<string, PoolFigures>} | undefined;
+
+/** Each pool's figures and marks from the store: the ZFS sample and what the problem list was evaluated on. */
 export function selectPoolFigures(state: Pick<AppState, 'zfs' | 'problems'>): Map<string, PoolFigures> {
 	const {sample} = state.zfs;
-	const p = state.problems;
-	const c = figuresCache;
-	if (c && c.sample === sample && c.inputs.storages === p.storages && c.inputs.thresholds === p.thresholds && c.inputs.list === p.list) return c.figures;
-	const figures = poolFigures(sample, {storages: p.storages, thresholds: p.thresholds, active: new Set(p.list.map((x) => x.id))});
-	figuresCache = {sample, inputs: {storages: p.storages, thresholds: p.thresholds, list: p.list}, figures};
+	const inputs = selectFillInputs(state);
+	if (figuresCache && figuresCache.sample === sample && figuresCache.inputs === inputs) return figuresCache.figures;
+	const figures = poolFigures(sample, inputs);
+	figuresCache = {sample, inputs, figures};
 	return figures;
 }
 
@@ -165,20 +176,27 @@ export function consumerLine(c: Consumer, width: number): ZfsLine {
 	return {text: `${fixed}${bar}`, tone: LEVEL_TONE[usageLevel(c.fill)]};
 }
 
-export function storageLines(zfs: ZfsState, width: number): ZfsLine[] {
+/**
+ * The API's storage usage (nodes not read over SSH). With `fill` (what the
+ * problem list was evaluated on) each row is marked and coloured as the
+ * problems pane raises it; without, by the default bars.
+ */
+export function storageLines(zfs: ZfsState, width: number, fill?: FillInputs): ZfsLine[] {
 	const storages = zfs.sample?.storages ?? [];
 	if (storages.length === 0) return [];
 	const barWidth = width >= 100 ? 24 : 12;
 	return storages.map((s) => {
 		const fraction = s.total > 0 ? s.used / s.total : 0;
+		const level = fill ? fillLevel('storage-fill', storageFillKey(s), s.used, s.total, fill.thresholds.storage, fill.active) : undefined;
 		const text = [
 			fit(sanitize(`${s.node}/${s.storage}`), 22),
 			fit(sanitize(s.type), 8),
 			s.active ? usageBar(fraction, barWidth) : fit('inactive', barWidth),
-			fit(s.active ? formatPercent(fraction) : '-', 4, 'right'),
+			fit(s.active ? `${formatPercent(fraction)}${level ? ` ${LEVEL_MARK[level]}` : ''}` : '-', fill ? 6 : 4, 'right'),
 			s.active ? `${formatBytes(s.used)} of ${formatBytes(s.total)}` : '',
 		].join('  ');
-		return {text, tone: s.active ? LEVEL_TONE[usageLevel(fraction)] : 'muted'};
+		if (!s.active) return {text, tone: 'muted'};
+		return {text, tone: fill ? (level ? FILL_TONE[level] : undefined) : LEVEL_TONE[usageLevel(fraction)]};
 	});
 }
 

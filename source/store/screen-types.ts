@@ -75,6 +75,8 @@ export interface StorageUsageRow {
 	used: number;
 	total: number;
 	active: boolean;
+	/** One storage for every node (NFS, PBS…): the problem rules count it once. */
+	shared?: boolean;
 }
 
 /** A zfspool storage of storage.cfg (GET /storage?type=zfspool): the dataset it allocates in, and where. */

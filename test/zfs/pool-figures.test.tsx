@@ -91,7 +91,7 @@ test('storage at 91 % while zpool raw is 84 %: red and ✖ on the storage figure
 	assert.ok(tank.includes(RED), 'red, as the critical problem');
 	// The deck's compact ZFS pane says the same.
 	const state = store.getState();
-	const compact = compactZfsLines(state.zfs, selectConsumers(state), undefined, 70, 5, selectPoolFigures(state)).find((l) => l.text.startsWith('pve/tank'))!;
+	const compact = compactZfsLines(state.zfs, selectConsumers(state), undefined, 70, 5, {figures: selectPoolFigures(state)}).find((l) => l.text.startsWith('pve/tank'))!;
 	assert.match(compact.text, /^pve\/tank █+░* pool 84% raw · storage tank 91% ✖ /);
 	assert.equal(compact.tone, 'danger');
 });
@@ -107,7 +107,7 @@ test('narrow: at 60 columns the labels shorten, the marked storage figure stays;
 	assert.ok(tank.includes(RED));
 	const state = store.getState();
 	for (const width of [50, 36]) {
-		const compact = compactZfsLines(state.zfs, selectConsumers(state), undefined, width, 5, selectPoolFigures(state)).find((l) => l.text.startsWith('pve/tank'))!;
+		const compact = compactZfsLines(state.zfs, selectConsumers(state), undefined, width, 5, {figures: selectPoolFigures(state)}).find((l) => l.text.startsWith('pve/tank'))!;
 		assert.match(compact.text.slice(0, width), /storage 91% ✖/, `${width}: ${compact.text}`);
 		assert.equal(compact.tone, 'danger');
 	}
@@ -159,4 +159,27 @@ test('homelab end to end: storage.cfg from GET /storage, the figure from the pro
 	} finally {
 		await s.close();
 	}
+});
+
+test('without SSH the storage table is marked by the configured storage thresholds, as the problems pane', async () => {
+	const zfs: ZfsSample = {
+		source: 'api',
+		pools: [pool('tank', 0.7)],
+		datasets: [],
+		snapshots: [],
+		storages: [{node: 'pve', storage: 'tank', type: 'zfspool', used: 0.82 * 10 * T, total: 10 * T, active: true}],
+		zfsStorages: [{storage: 'tank', pool: 'tank'}],
+		notes: [],
+		at: 1_000_000,
+	};
+	// thresholds.storage {warn: 80, crit: 95} in the config file: 82 % is a warning in both panes.
+	const store = storeWith(zfs, 0.82, {...DEFAULT_THRESHOLDS, storage: {warn: 80, crit: 95}});
+	assert.equal(store.getState().problems.list.find((p) => p.id === 'storage-fill:pve/tank')?.level, 'warning');
+	const app = await renderApp(store, {size: {columns: 80, rows: 24}});
+	await press(app, '3');
+	const raw = frameOf(app);
+	const row = raw.split('\n').find((l) => /pve\/tank +zfspool/.test(plain(l)))!;
+	assert.match(plain(row), /82% ▲ {2}8\.2T of 10T/);
+	assert.ok(row.includes(YELLOW));
+	assert.match(plain(lineWith(raw, 'pve/tank ')!), /70% raw {2}storage (tank )?82% ▲/);
 });

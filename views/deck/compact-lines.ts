@@ -4,14 +4,14 @@
 // (topology-lines.ts, zfs-lines.ts); each line says what Enter does on it.
 
 import {addressOf, flatten, nameList, type TopoEntry, type Topology} from '../../source/services/topology/model.js';
-import {poolFraction, usageLevel, type Consumer, type PoolFigures} from '../../source/services/zfs/model.js';
+import {poolFraction, usageLevel, type Consumer, type FillInputs, type PoolFigures} from '../../source/services/zfs/model.js';
 import type {VmidFilter, ZfsState} from '../../source/store/screen-types.js';
 import type {AppState} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
 import {formatBytes, formatPercent} from '../format.js';
 import type {Tone} from '../theme.js';
 import {problemLines, selectTopology} from '../topology-lines.js';
-import {figureTexts, poolTone, selectConsumers, selectPoolFigures, storageLines, usageBar} from '../zfs-lines.js';
+import {figureTexts, poolTone, selectConsumers, selectFillInputs, selectPoolFigures, storageLines, usageBar} from '../zfs-lines.js';
 
 export interface CompactLine {
 	text: string;
@@ -158,7 +158,8 @@ function consumerText(c: Consumer, mark: string): string {
  * space, the selected guest's datasets, then the top consumers. A narrow pane
  * loses the bar, then the labels' words, never the figures or their marks.
  */
-export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVmid: number | undefined, width: number, top = 5, figures: ReadonlyMap<string, PoolFigures> = new Map()): CompactLine[] {
+export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVmid: number | undefined, width: number, top = 5, marks: {figures?: ReadonlyMap<string, PoolFigures>; fill?: FillInputs} = {}): CompactLine[] {
+	const figures = marks.figures ?? new Map<string, PoolFigures>();
 	const lines: CompactLine[] = [];
 	const pools = zfs.sample?.pools ?? [];
 	const snaps = snapshotSpace(zfs);
@@ -185,7 +186,7 @@ export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVm
 	}
 	if (zfs.sample && zfs.sample.source !== 'ssh') {
 		// Without SSH: the API's storage usage (the full screen's fallback), one bar each.
-		lines.push(...storageLines(zfs, width >= 100 ? width : 60).map((l) => ({...l, text: l.text.replace(/ {2,}/g, ' ')})));
+		lines.push(...storageLines(zfs, width >= 100 ? width : 60, marks.fill).map((l) => ({...l, text: l.text.replace(/ {2,}/g, ' ')})));
 		lines.push({text: 'datasets need SSH (--ssh …)', tone: 'muted'});
 	}
 	const mine = selectedVmid === undefined ? [] : consumers.filter((c) => c.vmid === selectedVmid);
@@ -198,13 +199,14 @@ export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVm
 	return lines;
 }
 
-let zfsCache: {zfs: ZfsState; consumers: Consumer[]; figures: ReadonlyMap<string, PoolFigures>; vmid: number | undefined; width: number; lines: CompactLine[]} | undefined;
+let zfsCache: {zfs: ZfsState; consumers: Consumer[]; figures: ReadonlyMap<string, PoolFigures>; fill: FillInputs; vmid: number | undefined; width: number; lines: CompactLine[]} | undefined;
 
 export function selectCompactZfs(state: AppState, width: number): CompactLine[] {
 	const consumers = selectConsumers(state);
 	const figures = selectPoolFigures(state);
+	const fill = selectFillInputs(state);
 	const vmid = state.ui.selectedVmid;
-	if (zfsCache && zfsCache.zfs === state.zfs && zfsCache.consumers === consumers && zfsCache.figures === figures && zfsCache.vmid === vmid && zfsCache.width === width) return zfsCache.lines;
-	zfsCache = {zfs: state.zfs, consumers, figures, vmid, width, lines: compactZfsLines(state.zfs, consumers, vmid, width, 5, figures)};
+	if (zfsCache && zfsCache.zfs === state.zfs && zfsCache.consumers === consumers && zfsCache.figures === figures && zfsCache.fill === fill && zfsCache.vmid === vmid && zfsCache.width === width) return zfsCache.lines;
+	zfsCache = {zfs: state.zfs, consumers, figures, fill, vmid, width, lines: compactZfsLines(state.zfs, consumers, vmid, width, 5, {figures, fill})};
 	return zfsCache.lines;
 }

@@ -76,6 +76,7 @@ interface StorageResource {
 	storage: string;
 	plugintype?: string;
 	status?: string;
+	shared?: number;
 	disk?: number;
 	maxdisk?: number;
 }
@@ -201,7 +202,7 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 			const list = await api.request<StorageResource[]>('GET', '/cluster/resources', {type: 'storage'}, signal);
 			return (Array.isArray(list) ? list : [])
 				.filter((s) => s.type === 'storage' && wanted.has(s.node))
-				.map((s) => ({node: s.node, storage: s.storage, type: s.plugintype ?? '', used: s.disk ?? 0, total: s.maxdisk ?? 0, active: s.status === 'available'}));
+				.map((s) => ({node: s.node, storage: s.storage, type: s.plugintype ?? '', used: s.disk ?? 0, total: s.maxdisk ?? 0, active: s.status === 'available', ...(s.shared === 1 ? {shared: true} : {})}));
 		} catch (error) {
 			notes.push(`storage usage not read: ${errorLine(error)}`);
 			return [];
