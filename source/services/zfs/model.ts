@@ -7,15 +7,20 @@
 import type {GuestRow} from '../../store/types.js';
 import type {ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSort, ZfsState} from '../../store/screen-types.js';
 import {fillLevel, poolFillKey, storageFillKey, type FillLevel} from '../problems/rules.js';
-import type {Thresholds} from '../problems/thresholds.js';
+import {DEFAULT_THRESHOLDS, type Thresholds} from '../problems/thresholds.js';
 import type {StorageFact} from '../problems/types.js';
 
 export type UsageLevel = 'ok' | 'warn' | 'danger';
 
-/** Pool and dataset fill thresholds (the seed's: yellow at 85 %, red at 90 %), highest first. */
+/**
+ * Dataset fill thresholds (the consumer table, the snapshot warning), highest
+ * first: the problem rules' default pool levels (yellow at 85 %, red at 90 %),
+ * kept in one place (thresholds.ts). Pool lines and storages are marked by the
+ * configured levels themselves (poolFigures).
+ */
 export const USAGE_THRESHOLDS: ReadonlyArray<{level: UsageLevel; atLeast: number}> = [
-	{level: 'danger', atLeast: 0.9},
-	{level: 'warn', atLeast: 0.85},
+	{level: 'danger', atLeast: (DEFAULT_THRESHOLDS.pool.crit ?? 90) / 100},
+	{level: 'warn', atLeast: (DEFAULT_THRESHOLDS.pool.warn ?? 85) / 100},
 ];
 
 /** The fill above which a snapshot is warned about before it is taken. */
