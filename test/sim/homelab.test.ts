@@ -5,24 +5,29 @@ import assert from 'node:assert/strict';
 import {existsSync} from 'node:fs';
 import {describe, it} from 'node:test';
 import {loadFixture} from '../../source/sim/fixture.js';
+import type {Fixture} from '../../source/sim/fixture-types.js';
 import {describeSimulator, startSimulator} from '../../source/sim/server.js';
 import {applyScenario} from '../../source/sim/scenarios.js';
 import {call, miniFixture} from './helpers.js';
 
 const homelab = new URL('../../fixtures/homelab.json', import.meta.url).pathname;
 
+/** The fixture's root@pam token without privilege separation, as an Authorization header. */
+function rootAuth(fixture: Fixture): string {
+	const token = fixture.users.find((u) => u.userid === 'root@pam')!.tokens!.find((t) => t.privsep === false)!;
+	return `PVEAPIToken=root@pam!${token.tokenid}=${token.secret}`;
+}
+
 describe('homelab fixture', {skip: !existsSync(homelab) && 'fixtures/homelab.json not present'}, () => {
 	it('loads and serves 28 LXC guests', async () => {
 		const fixture = loadFixture(homelab);
-		const root = fixture.users.find((u) => u.userid === 'root@pam')!;
-		const token = root.tokens!.find((t) => t.privsep === false)!;
 		const sim = await startSimulator({fixture, authFailureDelayMs: 0});
 		try {
-			const res = await call(sim, 'GET', '/cluster/resources?type=vm', {auth: `PVEAPIToken=root@pam!${token.tokenid}=${token.secret}`});
+			const res = await call(sim, 'GET', '/cluster/resources?type=vm', {auth: rootAuth(fixture)});
 			assert.equal(res.status, 200);
 			assert.equal(res.json.data.filter((r: {type: string}) => r.type === 'lxc').length, 28);
 			const node = fixture.nodes[0]!.name;
-			const lxc = await call(sim, 'GET', `/nodes/${node}/lxc`, {auth: `PVEAPIToken=root@pam!${token.tokenid}=${token.secret}`});
+			const lxc = await call(sim, 'GET', `/nodes/${node}/lxc`, {auth: rootAuth(fixture)});
 			assert.equal(lxc.json.data.length, fixture.guests.filter((g) => g.node === node && g.type === 'lxc').length);
 		} finally {
 			await sim.close();
@@ -33,11 +38,9 @@ describe('homelab fixture', {skip: !existsSync(homelab) && 'fixtures/homelab.jso
 describe('GET /storage (storage.cfg)', {skip: !existsSync(homelab) && 'fixtures/homelab.json not present'}, () => {
 	it('lists each zfspool storage with the dataset it allocates in, filtered by type, with the file\'s digest', async () => {
 		const fixture = loadFixture(homelab);
-		const root = fixture.users.find((u) => u.userid === 'root@pam')!;
-		const token = root.tokens!.find((t) => t.privsep === false)!;
 		const sim = await startSimulator({fixture, authFailureDelayMs: 0});
 		try {
-			const auth = `PVEAPIToken=root@pam!${token.tokenid}=${token.secret}`;
+			const auth = rootAuth(fixture);
 			const zfs = await call(sim, 'GET', '/storage?type=zfspool', {auth});
 			assert.equal(zfs.status, 200);
 			const entries = zfs.json.data as Array<Record<string, unknown>>;
@@ -84,9 +87,7 @@ describe('zpool raw figures and the zfspool storage relate as on a real raidz ho
 		it(scenario ? `scenario ${scenario}` : 'homelab as shipped', async () => {
 			const base = loadFixture(homelab);
 			const fixture = scenario ? applyScenario(base, scenario) : base;
-			const root = fixture.users.find((u) => u.userid === 'root@pam')!;
-			const token = root.tokens!.find((t) => t.privsep === false)!;
-			const auth = `PVEAPIToken=root@pam!${token.tokenid}=${token.secret}`;
+			const auth = rootAuth(fixture);
 			const sim = await startSimulator({fixture, authFailureDelayMs: 0});
 			try {
 				const pools = (await call(sim, 'GET', '/nodes/pve/disks/zfs', {auth})).json.data as Array<{name: string; size: number; alloc: number}>;

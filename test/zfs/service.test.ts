@@ -4,11 +4,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {buildConsumers, poolUsageForGuest, sortConsumers} from '../../source/services/zfs/model.js';
-import {startSimSession, waitFor} from './sim-helpers.js';
-import {createClient} from '../../source/api/client.js';
-import {demoToken} from '../../source/cli/demo.js';
-import {BUILTIN_FIXTURES, loadFixture} from '../../source/sim/fixture.js';
-import {startSimulator} from '../../source/sim/server.js';
+import {startSimClient, startSimSession, waitFor} from './sim-helpers.js';
 import type {ApiRequester} from '../../source/services/fleet-source.js';
 import {createZfsService, STORAGE_CONFIG_EVERY_MS} from '../../source/services/zfs/zfs-service.js';
 import {createAppStore} from '../../source/store/store.js';
@@ -103,11 +99,9 @@ test('without SSH: pools from the API, storage usage instead of datasets, and th
 });
 
 test('storage.cfg (GET /storage?type=zfspool) is read when the pane opens and every 10 minutes; refused, it says so once per load and is not re-asked each load', async () => {
-	const fixture = loadFixture(BUILTIN_FIXTURES.homelab);
 	let now = Date.parse('2026-11-23T12:00:00Z');
 	const clock = () => now;
-	const sim = await startSimulator({fixture, clock, authFailureDelayMs: 0});
-	const client = createClient({host: sim.host, port: sim.port, auth: {kind: 'token', ...demoToken(fixture)}, fingerprint: sim.fingerprint, clock});
+	const {sim, client} = await startSimClient('homelab', clock);
 	try {
 		for (const refused of [false, true]) {
 			const store = createAppStore({target: 'test', demo: true, readOnly: false});
