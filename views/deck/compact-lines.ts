@@ -164,26 +164,26 @@ export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVm
 	const pools = zfs.sample?.pools ?? [];
 	const snaps = snapshotSpace(zfs);
 	if (pools.length === 0 && !(zfs.sample && zfs.sample.source !== 'ssh')) lines.push({text: zfs.error ? `failed: ${sanitize(zfs.error)}` : zfs.sample ? 'no ZFS pools' : 'reading pools…', tone: zfs.error ? 'danger' : 'muted'});
-	for (const p of pools) {
+	// Each pool line in the same layout: bar 16 or 8 with full labels, then short labels, bar 4, no bar.
+	const layouts: Array<[number, boolean]> = [[width >= 70 ? 16 : 8, false], [8, false], [8, true], [4, true], [0, true]];
+	const rows = pools.map((p) => {
 		const fraction = poolFraction(p);
 		const fig = figures.get(`${p.node}/${p.name}`);
 		const snap = snaps.get(`${p.node}/${p.name}`);
 		const name = sanitize(`${p.node}/${p.name}`);
 		const health = p.health === 'ONLINE' ? '' : ` ${sanitize(p.health)}`;
-		const head = (bar: number, short: boolean) => {
+		const heads = layouts.map(([bar, short]) => {
 			const t = figureTexts(p, fig, short);
 			return `${name}${bar > 0 ? ` ${usageBar(fraction, bar)}` : ''} ${t.raw}${t.storage ? ` · ${t.storage}` : ''}${health}`;
-		};
-		const tail = ` ${formatBytes(p.alloc)}/${formatBytes(p.size)}${snap !== undefined ? ` · snapshots ${formatBytes(snap)}` : ''}`;
-		const heads = [head(width >= 70 ? 16 : 8, false), head(8, false), head(8, true), head(4, true), head(0, true)];
-		// The first that fits whole; else the first whose figures fit (the sizes are cut).
-		const text = heads.find((h) => h.length + tail.length <= width) ?? heads.find((h) => h.length <= width) ?? heads[heads.length - 1]!;
-		lines.push({
-			text: `${text}${tail}`,
-			tone: poolTone(p.health, fig),
-			bold: p.health !== 'ONLINE',
 		});
-	}
+		const tail = ` ${formatBytes(p.alloc)}/${formatBytes(p.size)}${snap !== undefined ? ` · snapshots ${formatBytes(snap)}` : ''}`;
+		return {p, fig, heads, tail};
+	});
+	// The first layout in which every line fits whole; else the first in which every line's figures fit (the sizes are cut).
+	const fitsWhole = layouts.findIndex((_, i) => rows.every((r) => r.heads[i]!.length + r.tail.length <= width));
+	const fitsFigures = layouts.findIndex((_, i) => rows.every((r) => r.heads[i]!.length <= width));
+	const chosen = fitsWhole >= 0 ? fitsWhole : fitsFigures >= 0 ? fitsFigures : layouts.length - 1;
+	for (const {p, fig, heads, tail} of rows) lines.push({text: `${heads[chosen]}${tail}`, tone: poolTone(p.health, fig), bold: p.health !== 'ONLINE'});
 	if (zfs.sample && zfs.sample.source !== 'ssh') {
 		// Without SSH: the API's storage usage (the full screen's fallback), one bar each.
 		lines.push(...storageLines(zfs, width >= 100 ? width : 60, marks.fill).map((l) => ({...l, text: l.text.replace(/ {2,}/g, ' ')})));
