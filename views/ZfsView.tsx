@@ -1,11 +1,12 @@
-// The ZFS screen: pools as usage bars (yellow ≥ 85 %, red ≥ 90 % or not
-// ONLINE, with the faulted device), then what fills them — guests summed over
+// The ZFS screen: pools as usage bars with zpool's raw fill (parity included)
+// and the fill of the storage allocating in each pool, each marked as the
+// problems pane marks it (red when not ONLINE, with the faulted device), then what fills them — guests summed over
 // their disks and other datasets — in the chosen order. Without SSH it says
 // so and shows the API's storage usage instead.
 
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {Consumer} from '../source/services/zfs/model.js';
+import type {Consumer, FillInputs, PoolFigures} from '../source/services/zfs/model.js';
 import type {ZfsState} from '../source/store/screen-types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {formatAge} from './format.js';
@@ -16,6 +17,10 @@ import {consumerHeader, consumerLine, NO_SSH_NOTICE, poolLines, SORT_TITLES, sto
 export interface ZfsViewProps {
 	zfs: ZfsState;
 	consumers: Consumer[];
+	/** Each pool's raw and storage figures with their marks (selectPoolFigures). */
+	figures?: ReadonlyMap<string, PoolFigures>;
+	/** What the problem list was evaluated on (selectFillInputs): the storage table's marks. */
+	fill?: FillInputs;
 	width: number;
 	height: number;
 	now: () => number;
@@ -31,12 +36,12 @@ function title(zfs: ZfsState, now: number): string {
 	return parts.join(' · ');
 }
 
-export function ZfsView({zfs, consumers, width, height, now}: ZfsViewProps) {
+export function ZfsView({zfs, consumers, figures, fill, width, height, now}: ZfsViewProps) {
 	const sample = zfs.sample;
 	const top: ListLine[] = [];
 	// First, so it is never scrolled or cut away.
 	if (sample && sample.source !== 'ssh') top.push({text: NO_SSH_NOTICE, tone: 'warn'});
-	top.push(...poolLines(zfs, width));
+	top.push(...poolLines(zfs, width, figures));
 	for (const note of sample?.notes.slice(0, 2) ?? []) top.push({text: `note: ${sanitize(note)}`, tone: 'muted'});
 	if (sample && sample.notes.length > 2) top.push({text: `note: … ${sample.notes.length - 2} more`, tone: 'muted'});
 	// The pools stay in view: at most half the body, the rest scrolls the table.
@@ -47,7 +52,7 @@ export function ZfsView({zfs, consumers, width, height, now}: ZfsViewProps) {
 	if (sample?.source === 'ssh') {
 		const rows = consumers.map((c) => consumerLine(c, width));
 		// Nodes SSH did not reach (offline hop, no root SSH between nodes) still show their storage usage.
-		if (sample.storages.length > 0) rows.push({text: 'STORAGE of nodes not read over SSH (GET /nodes/…/storage)', tone: 'muted'}, ...storageLines(zfs, width));
+		if (sample.storages.length > 0) rows.push({text: 'STORAGE of nodes not read over SSH (GET /nodes/…/storage)', tone: 'muted'}, ...storageLines(zfs, width, fill));
 		table = (
 			<>
 				<Text wrap="truncate" bold>
@@ -62,7 +67,7 @@ export function ZfsView({zfs, consumers, width, height, now}: ZfsViewProps) {
 				<Text wrap="truncate" bold>
 					STORAGE (GET /nodes/…/storage)
 				</Text>
-				<ScrollList lines={storageLines(zfs, width)} cursor={undefined} height={rest} />
+				<ScrollList lines={storageLines(zfs, width, fill)} cursor={undefined} height={rest} />
 			</>
 		);
 	}

@@ -3,12 +3,15 @@
 // SSH, the API's storage usage. Pure; the view only windows and colours it.
 
 import {fleetShape} from '../source/store/guest-shape.js';
-import {buildConsumers, poolFraction, poolLevel, sortConsumers, usageLevel, type Consumer, type UsageLevel} from '../source/services/zfs/model.js';
+import {buildConsumers, poolFigures, poolFraction, sortConsumers, usageLevel, type Consumer, type FillFigure, type FillInputs, type PoolFigures, type UsageLevel} from '../source/services/zfs/model.js';
+import {fillLevel, storageFillKey, type FillLevel} from '../source/services/problems/rules.js';
+import type {ProblemsState} from '../source/store/problems-slice.js';
 import type {ZfsSort, ZfsState} from '../source/store/screen-types.js';
 import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {fit, formatBytes, formatPercent} from './format.js';
 import type {Tone} from './theme.js';
+import {LEVEL_MARK} from './problems-lines.js';
 
 export interface ZfsLine {
 	text: string;
@@ -34,21 +37,89 @@ function signedBytes(bytes: number | undefined): string {
 	return `${bytes > 0 ? '+' : '-'}${formatBytes(Math.abs(bytes))}`;
 }
 
-/** Pool lines: one per pool, plus one per faulted device of a pool that is not ONLINE. */
-export function poolLines(zfs: ZfsState, width: number): ZfsLine[] {
+const FILL_TONE: Record<FillLevel, Tone> = {warning: 'warn', critical: 'danger'};
+
+/** A pool line's colour: red when not ONLINE, else the worst level of its figures (the problems pane's). */
+export function poolTone(health: string, figures: PoolFigures | undefined): Tone | undefined {
+	if (health !== 'ONLINE') return 'danger';
+	return figures?.level ? FILL_TONE[figures.level] : undefined;
+}
+
+/** " ▲" / " ✖" after a figure at or over its bar: the problems pane's marks, so it is plain which figure a warning is about. */
+function mark(figure: FillFigure | undefined): string {
+	return figure?.level ? ` ${LEVEL_MARK[figure.level]}` : '';
+}
+
+/**
+ * A pool's two figures, long ("pool 84% raw", "storage tank 87% ▲") or short
+ * ("84% raw", "storage 87% ▲"): the short one drops words, never the figure
+ * the thresholds apply to or its mark.
+ */
+export function figureTexts(pool: {alloc: number; size: number}, figures: PoolFigures | undefined, short: boolean): {raw: string; storage: string} {
+	const raw = `${short ? '' : 'pool '}${formatPercent(poolFraction(pool))} raw${mark(figures?.raw)}`;
+	const s = figures?.storage;
+	const storage = s ? `storage${short ? '' : ` ${sanitize(s.storage)}`} ${formatPercent(s.fraction)}${mark(s)}` : '';
+	return {raw, storage};
+}
+
+let inputsCache: {problems: Pick<ProblemsState, 'storages' | 'thresholds' | 'list'>; inputs: FillInputs} | undefined;
+
+/**
+ * What the problem list was evaluated on — the storages, the thresholds, the
+ * ids raised (hysteresis) — as the ZFS pane marks its figures with it (rebuilt
+ * when one of them changes, not when the problems pane's cursor moves).
+ */
+export function selectFillInputs(state: Pick<AppState, 'problems'>): FillInputs {
+	const p = state.problems;
+	const c = inputsCache;
+	if (c && c.problems.storages === p.storages && c.problems.thresholds === p.thresholds && c.problems.list === p.list) return c.inputs;
+	const inputs: FillInputs = {storages: p.storages, thresholds: p.thresholds, active: new Set(p.list.map((x) => x.id))};
+	inputsCache = {problems: {storages: p.storages, thresholds: p.thresholds, list: p.list}, inputs};
+	return inputs;
+}
+
+let figuresCache: {sample: ZfsState['sample']; inputs: FillInputs; figures: Map<string, PoolFigures>} | undefined;
+
+/** Each pool's figures and marks from the store: the ZFS sample and what the problem list was evaluated on. */
+export function selectPoolFigures(state: Pick<AppState, 'zfs' | 'problems'>): Map<string, PoolFigures> {
+	const {sample} = state.zfs;
+	const inputs = selectFillInputs(state);
+	if (figuresCache && figuresCache.sample === sample && figuresCache.inputs === inputs) return figuresCache.figures;
+	const figures = poolFigures(sample, inputs);
+	figuresCache = {sample, inputs, figures};
+	return figures;
+}
+
+/**
+ * Pool lines: one per pool — zpool's raw fill and the fill of the storage
+ * allocating in it, each marked by its own thresholds — then any other storage
+ * of the pool at or over a bar, and each faulted device of a pool that is not
+ * ONLINE. Narrower terminals get a shorter bar, then shorter labels.
+ */
+export function poolLines(zfs: ZfsState, width: number, figures: ReadonlyMap<string, PoolFigures> = new Map()): ZfsLine[] {
 	const pools = zfs.sample?.pools ?? [];
 	if (pools.length === 0) return [{text: zfs.sample ? 'no ZFS pools' : 'reading pools…', tone: 'muted'}];
 	const nameWidth = Math.min(20, Math.max(...pools.map((p) => p.node.length + p.name.length + 1)));
-	const barWidth = width >= 100 ? 24 : 12;
+	// Name, bar, both figures and the health must fit; the byte counts after them may be cut.
+	const layout = (barWidth: number, short: boolean) => {
+		const texts = pools.map((p) => figureTexts(p, figures.get(`${p.node}/${p.name}`), short));
+		const rawWidth = Math.max(...texts.map((t) => t.raw.length));
+		const storageWidth = Math.max(...texts.map((t) => t.storage.length));
+		const essential = nameWidth + (barWidth > 0 ? barWidth + 2 : 0) + 2 + rawWidth + (storageWidth > 0 ? storageWidth + 2 : 0) + 2 + 8;
+		return {barWidth, texts, rawWidth, storageWidth, essential};
+	};
+	const candidates = [...(width >= 100 ? [layout(24, false)] : []), layout(12, false), layout(6, false), layout(6, true), layout(0, true)];
+	const chosen = candidates.find((c) => c.essential <= width) ?? candidates[candidates.length - 1]!;
 	const lines: ZfsLine[] = [];
-	for (const p of pools) {
-		const fraction = poolFraction(p);
-		const tone = LEVEL_TONE[poolLevel(p)];
+	pools.forEach((p, i) => {
+		const fig = figures.get(`${p.node}/${p.name}`);
+		const text = chosen.texts[i]!;
 		lines.push({
 			text: [
 				fit(sanitize(`${p.node}/${p.name}`), nameWidth),
-				usageBar(fraction, barWidth),
-				fit(formatPercent(fraction), 4, 'right'),
+				...(chosen.barWidth > 0 ? [usageBar(poolFraction(p), chosen.barWidth)] : []),
+				fit(text.raw, chosen.rawWidth),
+				...(chosen.storageWidth > 0 ? [fit(text.storage, chosen.storageWidth)] : []),
 				// Health before the numbers: a narrow terminal must not cut it off.
 				fit(sanitize(p.health), 8),
 				`${formatBytes(p.alloc)} of ${formatBytes(p.size)}`,
@@ -56,15 +127,18 @@ export function poolLines(zfs: ZfsState, width: number): ZfsLine[] {
 				`frag ${p.frag}%`,
 				`dedup ${p.dedup.toFixed(2)}x`,
 			].join('  '),
-			tone,
+			tone: poolTone(p.health, fig),
 			bold: p.health !== 'ONLINE',
 		});
+		for (const s of fig?.more ?? []) {
+			lines.push({text: `   storage ${sanitize(s.storage)} ${formatPercent(s.fraction)}${mark(s)}  (${sanitize(s.dataset)}, ${formatBytes(s.used)} of ${formatBytes(s.total)})`, tone: s.level ? FILL_TONE[s.level] : undefined});
+		}
 		if (p.health !== 'ONLINE' && p.faulted.length === 0) lines.push({text: '   ✗ faulted device not reported', tone: 'danger'});
 		for (const d of p.faulted) {
 			const counts = `read ${d.read} write ${d.write} cksum ${d.cksum}`;
 			lines.push({text: `   ✗ ${sanitize(d.state)} ${sanitize(d.name)}${d.msg ? `  ${sanitize(d.msg)}` : ''}  (${counts})`, tone: 'danger'});
 		}
-	}
+	});
 	return lines;
 }
 
@@ -102,20 +176,27 @@ export function consumerLine(c: Consumer, width: number): ZfsLine {
 	return {text: `${fixed}${bar}`, tone: LEVEL_TONE[usageLevel(c.fill)]};
 }
 
-export function storageLines(zfs: ZfsState, width: number): ZfsLine[] {
+/**
+ * The API's storage usage (nodes not read over SSH). With `fill` (what the
+ * problem list was evaluated on) each row is marked and coloured as the
+ * problems pane raises it; without, by the default bars.
+ */
+export function storageLines(zfs: ZfsState, width: number, fill?: FillInputs): ZfsLine[] {
 	const storages = zfs.sample?.storages ?? [];
 	if (storages.length === 0) return [];
 	const barWidth = width >= 100 ? 24 : 12;
 	return storages.map((s) => {
 		const fraction = s.total > 0 ? s.used / s.total : 0;
+		const level = fill ? fillLevel('storage-fill', storageFillKey(s), s.used, s.total, fill.thresholds.storage, fill.active) : undefined;
 		const text = [
 			fit(sanitize(`${s.node}/${s.storage}`), 22),
 			fit(sanitize(s.type), 8),
 			s.active ? usageBar(fraction, barWidth) : fit('inactive', barWidth),
-			fit(s.active ? formatPercent(fraction) : '-', 4, 'right'),
+			fit(s.active ? `${formatPercent(fraction)}${level ? ` ${LEVEL_MARK[level]}` : ''}` : '-', fill ? 6 : 4, 'right'),
 			s.active ? `${formatBytes(s.used)} of ${formatBytes(s.total)}` : '',
 		].join('  ');
-		return {text, tone: s.active ? LEVEL_TONE[usageLevel(fraction)] : 'muted'};
+		if (!s.active) return {text, tone: 'muted'};
+		return {text, tone: fill ? (level ? FILL_TONE[level] : undefined) : LEVEL_TONE[usageLevel(fraction)]};
 	});
 }
 

@@ -256,3 +256,41 @@ export const getAccessPermissions: Handler = (ctx) => {
 	}
 	return {data: permissionTree(state, target, params.path)};
 };
+
+/** The storage.cfg keys a fixture storage carries besides its sizes and state (pve-storage's plugin properties). */
+const STORAGE_CONFIG_KEYS = ['pool', 'path', 'prune-backups', 'datastore', 'server'] as const;
+
+/**
+ * GET /storage: storage.cfg, cluster-wide — one entry per storage id with its
+ * configured properties (a zfspool storage's `pool` is the dataset it
+ * allocates in), `nodes` when only some nodes have it, and the file's digest
+ * (pve-storage's API2::Storage::Config index). Listed for Datastore.Audit or
+ * Datastore.AllocateSpace on /storage/{id}; `type` filters by plugin type.
+ */
+export const getStorageConfig: Handler = (ctx) => {
+	const {state, params} = ctx;
+	const principal = principalOf(ctx);
+	const byId = new Map<string, {config: SimNode['storages'][number]; nodes: string[]}>();
+	for (const n of state.nodes.values()) {
+		for (const s of n.storages) {
+			const entry = byId.get(s.storage);
+			if (entry) entry.nodes.push(n.name);
+			else byId.set(s.storage, {config: s, nodes: [n.name]});
+		}
+	}
+	const entries = [...byId.entries()].sort(([a], [b]) => a.localeCompare(b));
+	const digest = createHash('sha1').update(JSON.stringify(entries.map(([id, e]) => [id, e.config.type, e.config.pool ?? e.config.path ?? '', e.nodes]))).digest('hex');
+	const out: Json[] = [];
+	for (const [id, {config, nodes}] of entries) {
+		const path = `/storage/${id}`;
+		if (!hasPriv(state, principal, path, 'Datastore.Audit') && !hasPriv(state, principal, path, 'Datastore.AllocateSpace')) continue;
+		if (params.type !== undefined && params.type !== config.type) continue;
+		const entry: Json = {storage: id, type: config.type, content: config.content, digest};
+		for (const key of STORAGE_CONFIG_KEYS) if (config[key] !== undefined) entry[key] = config[key];
+		if (config.shared) entry.shared = 1;
+		if (config.enabled === false) entry.disable = 1;
+		if (nodes.length < state.nodes.size) entry.nodes = nodes.join(',');
+		out.push(entry);
+	}
+	return {data: out};
+};

@@ -36,6 +36,7 @@ function table(keys: AuthKeys): Array<ImplementedRoute & {handler: Handler}> {
 		{method: 'GET', template: '/cluster/backup', handler: backup.getClusterBackup},
 		{method: 'GET', template: '/cluster/backup-info/not-backed-up', handler: backup.getNotBackedUp},
 		{method: 'GET', template: '/cluster/nextid', handler: backup.getNextId},
+		{method: 'GET', template: '/storage', handler: cluster.getStorageConfig},
 		{method: 'GET', template: '/nodes', handler: cluster.getNodes},
 		{method: 'GET', template: '/nodes/{node}/status', handler: node.getNodeStatus},
 		{method: 'GET', template: '/nodes/{node}/network', handler: node.getNetwork},

@@ -4,7 +4,7 @@
 // name, so a scenario fails with one clear line on a fixture without them.
 
 import {parseFixture} from './fixture.js';
-import type {Fixture, FixtureGuest, FixtureNode, FixtureZpool} from './fixture-types.js';
+import type {Fixture, FixtureDataset, FixtureGuest, FixtureNode, FixtureZpool} from './fixture-types.js';
 
 export class ScenarioError extends Error {}
 
@@ -38,6 +38,54 @@ function nodeNamed(fixture: Fixture, name: string, scenario: string): FixtureNod
 	const node = fixture.nodes.find((n) => n.name === name);
 	if (!node) throw new ScenarioError(`scenario ${scenario} needs a node named ${name}, which this fixture does not have (it is made for the cluster fixture)`);
 	return node;
+}
+
+/** Parity disks of a top-level vdev by its name (raidz = raidz1); mirrors and plain disks have none zpool counts. */
+function parityOf(vdev: string): number {
+	const match = /^raidz([123])?-/.exec(vdev);
+	return match ? Number(match[1] ?? 1) : 0;
+}
+
+/**
+ * `pool` filled to `fraction` of its raw size, and everything derived from it
+ * kept as a real host would: zpool's alloc/size count raidz parity, datasets
+ * do not (`zfs list` used grows by the data share of the new blocks, the
+ * largest unlimited child taking them), every dataset's avail shrinks to what
+ * the pool has left (quotas hold theirs if lower), and each zfspool storage in
+ * the pool reports used/(used + avail) of its dataset (ZFSPoolPlugin's status:
+ * what `pvesm status` and /cluster/resources show).
+ */
+function fillPool(f: Fixture, pool: FixtureZpool, fraction: number): void {
+	const node = f.nodes.find((n) => n.zfs?.pools.includes(pool))!;
+	const datasets = node.zfs!.datasets.filter((d) => d.name === pool.name || d.name.startsWith(`${pool.name}/`));
+	const root = datasets.find((d) => d.name === pool.name);
+	const alloc = Math.round(pool.size * fraction);
+	const [top] = pool.vdevs;
+	const disks = top?.children?.length ?? 1;
+	const dataShare = top ? (disks - parityOf(top.name)) / disks : 1;
+	const grown = Math.round((alloc - pool.alloc) * dataShare);
+	pool.alloc = alloc;
+	pool.free = pool.size - alloc;
+	if (!root) return;
+	const oldAvail = root.avail;
+	const newAvail = Math.max(0, oldAvail - grown);
+	const unlimited = datasets.filter((d) => d !== root && d.avail === oldAvail && !datasets.some((c) => c.name.startsWith(`${d.name}/`)));
+	const grower = unlimited.sort((a, b) => b.used - a.used)[0];
+	for (const d of [root, ...(grower ? datasetAncestors(datasets, grower) : [])]) d.used += grown;
+	if (grower) grower.refer += grown;
+	for (const d of datasets) d.avail = d.avail === oldAvail ? newAvail : Math.min(d.avail, newAvail);
+	for (const s of node.storages) {
+		const d = s.type === 'zfspool' ? datasets.find((x) => x.name === s.pool) : undefined;
+		if (!d) continue;
+		s.used = d.used;
+		s.total = d.used + d.avail;
+	}
+}
+
+/** `leaf` and its parents below the pool's root (the root is counted by the caller). */
+function datasetAncestors(datasets: FixtureDataset[], leaf: FixtureDataset): FixtureDataset[] {
+	const parts = leaf.name.split('/');
+	return parts.slice(1).map((_, i) => parts.slice(0, i + 2).join('/')).flatMap((name) => datasets.filter((d) => d.name === name));
 }
 
 /** postgres-main failed to start and to relocate: the CRM gave up and put it in `error`. */
@@ -79,8 +127,7 @@ export function applyScenario(fixture: Fixture, name: string): Fixture {
 
 	// tank: 91 % allocated, one disk of the raidz faulted (as `zpool status` shows it).
 	const tank = poolNamed(f, 'tank', name);
-	tank.alloc = Math.round(tank.size * 0.91);
-	tank.free = tank.size - tank.alloc;
+	fillPool(f, tank, 0.91);
 	tank.health = 'DEGRADED';
 	tank.status = 'One or more devices are faulted in response to persistent errors.\n\tSufficient replicas exist for the pool to continue functioning in a\n\tdegraded state.';
 	tank.action = "Replace the faulted device, or use 'zpool clear' to mark the device\n\trepaired.";

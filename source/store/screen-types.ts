@@ -75,6 +75,18 @@ export interface StorageUsageRow {
 	used: number;
 	total: number;
 	active: boolean;
+	/** One storage for every node (NFS, PBS…): the problem rules count it once. */
+	shared?: boolean;
+}
+
+/** A zfspool storage of storage.cfg (GET /storage?type=zfspool): the dataset it allocates in, and where. */
+export interface ZfsStorageConfig {
+	storage: string;
+	/** The dataset: "tank", "rpool/data". */
+	pool: string;
+	/** The nodes it is restricted to; absent: every node. */
+	nodes?: string[];
+	disabled?: boolean;
 }
 
 /** One refresh of the ZFS screen, as the service hands it to the store. */
@@ -91,6 +103,8 @@ export interface ZfsSample {
 	at: number;
 	/** When each node's pools were read (a load re-reads a few nodes, zfs-service.ts); absent: all at `at`. */
 	poolsReadAt?: ReadonlyMap<string, number>;
+	/** Which storages allocate in which pool (storage.cfg); absent: not read (no Datastore.Audit, or it failed). */
+	zfsStorages?: ZfsStorageConfig[];
 }
 
 export interface ZfsState {

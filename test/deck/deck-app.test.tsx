@@ -49,7 +49,7 @@ for (const size of [
 		assert.match(frame, /300 wireguard DOWN \(stopped\) → 105 prowlarr/);
 		assert.match(frame, /✗ gateway 300 wireguard/);
 		// ZFS, without a key: the tank pool's bar and its snapshot space, then what fills it.
-		assert.match(frame, /pve\/tank █+░+ 62%.*· snapshots 206G/);
+		assert.match(frame, /pve\/tank █+░+ (pool )?62% raw .*· snapshots 206G/);
 		assert.match(frame, /Top consumers/);
 		assert.match(frame, /100 plex 900G .*snaps 120G/);
 		// Tasks: relative times and the failed one first.
@@ -386,7 +386,7 @@ test('incident questions from the default deck: down guests in 1 key; gateway, p
 	assert.match(frameOf(app), /✗ gateway 300 wireguard/);
 	assert.match(frameOf(app), /300 wireguard DOWN \(stopped\) → 105 prowlarr, 106 qbittor/);
 	// What fills the pool and how much is snapshots: on the ZFS pane, no key.
-	assert.match(frameOf(app), /pve\/tank █+░+ 62% .*· snapshots 206G/);
+	assert.match(frameOf(app), /pve\/tank █+░+ (pool )?62% raw .*· snapshots 206G/);
 	// Which tasks failed in the last hour: on the tasks strip's title, no key.
 	assert.match(frameOf(app), /\[6\] tasks · 3 · 1 failed in the last hour/);
 });

@@ -62,6 +62,9 @@ const ALLOWED_EXTRAS: Record<string, string[]> = {
 	'GET /cluster/ha/status/current': ['timestamp'],
 	// samples/api-storage-content-backup-pbs.json: real backup entries carry content and subtype.
 	'GET /nodes/{node}/storage/{storage}/content': ['content', 'subtype'],
+	// pve-storage API2/Storage/Config.pm: the index answers api_storage_config, the whole storage.cfg
+	// section (each plugin's properties) plus storage, digest, content; the schema declares only `storage`.
+	'GET /storage': ['type', 'content', 'digest', 'pool', 'path', 'prune-backups', 'datastore', 'server', 'shared', 'disable', 'nodes'],
 	// samples/api-cluster-backup*.json: every job carries type=vzdump.
 	'GET /cluster/backup': ['type'],
 	// The schema's rrddata items declare no properties; pve-api.md §3 RRD and samples/api-node-rrddata-hour-entry.json list the real keys.

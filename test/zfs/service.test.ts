@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {buildConsumers, poolUsageForGuest, sortConsumers} from '../../source/services/zfs/model.js';
-import {startSimSession, waitFor} from './sim-helpers.js';
+import {startSimClient, startSimSession, waitFor} from './sim-helpers.js';
+import type {ApiRequester} from '../../source/services/fleet-source.js';
+import {createZfsService, STORAGE_CONFIG_EVERY_MS} from '../../source/services/zfs/zfs-service.js';
+import {createAppStore} from '../../source/store/store.js';
 
 test('homelab over SSH: datasets mapped to containers, largest first, with snapshot space', async () => {
 	const calls: string[][] = [];
@@ -92,5 +95,46 @@ test('without SSH: pools from the API, storage usage instead of datasets, and th
 		assert.ok(!s.sim.requests.slice(before).some((r) => r.path.includes('/disks/zfs')), 'no ZFS reads once the screen is closed');
 	} finally {
 		await s.close();
+	}
+});
+
+test('storage.cfg (GET /storage?type=zfspool) is read when the pane opens and every 10 minutes; refused, it says so once per load and is not re-asked each load', async () => {
+	let now = Date.parse('2026-11-23T12:00:00Z');
+	const clock = () => now;
+	const {sim, client} = await startSimClient('homelab', clock);
+	try {
+		for (const refused of [false, true]) {
+			const store = createAppStore({target: 'test', demo: true, readOnly: false});
+			store.getState().actions.fleetReceived({guests: [], nodes: [{name: 'pve', status: 'online', cpu: 0, maxcpu: 1, mem: 0, maxmem: 1, uptime: 0}], receivedAt: now});
+			const asked: string[] = [];
+			const api: ApiRequester = {
+				request: async <T,>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, params?: Record<string, unknown>, signal?: AbortSignal) => {
+					if (path === '/storage') {
+						asked.push(String(params?.type));
+						if (refused) throw new Error('403 Permission check failed (/storage/tank, Datastore.Audit)');
+					}
+					return client.request<T>(method, path, params, signal);
+				},
+			};
+			const service = createZfsService({api, store, clock, refreshMs: 30_000});
+			await service.refreshNow();
+			now += 30_000;
+			await service.refreshNow();
+			assert.deepEqual(asked, ['zfspool'], 'one read for two loads');
+			const sample = store.getState().zfs.sample!;
+			if (refused) {
+				assert.equal(sample.zfsStorages, undefined);
+				assert.deepEqual(sample.notes.filter((n) => n.startsWith('storage.cfg')), ['storage.cfg not read, so no storage figure beside the pools: 403 Permission check failed (/storage/tank, Datastore.Audit)']);
+			} else {
+				assert.deepEqual(sample.zfsStorages!.map((c) => `${c.storage}=${c.pool}`), ['local-zfs=rpool/data', 'tank=tank', 'tank-docker=tank/docker', 'tank-monitoring=tank/monitoring']);
+			}
+			now += STORAGE_CONFIG_EVERY_MS;
+			await service.refreshNow();
+			assert.equal(asked.length, 2, 'asked again after 10 minutes');
+			service.stop();
+		}
+	} finally {
+		await client.close();
+		await sim.close();
 	}
 });

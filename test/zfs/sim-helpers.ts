@@ -47,13 +47,19 @@ export async function waitFor(what: string, predicate: () => boolean, ms = 20_00
 	}
 }
 
-/** Starts a simulator and a session on it (runner: a node name to give it SSH there). */
-export async function startSimSession(fixtureName: 'homelab' | 'cluster', options: {sshNode?: string; calls?: string[][]} = {}): Promise<SimSession> {
+/** A simulator of a built-in fixture and a client with its demo token, both on `clock`. */
+export async function startSimClient(fixtureName: 'homelab' | 'cluster', clock: () => number): Promise<{sim: RunningSimulator; client: PveClient}> {
 	const fixture = loadFixture(BUILTIN_FIXTURES[fixtureName]);
-	const now = Date.parse('2026-11-23T12:00:00Z');
-	const clock = () => now;
 	const sim = await startSimulator({fixture, clock, authFailureDelayMs: 0});
 	const client = createClient({host: sim.host, port: sim.port, auth: {kind: 'token', ...demoToken(fixture)}, fingerprint: sim.fingerprint, clock});
+	return {sim, client};
+}
+
+/** Starts a simulator and a session on it (runner: a node name to give it SSH there). */
+export async function startSimSession(fixtureName: 'homelab' | 'cluster', options: {sshNode?: string; calls?: string[][]} = {}): Promise<SimSession> {
+	const now = Date.parse('2026-11-23T12:00:00Z');
+	const clock = () => now;
+	const {sim, client} = await startSimClient(fixtureName, clock);
 	const store = createAppStore({target: 'test', demo: true, readOnly: false});
 	const runner = options.sshNode ? simRunner(sim.state, options.sshNode, options.calls) : undefined;
 	const session = createSession({api: client, store, refreshMs: 60_000, clock, runner});

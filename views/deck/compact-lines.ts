@@ -4,14 +4,14 @@
 // (topology-lines.ts, zfs-lines.ts); each line says what Enter does on it.
 
 import {addressOf, flatten, nameList, type TopoEntry, type Topology} from '../../source/services/topology/model.js';
-import {poolFraction, poolLevel, usageLevel, type Consumer} from '../../source/services/zfs/model.js';
+import {poolFraction, usageLevel, type Consumer, type FillInputs, type PoolFigures} from '../../source/services/zfs/model.js';
 import type {VmidFilter, ZfsState} from '../../source/store/screen-types.js';
 import type {AppState} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
 import {formatBytes, formatPercent} from '../format.js';
 import type {Tone} from '../theme.js';
 import {problemLines, selectTopology} from '../topology-lines.js';
-import {selectConsumers, storageLines, usageBar} from '../zfs-lines.js';
+import {figureTexts, poolTone, selectConsumers, selectFillInputs, selectPoolFigures, storageLines, usageBar} from '../zfs-lines.js';
 
 export interface CompactLine {
 	text: string;
@@ -152,26 +152,41 @@ function consumerText(c: Consumer, mark: string): string {
 	return `${mark} ${sanitize(c.label)} ${formatBytes(c.used)} ${formatPercent(c.fill)} full${snaps} · ${sanitize(`${c.node}/${c.pool}`)}`;
 }
 
-/** Pool bars with their snapshot space, the selected guest's datasets, then the top consumers. */
-export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVmid: number | undefined, width: number, top = 5): CompactLine[] {
+/**
+ * Pool bars with zpool's raw fill and the fill of the storage allocating in
+ * the pool (each marked as the problems pane marks it) and their snapshot
+ * space, the selected guest's datasets, then the top consumers. A narrow pane
+ * loses the bar, then the labels' words, never the figures or their marks.
+ */
+export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVmid: number | undefined, width: number, top = 5, marks: {figures?: ReadonlyMap<string, PoolFigures>; fill?: FillInputs} = {}): CompactLine[] {
+	const figures = marks.figures ?? new Map<string, PoolFigures>();
 	const lines: CompactLine[] = [];
 	const pools = zfs.sample?.pools ?? [];
 	const snaps = snapshotSpace(zfs);
 	if (pools.length === 0 && !(zfs.sample && zfs.sample.source !== 'ssh')) lines.push({text: zfs.error ? `failed: ${sanitize(zfs.error)}` : zfs.sample ? 'no ZFS pools' : 'reading pools…', tone: zfs.error ? 'danger' : 'muted'});
-	const bar = width >= 70 ? 16 : 8;
-	for (const p of pools) {
+	// Each pool line in the same layout: bar 16 or 8 with full labels, then short labels, bar 4, no bar.
+	const layouts: Array<[number, boolean]> = [[width >= 70 ? 16 : 8, false], [8, false], [8, true], [4, true], [0, true]];
+	const rows = pools.map((p) => {
 		const fraction = poolFraction(p);
+		const fig = figures.get(`${p.node}/${p.name}`);
 		const snap = snaps.get(`${p.node}/${p.name}`);
+		const name = sanitize(`${p.node}/${p.name}`);
 		const health = p.health === 'ONLINE' ? '' : ` ${sanitize(p.health)}`;
-		lines.push({
-			text: `${sanitize(`${p.node}/${p.name}`)} ${usageBar(fraction, bar)} ${formatPercent(fraction)}${health} ${formatBytes(p.alloc)}/${formatBytes(p.size)}${snap !== undefined ? ` · snapshots ${formatBytes(snap)}` : ''}`,
-			tone: LEVEL_TONE[poolLevel(p)],
-			bold: p.health !== 'ONLINE',
+		const heads = layouts.map(([bar, short]) => {
+			const t = figureTexts(p, fig, short);
+			return `${name}${bar > 0 ? ` ${usageBar(fraction, bar)}` : ''} ${t.raw}${t.storage ? ` · ${t.storage}` : ''}${health}`;
 		});
-	}
+		const tail = ` ${formatBytes(p.alloc)}/${formatBytes(p.size)}${snap !== undefined ? ` · snapshots ${formatBytes(snap)}` : ''}`;
+		return {p, fig, heads, tail};
+	});
+	// The first layout in which every line fits whole; else the first in which every line's figures fit (the sizes are cut).
+	const fitsWhole = layouts.findIndex((_, i) => rows.every((r) => r.heads[i]!.length + r.tail.length <= width));
+	const fitsFigures = layouts.findIndex((_, i) => rows.every((r) => r.heads[i]!.length <= width));
+	const chosen = fitsWhole >= 0 ? fitsWhole : fitsFigures >= 0 ? fitsFigures : layouts.length - 1;
+	for (const {p, fig, heads, tail} of rows) lines.push({text: `${heads[chosen]}${tail}`, tone: poolTone(p.health, fig), bold: p.health !== 'ONLINE'});
 	if (zfs.sample && zfs.sample.source !== 'ssh') {
 		// Without SSH: the API's storage usage (the full screen's fallback), one bar each.
-		lines.push(...storageLines(zfs, width >= 100 ? width : 60).map((l) => ({...l, text: l.text.replace(/ {2,}/g, ' ')})));
+		lines.push(...storageLines(zfs, width >= 100 ? width : 60, marks.fill).map((l) => ({...l, text: l.text.replace(/ {2,}/g, ' ')})));
 		lines.push({text: 'datasets need SSH (--ssh …)', tone: 'muted'});
 	}
 	const mine = selectedVmid === undefined ? [] : consumers.filter((c) => c.vmid === selectedVmid);
@@ -184,12 +199,14 @@ export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVm
 	return lines;
 }
 
-let zfsCache: {zfs: ZfsState; consumers: Consumer[]; vmid: number | undefined; width: number; lines: CompactLine[]} | undefined;
+let zfsCache: {zfs: ZfsState; consumers: Consumer[]; figures: ReadonlyMap<string, PoolFigures>; fill: FillInputs; vmid: number | undefined; width: number; lines: CompactLine[]} | undefined;
 
 export function selectCompactZfs(state: AppState, width: number): CompactLine[] {
 	const consumers = selectConsumers(state);
+	const figures = selectPoolFigures(state);
+	const fill = selectFillInputs(state);
 	const vmid = state.ui.selectedVmid;
-	if (zfsCache && zfsCache.zfs === state.zfs && zfsCache.consumers === consumers && zfsCache.vmid === vmid && zfsCache.width === width) return zfsCache.lines;
-	zfsCache = {zfs: state.zfs, consumers, vmid, width, lines: compactZfsLines(state.zfs, consumers, vmid, width)};
+	if (zfsCache && zfsCache.zfs === state.zfs && zfsCache.consumers === consumers && zfsCache.figures === figures && zfsCache.fill === fill && zfsCache.vmid === vmid && zfsCache.width === width) return zfsCache.lines;
+	zfsCache = {zfs: state.zfs, consumers, figures, fill, vmid, width, lines: compactZfsLines(state.zfs, consumers, vmid, width, 5, {figures, fill})};
 	return zfsCache.lines;
 }

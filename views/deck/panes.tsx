@@ -34,7 +34,7 @@ import {theme, toneColor, type Tone} from '../theme.js';
 import {topologyTitle, TopologyView} from '../TopologyView.js';
 import {selectTopology, selectTopologyView} from '../topology-lines.js';
 import {UpgradeScreen} from '../upgrade/UpgradeScreen.js';
-import {selectConsumers} from '../zfs-lines.js';
+import {selectConsumers, selectFillInputs, selectPoolFigures} from '../zfs-lines.js';
 import {ZfsView} from '../ZfsView.js';
 import {selectCompactTopology, selectCompactZfs} from './compact-lines.js';
 import type {PaneKind} from './layout-engine.js';
@@ -243,7 +243,7 @@ const topologyPane: Pane = {
 
 function ZfsBody({frame}: {frame: PaneRenderProps}) {
 	const {state, width, height, now, focused, zoomed} = frame;
-	if (zoomed) return <ZfsView zfs={state.zfs} consumers={selectConsumers(state)} width={width} height={height} now={now} />;
+	if (zoomed) return <ZfsView zfs={state.zfs} consumers={selectConsumers(state)} figures={selectPoolFigures(state)} fill={selectFillInputs(state)} width={width} height={height} now={now} />;
 	return <CompactList lines={selectCompactZfs(state, width)} cursor={focused ? state.zfs.cursor : undefined} width={width} height={height} />;
 }
 
@@ -264,7 +264,7 @@ const zfsPane: Pane = {
 	actions: ['zfs.open'],
 	minSize: PANE_MIN_SIZE.zfs,
 	render: (p) => <ZfsBody frame={p} />,
-	deps: (s) => [s.zfs, selectConsumers(s), s.ui.selectedVmid, s.deck.notice],
+	deps: (s) => [s.zfs, selectConsumers(s), selectPoolFigures(s), selectFillInputs(s), s.ui.selectedVmid, s.deck.notice],
 	clockMs: (s, now, zoomed) => (s.zfs.sample ? (zoomed ? durationTick : readAgeTick)(now - s.zfs.sample.at) : undefined),
 };
 

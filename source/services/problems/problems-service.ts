@@ -183,7 +183,7 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 			active: new Set(state.problems.list.map((p) => p.id)),
 		};
 		const list = evaluateProblems(facts, thresholds);
-		state.actions.problemsEvaluated(list, countProblems(list), facts.now);
+		state.actions.problemsEvaluated(list, countProblems(list), facts.now, {storages, thresholds});
 	}
 
 	let evaluatedAt = -Infinity;

@@ -78,21 +78,44 @@ function describeFill(subject: FillSubject): {what: string; target: Problem['tar
  * due: this runs twice per guest per poll, and at 10,000 guests building them
  * for every guest was 9 MB of garbage per pvestatd cycle (issue 12).
  */
-function fillProblem(rule: 'pool-fill' | 'storage-fill' | 'guest-disk' | 'guest-mem', id: string | number, subject: FillSubject, used: number, total: number, levels: Levels, active?: ReadonlySet<string>): Problem | undefined {
+function fillProblem(rule: FillRule, id: string | number, subject: FillSubject, used: number, total: number, levels: Levels, active?: ReadonlySet<string>): Problem | undefined {
 	const percent = pct(used, total);
 	const level = levelOf(percent, levels);
 	if (level) {
 		const {what, target} = describeFill(subject);
 		return {id: `${rule}:${id}`, level, rule, text: `${what} ${shown(percent)} (≥ ${bar(level, levels)} %)`, target};
 	}
-	// Raised before and only just below its bar: it stays until it is HYSTERESIS points below.
+	const held = heldLevel(rule, id, percent, levels, active);
+	if (!held) return undefined;
+	const {what, target} = describeFill(subject);
+	return {id: `${rule}:${id}`, level: held, rule, text: `${what} ${Math.floor(percent)} % (was ≥ ${bar(held, levels)} %; clears below ${bar(held, levels) - HYSTERESIS} %)`, target};
+}
+
+type FillRule = 'pool-fill' | 'storage-fill' | 'guest-disk' | 'guest-mem';
+
+/** The levels a fill problem can have. */
+export type FillLevel = 'critical' | 'warning';
+
+/** Raised before and only just below its bar: it stays until it is HYSTERESIS points below. */
+function heldLevel(rule: FillRule, id: string | number, percent: number, levels: Levels, active: ReadonlySet<string> | undefined): FillLevel | undefined {
 	if (!active || active.size === 0) return undefined;
 	const held = levelOf(percent, levels, HYSTERESIS);
-	if (!held) return undefined;
-	const key = `${rule}:${id}`;
-	if (!active.has(key)) return undefined;
-	const {what, target} = describeFill(subject);
-	return {id: key, level: held, rule, text: `${what} ${Math.floor(percent)} % (was ≥ ${bar(held, levels)} %; clears below ${bar(held, levels) - HYSTERESIS} %)`, target};
+	return held && active.has(`${rule}:${id}`) ? held : undefined;
+}
+
+/** What names a pool's and a storage's fill problem after its rule (a shared storage is one problem for all its nodes). */
+export const poolFillKey = (node: string, pool: string) => `${node}/${pool}`;
+export const storageFillKey = (s: {node: string; storage: string; shared?: boolean}) => (s.shared ? s.storage : `${s.node}/${s.storage}`);
+
+/**
+ * The level a fill figure has in the problem list: what fillProblem raises for
+ * it, hysteresis included (`active`: the ids raised last time). The ZFS pane
+ * marks its pool and storage figures with it, so both panes say the same.
+ */
+export function fillLevel(rule: 'pool-fill' | 'storage-fill', key: string, used: number, total: number, levels: Levels, active?: ReadonlySet<string>): FillLevel | undefined {
+	if (rule === 'storage-fill' && total <= 0) return undefined;
+	const percent = pct(used, total);
+	return levelOf(percent, levels) ?? heldLevel(rule, key, percent, levels, active);
 }
 
 export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] {
@@ -110,7 +133,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 	for (const pool of facts.pools) {
 		const target = {kind: 'pool', node: pool.node, pool: pool.name} as const;
 		if (pool.health !== 'ONLINE') out.push({id: `pool-health:${pool.node}/${pool.name}`, level: 'critical', rule: 'pool-health', text: `pool ${pool.name} on ${pool.node} is ${pool.health}`, target});
-		const fill = fillProblem('pool-fill', `${pool.node}/${pool.name}`, {what: `pool ${pool.name} on ${pool.node}`, target}, pool.alloc, pool.size, t.pool, facts.active);
+		const fill = fillProblem('pool-fill', poolFillKey(pool.node, pool.name), {what: `pool ${pool.name} on ${pool.node}`, target}, pool.alloc, pool.size, t.pool, facts.active);
 		if (fill) out.push(fill);
 	}
 
@@ -155,7 +178,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 			seenShared.add(s.storage);
 		}
 		const where = s.shared ? `storage ${s.storage} (shared)` : `storage ${s.storage} on ${s.node}`;
-		const fill = fillProblem('storage-fill', s.shared ? s.storage : `${s.node}/${s.storage}`, {what: where, target: {kind: 'storage', node: s.node, storage: s.storage}}, s.used, s.total, t.storage, facts.active);
+		const fill = fillProblem('storage-fill', storageFillKey(s), {what: where, target: {kind: 'storage', node: s.node, storage: s.storage}}, s.used, s.total, t.storage, facts.active);
 		if (fill) out.push(fill);
 	}
 

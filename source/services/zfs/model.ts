@@ -5,14 +5,22 @@
 // both read it.
 
 import type {GuestRow} from '../../store/types.js';
-import type {ZfsDatasetRow, ZfsPoolRow, ZfsSort, ZfsState} from '../../store/screen-types.js';
+import type {ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSort, ZfsState} from '../../store/screen-types.js';
+import {fillLevel, poolFillKey, storageFillKey, type FillLevel} from '../problems/rules.js';
+import {DEFAULT_THRESHOLDS, type Thresholds} from '../problems/thresholds.js';
+import type {StorageFact} from '../problems/types.js';
 
 export type UsageLevel = 'ok' | 'warn' | 'danger';
 
-/** Pool and dataset fill thresholds (the seed's: yellow at 85 %, red at 90 %), highest first. */
+/**
+ * Dataset fill thresholds (the consumer table, the snapshot warning), highest
+ * first: the problem rules' default pool levels (yellow at 85 %, red at 90 %),
+ * kept in one place (thresholds.ts). Pool lines and storages are marked by the
+ * configured levels themselves (poolFigures).
+ */
 export const USAGE_THRESHOLDS: ReadonlyArray<{level: UsageLevel; atLeast: number}> = [
-	{level: 'danger', atLeast: 0.9},
-	{level: 'warn', atLeast: 0.85},
+	{level: 'danger', atLeast: (DEFAULT_THRESHOLDS.pool.crit ?? 90) / 100},
+	{level: 'warn', atLeast: (DEFAULT_THRESHOLDS.pool.warn ?? 85) / 100},
 ];
 
 /** The fill above which a snapshot is warned about before it is taken. */
@@ -190,4 +198,73 @@ export function poolUsageForGuest(state: Pick<ZfsState, 'sample'>, vmid: number)
 		out.push({node: pool.node, pool: pool.name, fraction, level, health: pool.health, warn: fraction >= SNAPSHOT_WARN_FRACTION || pool.health !== 'ONLINE'});
 	}
 	return out.sort((a, b) => b.fraction - a.fraction);
+}
+
+/** One fill figure of a pool line, with the level the problem rules give it (none: under its bars). */
+export interface FillFigure {
+	used: number;
+	total: number;
+	fraction: number;
+	level?: FillLevel;
+}
+
+/** A zfspool storage allocating in a pool: its used/total as `pvesm status` reports it (dataset level, parity not counted). */
+export interface PoolStorageFigure extends FillFigure {
+	storage: string;
+	/** The dataset it allocates in ("tank", "rpool/data"). */
+	dataset: string;
+}
+
+/**
+ * What a pool line shows: zpool's raw alloc/size (parity included) and the
+ * figure of the storage that allocates in it (the problems pane warns on
+ * both, each with its own thresholds). `more`: other storages in the pool that
+ * are at or over a bar (a quota'd tank/monitoring); `level`: the worst of all.
+ */
+export interface PoolFigures {
+	raw: FillFigure;
+	storage?: PoolStorageFigure;
+	more: PoolStorageFigure[];
+	level?: FillLevel;
+}
+
+/** What the problem list was evaluated on (store: problems), and the ids it raised (for hysteresis). */
+export interface FillInputs {
+	storages: readonly StorageFact[];
+	thresholds: Thresholds;
+	active: ReadonlySet<string>;
+}
+
+function worse(a: FillLevel | undefined, b: FillLevel | undefined): FillLevel | undefined {
+	return a === 'critical' || b === 'critical' ? 'critical' : (a ?? b);
+}
+
+/**
+ * Each pool's figures, keyed `node/pool`. A pool's storage is the zfspool
+ * storage of storage.cfg that allocates in it on its node, the one nearest the
+ * pool's root first (`tank` before `tank/docker`), then the fullest. Its
+ * figure is the storage status the problem rules read, never a figure of its own.
+ */
+export function poolFigures(sample: Pick<ZfsSample, 'pools' | 'zfsStorages'> | undefined, inputs: FillInputs): Map<string, PoolFigures> {
+	const out = new Map<string, PoolFigures>();
+	if (!sample) return out;
+	const status = new Map(inputs.storages.map((s) => [`${s.node}/${s.storage}`, s]));
+	const {thresholds: t, active} = inputs;
+	for (const p of sample.pools) {
+		const raw: FillFigure = {used: p.alloc, total: p.size, fraction: poolFraction(p), level: fillLevel('pool-fill', poolFillKey(p.node, p.name), p.alloc, p.size, t.pool, active)};
+		const storages: PoolStorageFigure[] = [];
+		for (const c of sample.zfsStorages ?? []) {
+			if (c.disabled || (c.pool !== p.name && !c.pool.startsWith(`${p.name}/`)) || (c.nodes && !c.nodes.includes(p.node))) continue;
+			const s = status.get(`${p.node}/${c.storage}`);
+			if (!s || s.total <= 0) continue;
+			storages.push({storage: c.storage, dataset: c.pool, used: s.used, total: s.total, fraction: s.used / s.total, level: fillLevel('storage-fill', storageFillKey(s), s.used, s.total, t.storage, active)});
+		}
+		const depth = (d: string) => d.split('/').length;
+		storages.sort((a, b) => depth(a.dataset) - depth(b.dataset) || b.fraction - a.fraction || a.storage.localeCompare(b.storage));
+		const [storage, ...rest] = storages;
+		const more = rest.filter((s) => s.level !== undefined);
+		const level = [storage, ...more].reduce<FillLevel | undefined>((worst, s) => worse(worst, s?.level), raw.level);
+		out.set(`${p.node}/${p.name}`, {raw, ...(storage ? {storage} : {}), more, ...(level ? {level} : {})});
+	}
+	return out;
 }

@@ -19,7 +19,7 @@ import type {StoreApi} from 'zustand/vanilla';
 import {whilePaneVisible} from '../pane-visibility.js';
 import {hopArgv, shellNode} from '../../ssh/node-hop.js';
 import type {CommandRunner} from '../../ssh/types.js';
-import type {StorageUsageRow, ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSnapshotRow} from '../../store/screen-types.js';
+import type {StorageUsageRow, ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSnapshotRow, ZfsStorageConfig} from '../../store/screen-types.js';
 import type {AppState} from '../../store/types.js';
 import {errorLine} from '../error-line.js';
 import type {ApiRequester} from '../fleet-source.js';
@@ -29,6 +29,8 @@ import {dueReads} from '../read-budget.js';
 
 /** Healthy, unselected nodes whose pools are re-read per load (see above). */
 export const POOL_NODES_PER_LOAD = 2;
+/** storage.cfg (which storage allocates in which pool) is re-read this often while the pane is open: it rarely changes. */
+export const STORAGE_CONFIG_EVERY_MS = 10 * 60_000;
 
 export interface ZfsService {
 	start(): void;
@@ -74,11 +76,31 @@ interface StorageResource {
 	storage: string;
 	plugintype?: string;
 	status?: string;
+	shared?: number;
 	disk?: number;
 	maxdisk?: number;
 }
 
+/** GET /storage entry (pve-storage's api_storage_config): the storage.cfg section, `nodes` comma-joined. */
+interface StorageConfigEntry {
+	storage?: unknown;
+	type?: unknown;
+	pool?: unknown;
+	nodes?: unknown;
+	disable?: unknown;
+}
+
 const HEALTHY = new Set(['ONLINE', 'AVAIL', 'INUSE']);
+
+/** The zfspool entries of GET /storage; anything malformed is left out. */
+export function zfsStorageConfigs(list: unknown): ZfsStorageConfig[] {
+	if (!Array.isArray(list)) return [];
+	return (list as StorageConfigEntry[]).flatMap((e) => {
+		if (e === null || typeof e !== 'object' || e.type !== 'zfspool' || typeof e.storage !== 'string' || typeof e.pool !== 'string') return [];
+		const nodes = typeof e.nodes === 'string' && e.nodes !== '' ? e.nodes.split(',') : undefined;
+		return [{storage: e.storage, pool: e.pool, ...(nodes ? {nodes} : {}), ...(e.disable === 1 || e.disable === '1' ? {disabled: true} : {})}];
+	});
+}
 
 function faultedLeaves(vdev: ZfsVdev): ZfsPoolRow['faulted'] {
 	const children = vdev.children ?? [];
@@ -111,6 +133,28 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 	/** Each node's pools and their read errors as last read, and when (cleared when the pane closes). */
 	const poolCache = new Map<string, {pools: ZfsPoolRow[]; notes: string[]}>();
 	const poolsReadAt = new Map<string, number>();
+	/** storage.cfg's zfspool storages as last read, and when (cleared when the pane closes). */
+	let storageConfig: {at: number; list?: ZfsStorageConfig[]; error?: string} | undefined;
+
+	/**
+	 * Which storage allocates in which pool: one GET /storage?type=zfspool when
+	 * the pane opens and every STORAGE_CONFIG_EVERY_MS after. The pane shows
+	 * each pool's storage figure (the one the problems pane warns on) beside
+	 * zpool's raw one; without this read it shows the raw figure alone.
+	 */
+	async function storageConfigs(signal: AbortSignal, notes: string[]): Promise<ZfsStorageConfig[] | undefined> {
+		if (!storageConfig || clock() - storageConfig.at >= STORAGE_CONFIG_EVERY_MS) {
+			try {
+				storageConfig = {at: clock(), list: zfsStorageConfigs(await api.request<unknown>('GET', '/storage', {type: 'zfspool'}, signal))};
+			} catch (error) {
+				if (signal.aborted) return undefined;
+				// Not retried before the interval either (a token without Datastore.Audit would ask every load).
+				storageConfig = {at: clock(), ...(storageConfig?.list ? {list: storageConfig.list} : {}), error: errorLine(error)};
+			}
+		}
+		if (storageConfig.error) notes.push(`storage.cfg not read, so no storage figure beside the pools: ${storageConfig.error}`);
+		return storageConfig.list;
+	}
 
 	/** The nodes whose pools this load reads (see the header). */
 	function poolNodesToRead(state: AppState, online: string[]): string[] {
@@ -158,7 +202,7 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 			const list = await api.request<StorageResource[]>('GET', '/cluster/resources', {type: 'storage'}, signal);
 			return (Array.isArray(list) ? list : [])
 				.filter((s) => s.type === 'storage' && wanted.has(s.node))
-				.map((s) => ({node: s.node, storage: s.storage, type: s.plugintype ?? '', used: s.disk ?? 0, total: s.maxdisk ?? 0, active: s.status === 'available'}));
+				.map((s) => ({node: s.node, storage: s.storage, type: s.plugintype ?? '', used: s.disk ?? 0, total: s.maxdisk ?? 0, active: s.status === 'available', ...(s.shared === 1 ? {shared: true} : {})}));
 		} catch (error) {
 			notes.push(`storage usage not read: ${errorLine(error)}`);
 			return [];
@@ -224,6 +268,7 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 		const online = state.nodes.filter((n) => n.status === 'online').map((n) => n.name);
 		const sshNode = await nodeOfRunner(state.nodes.map((n) => n.name));
 		const sample: ZfsSample = {source: 'api', sshLabel: runner?.label, pools: [], datasets: [], snapshots: [], storages: [], notes: [], at: clock()};
+		const configs = storageConfigs(signal, sample.notes);
 		await Promise.all(
 			poolNodesToRead(state, online).map(async (node) => {
 				const notes: string[] = [];
@@ -254,6 +299,8 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 		// Storage usage stands in for datasets on every node SSH does not cover.
 		const apiNodes = online.filter((node) => !covered.has(node));
 		sample.storages = await storagesOf(apiNodes, signal, sample.notes);
+		const zfsStorages = await configs;
+		if (zfsStorages) sample.zfsStorages = zfsStorages;
 		for (const node of state.nodes) if (node.status !== 'online') sample.notes.push(`${node.name} is ${node.status}: not read`);
 		if (!signal.aborted) store.getState().actions.zfsReceived(sample);
 	}
@@ -284,6 +331,7 @@ export function createZfsService(options: ZfsServiceOptions): ZfsService {
 		abort.abort();
 		poolCache.clear();
 		poolsReadAt.clear();
+		storageConfig = undefined;
 	}
 
 	return {
