@@ -19,16 +19,21 @@ export const DRIFT_STEP_MS = 2000;
  */
 export const PVESTATD_STEP_MS = 10_000;
 
-/**
- * When pvestatd last broadcast, as of `nowMs`, for a daemon whose loop runs
- * `phaseMs` after the 10 s grid.
- */
-export function lastBroadcastAt(nowMs: number, phaseMs = 0): number {
-	return Math.floor((nowMs - phaseMs) / PVESTATD_STEP_MS) * PVESTATD_STEP_MS + phaseMs;
+/** The state's pvestatd cycle: 10 s, unless a test that is not about the lag shortened it (SimulatorOptions.pvestatdStepMs). */
+export function pvestatdStep(state: SimState): number {
+	return state.pvestatdStepMs ?? PVESTATD_STEP_MS;
 }
 
-/** Phases by node name, per state; recomputed when the node list changes. */
-const phases = new WeakMap<SimState, {count: number; byNode: Map<string, number>}>();
+/**
+ * When pvestatd last broadcast, as of `nowMs`, for a daemon whose loop runs
+ * `phaseMs` after the grid of `stepMs` (10 s).
+ */
+export function lastBroadcastAt(nowMs: number, phaseMs = 0, stepMs = PVESTATD_STEP_MS): number {
+	return Math.floor((nowMs - phaseMs) / stepMs) * stepMs + phaseMs;
+}
+
+/** Phases by node name, per state; recomputed when the node list (or the cycle) changes. */
+const phases = new WeakMap<SimState, {count: number; stepMs: number; byNode: Map<string, number>}>();
 
 /**
  * Where in the 10 s cycle a node's pvestatd broadcasts. Each node runs its own
@@ -40,19 +45,20 @@ const phases = new WeakMap<SimState, {count: number; byNode: Map<string, number>
  */
 export function pvestatdPhase(state: SimState, nodeName: string): number {
 	let known = phases.get(state);
+	const stepMs = pvestatdStep(state);
 	// Asked once per guest per answer: recomputed only when the node list changed (a node added,
 	// removed or replaced by another name), not sorted anew each time.
-	if (!known || known.count !== state.nodes.size || (state.nodes.has(nodeName) && !known.byNode.has(nodeName))) {
+	if (!known || known.count !== state.nodes.size || known.stepMs !== stepMs || (state.nodes.has(nodeName) && !known.byNode.has(nodeName))) {
 		const names = [...state.nodes.keys()].sort();
-		known = {count: names.length, byNode: new Map(names.map((name, i) => [name, Math.floor((i * PVESTATD_STEP_MS) / names.length)]))};
+		known = {count: names.length, stepMs, byNode: new Map(names.map((name, i) => [name, Math.floor((i * stepMs) / names.length)]))};
 		phases.set(state, known);
 	}
 	return known.byNode.get(nodeName) ?? 0;
 }
 
-/** When `nodeName`'s pvestatd last broadcast. */
-export function nodeBroadcastAt(state: SimState, nodeName: string): number {
-	return lastBroadcastAt(state.clock(), pvestatdPhase(state, nodeName));
+/** When `nodeName`'s pvestatd last broadcast, as of `atMs` (default now). */
+export function nodeBroadcastAt(state: SimState, nodeName: string, atMs: number = state.clock()): number {
+	return lastBroadcastAt(atMs, pvestatdPhase(state, nodeName), pvestatdStep(state));
 }
 
 /** 32-bit integer hash (murmur3 finaliser) → [0, 1). */
@@ -107,13 +113,20 @@ export function guestMetrics(state: SimState, guest: SimGuest, atMs: number = st
 
 export interface NodeMetrics {cpu: number; mem: number; uptime: number; wait: number; loadavg: [string, string, string]}
 
-export function nodeMetrics(state: SimState, node: SimNode, atMs: number = state.clock()): NodeMetrics {
+/**
+ * A node's figures as of `atMs`. `seenAs` gives each guest as the figures
+ * should count it: /cluster/resources passes the guests as the node's last
+ * broadcast saw them (broadcast.ts), so node and guests agree.
+ */
+export function nodeMetrics(state: SimState, node: SimNode, atMs: number = state.clock(), seenAs: (guest: SimGuest) => Readonly<SimGuest> | null = (guest) => guest): NodeMetrics {
 	const tick = Math.floor(atMs / DRIFT_STEP_MS);
 	const key = [...node.name].reduce((acc, ch) => (Math.imul(acc, 31) + ch.charCodeAt(0)) >>> 0, 7);
 	let guestCpu = 0;
 	let guestMem = 0;
-	for (const guest of state.guests.values()) {
-		if (guest.node !== node.name) continue;
+	for (const live of state.guests.values()) {
+		if (live.node !== node.name) continue;
+		const guest = seenAs(live);
+		if (!guest) continue;
 		const m = guestMetrics(state, guest, atMs);
 		guestCpu += m.cpu * guestSizes(state, guest).cpus;
 		guestMem += m.mem;
