@@ -19,21 +19,16 @@ export const DRIFT_STEP_MS = 2000;
  */
 export const PVESTATD_STEP_MS = 10_000;
 
-/** The state's pvestatd cycle: 10 s, unless a test that is not about the lag shortened it (SimulatorOptions.pvestatdStepMs). */
-export function pvestatdStep(state: SimState): number {
-	return state.pvestatdStepMs ?? PVESTATD_STEP_MS;
-}
-
 /**
  * When pvestatd last broadcast, as of `nowMs`, for a daemon whose loop runs
- * `phaseMs` after the grid of `stepMs` (10 s).
+ * `phaseMs` after the 10 s grid.
  */
-export function lastBroadcastAt(nowMs: number, phaseMs = 0, stepMs = PVESTATD_STEP_MS): number {
-	return Math.floor((nowMs - phaseMs) / stepMs) * stepMs + phaseMs;
+export function lastBroadcastAt(nowMs: number, phaseMs = 0): number {
+	return Math.floor((nowMs - phaseMs) / PVESTATD_STEP_MS) * PVESTATD_STEP_MS + phaseMs;
 }
 
-/** Phases by node name, per state; recomputed when the node list (or the cycle) changes. */
-const phases = new WeakMap<SimState, {count: number; stepMs: number; byNode: Map<string, number>}>();
+/** Phases by node name, per state; recomputed when the node list changes. */
+const phases = new WeakMap<SimState, {count: number; byNode: Map<string, number>}>();
 
 /**
  * Where in the 10 s cycle a node's pvestatd broadcasts. Each node runs its own
@@ -45,12 +40,11 @@ const phases = new WeakMap<SimState, {count: number; stepMs: number; byNode: Map
  */
 export function pvestatdPhase(state: SimState, nodeName: string): number {
 	let known = phases.get(state);
-	const stepMs = pvestatdStep(state);
 	// Asked once per guest per answer: recomputed only when the node list changed (a node added,
 	// removed or replaced by another name), not sorted anew each time.
-	if (!known || known.count !== state.nodes.size || known.stepMs !== stepMs || (state.nodes.has(nodeName) && !known.byNode.has(nodeName))) {
+	if (!known || known.count !== state.nodes.size || (state.nodes.has(nodeName) && !known.byNode.has(nodeName))) {
 		const names = [...state.nodes.keys()].sort();
-		known = {count: names.length, stepMs, byNode: new Map(names.map((name, i) => [name, Math.floor((i * stepMs) / names.length)]))};
+		known = {count: names.length, byNode: new Map(names.map((name, i) => [name, Math.floor((i * PVESTATD_STEP_MS) / names.length)]))};
 		phases.set(state, known);
 	}
 	return known.byNode.get(nodeName) ?? 0;
@@ -58,7 +52,7 @@ export function pvestatdPhase(state: SimState, nodeName: string): number {
 
 /** When `nodeName`'s pvestatd last broadcast, as of `atMs` (default now). */
 export function nodeBroadcastAt(state: SimState, nodeName: string, atMs: number = state.clock()): number {
-	return lastBroadcastAt(atMs, pvestatdPhase(state, nodeName), pvestatdStep(state));
+	return lastBroadcastAt(atMs, pvestatdPhase(state, nodeName));
 }
 
 /** 32-bit integer hash (murmur3 finaliser) → [0, 1). */

@@ -29,12 +29,6 @@ export interface SimulatorOptions {
 	clock?: () => number;
 	authFailureDelayMs?: number;
 	taskSpeed?: number;
-	/**
-	 * pvestatd's cycle (default 10 s, as on PVE): /cluster/resources shows a
-	 * guest's status and figures as of its node's last broadcast. A test that
-	 * is not about that lag may shorten it rather than wait.
-	 */
-	pvestatdStepMs?: number;
 	/** Reuse a certificate (tests starting many simulators skip the RSA key generation); default: a fresh one. */
 	certificate?: SimCertificate;
 	/**
@@ -148,7 +142,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 	const nodeCerts = new Map<string, SimCertificate>(certs.map((c, i) => [i === 0 ? mainNode : others[i - 1]!, c]));
 	// A node not served here still has a certificate of its own: its fingerprint differs from every other's.
 	const nodeFingerprints = Object.fromEntries(options.fixture.nodes.map((n) => [n.name, nodeCerts.get(n.name)?.fingerprint ?? unservedFingerprint(cert, n.name)]));
-	const state = buildState(options.fixture, {clock, taskSpeed: options.taskSpeed ?? 1, fingerprint: cert.fingerprint, nodeFingerprints, ...(options.pvestatdStepMs !== undefined ? {pvestatdStepMs: options.pvestatdStepMs} : {})});
+	const state = buildState(options.fixture, {clock, taskSpeed: options.taskSpeed ?? 1, fingerprint: cert.fingerprint, nodeFingerprints});
 	const keys = newAuthKeys();
 	const handlers = handlerTable(keys);
 	const requests: RecordedRequest[] = [];

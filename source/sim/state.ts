@@ -67,8 +67,6 @@ export interface SimState {
 	clock: () => number;
 	/** Simulated seconds per real second for task durations. */
 	taskSpeed: number;
-	/** pvestatd's cycle in ms when not the real 10 s (drift.ts pvestatdStep): tests not about the lag only. */
-	pvestatdStepMs?: number;
 	/** Next worker pid handed to a task (deterministic). */
 	nextPid: number;
 	/** SHA-256 fingerprint of the served certificate (GET /nodes ssl_fingerprint). */
@@ -107,7 +105,7 @@ function datedTask(task: FixtureTask, now: number, renamed: ReadonlyMap<string, 
 	return {...task, log: task.log.map((line) => renameIn(line, renamed)), status: renameIn(task.status, renamed)};
 }
 
-export function buildState(fixture: Fixture, options: {clock: () => number; taskSpeed: number; fingerprint: string; nodeFingerprints?: Record<string, string>; packageSpeed?: number; pvestatdStepMs?: number}): SimState {
+export function buildState(fixture: Fixture, options: {clock: () => number; taskSpeed: number; fingerprint: string; nodeFingerprints?: Record<string, string>; packageSpeed?: number}): SimState {
 	const now = options.clock();
 	const nodes = new Map<string, SimNode>();
 	for (const node of fixture.nodes) nodes.set(node.name, {...structuredClone(node), bootedAt: now - node.uptime * 1000});
@@ -157,7 +155,6 @@ export function buildState(fixture: Fixture, options: {clock: () => number; task
 		startedAt: now,
 		clock: options.clock,
 		taskSpeed: options.taskSpeed,
-		...(options.pvestatdStepMs !== undefined ? {pvestatdStepMs: options.pvestatdStepMs} : {}),
 		nextPid: 0x1000 + (fixture.seed % 0x8000),
 		fingerprint: options.fingerprint,
 		nodeFingerprints: options.nodeFingerprints ?? {},
