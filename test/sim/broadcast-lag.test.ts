@@ -17,6 +17,11 @@ function untilBroadcast(w: WriteSim, node: string): number {
 	return PVESTATD_STEP_MS - into;
 }
 
+async function nodeEntry(w: WriteSim, node: string): Promise<Record<string, unknown>> {
+	const res = await w.api('GET', '/cluster/resources?type=node');
+	return res.json.data.find((e: {node: string}) => e.node === node);
+}
+
 /** Moves the clock to 1 ms after `node`'s next broadcast: a whole cycle before the one after. */
 async function justAfterBroadcast(w: WriteSim, node: string): Promise<void> {
 	await w.advance(untilBroadcast(w, node) + 1);
@@ -56,12 +61,15 @@ describe('/cluster/resources follows pvestatd', () => {
 		withWriteSim(async (w) => {
 			await justAfterBroadcast(w, 'pve2');
 			const before = await resource(w, 103);
+			const nodeBefore = await nodeEntry(w, 'pve2');
 			assert.equal(before.status, 'running');
 			const stop = await w.api('POST', '/nodes/pve2/lxc/103/status/stop');
 			assert.equal((await w.finish(stop.json.data as string)).exitstatus, 'OK');
 			assert.equal((await statusNow(w, 103)).status, 'stopped');
 			const stale = await resource(w, 103);
 			assert.deepEqual([stale.status, stale.uptime, stale.cpu, stale.mem], [before.status, before.uptime, before.cpu, before.mem]);
+			// The node's own figures come from the same broadcast: they still count the guest's memory.
+			assert.equal((await nodeEntry(w, 'pve2')).mem, nodeBefore.mem);
 			// pve1's broadcast comes at another moment and does not carry pve2's guests.
 			assert.notEqual(untilBroadcast(w, 'pve1'), untilBroadcast(w, 'pve2'));
 			await w.advance(untilBroadcast(w, 'pve2'));
