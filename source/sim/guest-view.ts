@@ -50,6 +50,11 @@ function pressures(state: SimState, guest: SimGuest, m: GuestMetrics): Json {
 	};
 }
 
+/** The totals since start and the uptime, named as both the node's list and the RRD entry name them. */
+function counters(m: GuestMetrics): Json {
+	return {netin: m.netin, netout: m.netout, diskread: m.diskread, diskwrite: m.diskwrite, uptime: m.uptime};
+}
+
 /** GET /nodes/{node}/lxc|qemu entry (also the base of status/current). */
 export function guestListEntry(state: SimState, guest: SimGuest): Json {
 	const sizes = guestSizes(state, guest);
@@ -63,11 +68,7 @@ export function guestListEntry(state: SimState, guest: SimGuest): Json {
 		mem: m.mem,
 		maxmem: sizes.maxmem,
 		maxdisk: sizes.maxdisk,
-		netin: m.netin,
-		netout: m.netout,
-		diskread: m.diskread,
-		diskwrite: m.diskwrite,
-		uptime: m.uptime,
+		...counters(m),
 	};
 	if (isPve9(state)) {
 		Object.assign(entry, pressures(state, guest, m));
@@ -151,11 +152,7 @@ function broadcastFields(state: SimState, seen: Readonly<SimGuest>, broadcastAt:
 		maxmem: sizes.maxmem,
 		disk: m.disk,
 		maxdisk: sizes.maxdisk,
-		netin: m.netin,
-		netout: m.netout,
-		diskread: m.diskread,
-		diskwrite: m.diskwrite,
-		uptime: m.uptime,
+		...counters(m),
 		template: isTemplate(seen) ? 1 : 0,
 	};
 	// PVE 9 lists memhost for every guest; only a VM's is measured (containers report 0).
