@@ -152,7 +152,9 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 			return {vmid, ok: false, result: 'guest not in the fleet', refused: true};
 		}
 		const call = apiCallFor(action, params);
-		const readBack = CHANGES_STATUS.has(action) ? {node: row.node, kind: row.kind, vmid} : undefined;
+		// A rollback with `start` ends before the start it queues (a task of its own): one read then would hold a passing `stopped`.
+		const settles = CHANGES_STATUS.has(action) && !(action === 'rollback' && params.start);
+		const readBack = settles ? {node: row.node, kind: row.kind, vmid} : undefined;
 		const {ok, upid, result} = await auditedTask({action: auditAction, targets: [vmid], params, what, trackLabel: label(vmid), readBack}, () =>
 			api.request<string>(call.method, `${guestPath(row.node, row.kind, vmid)}${call.path}`, call.params),
 		);
