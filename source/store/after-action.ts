@@ -40,8 +40,10 @@ export interface AfterActionReads {
 	keepOnly(listed: ReadonlyMap<number, GuestRow>, now: number): void;
 }
 
+/** The row with the read's status (and name). Never `lastKnown`: that marks a guest on an offline node, and its node just answered. */
 function shown(row: GuestRow, held: ReadAfterAction): GuestRow {
-	return {...row, status: held.status, ...(held.name !== undefined ? {name: held.name} : {})};
+	const {lastKnown: _offline, ...live} = row;
+	return {...live, status: held.status, ...(held.name !== undefined ? {name: held.name} : {})};
 }
 
 export function createAfterActionReads(): AfterActionReads {

@@ -60,6 +60,10 @@ test('a guest new since the last broadcast (status unknown, no name) shows the s
 	actions.fleetReceived(snapshot(fleet('stopped', [guest(109, {name: 'CT 109', status: 'unknown', maxmem: 0})]), {receivedAt: T0 + 500}));
 	const row = store.getState().guests.get(109)!;
 	assert.deepEqual([row.name, row.status], ['tautulli', 'stopped']);
+	// A second poll before the broadcast: still the read, not a guest "last seen" on an offline node.
+	actions.fleetReceived(snapshot(fleet('stopped', [guest(109, {name: 'CT 109', status: 'unknown', maxmem: 0})]), {receivedAt: T0 + 2500}));
+	const again = store.getState().guests.get(109)!;
+	assert.deepEqual([again.name, again.status, again.lastKnown], ['tautulli', 'stopped', undefined]);
 	actions.fleetReceived(snapshot(fleet('stopped', [guest(109, {name: 'tautulli', status: 'stopped'})]), {receivedAt: T0 + 9000}));
 	assert.deepEqual([store.getState().guests.get(109)!.name, store.getState().guests.get(109)!.status], ['tautulli', 'stopped']);
 });

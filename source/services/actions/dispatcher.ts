@@ -74,6 +74,8 @@ export interface SnapshotsOfGuest {
 
 const READ_ONLY_REASON = 'read-only';
 
+export const NO_QUORUM_REASON = 'the cluster has no quorum: /etc/pve is read-only';
+
 /**
  * Actions whose end changes a guest's status: its status/current is read when
  * the task ends, as /cluster/resources shows the change only after the node's
@@ -87,7 +89,6 @@ interface ReadBack {
 	kind: GuestKind;
 	vmid: number;
 }
-export const NO_QUORUM_REASON = 'the cluster has no quorum: /etc/pve is read-only';
 
 /** VM disk keys (qemu-server's drive keys plus the EFI and TPM state disks); CD-ROMs carry no snapshots. */
 const VM_DISK_KEY = /^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$/;
