@@ -189,6 +189,8 @@ export function detailLines(row: GuestRow, detail: GuestDetail | undefined, nics
 
 export interface DetailPanelProps {
 	row: GuestRow | undefined;
+	/** The guest's node is online: an `unknown` guest there is one its pvestatd has not reported yet (new since its last broadcast). */
+	nodeOnline?: boolean;
 	detail: GuestDetail | undefined;
 	nics: GuestNic[] | undefined;
 	height: number;
@@ -198,8 +200,8 @@ export interface DetailPanelProps {
 	pulses?: {series: PulseSeries | undefined; timeframe: PulseTimeframe};
 }
 
-export const DetailPanel = memo(function DetailPanel({row, detail, nics, height, now, backups, pulses}: DetailPanelProps) {
-	const seen = row?.lastKnown ? ` (node offline; ${sanitize(row.lastKnown.status)} when last seen ${formatAge(now() - row.lastKnown.at)})` : row?.status === 'unknown' ? ' (node offline; not seen since proxdeck started)' : '';
+export const DetailPanel = memo(function DetailPanel({row, nodeOnline = false, detail, nics, height, now, backups, pulses}: DetailPanelProps) {
+	const seen = row?.status === 'unknown' && nodeOnline ? ' (not reported by its node yet)' : row?.lastKnown ? ` (node offline; ${sanitize(row.lastKnown.status)} when last seen ${formatAge(now() - row.lastKnown.at)})` : row?.status === 'unknown' ? ' (node offline; not seen since proxdeck started)' : '';
 	const title = row ? `── ${sanitize(row.name)} (${row.vmid}) · ${row.kind} on ${sanitize(row.node)} · ${sanitize(row.status)}${seen} ──` : '── no guest selected ──';
 	const lines = row ? detailLines(row, detail, nics, now(), backups, pulses) : [];
 	return (

@@ -50,9 +50,9 @@ export function pvestatdPhase(state: SimState, nodeName: string): number {
 	return known.byNode.get(nodeName) ?? 0;
 }
 
-/** When `nodeName`'s pvestatd last broadcast. */
-export function nodeBroadcastAt(state: SimState, nodeName: string): number {
-	return lastBroadcastAt(state.clock(), pvestatdPhase(state, nodeName));
+/** When `nodeName`'s pvestatd last broadcast, as of `atMs` (default now). */
+export function nodeBroadcastAt(state: SimState, nodeName: string, atMs: number = state.clock()): number {
+	return lastBroadcastAt(atMs, pvestatdPhase(state, nodeName));
 }
 
 /** 32-bit integer hash (murmur3 finaliser) → [0, 1). */
@@ -107,13 +107,20 @@ export function guestMetrics(state: SimState, guest: SimGuest, atMs: number = st
 
 export interface NodeMetrics {cpu: number; mem: number; uptime: number; wait: number; loadavg: [string, string, string]}
 
-export function nodeMetrics(state: SimState, node: SimNode, atMs: number = state.clock()): NodeMetrics {
+/**
+ * A node's figures as of `atMs`. `seenAs` gives each guest as the figures
+ * should count it: /cluster/resources passes the guests as the node's last
+ * broadcast saw them (broadcast.ts), so node and guests agree.
+ */
+export function nodeMetrics(state: SimState, node: SimNode, atMs: number = state.clock(), seenAs: (guest: SimGuest) => Readonly<SimGuest> | null = (guest) => guest): NodeMetrics {
 	const tick = Math.floor(atMs / DRIFT_STEP_MS);
 	const key = [...node.name].reduce((acc, ch) => (Math.imul(acc, 31) + ch.charCodeAt(0)) >>> 0, 7);
 	let guestCpu = 0;
 	let guestMem = 0;
-	for (const guest of state.guests.values()) {
-		if (guest.node !== node.name) continue;
+	for (const live of state.guests.values()) {
+		if (live.node !== node.name) continue;
+		const guest = seenAs(live);
+		if (!guest) continue;
 		const m = guestMetrics(state, guest, atMs);
 		guestCpu += m.cpu * guestSizes(state, guest).cpus;
 		guestMem += m.mem;

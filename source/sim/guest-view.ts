@@ -1,6 +1,7 @@
 // How a guest looks in the list/status endpoints and in /cluster/resources.
 // One place builds these so the three views never disagree about a number.
 
+import {broadcastView} from './broadcast.js';
 import {DRIFT_STEP_MS, guestMetrics, nodeBroadcastAt, noise, type GuestMetrics} from './drift.js';
 import {handlerError} from './errors.js';
 import {guestSizes} from './sizes.js';
@@ -49,6 +50,11 @@ function pressures(state: SimState, guest: SimGuest, m: GuestMetrics): Json {
 	};
 }
 
+/** The totals since start and the uptime, named as both the node's list and the RRD entry name them. */
+function counters(m: GuestMetrics): Json {
+	return {netin: m.netin, netout: m.netout, diskread: m.diskread, diskwrite: m.diskwrite, uptime: m.uptime};
+}
+
 /** GET /nodes/{node}/lxc|qemu entry (also the base of status/current). */
 export function guestListEntry(state: SimState, guest: SimGuest): Json {
 	const sizes = guestSizes(state, guest);
@@ -62,11 +68,7 @@ export function guestListEntry(state: SimState, guest: SimGuest): Json {
 		mem: m.mem,
 		maxmem: sizes.maxmem,
 		maxdisk: sizes.maxdisk,
-		netin: m.netin,
-		netout: m.netout,
-		diskread: m.diskread,
-		diskwrite: m.diskwrite,
-		uptime: m.uptime,
+		...counters(m),
 	};
 	if (isPve9(state)) {
 		Object.assign(entry, pressures(state, guest, m));
@@ -110,32 +112,23 @@ export function guestStatusCurrent(state: SimState, guest: SimGuest): Json {
 	return entry;
 }
 
-/** /cluster/resources `type=vm` entry; offline node → status unknown, no live metrics. */
+/**
+ * /cluster/resources `type=vm` entry. Where it comes from (broadcast.ts):
+ * id, node, type from the vmlist and lock, tags from the config, both live;
+ * the rest is what the node's pvestatd last broadcast. A guest created since
+ * has no broadcast yet: `status: unknown` and no figures. Offline node →
+ * status unknown, no live metrics.
+ */
 export function guestResource(state: SimState, guest: SimGuest): Json {
 	const node = state.nodes.get(guest.node);
-	const sizes = guestSizes(state, guest);
-	const base: Json = {id: `${guest.type}/${guest.vmid}`, type: guest.type, vmid: guest.vmid, node: guest.node, name: guestName(guest)};
+	const base: Json = {id: `${guest.type}/${guest.vmid}`, type: guest.type, vmid: guest.vmid, node: guest.node};
 	if (!node?.online) {
-		Object.assign(base, {status: 'unknown', maxcpu: sizes.cpus, maxmem: sizes.maxmem, maxdisk: sizes.maxdisk, template: isTemplate(guest) ? 1 : 0});
+		const sizes = guestSizes(state, guest);
+		Object.assign(base, {name: guestName(guest), status: 'unknown', maxcpu: sizes.cpus, maxmem: sizes.maxmem, maxdisk: sizes.maxdisk, template: isTemplate(guest) ? 1 : 0});
 	} else {
-		const m = guestMetrics(state, guest, nodeBroadcastAt(state, guest.node));
-		Object.assign(base, {
-			status: guest.status,
-			cpu: m.cpu,
-			maxcpu: sizes.cpus,
-			mem: m.mem,
-			maxmem: sizes.maxmem,
-			disk: m.disk,
-			maxdisk: sizes.maxdisk,
-			netin: m.netin,
-			netout: m.netout,
-			diskread: m.diskread,
-			diskwrite: m.diskwrite,
-			uptime: m.uptime,
-			template: isTemplate(guest) ? 1 : 0,
-		});
-		// PVE 9 lists memhost for every guest; only a VM's is measured (containers report 0).
-		if (isPve9(state)) base.memhost = memHost(guest, m);
+		const seen = broadcastView(state, guest);
+		if (!seen) base.status = 'unknown';
+		else Object.assign(base, broadcastFields(state, seen, nodeBroadcastAt(state, guest.node)));
 	}
 	const tags = tagsOf(guest);
 	if (tags) base.tags = tags;
@@ -144,6 +137,27 @@ export function guestResource(state: SimState, guest: SimGuest): Json {
 	if (guest.pool) base.pool = guest.pool;
 	if (guest.lock) base.lock = guest.lock;
 	return base;
+}
+
+/** extract_vm_stats over one RRD entry: what pvestatd sent at `broadcastAt` about `seen`. */
+function broadcastFields(state: SimState, seen: Readonly<SimGuest>, broadcastAt: number): Json {
+	const sizes = guestSizes(state, seen);
+	const m = guestMetrics(state, seen, broadcastAt);
+	const fields: Json = {
+		name: guestName(seen),
+		status: seen.status,
+		cpu: m.cpu,
+		maxcpu: sizes.cpus,
+		mem: m.mem,
+		maxmem: sizes.maxmem,
+		disk: m.disk,
+		maxdisk: sizes.maxdisk,
+		...counters(m),
+		template: isTemplate(seen) ? 1 : 0,
+	};
+	// PVE 9 lists memhost for every guest; only a VM's is measured (containers report 0).
+	if (isPve9(state)) fields.memhost = memHost(seen, m);
+	return fields;
 }
 
 function configPath(node: string, type: SimGuest['type'], vmid: number | string): string {

@@ -2,6 +2,7 @@
 // /nodes, HA and /access/permissions.
 
 import {hasPriv, PermissionDenied, permissionTree} from './acl.js';
+import {broadcastView} from './broadcast.js';
 import {nodeBroadcastAt, nodeMetrics, noise} from './drift.js';
 import {guestResource, type Json} from './guest-view.js';
 import type {Handler} from './handler-types.js';
@@ -47,7 +48,7 @@ export const getClusterStatus: Handler = ({state}) => {
 function nodeStats(state: SimState, node: SimNode, canAudit: boolean): Json {
 	const base: Json = {id: `node/${node.name}`, type: 'node', node: node.name, status: node.online ? 'online' : 'offline', level: ''};
 	if (!node.online || !canAudit) return base;
-	const m = nodeMetrics(state, node, nodeBroadcastAt(state, node.name));
+	const m = nodeMetrics(state, node, nodeBroadcastAt(state, node.name), (guest) => broadcastView(state, guest));
 	return {...base, cpu: m.cpu, maxcpu: node.cpuinfo.cpus, mem: m.mem, maxmem: node.memory, disk: node.rootfs.used, maxdisk: node.rootfs.total, uptime: m.uptime};
 }
 

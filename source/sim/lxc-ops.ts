@@ -4,6 +4,7 @@
 // Containers (pve-container) and VMs (qemu-server) run the same
 // AbstractConfig machinery under different words: GUEST_WORDS holds them.
 
+import {beforeBroadcastChange} from './broadcast.js';
 import {noise} from './drift.js';
 import type {SimGuest, SimState} from './state.js';
 import type {SimTask} from './tasks.js';
@@ -114,12 +115,16 @@ export function failingTask(actor: OpActor, type: string, error: string, duratio
 	return startTask(actor.state, {node: actor.guest.node, type, id: String(actor.guest.vmid), user: actor.user, durationSec, steps, outcome: error});
 }
 
-export function markRunning(guest: SimGuest, sinceMs: number): void {
+/** The guest runs from `sinceMs` on (when its start ended); /cluster/resources learns it at its node's next broadcast. */
+export function markRunning(state: SimState, guest: SimGuest, sinceMs: number): void {
+	beforeBroadcastChange(state, guest, sinceMs);
 	guest.status = 'running';
 	guest.runningSince = sinceMs;
 }
 
-export function markStopped(guest: SimGuest): void {
+/** The guest stopped at `atMs`; /cluster/resources learns it at its node's next broadcast. */
+export function markStopped(state: SimState, guest: SimGuest, atMs: number = state.clock()): void {
+	beforeBroadcastChange(state, guest, atMs);
 	guest.status = 'stopped';
 	delete guest.runningSince;
 	delete guest.paused;

@@ -103,7 +103,7 @@ function startWorker(actor: OpActor, skiplock: boolean | undefined): string {
 		steps: [],
 		...(skiplock ? {skiplock} : {}),
 		onSuccess: (endMs) => {
-			if (guest.status !== 'running') markRunning(guest, endMs);
+			if (guest.status !== 'running') markRunning(actor.state, guest, endMs);
 		},
 	});
 }
@@ -118,7 +118,7 @@ function shutdownWorker(actor: OpActor, type: string, timeout: number, forceStop
 		steps: [],
 		// lxc-stop --nokill / the ACPI powerdown gives up at the timeout; forceStop kills the rest instead.
 		...(inTime || forceStop ? {} : {outcome: actor.guest.type === 'qemu' ? 'VM quit/powerdown failed - got timeout' : 'container did not stop'}),
-		onSuccess: () => markStopped(actor.guest),
+		onSuccess: (endMs) => markStopped(actor.state, actor.guest, endMs),
 	});
 }
 
@@ -204,7 +204,7 @@ export function stopContainer(actor: OpActor, options: StopOptions = {}): string
 		durationSec: simDuration(actor.state, guest.vmid, 1, 2),
 		steps,
 		...(options.skiplock ? {skiplock: true} : {}),
-		onSuccess: () => markStopped(guest),
+		onSuccess: (endMs) => markStopped(actor.state, guest, endMs),
 	});
 }
 
@@ -236,7 +236,7 @@ export function rebootContainer(actor: OpActor, options: RebootOptions = {}): st
 		action: 'reboot',
 		durationSec: Math.round((down + simDuration(state, guest.vmid, 2, 4)) * 10) / 10,
 		steps: [],
-		onSuccess: (endMs) => markRunning(guest, endMs),
+		onSuccess: (endMs) => markRunning(state, guest, endMs),
 		...(guest.type === 'lxc' ? {onLocked: (locked: string) => lockedContainerReboot(actor, type, down, locked)} : {}),
 	});
 }
@@ -259,6 +259,6 @@ function lockedContainerReboot(actor: OpActor, type: string, downSec: number, lo
 		durationSec: Math.round((downSec + QUICK_FAIL_SEC) * 10) / 10,
 		steps: [locked, 'run_buffer: 571 Script exited with status 2', `lxc_init: 845 Failed to run lxc.hook.pre-start for container "${vmid}"`, `__lxc_start: 2034 Failed to initialize container "${vmid}"`],
 		outcome: `startup for container '${vmid}' failed`,
-		onEnd: () => markStopped(guest),
+		onEnd: (task) => markStopped(state, guest, taskEndMs(state, task)),
 	});
 }

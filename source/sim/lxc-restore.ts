@@ -8,7 +8,8 @@ import {hasPriv, PermissionDenied} from './acl.js';
 import {archiveOwner, findBackup} from './backup-store.js';
 import {handlerError} from './errors.js';
 import type {FixtureGuest} from './fixture-types.js';
-import {simDuration} from './lxc-ops.js';
+import {beforeBroadcastChange} from './broadcast.js';
+import {simDuration, taskEndMs} from './lxc-ops.js';
 import {parseDiskSize} from './sizes.js';
 import {restorePackages} from './ssh/package-state.js';
 import {checkArchiveAccess, restoreSeconds, restoreTarget, type RestoreRequest} from './restore-common.js';
@@ -97,6 +98,7 @@ export function startRestore(req: RestoreRequest): string {
 		onEnd: (task) => {
 			if (task.exitstatus !== 'OK') return; // a failed restore keeps `lock: create`, as on PVE
 			// The old volumes were destroyed with their snapshots; the archive's config and disks replace them.
+			beforeBroadcastChange(state, guest, taskEndMs(state, task));
 			guest.config = config;
 			guest.snapshots = [];
 			delete guest.lock;

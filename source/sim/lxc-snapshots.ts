@@ -6,6 +6,7 @@
 // also save the running VM's RAM (vmstate); a rollback to it resumes the VM.
 
 import {handlerError} from './errors.js';
+import {beforeBroadcastChange} from './broadcast.js';
 import type {OpActor} from './lxc-ops.js';
 import {failingTask, lockMessage, markRunning, markStopped, simDuration, taskEndMs, withLockFile, wordsOf} from './lxc-ops.js';
 import {startContainer} from './lxc-power.js';
@@ -225,7 +226,7 @@ function rollbackWorker(actor: OpActor, type: string, snapname: string, options:
 	if (locked) return failingTask(actor, type, locked);
 
 	// The prepare step stops a running guest before touching its volumes.
-	markStopped(guest);
+	markStopped(state, guest);
 	setLock(guest, 'rollback');
 	const injected = injectedError(actor, 'rollback', snapname);
 	// A VM snapshot with RAM: the VM is started from the saved state in the same task.
@@ -242,9 +243,10 @@ function rollbackWorker(actor: OpActor, type: string, snapname: string, options:
 			// A failed rollback keeps `lock: rollback` (PVE needs `pct unlock` then).
 			if (task.exitstatus !== 'OK') return;
 			setLock(guest, undefined);
+			beforeBroadcastChange(state, guest, taskEndMs(state, task));
 			applySnapshotConfig(guest, snapshot);
 			if (guest.type === 'lxc') restorePackages(state, guest, snapshot.packages);
-			if (resumes) markRunning(guest, taskEndMs(state, task));
+			if (resumes) markRunning(state, guest, taskEndMs(state, task));
 			else if (options.start) {
 				try {
 					startContainer(actor);

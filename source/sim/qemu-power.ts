@@ -49,9 +49,9 @@ function suspendLocked(actor: OpActor, type: string, options: SuspendOptions): s
 		durationSec: simDuration(state, guest.vmid, 2, 6),
 		steps: [],
 		outcome: 'OK',
-		onEnd: () => {
+		onEnd: (task) => {
 			guest.config.vmstate = `${storage}:vm-${guest.vmid}-state-suspend-${new Date(state.clock()).toISOString().slice(0, 10)}`;
-			markStopped(guest);
+			markStopped(state, guest, taskEndMs(state, task));
 		},
 	});
 }
@@ -84,7 +84,7 @@ function resumeLocked(actor: OpActor, suspendedToDisk: boolean): string {
 			if (suspendedToDisk) {
 				setLock(guest, undefined);
 				delete guest.config.vmstate;
-				markRunning(guest, taskEndMs(state, task));
+				markRunning(state, guest, taskEndMs(state, task));
 			} else delete guest.paused;
 		},
 	});

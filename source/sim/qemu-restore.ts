@@ -12,7 +12,8 @@ import {hasPriv, PermissionDenied} from './acl.js';
 import {archiveOwner, archivePath, findBackup, isPbs, pbsTime, storageBase, type SimBackup} from './backup-store.js';
 import {handlerError, paramError} from './errors.js';
 import type {FixtureGuest, FixtureStorage} from './fixture-types.js';
-import {markRunning, markStopped, QUICK_FAIL_SEC, simDuration} from './lxc-ops.js';
+import {beforeBroadcastChange} from './broadcast.js';
+import {markRunning, markStopped, QUICK_FAIL_SEC, simDuration, taskEndMs} from './lxc-ops.js';
 import {checkArchiveAccess, restoreSeconds, restoreTarget, type RestoreRequest} from './restore-common.js';
 import {schemaRoutes} from './schema.js';
 import {parseDiskSize, renderBytes} from './sizes.js';
@@ -408,10 +409,11 @@ export function startQemuRestore(req: RestoreRequest): string {
 	const start = params.start === '1' && !live;
 	if (live) {
 		// The restored config is written and the VM started (still locked) before the disks stream in.
+		beforeBroadcastChange(state, guest);
 		guest.config = structuredClone(run.config);
 		guest.snapshots = [];
 		setLock(guest, 'create');
-		markRunning(guest, state.clock());
+		markRunning(state, guest, state.clock());
 	}
 	const steps = [...run.steps, ...(start ? ['Execute autostart'] : [])];
 	return startTask(state, {
@@ -423,15 +425,16 @@ export function startQemuRestore(req: RestoreRequest): string {
 			if (task.exitstatus !== 'OK') {
 				unlock();
 				// A failed live-restore stops the VM again.
-				if (live) markStopped(guest);
+				if (live) markStopped(state, guest, taskEndMs(state, task));
 				return;
 			}
 			// The replaced disks went with their snapshots; the kept ones lost theirs too.
+			beforeBroadcastChange(state, guest, taskEndMs(state, task));
 			guest.config = run.config;
 			guest.snapshots = [];
 			delete guest.lock;
 			if (params.pool !== undefined) guest.pool = params.pool;
-			if (start) markRunning(guest, state.clock());
+			if (start) markRunning(state, guest, state.clock());
 		},
 	});
 }

@@ -7,6 +7,7 @@
 import {hasPriv, PermissionDenied, type Principal} from './acl.js';
 import {handlerError} from './errors.js';
 import type {GuestType} from './fixture-types.js';
+import {guestCreated} from './broadcast.js';
 import type {SimGuest, SimNode, SimState} from './state.js';
 import {setLock} from './state.js';
 
@@ -43,7 +44,10 @@ export function checkArchiveAccess(state: SimState, principal: Principal, volid:
 /** The guest a restore writes into: the existing one, or a new stopped guest with an empty config; locked `create` either way. */
 export function restoreTarget(state: SimState, node: SimNode, vmid: number, type: GuestType, existing: SimGuest | undefined): SimGuest {
 	const guest: SimGuest = existing ?? {vmid, type, node: node.name, status: 'stopped', config: {}, usage: {cpu: 0.02, mem: 0.3, disk: 0.4}, snapshots: []};
-	if (!existing) state.guests.set(vmid, guest);
+	if (!existing) {
+		state.guests.set(vmid, guest);
+		guestCreated(state, guest);
+	}
 	setLock(guest, 'create');
 	return guest;
 }

@@ -1,6 +1,8 @@
 // The simulator's live state, built once from a fixture. Tests mutate it
 // directly (e.g. `state.guests.get(101)!.status = 'stopped'`) and the API
 // reflects the change on the next request, so handlers never cache anything.
+// (The simulator's own changes to what pvestatd broadcasts go through
+// broadcast.ts, so /cluster/resources shows them a cycle late, as PVE does.)
 
 import type {SimBackup} from './backup-store.js';
 import {seedBackups} from './backup-store.js';

@@ -3,6 +3,7 @@
 // set(), so a poll or a key is one React commit.
 
 import {createStore, type StoreApi} from 'zustand/vanilla';
+import {createAfterActionReads} from './after-action.js';
 import {sameRow} from './guest-shape.js';
 import {indexOfVmid, selectVisibleRows} from './selectors.js';
 import {createOpsActions, initialOpsState} from './ops-slice.js';
@@ -78,12 +79,12 @@ export function withLastKnown(row: GuestRow, old: GuestRow | undefined, seenAt: 
  * poll that changed nothing keeps the whole map: everything keyed on
  * `guests` (sorting, the panes' deps) then has nothing to redo.
  */
-function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[], seenAt: number | undefined): Map<number, GuestRow> {
+function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[], seenAt: number | undefined, asShown: (row: GuestRow) => GuestRow): Map<number, GuestRow> {
 	const next = new Map<number, GuestRow>();
 	let changed = incoming.length !== previous.size;
 	for (const fresh of incoming) {
 		const old = previous.get(fresh.vmid);
-		const row = withLastKnown(fresh, old, seenAt);
+		const row = asShown(withLastKnown(fresh, old, seenAt));
 		const kept = old && sameRow(old, row) ? old : row;
 		if (kept !== old) changed = true;
 		next.set(row.vmid, kept);
@@ -119,6 +120,8 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 		/** The last poll's rows as received and the map they were merged into. */
 		let lastIncoming: GuestRow[] | undefined;
 		let lastMerged: Map<number, GuestRow> | undefined;
+		/** Guests' status/current read after this console's own actions, shown until the poll catches up. */
+		const afterAction = createAfterActionReads();
 		/** Applies a partial state change, then re-anchors the selection. */
 		function update(change: (state: AppState) => Partial<AppState>): void {
 			const before = get();
@@ -185,10 +188,13 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createNodesActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
-						// The same rows as last poll (an unchanged answer, fleet-source.ts): nothing to merge.
-						const same = snapshot.guests === lastIncoming && state.guests === lastMerged;
+						// The same rows as last poll (an unchanged answer, fleet-source.ts): nothing to merge,
+						// unless a read after an action is held (it may have run out).
+						const same = snapshot.guests === lastIncoming && state.guests === lastMerged && !afterAction.holding();
 						// The previous poll's time is when a guest that is unknown now was last seen.
-						const guests = same ? state.guests : mergeGuests(state.guests, snapshot.guests, state.connection.lastOkAt);
+						const asShown = afterAction.holding() ? (row: GuestRow) => afterAction.apply(row, snapshot.receivedAt) : (row: GuestRow) => row;
+						const guests = same ? state.guests : mergeGuests(state.guests, snapshot.guests, state.connection.lastOkAt, asShown);
+						afterAction.keepOnly(guests, snapshot.receivedAt);
 						lastIncoming = snapshot.guests;
 						lastMerged = guests;
 						return {
@@ -201,6 +207,11 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 							connection: {...state.connection, status: 'ok', lastOkAt: snapshot.receivedAt, lastError: undefined, consecutiveFailures: 0, readEveryMs: snapshot.readEveryMs},
 						};
 					});
+				},
+				guestReadAfterAction(vmid, read, at) {
+					const row = afterAction.record(vmid, read, get().guests.get(vmid), at);
+					if (!row) return;
+					update((state) => ({guests: new Map(state.guests).set(vmid, row)}));
 				},
 				pollFailed(message: string, _at: number) {
 					const {connection, guests} = get();

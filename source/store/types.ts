@@ -10,6 +10,7 @@ import type {LogsActions, LogsSliceState} from './logs-types.js';
 import type {ProblemsActions, ProblemsSliceState} from './problems-slice.js';
 import type {BackupsActions, BackupsSliceState} from './backups-slice.js';
 import type {NodesActions, NodesSliceState} from './nodes-slice.js';
+import type {ReadAfterAction} from './after-action.js';
 
 export type GuestKind = 'lxc' | 'qemu';
 
@@ -174,6 +175,8 @@ export interface AppActions extends OpsActions, ScreenActions, LogsActions, Prob
 	// written by services
 	fleetReceived(snapshot: FleetSnapshot): void;
 	pollFailed(message: string, at: number): void;
+	/** A guest's status/current read when this console's action on it ended: shown until the fleet poll catches up (after-action.ts). */
+	guestReadAfterAction(vmid: number, read: ReadAfterAction, at: number): void;
 	/** The API client moved to another endpoint of the cluster (failover): the header names it, a notice says why. */
 	endpointChanged(target: string, notice: string): void;
 	nicsReceived(vmid: number, nics: GuestNic[]): void;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {call, login} from './helpers.js';
-import {CT, resource, snapshots, withWriteSim as withSim, writeSim} from './write-helpers.js';
+import {CT, resource, snapshots, statusNow, withWriteSim as withSim, writeSim} from './write-helpers.js';
 
 describe('/cluster/resources and /nodes', () => {
 	it('lists the built-in localnetwork SDN zone per online node (type sdn, as pvestatd broadcasts it)', () =>
@@ -101,7 +101,7 @@ describe('config locks', () => {
 				'__lxc_start: 2034 Failed to initialize container "101"',
 				"TASK ERROR: startup for container '101' failed",
 			]);
-			assert.equal((await resource(w, 101)).status, 'stopped', 'the container was stopped and not started again');
+			assert.equal((await statusNow(w, 101)).status, 'stopped', 'the container was stopped and not started again');
 			assert.equal((await w.finish(snap.json.data)).exitstatus, 'OK');
 			assert.ok((await snapshots(w, 'pve1', 101)).some((s) => s.name === 'during-reboot'));
 		}));
@@ -116,7 +116,7 @@ describe('config locks', () => {
 			assert.equal((await w.finish(snap.json.data)).exitstatus, 'OK');
 			assert.equal((await w.finish(start.json.data)).exitstatus, 'OK');
 			assert.deepEqual(await w.log(snap.json.data), ['trying to acquire lock...', ' OK', 'TASK OK']);
-			assert.equal((await resource(w, 102)).status, 'running', 'the start ran first');
+			assert.equal((await statusNow(w, 102)).status, 'running', 'the start ran first');
 			assert.ok((await snapshots(w, 'pve1', 102)).some((s) => s.name === 'after-start'));
 		}));
 
@@ -127,6 +127,6 @@ describe('config locks', () => {
 			assert.equal(again.status, 200);
 			assert.equal((await w.finish(first.json.data)).exitstatus, 'OK');
 			assert.equal((await w.finish(again.json.data)).exitstatus, 'OK');
-			assert.equal((await resource(w, 103)).status, 'stopped');
+			assert.equal((await statusNow(w, 103)).status, 'stopped');
 		}));
 });

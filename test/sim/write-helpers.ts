@@ -77,6 +77,18 @@ export async function resource(w: WriteSim, vmid: number): Promise<Record<string
 	return res.json.data.find((r: {vmid: number}) => r.vmid === vmid);
 }
 
+/**
+ * The guest's status/current, read on its node now: a task's effect shows
+ * here at once, while /cluster/resources shows it only after the node's next
+ * pvestatd broadcast (source/sim/broadcast.ts).
+ */
+export async function statusNow(w: WriteSim, vmid: number): Promise<Record<string, unknown>> {
+	const entry = await resource(w, vmid);
+	const res = await w.api('GET', `/nodes/${String(entry.node)}/${String(entry.type)}/${vmid}/status/current`);
+	assert.equal(res.status, 200, `status/current of ${vmid}: ${res.status} ${res.reason}`);
+	return res.json.data;
+}
+
 export async function snapshots(w: WriteSim, node: string, vmid: number): Promise<Array<Record<string, unknown>>> {
 	const res = await w.api('GET', `/nodes/${node}/lxc/${vmid}/snapshot`);
 	assert.equal(res.status, 200);

@@ -7,7 +7,7 @@ import {BUILTIN_FIXTURES, FixtureError, loadFixture, parseFixture} from '../../s
 import type {Fixture} from '../../source/sim/fixture-types.js';
 import {describeSimulator, injectFailure} from '../../source/sim/server.js';
 import {miniFixture} from './helpers.js';
-import {CT, resource, snapshots, writeSim, type WriteSim} from './write-helpers.js';
+import {CT, resource, snapshots, statusNow, writeSim, type WriteSim} from './write-helpers.js';
 
 async function withSim(run: (w: WriteSim) => Promise<void>, fixture?: Fixture, auth?: string): Promise<void> {
 	const w = await writeSim(fixture, auth);
@@ -28,10 +28,10 @@ describe('injected failures', () => {
 			assert.equal(first.status, 200, 'the error happens after the fork');
 			assert.equal((await w.finish(first.json.data)).exitstatus, "startup for container '102' failed");
 			assert.deepEqual((await w.log(first.json.data)).at(-1), "TASK ERROR: startup for container '102' failed");
-			assert.equal((await resource(w, 102)).status, 'stopped');
+			assert.equal((await statusNow(w, 102)).status, 'stopped');
 			const second = await w.api('POST', `${CT}/102/status/start`);
 			assert.equal((await w.finish(second.json.data)).exitstatus, 'OK');
-			assert.equal((await resource(w, 102)).status, 'running');
+			assert.equal((await statusNow(w, 102)).status, 'running');
 		}));
 
 	it('a failed snapshot is cleaned up: no snapshot, no lock', () =>

@@ -6,7 +6,7 @@ import {describe, it} from 'node:test';
 import {startSimulator} from '../../source/sim/server.js';
 import {startTask} from '../../source/sim/tasks.js';
 import {call, login, miniFixture, ROOT_TOKEN} from './helpers.js';
-import {CT, lastTask, resource, upidPattern, writeSim, type WriteSim} from './write-helpers.js';
+import {CT, lastTask, resource, statusNow, upidPattern, writeSim, type WriteSim} from './write-helpers.js';
 
 async function withSim(run: (w: WriteSim) => Promise<void>): Promise<void> {
 	const w = await writeSim();
@@ -25,7 +25,7 @@ describe('start', () => {
 			const upid = res.json.data as string;
 			assert.match(upid, upidPattern('pve1', 'vzstart', 102, 'root@pam!full'));
 
-			assert.equal((await resource(w, 102)).status, 'stopped', 'not running before the task ends');
+			assert.equal((await statusNow(w, 102)).status, 'stopped', 'not running before the task ends');
 			const active = await w.api('GET', '/nodes/pve1/tasks?source=active');
 			const entry = active.json.data.find((t: {upid: string}) => t.upid === upid);
 			assert.deepEqual([entry.status, entry.user, entry.tokenid], ['RUNNING', 'root@pam', 'full']);
@@ -35,7 +35,7 @@ describe('start', () => {
 			const done = await w.finish(upid);
 			assert.equal(done.exitstatus, 'OK');
 			assert.deepEqual(await w.log(upid), ['TASK OK']);
-			assert.equal((await resource(w, 102)).status, 'running');
+			assert.equal((await statusNow(w, 102)).status, 'running');
 			const current = await w.api('GET', `${CT}/102/status/current`);
 			assert.equal(current.json.data.status, 'running');
 			assert.ok(current.json.data.uptime >= 0 && current.json.data.uptime < 5, `fresh uptime, got ${current.json.data.uptime}`);
@@ -66,7 +66,7 @@ describe('start', () => {
 			const done = await w.finish(res.json.data);
 			assert.equal(done.exitstatus, 'CT is locked (backup)');
 			assert.deepEqual(await w.log(res.json.data), ['TASK ERROR: CT is locked (backup)']);
-			assert.equal((await resource(w, 102)).status, 'stopped');
+			assert.equal((await statusNow(w, 102)).status, 'stopped');
 
 			const byToken = await w.api('POST', `${CT}/102/status/start`, {form: {skiplock: '1'}});
 			assert.equal(byToken.status, 400);
@@ -77,7 +77,7 @@ describe('start', () => {
 			assert.equal(forced.status, 200);
 			assert.match(forced.json.data, upidPattern('pve1', 'vzstart', 102, 'root@pam'));
 			assert.equal((await w.finish(forced.json.data)).exitstatus, 'OK');
-			assert.equal((await resource(w, 102)).status, 'running');
+			assert.equal((await statusNow(w, 102)).status, 'running');
 		}));
 
 	it('a start while a long task holds the config lock file fails in its task after 10 s', () =>
@@ -107,15 +107,15 @@ describe('stop, shutdown, reboot', () => {
 		withSim(async (w) => {
 			const res = await w.api('POST', '/nodes/pve2/lxc/103/status/shutdown', {form: {timeout: '30'}});
 			assert.match(res.json.data, upidPattern('pve2', 'vzshutdown', 103, 'root@pam!full'));
-			assert.equal((await resource(w, 103)).status, 'running');
+			assert.equal((await statusNow(w, 103)).status, 'running');
 			assert.equal((await w.finish(res.json.data)).exitstatus, 'OK');
-			assert.equal((await resource(w, 103)).status, 'stopped');
+			assert.equal((await statusNow(w, 103)).status, 'stopped');
 			const start = await w.api('POST', '/nodes/pve2/lxc/103/status/start');
 			await w.finish(start.json.data);
 			const stop = await w.api('POST', '/nodes/pve2/lxc/103/status/stop');
 			assert.match(stop.json.data, upidPattern('pve2', 'vzstop', 103, 'root@pam!full'));
 			assert.equal((await w.finish(stop.json.data)).exitstatus, 'OK');
-			assert.equal((await resource(w, 103)).status, 'stopped');
+			assert.equal((await statusNow(w, 103)).status, 'stopped');
 		}));
 
 	it('a shutdown that outlasts its timeout fails and leaves the CT running', () =>
@@ -123,7 +123,7 @@ describe('stop, shutdown, reboot', () => {
 			const res = await w.api('POST', '/nodes/pve2/lxc/103/status/shutdown', {form: {timeout: '1'}});
 			const done = await w.finish(res.json.data);
 			assert.equal(done.exitstatus, 'container did not stop');
-			assert.equal((await resource(w, 103)).status, 'running');
+			assert.equal((await statusNow(w, 103)).status, 'running');
 		}));
 
 	it('stop with overrule-shutdown aborts the running shutdown task', () =>
@@ -134,17 +134,17 @@ describe('stop, shutdown, reboot', () => {
 			assert.equal((await w.finish(shutdown.json.data)).exitstatus, 'received interrupt');
 			assert.equal((await w.finish(stop.json.data)).exitstatus, 'OK');
 			assert.deepEqual(await w.log(stop.json.data), [`overruled vzshutdown tasks: ${shutdown.json.data}`, 'TASK OK']);
-			assert.equal((await resource(w, 103)).status, 'stopped');
+			assert.equal((await statusNow(w, 103)).status, 'stopped');
 		}));
 
 	it('reboot keeps the CT running and restarts its uptime', () =>
 		withSim(async (w) => {
 			await w.advance(60_000);
-			const before = (await resource(w, 103)).uptime as number;
+			const before = (await statusNow(w, 103)).uptime as number;
 			const res = await w.api('POST', '/nodes/pve2/lxc/103/status/reboot');
 			assert.match(res.json.data, upidPattern('pve2', 'vzreboot', 103, 'root@pam!full'));
 			assert.equal((await w.finish(res.json.data)).exitstatus, 'OK');
-			const after = await resource(w, 103);
+			const after = await statusNow(w, 103);
 			assert.equal(after.status, 'running');
 			assert.ok((after.uptime as number) < before, `uptime restarted: ${after.uptime} < ${before}`);
 		}));
@@ -166,7 +166,7 @@ describe('HA-managed containers', () => {
 			assert.ok(lrm, 'the HA manager forks a vzshutdown');
 			assert.equal(lrm.user, 'root@pam');
 			assert.equal((await w.finish(lrm.upid)).exitstatus, 'OK');
-			assert.equal((await resource(w, 101)).status, 'stopped');
+			assert.equal((await statusNow(w, 101)).status, 'stopped');
 		}));
 
 	it('start requests an HA start; the CT runs shortly after', () =>
@@ -182,7 +182,7 @@ describe('HA-managed containers', () => {
 			const lrm = lastTask(w, 'vzstart', 101)!;
 			assert.equal(lrm.user, 'root@pam');
 			await w.finish(lrm.upid);
-			assert.equal((await resource(w, 101)).status, 'running');
+			assert.equal((await statusNow(w, 101)).status, 'running');
 		}));
 });
 

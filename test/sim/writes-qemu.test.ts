@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {BUILTIN_FIXTURES, loadFixture} from '../../source/sim/fixture.js';
-import {resource, upidPattern, writeSim, type WriteSim} from './write-helpers.js';
+import {resource, statusNow, upidPattern, writeSim, type WriteSim} from './write-helpers.js';
 
 const ROOT = 'PVEAPIToken=root@pam!proxdeck=8c1c7a4e-1d2b-4f3e-9a6b-5d0e2f7c9b31';
 const VM150 = '/nodes/pve1/qemu/150';
@@ -50,7 +50,7 @@ describe('VM power', () => {
 				const upid = await post(w, `${VM150}/status/${action}`);
 				assert.match(upid, upidPattern('pve1', type, 150, 'root@pam!proxdeck'));
 				assert.equal((await w.finish(upid)).exitstatus, 'OK', action);
-				assert.equal((await resource(w, 150)).status, after, action);
+				assert.equal((await statusNow(w, 150)).status, after, action);
 			}
 		}));
 
@@ -110,9 +110,9 @@ describe('VM power', () => {
 			const suspend = await post(w, `${VM150}/status/suspend`, {todisk: 1});
 			assert.match(suspend, upidPattern('pve1', 'qmsuspend', 150, 'root@pam!proxdeck'));
 			await w.finish(suspend);
-			assert.deepEqual([(await resource(w, 150)).status, (await resource(w, 150)).lock], ['stopped', 'suspended']);
+			assert.deepEqual([(await statusNow(w, 150)).status, (await resource(w, 150)).lock], ['stopped', 'suspended']);
 			await w.finish(await post(w, `${VM150}/status/resume`));
-			const after = await resource(w, 150);
+			const after = await statusNow(w, 150);
 			assert.deepEqual([after.status, after.lock], ['running', undefined]);
 		}));
 });
@@ -154,9 +154,9 @@ describe('VM snapshots', () => {
 
 			await w.finish(await post(w, `${VM150}/snapshot`, {snapname: 'ram2', vmstate: 1}));
 			const back = await post(w, `${VM150}/snapshot/ram2/rollback`);
-			assert.equal((await resource(w, 150)).status, 'stopped', 'stopped while rolling back');
+			assert.equal((await statusNow(w, 150)).status, 'stopped', 'stopped while rolling back');
 			assert.equal((await w.finish(back)).exitstatus, 'OK');
-			assert.equal((await resource(w, 150)).status, 'running', 'resumed from the saved RAM');
+			assert.equal((await statusNow(w, 150)).status, 'running', 'resumed from the saved RAM');
 			assert.equal((await w.api('GET', `${VM150}/config`)).json.data.vmstate, undefined, 'the state is not left in the config');
 		}));
 
@@ -164,7 +164,7 @@ describe('VM snapshots', () => {
 		withSim(async (w) => {
 			const back = await post(w, `${VM150}/snapshot/after-kb5044284/rollback`);
 			assert.equal((await w.finish(back)).exitstatus, 'OK');
-			assert.equal((await resource(w, 150)).status, 'stopped');
+			assert.equal((await statusNow(w, 150)).status, 'stopped');
 			const del = await w.api('DELETE', `${VM150}/snapshot/after-kb5044284`);
 			assert.match(del.json.data, upidPattern('pve1', 'qmdelsnapshot', 150, 'root@pam!proxdeck'));
 			assert.equal((await w.finish(del.json.data)).exitstatus, 'OK');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import type {Fixture} from '../../source/sim/fixture-types.js';
 import {miniFixture} from './helpers.js';
-import {CT, lastTask, resource, snapshots, upidPattern, writeSim, type WriteSim} from './write-helpers.js';
+import {CT, lastTask, resource, statusNow, snapshots, upidPattern, writeSim, type WriteSim} from './write-helpers.js';
 
 async function withSim(run: (w: WriteSim) => Promise<void>, fixture?: Fixture): Promise<void> {
 	const w = await writeSim(fixture);
@@ -105,7 +105,7 @@ describe('create', () => {
 			assert.equal((await w.finish(start.json.data)).exitstatus, 'CT is locked (snapshot)');
 			assert.equal((await w.finish(first.json.data)).exitstatus, 'OK');
 			assert.deepEqual((await snapshots(w, 'pve1', 102)).map((s) => s.name), ['one', 'current']);
-			assert.equal((await resource(w, 102)).status, 'stopped');
+			assert.equal((await statusNow(w, 102)).status, 'stopped');
 		}));
 });
 
@@ -161,7 +161,7 @@ describe('rollback', () => {
 			const config = (await w.api('GET', `${CT}/101/config`)).json.data;
 			assert.deepEqual([config.memory, config.cores, config.lock, config.parent], [1024, 2, undefined, 'pre-upgrade']);
 			assert.equal(config.description, 'web frontend\n', 'the current description is kept');
-			assert.equal((await resource(w, 101)).status, 'stopped');
+			assert.equal((await statusNow(w, 101)).status, 'stopped');
 			assert.equal((await snapshots(w, 'pve1', 101)).at(-1)!.parent, 'pre-upgrade');
 		}));
 
@@ -170,7 +170,7 @@ describe('rollback', () => {
 			const res = await w.api('POST', `${CT}/101/snapshot/base/rollback`);
 			assert.equal(res.status, 200);
 			assert.equal((await w.finish(res.json.data)).exitstatus, "can't rollback, 'base' is not most recent snapshot on 'local-zfs:subvol-101-disk-0'");
-			assert.equal((await resource(w, 101)).status, 'running', 'nothing was touched');
+			assert.equal((await statusNow(w, 101)).status, 'running', 'nothing was touched');
 		}));
 
 	it('on LVM-thin rolls back to an older snapshot; start=1 starts the CT with a vzstart task', () =>
@@ -182,7 +182,7 @@ describe('rollback', () => {
 			const start = lastTask(w, 'vzstart', 102);
 			assert.ok(start, 'a vzstart follows the rollback');
 			assert.equal((await w.finish(start.upid)).exitstatus, 'OK');
-			assert.equal((await resource(w, 102)).status, 'running');
+			assert.equal((await statusNow(w, 102)).status, 'running');
 		}, lvmFixture()));
 
 	it('refuses a snapshot still being created, and a missing one', () =>

@@ -100,3 +100,19 @@ test('help scrolls with j when it is taller than the screen', async () => {
 	await press(app, '?');
 	assert.match(plain(app.lastFrame()!), /VMID▲/);
 });
+
+test('an unknown guest on an online node is one its node has not reported yet, not a guest of an offline node', async () => {
+	const guests = homelabGuests();
+	// pve1 is online (a guest new since its pvestatd broadcast: no status, no figures); pve3 is offline.
+	guests[0] = {...guests[0]!, node: 'pve1', status: 'unknown', cpu: 0, mem: 0, uptime: 0};
+	guests[1] = {...guests[1]!, node: 'pve3', status: 'unknown', cpu: 0, mem: 0, uptime: 0};
+	const store = filledStore(guests);
+	const app = await renderApp(store, {size: {columns: 180, rows: 40}});
+	await press(app, KEYS.enter);
+	let text = plain(app.lastFrame()!);
+	assert.match(text, /── pihole \(100\) · lxc on pve1 · unknown \(not reported by its node yet\)/);
+	assert.doesNotMatch(text, /node offline/);
+	await press(app, KEYS.esc, 'j', KEYS.enter);
+	text = plain(app.lastFrame()!);
+	assert.match(text, /\(101\) · \w+ on pve3 · unknown \(node offline; not seen since proxdeck started\)/);
+});

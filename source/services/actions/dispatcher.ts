@@ -17,6 +17,7 @@ import {guestPath} from '../guest-path.js';
 import {hasAnyPrivilege} from '../permissions.js';
 import type {TaskTracker} from '../tasks/task-tracker.js';
 import {pruneDryRun, readNextId} from '../backups/reader.js';
+import {sanitize} from '../../util/sanitize.js';
 import type {PruneEntry} from '../backups/model.js';
 import {ACTIONS, apiCallFor, restoreEndpoint, restoreParams, vzdumpParams, type PerGuestAction} from './catalog.js';
 
@@ -72,7 +73,22 @@ export interface SnapshotsOfGuest {
 }
 
 const READ_ONLY_REASON = 'read-only';
+
 export const NO_QUORUM_REASON = 'the cluster has no quorum: /etc/pve is read-only';
+
+/**
+ * Actions whose end changes a guest's status: its status/current is read when
+ * the task ends, as /cluster/resources shows the change only after the node's
+ * next pvestatd broadcast (store/after-action.ts).
+ */
+const CHANGES_STATUS: ReadonlySet<PerGuestAction> = new Set(['start', 'stop', 'shutdown', 'reboot', 'rollback']);
+
+/** A guest whose status/current to read after its task. */
+interface ReadBack {
+	node: string;
+	kind: GuestKind;
+	vmid: number;
+}
 
 /** VM disk keys (qemu-server's drive keys plus the EFI and TPM state disks); CD-ROMs carry no snapshots. */
 const VM_DISK_KEY = /^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$/;
@@ -137,7 +153,10 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 			return {vmid, ok: false, result: 'guest not in the fleet', refused: true};
 		}
 		const call = apiCallFor(action, params);
-		const {ok, upid, result} = await auditedTask({action: auditAction, targets: [vmid], params, what, trackLabel: label(vmid)}, () =>
+		// A rollback with `start` ends before the start it queues (a task of its own): one read then would hold a passing `stopped`.
+		const settles = CHANGES_STATUS.has(action) && !(action === 'rollback' && params.start);
+		const readBack = settles ? {node: row.node, kind: row.kind, vmid} : undefined;
+		const {ok, upid, result} = await auditedTask({action: auditAction, targets: [vmid], params, what, trackLabel: label(vmid), readBack}, () =>
 			api.request<string>(call.method, `${guestPath(row.node, row.kind, vmid)}${call.path}`, call.params),
 		);
 		return {vmid, ok, upid, result};
@@ -145,10 +164,11 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 
 	/**
 	 * What every action's call shares: audit begin, the request that forks a task,
-	 * the task followed to its end, audit end, a one-line notice, a refresh.
+	 * the task followed to its end, audit end, the guest read on its node (readBack),
+	 * a one-line notice, a refresh.
 	 */
 	async function auditedTask(
-		entry: {action: string; targets: number[]; params: Record<string, unknown>; what: string; trackLabel: string; okText?: string},
+		entry: {action: string; targets: number[]; params: Record<string, unknown>; what: string; trackLabel: string; okText?: string; readBack?: ReadBack},
 		send: () => Promise<string>,
 	): Promise<{ok: boolean; upid?: string; result: string}> {
 		const auditId = audit.begin({host: options.host, cluster: store.getState().clusterName, identity: options.identity, action: entry.action, targets: entry.targets, params: entry.params});
@@ -168,9 +188,19 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 		const durationMs = clock() - began;
 		audit.end(auditId, {upid, result, durationMs});
 		refreshAudit();
+		// Before the notice: "✓ start OK" must not sit next to the stale `stopped` of the last broadcast.
+		if (ok && entry.readBack) await readAfterAction(entry.readBack);
 		notify(ok, ok ? `${entry.okText ?? entry.what} OK in ${formatSeconds(durationMs)}` : `${entry.what} failed: ${result}`);
 		options.onChanged?.();
 		return {ok, upid, result};
+	}
+
+	/** The guest's status/current, read on its node now, to the store; a failed read leaves the fleet poll to catch up. */
+	async function readAfterAction({node, kind, vmid}: ReadBack): Promise<void> {
+		const current = await api.request<{status?: unknown; name?: unknown}>('GET', `${guestPath(node, kind, vmid)}/status/current`).catch(() => undefined);
+		if (typeof current?.status !== 'string') return;
+		const name = typeof current.name === 'string' && current.name !== '' ? sanitize(current.name) : undefined;
+		store.getState().actions.guestReadAfterAction(vmid, {status: sanitize(current.status), ...(name !== undefined ? {name} : {})}, clock());
 	}
 
 	function refreshAudit(): void {
@@ -260,7 +290,8 @@ export function createDispatcher(options: DispatcherOptions): ActionDispatcher {
 			}
 		}
 		const what = over ? `restore ${label(vmid)}` : `restore ${label(vmid)} as ${String(form.vmid)}`;
-		const {ok, upid, result} = await auditedTask({action: 'restore', targets: [Number(form.vmid)], params: {node: row.node, from: vmid, ...form}, what, trackLabel: what}, () =>
+		const readBack = {node: row.node, kind, vmid: Number(form.vmid)};
+		const {ok, upid, result} = await auditedTask({action: 'restore', targets: [Number(form.vmid)], params: {node: row.node, from: vmid, ...form}, what, trackLabel: what, readBack}, () =>
 			api.request<string>('POST', `/nodes/${encodeURIComponent(row.node)}/${restoreEndpoint(kind)}`, form),
 		);
 		return [{vmid, ok, upid, result}];
