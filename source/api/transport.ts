@@ -13,6 +13,7 @@ import type {Dispatcher} from 'undici';
 import {exchange, TOO_LARGE} from './exchange.js';
 import {oneLine, PveApiError} from './errors.js';
 import {dataListBounds} from './data-list.js';
+import {parseEntry} from './flat-entry.js';
 import {DEPTH_LIMIT, ShapeError} from './shapes.js';
 import {describeNetworkError, formatSeconds} from './network-errors.js';
 import {encodeParams} from './params.js';
@@ -141,7 +142,7 @@ export function createTransport(options: TransportOptions): Transport {
 		if (list) {
 			const {bounds, count} = list;
 			for (let k = 0; k < count; k++) {
-				const entry = parseJson(bytes.toString('utf8', bounds[2 * k], bounds[2 * k + 1]));
+				const entry = parseEntry(bytes, bounds[2 * k]!, bounds[2 * k + 1]!);
 				if (entry === undefined) throw notApiJson(request, status);
 				request.eachEntry!(entry, k);
 			}

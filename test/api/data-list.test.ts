@@ -6,18 +6,17 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import fc from 'fast-check';
 import {dataListBounds} from '../../source/api/data-list.js';
+import {parseEntry} from '../../source/api/flat-entry.js';
 
-/** What the transport does with bounds: each slice parsed; 'refused' when one is not JSON; undefined when it declines. */
+/** What the transport does with bounds: each slice read (flat-entry.ts); 'refused' when one is not JSON; undefined when it declines. */
 function entriesOf(bytes: Buffer): unknown[] | 'refused' | undefined {
 	const list = dataListBounds(bytes);
 	if (list === undefined || list === 'too deep') return undefined;
 	const entries: unknown[] = [];
 	for (let k = 0; k < list.count; k++) {
-		try {
-			entries.push(JSON.parse(bytes.toString('utf8', list.bounds[2 * k], list.bounds[2 * k + 1])));
-		} catch {
-			return 'refused';
-		}
+		const entry = parseEntry(bytes, list.bounds[2 * k]!, list.bounds[2 * k + 1]!);
+		if (entry === undefined) return 'refused';
+		entries.push(entry);
 	}
 	return entries;
 }

@@ -73,6 +73,20 @@ describe('exchange through the dispatcher', () => {
 		}
 	});
 
+	it('hands every entry of a list with its keys in one order, whatever order the host wrote them in', async () => {
+		// pveproxy's encoder writes each entry's keys in a random order (Perl hashes).
+		const entries = [
+			'{"vmid":101,"type":"lxc","node":"pve1","id":"lxc/101","status":"running","cpu":0.25}',
+			'{"cpu":0.5,"status":"stopped","id":"lxc/102","node":"pve1","type":"lxc","vmid":102}',
+			'{"node":"pve1","status":"running","vmid":103,"cpu":0,"id":"lxc/103","type":"lxc"}',
+		];
+		server.setHandler(() => ({body: `{"data":[${entries.join(',')}]}`}));
+		const seen: Array<Record<string, unknown>> = [];
+		await transport().send({method: 'GET', path: '/cluster/resources', eachEntry: (entry) => seen.push(entry as Record<string, unknown>)});
+		assert.deepEqual(seen, entries.map((e) => JSON.parse(e) as unknown));
+		assert.deepEqual(new Set(seen.map((e) => Object.keys(e).join(','))).size, 1, `key orders: ${seen.map((e) => Object.keys(e).join(',')).join(' | ')}`);
+	});
+
 	it('keeps the reason phrase of an error answer with an empty body', async () => {
 		server.setHandler(() => ({status: 401, statusText: 'authentication failure', body: ''}));
 		await assert.rejects(transport().send({method: 'GET', path: '/version'}), (error: unknown) => error instanceof PveApiError && error.status === 401 && error.message.includes('authentication failure'));

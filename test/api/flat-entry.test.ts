@@ -1,0 +1,116 @@
+// An entry of a large list is read from its bytes into an object whose keys
+// come in one common order (flat-entry.ts): pveproxy writes each entry's keys
+// in a random order, and JSON.parse gave every order its own hidden class.
+// Whatever the bytes, the reader must give what JSON.parse gives, or decline.
+
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import fc from 'fast-check';
+import {parseEntry, parseFlatEntry} from '../../source/api/flat-entry.js';
+
+const flat = (text: string) => {
+	const bytes = Buffer.from(text);
+	return parseFlatEntry(bytes, 0, bytes.length);
+};
+
+const spaces = fc.stringMatching(/^[ \n\r\t]{0,2}$/);
+const flatValue = fc.oneof(fc.string(), fc.string({unit: 'binary'}), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom(0, -0, 1e300, 5e-324, 4294967296));
+/** A flat object written with its keys in a given order and random JSON whitespace (escapes as JSON.stringify writes them). */
+const flatObject = fc.tuple(fc.uniqueArray(fc.tuple(fc.oneof(fc.constantFrom('vmid', 'cpu', 'name', 'status', 'maxmem'), fc.string(), fc.string({unit: 'binary'})), flatValue), {selector: ([k]) => k, maxLength: 12}), fc.array(spaces, {minLength: 8, maxLength: 8})).map(([pairs, ws]) => {
+	const at = (i: number) => ws[i % ws.length]!;
+	return {pairs, text: `${at(0)}{${pairs.map(([k, v], i) => `${at(i + 1)}${JSON.stringify(k)}${at(i + 2)}:${at(i + 3)}${JSON.stringify(v)}${at(i + 4)}`).join(',')}${pairs.length === 0 ? at(5) : ''}}${at(6)}`};
+});
+
+describe('reading a flat entry from its bytes', () => {
+	it('reads any flat object as JSON.parse does (or declines), however it is spaced', () => {
+		fc.assert(
+			fc.property(flatObject, ({text}) => {
+				const read = flat(text);
+				// What arrives is bytes: a lone surrogate in the text is U+FFFD in them.
+				const parsed = JSON.parse(Buffer.from(text).toString('utf8')) as Record<string, unknown>;
+				if (read === undefined) {
+					// Only the one key an assignment cannot make is left to JSON.parse.
+					assert.ok(Object.hasOwn(parsed, '__proto__'), `declined ${text}`);
+					return;
+				}
+				assert.deepEqual(read, parsed);
+				assert.equal(Object.getPrototypeOf(read), Object.prototype);
+			}),
+			{numRuns: 600},
+		);
+	});
+
+	it('puts the keys of entries with the same keys in one order, whatever order they came in', () => {
+		fc.assert(
+			fc.property(fc.shuffledSubarray(['id', 'type', 'vmid', 'node', 'name', 'status', 'cpu', 'maxcpu', 'mem', 'maxmem', 'disk', 'uptime', 'tags', 'template'], {minLength: 14, maxLength: 14}), (order) => {
+				const entry = Object.fromEntries(order.map((k, i) => [k, k === 'name' ? `ct-${i}` : i]));
+				const read = flat(JSON.stringify(entry))!;
+				const canonical = flat(JSON.stringify(Object.fromEntries(['id', 'type', 'vmid', 'node', 'name', 'status', 'cpu', 'maxcpu', 'mem', 'maxmem', 'disk', 'uptime', 'tags', 'template'].map((k) => [k, entry[k]]))))!;
+				assert.deepEqual(Object.keys(read), Object.keys(canonical));
+				assert.deepEqual(read, entry);
+			}),
+			{numRuns: 200},
+		);
+	});
+
+	it('reads what JSON.parse reads, or declines, for any mangled entry', () => {
+		const mangled = fc
+			.tuple(flatObject, fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace'), fc.constantFrom('"', '\\', ',', '[', ']', '{', '}', ':', ' ', 'a', '1', '-', '.', 'e', '\u00e9', '\u0001', 'n', 'u')), {minLength: 1, maxLength: 3}))
+			.map(([{text}, edits]) => {
+				let s = text;
+				for (const [at, kind, ch] of edits) {
+					const i = s.length === 0 ? 0 : at % s.length;
+					s = kind === 'delete' ? s.slice(0, i) + s.slice(i + 1) : kind === 'insert' ? s.slice(0, i) + ch + s.slice(i) : s.slice(0, i) + ch + s.slice(i + 1);
+				}
+				return s;
+			});
+		fc.assert(
+			fc.property(mangled, (text) => {
+				let parsed: unknown;
+				let ok = true;
+				try {
+					parsed = JSON.parse(Buffer.from(text).toString('utf8'));
+				} catch {
+					ok = false;
+				}
+				const read = flat(text);
+				if (read !== undefined) {
+					assert.ok(ok, `read what JSON.parse refuses: ${JSON.stringify(text)}`);
+					assert.deepEqual(read, parsed);
+				}
+				const bytes = Buffer.from(text);
+				assert.deepEqual(parseEntry(bytes, 0, bytes.length), ok ? parsed : undefined);
+			}),
+			{numRuns: 2000},
+		);
+	});
+
+	it('leaves nested values, a __proto__ key and bad escapes to JSON.parse', () => {
+		assert.equal(flat('{"a":{"b":1}}'), undefined);
+		assert.equal(flat('{"a":[1]}'), undefined);
+		assert.equal(flat('{"__proto__":{"x":1}}'), undefined);
+		assert.equal(flat('{"\\u005f_proto__":1}'), undefined);
+		assert.equal(flat('{"a":"\\x"}'), undefined);
+		assert.equal(flat('{"a":"tab\there"}'), undefined, 'a raw control character is not JSON');
+		assert.equal(flat('{"a":01}'), undefined);
+		assert.equal(flat('{"a":1,}'), undefined);
+		const proto = Buffer.from('{"__proto__":{"polluted":1}}');
+		const read = parseEntry(proto, 0, proto.length) as Record<string, unknown>;
+		assert.ok(Object.hasOwn(read, '__proto__'), 'an own property, as JSON.parse makes it');
+		assert.equal(({} as Record<string, unknown>).polluted, undefined);
+	});
+
+	it('reads escapes, repeated keys (the last value wins) and reads only its own bytes', () => {
+		assert.deepEqual(flat('{"n\\u0061me":"a\\"b\\\\c\\u00e9","x":1,"x":2}'), {name: 'a"b\\cé', x: 2});
+		const bytes = Buffer.from('[{"a":1},{"b":"two"}]');
+		assert.deepEqual(parseFlatEntry(bytes, 1, 8), {a: 1});
+		assert.deepEqual(parseFlatEntry(bytes, 9, 20), {b: 'two'});
+	});
+
+	it('still reads entries right once the common order is full (300 new keys)', () => {
+		const many = Object.fromEntries(Array.from({length: 300}, (_, i) => [`key${i}-${Math.random()}`, i]));
+		assert.deepEqual(flat(JSON.stringify(many)), many);
+		const again = Object.fromEntries(Object.entries(many).reverse());
+		assert.deepEqual(flat(JSON.stringify(again)), again);
+	});
+});
