@@ -221,6 +221,33 @@ function read(bytes: Buffer, start: number, end: number): Record<string, unknown
 	return build();
 }
 
+/**
+ * One maker per set of keys: an object literal with those keys in the common
+ * order, so every entry with that set is made alike (one hidden class, no
+ * keyed stores). Keys are written as JSON string literals; `__proto__`
+ * never gets here. Bounded: past MAKERS_LIMIT sets, entries are made key by key.
+ */
+type Maker = (values: readonly unknown[]) => Record<string, unknown>;
+const MAKERS_LIMIT = 64;
+const makers = new Map<number, Array<{places: number[]; make: Maker}>>();
+let makerCount = 0;
+
+function makerFor(places: readonly number[]): Maker | undefined {
+	let hash = places.length;
+	for (const place of places) hash = (Math.imul(hash, 31) + place + 1) | 0;
+	const bucket = makers.get(hash);
+	const found = bucket?.find((m) => m.places.length === places.length && m.places.every((p, k) => p === places[k]));
+	if (found) return found.make;
+	if (makerCount >= MAKERS_LIMIT) return undefined;
+	const fields = places.map((place) => `${JSON.stringify(keyAt[place])}: v[${place}]`).join(', ');
+	// eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys as JSON literals, see above
+	const make = new Function('v', `return {${fields}};`) as Maker;
+	makerCount++;
+	if (bucket) bucket.push({places: [...places], make});
+	else makers.set(hash, [{places: [...places], make}]);
+	return make;
+}
+
 function build(): Record<string, unknown> {
 	// Insertion sort: an entry has a few dozen keys at most.
 	for (let a = 1; a < setPlaces.length; a++) {
@@ -232,6 +259,8 @@ function build(): Record<string, unknown> {
 		}
 		setPlaces[b + 1] = place;
 	}
+	const make = extras.length === 0 ? makerFor(setPlaces) : undefined;
+	if (make) return make(valueAt);
 	const entry: Record<string, unknown> = {};
 	for (const place of setPlaces) entry[keyAt[place]!] = valueAt[place];
 	for (const [key, value] of extras) entry[key] = value;
