@@ -8,7 +8,7 @@
 import {noteInput} from '../source/util/input-activity.js';
 import {Box, Text, useInput, type Key} from 'ink';
 import React, {useCallback, useEffect, useRef, useState} from 'react';
-import {useStore} from 'zustand';
+import {useAppState} from './use-app-state.js';
 import type {StoreApi} from 'zustand/vanilla';
 import {matchAction, type Keymap, type Scope} from '../keymaps/index.js';
 import {selectHeaderStats} from '../source/store/selectors.js';
@@ -110,7 +110,8 @@ function useNoticeExpiry(times: Array<number | undefined>, now: () => number): v
 }
 
 export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000, commands, inputClock = monotonic}: AppProps) {
-	const state = useStore(store);
+	const state = useAppState(store);
+	const pollTime = useCallback(() => store.getState().connection.lastOkAt, [store]);
 	const [helpScroll, setHelpScroll] = useState(0);
 
 	// The handler reads everything through refs and store.getState(), so it is
@@ -252,6 +253,7 @@ export function App({store, keymap, size, onQuit, now = Date.now, tickMs = 1000,
 		<Box flexDirection="column" width={size.columns} height={layout.frameHeight} overflowY="hidden">
 			<Header
 				connection={state.connection}
+				pollTime={pollTime}
 				badges={state.badges}
 				clusterName={state.clusterName}
 				soleNode={state.nodes.length === 1 ? state.nodes[0]!.name : undefined}

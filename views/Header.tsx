@@ -11,6 +11,12 @@ import {theme} from './theme.js';
 
 export interface HeaderProps {
 	connection: ConnectionState;
+	/**
+	 * The last good poll's time, read now: an unchanged poll moves only this,
+	 * and App does not re-render for it (use-app-state.ts), so the age is read
+	 * from the store, not from `connection`.
+	 */
+	pollTime?: () => number | undefined;
 	badges: Badges;
 	clusterName: string | undefined;
 	/** Node name shown for a standalone host (no cluster name). */
@@ -69,8 +75,10 @@ function ageText(c: ConnectionState, now: number): string {
 const SEP = ' │ ';
 
 export const Header = memo(function Header(p: HeaderProps) {
-	const {connection: c, stats} = p;
-	useAgeText(() => ageText(c, p.now()), p.tickMs);
+	const {stats} = p;
+	const current = () => ({...p.connection, lastOkAt: p.pollTime?.() ?? p.connection.lastOkAt});
+	const c = current();
+	useAgeText(() => ageText(current(), p.now()), p.tickMs);
 	const now = p.now();
 	const where = p.clusterName ? `cluster ${sanitize(p.clusterName)}` : p.soleNode ? `node ${sanitize(p.soleNode)}` : '';
 	// Badges sit right after the name (INSECURE first) so a narrow terminal never truncates them away; the

@@ -8,7 +8,7 @@ import '../views/force-color.js';
 import assert from 'node:assert/strict';
 import {afterEach, test} from 'node:test';
 import {cleanup, render} from 'ink-testing-library';
-import React from 'react';
+import React, {Profiler} from 'react';
 import {loadKeymap} from '../../keymaps/index.js';
 import type {NetworkIface} from '../../source/store/screen-types.js';
 import {createAppStore} from '../../source/store/store.js';
@@ -103,4 +103,32 @@ test('a poll that changes nothing on screen draws no frame; one that does, draws
 	store.getState().actions.fleetReceived({guests: drift(rows, 3), nodes, receivedAt: NOW - 500});
 	await settle();
 	assert.ok(app.frames.length > frames, 'a figure that changed on screen draws a frame');
+});
+
+test('an unchanged poll re-renders nothing, and the header still reads live from the polls that keep coming', async () => {
+	const {store, rows, nodes} = homelab();
+	let now = NOW;
+	store.getState().actions.fleetReceived({guests: rows, nodes, receivedAt: now});
+	let commits = 0;
+	const app = render(
+		<Profiler id="console" onRender={() => commits++}>
+			<App store={store} keymap={loadKeymap()} size={{columns: 160, rows: 50}} onQuit={() => {}} now={() => now} tickMs={20} inputClock={keyClock} />
+		</Profiler>,
+	);
+	await waitForFrame(app, (f) => /│ live/.test(plain(f)));
+	await settle();
+	commits = 0;
+	resetPaneRenderCounts();
+	// Twenty seconds of 2-s polls that find the fleet as it was: only the poll's time moves.
+	for (let i = 0; i < 10; i++) {
+		now += 2000;
+		store.getState().actions.fleetReceived({guests: rows, nodes, receivedAt: now});
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	assert.deepEqual([...paneRenderCounts()], [], 'no pane redrawn');
+	assert.equal(commits, 0, 'no component re-rendered for a poll that changed nothing but its time');
+	assert.match(plain(app.lastFrame() ?? ''), /│ live/, 'the header reads the newest poll time, so the data is live, not 20 s old');
+	// Polls stop: the header's clock finds the last poll's time and counts its age.
+	now += 12_000;
+	await waitForFrame(app, (f) => plain(f).includes('refreshed 12s ago'));
 });

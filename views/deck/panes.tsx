@@ -184,7 +184,8 @@ const fleetPane: Pane = {
 	minSize: PANE_MIN_SIZE.fleet,
 	render: (p) => <FleetBody frame={p} />,
 	// nodeHealth: the selected guest's pulses in its detail.
-	deps: (s) => [s.guests, s.nics, s.ui, s.marks, s.tasks, s.detail, s.pane, s.taskCursor, s.audit, s.connection, s.backups, s.nodeHealth, s.deck.notice],
+	// The connection's state and error, not its last poll time: an unchanged poll moves only that, and nothing here draws it.
+	deps: (s) => [s.guests, s.nics, s.ui, s.marks, s.tasks, s.detail, s.pane, s.taskCursor, s.audit, s.connection.status, s.connection.lastError, s.backups, s.nodeHealth, s.deck.notice],
 	// The detail's and the columns' ages ("snapshot 3d old", "last upgrade 12m ago").
 	clockMs: () => 60_000,
 };

@@ -1,0 +1,34 @@
+// The store's state as App draws it. App draws everything but the panes
+// (header, dialogs, footer), so it follows the whole store, except for the
+// one change an unchanged poll makes: the time of the last good poll. App
+// draws that time only through the header's clock, which reads it from the
+// store itself (Header's `pollTime`). Without this, every poll of an idle
+// fleet re-rendered the App, its deck placement and its footer hints
+// (issue 12: "the App subscribing to the whole store").
+
+import {useCallback, useRef, useSyncExternalStore} from 'react';
+import type {StoreApi} from 'zustand/vanilla';
+import type {AppState} from '../source/store/types.js';
+
+/** Whether `b` differs from `a` in nothing but connection.lastOkAt. */
+export function onlyPollTimeMoved(a: AppState, b: AppState): boolean {
+	if (a === b) return true;
+	for (const key in b) {
+		if (key !== 'connection' && a[key as keyof AppState] !== b[key as keyof AppState]) return false;
+	}
+	const c = a.connection;
+	const d = b.connection;
+	return c.status === d.status && c.target === d.target && c.lastError === d.lastError && c.consecutiveFailures === d.consecutiveFailures && c.readEveryMs === d.readEveryMs;
+}
+
+export function useAppState(store: StoreApi<AppState>): AppState {
+	const shown = useRef<AppState | undefined>(undefined);
+	const snapshot = useCallback(() => {
+		const next = store.getState();
+		const previous = shown.current;
+		if (previous !== undefined && onlyPollTimeMoved(previous, next)) return previous;
+		shown.current = next;
+		return next;
+	}, [store]);
+	return useSyncExternalStore(store.subscribe, snapshot, snapshot);
+}
