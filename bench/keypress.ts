@@ -13,7 +13,10 @@
 // is the first frame written after the key (every frame drawn after the key
 // changed the store shows its effect).
 
-import {applyHeapFlags} from '../bin/heap-flags.js';
+import {applyHeapFlags, NODE_FLAGS} from '../bin/heap-flags.js';
+
+// The console starts with NODE_FLAGS (its #! line); they cannot be set from here.
+for (const flag of NODE_FLAGS) if (!process.execArgv.includes(flag)) console.error(`note: the console runs with ${flag}; run this bench as node ${NODE_FLAGS.join(' ')} --import tsx bench/keypress.ts … for its figures`);
 import v8 from 'node:v8';
 import {render} from 'ink-testing-library';
 import React from 'react';

@@ -12,7 +12,10 @@ import {stripVTControlCharacters} from 'node:util';
 // data (its heap grows ~1 MB/s here); the console runs the production build.
 process.env.NODE_ENV ??= 'production';
 // And as bin/proxdeck.js: its heap flags (the console's memory figures depend on them).
-(await import('../bin/heap-flags.js')).applyHeapFlags((await import('node:v8')).default, process.execArgv);
+const heapFlags = await import('../bin/heap-flags.js');
+heapFlags.applyHeapFlags((await import('node:v8')).default, process.execArgv);
+// Its start-time flags (the #! line) cannot be set from here: say so when they are missing.
+for (const flag of heapFlags.NODE_FLAGS) if (!process.execArgv.includes(flag)) console.error(`note: the console runs with ${flag}; run this bench as node ${heapFlags.NODE_FLAGS.join(' ')} --import tsx bench/logs.ts … for its figures`);
 const {render} = await import('ink-testing-library');
 const React = (await import('react')).default;
 const {loadKeymap} = await import('../keymaps/index.js');

@@ -16,6 +16,20 @@
 //   V8 at every full collection.
 export const HEAP_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=25'];
 
+/**
+ * Node options that only take effect when node starts: bin/proxdeck.js's
+ * `#!` line and `npm start` pass them, as bench/fleet.ts does.
+ *
+ * --v8-pool-size=1: one V8 helper thread instead of four. The console's GC
+ *   and compile tasks are small and frequent; on a 2-core machine four threads
+ *   waking for them cost more than they saved (bench/fleet.ts, 28 guests idle:
+ *   1.20 -> 1.07 % of a core, V8's threads 0.45 -> 0.34 %; keys at 10,000
+ *   guests, bench/keypress.ts with the same flag: j/k p95 9-10 -> 7.8 ms).
+ *   V8's own single-threaded mode (--single-threaded) idled lower still
+ *   (0.98 %) but moved every collection onto the main thread: j/k p95 21 ms.
+ */
+export const NODE_FLAGS = ['--v8-pool-size=1'];
+
 /** Sets each of HEAP_FLAGS that `given` (execArgv and NODE_OPTIONS) does not already set. */
 export function applyHeapFlags(v8, given) {
 	for (const flag of HEAP_FLAGS) {
