@@ -11,20 +11,10 @@
 // other answer (another key, an escaped key, a BOM, trailing bytes) gets
 // `undefined`, and the caller parses it whole as before.
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+import {BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE} from './json-bytes.js';
+
 /** `"data"` */
 const DATA_KEY = [0x22, 0x64, 0x61, 0x74, 0x61, 0x22];
-
-function isSpace(c: number | undefined): boolean {
-	return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 function skipSpace(bytes: Uint8Array, i: number): number {
 	while (i < bytes.length && isSpace(bytes[i])) i++;

@@ -16,12 +16,7 @@
 // JSON.parse by the caller, so an entry is read exactly as JSON.parse reads
 // it or not at all (test/api/flat-entry.test.ts checks that on any input).
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
+import {BACKSLASH, CLOSE_BRACE, COLON, COMMA, isSpace, OPEN_BRACE, QUOTE} from './json-bytes.js';
 
 /** Keys given a place in the common order; later new keys follow in the entry's own order. */
 const ORDER_LIMIT = 256;
@@ -63,10 +58,6 @@ const setPlaces: number[] = [];
 let extras: Array<[string, unknown]> = [];
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
-function isSpace(c: number): boolean {
-	return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 /** Whether the string stringEnd last scanned held an escape. */
 let escaped = false;

@@ -7,6 +7,7 @@ import {describe, it} from 'node:test';
 import fc from 'fast-check';
 import {dataListBounds} from '../../source/api/data-list.js';
 import {parseEntry} from '../../source/api/flat-entry.js';
+import {mangledFrom} from './mangle.js';
 
 /** What the transport does with bounds: each slice read (flat-entry.ts); 'refused' when one is not JSON; undefined when it declines. */
 function entriesOf(bytes: Buffer): unknown[] | 'refused' | undefined {
@@ -52,19 +53,10 @@ describe('reading {"data":[…]} entry by entry', () => {
 
 	it('reads what a whole parse reads, or declines, for any mangled answer', () => {
 		// Take a real-looking answer and cut, duplicate or replace a few bytes anywhere.
-		const mangled = fc
-			.tuple(
-				spacedAnswer,
-				fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace'), fc.constantFrom('"', '\\', ',', '[', ']', '{', '}', ':', ' ', 'a', '1', '\u00e9', 'n')), {minLength: 1, maxLength: 3}),
-			)
-			.map(([{text}, edits]) => {
-				let out = text;
-				for (const [pos, op, ch] of edits) {
-					const i = out.length === 0 ? 0 : pos % out.length;
-					out = op === 'delete' ? out.slice(0, i) + out.slice(i + 1) : op === 'insert' ? out.slice(0, i) + ch + out.slice(i) : out.slice(0, i) + ch + out.slice(i + 1);
-				}
-				return out;
-			});
+		const mangled = mangledFrom(
+			spacedAnswer.map(({text}) => text),
+			['"', '\\', ',', '[', ']', '{', '}', ':', ' ', 'a', '1', '\u00e9', 'n'],
+		);
 		fc.assert(
 			fc.property(mangled, (text) => {
 				const bytes = Buffer.from(text);
