@@ -25,6 +25,8 @@ export const HEAP_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=25
  *   waking for them cost more than they saved (bench/fleet.ts, 28 guests idle:
  *   1.20 -> 1.07 % of a core, V8's threads 0.45 -> 0.34 %; keys at 10,000
  *   guests, bench/keypress.ts with the same flag: j/k p95 9-10 -> 7.8 ms).
+ *   The price: keys while a log pane follows 10,000 lines/s, p95 13.5 ->
+ *   15.0 ms (bench/logs.ts; the target is 16).
  *   V8's own single-threaded mode (--single-threaded) idled lower still
  *   (0.98 %) but moved every collection onto the main thread: j/k p95 21 ms.
  */
