@@ -13,10 +13,7 @@
 // is the first frame written after the key (every frame drawn after the key
 // changed the store shows its effect).
 
-import {applyHeapFlags, NODE_FLAGS} from '../bin/heap-flags.js';
-
-// The console starts with NODE_FLAGS (its #! line); they cannot be set from here.
-for (const flag of NODE_FLAGS) if (!process.execArgv.includes(flag)) console.error(`note: the console runs with ${flag}; run this bench as node ${NODE_FLAGS.join(' ')} --import tsx bench/keypress.ts … for its figures`);
+import {applyHeapFlags, nodeFlagsNote} from '../bin/heap-flags.js';
 import v8 from 'node:v8';
 import {render} from 'ink-testing-library';
 import React from 'react';
@@ -59,6 +56,9 @@ function guests(n: number): GuestRow[] {
 
 // As bin/proxdeck.js does: its heap flags (garbage collection pauses depend on them).
 applyHeapFlags(v8, process.execArgv);
+// The console starts with NODE_FLAGS (its #! line); they cannot be set from here.
+const flagsNote = nodeFlagsNote(process.execArgv, 'bench/keypress.ts');
+if (flagsNote) console.error(flagsNote);
 const store = createAppStore({target: 'bench', demo: true, readOnly: false});
 const harness = followRate > 0 ? await startFollowSim(followRate) : undefined;
 

@@ -15,7 +15,8 @@ process.env.NODE_ENV ??= 'production';
 const heapFlags = await import('../bin/heap-flags.js');
 heapFlags.applyHeapFlags((await import('node:v8')).default, process.execArgv);
 // Its start-time flags (the #! line) cannot be set from here: say so when they are missing.
-for (const flag of heapFlags.NODE_FLAGS) if (!process.execArgv.includes(flag)) console.error(`note: the console runs with ${flag}; run this bench as node ${heapFlags.NODE_FLAGS.join(' ')} --import tsx bench/logs.ts … for its figures`);
+const flagsNote = heapFlags.nodeFlagsNote(process.execArgv, 'bench/logs.ts');
+if (flagsNote) console.error(flagsNote);
 const {render} = await import('ink-testing-library');
 const React = (await import('react')).default;
 const {loadKeymap} = await import('../keymaps/index.js');

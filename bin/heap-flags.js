@@ -32,6 +32,13 @@ export const HEAP_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=25
  */
 export const NODE_FLAGS = ['--v8-pool-size=1'];
 
+/** For an in-process bench: a line saying which NODE_FLAGS `execArgv` lacks and how to run `script` with them, or undefined. */
+export function nodeFlagsNote(execArgv, script) {
+	const missing = NODE_FLAGS.filter((flag) => !execArgv.includes(flag));
+	if (missing.length === 0) return undefined;
+	return `note: the console runs with ${missing.join(' ')}; run this bench as node ${NODE_FLAGS.join(' ')} --import tsx ${script} … for its figures`;
+}
+
 /** Sets each of HEAP_FLAGS that `given` (execArgv and NODE_OPTIONS) does not already set. */
 export function applyHeapFlags(v8, given) {
 	for (const flag of HEAP_FLAGS) {

@@ -10,15 +10,16 @@ import {useCallback, useRef, useSyncExternalStore} from 'react';
 import type {StoreApi} from 'zustand/vanilla';
 import type {AppState} from '../source/store/types.js';
 
-/** Whether `b` differs from `a` in nothing but connection.lastOkAt. */
+/** Whether two records hold the same values under every key but `skip`. */
+function sameExcept<T extends object>(a: T, b: T, skip: keyof T): boolean {
+	for (const key in b) if (key !== skip && a[key] !== b[key]) return false;
+	for (const key in a) if (key !== skip && !(key in b)) return false;
+	return true;
+}
+
+/** Whether `b` differs from `a` in nothing but connection.lastOkAt (every other connection field compared, whatever ConnectionState gains). */
 export function onlyPollTimeMoved(a: AppState, b: AppState): boolean {
-	if (a === b) return true;
-	for (const key in b) {
-		if (key !== 'connection' && a[key as keyof AppState] !== b[key as keyof AppState]) return false;
-	}
-	const c = a.connection;
-	const d = b.connection;
-	return c.status === d.status && c.target === d.target && c.lastError === d.lastError && c.consecutiveFailures === d.consecutiveFailures && c.readEveryMs === d.readEveryMs;
+	return a === b || (sameExcept(a, b, 'connection') && sameExcept(a.connection, b.connection, 'lastOkAt'));
 }
 
 export function useAppState(store: StoreApi<AppState>): AppState {

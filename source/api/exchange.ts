@@ -8,12 +8,13 @@
 
 import {gunzip} from 'node:zlib';
 import type {Dispatcher} from 'undici';
+import type {HttpMethod} from './transport.js';
 
 export interface Outgoing {
 	origin: string;
 	/** Path with its query string. */
 	path: string;
-	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+	method: HttpMethod;
 	/** Lower-case names. */
 	headers: Record<string, string>;
 	body?: string;

@@ -258,13 +258,16 @@ function build(): Record<string, unknown> {
 	return entry;
 }
 
-/** An entry of a list as the transport reads it: flat objects here, anything else by JSON.parse; undefined when it is not JSON. */
-export function parseEntry(bytes: Buffer, start: number, end: number): unknown {
-	const flat = parseFlatEntry(bytes, start, end);
-	if (flat !== undefined) return flat;
+/** The JSON in `text`, or undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
 	try {
-		return JSON.parse(bytes.toString('utf8', start, end)) as unknown;
+		return JSON.parse(text) as unknown;
 	} catch {
 		return undefined;
 	}
+}
+
+/** An entry of a list as the transport reads it: flat objects here, anything else by JSON.parse; undefined when it is not JSON. */
+export function parseEntry(bytes: Buffer, start: number, end: number): unknown {
+	return parseFlatEntry(bytes, start, end) ?? parseJson(bytes.toString('utf8', start, end));
 }

@@ -13,7 +13,7 @@ import type {Dispatcher} from 'undici';
 import {exchange, TOO_LARGE} from './exchange.js';
 import {oneLine, PveApiError} from './errors.js';
 import {dataListBounds} from './data-list.js';
-import {parseEntry} from './flat-entry.js';
+import {parseEntry, parseJson} from './flat-entry.js';
 import {DEPTH_LIMIT, ShapeError} from './shapes.js';
 import {describeNetworkError, formatSeconds} from './network-errors.js';
 import {encodeParams} from './params.js';
@@ -119,12 +119,11 @@ export function createTransport(options: TransportOptions): Transport {
 				message: `cannot send ${request.method} ${request.path} to ${options.target}: a request header is not valid (a line break or control character in the credentials?)`,
 			});
 		}
-		const cause = thrown;
-		if (cause instanceof TlsRejection) {
-			return failure(request, {kind: cause.kind, status: 0, message: cause.message, fingerprint: cause.fingerprint});
+		if (thrown instanceof TlsRejection) {
+			return failure(request, {kind: thrown.kind, status: 0, message: thrown.message, fingerprint: thrown.fingerprint});
 		}
-		const described = describeNetworkError(cause, options.target);
-		return failure(request, {kind: described.kind, status: 0, message: described.message, cause});
+		const described = describeNetworkError(thrown, options.target);
+		return failure(request, {kind: described.kind, status: 0, message: described.message, cause: thrown});
 	}
 
 	function notApiJson(request: WireRequest, status: number): PveApiError {
@@ -237,14 +236,6 @@ function lowerKeys(headers: Record<string, string> | undefined): Record<string, 
 /** undici's refusal of a header it cannot send ("invalid authorization header"): it names the header, never the value. */
 function isInvalidHeader(thrown: unknown): boolean {
 	return thrown instanceof Error && (thrown as {code?: unknown}).code === 'UND_ERR_INVALID_ARG' && /header/.test(thrown.message);
-}
-
-function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return undefined;
-	}
 }
 
 /** `errors` of a 400: parameter → message, first line of each. */

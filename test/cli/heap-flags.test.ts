@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {test} from 'node:test';
 import {readFileSync} from 'node:fs';
-import {applyHeapFlags, HEAP_FLAGS, NODE_FLAGS} from '../../bin/heap-flags.js';
+import {applyHeapFlags, HEAP_FLAGS, NODE_FLAGS, nodeFlagsNote} from '../../bin/heap-flags.js';
 
 function applied(given: string[]): string[] {
 	const set: string[] = [];
@@ -38,4 +38,9 @@ test('the console starts with NODE_FLAGS: the #! line of bin/proxdeck.js and npm
 test('the installed console runs through its #! line (env -S) with the flags', () => {
 	const out = execFileSync(new URL('../../bin/proxdeck.js', import.meta.url).pathname, ['--version'], {encoding: 'utf8', env: {...process.env, PROXDECK_NO_BUNDLE: '1'}});
 	assert.match(out.trim(), /^\d+\.\d+\.\d+/);
+});
+
+test('an in-process bench run without NODE_FLAGS says how to run it with them, and says nothing with them', () => {
+	assert.equal(nodeFlagsNote([...NODE_FLAGS, '--import', 'tsx'], 'bench/logs.ts'), undefined);
+	assert.equal(nodeFlagsNote(['--import', 'tsx'], 'bench/logs.ts'), `note: the console runs with ${NODE_FLAGS.join(' ')}; run this bench as node ${NODE_FLAGS.join(' ')} --import tsx bench/logs.ts … for its figures`);
 });
