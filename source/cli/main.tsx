@@ -10,6 +10,7 @@ import {resolveTarget, type Target} from './target.js';
 import {oneLine, openHost, type Io} from './open-host.js';
 import {packagePath} from '../util/package-root.js';
 import {scrubSecrets} from '../services/error-line.js';
+import {firstResourcesRead} from './first-answer.js';
 
 const defaultIo: Io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env};
 
@@ -42,7 +43,7 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 	const opened = await openHost(args, target, io, {
 		needsTty: true,
 		alongsideCheck: (client) => {
-			firstResources = client.request<unknown>('GET', '/cluster/resources');
+			firstResources = firstResourcesRead(client);
 			firstResources.catch(() => {}); // a failure is the first poll's to report
 		},
 	});

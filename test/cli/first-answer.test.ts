@@ -3,8 +3,11 @@
 
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {firstFleetAnswer} from '../../source/cli/first-answer.js';
+import {createClient} from '../../source/api/client.js';
+import {FIELD_LIMIT} from '../../source/api/shapes.js';
+import {firstFleetAnswer, firstResourcesRead} from '../../source/cli/first-answer.js';
 import {createAppStore} from '../../source/store/store.js';
+import {startTestServer} from '../api/https-fixture.js';
 
 const store = () => createAppStore({target: 'pve:8006', demo: false, readOnly: false, insecure: false});
 /** 'answered' if `p` settles within `ms`, else 'waiting'. */
@@ -39,5 +42,34 @@ describe('firstFleetAnswer', () => {
 		const s = store();
 		s.getState().actions.fleetReceived({guests: [], nodes: [], receivedAt: Date.now()});
 		assert.equal(await within(firstFleetAnswer(s, 10_000), 20), 'answered');
+	});
+});
+
+describe('the fleet read sent before the console exists (main.tsx)', () => {
+	it('reads entry by entry as every poll does: bounded, checked, and in one key order whatever order the host wrote', async () => {
+		// pveproxy writes each entry's keys in a random order; read whole (JSON.parse) these three had three key orders.
+		const entries = [
+			'{"vmid":101,"type":"lxc","node":"pve1","id":"lxc/101","status":"running","name":"web"}',
+			'{"name":"db","status":"stopped","id":"lxc/102","node":"pve1","type":"lxc","vmid":102}',
+			'{"node":"pve1","status":"running","vmid":103,"name":"dns","id":"lxc/103","type":"lxc"}',
+			`{"id":"lxc/104","type":"lxc","vmid":104,"node":"pve1","status":"running","name":"${'n'.repeat(FIELD_LIMIT + 100)}"}`,
+			'{"id":"martian/1","type":"martian"}',
+		];
+		const server = await startTestServer(() => ({body: `{"data":[${entries.join(',')}]}`}));
+		const client = createClient({host: server.host, port: server.port, auth: {kind: 'token', tokenId: 'root@pam!t', secret: 's'}, fingerprint: server.fingerprint});
+		try {
+			const read = await firstResourcesRead(client);
+			assert.deepEqual(
+				read.map((e) => e.vmid),
+				[101, 102, 103, 104],
+				'an entry type the console does not know is dropped, as on every poll',
+			);
+			assert.equal(new Set(read.map((e) => Object.keys(e).join(','))).size, 1, read.map((e) => Object.keys(e).join(',')).join(' | '));
+			assert.ok(String(read[3]!.name).length <= FIELD_LIMIT, 'a long string is cut as on every poll');
+			assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ['GET /cluster/resources']);
+		} finally {
+			await client.close();
+			await server.close();
+		}
 	});
 });
