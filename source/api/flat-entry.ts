@@ -14,9 +14,12 @@
 // Only a flat object is read here: strings, numbers, true, false, null. Any
 // other entry (a nested value, anything not plainly JSON) is left to
 // JSON.parse by the caller, so an entry is read exactly as JSON.parse reads
-// it or not at all (test/api/flat-entry.test.ts checks that on any input).
+// it or not at all (test/api/flat-entry.test.ts checks that on any input),
+// except that every string (keys too) comes cut to FIELD_LIMIT, as
+// boundStrings cuts it (shapes.ts): parseEntry's entries need no second walk.
 
 import {BACKSLASH, CLOSE_BRACE, COLON, COMMA, isSpace, OPEN_BRACE, QUOTE} from './json-bytes.js';
+import {boundStrings, cut} from './shapes.js';
 
 /** Keys given a place in the common order; later new keys follow in the entry's own order. */
 const ORDER_LIMIT = 256;
@@ -94,9 +97,61 @@ function integerAt(bytes: Uint8Array, from: number, to: number): number | undefi
 	return negative ? -value : value;
 }
 
-/** The string token [from, to) (quotes included) that stringEnd just scanned, as JSON.parse reads it. */
+/** The string token [from, to) (quotes included) that stringEnd just scanned, as JSON.parse reads it, cut to FIELD_LIMIT. */
 function stringValue(bytes: Buffer, from: number, to: number): string {
-	return escaped ? (JSON.parse(bytes.toString('utf8', from, to)) as string) : bytes.toString('utf8', from + 1, to - 1);
+	return cut(escaped ? (JSON.parse(bytes.toString('utf8', from, to)) as string) : bytes.toString('utf8', from + 1, to - 1));
+}
+
+// Most of an entry's strings repeat across entries and polls: type, status,
+// node, tags, hastate, lock. Decoded anew, each was a call into C++ and a new
+// string per entry per poll (30,000 at 10,000 guests), and the rows kept some
+// of them into the old generation. A placed key's values are kept by their
+// bytes and handed out again; a key whose values do not repeat (id, name) is
+// given up once it has INTERN_LIMIT distinct values, and so is the table when
+// every place together holds INTERN_TOTAL.
+const INTERN_LIMIT = 512;
+const INTERN_TOTAL = 8192;
+/** Longest value worth looking up (bytes): longer ones are names and descriptions, not repeats. */
+const INTERN_LONGEST = 48;
+interface Interned {
+	bytes: Buffer;
+	text: string;
+}
+/** By place: the values seen, by a hash of their bytes; null once the place is given up. */
+const internedAt: Array<Map<number, Interned[]> | null | undefined> = [];
+const internedCount: number[] = [];
+let internedTotal = 0;
+
+/** The unescaped string token [from, to) (quotes included) of the key at `place`, the same string as when its bytes last came. */
+function repeatedValue(place: number, bytes: Buffer, from: number, to: number): string {
+	const start = from + 1;
+	const end = to - 1;
+	let table = internedAt[place];
+	if (table === null || end - start > INTERN_LONGEST) return bytes.toString('utf8', start, end);
+	let hash = end - start;
+	for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k]!, 16_777_619);
+	table ??= internedAt[place] = new Map();
+	const bucket = table.get(hash);
+	if (bucket !== undefined) {
+		for (const known of bucket) {
+			if (known.bytes.length !== end - start) continue;
+			let k = 0;
+			while (k < end - start && bytes[start + k] === known.bytes[k]) k++;
+			if (k === end - start) return known.text;
+		}
+	}
+	const text = bytes.toString('utf8', start, end);
+	const count = (internedCount[place] ?? 0) + 1;
+	if (count > INTERN_LIMIT || internedTotal >= INTERN_TOTAL) {
+		internedAt[place] = null;
+		return text;
+	}
+	internedCount[place] = count;
+	internedTotal++;
+	const known = {bytes: Buffer.from(bytes.subarray(start, end)), text};
+	if (bucket) bucket.push(known);
+	else table.set(hash, [known]);
+	return text;
 }
 
 function clearScratch(): void {
@@ -172,7 +227,7 @@ function read(bytes: Buffer, start: number, end: number): Record<string, unknown
 			if (c === QUOTE) {
 				const valueEnd = stringEnd(bytes, i, end);
 				if (valueEnd < 0) return undefined;
-				value = stringValue(bytes, i, valueEnd);
+				value = known >= 0 && !escaped ? repeatedValue(known, bytes, i, valueEnd) : stringValue(bytes, i, valueEnd);
 				i = valueEnd;
 			} else {
 				let j = i;
@@ -267,7 +322,16 @@ export function parseJson(text: string): unknown {
 	}
 }
 
-/** An entry of a list as the transport reads it: flat objects here, anything else by JSON.parse; undefined when it is not JSON. */
+/**
+ * An entry of a list as the transport reads it, every string cut to
+ * FIELD_LIMIT: flat objects here, anything else by JSON.parse and
+ * boundStrings; undefined when it is not JSON. Throws ShapeError for an entry
+ * nested deeper than DEPTH_LIMIT (counting the list around it).
+ */
 export function parseEntry(bytes: Buffer, start: number, end: number): unknown {
-	return parseFlatEntry(bytes, start, end) ?? parseJson(bytes.toString('utf8', start, end));
+	const flat = parseFlatEntry(bytes, start, end);
+	if (flat !== undefined) return flat;
+	const parsed = parseJson(bytes.toString('utf8', start, end));
+	// Depth 1: an entry sits one level inside the answer's list.
+	return parsed === undefined ? undefined : boundStrings(parsed, 1);
 }

@@ -8,6 +8,7 @@ import {describe, it} from 'node:test';
 import fc from 'fast-check';
 import {parseEntry, parseFlatEntry} from '../../source/api/flat-entry.js';
 import {mangledFrom} from './mangle.js';
+import {boundStrings, FIELD_LIMIT} from '../../source/api/shapes.js';
 
 const flat = (text: string) => {
 	const bytes = Buffer.from(text);
@@ -100,6 +101,26 @@ describe('reading a flat entry from its bytes', () => {
 		const bytes = Buffer.from('[{"a":1},{"b":"two"}]');
 		assert.deepEqual(parseFlatEntry(bytes, 1, 8), {a: 1});
 		assert.deepEqual(parseFlatEntry(bytes, 9, 20), {b: 'two'});
+	});
+
+	it('cuts every string, keys too, as boundStrings does, whether the entry is flat or nested', () => {
+		const long = fc.string({minLength: FIELD_LIMIT - 2, maxLength: FIELD_LIMIT + 40});
+		fc.assert(
+			fc.property(long, long, fc.boolean(), (key, value, nested) => {
+				const entry = nested ? {name: value, [key]: {inner: value}} : {name: value, [key]: 1};
+				const text = Buffer.from(JSON.stringify(entry));
+				assert.deepEqual(parseEntry(text, 0, text.length), boundStrings(JSON.parse(text.toString()), 1));
+			}),
+			{numRuns: 50},
+		);
+	});
+
+	it('reads values that repeat (node, status) and values that never do (name, id) right across thousands of entries', () => {
+		// Repeating values are handed out again by their bytes; a key whose values never repeat stops being looked up.
+		for (let i = 0; i < 3000; i++) {
+			const entry = {id: `lxc/${1000 + i}`, name: `guest-${i}-${'é'.repeat(i % 3)}`, node: `node-${i % 40}`, status: i % 7 === 0 ? 'stopped' : 'running', tags: i % 2 ? 'web;prod' : 'db'};
+			assert.deepEqual(flat(JSON.stringify(entry)), entry);
+		}
 	});
 
 	it('still reads entries right once the common order is full (300 new keys)', () => {

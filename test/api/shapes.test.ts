@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import fc from 'fast-check';
 import type {PveClient} from '../../source/api/client.js';
+import {parseEntry} from '../../source/api/flat-entry.js';
 import {boundStrings, checkAnswer, entryCheck, FIELD_LIMIT, ShapeError} from '../../source/api/shapes.js';
 import {startTestServer, tokenClient, type TestServer} from './https-fixture.js';
 import {rejection} from './rejection.js';
@@ -117,7 +118,7 @@ describe('boundStrings', () => {
 		);
 	});
 
-	it('checked entry by entry, any list of JSON passes or fails exactly as checked whole', () => {
+	it('read and checked entry by entry, any list of JSON passes or fails exactly as checked whole', () => {
 		const guestish = fc.record(
 			{id: fc.string(), type: fc.constantFrom('lxc', 'qemu', 'node', 'storage', 'sdn', 'pool'), vmid: fc.oneof(fc.integer(), fc.double(), fc.string()), node: fc.oneof(fc.string(), fc.integer()), storage: fc.string(), name: fc.string({maxLength: 9000}), cpu: fc.oneof(fc.double(), fc.string())},
 			{requiredKeys: []},
@@ -132,9 +133,16 @@ describe('boundStrings', () => {
 						return {refused: error.message};
 					}
 				};
-				const whole = outcome(() => checkAnswer('GET', '/cluster/resources', list));
+				// Both from the same text, as the host sends it: whole through JSON.parse, each entry as the transport reads it (parseEntry bounds its strings).
+				const text = JSON.stringify(list);
+				const whole = outcome(() => checkAnswer('GET', '/cluster/resources', JSON.parse(text)));
 				const check = entryCheck('GET', '/cluster/resources')!;
-				const each = outcome(() => list.flatMap((entry, i) => check(entry, i) ?? []));
+				const each = outcome(() =>
+					(JSON.parse(text) as unknown[]).flatMap((entry, i) => {
+						const bytes = Buffer.from(JSON.stringify(entry));
+						return check(parseEntry(bytes, 0, bytes.length), i) ?? [];
+					}),
+				);
 				assert.deepEqual(each, whole);
 			}),
 			{numRuns: 1000},
