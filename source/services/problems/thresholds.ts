@@ -119,7 +119,13 @@ export function parseThresholds(value: unknown, fail: Fail): Thresholds {
 /** The global levels as a guest's, one object per Thresholds (shared, never changed by callers). */
 const globalLevels = new WeakMap<Thresholds, Readonly<GuestThresholds>>();
 
+/** Whether any tag has levels of its own, per Thresholds (most configurations have none). */
+const anyTagLevels = new WeakMap<Thresholds, boolean>();
+
 function hasTagLevels(t: Thresholds, tags: readonly string[]): boolean {
+	let any = anyTagLevels.get(t);
+	if (any === undefined) anyTagLevels.set(t, (any = Object.keys(t.tags).length > 0));
+	if (!any) return false;
 	for (const tag of tags) if (Object.hasOwn(t.tags, tag)) return true;
 	return false;
 }
