@@ -45,9 +45,24 @@ const concurrency = Number(process.env.PROXDECK_TEST_CONCURRENCY) || Math.max(2,
 
 // Two reporters: the tests (spec), then the slowest files and their sum (file-times.js).
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./test/file-times.js', '--test-reporter-destination=stdout'];
+// Its own process group, ended as a whole when this runner is told to stop: a
+// `timeout 1200 npm test` once ended the runner alone, and a test file that had
+// hung went on using a whole core for half an hour after (its runner and the
+// processes it spawned are all in this group).
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files], {
 	cwd: root,
 	stdio: 'inherit',
 	env: {...process.env, FORCE_COLOR: '0'},
+	detached: true,
 });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	process.on(signal, () => {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+		process.exit(1);
+	});
+}
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
