@@ -219,13 +219,28 @@ function hint(b: Binding): Hint {
 	return {keys: b.keys.map(keyLabel).join('/'), keyNames: b.keys, description: b.description, label: b.label, rank: b.footerRank, action: b.action, dangerous: b.dangerous};
 }
 
-/** The footer hints of one scope, by footer rank, then in table order. */
-export function hintsFor(keymap: Keymap, scope: Scope): Hint[] {
-	return keymap.bindings
-		.filter((b) => b.scope === scope && b.footer)
-		.map((b, index) => ({b, index}))
-		.sort((x, y) => x.b.footerRank - y.b.footerRank || x.index - y.index)
-		.map(({b}) => hint(b));
+/** hintsFor's answers by keymap (never changed once loaded) and scope. */
+const hintsByKeymap = new WeakMap<Keymap, Map<Scope, readonly Hint[]>>();
+
+/**
+ * The footer hints of one scope, by footer rank, then in table order. Worked
+ * out once per keymap and scope: the footer asks at every redraw.
+ */
+export function hintsFor(keymap: Keymap, scope: Scope): readonly Hint[] {
+	let byScope = hintsByKeymap.get(keymap);
+	if (!byScope) hintsByKeymap.set(keymap, (byScope = new Map()));
+	let hints = byScope.get(scope);
+	if (!hints) {
+		hints = Object.freeze(
+			keymap.bindings
+				.filter((b) => b.scope === scope && b.footer)
+				.map((b, index) => ({b, index}))
+				.sort((x, y) => x.b.footerRank - y.b.footerRank || x.index - y.index)
+				.map(({b}) => hint(b)),
+		);
+		byScope.set(scope, hints);
+	}
+	return hints;
 }
 
 export interface HelpSection {

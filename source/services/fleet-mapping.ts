@@ -118,46 +118,60 @@ function withStringsOf(old: GuestRow, row: GuestRow): GuestRow {
  * orders each entry's keys anew every time.)
  */
 export function createResourceReader(previous: readonly GuestRow[] = []): {add(entry: unknown): void; finish(): MappedResources} {
-	const guests: GuestRow[] = [];
-	const nodes: NodeSummary[] = [];
-	let skipped = 0;
-	/** Every row so far is previous's row at the same place. */
-	let asBefore = true;
-	/** previous by VMID, built only when the order differs. */
-	let byVmid: Map<number, GuestRow> | undefined;
+	return new ResourceReader(previous);
+}
 
-	function earlierRow(vmid: number): GuestRow | undefined {
-		const there = previous[guests.length];
-		if (there?.vmid === vmid) return there;
-		byVmid ??= new Map(previous.map((row) => [row.vmid, row]));
-		return byVmid.get(vmid);
+/**
+ * createResourceReader's reader. A class, not closures made per poll: V8 drops
+ * a closure's optimised code at a full collection once no closure of it is
+ * alive, and at 10,000 guests a full collection comes about every poll, so
+ * each poll's `add` ran its 10,000 calls cold and was compiled again. The
+ * methods here are made once. `add` is bound: callers pass it as a visitor.
+ */
+class ResourceReader {
+	private readonly guests: GuestRow[] = [];
+	private readonly nodes: NodeSummary[] = [];
+	private skipped = 0;
+	/** Every row so far is previous's row at the same place. */
+	private asBefore = true;
+	/** previous by VMID, built only when the order differs. */
+	private byVmid: Map<number, GuestRow> | undefined;
+
+	constructor(private readonly previous: readonly GuestRow[]) {
+		this.add = this.add.bind(this);
 	}
 
-	return {
-		add(entry) {
-			if (entry === null || typeof entry !== 'object') {
-				skipped++;
-			} else if (isVm(entry as ClusterResource)) {
-				const vm = entry as VmResource;
-				if (vm.template === 1) return;
-				const row = toGuestRow(vm);
-				const old = earlierRow(row.vmid);
-				const kept = !old ? row : sameRow(old, row) ? old : withStringsOf(old, row);
-				if (kept !== previous[guests.length]) asBefore = false;
-				guests.push(kept);
-			} else if (isNode(entry as ClusterResource)) {
-				nodes.push(toNodeSummary(entry as NodeResource));
-			} else if (GUEST_OR_NODE.has(String((entry as ClusterResource).type))) {
-				// Claims to be a guest or node but lacks the documented keys.
-				skipped++;
-			}
-		},
-		finish() {
-			nodes.sort((a, b) => a.name.localeCompare(b.name));
-			const same = asBefore && guests.length === previous.length && previous.length > 0;
-			return {guests: same ? (previous as GuestRow[]) : guests, nodes, skipped};
-		},
-	};
+	private earlierRow(vmid: number): GuestRow | undefined {
+		const there = this.previous[this.guests.length];
+		if (there?.vmid === vmid) return there;
+		this.byVmid ??= new Map(this.previous.map((row) => [row.vmid, row]));
+		return this.byVmid.get(vmid);
+	}
+
+	add(entry: unknown): void {
+		if (entry === null || typeof entry !== 'object') {
+			this.skipped++;
+		} else if (isVm(entry as ClusterResource)) {
+			const vm = entry as VmResource;
+			if (vm.template === 1) return;
+			const row = toGuestRow(vm);
+			const old = this.earlierRow(row.vmid);
+			const kept = !old ? row : sameRow(old, row) ? old : withStringsOf(old, row);
+			if (kept !== this.previous[this.guests.length]) this.asBefore = false;
+			this.guests.push(kept);
+		} else if (isNode(entry as ClusterResource)) {
+			this.nodes.push(toNodeSummary(entry as NodeResource));
+		} else if (GUEST_OR_NODE.has(String((entry as ClusterResource).type))) {
+			// Claims to be a guest or node but lacks the documented keys.
+			this.skipped++;
+		}
+	}
+
+	finish(): MappedResources {
+		this.nodes.sort((a, b) => a.name.localeCompare(b.name));
+		const same = this.asBefore && this.guests.length === this.previous.length && this.previous.length > 0;
+		return {guests: same ? (this.previous as GuestRow[]) : this.guests, nodes: this.nodes, skipped: this.skipped};
+	}
 }
 
 /** The reader over a whole answer already read. */
