@@ -115,11 +115,8 @@ interface Link {
 
 /**
  * One entry of an entry-by-entry read through its route's check to the
- * caller's visitor. One function for every read (bound to each read's check
- * and visitor), not an arrow per read: V8 drops a closure's optimised code at
- * a full collection once no closure of it is alive, and at 10,000 guests a
- * full collection comes about every poll, so each poll's arrow ran its 10,000
- * calls cold and was compiled again.
+ * caller's visitor: one function bound to each read's check and visitor, not
+ * an arrow per read (README Design notes, "Per-poll callbacks are made once").
  */
 function visitChecked(this: {check: (entry: unknown, index: number) => Record<string, unknown> | undefined; visit: (entry: Record<string, unknown>) => void}, entry: unknown, index: number): void {
 	const kept = this.check(entry, index);

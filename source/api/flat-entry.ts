@@ -127,8 +127,8 @@ function repeatedValue(place: number, bytes: Buffer, from: number, to: number): 
 	const start = from + 1;
 	const end = to - 1;
 	let table = internedAt[place];
-	// Not looked up: cut as every string is (an interned value is far shorter than FIELD_LIMIT).
-	if (table === null || end - start > INTERN_LONGEST) return cut(bytes.toString('utf8', start, end));
+	// Not looked up: read as any other string (an interned value is far shorter than FIELD_LIMIT).
+	if (table === null || end - start > INTERN_LONGEST) return stringValue(bytes, from, to);
 	let hash = end - start;
 	for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k]!, 16_777_619);
 	table ??= internedAt[place] = new Map();

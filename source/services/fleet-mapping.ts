@@ -122,11 +122,9 @@ export function createResourceReader(previous: readonly GuestRow[] = []): {add(e
 }
 
 /**
- * createResourceReader's reader. A class, not closures made per poll: V8 drops
- * a closure's optimised code at a full collection once no closure of it is
- * alive, and at 10,000 guests a full collection comes about every poll, so
- * each poll's `add` ran its 10,000 calls cold and was compiled again. The
- * methods here are made once. `add` is bound: callers pass it as a visitor.
+ * createResourceReader's reader. A class, so its methods are made once, not
+ * per poll (README Design notes, "Per-poll callbacks are made once"). `add`
+ * is bound: callers pass it as a visitor.
  */
 class ResourceReader {
 	private readonly guests: GuestRow[] = [];

@@ -165,8 +165,7 @@ function selectSortedRows(state: AppState): GuestRow[] {
 
 /**
  * This poll's row of each guest, in `places`' order. A loop, not an arrow
- * passed to map: V8 drops a per-call closure's optimised code at each full
- * collection, and at 10,000 guests that is about every poll.
+ * passed to map (README Design notes, "Per-poll callbacks are made once").
  */
 function rowsInPlaces(places: readonly GuestRow[], guests: ReadonlyMap<number, GuestRow>): GuestRow[] {
 	const rows = new Array<GuestRow>(places.length);

@@ -75,9 +75,9 @@ const hasDependents = (p: {entry: {dependents: readonly unknown[]}}): boolean =>
 /** Problems, the selected guest's path, each gateway with its state and dependents, then the bridges with guest counts. */
 export function compactTopologyLines(topology: Topology, selectedVmid: number | undefined): CompactLine[] {
 	const {all, head, bridgeVmids} = topologyParts(topology);
-	// Loops and a module predicate, not arrows written in place: this runs over
-	// every placed NIC at each redraw, and V8 drops a per-call arrow's optimised
-	// code at each full collection (about every poll at 10,000 guests).
+	// A loop and a module predicate, not arrows written in place: this runs over
+	// every placed NIC at each redraw (README Design notes, "Per-poll callbacks
+	// are made once").
 	const mine: typeof all = [];
 	if (selectedVmid !== undefined) for (const p of all) if (p.entry.vmid === selectedVmid) mine.push(p);
 	const onPath = new Set(mine.flatMap((p) => [`${p.node}/${p.bridge}`, ...(p.via ? [`gw ${p.via.vmid}`] : [])]));

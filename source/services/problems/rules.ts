@@ -323,8 +323,8 @@ export function rankProblems(list: Problem[]): Problem[] {
 	return list.map(withIndex).sort(worstFirst).map(problemOf);
 }
 
-// Module functions, not arrows written in place: V8 drops a per-call arrow's
-// optimised code at each full collection (about every poll at 10,000 guests).
+// Module functions, not arrows written in place (README Design notes,
+// "Per-poll callbacks are made once").
 const withIndex = (p: Problem, i: number) => ({p, i});
 const problemOf = ({p}: {p: Problem}) => p;
 const worstFirst = (a: {p: Problem; i: number}, b: {p: Problem; i: number}) =>
