@@ -118,58 +118,65 @@ function withStringsOf(old: GuestRow, row: GuestRow): GuestRow {
  * orders each entry's keys anew every time.)
  */
 export function createResourceReader(previous: readonly GuestRow[] = []): {add(entry: unknown): void; finish(): MappedResources} {
-	return new ResourceReader(previous);
+	const reading: Reading = {previous, guests: [], nodes: [], skipped: 0, asBefore: true, byVmid: undefined};
+	return {add: addEntry.bind(undefined, reading), finish: finishReading.bind(undefined, reading)};
 }
 
 /**
- * createResourceReader's reader. A class, so its methods are made once, not
- * per poll (README Design notes, "Per-poll callbacks are made once"). `add`
- * is bound: callers pass it as a visitor.
+ * One read's state. An object literal and module functions, not a class
+ * instance with methods, so that what runs once per poll keeps its compiled
+ * code across polls (README Design notes, "Per-poll objects keep their
+ * hidden classes"): a class instance gets its fields by transitions from the
+ * class's first hidden class, which V8 holds weakly, so when the last reader
+ * died at a full collection (about one per poll at 10,000 guests) its hidden
+ * classes went too, and `add`, compiled against them, was thrown away and
+ * compiled again every poll.
  */
-class ResourceReader {
-	private readonly guests: GuestRow[] = [];
-	private readonly nodes: NodeSummary[] = [];
-	private skipped = 0;
+interface Reading {
+	readonly previous: readonly GuestRow[];
+	readonly guests: GuestRow[];
+	readonly nodes: NodeSummary[];
+	skipped: number;
 	/** Every row so far is previous's row at the same place. */
-	private asBefore = true;
+	asBefore: boolean;
 	/** previous by VMID, built only when the order differs. */
-	private byVmid: Map<number, GuestRow> | undefined;
+	byVmid: Map<number, GuestRow> | undefined;
+}
 
-	constructor(private readonly previous: readonly GuestRow[]) {
-		this.add = this.add.bind(this);
-	}
+function earlierRow(reading: Reading, vmid: number): GuestRow | undefined {
+	const there = reading.previous[reading.guests.length];
+	if (there?.vmid === vmid) return there;
+	reading.byVmid ??= new Map(reading.previous.map((row) => [row.vmid, row]));
+	return reading.byVmid.get(vmid);
+}
 
-	private earlierRow(vmid: number): GuestRow | undefined {
-		const there = this.previous[this.guests.length];
-		if (there?.vmid === vmid) return there;
-		this.byVmid ??= new Map(this.previous.map((row) => [row.vmid, row]));
-		return this.byVmid.get(vmid);
+function addEntry(reading: Reading, entry: unknown): void {
+	if (entry === null || typeof entry !== 'object') {
+		reading.skipped++;
+	} else if (isVm(entry as ClusterResource)) {
+		const vm = entry as VmResource;
+		if (vm.template === 1) return;
+		const row = toGuestRow(vm);
+		const old = earlierRow(reading, row.vmid);
+		const kept = !old ? row : sameRow(old, row) ? old : withStringsOf(old, row);
+		if (kept !== reading.previous[reading.guests.length]) reading.asBefore = false;
+		reading.guests.push(kept);
+	} else if (isNode(entry as ClusterResource)) {
+		reading.nodes.push(toNodeSummary(entry as NodeResource));
+	} else if (GUEST_OR_NODE.has(String((entry as ClusterResource).type))) {
+		// Claims to be a guest or node but lacks the documented keys.
+		reading.skipped++;
 	}
+}
 
-	add(entry: unknown): void {
-		if (entry === null || typeof entry !== 'object') {
-			this.skipped++;
-		} else if (isVm(entry as ClusterResource)) {
-			const vm = entry as VmResource;
-			if (vm.template === 1) return;
-			const row = toGuestRow(vm);
-			const old = this.earlierRow(row.vmid);
-			const kept = !old ? row : sameRow(old, row) ? old : withStringsOf(old, row);
-			if (kept !== this.previous[this.guests.length]) this.asBefore = false;
-			this.guests.push(kept);
-		} else if (isNode(entry as ClusterResource)) {
-			this.nodes.push(toNodeSummary(entry as NodeResource));
-		} else if (GUEST_OR_NODE.has(String((entry as ClusterResource).type))) {
-			// Claims to be a guest or node but lacks the documented keys.
-			this.skipped++;
-		}
-	}
+function finishReading(reading: Reading): MappedResources {
+	reading.nodes.sort(byNodeName);
+	const same = reading.asBefore && reading.guests.length === reading.previous.length && reading.previous.length > 0;
+	return {guests: same ? (reading.previous as GuestRow[]) : reading.guests, nodes: reading.nodes, skipped: reading.skipped};
+}
 
-	finish(): MappedResources {
-		this.nodes.sort((a, b) => a.name.localeCompare(b.name));
-		const same = this.asBefore && this.guests.length === this.previous.length && this.previous.length > 0;
-		return {guests: same ? (this.previous as GuestRow[]) : this.guests, nodes: this.nodes, skipped: this.skipped};
-	}
+function byNodeName(a: NodeSummary, b: NodeSummary): number {
+	return a.name.localeCompare(b.name);
 }
 
 /** The reader over a whole answer already read. */

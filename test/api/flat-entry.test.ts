@@ -81,6 +81,31 @@ describe('reading a flat entry from its bytes', () => {
 		);
 	});
 
+
+	it('reads decimals of up to 15 digits and every other number written in JSON exactly as JSON.parse does', () => {
+		// Short decimals (a guest's cpu 0.187866) are computed from their digits; this checks the rounding of that path.
+		const sign = fc.constantFrom('', '-');
+		const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
+		const integerPart = fc.oneof(fc.constant('0'), fc.tuple(fc.stringMatching(/^[1-9]$/), digits(0, 14)).map(([a, b]) => a + b));
+		const decimal = fc.tuple(sign, integerPart, digits(1, 16), fc.constantFrom('', 'e5', 'E-3', 'e+0')).map(([s, i, f, e]) => `${s}${i}.${f}${e}`);
+		const near = fc.tuple(sign, integerPart, digits(0, 3)).map(([s, i, f]) => (f ? `${s}${i}.${f}` : `${s}${i}`));
+		const broken = fc.constantFrom('1.', '.5', '-.5', '00.5', '-', '1..2', '01', '-01.5', '1.2.3', '0x10');
+		fc.assert(
+			fc.property(fc.oneof(decimal, near, broken, fc.double().map(String)), (token) => {
+				const text = `{"cpu":${token}}`;
+				let expected: unknown;
+				try {
+					expected = JSON.parse(text);
+				} catch {
+					expected = undefined;
+				}
+				const read = flat(text);
+				assert.deepEqual(read, expected, token);
+				if (read) assert.ok(Object.is(read.cpu, (expected as {cpu: number}).cpu), token);
+			}),
+			{numRuns: 3000},
+		);
+	});
 	it('leaves nested values, a __proto__ key and bad escapes to JSON.parse', () => {
 		assert.equal(flat('{"a":{"b":1}}'), undefined);
 		assert.equal(flat('{"a":[1]}'), undefined);
