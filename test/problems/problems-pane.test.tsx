@@ -120,3 +120,20 @@ test('S starts the down gateway behind a confirm (Cancel focused), audited; read
 	assert.match(ro.frame(), /\[7\] problems · .*is disabled \(read-only\)/);
 	assert.equal(ro.rig.writes().length, 0);
 });
+
+test('before the rules have run once, the pane says it is evaluating, not that there are no problems', async () => {
+	const {createAppStore} = await import('../../source/store/store.js');
+	const {fixtureNamed, guestRowsOf, nodeSummariesOf} = await import('../topology/fixture-input.js');
+	const {NOW, renderApp} = await import('../views/render.js');
+	// The first fleet is drawn before the rules run on it (problems-service.ts).
+	const fixture = fixtureNamed('homelab');
+	const store = createAppStore({target: 'sim', demo: true, readOnly: false});
+	store.getState().actions.fleetReceived({guests: guestRowsOf(fixture), nodes: nodeSummariesOf(fixture), receivedAt: NOW - 2000});
+	const app = await renderApp(store, {size: {columns: 160, rows: 50}});
+	const before = plain(app.lastFrame() ?? '');
+	assert.match(before, /\[7\] problems · evaluating…/);
+	assert.doesNotMatch(before, /no problems/);
+	store.getState().actions.problemsEvaluated([], {critical: 0, warning: 0, info: 0}, NOW);
+	await settle();
+	assert.match(plain(app.lastFrame() ?? ''), /\[7\] problems · no problems/);
+});

@@ -423,7 +423,9 @@ const problemsPane: Pane = {
 	label: 'problems',
 	key: '7',
 	title({state}) {
-		const {counts} = state.problems;
+		const {counts, evaluatedAt} = state.problems;
+		// Not "no problems" before the rules have run once: the first fleet is drawn before they do.
+		if (evaluatedAt === undefined) return {text: 'evaluating…', tone: 'muted'};
 		return {text: countsText(counts), tone: counts.critical > 0 ? 'danger' : counts.warning > 0 ? 'warn' : 'ok'};
 	},
 	scope: () => 'problems',

@@ -189,6 +189,8 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 		state.actions.problemsEvaluated(list, countProblems(list), facts.now, {storages, thresholds});
 	}
 
+	/** The work on the first fleet, waiting for that fleet's first frame. */
+	let firstWork: ReturnType<typeof setTimeout> | undefined;
 	let evaluatedAt = -Infinity;
 	let lastCost = 0;
 	/** One synchronous evaluation per tick at most (a burst of store changes still coalesces). */
@@ -402,13 +404,26 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 				const fleetChanged = state.guests !== previous.guests || state.nodes !== previous.nodes;
 				const tasksChanged = state.tasks !== previous.tasks;
 				previous = state;
-				if (fleetChanged) track(state);
 				if (tasksChanged) invalidateSnapshots(state);
-				// The slow facts are read once the first fleet is in (they need its nodes and guests).
 				if (!firstFleet && state.guests.size > 0) {
 					firstFleet = true;
-					void refresh();
+					// The first fleet is drawn before anything is worked out from it: at
+					// 10,000 guests tracking, the first evaluation (with its topology) and
+					// the slow reads' set-up held the first frame back by ~0.1 s (issue 12).
+					// The pane says "evaluating…" meanwhile; the slow facts are read once
+					// the first fleet is in (they need its nodes and guests).
+					firstWork = setTimeout(() => {
+						firstWork = undefined;
+						if (stopped) return;
+						track(store.getState());
+						void refresh();
+						queueEvaluate();
+					}, 0);
+					return;
 				}
+				// Until then the deferred work above covers every change.
+				if (firstWork) return;
+				if (fleetChanged) track(state);
 				queueEvaluate();
 			});
 			if (firstFleet) {
@@ -422,6 +437,8 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 			abort.abort();
 			if (flushTimer) clearTimeout(flushTimer);
 			if (timer) clearTimeout(timer);
+			if (firstWork) clearTimeout(firstWork);
+			firstWork = undefined;
 			unsubscribe?.();
 		},
 		refresh,
