@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {styledCharsFromTokens, tokenize} from '@alcalzone/ansi-tokenize';
 // Ink exports only its index; the class is reached by file, as Ink's renderer imports it.
-import Output from '../../node_modules/ink/build/output.js';
+import Output, {textWidth} from '../../node_modules/ink/build/output.js';
+import fc from 'fast-check';
+import sliceAnsi from 'slice-ansi';
+import stringWidth from 'string-width';
 
 const red = (s: string) => `\u001B[31m${s}\u001B[39m`;
 const inverse = (s: string) => `\u001B[7m${s}\u001B[27m`;
@@ -124,5 +127,41 @@ describe('Ink output rows (patched)', () => {
 		assert.equal(plainA2, plainA);
 		assert.equal(plainB2, plainB);
 		assert.ok(Object.isFrozen(a) && Object.isFrozen(plainA), 'shared characters cannot be changed by one line for all');
+	});
+
+	it('a clipped write: a line inside the clip is drawn as it is, a line across its edges is cut as slice-ansi cuts it', () => {
+		const clip = {x1: 3, x2: 22, y1: 0, y2: 6};
+		const writes: Write[] = [
+			[3, 0, red('inside') + ' plain ' + bold('b')],
+			[3, 1, bold('across the right edge of the clip, cut')],
+			[0, 2, 'abc' + inverse('left edge') + ' too'],
+			[5, 3, 'x'.repeat(4) + red('y'.repeat(30))],
+			[3, 4, 'é wide ✓ inside'],
+		];
+		const output = new Output({width: 30, height: 5});
+		output.clip(clip);
+		for (const [x, y, text] of writes) output.write(x, y, text, {transformers: []});
+		output.unclip();
+		// Ink's way: every line sliced to the clip with slice-ansi, then written where the clip starts.
+		const sliced = writes.map(([x, y, text]): Write => {
+			const width = stringWidth(text);
+			const from = x < clip.x1 ? clip.x1 - x : 0;
+			const to = x + width > clip.x2 ? clip.x2 - x : width;
+			return [Math.max(x, clip.x1), y, sliceAnsi(text, from, to)];
+		});
+		assert.deepEqual(cells(output.get().output), cells(laidOut(30, 5, sliced)));
+	});
+
+	it('measures printable ASCII with colour codes as string-width does, and anything else by string-width', () => {
+		const sgr = fc.constantFrom('\u001B[31m', '\u001B[39m', '\u001B[1;2m', '\u001B[m', '\u001B[38;5;208m', '\u001B[0m');
+		const other = fc.constantFrom('\u001B]8;;http://x\u0007', '\u001B[2K', 'é', '✓', '中', '\t', '\u001B');
+		const piece = fc.oneof(fc.stringMatching(/^[\x20-\x7e]{0,6}$/), sgr, other);
+		fc.assert(
+			fc.property(fc.array(piece, {maxLength: 12}), (pieces) => {
+				const text = pieces.join('');
+				assert.equal(textWidth(text), stringWidth(text), JSON.stringify(text));
+			}),
+			{numRuns: 2000},
+		);
 	});
 });
