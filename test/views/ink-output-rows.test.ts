@@ -8,10 +8,13 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {styledCharsFromTokens, tokenize} from '@alcalzone/ansi-tokenize';
 // Ink exports only its index; the class is reached by file, as Ink's renderer imports it.
-import Output, {textWidth} from '../../node_modules/ink/build/output.js';
+import Output, * as inkOutput from '../../node_modules/ink/build/output.js';
 import fc from 'fast-check';
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
+
+/** The patch's width function (measure-text.js imports it; Ink's typings do not declare it). */
+const {textWidth} = inkOutput as unknown as {textWidth: (text: string) => number};
 
 const red = (s: string) => `\u001B[31m${s}\u001B[39m`;
 const inverse = (s: string) => `\u001B[7m${s}\u001B[27m`;
