@@ -210,8 +210,30 @@ function keepAt(place: number | undefined, key: string, value: unknown): void {
  * parses the text with JSON.parse, which reads it or refuses it.
  */
 export function parseFlatEntry(bytes: Buffer, start: number, end: number): Record<string, unknown> | undefined {
+	const entry = parseFlatEntryAt(bytes, start, end);
+	if (entry === undefined) return undefined;
+	let i = objectEnd;
+	while (i < end && isSpace(bytes[i]!)) i++;
+	return i === end ? entry : undefined;
+}
+
+/** Where the object parseFlatEntryAt last read ends (the index after its closing brace). */
+let objectEnd = 0;
+
+/** The index after the object parseFlatEntryAt last read. */
+export function flatEntryEnd(): number {
+	return objectEnd;
+}
+
+/**
+ * The flat JSON object starting at `start` (after any whitespace) and ending
+ * before `limit`, as parseFlatEntry reads it; flatEntryEnd() then says where
+ * it ended. What follows it is the caller's: the list reader reads an entry
+ * and finds its end in one pass (data-list.ts).
+ */
+export function parseFlatEntryAt(bytes: Buffer, start: number, limit: number): Record<string, unknown> | undefined {
 	try {
-		return read(bytes, start, end);
+		return read(bytes, start, limit);
 	} catch {
 		return undefined; // an escape JSON.parse refuses: it refuses the whole entry too
 	} finally {
@@ -282,8 +304,7 @@ function read(bytes: Buffer, start: number, end: number): Record<string, unknown
 			return undefined;
 		}
 	}
-	while (i < end && isSpace(bytes[i]!)) i++;
-	if (i !== end) return undefined;
+	objectEnd = i;
 	return build();
 }
 

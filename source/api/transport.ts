@@ -12,8 +12,8 @@
 import type {Dispatcher} from 'undici';
 import {exchange, TOO_LARGE} from './exchange.js';
 import {oneLine, PveApiError} from './errors.js';
-import {dataListBounds} from './data-list.js';
-import {parseEntry, parseJson} from './flat-entry.js';
+import {eachDataEntry} from './data-list.js';
+import {parseJson} from './flat-entry.js';
 import {DEPTH_LIMIT, ShapeError} from './shapes.js';
 import {describeNetworkError, formatSeconds} from './network-errors.js';
 import {encodeParams} from './params.js';
@@ -135,17 +135,14 @@ export function createTransport(options: TransportOptions): Transport {
 	}
 
 	function interpret(request: WireRequest, status: number, statusText: string, bytes: Buffer): unknown {
-		// An entry sits one level inside the answer's list: it may nest DEPTH_LIMIT - 1 levels itself.
-		const list = request.eachEntry && status >= 200 && status < 300 ? dataListBounds(bytes, DEPTH_LIMIT - 1) : undefined;
-		if (list === 'too deep') throw new ShapeError(`nested deeper than ${DEPTH_LIMIT} levels`);
-		if (list) {
-			const {bounds, count} = list;
-			for (let k = 0; k < count; k++) {
-				const entry = parseEntry(bytes, bounds[2 * k]!, bounds[2 * k + 1]!);
-				if (entry === undefined) throw notApiJson(request, status);
-				request.eachEntry!(entry, k);
-			}
-			return ENTRIES_VISITED;
+		if (request.eachEntry && status >= 200 && status < 300) {
+			// An entry sits one level inside the answer's list: it may nest DEPTH_LIMIT - 1 levels itself.
+			const outcome = eachDataEntry(bytes, DEPTH_LIMIT - 1, request.eachEntry);
+			if (outcome === 'visited') return ENTRIES_VISITED;
+			if (outcome === 'too deep') throw new ShapeError(`nested deeper than ${DEPTH_LIMIT} levels`);
+			if (outcome === 'two data keys') throw new ShapeError('two "data" keys in one answer');
+			if (outcome === 'not json') throw notApiJson(request, status);
+			// Declined: another envelope, parsed whole below.
 		}
 		const text = bytes.toString('utf8');
 		if (status >= 200 && status < 300) {

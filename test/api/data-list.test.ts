@@ -1,25 +1,32 @@
-// A large {"data":[…]} answer is parsed one entry at a time (data-list.ts).
-// Whatever bytes arrive, that must read exactly what parsing the whole answer
-// reads: the same entries when it is JSON, a refusal when it is not.
+// A large {"data":[…]} answer is read one entry at a time, in one pass
+// (data-list.ts eachDataEntry). Whatever bytes arrive, that must read exactly
+// what parsing the whole answer reads: the same entries when it is JSON, a
+// refusal when it is not.
 
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import fc from 'fast-check';
-import {dataListBounds} from '../../source/api/data-list.js';
-import {parseEntry} from '../../source/api/flat-entry.js';
+import {eachDataEntry, type EachOutcome} from '../../source/api/data-list.js';
 import {mangledFrom} from './mangle.js';
 
-/** What the transport does with bounds: each slice read (flat-entry.ts); 'refused' when one is not JSON; undefined when it declines. */
-function entriesOf(bytes: Buffer): unknown[] | 'refused' | undefined {
-	const list = dataListBounds(bytes);
-	if (list === undefined || list === 'too deep') return undefined;
+/** What the transport gets: the entries visited, and the outcome. */
+function read(bytes: Buffer, maxNesting = Number.POSITIVE_INFINITY): {outcome: EachOutcome; entries: unknown[]} {
 	const entries: unknown[] = [];
-	for (let k = 0; k < list.count; k++) {
-		const entry = parseEntry(bytes, list.bounds[2 * k]!, list.bounds[2 * k + 1]!);
-		if (entry === undefined) return 'refused';
+	const outcome = eachDataEntry(bytes, maxNesting, (entry, index) => {
+		assert.equal(index, entries.length, 'entries come in order, counted from 0');
 		entries.push(entry);
+	});
+	return {outcome, entries};
+}
+
+/** The entries when they were all read; 'refused' when the answer was; undefined when declined (the caller parses it whole). */
+function entriesOf(bytes: Buffer): unknown[] | 'refused' | undefined {
+	const {outcome, entries} = read(bytes);
+	if (outcome === 'declined') {
+		assert.deepEqual(entries, [], 'declined after visiting');
+		return undefined;
 	}
-	return entries;
+	return outcome === 'visited' ? entries : 'refused';
 }
 
 function wholeData(bytes: Buffer): {ok: true; data: unknown} | {ok: false} {
@@ -63,8 +70,8 @@ describe('reading {"data":[…]} entry by entry', () => {
 				const each = entriesOf(bytes);
 				const whole = wholeData(bytes);
 				if (each === 'refused') {
-					// The transport refuses the answer as not JSON: so must a whole parse.
-					assert.ok(!whole.ok, `refused entry by entry but JSON as a whole: ${JSON.stringify(text)}`);
+					// The transport refuses the answer: a whole parse must refuse it too, unless it holds a second "data" key.
+					assert.ok(!whole.ok || read(bytes).outcome === 'two data keys', `refused entry by entry but JSON as a whole: ${JSON.stringify(text)}`);
 				} else if (each !== undefined) {
 					// Whatever it reads, a whole parse reads the same list.
 					assert.ok(whole.ok, `read entry by entry but not JSON as a whole: ${JSON.stringify(text)}`);
@@ -76,24 +83,20 @@ describe('reading {"data":[…]} entry by entry', () => {
 		);
 	});
 
-	it('declines any other envelope, so the whole answer is parsed as before', () => {
-		for (const text of [
-			'{"data":[1],"total":1}',
-			'{"total":1,"data":[1]}',
-			'{"d\\u0061ta":[1]}',
-			'\ufeff{"data":[1]}',
-			'{"data":{"a":1}}',
-			'{"data":null}',
-			'{"data":[1]}x',
-			'{"data":[1,]}',
-			'{"data":[1 2]}',
-			'{"data":[{"a":1}{"b":2}]}',
-			'[{"data":[1]}]',
-			'',
-			'{"data":["unterminated]}',
-		]) {
-			assert.equal(dataListBounds(Buffer.from(text)), undefined, text);
+	it('declines an answer that does not begin as the envelope, before visiting anything', () => {
+		for (const text of ['{"total":1,"data":[1]}', '{"d\\u0061ta":[1]}', '\ufeff{"data":[1]}', '{"data":{"a":1}}', '{"data":null}', '[{"data":[1]}]', '', ' ']) {
+			assert.equal(entriesOf(Buffer.from(text)), undefined, text);
 		}
+	});
+
+	it('reads past other keys after the list, refuses what is not JSON after it, and a second "data" key', () => {
+		assert.deepEqual(entriesOf(Buffer.from('{"data":[1,{"a":2}], "total" : 2 ,"x":{"y":[null]}}')), [1, {a: 2}]);
+		for (const text of ['{"data":[1]}x', '{"data":[1,]}', '{"data":[1 2]}', '{"data":[{"a":1}{"b":2}]}', '{"data":["unterminated]}', '{"data":[1],"total":1x}', '{"data":[1],"total"}', '{"data":[1],}', '{"data":[1]']) {
+			assert.equal(entriesOf(Buffer.from(text)), 'refused', text);
+		}
+		// JSON.parse would take the last list; reading the first already handed it out.
+		assert.equal(read(Buffer.from('{"data":[1],"data":[2]}')).outcome, 'two data keys');
+		assert.equal(read(Buffer.from('{"data":[1],"d\\u0061ta":[2]}')).outcome, 'two data keys');
 	});
 
 	it("slices entries with strings that hold the envelope's own bytes", () => {
@@ -103,23 +106,22 @@ describe('reading {"data":[…]} entry by entry', () => {
 
 	it('says "too deep" for an entry past the nesting limit before anything parses it, and takes the limit itself', () => {
 		const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
-		assert.equal(dataListBounds(Buffer.from(`{"data":[1,${nested(31)}]}`), 31)?.constructor, Object, '31 levels: read');
-		assert.equal(dataListBounds(Buffer.from(`{"data":[1,${nested(32)}]}`), 31), 'too deep');
-		assert.equal(dataListBounds(Buffer.from(`{"data":[{"a":"[[[[["}]}`), 2)?.constructor, Object, 'brackets inside strings do not count');
+		assert.equal(read(Buffer.from(`{"data":[1,${nested(31)}]}`), 31).outcome, 'visited', '31 levels: read');
+		assert.equal(read(Buffer.from(`{"data":[1,${nested(32)}]}`), 31).outcome, 'too deep');
+		assert.equal(read(Buffer.from(`{"data":[1],"x":${nested(32)}}`), 31).outcome, 'too deep', 'a key after the list too');
+		assert.equal(read(Buffer.from(`{"data":[{"a":"[[[[["}]}`), 2).outcome, 'visited', 'brackets inside strings do not count');
 		// 8 million levels: refused at once, where JSON.parse would run for seconds.
 		const started = process.cpuUsage();
-		assert.equal(dataListBounds(Buffer.from(`{"data":[${nested(8_000_000)}]}`), 31), 'too deep');
+		assert.equal(read(Buffer.from(`{"data":[${nested(8_000_000)}]}`), 31).outcome, 'too deep');
 		const cpuMs = (process.cpuUsage(started).user + process.cpuUsage(started).system) / 1000;
 		assert.ok(cpuMs < 500, `${cpuMs} ms of CPU`);
 	});
 
-	it('keeps offsets of a long list in a typed array', () => {
-		const text = JSON.stringify({data: Array.from({length: 1000}, (_, i) => i)});
-		const list = dataListBounds(Buffer.from(text));
-		assert.ok(list && list !== 'too deep');
-		assert.equal(list.count, 1000);
-		assert.ok(list.bounds instanceof Uint32Array);
-		assert.equal(text.slice(list.bounds[0], list.bounds[1]), '0');
-		assert.equal(text.slice(list.bounds[2 * 999], list.bounds[2 * 999 + 1]), '999');
+	it('reads a long list in order, each entry handed out as soon as it is read', () => {
+		const text = JSON.stringify({data: Array.from({length: 1000}, (_, i) => ({vmid: i, name: `ct-${i}`}))});
+		const {outcome, entries} = read(Buffer.from(text));
+		assert.equal(outcome, 'visited');
+		assert.equal(entries.length, 1000);
+		assert.deepEqual(entries[999], {vmid: 999, name: 'ct-999'});
 	});
 });
