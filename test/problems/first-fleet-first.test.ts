@@ -47,3 +47,33 @@ test('the first guests reach the store before the rules have run on them, and th
 		await sim.close();
 	}
 });
+
+test('tasks read before the fleet make no evaluation of an empty fleet: the first frame with guests says "evaluating…", not "no problems"', async () => {
+	const {createProblemsService} = await import('../../source/services/problems/problems-service.js');
+	const {fixtureNamed, guestRowsOf, nodeSummariesOf} = await import('../topology/fixture-input.js');
+	const store = createAppStore({target: 'test', demo: true, readOnly: false});
+	// No host behind it: the slow reads fail, which the service shrugs off.
+	const api = {request: () => Promise.reject(new Error('no host in this test'))};
+	const problems = createProblemsService({api, store, slowMs: 3_600_000, evaluateGapMs: 0});
+	problems.start();
+	try {
+		const at = Date.now();
+		store.getState().actions.clusterTasksReceived([{upid: 'UPID:pve:1:2:3:vzdump:100:root@pam:', node: 'pve', type: 'vzdump', id: '100', user: 'root@pam', startedAt: at - 60_000, endedAt: at - 30_000, state: 'failed', exitstatus: 'job errors', logTail: [], ours: false}]);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		assert.equal(store.getState().problems.evaluatedAt, undefined, 'the tasks alone were evaluated: the first fleet frame would say "no problems"');
+		const fixture = fixtureNamed('homelab');
+		let drawn: number | undefined | null = null;
+		const unsubscribe = store.subscribe(() => {
+			if (drawn === null) queueMicrotask(() => (drawn = store.getState().problems.evaluatedAt));
+		});
+		store.getState().actions.fleetReceived({guests: guestRowsOf(fixture), nodes: nodeSummariesOf(fixture), receivedAt: at});
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		unsubscribe();
+		assert.equal(drawn, undefined, 'what the first fleet frame draws has no evaluation yet');
+		// Then the rules run on the fleet and the tasks together.
+		assert.notEqual(store.getState().problems.evaluatedAt, undefined);
+		assert.ok(store.getState().problems.list.some((p) => p.rule === 'task-failed'), JSON.stringify(store.getState().problems.list.map((p) => p.id)));
+	} finally {
+		problems.stop();
+	}
+});

@@ -423,6 +423,11 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 				}
 				// Until then the deferred work above covers every change.
 				if (firstWork) return;
+				// Before any guest, only the fleet's own changes are evaluated (a cluster
+				// with no guests still gets its node rules): tasks read before the fleet
+				// would make an evaluation of nothing, and the first frame with the fleet
+				// would then say "no problems" until the deferred one ran.
+				if (!firstFleet && !fleetChanged) return;
 				if (fleetChanged) track(state);
 				queueEvaluate();
 			});
