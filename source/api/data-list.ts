@@ -9,7 +9,7 @@
 // does not begin as `{"data":[` (another key first, an escaped key, a BOM) is
 // declined, and the caller parses it whole as before.
 
-import {flatEntryEnd, parseEntry, parseFlatEntryAt, parseJson} from './flat-entry.js';
+import {flatEntryEnd, parseFlatEntryAt, parseJson, parseOtherEntry} from './flat-entry.js';
 import {BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE} from './json-bytes.js';
 
 /** `"data"` */
@@ -117,7 +117,8 @@ export function eachDataEntry(bytes: Buffer, maxNesting: number, visit: (entry: 
 				end = valueEnd(bytes, i, maxNesting);
 				if (end === TOO_DEEP) return 'too deep';
 				if (end < 0) return 'not json';
-				entry = parseEntry(bytes, i, end);
+				// The flat read above already declined it: straight to JSON.parse.
+				entry = parseOtherEntry(bytes, i, end);
 				if (entry === undefined) return 'not json';
 			}
 			visit(entry, index);

@@ -370,8 +370,15 @@ export function parseJson(text: string): unknown {
  * nested deeper than DEPTH_LIMIT (counting the list around it).
  */
 export function parseEntry(bytes: Buffer, start: number, end: number): unknown {
-	const flat = parseFlatEntry(bytes, start, end);
-	if (flat !== undefined) return flat;
+	return parseFlatEntry(bytes, start, end) ?? parseOtherEntry(bytes, start, end);
+}
+
+/**
+ * parseEntry for an entry the flat reader declined (a nested value, a number,
+ * anything not plainly a flat object): JSON.parse and boundStrings. The list
+ * reader calls it directly once its own flat read of the entry has failed.
+ */
+export function parseOtherEntry(bytes: Buffer, start: number, end: number): unknown {
 	const parsed = parseJson(bytes.toString('utf8', start, end));
 	// Depth 1: an entry sits one level inside the answer's list.
 	return parsed === undefined ? undefined : boundStrings(parsed, 1);
