@@ -1,14 +1,15 @@
-// The guest table: a title line, the column titles and only the visible
-// window of rows. Each row is one memoised <Text> holding pre-padded text, so
-// moving the selection redraws two rows, not five thousand cells.
+// The guest table's pieces (the fleet pane, views/deck/panes.tsx, draws them):
+// its title line and its rows. Only the visible window of rows is drawn, each
+// one memoised <Text> holding pre-padded text, so moving the selection
+// redraws two rows, not five thousand cells.
 
-import {Box, Text} from 'ink';
+import {Text} from 'ink';
 import React, {memo} from 'react';
-import type {GuestNic, GuestRow, SortKey} from '../source/store/types.js';
+import type {GuestNic, GuestRow} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import type {BackupEntry} from '../source/services/backups/model.js';
-import {headerLine, rowSegments, type PlacedColumn} from './columns.js';
-import {fit, textWidth, truncate} from './format.js';
+import {rowSegments, type PlacedColumn} from './columns.js';
+import {textWidth, truncate} from './format.js';
 import {statusTone, theme, toneColor} from './theme.js';
 
 interface RowProps {
@@ -25,6 +26,12 @@ interface RowProps {
 	backupsRead?: boolean;
 	minute?: number;
 	backupWindowS?: number;
+	/**
+	 * The store's figuresSeq. A row keeps its object when only its figures
+	 * move (they are written into it: GuestRow, types.ts), so this is what
+	 * tells the memo to draw it again.
+	 */
+	figuresSeq?: number;
 }
 
 /** Ages in LAST BACKUP change by the minute: rows are redrawn once a minute, not every second. */
@@ -60,35 +67,19 @@ export const FleetRow = memo(function FleetRow({row, nics, selected, placed, mar
 	);
 });
 
-export interface FleetTableProps {
-	/** Only the rows on screen. Never the whole fleet: React's development
-	 * build diffs changed props for its profiler, and a 5,000-row array
-	 * prop made every sort take seconds there. */
-	window: GuestRow[];
-	/** NICs of the window's rows, index-aligned with `window`. */
-	windowNics: Array<GuestNic[] | undefined>;
+/** What the fleet pane's title line says: how many rows are shown, of how many, through which filter, from where. */
+export interface TitleLineInput {
 	/** Rows after the filter, and in the whole fleet. */
 	shown: number;
 	total: number;
-	selectedVmid: number | undefined;
+	filter: string;
 	scrollTop: number;
 	viewportRows: number;
-	height: number;
 	width: number;
-	placed: PlacedColumn[];
-	sortKey: SortKey;
-	sortDesc: boolean;
-	filter: string;
-	/** Shown instead of rows when there are none (connecting, no data, no match). */
-	emptyText: string;
-	/** Marked vmids (issue 4). */
-	marks?: ReadonlySet<number>;
-	/** vmid → STATUS word of a running power/rollback task (busy.ts). */
-	busy?: ReadonlyMap<number, string>;
 }
 
 /** "guests 20/28 shown  filter /web" on the left, "1-20 of 28" on the right. */
-export function titleLine(p: Pick<FleetTableProps, 'shown' | 'total' | 'filter' | 'scrollTop' | 'viewportRows' | 'width'>): string {
+export function titleLine(p: TitleLineInput): string {
 	const count = p.shown === p.total ? `guests ${p.total}` : `guests ${p.shown}/${p.total} shown`;
 	const filter = p.filter.trim() === '' ? '' : `  filter /${sanitize(p.filter)}`;
 	const last = Math.min(p.shown, p.scrollTop + p.viewportRows);
@@ -96,25 +87,3 @@ export function titleLine(p: Pick<FleetTableProps, 'shown' | 'total' | 'filter' 
 	const left = truncate(count + filter, Math.max(0, p.width - textWidth(range) - 1));
 	return left + ' '.repeat(Math.max(1, p.width - textWidth(left) - textWidth(range))) + range;
 }
-
-export const FleetTable = memo(function FleetTable(p: FleetTableProps) {
-	return (
-		<Box flexDirection="column" height={p.height} overflowY="hidden">
-			<Text wrap="truncate" color={theme.accent}>
-				{titleLine(p)}
-			</Text>
-			<Text wrap="truncate" bold>
-				{fit(headerLine(p.placed, p.sortKey, p.sortDesc), p.width)}
-			</Text>
-			{p.window.length === 0 ? (
-				<Text wrap="truncate" color={theme.muted}>
-					{p.emptyText}
-				</Text>
-			) : (
-				p.window.map((row, i) => (
-					<FleetRow key={row.vmid} row={row} nics={p.windowNics[i]} selected={row.vmid === p.selectedVmid} placed={p.placed} marked={p.marks?.has(row.vmid)} busy={p.busy?.get(row.vmid)} />
-				))
-			)}
-		</Box>
-	);
-});

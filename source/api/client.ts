@@ -118,9 +118,22 @@ interface Link {
  * caller's visitor: one function bound to each read's check and visitor, not
  * an arrow per read (README Design notes, "Per-poll callbacks are made once").
  */
-function visitChecked(this: {check: (entry: unknown, index: number) => Record<string, unknown> | undefined; visit: (entry: Record<string, unknown>) => void}, entry: unknown, index: number): void {
+function visitChecked(this: {check: EntryCheck; visit: EntryVisit}, entry: unknown, index: number): void {
 	const kept = this.check(entry, index);
 	if (kept) this.visit(kept);
+}
+
+type EntryVisit = (entry: Record<string, unknown>) => void;
+type EntryCheck = (entry: unknown, index: number) => Record<string, unknown> | undefined;
+/** visitChecked bound to a check and a visitor, made once per visitor: a fleet source passes the same one every poll, and the entry loop then calls the same function every poll too. */
+const checkedVisitors = new WeakMap<EntryVisit, {check: EntryCheck; bound: (entry: unknown, index: number) => void}>();
+
+function checkedVisitor(check: EntryCheck, visit: EntryVisit): (entry: unknown, index: number) => void {
+	const known = checkedVisitors.get(visit);
+	if (known?.check === check) return known.bound;
+	const bound = visitChecked.bind({check, visit});
+	checkedVisitors.set(visit, {check, bound});
+	return bound;
 }
 
 export function createClient(options: ClientOptions): PveClient {
@@ -243,7 +256,7 @@ export function createClient(options: ClientOptions): PveClient {
 		const check = entryCheck('GET', path);
 		if (!check) throw new Error(`GET ${path} is not a list read entry by entry`);
 		await refusing('GET', path, async () => {
-			const answer = await authenticatedSend('GET', path, undefined, signal, visitChecked.bind({check, visit}));
+			const answer = await authenticatedSend('GET', path, undefined, signal, checkedVisitor(check, visit));
 			// Not a plain {"data":[…]} envelope: parsed whole, checked whole, as `request` does.
 			if (answer !== ENTRIES_VISITED) for (const entry of checkAnswer('GET', path, answer) as Array<Record<string, unknown>>) visit(entry);
 		});

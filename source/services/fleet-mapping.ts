@@ -4,7 +4,8 @@
 
 import type {ClusterResource, NodeResource, VmResource} from '../api/types.js';
 import type {GuestRow, NodeSummary} from '../store/types.js';
-import {sameRow} from '../store/guest-shape.js';
+import {FIGURES_PER_GUEST, putFigures} from '../store/guest-figures.js';
+import {sameIdentity} from '../store/guest-shape.js';
 import {boundedMemo} from '../util/bounded-memo.js';
 import {sanitize} from '../util/sanitize.js';
 
@@ -88,16 +89,18 @@ const GUEST_OR_NODE = new Set(['lxc', 'qemu', 'node']);
 
 export interface MappedResources {
 	guests: GuestRow[];
+	/** The guests' figures in `guests`' order (FleetSnapshot.figures): a row kept from the last read still holds that read's. */
+	figures: Float64Array;
 	nodes: NodeSummary[];
 	skipped: number;
 }
 
 /**
- * `row` holding `old`'s strings where they are equal. A running guest's
- * figures change every pvestatd cycle, so its row is new each poll and is
- * kept until the next: its name, node and status strings, freshly parsed,
- * would be kept with it and the old equal ones dropped — ~1 MB of strings
- * promoted to the old generation per poll at 10,000 guests, for nothing.
+ * `row` holding `old`'s strings where they are equal. A guest whose row is
+ * new (its state, lock or limits changed) keeps it until the next poll: its
+ * name, node and status strings, freshly parsed, would be kept with it and
+ * the old equal ones dropped — at 10,000 guests, when every row was new each
+ * poll, ~1 MB of strings promoted to the old generation per poll, for nothing.
  */
 function withStringsOf(old: GuestRow, row: GuestRow): GuestRow {
 	if (row.name === old.name) row.name = old.name;
@@ -112,14 +115,57 @@ function withStringsOf(old: GuestRow, row: GuestRow): GuestRow {
  * and node summaries. Entries that do not have the shape Proxmox documents
  * are skipped and counted, not fatal.
  *
- * A guest whose row equals its row in `previous` keeps that object, and when
- * every row does, in the same order, `finish` hands back `previous` itself:
- * the store then has nothing to merge. (An answer's bytes never tell: Proxmox
- * orders each entry's keys anew every time.)
+ * A guest whose row equals its row in `previous` in all but its figures
+ * keeps that object, its new figures going to `figures` (the store writes
+ * them into it: GuestRow, types.ts); when every row does, in the same order,
+ * `finish` hands back `previous` itself. (An answer's bytes never tell:
+ * Proxmox orders each entry's keys anew every time.)
  */
 export function createResourceReader(previous: readonly GuestRow[] = []): {add(entry: unknown): void; finish(): MappedResources} {
-	const reading: Reading = {previous, guests: [], nodes: [], skipped: 0, asBefore: true, byVmid: undefined};
+	const reading = newReading(previous);
 	return {add: addEntry.bind(undefined, reading), finish: finishReading.bind(undefined, reading)};
+}
+
+/** The resource reader of a fleet source, for one poll after another (createResourceReader reads one answer). */
+export interface FleetReader {
+	/** Reads one answer against the last read's rows: `run` hands each entry to `add`; the rows and figures once it resolves. */
+	read(previous: readonly GuestRow[], run: (add: (entry: unknown) => void) => Promise<void>): Promise<MappedResources>;
+}
+
+/**
+ * A reader whose `add` is one function for every poll, not one bound per
+ * poll: the client's entry loop calls it 10,000 times a poll, and a new
+ * function each poll was a new call target, so the loop's compiled code was
+ * thrown away ("wrong call target") and compiled again every poll (issue 12).
+ * A read that overlaps one in progress gets a reader of its own.
+ */
+export function createFleetReader(): FleetReader {
+	let reading: Reading | undefined;
+	const add = (entry: unknown) => addEntry(reading!, entry);
+	return {
+		async read(previous, run) {
+			if (reading) return createFleetReader().read(previous, run);
+			reading = newReading(previous);
+			try {
+				await run(add);
+				return finishReading(reading);
+			} finally {
+				reading = undefined;
+			}
+		},
+	};
+}
+
+function newReading(previous: readonly GuestRow[]): Reading {
+	return {
+		previous,
+		guests: [],
+		figures: new Float64Array(Math.max(64, previous.length) * FIGURES_PER_GUEST),
+		nodes: [],
+		skipped: 0,
+		asBefore: true,
+		byVmid: undefined,
+	};
 }
 
 /**
@@ -135,6 +181,8 @@ export function createResourceReader(previous: readonly GuestRow[] = []): {add(e
 interface Reading {
 	readonly previous: readonly GuestRow[];
 	readonly guests: GuestRow[];
+	/** Room for FIGURES_PER_GUEST numbers per guest, doubled when full. */
+	figures: Float64Array;
 	readonly nodes: NodeSummary[];
 	skipped: number;
 	/** Every row so far is previous's row at the same place. */
@@ -156,10 +204,15 @@ function addEntry(reading: Reading, entry: unknown): void {
 	} else if (isVm(entry as ClusterResource)) {
 		const vm = entry as VmResource;
 		if (vm.template === 1) return;
+		// The new row is garbage at once when the old one is kept: a young
+		// object that dies before the next scavenge costs it nothing.
 		const row = toGuestRow(vm);
+		const at = reading.guests.length;
 		const old = earlierRow(reading, row.vmid);
-		const kept = !old ? row : sameRow(old, row) ? old : withStringsOf(old, row);
-		if (kept !== reading.previous[reading.guests.length]) reading.asBefore = false;
+		const kept = !old ? row : sameIdentity(old, row) ? old : withStringsOf(old, row);
+		if (kept !== reading.previous[at]) reading.asBefore = false;
+		if ((at + 1) * FIGURES_PER_GUEST > reading.figures.length) reading.figures = grown(reading.figures);
+		putFigures(reading.figures, at, row);
 		reading.guests.push(kept);
 	} else if (isNode(entry as ClusterResource)) {
 		reading.nodes.push(toNodeSummary(entry as NodeResource));
@@ -169,10 +222,17 @@ function addEntry(reading: Reading, entry: unknown): void {
 	}
 }
 
+function grown(figures: Float64Array): Float64Array {
+	const bigger = new Float64Array(figures.length * 2);
+	bigger.set(figures);
+	return bigger;
+}
+
 function finishReading(reading: Reading): MappedResources {
 	reading.nodes.sort(byNodeName);
 	const same = reading.asBefore && reading.guests.length === reading.previous.length && reading.previous.length > 0;
-	return {guests: same ? (reading.previous as GuestRow[]) : reading.guests, nodes: reading.nodes, skipped: reading.skipped};
+	const figures = reading.figures.subarray(0, reading.guests.length * FIGURES_PER_GUEST);
+	return {guests: same ? (reading.previous as GuestRow[]) : reading.guests, figures, nodes: reading.nodes, skipped: reading.skipped};
 }
 
 function byNodeName(a: NodeSummary, b: NodeSummary): number {

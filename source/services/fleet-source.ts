@@ -6,7 +6,7 @@ import type {ClusterStatusEntry, PveVersion} from '../api/types.js';
 import type {FleetSnapshot, GuestRow} from '../store/types.js';
 import {rememberNodeAddresses} from '../ssh/node-hop.js';
 import {sanitize} from '../util/sanitize.js';
-import {createResourceReader, mapResources, type MappedResources} from './fleet-mapping.js';
+import {createFleetReader, mapResources, type MappedResources} from './fleet-mapping.js';
 
 /** The part of the API client the services need; the real one is source/api/client.ts. */
 export interface ApiRequester {
@@ -34,13 +34,13 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 	let onlineKey: string | undefined;
 	/** The last poll's rows: a guest that did not change keeps its row (fleet-mapping.ts). */
 	let lastGuests: readonly GuestRow[] = [];
+	const reader = createFleetReader();
 
 	/** /cluster/resources mapped, entry by entry when the client can (no 4 MB text or 10,000 entries alive at once). */
 	async function readResources(signal?: AbortSignal): Promise<MappedResources> {
 		if (!api.requestEach) return mapResources(await api.request<unknown>('GET', '/cluster/resources', undefined, signal), lastGuests);
-		const reader = createResourceReader(lastGuests);
-		await api.requestEach('/cluster/resources', reader.add, signal);
-		return reader.finish();
+		const {requestEach} = api;
+		return reader.read(lastGuests, (add) => requestEach.call(api, '/cluster/resources', add, signal));
 	}
 
 	async function readIdentity(signal?: AbortSignal): Promise<ClusterIdentity> {
@@ -63,7 +63,7 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 	return {
 		async fetchFleet(signal) {
 			const identityDue = !identity || clock() - identity.readAt >= identityEveryMs;
-			const [{guests, nodes}, freshIdentity] = await Promise.all([readResources(signal), identityDue ? readIdentity(signal) : Promise.resolve(identity!)]);
+			const [{guests, figures, nodes}, freshIdentity] = await Promise.all([readResources(signal), identityDue ? readIdentity(signal) : Promise.resolve(identity!)]);
 			identity = freshIdentity;
 			lastGuests = guests;
 			const online = nodes.filter((n) => n.status === 'online').map((n) => n.name).join(',');
@@ -71,6 +71,7 @@ export function createFleetSource(api: ApiRequester, options: {clock?: () => num
 			onlineKey = online;
 			return {
 				guests,
+				figures,
 				nodes,
 				clusterName: identity.clusterName,
 				quorate: identity.quorate,

@@ -4,6 +4,7 @@
 
 import {createStore, type StoreApi} from 'zustand/vanilla';
 import {createAfterActionReads} from './after-action.js';
+import {takeAllFigures} from './guest-figures.js';
 import {sameRow} from './guest-shape.js';
 import {indexOfVmid, selectVisibleRows} from './selectors.js';
 import {createOpsActions, initialOpsState} from './ops-slice.js';
@@ -78,14 +79,21 @@ export function withLastKnown(row: GuestRow, old: GuestRow | undefined, seenAt: 
  * The fleet after a poll. Rows that did not change keep their object, and a
  * poll that changed nothing keeps the whole map: everything keyed on
  * `guests` (sorting, the panes' deps) then has nothing to redo.
+ *
+ * `live`: the rows are a fleet reader's own (the snapshot carried figures),
+ * which it keeps from poll to poll and whose figures the store writes in
+ * place; such a row is held as it comes, never an equal older object in its
+ * stead, or the figures written into it would not be the ones shown.
+ * `moved`: figures were written in place, so the map must be new even if no
+ * row object is.
  */
-function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[], seenAt: number | undefined, asShown: (row: GuestRow) => GuestRow): Map<number, GuestRow> {
+function mergeGuests(previous: Map<number, GuestRow>, incoming: GuestRow[], seenAt: number | undefined, asShown: (row: GuestRow) => GuestRow, live: boolean, moved: boolean): Map<number, GuestRow> {
 	const next = new Map<number, GuestRow>();
-	let changed = incoming.length !== previous.size;
+	let changed = moved || incoming.length !== previous.size;
 	for (const fresh of incoming) {
 		const old = previous.get(fresh.vmid);
 		const row = asShown(withLastKnown(fresh, old, seenAt));
-		const kept = old && sameRow(old, row) ? old : row;
+		const kept = old && !(live && row === fresh) && sameRow(old, row) ? old : row;
 		if (kept !== old) changed = true;
 		next.set(row.vmid, kept);
 	}
@@ -159,6 +167,7 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 			connection: {status: 'connecting', target: init.target, consecutiveFailures: 0},
 			badges: {demo: init.demo, readOnly: init.readOnly, insecure: init.insecure === true},
 			guests: new Map(),
+			figuresSeq: 0,
 			nodes: [],
 			nics: new Map(),
 			...initialOpsState(),
@@ -188,17 +197,23 @@ export function createAppStore(init: StoreInit): StoreApi<AppState> {
 				...createNodesActions(set, get),
 				fleetReceived(snapshot: FleetSnapshot) {
 					update((state) => {
+						// This poll's figures into the rows the reader kept (GuestRow, types.ts), before any
+						// row is compared or copied below.
+						const live = snapshot.figures !== undefined;
+						const moved = live && takeAllFigures(snapshot.guests, snapshot.figures!);
 						// The same rows as last poll (an unchanged answer, fleet-source.ts): nothing to merge,
-						// unless a read after an action is held (it may have run out).
+						// unless a read after an action is held (it may have run out). Moved figures still
+						// make a new map: what is keyed on it (sorting by CPU, the problem rules) reads them.
 						const same = snapshot.guests === lastIncoming && state.guests === lastMerged && !afterAction.holding();
 						// The previous poll's time is when a guest that is unknown now was last seen.
 						const asShown = afterAction.holding() ? (row: GuestRow) => afterAction.apply(row, snapshot.receivedAt) : (row: GuestRow) => row;
-						const guests = same ? state.guests : mergeGuests(state.guests, snapshot.guests, state.connection.lastOkAt, asShown);
+						const guests = same ? (moved ? new Map(state.guests) : state.guests) : mergeGuests(state.guests, snapshot.guests, state.connection.lastOkAt, asShown, live, moved);
 						afterAction.keepOnly(guests, snapshot.receivedAt);
 						lastIncoming = snapshot.guests;
 						lastMerged = guests;
 						return {
 							guests,
+							figuresSeq: moved ? state.figuresSeq + 1 : state.figuresSeq,
 							nics: pruneNics(state.nics, guests),
 							nodes: sameNodes(state.nodes, snapshot.nodes) ? state.nodes : snapshot.nodes,
 							clusterName: snapshot.clusterName,

@@ -28,7 +28,20 @@ export interface GuestNic {
 	linkDown: boolean;
 }
 
-/** One fleet row: a guest as of the last /cluster/resources poll. */
+/**
+ * One fleet row: a guest as of the last /cluster/resources poll.
+ *
+ * A row is a new object when anything but its figures changes (name, node,
+ * status, limits, tags, lock…). Its figures — `cpu`, `mem`, `disk`,
+ * `uptime`, `netin`, `netout` (FIGURE_FIELDS, guest-figures.ts) — change
+ * every pvestatd cycle for every running guest, and the store writes them
+ * into the row it holds (fleetReceived), then hands out a new `guests` Map
+ * and bumps `figuresSeq`. So what is keyed on the Map sees new figures, and a
+ * view memoised on a row object must also take `figuresSeq` (FleetRow,
+ * DetailPanel). Why in place: a new row per guest per poll, kept until the
+ * next, was ~3 MB per poll promoted to V8's old generation at 10,000 guests
+ * — most of the idle CPU's garbage collection (issue 12).
+ */
 export interface GuestRow {
 	vmid: number;
 	kind: GuestKind;
@@ -75,6 +88,13 @@ export interface FleetSnapshot {
 	quorate?: boolean;
 	pveVersion?: string; // "9.1.5"
 	receivedAt: number; // epoch ms
+	/**
+	 * The guests' figures, FIGURES_PER_GUEST per guest in `guests`' order
+	 * (guest-figures.ts), when the rows are a reader's own (fleet-mapping.ts):
+	 * a row it kept from the last poll still holds that poll's figures, and
+	 * the store writes these into it. Without it, each row carries its own.
+	 */
+	figures?: Float64Array;
 	/** Set when the fleet is so large that it is read less often than the configured refresh (fleet-pace.ts). */
 	readEveryMs?: number;
 }
@@ -160,6 +180,8 @@ export interface AppState extends OpsState, ScreenState, LogsSliceState, Problem
 	badges: Badges;
 	/** Latest fleet poll; guests keyed by vmid for stable identity across refreshes. */
 	guests: Map<number, GuestRow>;
+	/** Counts the polls that moved a guest's figures in place (GuestRow): a view memoised on a row takes it too. */
+	figuresSeq: number;
 	nodes: NodeSummary[];
 	clusterName?: string;
 	quorate?: boolean;

@@ -91,7 +91,7 @@ describe('/cluster/resources read entry by entry', () => {
 		}
 	});
 
-	it('leaves the store as it was when nothing changed (the keys came in another order); a changed figure replaces only its row', async () => {
+	it('leaves the store as it was when nothing changed (the keys came in another order); a changed figure is written into its row', async () => {
 		cpu = 0.3;
 		const source = createFleetSource(client);
 		const store = createAppStore({target: 't', demo: false, readOnly: false});
@@ -106,12 +106,15 @@ describe('/cluster/resources read entry by entry', () => {
 		assert.equal(after.nodes, before.nodes);
 		cpu = 0.35;
 		const third = await source.fetchFleet();
-		assert.notEqual(third.guests, first.guests);
-		assert.equal(third.guests[1], first.guests[1], 'the unchanged guest keeps its row');
+		// Only a figure moved: the rows stay, the figure comes beside them (GuestRow, types.ts).
+		assert.equal(third.guests, first.guests, 'the same rows');
+		assert.equal(third.figures?.[0], 0.35, "101's CPU among the figures");
 		store.getState().actions.fleetReceived(third);
 		const changed = store.getState();
-		assert.notEqual(changed.guests, before.guests);
-		assert.equal(changed.guests.get(101)!.cpu, 0.35);
+		assert.notEqual(changed.guests, before.guests, 'a new guests map: what is keyed on it reads the new figure');
+		assert.equal(changed.guests.get(101), before.guests.get(101), 'the row object stays');
+		assert.equal(changed.guests.get(101)!.cpu, 0.35, 'with the new figure written in');
+		assert.equal(changed.figuresSeq, before.figuresSeq + 1);
 		assert.equal(changed.guests.get(102), before.guests.get(102));
 		assert.equal(changed.nodes, before.nodes, 'the node did not change');
 		assert.equal(changed.guests.has(900), false, 'templates are left out');

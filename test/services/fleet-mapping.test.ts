@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {mapResources, splitTags} from '../../source/services/fleet-mapping.js';
+import {createFleetReader, mapResources, splitTags} from '../../source/services/fleet-mapping.js';
+import {FIGURES_PER_GUEST} from '../../source/store/guest-figures.js';
 import {readSample} from '../samples.js';
 
 // A real recorded /cluster/resources answer (community.proxmox test fixture).
@@ -50,4 +51,40 @@ test('names and tags from the host are stripped of terminal control sequences', 
 	assert.equal(guests[0]!.name, 'evilct');
 	assert.equal(guests[0]!.lock, 'snapshot');
 	assert.deepEqual(splitTags('a,b c;\u001b[2Jd'), ['a', 'b', 'c', 'd']);
+});
+
+test('a fleet reader reads poll after poll with one add, and a read that overlaps another gets its own', async () => {
+	const reader = createFleetReader();
+	const guest = (vmid: number, cpu: number) => ({id: `lxc/${vmid}`, type: 'lxc', vmid, node: 'pve1', name: `ct${vmid}`, status: 'running', cpu, maxcpu: 1, mem: 1, maxmem: 2, disk: 1, maxdisk: 2, uptime: 5});
+	const adds = new Set<unknown>();
+	const first = await reader.read([], async (add) => {
+		adds.add(add);
+		add(guest(101, 0.1));
+		add(guest(102, 0.2));
+	});
+	assert.deepEqual(first.guests.map((g) => g.vmid), [101, 102]);
+	// A second read while a third is still running: each sees only its own entries.
+	let release!: () => void;
+	const held = new Promise<void>((resolve) => (release = resolve));
+	const slow = reader.read(first.guests, async (add) => {
+		adds.add(add);
+		add(guest(101, 0.5));
+		await held;
+		add(guest(102, 0.6));
+	});
+	const quick = reader.read(first.guests, async (add) => {
+		add(guest(103, 0.9));
+	});
+	const q = await quick;
+	release();
+	const s = await slow;
+	assert.deepEqual(q.guests.map((g) => g.vmid), [103]);
+	assert.deepEqual([...q.figures.subarray(0, 1)], [0.9]);
+	assert.equal(s.guests, first.guests, 'only figures moved: the same rows');
+	assert.deepEqual([s.figures[0], s.figures[FIGURES_PER_GUEST]], [0.5, 0.6]);
+	assert.equal(adds.size, 1, 'the reader hands every poll the same add');
+	// A read that fails leaves the reader ready for the next.
+	await assert.rejects(reader.read(first.guests, async () => Promise.reject(new Error('socket hang up'))), /hang up/);
+	const after = await reader.read(first.guests, async (add) => add(guest(101, 0.3)));
+	assert.deepEqual(after.guests.map((g) => g.vmid), [101]);
 });
