@@ -11,8 +11,8 @@
 //
 //   node --import tsx bench/fleet.ts [--minutes 10] [--runs 3] [--size 160x50] [--only 28|10000] [--paths] [--threads] [--start-only]
 //
-// --start-only measures only the starts (no sweep, no idle window) and prints each run's first frame
-// and the console's CPU time by then.
+// Each start's first frame and the console's CPU time by then are printed as they are measured;
+// --start-only measures only the starts (no sweep, no idle window).
 //
 // The console runs from the bundle, as an installed proxdeck does; the bench
 // rebuilds it first when a source is newer (bin/proxdeck.js would run the
@@ -204,6 +204,11 @@ interface Figures {
 	requestsPerMinute: number;
 }
 
+/** Each start's first frame and the console's CPU time by then (the table gives the median). */
+function printStarts(label: string, firstFrame: number[], cpu: number[]): void {
+	process.stderr.write(`  ${label} guests, first frame of each start: ${firstFrame.map((ms) => `${(ms / 1000).toFixed(3)} s`).join(', ')}; console CPU by then: ${cpu.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}\n`);
+}
+
 async function measure(fleet: Fleet): Promise<Figures> {
 	const fixture = fleet.fixture();
 	const sim = await startSimulator({fixture});
@@ -221,11 +226,13 @@ async function measure(fleet: Fleet): Promise<Figures> {
 			firstFrame.push(started.firstFrameMs);
 			cpu.push(started.cpuAtFirstFrameMs);
 			await stopConsole(started);
-			process.stderr.write(`  ${fleet.label} guests, first frame of each start: ${firstFrame.map((ms) => `${(ms / 1000).toFixed(3)} s`).join(', ')}; console CPU by then: ${cpu.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}\n`);
+			printStarts(fleet.label, firstFrame, cpu);
 			return {sweep: {seconds: 0, reads: 0}, firstFrame, idleCpu: NaN, rss1: NaN, rssEnd: NaN, rssStart: NaN, requestsPerMinute: NaN};
 		}
 		const started = await startConsole(sim, fixture, fleet.marker);
 		firstFrame.push(started.firstFrameMs);
+		cpu.push(started.cpuAtFirstFrameMs);
+		printStarts(fleet.label, firstFrame, cpu);
 		// Idle begins once start-up reading is done: the first polls, and the topology
 		// pane's one sweep of every guest's config (10,000 reads at 10,000 guests,
 		// 4 at a time) — reported on its own line, not hidden in the idle figures.

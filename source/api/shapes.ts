@@ -45,20 +45,46 @@ interface CompiledField {
 	optional: boolean;
 }
 
-/** Specs parsed once: the check runs on every entry of a 10,000-guest /cluster/resources every poll. */
-const compiled = new WeakMap<FieldSpec, CompiledField[]>();
+interface CompiledSpec {
+	fields: CompiledField[];
+	/**
+	 * Whether every field is as the spec says: one function per spec that reads
+	 * each field by its name. The loop in fieldProblem reads entry[key] with a
+	 * key that changes every turn, a megamorphic access: over a 10,000-guest
+	 * /cluster/resources (22 fields each) that was ~5 ms of every poll (issue
+	 * 12). The loop now only runs to name the first bad field.
+	 */
+	allOk: (entry: Rec) => boolean;
+}
 
-function compile(spec: FieldSpec): CompiledField[] {
-	let fields = compiled.get(spec);
-	if (!fields) {
-		fields = Object.entries(spec).map(([key, want]) => ({key, kind: want.replace(/\?$/, '') as CompiledField['kind'], optional: want.endsWith('?')}));
-		compiled.set(spec, fields);
+/** Specs parsed once: the check runs on every entry of a 10,000-guest /cluster/resources every poll. */
+const compiled = new WeakMap<FieldSpec, CompiledSpec>();
+
+function compile(spec: FieldSpec): CompiledSpec {
+	let known = compiled.get(spec);
+	if (!known) {
+		const fields = Object.entries(spec).map(([key, want]) => ({key, kind: want.replace(/\?$/, '') as CompiledField['kind'], optional: want.endsWith('?')}));
+		known = {fields, allOk: allOkFunction(fields)};
+		compiled.set(spec, known);
 	}
-	return fields;
+	return known;
+}
+
+/** The test fieldProblem makes, as one expression per field. Keys are the specs' own (written here), as JSON string literals. */
+function allOkFunction(fields: readonly CompiledField[]): (entry: Rec) => boolean {
+	const tests = fields.map(({key, kind, optional}) => {
+		const value = `e[${JSON.stringify(key)}]`;
+		const ok = kind === 'string' ? `typeof ${value} === "string"` : kind === 'integer' ? `Number.isSafeInteger(${value})` : `(typeof ${value} === "number" && Number.isFinite(${value}))`;
+		return optional ? `(${value} === undefined || ${ok})` : ok;
+	});
+	// eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys as JSON literals, see above
+	return new Function('e', `return ${tests.length > 0 ? tests.join(' && ') : 'true'};`) as (entry: Rec) => boolean;
 }
 
 function fieldProblem(entry: Rec, spec: FieldSpec): string | undefined {
-	for (const {key, kind, optional} of compile(spec)) {
+	const {fields, allOk} = compile(spec);
+	if (allOk(entry)) return undefined;
+	for (const {key, kind, optional} of fields) {
 		const value = entry[key];
 		if (value === undefined) {
 			if (optional) continue;

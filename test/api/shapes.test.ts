@@ -150,6 +150,45 @@ describe('boundStrings', () => {
 	});
 });
 
+describe('the per-entry check of /cluster/resources', () => {
+	// Each field is read by its name in one function per spec (shapes.ts
+	// allOkFunction); the field-by-field loop then only names the first bad one.
+	// A wrong test in that function would let a bad entry through silently.
+	const wants: Record<string, 'string' | 'string?' | 'integer' | 'integer?' | 'number?'> = {
+		id: 'string', vmid: 'integer', node: 'string', name: 'string?', status: 'string?',
+		cpu: 'number?', maxcpu: 'number?', mem: 'number?', maxmem: 'number?', disk: 'number?', maxdisk: 'number?', uptime: 'number?', netin: 'number?', netout: 'number?', diskread: 'number?', diskwrite: 'number?',
+		template: 'integer?', tags: 'string?', lock: 'string?', hastate: 'string?', pool: 'string?',
+	};
+	const fits = (value: unknown, want: string): boolean => {
+		if (value === undefined) return want.endsWith('?');
+		if (want.startsWith('string')) return typeof value === 'string';
+		if (want.startsWith('integer')) return Number.isSafeInteger(value);
+		return typeof value === 'number' && Number.isFinite(value);
+	};
+	const anyValue = fc.oneof(fc.constant(undefined), fc.constant(null), fc.boolean(), fc.string({maxLength: 4}), fc.integer(), fc.double(), fc.constant(2 ** 60), fc.constant(Number.NaN), fc.constant(Infinity), fc.constant([]), fc.constant({}));
+
+	it('accepts a guest entry exactly when every field is as documented, and names the first one that is not', () => {
+		const check = entryCheck('GET', '/cluster/resources')!;
+		fc.assert(
+			// A good entry with up to two fields replaced by anything (or taken away).
+			fc.property(fc.constantFrom('lxc', 'qemu'), fc.dictionary(fc.constantFrom(...Object.keys(wants)), anyValue, {maxKeys: 2}), (type, changes) => {
+				const entry: Record<string, unknown> = {...lxc(101, {type, cpu: 0.5, maxcpu: 2, mem: 1, maxmem: 2, disk: 1, maxdisk: 2, uptime: 9, netin: 1, netout: 2, template: 0, tags: 'a'}), ...changes};
+				const bad = Object.keys(wants).find((key) => !fits(entry[key], wants[key]!));
+				let message: string | undefined;
+				try {
+					assert.equal(check(entry, 7), entry);
+				} catch (error) {
+					if (!(error instanceof ShapeError)) throw error;
+					message = error.message;
+				}
+				if (bad === undefined) assert.equal(message, undefined, 'a good entry passes');
+				else assert.match(message ?? 'accepted', new RegExp(`^entry 7 \\(${type}\\) (has no ${bad}|${bad} is )`), `a bad ${bad} is refused by its name`);
+			}),
+			{numRuns: 2000},
+		);
+	});
+});
+
 describe('error text from the host', () => {
 	it('reaches stderr and the screen without the host’s control sequences or invisible characters', async () => {
 		const server = await startTestServer(() => ({
