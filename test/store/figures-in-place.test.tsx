@@ -1,15 +1,17 @@
 // A poll that moves only guests' figures (every pvestatd cycle, for every
 // running guest) keeps each row's object and writes the new figures into it
 // (GuestRow, types.ts; issue 12). What a user sees must not notice: the
-// table shows the new figures, a sort by CPU follows them, a guest on an
-// offline node keeps its last known ones, and a row shown from a read after
-// an action moves again once the poll is the truth.
+// table shows the new figures, a sort by CPU follows them, the problem rules
+// see a guest cross 90 %, a guest on an offline node keeps its last known
+// ones, and a row shown from a read after an action moves again once the
+// poll is the truth.
 
 import '../views/force-color.js';
 import assert from 'node:assert/strict';
 import {afterEach, test} from 'node:test';
 import {cleanup} from 'ink-testing-library';
 import {createResourceReader} from '../../source/services/fleet-mapping.js';
+import {createProblemsService} from '../../source/services/problems/problems-service.js';
 import {createAppStore} from '../../source/store/store.js';
 import type {FleetSnapshot, GuestRow, NodeSummary} from '../../source/store/types.js';
 import {plain, settle, tableRows, waitForFrame} from '../views/harness.js';
@@ -131,4 +133,28 @@ test('a row shown from a read after an action moves with the polls again once th
 	const row = store.getState().guests.get(101)!;
 	assert.equal(row.cpu, 0.6, 'the figures of the last poll');
 	assert.equal(row.uptime, 30);
+});
+
+test('the problem rules see a guest cross 90 % memory on a poll that moved only figures', async () => {
+	const store = createAppStore({target: 'sim', demo: true, readOnly: false});
+	const read = reader();
+	const a = store.getState().actions;
+	a.fleetReceived(read([entry(101, {mem: 512 * MiB}), entry(102)], NOW - 2000));
+	// The slow reads (storage, configs, snapshots…) find nothing: only the fleet's own rules speak.
+	const api = {request: async () => [] as never};
+	const problems = createProblemsService({api, store, clock: () => NOW, evaluateGapMs: 0, slowMs: 3_600_000});
+	const memProblem = () => store.getState().problems.list.find((p) => p.id === 'guest-mem:101');
+	problems.start();
+	try {
+		await problems.idle();
+		await settle();
+		assert.equal(memProblem(), undefined, 'half full: no problem');
+		a.fleetReceived(read([entry(101, {mem: 980 * MiB}), entry(102)], NOW - 1000));
+		const until = Date.now() + 5000;
+		while (!memProblem() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+		assert.match(memProblem()?.text ?? 'none', /web101.*memory 96/);
+		assert.equal(memProblem()?.level, 'critical');
+	} finally {
+		problems.stop();
+	}
 });
