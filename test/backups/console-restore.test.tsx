@@ -83,7 +83,12 @@ describe('restore and prune in the console (homelab)', () => {
 		await waitForText(t.app, /BACKUP STORAGES/);
 		// The copy restored as 109 gets its name in /cluster/resources with its
 		// node's next status broadcast, as on Proxmox (until then it has none):
-		// the frame to read is the one after that broadcast.
+		// the frame to read is the one after that broadcast. The rig polls once
+		// a minute (the console every 2 s), so whether a poll fell after that
+		// broadcast was a matter of timing (CI once saw only `109 CT109`): let
+		// the node's 10 s cycle pass and poll, as the console's own poll would.
+		t.rig.skip(10_000);
+		await t.rig.session.refreshNow();
 		const text = await waitForText(t.app, /109 tautulli \(lxc\) {2}never backed up/);
 		assert.match(text, /JOBS \(3\)/);
 		assert.match(text, /02:00 {2}→ local {2}snapshot {2}10 guests {2}keep-daily=7/);
