@@ -1,6 +1,6 @@
 // The fleet table's columns as data: what each shows, how wide it is, how it
 // sorts, when it turns red, and which go first when the terminal is narrow.
-// FleetTable only lays these out; adding a column is one entry here.
+// The fleet pane (FleetRow, views/FleetTable.tsx) only lays these out; adding a column is one entry here.
 //
 // The ranking is a triage's: which guest (VMID, NAME, STATUS), is it hot (CPU,
 // MEM, DISK), is it stuck in a lock and on which node, what it is for (TAGS:
