@@ -198,8 +198,6 @@ export interface DetailPanelProps {
 	backups?: GuestBackupsView;
 	/** The guest's rrddata series and the timeframe shown (absent: no pulse lines). */
 	pulses?: {series: PulseSeries | undefined; timeframe: PulseTimeframe};
-	/** The store's figuresSeq: `row` keeps its object when only its figures move (GuestRow, types.ts), so the memo needs this to draw them. */
-	figuresSeq?: number;
 }
 
 export const DetailPanel = memo(function DetailPanel({row, nodeOnline = false, detail, nics, height, now, backups, pulses}: DetailPanelProps) {

@@ -37,8 +37,8 @@ export interface GuestNic {
  * every pvestatd cycle for every running guest, and the store writes them
  * into the row it holds (fleetReceived), then hands out a new `guests` Map
  * and bumps `figuresSeq`. So what is keyed on the Map sees new figures, and a
- * view memoised on a row object must also take `figuresSeq` (FleetRow,
- * DetailPanel). Why in place: a new row per guest per poll, kept until the
+ * view memoised on a row object that draws its figures must also take
+ * `figuresSeq` (FleetRow; DetailPanel draws none). Why in place: a new row per guest per poll, kept until the
  * next, was ~3 MB per poll promoted to V8's old generation at 10,000 guests
  * — most of the idle CPU's garbage collection (issue 12).
  */
@@ -180,7 +180,7 @@ export interface AppState extends OpsState, ScreenState, LogsSliceState, Problem
 	badges: Badges;
 	/** Latest fleet poll; guests keyed by vmid for stable identity across refreshes. */
 	guests: Map<number, GuestRow>;
-	/** Counts the polls that moved a guest's figures in place (GuestRow): a view memoised on a row takes it too. */
+	/** Counts the polls that moved a guest's figures in place (GuestRow): a view memoised on a row that draws its figures takes it too. */
 	figuresSeq: number;
 	nodes: NodeSummary[];
 	clusterName?: string;

@@ -161,7 +161,7 @@ function FleetBody({frame}: {frame: PaneRenderProps}) {
 			) : l.detailOpen ? (
 				<>
 					{l.selected ? <LastUpgradeLine store={store} vmid={l.selected.vmid} now={now()} /> : null}
-					<DetailPanel row={l.selected} figuresSeq={state.figuresSeq} nodeOnline={l.selected ? state.nodes.some((n) => n.name === l.selected!.node && n.status === 'online') : false} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={Math.max(0, l.detailHeight - 1)} now={now} {...(l.backups ? {backups: l.backups} : {})} pulses={l.selected ? guestPulses(state, l.selected.vmid) : undefined} />
+					<DetailPanel row={l.selected} nodeOnline={l.selected ? state.nodes.some((n) => n.name === l.selected!.node && n.status === 'online') : false} detail={state.detail} nics={l.selected ? state.nics.get(l.selected.vmid) : undefined} height={Math.max(0, l.detailHeight - 1)} now={now} {...(l.backups ? {backups: l.backups} : {})} pulses={l.selected ? guestPulses(state, l.selected.vmid) : undefined} />
 				</>
 			) : null}
 		</Box>
