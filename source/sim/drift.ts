@@ -2,7 +2,7 @@
 // same numbers, so tests can assert exact values while a user watching the
 // console still sees CPU and memory move every couple of seconds.
 
-import {guestSizes} from './sizes.js';
+import {guestSizes, type GuestSizes} from './sizes.js';
 import type {SimGuest, SimNode, SimState} from './state.js';
 import {guestUptime, nodeUptime} from './state.js';
 
@@ -82,8 +82,7 @@ function clamp(value: number, min: number, max: number): number {
 }
 
 /** A guest's figures as of `atMs` (default now; /cluster/resources passes pvestatd's last broadcast). */
-export function guestMetrics(state: SimState, guest: SimGuest, atMs: number = state.clock()): GuestMetrics {
-	const sizes = guestSizes(state, guest);
+export function guestMetrics(state: SimState, guest: Readonly<SimGuest>, atMs: number = state.clock(), sizes: GuestSizes = guestSizes(state, guest)): GuestMetrics {
 	const disk = Math.floor(sizes.maxdisk * clamp(guest.usage.disk, 0, 1));
 	if (guest.status !== 'running') return {cpu: 0, mem: 0, disk, netin: 0, netout: 0, diskread: 0, diskwrite: 0, uptime: 0};
 	const tick = Math.floor(atMs / DRIFT_STEP_MS);
@@ -107,23 +106,43 @@ export function guestMetrics(state: SimState, guest: SimGuest, atMs: number = st
 
 export interface NodeMetrics {cpu: number; mem: number; uptime: number; wait: number; loadavg: [string, string, string]}
 
+/** A guest's figures and sizes, as a node's figures count them. */
+export interface MeasuredGuest {
+	metrics: GuestMetrics;
+	sizes: GuestSizes;
+}
+
 /**
- * A node's figures as of `atMs`. `seenAs` gives each guest as the figures
- * should count it: /cluster/resources passes the guests as the node's last
- * broadcast saw them (broadcast.ts), so node and guests agree.
+ * How nodeMetrics finds and measures a node's guests. By default: every guest
+ * whose node it is, measured as of `atMs`. /cluster/resources passes the
+ * guests as the node's last broadcast saw them (broadcast.ts), measured once
+ * for the guest's own entry and its node's, so node and guests agree.
  */
-export function nodeMetrics(state: SimState, node: SimNode, atMs: number = state.clock(), seenAs: (guest: SimGuest) => Readonly<SimGuest> | null = (guest) => guest): NodeMetrics {
+export interface NodeGuests {
+	/** The node's guests (default: every guest of the state whose node it is). */
+	guests?: Iterable<SimGuest>;
+	/** A guest's figures as they count; null leaves the guest out. */
+	measure?: (guest: SimGuest) => MeasuredGuest | null;
+}
+
+/** A node's figures as of `atMs`, its guests' share found and measured as `how` says. */
+export function nodeMetrics(state: SimState, node: SimNode, atMs: number = state.clock(), how: NodeGuests = {}): NodeMetrics {
 	const tick = Math.floor(atMs / DRIFT_STEP_MS);
 	const key = [...node.name].reduce((acc, ch) => (Math.imul(acc, 31) + ch.charCodeAt(0)) >>> 0, 7);
+	const measure =
+		how.measure ??
+		((guest: SimGuest) => {
+			const sizes = guestSizes(state, guest);
+			return {metrics: guestMetrics(state, guest, atMs, sizes), sizes};
+		});
 	let guestCpu = 0;
 	let guestMem = 0;
-	for (const live of state.guests.values()) {
-		if (live.node !== node.name) continue;
-		const guest = seenAs(live);
-		if (!guest) continue;
-		const m = guestMetrics(state, guest, atMs);
-		guestCpu += m.cpu * guestSizes(state, guest).cpus;
-		guestMem += m.mem;
+	for (const guest of how.guests ?? state.guests.values()) {
+		if (guest.node !== node.name) continue;
+		const measured = measure(guest);
+		if (!measured) continue;
+		guestCpu += measured.metrics.cpu * measured.sizes.cpus;
+		guestMem += measured.metrics.mem;
 	}
 	const base = (node.cpuBase ?? 0.02) * (0.7 + 0.6 * noise(state.seed, key, tick, 3));
 	const cpu = clamp(base + guestCpu / node.cpuinfo.cpus, 0, 1);

@@ -2,7 +2,7 @@
 // One place builds these so the three views never disagree about a number.
 
 import {broadcastView} from './broadcast.js';
-import {DRIFT_STEP_MS, guestMetrics, nodeBroadcastAt, noise, type GuestMetrics} from './drift.js';
+import {DRIFT_STEP_MS, guestMetrics, nodeBroadcastAt, noise, type GuestMetrics, type MeasuredGuest} from './drift.js';
 import {handlerError} from './errors.js';
 import {guestSizes} from './sizes.js';
 import type {SimGuest, SimState} from './state.js';
@@ -112,23 +112,37 @@ export function guestStatusCurrent(state: SimState, guest: SimGuest): Json {
 	return entry;
 }
 
+/** A guest as its node's last pvestatd broadcast saw it, with the figures and sizes it sent. */
+export interface BroadcastGuest extends MeasuredGuest {
+	seen: Readonly<SimGuest>;
+}
+
+/** What the node's last broadcast said about `guest`; null when it has not seen the guest yet (broadcast.ts). */
+export function lastBroadcast(state: SimState, guest: SimGuest): BroadcastGuest | null {
+	const seen = broadcastView(state, guest);
+	if (!seen) return null;
+	const sizes = guestSizes(state, seen);
+	return {seen, sizes, metrics: guestMetrics(state, seen, nodeBroadcastAt(state, guest.node), sizes)};
+}
+
 /**
  * /cluster/resources `type=vm` entry. Where it comes from (broadcast.ts):
  * id, node, type from the vmlist and lock, tags from the config, both live;
- * the rest is what the node's pvestatd last broadcast. A guest created since
- * has no broadcast yet: `status: unknown` and no figures. Offline node →
- * status unknown, no live metrics.
+ * the rest is what the node's pvestatd last broadcast (`broadcast`, which
+ * /cluster/resources measures once per guest for the guest's and its node's
+ * entry). A guest created since has no broadcast yet: `status: unknown` and
+ * no figures. Offline node → status unknown, no live metrics.
  */
-export function guestResource(state: SimState, guest: SimGuest): Json {
+export function guestResource(state: SimState, guest: SimGuest, broadcast: (guest: SimGuest) => BroadcastGuest | null = (g) => lastBroadcast(state, g)): Json {
 	const node = state.nodes.get(guest.node);
 	const base: Json = {id: `${guest.type}/${guest.vmid}`, type: guest.type, vmid: guest.vmid, node: guest.node};
 	if (!node?.online) {
 		const sizes = guestSizes(state, guest);
 		Object.assign(base, {name: guestName(guest), status: 'unknown', maxcpu: sizes.cpus, maxmem: sizes.maxmem, maxdisk: sizes.maxdisk, template: isTemplate(guest) ? 1 : 0});
 	} else {
-		const seen = broadcastView(state, guest);
+		const seen = broadcast(guest);
 		if (!seen) base.status = 'unknown';
-		else Object.assign(base, broadcastFields(state, seen, nodeBroadcastAt(state, guest.node)));
+		else Object.assign(base, broadcastFields(state, seen));
 	}
 	const tags = tagsOf(guest);
 	if (tags) base.tags = tags;
@@ -139,10 +153,8 @@ export function guestResource(state: SimState, guest: SimGuest): Json {
 	return base;
 }
 
-/** extract_vm_stats over one RRD entry: what pvestatd sent at `broadcastAt` about `seen`. */
-function broadcastFields(state: SimState, seen: Readonly<SimGuest>, broadcastAt: number): Json {
-	const sizes = guestSizes(state, seen);
-	const m = guestMetrics(state, seen, broadcastAt);
+/** extract_vm_stats over one RRD entry: what pvestatd sent at its last broadcast about the guest. */
+function broadcastFields(state: SimState, {seen, sizes, metrics: m}: BroadcastGuest): Json {
 	const fields: Json = {
 		name: guestName(seen),
 		status: seen.status,

@@ -77,6 +77,30 @@ describe('/cluster/resources follows pvestatd', () => {
 			assert.deepEqual([fresh.status, fresh.uptime, fresh.cpu, fresh.mem], ['stopped', 0, 0, 0]);
 		}));
 
+	it("a node's memory in an answer is 1.5 GiB plus what its guests' entries in the same answer list, also while a stop is not broadcast yet", () =>
+		withWriteSim(async (w) => {
+			const agree = async (when: string) => {
+				const entries = (await w.api('GET', '/cluster/resources')).json.data as Array<Record<string, unknown>>;
+				const nodes = entries.filter((e) => e.type === 'node' && e.status === 'online');
+				assert.ok(nodes.length >= 2, when);
+				for (const node of nodes) {
+					const guests = entries.filter((e) => (e.type === 'lxc' || e.type === 'qemu') && e.node === node.node);
+					const sum = guests.reduce((total, e) => total + ((e.mem as number | undefined) ?? 0), 0);
+					const expected = Math.floor(Math.min(1.5 * 1024 ** 3 + sum, (node.maxmem as number) * 0.98));
+					assert.equal(node.mem, expected, `${when}: ${String(node.node)} over ${guests.length} guests`);
+				}
+			};
+			await justAfterBroadcast(w, 'pve2');
+			await agree('after a broadcast');
+			const stop = await w.api('POST', '/nodes/pve2/lxc/103/status/stop');
+			assert.equal((await w.finish(stop.json.data as string)).exitstatus, 'OK');
+			assert.ok(((await resource(w, 103)).mem as number) > 0, 'the stop is not broadcast yet');
+			await agree('before the stop is broadcast');
+			await w.advance(untilBroadcast(w, 'pve2'));
+			assert.equal((await resource(w, 103)).mem, 0);
+			await agree('once the stop is broadcast');
+		}));
+
 	it('a start and a stop inside one cycle never show; across a broadcast each shows at its own', () =>
 		withWriteSim(async (w) => {
 			await justAfterBroadcast(w, 'pve1');
