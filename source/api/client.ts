@@ -72,7 +72,9 @@ export interface PveClient {
 	 * GET of a large list (/cluster/resources) read entry by entry: each entry,
 	 * checked as `request` would check it, goes to `visit` in order, and none is
 	 * kept here. Rejects as `request` would; entries visited before a refusal are
-	 * the caller's to drop.
+	 * the caller's to drop. An entry is `visit`'s during the visit only: a later
+	 * read with the same `visit` hands over the same object again, its numbers
+	 * updated in place, when everything else in it came as before (EntryMemo).
 	 */
 	requestEach(path: string, visit: (entry: Record<string, unknown>) => void, signal?: AbortSignal): Promise<void>;
 	/** "host:port" of the endpoint in use (it changes on failover). */

@@ -9,7 +9,7 @@
 // does not begin as `{"data":[` (another key first, an escaped key, a BOM) is
 // declined, and the caller parses it whole as before.
 
-import {flatEntryEnd, parseFlatEntryAt, parseJson, parseOtherEntry} from './flat-entry.js';
+import {flatEntryEnd, parseFlatEntryAt, parseJson, parseOtherEntry, type EntryMemo} from './flat-entry.js';
 import {BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE} from './json-bytes.js';
 
 /** `"data"` */
@@ -94,8 +94,12 @@ export type EachOutcome =
  * before it were visited: the caller's read then fails, as it does for an
  * entry its check refuses. Other keys after the list (pveproxy adds `total`
  * to some lists) are read past.
+ *
+ * With `memo` (one per list read poll after poll), an entry that came as it
+ * did last time but for its numbers is the same object as last time
+ * (flat-entry.ts, EntryMemo).
  */
-export function eachDataEntry(bytes: Buffer, maxNesting: number, visit: (entry: unknown, index: number) => void): EachOutcome {
+export function eachDataEntry(bytes: Buffer, maxNesting: number, visit: (entry: unknown, index: number) => void, memo?: EntryMemo): EachOutcome {
 	let i = skipSpace(bytes, 0);
 	if (bytes[i] !== OPEN_BRACE) return 'declined';
 	i = skipSpace(bytes, i + 1);
@@ -107,9 +111,10 @@ export function eachDataEntry(bytes: Buffer, maxNesting: number, visit: (entry: 
 	i = skipSpace(bytes, i + 1);
 	if (bytes[i] === CLOSE_BRACKET) {
 		i++;
+		if (memo) trimMemo(memo, 0);
 	} else {
 		for (let index = 0; ; index++) {
-			let entry: unknown = parseFlatEntryAt(bytes, i, bytes.length);
+			let entry: unknown = parseFlatEntryAt(bytes, i, bytes.length, memo, index);
 			let end: number;
 			if (entry !== undefined) {
 				end = flatEntryEnd();
@@ -129,10 +134,19 @@ export function eachDataEntry(bytes: Buffer, maxNesting: number, visit: (entry: 
 			}
 			if (bytes[i] !== CLOSE_BRACKET) return 'not json';
 			i++;
+			if (memo) trimMemo(memo, index + 1);
 			break;
 		}
 	}
 	return restOfEnvelope(bytes, i, maxNesting);
+}
+
+/** Drops what the memo holds past the first `count` entries (a shorter list than last time). */
+function trimMemo(memo: EntryMemo, count: number): void {
+	if (memo.objects.length > count) {
+		memo.objects.length = count;
+		memo.shapes.length = count;
+	}
 }
 
 /** After the list: `}` and nothing but space, or more keys (none of them `data`) with JSON values. */

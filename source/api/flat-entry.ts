@@ -93,6 +93,14 @@ const POWERS_OF_TEN = Array.from({length: 23}, (_, k) => 10 ** k);
  * string, regular expression and Number() it took were ~10 % of a poll's read.
  */
 function numberAt(bytes: Uint8Array, from: number, to: number): number | undefined {
+	return readNumber(bytes, from, to) ? parsed[0] : undefined;
+}
+
+/** Where readNumber puts its number: a double returned from a function that is not inlined is boxed anew each time. */
+const parsed = new Float64Array(1);
+
+/** numberAt's reading into parsed[0]; whether there was such a number. */
+function readNumber(bytes: Uint8Array, from: number, to: number): boolean {
 	const negative = bytes[from] === 0x2d;
 	const first = negative ? from + 1 : from;
 	let value = 0;
@@ -105,15 +113,16 @@ function numberAt(bytes: Uint8Array, from: number, to: number): number | undefin
 			continue;
 		}
 		const d = c - 0x30;
-		if (d < 0 || d > 9) return undefined;
+		if (d < 0 || d > 9) return false;
 		value = value * 10 + d;
 		digits++;
 	}
 	const integerDigits = (point < 0 ? to : point) - first;
 	// JSON: no leading zero before more digits; a point needs digits on both sides.
-	if (digits < 1 || digits > 15 || integerDigits < 1 || (integerDigits > 1 && bytes[first] === 0x30) || point === to - 1) return undefined;
+	if (digits < 1 || digits > 15 || integerDigits < 1 || (integerDigits > 1 && bytes[first] === 0x30) || point === to - 1) return false;
 	if (point >= 0) value /= POWERS_OF_TEN[to - point - 1]!;
-	return negative ? -value : value;
+	parsed[0] = negative ? -value : value;
+	return true;
 }
 
 /** The string token [from, to) (quotes included) that stringEnd just scanned, as JSON.parse reads it, cut to FIELD_LIMIT. */
@@ -230,18 +239,180 @@ export function flatEntryEnd(): number {
  * before `limit`, as parseFlatEntry reads it; flatEntryEnd() then says where
  * it ended. What follows it is the caller's: the list reader reads an entry
  * and finds its end in one pass (data-list.ts).
+ *
+ * With `memo`, the entry at `index` of a list read again and again (a poll):
+ * when it came with the same keys as last time, every string and literal
+ * byte for byte as before and numbers where numbers were, the object made
+ * last time is handed over again with its numbers updated in place (EntryMemo).
  */
-export function parseFlatEntryAt(bytes: Buffer, start: number, limit: number): Record<string, unknown> | undefined {
+export function parseFlatEntryAt(bytes: Buffer, start: number, limit: number, memo?: EntryMemo, index = 0): Record<string, unknown> | undefined {
+	if (memo) {
+		const last = memo.objects[index];
+		if (last !== undefined && sameAgain(bytes, start, limit, last, memo.shapes[index]!)) return last;
+	}
+	let entry: Record<string, unknown> | undefined;
 	try {
-		return read(bytes, start, limit);
+		entry = read(bytes, start, limit);
 	} catch {
-		return undefined; // an escape JSON.parse refuses: it refuses the whole entry too
+		entry = undefined; // an escape JSON.parse refuses: it refuses the whole entry too
 	} finally {
 		clearScratch();
 	}
+	if (memo) {
+		const shape = entry === undefined ? undefined : builtShape;
+		memo.objects[index] = shape === undefined ? undefined : entry;
+		memo.shapes[index] = shape;
+	}
+	return entry;
+}
+
+/**
+ * A list's entries as its last read made them, by index. An idle
+ * 10,000-guest /cluster/resources poll changes little but each running
+ * guest's figures; reading every entry anew made ~10,000 objects and ~20,000
+ * strings a poll (names and ids do not repeat), all garbage by the next, and
+ * kept V8's collector busy on the helper thread and the main one (issue 12).
+ * An entry is kept only when made with /cluster/resources' own keys, no
+ * escapes, by a maker (one per key set, MAKERS_LIMIT) and of one of its
+ * first SHAPES_PER_MAKER shapes, so that sameAgain can compare it field by
+ * field and write its numbers with one compiled function.
+ *
+ * The price: an entry handed to a visitor is the visitor's during the visit
+ * only; the next read may hand over the same object with other numbers.
+ */
+export interface EntryMemo {
+	objects: Array<Record<string, unknown> | undefined>;
+	shapes: Array<EntryShape | undefined>;
+}
+
+/** An entry's places (its keys, in the order it lists them) and which of them hold numbers. */
+export interface EntryShape {
+	places: readonly number[];
+	numeric: readonly boolean[];
+	/** Writes the numbers (by place) into an object of this shape. */
+	setNumbers: (entry: Record<string, unknown>, numbers: Float64Array) => void;
+}
+
+export function createEntryMemo(): EntryMemo {
+	return {objects: [], shapes: []};
+}
+
+/** The shape of the object build() just made, when sameAgain can compare it later; else undefined. */
+let builtShape: EntryShape | undefined;
+/** Whether read() met an escape in a key or a string value. */
+let sawEscape = false;
+
+// sameAgain's scratch: what each place held in the entry being compared.
+const UNSET = 0;
+const STRING = 1;
+const NUMBER = 2;
+const LITERAL = 3;
+const kindAt = new Uint8Array(ORDER_LIMIT);
+const spanFrom = new Int32Array(ORDER_LIMIT);
+const spanTo = new Int32Array(ORDER_LIMIT);
+const numberAtPlace = new Float64Array(ORDER_LIMIT);
+const touched = new Uint16Array(ORDER_LIMIT);
+
+/**
+ * Whether the flat object at `start` is `last` again: the same places, each
+ * string and literal the same bytes, and a number where `last` has one (then
+ * written into `last`). Anything else (an unknown or escaped key, an escaped
+ * or non-ASCII string, a duplicate key, a number numberAt does not read)
+ * answers false and the entry is read anew. Strict where read() is lenient,
+ * never the other way: what it accepts, read() reads to an equal object.
+ */
+function sameAgain(bytes: Buffer, start: number, end: number, last: Record<string, unknown>, shape: EntryShape): boolean {
+	let count = 0;
+	try {
+		let i = start;
+		while (i < end && isSpace(bytes[i]!)) i++;
+		if (bytes[i] !== OPEN_BRACE) return false;
+		i++;
+		while (i < end && isSpace(bytes[i]!)) i++;
+		if (bytes[i] === CLOSE_BRACE) return false; // never kept (no places)
+		for (;;) {
+			if (bytes[i] !== QUOTE) return false;
+			const keyEnd = stringEnd(bytes, i, end);
+			if (keyEnd < 0 || escaped) return false;
+			const place = placeByBytes(bytes, i + 1, keyEnd - 1);
+			if (place < 0 || kindAt[place] !== UNSET) return false;
+			touched[count++] = place;
+			i = keyEnd;
+			while (i < end && isSpace(bytes[i]!)) i++;
+			if (bytes[i] !== COLON) return false;
+			i++;
+			while (i < end && isSpace(bytes[i]!)) i++;
+			if (bytes[i] === QUOTE) {
+				const valueEnd = stringEnd(bytes, i, end);
+				if (valueEnd < 0 || escaped) return false;
+				kindAt[place] = STRING;
+				spanFrom[place] = i + 1;
+				spanTo[place] = valueEnd - 1;
+				i = valueEnd;
+			} else {
+				let j = i;
+				while (j < end) {
+					const d = bytes[j]!;
+					if (d === COMMA || d === CLOSE_BRACE || isSpace(d)) break;
+					j++;
+				}
+				if (readNumber(bytes, i, j)) {
+					kindAt[place] = NUMBER;
+					numberAtPlace[place] = parsed[0]!;
+				} else {
+					kindAt[place] = LITERAL;
+					spanFrom[place] = i;
+					spanTo[place] = j;
+				}
+				i = j;
+			}
+			while (i < end && isSpace(bytes[i]!)) i++;
+			if (bytes[i] === COMMA) {
+				i++;
+				while (i < end && isSpace(bytes[i]!)) i++;
+				continue;
+			}
+			if (bytes[i] !== CLOSE_BRACE) return false;
+			i++;
+			break;
+		}
+		const {places, numeric} = shape;
+		if (count !== places.length) return false;
+		// By key, not for…in: a for…in that V8 does not compile to its enum cache makes an array of keys.
+		for (let k = 0; k < places.length; k++) {
+			const place = places[k]!;
+			const kind = kindAt[place];
+			if (numeric[k]) {
+				if (kind !== NUMBER) return false;
+				continue;
+			}
+			const value = last[keyAt[place]!];
+			if (typeof value === 'string') {
+				if (kind !== STRING || !sameAscii(bytes, spanFrom[place]!, spanTo[place]!, value)) return false;
+			} else if (kind !== LITERAL || !sameAscii(bytes, spanFrom[place]!, spanTo[place]!, String(value))) {
+				return false; // true, false, null: their bytes are their names
+			}
+		}
+		shape.setNumbers(last, numberAtPlace);
+		objectEnd = i;
+		return true;
+	} finally {
+		for (let t = 0; t < count; t++) kindAt[touched[t]!] = UNSET;
+	}
+}
+
+/** Whether bytes [from, to) are `text`, every byte ASCII (a non-ASCII or cut string is read anew instead). */
+function sameAscii(bytes: Uint8Array, from: number, to: number, text: string): boolean {
+	if (to - from !== text.length) return false;
+	for (let k = 0; k < text.length; k++) {
+		const b = bytes[from + k]!;
+		if (b >= 0x80 || b !== text.charCodeAt(k)) return false;
+	}
+	return true;
 }
 
 function read(bytes: Buffer, start: number, end: number): Record<string, unknown> | undefined {
+	sawEscape = false;
 	let i = start;
 	while (i < end && isSpace(bytes[i]!)) i++;
 	if (bytes[i] !== OPEN_BRACE) return undefined;
@@ -254,6 +425,7 @@ function read(bytes: Buffer, start: number, end: number): Record<string, unknown
 			if (bytes[i] !== QUOTE) return undefined;
 			const keyEnd = stringEnd(bytes, i, end);
 			if (keyEnd < 0) return undefined;
+			if (escaped) sawEscape = true;
 			// A known key without escapes is found by its bytes; any other is decoded.
 			const known = escaped ? -1 : placeByBytes(bytes, i + 1, keyEnd - 1);
 			const key = known >= 0 ? keyAt[known]! : stringValue(bytes, i, keyEnd);
@@ -269,6 +441,7 @@ function read(bytes: Buffer, start: number, end: number): Record<string, unknown
 			if (c === QUOTE) {
 				const valueEnd = stringEnd(bytes, i, end);
 				if (valueEnd < 0) return undefined;
+				if (escaped) sawEscape = true;
 				value = known >= 0 && !escaped ? repeatedValue(known, bytes, i, valueEnd) : stringValue(bytes, i, valueEnd);
 				i = valueEnd;
 			} else {
@@ -315,24 +488,32 @@ function read(bytes: Buffer, start: number, end: number): Record<string, unknown
  * never gets here. Bounded: past MAKERS_LIMIT sets, entries are made key by key.
  */
 type Maker = (values: readonly unknown[]) => Record<string, unknown>;
+interface MakerRecord {
+	/** The places of its keys, in the order the object lists them. */
+	places: readonly number[];
+	make: Maker;
+	/** Its entries' shapes (EntryShape) by which of its places hold numbers (bit k: places[k]). */
+	shapes: Map<number, EntryShape>;
+}
 const MAKERS_LIMIT = 64;
-const makers = new Map<number, Array<{places: number[]; make: Maker}>>();
+const makers = new Map<number, MakerRecord[]>();
 let makerCount = 0;
 
-function makerFor(places: readonly number[]): Maker | undefined {
+function makerFor(places: readonly number[]): MakerRecord | undefined {
 	let hash = places.length;
 	for (const place of places) hash = (Math.imul(hash, 31) + place + 1) | 0;
 	const bucket = makers.get(hash);
 	const found = bucket?.find((m) => m.places.length === places.length && m.places.every((p, k) => p === places[k]));
-	if (found) return found.make;
+	if (found) return found;
 	if (makerCount >= MAKERS_LIMIT) return undefined;
 	const fields = places.map((place) => `${JSON.stringify(keyAt[place])}: v[${place}]`).join(', ');
 	// eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys as JSON literals, see above
 	const make = new Function('v', `return {${fields}};`) as Maker;
 	makerCount++;
-	if (bucket) bucket.push({places: [...places], make});
-	else makers.set(hash, [{places: [...places], make}]);
-	return make;
+	const record = {places: [...places], make, shapes: new Map<number, EntryShape>()};
+	if (bucket) bucket.push(record);
+	else makers.set(hash, [record]);
+	return record;
 }
 
 function build(): Record<string, unknown> {
@@ -346,12 +527,42 @@ function build(): Record<string, unknown> {
 		}
 		setPlaces[b + 1] = place;
 	}
-	const make = extras.length === 0 ? makerFor(setPlaces) : undefined;
-	if (make) return make(valueAt);
+	// Kept for sameAgain only with /cluster/resources' own keys and no escapes.
+	const memoable = !sawEscape && extras.length === 0 && setPlaces.length > 0 && setPlaces[setPlaces.length - 1]! < KNOWN_KEYS.length;
+	const maker = extras.length === 0 ? makerFor(setPlaces) : undefined;
+	builtShape = memoable ? shapeOf(maker) : undefined;
+	if (maker) return maker.make(valueAt);
 	const entry: Record<string, unknown> = {};
 	for (const place of setPlaces) entry[keyAt[place]!] = valueAt[place];
 	for (const [key, value] of extras) entry[key] = value;
 	return entry;
+}
+
+/** Shapes kept per maker: real entries of one key set have one or two (a stopped guest's figures are numbers too). */
+const SHAPES_PER_MAKER = 8;
+
+/**
+ * The shape of the entry build() is making (its places, and which hold
+ * numbers), shared by every entry of that shape its maker makes; undefined
+ * (the entry is not kept) without a maker or past SHAPES_PER_MAKER, so a host
+ * cannot make one compiled function per entry. /cluster/resources' known keys
+ * are fewer than 53, so the mask is an exact double.
+ */
+function shapeOf(maker: MakerRecord | undefined): EntryShape | undefined {
+	if (!maker) return undefined;
+	let mask = 0;
+	for (let k = 0; k < setPlaces.length; k++) if (typeof valueAt[setPlaces[k]!] === 'number') mask += 2 ** k;
+	const known = maker.shapes.get(mask);
+	if (known || maker.shapes.size >= SHAPES_PER_MAKER) return known;
+	const {places} = maker;
+	const numeric = places.map((place) => typeof valueAt[place] === 'number');
+	// One store per number, each by its key: a keyed store (entry[keyAt[place]]) boxed every double anew.
+	const stores = places.flatMap((place, k) => (numeric[k] ? [`e[${JSON.stringify(keyAt[place])}] = n[${place}];`] : [])).join(' ');
+	// eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys as JSON literals, as the makers'
+	const setNumbers = new Function('e', 'n', stores) as EntryShape['setNumbers'];
+	const shape: EntryShape = {places, numeric, setNumbers};
+	maker.shapes.set(mask, shape);
+	return shape;
 }
 
 /** The JSON in `text`, or undefined when it is not JSON. */

@@ -13,7 +13,7 @@ import type {Dispatcher} from 'undici';
 import {exchange, TOO_LARGE} from './exchange.js';
 import {oneLine, PveApiError} from './errors.js';
 import {eachDataEntry} from './data-list.js';
-import {parseJson} from './flat-entry.js';
+import {createEntryMemo, parseJson, type EntryMemo} from './flat-entry.js';
 import {DEPTH_LIMIT, ShapeError} from './shapes.js';
 import {describeNetworkError, formatSeconds} from './network-errors.js';
 import {encodeParams} from './params.js';
@@ -67,8 +67,23 @@ export interface WireRequest {
 	 * time (data-list.ts), and `send` resolves with ENTRIES_VISITED. An answer of
 	 * another shape is parsed whole and its `data` returned as usual. Called only
 	 * once the whole body has arrived, so a retried attempt never visits twice.
+	 * An entry is the visitor's during the visit only: the same visitor's next
+	 * read may hand over the same object again, its numbers updated in place,
+	 * when nothing else in it changed (flat-entry.ts, EntryMemo).
 	 */
 	eachEntry?: (entry: unknown, index: number) => void;
+}
+
+/** Each visitor's memo of the entries it was handed (a fleet source passes the same visitor every poll). */
+const entryMemos = new WeakMap<(entry: unknown, index: number) => void, EntryMemo>();
+
+function entryMemo(visit: (entry: unknown, index: number) => void): EntryMemo {
+	let memo = entryMemos.get(visit);
+	if (!memo) {
+		memo = createEntryMemo();
+		entryMemos.set(visit, memo);
+	}
+	return memo;
 }
 
 export interface Transport {
@@ -137,7 +152,7 @@ export function createTransport(options: TransportOptions): Transport {
 	function interpret(request: WireRequest, status: number, statusText: string, bytes: Buffer): unknown {
 		if (request.eachEntry && status >= 200 && status < 300) {
 			// An entry sits one level inside the answer's list: it may nest DEPTH_LIMIT - 1 levels itself.
-			const outcome = eachDataEntry(bytes, DEPTH_LIMIT - 1, request.eachEntry);
+			const outcome = eachDataEntry(bytes, DEPTH_LIMIT - 1, request.eachEntry, entryMemo(request.eachEntry));
 			if (outcome === 'visited') return ENTRIES_VISITED;
 			if (outcome === 'too deep') throw new ShapeError(`nested deeper than ${DEPTH_LIMIT} levels`);
 			if (outcome === 'two data keys') throw new ShapeError('two "data" keys in one answer');

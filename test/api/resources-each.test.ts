@@ -12,14 +12,17 @@ import {createAppStore} from '../../source/store/store.js';
 import {startTestServer, tokenClient, type TestServer} from './https-fixture.js';
 
 let cpu = 0.25;
+/** 101's memory limit and 102's name, moved by a test. */
+let maxmem101 = 2;
+let name102 = 'db';
 let answers = 0;
 /** Raw body override for the next answers (hostile cases). */
 let raw: string | undefined;
 
 function resources(): Array<Record<string, unknown>> {
 	return [
-		{id: 'lxc/101', type: 'lxc', vmid: 101, node: 'pve1', name: 'web', status: 'running', cpu, maxcpu: 2, mem: 1, maxmem: 2, disk: 1, maxdisk: 2, uptime: 100, tags: 'a;b'},
-		{id: 'qemu/102', type: 'qemu', vmid: 102, node: 'pve1', name: 'db', status: 'running', cpu: 0.1, maxcpu: 2, mem: 1, maxmem: 2, disk: 1, maxdisk: 2, uptime: 100},
+		{id: 'lxc/101', type: 'lxc', vmid: 101, node: 'pve1', name: 'web', status: 'running', cpu, maxcpu: 2, mem: 1, maxmem: maxmem101, disk: 1, maxdisk: 2, uptime: 100, tags: 'a;b'},
+		{id: 'qemu/102', type: 'qemu', vmid: 102, node: 'pve1', name: name102, status: 'running', cpu: 0.1, maxcpu: 2, mem: 1, maxmem: 2, disk: 1, maxdisk: 2, uptime: 100},
 		{id: 'qemu/900', type: 'qemu', vmid: 900, node: 'pve1', name: 'tpl', status: 'stopped', template: 1},
 		{id: 'sdn/pve1/localnetwork', type: 'sdn', sdn: 'localnetwork', node: 'pve1', status: 'ok'},
 		{id: 'node/pve1', type: 'node', node: 'pve1', status: 'online', cpu: 0.1, maxcpu: 4, mem: 1, maxmem: 8, uptime: 1000},
@@ -89,6 +92,50 @@ describe('/cluster/resources read entry by entry', () => {
 		} finally {
 			raw = undefined;
 		}
+	});
+
+	it('hands a visitor the same entry object again when only its numbers moved, with the new numbers', async () => {
+		cpu = 0.4;
+		const seen: Array<Record<string, unknown>> = [];
+		const visit = (entry: Record<string, unknown>) => seen.push(entry);
+		await client.requestEach('/cluster/resources', visit);
+		const first = seen.splice(0);
+		cpu = 0.45;
+		await client.requestEach('/cluster/resources', visit);
+		assert.equal(seen[0], first[0], '101: the same object');
+		assert.equal(seen[0]!.cpu, 0.45, 'its cpu updated in place');
+		assert.deepEqual(Object.keys(seen[0]!), Object.keys(first[0]!));
+		// Another visitor reads its own objects: the one above is not touched by its read.
+		const other: Array<Record<string, unknown>> = [];
+		cpu = 0.5;
+		await client.requestEach('/cluster/resources', (entry) => other.push(entry));
+		assert.notEqual(other[0], seen[0]);
+		assert.equal(seen[0]!.cpu, 0.45);
+	});
+
+	it('makes a new row when a reused entry brings another limit, or an entry another name; keeps the rows otherwise', async () => {
+		const source = createFleetSource(client);
+		cpu = 0.2;
+		await source.fetchFleet();
+		cpu = 0.25;
+		const before = await source.fetchFleet();
+		const [web, db] = before.guests;
+		cpu = 0.3;
+		const moved = await source.fetchFleet();
+		assert.equal(moved.guests, before.guests, 'only figures moved: the same rows');
+		assert.equal(moved.figures?.[0], 0.3);
+		maxmem101 = 4;
+		const bigger = await source.fetchFleet();
+		assert.notEqual(bigger.guests[0], web, "101's limit moved: a new row");
+		assert.equal(bigger.guests[0]!.maxmem, 4);
+		assert.equal(bigger.guests[1], db, '102 unchanged');
+		name102 = 'postgres';
+		const renamed = await source.fetchFleet();
+		assert.equal(renamed.guests[0], bigger.guests[0], '101 unchanged since');
+		assert.notEqual(renamed.guests[1], db);
+		assert.equal(renamed.guests[1]!.name, 'postgres');
+		maxmem101 = 2;
+		name102 = 'db';
 	});
 
 	it('leaves the store as it was when nothing changed (the keys came in another order); a changed figure is written into its row', async () => {
