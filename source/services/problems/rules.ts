@@ -95,7 +95,8 @@ function fillProblem(rule: FillRule, id: string | number, subject: FillSubject, 
  * Whether a fill can be a problem at all: at or above its lowest bar less
  * HYSTERESIS (below that, fillProblem neither raises nor holds one). Most
  * guests are far below, and skip the subject fillProblem takes: at 10,000
- * guests its objects and numbers were ~2 MB of garbage per poll (issue 12).
+ * guests its objects and boxed numbers were ~1.4 MB of garbage per poll
+ * (issue 12).
  */
 function mayBeRaised(used: number, total: number, levels: Levels): boolean {
 	const lowest = Math.min(levels.warn ?? Number.POSITIVE_INFINITY, levels.crit ?? Number.POSITIVE_INFINITY);
