@@ -125,6 +125,17 @@ function readNumber(bytes: Uint8Array, from: number, to: number): boolean {
 	return true;
 }
 
+/** The index after the number or literal token at `i`: the next comma, closing brace or space. */
+function tokenEnd(bytes: Uint8Array, i: number, end: number): number {
+	let j = i;
+	while (j < end) {
+		const d = bytes[j]!;
+		if (d === COMMA || d === CLOSE_BRACE || isSpace(d)) break;
+		j++;
+	}
+	return j;
+}
+
 /** The string token [from, to) (quotes included) that stringEnd just scanned, as JSON.parse reads it, cut to FIELD_LIMIT. */
 function stringValue(bytes: Buffer, from: number, to: number): string {
 	return cut(escaped ? (JSON.parse(bytes.toString('utf8', from, to)) as string) : bytes.toString('utf8', from + 1, to - 1));
@@ -350,12 +361,7 @@ function sameAgain(bytes: Buffer, start: number, end: number, last: Record<strin
 				spanTo[place] = valueEnd - 1;
 				i = valueEnd;
 			} else {
-				let j = i;
-				while (j < end) {
-					const d = bytes[j]!;
-					if (d === COMMA || d === CLOSE_BRACE || isSpace(d)) break;
-					j++;
-				}
+				const j = tokenEnd(bytes, i, end);
 				if (readNumber(bytes, i, j)) {
 					kindAt[place] = NUMBER;
 					numberAtPlace[place] = parsed[0]!;
@@ -445,12 +451,7 @@ function read(bytes: Buffer, start: number, end: number): Record<string, unknown
 				value = known >= 0 && !escaped ? repeatedValue(known, bytes, i, valueEnd) : stringValue(bytes, i, valueEnd);
 				i = valueEnd;
 			} else {
-				let j = i;
-				while (j < end) {
-					const d = bytes[j]!;
-					if (d === COMMA || d === CLOSE_BRACE || isSpace(d)) break;
-					j++;
-				}
+				const j = tokenEnd(bytes, i, end);
 				value = numberAt(bytes, i, j);
 				if (value === undefined) {
 					const token = bytes.toString('latin1', i, j);
