@@ -70,11 +70,12 @@ export interface PveClient {
 	request<T>(method: HttpMethod, path: string, params?: Record<string, unknown>, signal?: AbortSignal): Promise<T>;
 	/**
 	 * GET of a large list (/cluster/resources) read entry by entry: each entry,
-	 * checked as `request` would check it, goes to `visit` in order, and none is
-	 * kept here. Rejects as `request` would; entries visited before a refusal are
-	 * the caller's to drop. An entry is `visit`'s during the visit only: a later
-	 * read with the same `visit` hands over the same object again, its numbers
-	 * updated in place, when everything else in it came as before (EntryMemo).
+	 * checked as `request` would check it, goes to `visit` in order. Rejects as
+	 * `request` would; entries visited before a refusal are the caller's to
+	 * drop. An entry is `visit`'s during the visit only: the last read's
+	 * entries are kept for `visit`'s next read, which hands over the same
+	 * object again, its numbers updated in place, when everything else in it
+	 * came as before (EntryMemo).
 	 */
 	requestEach(path: string, visit: (entry: Record<string, unknown>) => void, signal?: AbortSignal): Promise<void>;
 	/** "host:port" of the endpoint in use (it changes on failover). */

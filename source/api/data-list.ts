@@ -83,7 +83,8 @@ export type EachOutcome =
 /**
  * Reads `{"data":[e0,e1,…]}` in one pass and hands each entry to `visit` as
  * soon as it is read (parseEntry's reading: flat objects from their bytes,
- * anything else by JSON.parse), so no entry outlives the next one. (Finding
+ * anything else by JSON.parse), so no entry outlives the next one but by a
+ * `memo`, which keeps the last read's entries until the next. (Finding
  * every entry's bounds first, as this did before, read the same 4 MB twice:
  * ~11 of a 10,000-guest poll's ~60 ms, issue 12.)
  *

@@ -289,7 +289,10 @@ export function parseFlatEntryAt(bytes: Buffer, start: number, limit: number, me
  * field and write its numbers with one compiled function.
  *
  * The price: an entry handed to a visitor is the visitor's during the visit
- * only; the next read may hand over the same object with other numbers.
+ * only; the next read may hand over the same object with other numbers. And
+ * the makers and their shapes are the process's: a host that sends other
+ * shapes of the same keys first uses them up, and its entries are then read
+ * anew each time, as before.
  */
 export interface EntryMemo {
 	objects: Array<Record<string, unknown> | undefined>;

@@ -37,6 +37,8 @@ export function firstFleetAnswer(store: StoreApi<AppState>, waitMs = FIRST_ANSWE
  */
 export async function firstResourcesRead(client: PveClient): Promise<Array<Record<string, unknown>>> {
 	const entries: Array<Record<string, unknown>> = [];
+	// Kept past their visit, which requestEach allows only because this visitor
+	// is new each call: no later read hands it these objects again (EntryMemo).
 	await client.requestEach('/cluster/resources', (entry) => entries.push(entry));
 	return entries;
 }

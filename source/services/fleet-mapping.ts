@@ -208,7 +208,7 @@ function addEntry(reading: Reading, entry: unknown): void {
 		const old = earlierRow(reading, vm.vmid);
 		if ((at + 1) * FIGURES_PER_GUEST > reading.figures.length) reading.figures = grown(reading.figures);
 		let kept: GuestRow;
-		if (old !== undefined && rowOfEntry.get(vm) === old && sameLimits(old, vm)) {
+		if (old !== undefined && rowOfEntry.get(vm) === old && sameNumbers(old, vm)) {
 			// The entry object that made or matched `old` last poll, its strings unchanged.
 			kept = old;
 			putEntryFigures(reading.figures, at, vm);
@@ -234,14 +234,21 @@ function addEntry(reading: Reading, entry: unknown): void {
  * The row each entry object made or matched when last read. The client hands
  * over the same entry object again, its numbers updated in place, when every
  * string in it came as before (EntryMemo, api/flat-entry.ts): then only its
- * numbers can have changed, and of those the row holds its limits (compared
- * here) and its figures (written to `figures`). At 10,000 guests this spares
- * a new row (and its name, node and status strings) per guest per poll.
+ * numbers can have changed. The row holds some of them: its vmid, limits and
+ * template flag (compared by sameNumbers) and its figures (written to
+ * `figures`). At 10,000 guests this spares a new row (and its name, node and
+ * status strings) per guest per poll.
  */
 const rowOfEntry = new WeakMap<object, GuestRow>();
 
-/** The numbers of a row besides its figures: what toGuestRow would make of `entry`'s. */
-function sameLimits(row: GuestRow, entry: VmResource): boolean {
+/**
+ * What toGuestRow makes of `entry`'s numbers is `row`'s, figures aside. Its
+ * node and status must be strings: toGuestRow would turn a number there into
+ * text, and a number moves. (The route's check already refuses such an entry,
+ * shapes.ts; this does not lean on it.)
+ */
+function sameNumbers(row: GuestRow, entry: VmResource): boolean {
+	if (typeof entry.node !== 'string' || (entry.status !== undefined && typeof entry.status !== 'string')) return false;
 	return row.vmid === entry.vmid && row.maxcpu === num(entry.maxcpu) && row.maxmem === num(entry.maxmem) && row.maxdisk === num(entry.maxdisk) && row.template === (entry.template === 1);
 }
 

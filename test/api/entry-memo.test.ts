@@ -73,6 +73,9 @@ const twoPolls = fc.array(entry, {maxLength: 6}).chain((first) =>
 	})),
 );
 
+/** An entry's keys in their order (deepEqual does not compare the order). */
+const keysOf = (entry: unknown) => (typeof entry === 'object' && entry !== null ? Object.keys(entry) : []);
+
 /** JSON's reading of a value: what the entry holds once read. */
 const asRead = (value: unknown) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 
@@ -123,7 +126,9 @@ describe('a list read poll after poll, with its memo', () => {
 				const bytes = answer(second);
 				const two = read(bytes, memo);
 				assert.equal(two.outcome, 'visited');
-				assert.deepEqual(two.seen, read(bytes).seen, 'as a fresh read reads it');
+				const fresh = read(bytes).seen;
+				assert.deepEqual(two.seen, fresh, 'as a fresh read reads it');
+				assert.deepEqual(two.seen.map(keysOf), fresh.map(keysOf), 'its keys in the same order');
 				second.forEach((entry, k) => {
 					if (k >= first.length) return;
 					const same = two.objects[k] === one.objects[k];
@@ -148,6 +153,7 @@ describe('a list read poll after poll, with its memo', () => {
 				const fresh = read(bytes);
 				assert.equal(two.outcome, fresh.outcome, next);
 				assert.deepEqual(two.seen, fresh.seen, next);
+				assert.deepEqual(two.seen.map(keysOf), fresh.seen.map(keysOf), next);
 			}),
 			{numRuns: 2000},
 		);

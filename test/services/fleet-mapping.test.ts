@@ -3,6 +3,7 @@ import {test} from 'node:test';
 import {createFleetReader, mapResources, splitTags} from '../../source/services/fleet-mapping.js';
 import {FIGURES_PER_GUEST} from '../../source/store/guest-figures.js';
 import {readSample} from '../samples.js';
+import type {GuestRow} from '../../source/store/types.js';
 
 // A real recorded /cluster/resources answer (community.proxmox test fixture).
 const recorded = JSON.parse(readSample('api-cluster-resources-vm-lxc.json'));
@@ -87,4 +88,30 @@ test('a fleet reader reads poll after poll with one add, and a read that overlap
 	await assert.rejects(reader.read(first.guests, async () => Promise.reject(new Error('socket hang up'))), /hang up/);
 	const after = await reader.read(first.guests, async (add) => add(guest(101, 0.3)));
 	assert.deepEqual(after.guests.map((g) => g.vmid), [101]);
+});
+
+test('an entry object handed over again (EntryMemo) keeps its row only while every field the row holds, figures aside, is as before', async () => {
+	const reader = createFleetReader();
+	// The same object each read, changed in place as the client's memo changes one (numbers only, there).
+	const entry: Record<string, unknown> = {id: 'qemu/100', type: 'qemu', vmid: 100, node: 'pve1', name: 'db', status: 'running', cpu: 0.1, maxcpu: 2, mem: 1, maxmem: 4, disk: 0, maxdisk: 8, uptime: 5};
+	const read = (previous: readonly GuestRow[]) => reader.read(previous, async (add) => add(entry));
+	const first = await read([]);
+	entry.cpu = 0.2;
+	const second = await read(first.guests);
+	assert.equal(second.guests, first.guests, 'figures moved: the same rows');
+	assert.equal(second.figures[0], 0.2);
+	entry.maxmem = 8;
+	const third = await read(second.guests);
+	assert.notEqual(third.guests[0], first.guests[0]);
+	assert.equal(third.guests[0]!.maxmem, 8);
+	// A node or status that is a number (a check would refuse it first) is not a figure: the row follows it.
+	entry.node = 1;
+	const fourth = await read(third.guests);
+	entry.node = 2;
+	const fifth = await read(fourth.guests);
+	assert.equal(fifth.guests[0]!.node, '2');
+	entry.status = 3;
+	const sixth = await read(fifth.guests);
+	entry.status = 4;
+	assert.equal((await read(sixth.guests)).guests[0]!.status, '4');
 });
