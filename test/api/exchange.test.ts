@@ -3,6 +3,7 @@
 // phrase kept), and when answers are asked for compressed.
 
 import assert from 'node:assert/strict';
+import {getEventListeners} from 'node:events';
 import {gzipSync} from 'node:zlib';
 import {after, before, describe, it} from 'node:test';
 import {Agent} from 'undici';
@@ -43,6 +44,29 @@ describe('exchange through the dispatcher', () => {
 		assert.equal(server.requests.at(-1)!.headers['accept-encoding'], undefined, 'nothing asks for compression by default');
 		assert.deepEqual(compressed, RESOURCES.data);
 		assert.deepEqual(plain, RESOURCES.data);
+	});
+
+	it('keeps one abort listener on a signal whatever its reads in flight, and aborts them all with it', async () => {
+		// A service passes one signal to all its reads; a sweep has dozens in flight. A listener each
+		// passed Node's limit of 10, and Node printed its leak warning over the full-screen console.
+		const warnings: Error[] = [];
+		const onWarning = (warning: Error) => warnings.push(warning);
+		process.on('warning', onWarning);
+		try {
+			server.setHandler(() => 'hang');
+			const controller = new AbortController();
+			const link = transport();
+			const reads = Array.from({length: 40}, (_, i) => link.send({method: 'GET', path: `/nodes/pve${i}/status`, signal: controller.signal}).then(() => 'answered', (error: Error) => error.message));
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			assert.equal(getEventListeners(controller.signal, 'abort').length, 1, 'one listener for 40 reads');
+			controller.abort();
+			const outcomes = await Promise.all(reads);
+			assert.equal(outcomes.filter((outcome) => outcome !== 'answered').length, 40, `every read ended by the abort: ${outcomes[0]}`);
+			await new Promise((resolve) => setImmediate(resolve));
+			assert.deepEqual(warnings.map((warning) => warning.name), []);
+		} finally {
+			process.off('warning', onWarning);
+		}
 	});
 
 	it('refuses a gzip answer that inflates past the limit, with the limit line', async () => {
