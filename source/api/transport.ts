@@ -96,23 +96,24 @@ function entryMemo(visit: (entry: unknown, index: number) => void): EntryMemo {
 const inFlight = new WeakMap<AbortSignal, Set<() => void>>();
 
 function whenAborted(signal: AbortSignal, abort: () => void): () => void {
-	let aborts = inFlight.get(signal);
-	if (!aborts) {
-		const all = new Set<() => void>();
-		aborts = all;
-		inFlight.set(signal, all);
-		signal.addEventListener(
-			'abort',
-			() => {
-				for (const each of [...all]) each();
-				all.clear();
-			},
-			{once: true},
-		);
-	}
-	const mine = aborts;
-	mine.add(abort);
-	return () => mine.delete(abort);
+	const aborts = inFlight.get(signal) ?? watched(signal);
+	aborts.add(abort);
+	return () => aborts.delete(abort);
+}
+
+/** The reads in flight on `signal`, with the one listener that aborts them all. */
+function watched(signal: AbortSignal): Set<() => void> {
+	const aborts = new Set<() => void>();
+	inFlight.set(signal, aborts);
+	signal.addEventListener(
+		'abort',
+		() => {
+			for (const abort of [...aborts]) abort();
+			aborts.clear();
+		},
+		{once: true},
+	);
+	return aborts;
 }
 
 export interface Transport {

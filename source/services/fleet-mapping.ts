@@ -4,7 +4,7 @@
 
 import type {ClusterResource, NodeResource, VmResource} from '../api/types.js';
 import type {GuestRow, NodeSummary} from '../store/types.js';
-import {FIGURES_PER_GUEST, putFigures} from '../store/guest-figures.js';
+import {FIGURES_PER_GUEST} from '../store/guest-figures.js';
 import {sameIdentity} from '../store/guest-shape.js';
 import {boundedMemo} from '../util/bounded-memo.js';
 import {sanitize} from '../util/sanitize.js';
@@ -211,15 +211,14 @@ function addEntry(reading: Reading, entry: unknown): void {
 		if (old !== undefined && rowOfEntry.get(vm) === old && sameNumbers(old, vm)) {
 			// The entry object that made or matched `old` last poll, its strings unchanged.
 			kept = old;
-			putEntryFigures(reading.figures, at, vm);
 		} else {
 			// The new row is garbage at once when the old one is kept: a young
 			// object that dies before the next scavenge costs it nothing.
 			const row = toGuestRow(vm);
 			kept = !old ? row : sameIdentity(old, row) ? old : withStringsOf(old, row);
-			putFigures(reading.figures, at, row);
 			rowOfEntry.set(vm, kept);
 		}
+		putEntryFigures(reading.figures, at, vm);
 		if (kept !== reading.previous[at]) reading.asBefore = false;
 		reading.guests.push(kept);
 	} else if (isNode(entry as ClusterResource)) {
@@ -249,10 +248,11 @@ const rowOfEntry = new WeakMap<object, GuestRow>();
  */
 function sameNumbers(row: GuestRow, entry: VmResource): boolean {
 	if (typeof entry.node !== 'string' || (entry.status !== undefined && typeof entry.status !== 'string')) return false;
-	return row.vmid === entry.vmid && row.maxcpu === num(entry.maxcpu) && row.maxmem === num(entry.maxmem) && row.maxdisk === num(entry.maxdisk) && row.template === (entry.template === 1);
+	// Its vmid is the row's: earlierRow found the row by it.
+	return row.maxcpu === num(entry.maxcpu) && row.maxmem === num(entry.maxmem) && row.maxdisk === num(entry.maxdisk) && row.template === (entry.template === 1);
 }
 
-/** putFigures from the entry itself, as toGuestRow would read them (FIGURE_FIELDS' order). */
+/** Puts `entry`'s figures, as toGuestRow reads them, at guest index `i` of `figures` (FIGURE_FIELDS' order; the store's takeFigures reads them). */
 function putEntryFigures(figures: Float64Array, i: number, entry: VmResource): void {
 	const at = i * FIGURES_PER_GUEST;
 	figures[at] = num(entry.cpu);

@@ -11,20 +11,10 @@ export type FigureField = (typeof FIGURE_FIELDS)[number];
 /** Numbers per guest in FleetSnapshot.figures, in FIGURE_FIELDS' order. */
 export const FIGURES_PER_GUEST = FIGURE_FIELDS.length;
 
-// Both functions spell the fields out rather than loop over FIGURE_FIELDS:
-// they run for every guest of every poll, and row[key] over a list of keys is
-// a megamorphic access (README Design notes, "Per-poll callbacks are made once").
-
-/** Puts `row`'s figures at guest index `i` of `figures`. */
-export function putFigures(figures: Float64Array, i: number, row: GuestRow): void {
-	const at = i * FIGURES_PER_GUEST;
-	figures[at] = row.cpu;
-	figures[at + 1] = row.mem;
-	figures[at + 2] = row.disk;
-	figures[at + 3] = row.uptime;
-	figures[at + 4] = row.netin;
-	figures[at + 5] = row.netout;
-}
+// takeFigures, like the fleet reader's putEntryFigures (fleet-mapping.ts), which
+// writes them, spells the fields out rather than loop over FIGURE_FIELDS: it
+// runs for every guest of every poll, and row[key] over a list of keys is a
+// megamorphic access (README Design notes, "Per-poll callbacks are made once").
 
 /** Writes the figures at guest index `i` of `figures` into `row`; whether any of them moved. */
 export function takeFigures(row: GuestRow, figures: Float64Array, i: number): boolean {
