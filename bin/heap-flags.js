@@ -1,12 +1,15 @@
 // The V8 heap settings the console runs with (bin/proxdeck.js sets them before
 // anything loads; the benches set the same, so their figures are the console's).
-// A user's own setting of either flag (NODE_OPTIONS or the command line) wins.
+// A user's own setting of a flag (NODE_OPTIONS or the command line) wins.
 //
-// --max-semi-space-size=2: V8's young generation grows to 3 × 16 MB by default.
-//   A console's garbage is small and short-lived (frames, poll answers), so
-//   2 MB semi-spaces cost no measurable CPU and keep ~25-30 MB off the resident
-//   size (bench/fleet.ts: 28 guests 157 -> 128 MB, 10,000 guests 445 -> 417 MB).
-//   Read by V8 when the young generation next grows.
+// No young-generation size here: V8 sizes it when the isolate is created, and
+//   ignores --max-semi-space-size set later with v8.setFlagsFromString (on
+//   node 20.20: under load the new space still grows to 2 × 16 MB; given on
+//   the command line, 2 × 2 MB). This list had --max-semi-space-size=2 from
+//   aa2e296 on, set here and so never in effect: every figure in the README
+//   was measured with V8's own young generation, which grows under load and
+//   shrinks when idle. test/cli/heap-flags.test.ts keeps that
+//   finding: it fails if node starts to take the flag at run time.
 // --heap-growing-percent=25: after each full collection V8 lets the old
 //   generation grow by a factor it picks from the allocation rate, up to 4×;
 //   a log pane pouring 10,000 lines/s drove it there (bench/logs.ts: RSS
@@ -14,7 +17,7 @@
 //   157 -> 177 MB with keys unchanged (p95 11.4 ms); at 10,000 guests idle
 //   neither RSS (164-167 MB) nor CPU moved beyond run-to-run spread. Read by
 //   V8 at every full collection.
-export const HEAP_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=25'];
+export const HEAP_FLAGS = ['--heap-growing-percent=25'];
 
 /**
  * Node options that only take effect when node starts: bin/proxdeck.js's
