@@ -159,7 +159,7 @@ async function startConsole(sim: RunningSimulator, fixture: Fixture, marker: Reg
 	// PROXDECK_BENCH_TYPESCRIPT=FILE keeps everything the console wrote (e.g. with --trace-gc).
 	const child = spawn('script', ['-qfec', command, process.env.PROXDECK_BENCH_TYPESCRIPT ?? '/dev/null'], {
 		cwd: root,
-		env: {...process.env, XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: state, TERM: 'xterm-256color', PROXDECK_TOKEN_SECRET: demoToken(fixture).secret},
+		env: {...process.env, XDG_CONFIG_HOME: '/nonexistent', XDG_STATE_HOME: state, TERM: 'xterm-256color', PROXDECK_TOKEN_SECRET: demoToken(fixture).secret, PROXDECK_START_MARKER: marker.source},
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	let seen = '';

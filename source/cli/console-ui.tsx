@@ -38,6 +38,7 @@ export async function startConsole(start: ConsoleStart, quit: () => void): Promi
 	initial.start();
 	// The first frame shows the fleet: drawing before its first answer cost a whole cold frame (first-answer.ts).
 	await firstFleetAnswer(initial.store);
+	performance.mark('proxdeck:fleet-stored');
 	const app = render(element(initial), {
 		stdout: io.stdout,
 		stdin: io.stdin,
@@ -49,6 +50,7 @@ export async function startConsole(start: ConsoleStart, quit: () => void): Promi
 		// the frame height changes (seen in tmux as a duplicated header line).
 		incrementalRendering: false,
 	});
+	performance.mark('proxdeck:first-render');
 	// `:ctx NAME` switches clusters through this service; the views only ask it (services/contexts/registry.ts).
 	const contexts = createContextSwitcher({
 		config,

@@ -44,11 +44,14 @@ async function runConsole(args: CliArgs, io: Io): Promise<number> {
 		needsTty: true,
 		alongsideCheck: (client) => {
 			firstResources = firstResourcesRead(client);
-			firstResources.catch(() => {}); // a failure is the first poll's to report
+			firstResources.then(() => performance.mark('proxdeck:fleet-read'), () => {}); // a failure is the first poll's to report
 		},
 	});
 	if (typeof opened === 'number') return opened;
 	const {startConsole} = await consoleUi;
+	// The start's phases as User Timing marks ('proxdeck:…', four per start,
+	// nothing listens unless bench/start-profile.mjs does): issue 12's first frame.
+	performance.mark('proxdeck:ui-loaded');
 	return runFullScreen(io, (quit) => {
 		// Handed over once and forgotten here: this closure lives as long as the
 		// console, and the promise holds the whole first answer (10,000 entries).
