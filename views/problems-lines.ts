@@ -44,25 +44,51 @@ function headText(p: Problem, state: ProblemsState, now: number, width: number):
  * pane showing 12 of 3,000 problems (a 10,000-guest fleet) formats 12.
  */
 export function problemLines(state: ProblemsState, now: number, width: number, options: {details?: boolean} = {}): ProblemLine[] {
+	const context: LineContext = {state, now, width};
 	const out: ProblemLine[] = [];
 	state.list.forEach((p, i) => {
-		out.push(lazyLine(() => headText(p, state, now, width), LEVEL_TONE[p.level], i, false));
-		if (options.details !== false) for (const d of p.details ?? []) out.push(lazyLine(() => truncate(`    ↳ ${d}`, width), 'muted', i, true));
+		out.push(new DeferredLine(context, p, i, -1));
+		if (options.details !== false) for (let d = 0; d < (p.details?.length ?? 0); d++) out.push(new DeferredLine(context, p, i, d));
 	});
 	return out;
 }
 
-function lazyLine(format: () => string, tone: Tone, problem: number, detail: boolean): ProblemLine {
-	let text: string | undefined;
-	return {
-		get text() {
-			text ??= format();
-			return text;
-		},
-		tone,
-		problem,
-		detail,
-	};
+/** What every line of one problemLines call formats with. */
+interface LineContext {
+	state: ProblemsState;
+	now: number;
+	width: number;
+}
+
+/**
+ * A line formatted on first read. A class, not an object literal with a
+ * getter: the literal made five objects a line (itself, its getter's
+ * accessor pair and closure, the format closure, its context), and at
+ * 3,000 problems each poll's list outlived its young generation, ~0.4 MB
+ * of old-space garbage a poll (issue 12).
+ */
+class DeferredLine implements ProblemLine {
+	private formatted: string | undefined;
+	readonly tone: Tone;
+	readonly detail: boolean;
+
+	constructor(
+		private readonly context: LineContext,
+		private readonly source: Problem,
+		readonly problem: number,
+		/** Which of the problem's details this line is; -1 for its head line. */
+		private readonly detailIndex: number,
+	) {
+		this.detail = detailIndex >= 0;
+		this.tone = this.detail ? 'muted' : LEVEL_TONE[source.level];
+	}
+
+	get text(): string {
+		this.formatted ??= this.detail
+			? truncate(`    ↳ ${this.source.details![this.detailIndex]}`, this.context.width)
+			: headText(this.source, this.context.state, this.context.now, this.context.width);
+		return this.formatted;
+	}
 }
 
 /** "✖ 2 critical · ▲ 5 warning" for a title or the header ("no problems" when clear). */
