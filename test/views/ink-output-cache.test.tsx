@@ -16,6 +16,12 @@ test('the installed Ink carries the output-cache patch (npm install runs patch-p
 	assert.ok(output.includes('proxdeck patch'), 'node_modules/ink is unpatched: run `npx patch-package` (or npm install without --ignore-scripts)');
 });
 
+test('the installed Yoga compiles its WebAssembly on the main thread (patches/yoga-layout; README, Design notes)', () => {
+	const loader = readFileSync(packagePath('node_modules', 'yoga-layout', 'dist', 'binaries', 'yoga-wasm-base64-esm.js'), 'utf8');
+	assert.ok(loader.includes('proxdeck patch') && loader.includes('new WebAssembly.Module(f)'), 'node_modules/yoga-layout is unpatched: run `npx patch-package` (or npm install without --ignore-scripts)');
+	assert.ok(!loader.includes('WebAssembly.instantiate(f,d)'));
+});
+
 function Lines({lines}: {lines: Array<{text: string; color?: string; inverse?: boolean}>}) {
 	return (
 		<Box flexDirection="column">
