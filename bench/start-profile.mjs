@@ -2,8 +2,9 @@
 // V8's CPU profiler from the moment the console's process starts until just
 // after its first frame with fleet data, and records the console's own marks
 // (performance.mark 'proxdeck:…': its UI code loaded, the fleet's first read
-// done, the fleet stored, the first render returned) and the moment the
-// terminal got the frame. Writes /tmp/proxdeck-start-PID.json (marks and
+// done, the fleet stored, the first render returned), when the fleet's
+// request left and its answer began (undici's diagnostics channels), and the
+// moment the terminal got the frame. Writes /tmp/proxdeck-start-PID.json (marks and
 // profile); bench/start-summary.mjs prints the phases between the marks with
 // the CPU and the garbage collection in each.
 //
@@ -14,6 +15,7 @@
 // bench/fleet.ts tells it what the frame shows (PROXDECK_START_MARKER: a
 // regular expression, e.g. a guest's name).
 
+import diagnostics from 'node:diagnostics_channel';
 import inspector from 'node:inspector';
 import {writeFileSync} from 'node:fs';
 import {PerformanceObserver} from 'node:perf_hooks';
@@ -28,6 +30,15 @@ session.post('Profiler.setSamplingInterval', {interval: 100});
 session.post('Profiler.start');
 const origin = performance.now();
 const marks = [{name: 'process start', at: -origin}];
+// The fleet's request leaving, and its answer's headers arriving (undici's diagnostics channels).
+for (const [channel, name] of [['undici:request:create', 'fleet request sent'], ['undici:request:headers', 'fleet answer begins']]) {
+	let seen = false;
+	diagnostics.subscribe(channel, (message) => {
+		if (seen || !String(message.request?.path ?? '').endsWith('/cluster/resources')) return;
+		seen = true;
+		marks.push({name, at: performance.now() - origin});
+	});
+}
 new PerformanceObserver((list) => {
 	for (const entry of list.getEntries()) if (entry.name.startsWith('proxdeck:')) marks.push({name: entry.name.slice('proxdeck:'.length), at: entry.startTime - origin});
 }).observe({entryTypes: ['mark']});
