@@ -10,15 +10,10 @@
 // declined, and the caller parses it whole as before.
 
 import {flatEntryEnd, parseFlatEntryAt, parseJson, parseOtherEntry, type EntryMemo} from './flat-entry.js';
-import {BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE} from './json-bytes.js';
+import {BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipSpace} from './json-bytes.js';
 
 /** `"data"` */
 const DATA_KEY = [0x22, 0x64, 0x61, 0x74, 0x61, 0x22];
-
-function skipSpace(bytes: Uint8Array, i: number): number {
-	while (i < bytes.length && isSpace(bytes[i])) i++;
-	return i;
-}
 
 /** The index after the string starting at `i` (its opening quote), or -1 if it does not end. */
 function stringEnd(bytes: Uint8Array, i: number): number {

@@ -18,7 +18,7 @@
 // except that every string (keys too) comes cut to FIELD_LIMIT, as
 // boundStrings cuts it (shapes.ts): parseEntry's entries need no second walk.
 
-import {BACKSLASH, CLOSE_BRACE, COLON, COMMA, isSpace, OPEN_BRACE, QUOTE} from './json-bytes.js';
+import {BACKSLASH, CLOSE_BRACE, COLON, COMMA, isSpace, OPEN_BRACE, QUOTE, skipSpace} from './json-bytes.js';
 import {boundStrings, cut} from './shapes.js';
 
 /** Keys given a place in the common order; later new keys follow in the entry's own order. */
@@ -233,7 +233,7 @@ export function parseFlatEntry(bytes: Buffer, start: number, end: number): Recor
 	const entry = parseFlatEntryAt(bytes, start, end);
 	if (entry === undefined) return undefined;
 	let i = objectEnd;
-	while (i < end && isSpace(bytes[i]!)) i++;
+	i = skipSpace(bytes, i, end);
 	return i === end ? entry : undefined;
 }
 
@@ -339,10 +339,10 @@ function sameAgain(bytes: Buffer, start: number, end: number, last: Record<strin
 	let count = 0;
 	try {
 		let i = start;
-		while (i < end && isSpace(bytes[i]!)) i++;
+		i = skipSpace(bytes, i, end);
 		if (bytes[i] !== OPEN_BRACE) return false;
 		i++;
-		while (i < end && isSpace(bytes[i]!)) i++;
+		i = skipSpace(bytes, i, end);
 		if (bytes[i] === CLOSE_BRACE) return false; // never kept (no places)
 		for (;;) {
 			if (bytes[i] !== QUOTE) return false;
@@ -352,10 +352,10 @@ function sameAgain(bytes: Buffer, start: number, end: number, last: Record<strin
 			if (place < 0 || kindAt[place] !== UNSET) return false;
 			touched[count++] = place;
 			i = keyEnd;
-			while (i < end && isSpace(bytes[i]!)) i++;
+			i = skipSpace(bytes, i, end);
 			if (bytes[i] !== COLON) return false;
 			i++;
-			while (i < end && isSpace(bytes[i]!)) i++;
+			i = skipSpace(bytes, i, end);
 			if (bytes[i] === QUOTE) {
 				const valueEnd = stringEnd(bytes, i, end);
 				if (valueEnd < 0 || escaped) return false;
@@ -375,10 +375,10 @@ function sameAgain(bytes: Buffer, start: number, end: number, last: Record<strin
 				}
 				i = j;
 			}
-			while (i < end && isSpace(bytes[i]!)) i++;
+			i = skipSpace(bytes, i, end);
 			if (bytes[i] === COMMA) {
 				i++;
-				while (i < end && isSpace(bytes[i]!)) i++;
+				i = skipSpace(bytes, i, end);
 				continue;
 			}
 			if (bytes[i] !== CLOSE_BRACE) return false;
@@ -423,10 +423,10 @@ function sameAscii(bytes: Uint8Array, from: number, to: number, text: string): b
 function read(bytes: Buffer, start: number, end: number): Record<string, unknown> | undefined {
 	sawEscape = false;
 	let i = start;
-	while (i < end && isSpace(bytes[i]!)) i++;
+	i = skipSpace(bytes, i, end);
 	if (bytes[i] !== OPEN_BRACE) return undefined;
 	i++;
-	while (i < end && isSpace(bytes[i]!)) i++;
+	i = skipSpace(bytes, i, end);
 	if (bytes[i] === CLOSE_BRACE) {
 		i++;
 	} else {
@@ -441,10 +441,10 @@ function read(bytes: Buffer, start: number, end: number): Record<string, unknown
 			// JSON.parse makes an own property of it; an assignment would set the prototype.
 			if (key === '__proto__') return undefined;
 			i = keyEnd;
-			while (i < end && isSpace(bytes[i]!)) i++;
+			i = skipSpace(bytes, i, end);
 			if (bytes[i] !== COLON) return undefined;
 			i++;
-			while (i < end && isSpace(bytes[i]!)) i++;
+			i = skipSpace(bytes, i, end);
 			const c = bytes[i];
 			let value: unknown;
 			if (c === QUOTE) {
@@ -468,10 +468,10 @@ function read(bytes: Buffer, start: number, end: number): Record<string, unknown
 			}
 			if (known >= 0) keepAt(known, key, value);
 			else keep(key, value);
-			while (i < end && isSpace(bytes[i]!)) i++;
+			i = skipSpace(bytes, i, end);
 			if (bytes[i] === COMMA) {
 				i++;
-				while (i < end && isSpace(bytes[i]!)) i++;
+				i = skipSpace(bytes, i, end);
 				continue;
 			}
 			if (bytes[i] === CLOSE_BRACE) {

@@ -14,3 +14,9 @@ export const CLOSE_BRACKET = 0x5d;
 export function isSpace(c: number | undefined): boolean {
 	return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
+
+/** The index of the first byte at or after `i` (before `end`) that is not JSON whitespace. */
+export function skipSpace(bytes: Uint8Array, i: number, end: number = bytes.length): number {
+	while (i < end && isSpace(bytes[i])) i++;
+	return i;
+}
