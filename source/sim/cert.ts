@@ -47,10 +47,20 @@ function rsaKeysAsync(): Promise<KeyPair> {
 }
 
 function serial(): string {
-	// Positive (first bit clear), 16 bytes, as Proxmox's openssl-made serials.
-	const bytes = randomBytes(16);
-	bytes[0] = bytes[0]! & 0x7f;
-	return bytes.toString('hex');
+	return serialOf(randomBytes(16));
+}
+
+/**
+ * A certificate serial from 16 random bytes: positive (first bit clear) and
+ * 16 bytes long, as Proxmox's openssl-made serials. Its first byte is never 0:
+ * DER writes an INTEGER in its fewest bytes, and a leading 0x00 before a byte
+ * under 0x80 is padding that OpenSSL refuses ("illegal padding"): 1 node
+ * certificate in 256 could not be read back (a failover test failed so).
+ */
+export function serialOf(bytes: Buffer): string {
+	const out = Buffer.from(bytes);
+	out[0] = out[0]! & 0x7f || 0x01;
+	return out.toString('hex');
 }
 
 function sign(cert: forge.pki.Certificate, keyPem: string): string {
