@@ -29,16 +29,16 @@ export function firstFleetAnswer(store: StoreApi<AppState>, waitMs = FIRST_ANSWE
 }
 
 /**
- * The fleet's first read, entry by entry as every later poll reads it
- * (client.requestEach: entries read from the bytes into one key order, each
- * bounded and checked alone). Read whole, the 4 MB answer of 10,000 guests
- * went through JSON.parse and a walk of the whole tree: ~100 ms more before
- * the first frame, and entries in pveproxy's random key order (issue 12).
+ * The fleet's first read, parsed whole: bounded and checked as every poll's
+ * entries are (client.request, shapes.ts). Later polls go entry by entry
+ * (client.requestEach), which pays off once an entry that came as before is
+ * no longer made anew (EntryMemo); for the first read it runs cold, in V8's
+ * interpreter, where JSON.parse is native and needs no warm-up. At 10,000
+ * guests, in a fresh process: read and checked in 55–70 ms whole against
+ * 90–97 ms entry by entry, and the first frame ~50 ms sooner (issue 12).
+ * Session 9 measured the opposite (whole ~100 ms slower) before the entry
+ * reader grew its memo; the bench is the judge.
  */
 export async function firstResourcesRead(client: PveClient): Promise<Array<Record<string, unknown>>> {
-	const entries: Array<Record<string, unknown>> = [];
-	// Kept past their visit, which requestEach allows only because this visitor
-	// is new each call: no later read hands it these objects again (EntryMemo).
-	await client.requestEach('/cluster/resources', (entry) => entries.push(entry));
-	return entries;
+	return client.request<Array<Record<string, unknown>>>('GET', '/cluster/resources');
 }

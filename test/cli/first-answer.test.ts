@@ -46,8 +46,8 @@ describe('firstFleetAnswer', () => {
 });
 
 describe('the fleet read sent before the console exists (main.tsx)', () => {
-	it('reads entry by entry as every poll does: bounded, checked, and in one key order whatever order the host wrote', async () => {
-		// pveproxy writes each entry's keys in a random order; read whole (JSON.parse) these three had three key orders.
+	it('reads the answer whole, each entry bounded and checked as on every poll', async () => {
+		// pveproxy writes each entry's keys in a random order: read whole, they keep it (mapping makes rows of one shape).
 		const entries = [
 			'{"vmid":101,"type":"lxc","node":"pve1","id":"lxc/101","status":"running","name":"web"}',
 			'{"name":"db","status":"stopped","id":"lxc/102","node":"pve1","type":"lxc","vmid":102}',
@@ -64,7 +64,6 @@ describe('the fleet read sent before the console exists (main.tsx)', () => {
 				[101, 102, 103, 104],
 				'an entry type the console does not know is dropped, as on every poll',
 			);
-			assert.equal(new Set(read.map((e) => Object.keys(e).join(','))).size, 1, read.map((e) => Object.keys(e).join(',')).join(' | '));
 			assert.ok(String(read[3]!.name).length <= FIELD_LIMIT, 'a long string is cut as on every poll');
 			assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ['GET /cluster/resources']);
 		} finally {
