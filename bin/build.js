@@ -70,6 +70,31 @@ const meowLazyNormalize = {
 		});
 	},
 };
+// proxmox-api's index loads its ProxmoxEngine, which imports undici's index
+// for a default fetch. proxdeck hands proxmox-api its own doRequest and never
+// builds an engine, and uses only undici's Agent and connector
+// (source/api/undici-parts.ts); the index also loads fetch, WebSocket,
+// EventSource, the cache, cookies and mocks: ~25 ms before the fleet's first
+// request (issue 12). In the bundle the engine's fetch loads undici on first
+// call. If proxmox-api stops importing it so, the build says so.
+const PROXMOX_ENGINE = /proxmox-api[\\/]esm[\\/]ProxmoxEngine\.js$/;
+const proxmoxApiLazyUndici = {
+	name: 'proxmox-api-lazy-undici',
+	setup(b) {
+		let seen = false;
+		b.onResolve({filter: /^undici$/}, (args) => {
+			if (!PROXMOX_ENGINE.test(args.importer)) return undefined;
+			seen = true;
+			return {path: 'undici-fetch-on-first-call', namespace: 'proxdeck-lazy'};
+		});
+		b.onLoad({filter: /.*/, namespace: 'proxdeck-lazy'}, () => ({
+			contents: "export const fetch = async (...args) => (await import('undici')).fetch(...args);",
+			loader: 'js',
+			resolveDir: root,
+		}));
+		b.onEnd(() => (seen ? undefined : {warnings: [{text: "proxmox-api: its engine no longer imports undici's fetch as expected; undici's index may load at start-up"}]}));
+	},
+};
 const chunkDir = `${entryName}-chunks`;
 rmSync(join(root, dirname(outfile), chunkDir), {recursive: true, force: true});
 
@@ -104,7 +129,7 @@ try {
 		// Some bundled CommonJS packages call require() and read __dirname (ssh2's
 		// poly1305 wasm loader); give the ESM bundle both.
 		banner: {js: "import {createRequire as __proxdeckRequire} from 'node:module'; import {dirname as __proxdeckDirname} from 'node:path'; import {fileURLToPath as __proxdeckPath} from 'node:url'; const require = __proxdeckRequire(import.meta.url); const __filename = __proxdeckPath(import.meta.url); const __dirname = __proxdeckDirname(__filename);"},
-		plugins: [yogaWithoutFetch, stringWidthFastPath, meowLazyNormalize],
+		plugins: [yogaWithoutFetch, stringWidthFastPath, meowLazyNormalize, proxmoxApiLazyUndici],
 		logLevel: 'warning',
 		write: false,
 	});

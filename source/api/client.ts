@@ -6,7 +6,7 @@
 
 import {inspect} from 'node:util';
 import {proxmoxApi, type Proxmox} from 'proxmox-api';
-import {Agent} from 'undici';
+import {Agent} from './undici-parts.js';
 import {createTicketAuth, createTokenAuth, type Authenticator, type SecondFactor} from './auth.js';
 import {PveApiError} from './errors.js';
 import {checkAnswer, entryCheck, ShapeError} from './shapes.js';

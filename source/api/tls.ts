@@ -12,7 +12,7 @@
 // TLS settings.
 
 import {createSecureContext, rootCertificates, type TLSSocket} from 'node:tls';
-import {buildConnector} from 'undici';
+import {buildConnector} from './undici-parts.js';
 import {normalizeFingerprint, parseFingerprint} from './fingerprint.js';
 
 export type TlsMode = 'verified' | 'pinned' | 'insecure';

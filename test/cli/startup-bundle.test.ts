@@ -7,7 +7,8 @@
 // SSH, the demo or `proxdeck sim` need them. The first frame waits for the
 // fleet's first answer (one cold frame, not two). The shipped YAML is parsed at
 // build time, Yoga's WebAssembly is decoded without fetch() (which loads
-// Node's internal undici), meow's package.json normaliser is not evaluated,
+// Node's internal undici), undici's own index is not (only its Agent and
+// connector), meow's package.json normaliser is not evaluated,
 // and narrow text is measured without string-width's emoji regex. Each of these regressed silently before: a static
 // import or a new fetch() costs tens of milliseconds at every start and no
 // other test notices.
@@ -70,6 +71,15 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 		for (const later of ['node_modules/ink/', 'node_modules/react-reconciler/', 'node_modules/yoga-layout/', 'views/App.tsx', 'source/services/session.ts']) {
 			assert.ok(has(console_, later), `${later} loads with the console`);
 			assert.ok(!has(atStart, later), `${later} is evaluated before the first request (a static import from main.tsx's side)`);
+		}
+	});
+
+	it("of undici only the Agent and the TLS connector load: its index (fetch, WebSocket, the cache, mocks) is a chunk of its own", () => {
+		for (const needed of ['node_modules/undici/lib/dispatcher/agent.js', 'node_modules/undici/lib/core/connect.js']) assert.ok(has(atStart, needed), `${needed} loads at start`);
+		// (client-h1.js requires lib/web/fetch/body.js inside a function, for a request body proxdeck never sends as a stream.)
+		for (const lazy of ['node_modules/undici/index.js', 'node_modules/undici/lib/web/fetch/index.js', 'node_modules/undici/lib/web/websocket/', 'node_modules/undici/lib/mock/']) {
+			assert.ok(has(everywhere, lazy), `${lazy} is in the bundle, for proxmox-api's engine (never built by proxdeck)`);
+			assert.deepEqual([...atStart, ...console_].filter((m) => m.startsWith(lazy)), [], `${lazy} is evaluated by a static import`);
 		}
 	});
 
