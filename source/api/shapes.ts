@@ -58,14 +58,25 @@ interface CompiledSpec {
 }
 
 /** Specs parsed once: the check runs on every entry of a 10,000-guest /cluster/resources every poll. */
-const compiled = new WeakMap<FieldSpec, CompiledSpec>();
+type Compiled = WeakMap<FieldSpec, CompiledSpec>;
+const compiled: Compiled = new WeakMap();
+/**
+ * The same specs compiled again for /cluster/resources read whole (the
+ * console's first read, cli/first-answer.ts), whose entries come in the
+ * host's random key orders: a hundred hidden classes. An allOk that saw them
+ * reads every field megamorphically for good, and each number it reads from
+ * an entry becomes a new heap number: 5 MB a poll at 10,000 guests when the
+ * polls' checks shared it (issue 12). Entries read entry by entry come in one
+ * key order (flat-entry.ts) and keep their own, monomorphic allOk.
+ */
+const compiledForWhole: Compiled = new WeakMap();
 
-function compile(spec: FieldSpec): CompiledSpec {
-	let known = compiled.get(spec);
+function compile(spec: FieldSpec, cache: Compiled = compiled): CompiledSpec {
+	let known = cache.get(spec);
 	if (!known) {
 		const fields = Object.entries(spec).map(([key, want]) => ({key, kind: want.replace(/\?$/, '') as CompiledField['kind'], optional: want.endsWith('?')}));
 		known = {fields, allOk: allOkFunction(fields)};
-		compiled.set(spec, known);
+		cache.set(spec, known);
 	}
 	return known;
 }
@@ -81,8 +92,8 @@ function allOkFunction(fields: readonly CompiledField[]): (entry: Rec) => boolea
 	return new Function('e', `return ${tests.length > 0 ? tests.join(' && ') : 'true'};`) as (entry: Rec) => boolean;
 }
 
-function fieldProblem(entry: Rec, spec: FieldSpec): string | undefined {
-	const {fields, allOk} = compile(spec);
+function fieldProblem(entry: Rec, spec: FieldSpec, cache?: Compiled): string | undefined {
+	const {fields, allOk} = compile(spec, cache);
 	if (allOk(entry)) return undefined;
 	for (const {key, kind, optional} of fields) {
 		const value = entry[key];
@@ -131,12 +142,12 @@ const RESOURCE_TYPES: Record<string, FieldSpec> = {
 };
 
 /** One /cluster/resources entry: kept (returned), dropped (an entry type not read: undefined) or refused (throws). */
-function clusterResource(entry: unknown, i: number): Rec | undefined {
+function clusterResource(entry: unknown, i: number, cache?: Compiled): Rec | undefined {
 	if (!isRecord(entry)) throw new ShapeError(`entry ${i} is ${describe(entry)}, not an object`);
 	if (typeof entry.type !== 'string') throw new ShapeError(`entry ${i} has no type`);
 	const spec = RESOURCE_TYPES[entry.type];
 	if (!spec) return undefined;
-	const problem = fieldProblem(entry, spec);
+	const problem = fieldProblem(entry, spec, cache);
 	if (problem) throw new ShapeError(`entry ${i} (${entry.type.slice(0, 16)}) ${problem}`);
 	return entry;
 }
@@ -144,7 +155,7 @@ function clusterResource(entry: unknown, i: number): Rec | undefined {
 function clusterResources(data: unknown): unknown {
 	const kept: Rec[] = [];
 	list(data).forEach((entry, i) => {
-		const checked = clusterResource(entry, i);
+		const checked = clusterResource(entry, i, compiledForWhole);
 		if (checked) kept.push(checked);
 	});
 	return kept;
