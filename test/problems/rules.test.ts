@@ -79,6 +79,30 @@ test('a stopped gateway is one critical line with the guests it cuts off under i
 	assert.deepEqual(p!.target, {kind: 'guests', vmids: [300, 105, 106], label: 'gateway 300 and dependents'});
 });
 
+test('two guests with one IP or one MAC are a warning each, naming both; a NIC without the firewall is no problem', () => {
+	const nic = (ip: string, mac: string, firewall = false) => parseNic('net0', `name=eth0,bridge=vmbr0,ip=${ip},hwaddr=${mac}${firewall ? ',firewall=1' : ''}`);
+	const f = facts({
+		guests: [guest(101, {name: 'sonarr'}), guest(102, {name: 'radarr'}), guest(103, {name: 'lidarr'}), guest(104, {name: 'bazarr'})],
+		nics: new Map([
+			[101, [nic('192.168.0.50/24', 'BC:24:11:00:00:01', true)]],
+			[102, [nic('192.168.0.50/24', 'BC:24:11:00:00:02', true)]],
+			[103, [nic('192.168.0.53/24', 'bc:24:11:00:00:04')]],
+			[104, [nic('192.168.0.54/24', 'BC:24:11:00:00:04')]],
+		]),
+	});
+	const problems = evaluateProblems(f, DEFAULT_THRESHOLDS);
+	assert.deepEqual(
+		problems.map((p) => `${p.level} ${p.rule} ${p.id} ${p.text}`),
+		[
+			'warning duplicate-address duplicate-ip:192.168.0.50 duplicate IP 192.168.0.50: 101 sonarr, 102 radarr',
+			'warning duplicate-address duplicate-mac:BC:24:11:00:00:04 duplicate MAC BC:24:11:00:00:04: 103 lidarr, 104 bazarr',
+		],
+	);
+	assert.deepEqual(problems[0]!.target, {kind: 'guests', vmids: [101, 102], label: 'IP 192.168.0.50'});
+	// 103 and 104 run without the firewall: the topology notes it (info), the ranked list does not.
+	assert.ok(!problems.some((p) => /firewall/.test(p.text)));
+});
+
 test('onboot=1 guests that are down are critical with a start fix; onboot=0 and offline nodes are not', () => {
 	const f = facts({
 		nodes: [

@@ -40,7 +40,7 @@ test('2 opens the topology: at 80×24 the first lines answer "is the VPN gateway
 	assert.ok(lineCount(frameOf(app)) <= 23, `${lineCount(frameOf(app))} lines`);
 	assert.match(frame, /Bridge topology · networks read/);
 	assert.match(frame, /i pve\/vmbr1 routed via 300 wireguard \(running\) → 105 prowlarr, 106 qbittorrent/);
-	assert.match(frame, /! firewall off on 12 NICs on pve: 103 lidarr, 104 bazarr/);
+	assert.match(frame, /i firewall off on 12 NICs on pve: 103 lidarr, 104 bazarr/);
 	assert.match(frame, /▾ node pve {2}uplink 192\.168\.0\.1 via vmbr0 \(eno1\)/);
 	assert.match(frame, /├ vmbr0 {2}192\.168\.0\.10\/24 {2}ports eno1 {2}active {2}autostart {2}· 26 guests/);
 	// G: the end of the tree, vmbr1 with WireGuard as gateway of the two torrent containers.
@@ -108,7 +108,7 @@ test('cluster: every node is shown, with the missing bridge and the stopped gate
 	assert.match(frame, /Problems \(\d+\)/);
 	assert.match(frame, /✗ gateway 105 wg-gateway \(pve1\/vmbr1 10\.20\.0\.1\) is stopped — cuts off 106 torrent-box, 107 scraper/);
 	assert.match(frame, /✗ 116 ci-runner net0 is on vmbr2, which does not exist on pve2/);
-	assert.match(frame, /! firewall off on \d+ NICs? on pve1/);
+	assert.match(frame, /i firewall off on \d+ NICs? on pve1/);
 	await press(app, 'G');
 	const bottom = plain(frameOf(app));
 	assert.match(bottom, /▾ node pve3 {2}pve3 is offline: network not read/);

@@ -27,6 +27,7 @@ export const RULES = [
 	{id: 'storage-fill', level: 'critical/warning', says: 'a storage at or above storage.crit / storage.warn'},
 	{id: 'guest-disk', level: 'critical/warning', says: "a guest's disk at or above disk.crit / disk.warn"},
 	{id: 'guest-mem', level: 'critical/warning', says: "a guest's memory at or above mem.crit / mem.warn"},
+	{id: 'duplicate-address', level: 'warning', says: 'two guests have the same IP or MAC address'},
 	{id: 'cpu-sustained', level: 'warning', says: 'CPU at or above cpu.warn for cpuSustainMinutes'},
 	{id: 'task-failed', level: 'warning', says: 'a task failed within taskWindowMinutes'},
 	{id: 'run-failed', level: 'warning', says: 'an upgrade run ended with failures or was interrupted'},
@@ -152,7 +153,7 @@ export function evaluateProblems(facts: ProblemFacts, t: Thresholds): Problem[] 
 	const e: Evaluation = {facts, t, byVmid, offlineNodes, out: []};
 	nodeOfflineAndQuorum(e);
 	poolRules(e);
-	const covered = gatewayRules(e);
+	const covered = topologyRules(e);
 	guestStateRules(e, covered);
 	storageRules(e);
 	guestFigureRules(e);
@@ -181,11 +182,25 @@ function poolRules({facts, t, out}: Evaluation): void {
 	}
 }
 
-/** Gateways: the topology's own correlation (a guest whose address is others' gw). The gateways raised, whose own onboot line it replaces. */
-function gatewayRules({facts, byVmid, offlineNodes, out}: Evaluation): Set<number> {
+/**
+ * What the topology finds from the guests' NICs alone (the rules read no
+ * bridges): a stopped gateway, with the guests it cuts off, and addresses two
+ * guests claim (ARP answered by both: connections to either come and go).
+ * Returns the gateways raised, whose own onboot line this replaces.
+ */
+function topologyRules({facts, byVmid, offlineNodes, out}: Evaluation): Set<number> {
 	const topology = rulesTopology({nodes: facts.nodes, guests: byVmid, nics: facts.nics, networks: NO_NETWORKS});
 	const covered = new Set<number>();
 	for (const anomaly of topology.anomalies) {
+		if ((anomaly.kind === 'duplicate-ip' || anomaly.kind === 'duplicate-mac') && anomaly.key !== undefined) {
+			out.push({
+				id: `${anomaly.kind}:${anomaly.key}`,
+				level: 'warning',
+				rule: 'duplicate-address',
+				text: anomaly.text,
+				target: {kind: 'guests', vmids: anomaly.vmids, label: anomaly.kind === 'duplicate-ip' ? `IP ${anomaly.key}` : `MAC ${anomaly.key}`},
+			});
+		}
 		if (anomaly.kind !== 'gateway-stopped') continue;
 		const [gatewayId, ...dependents] = anomaly.vmids;
 		const gateway = byVmid.get(gatewayId!);

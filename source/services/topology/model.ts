@@ -25,6 +25,8 @@ export interface Anomaly {
 	text: string;
 	/** The guests concerned (enter in the list filters the fleet to them). */
 	vmids: number[];
+	/** What it is about, where the problem rules raise it (the duplicated address): a stable part of the problem's id. */
+	key?: string;
 }
 
 export interface TopoEntry {
@@ -308,18 +310,21 @@ function crossChecks(nodes: TopoNode[], anomalies: Anomaly[]): void {
 	const all = perNode.flat();
 	for (const [address, list] of duplicates(all, ipKey)) {
 		for (const e of list) e.duplicateIp = true;
-		anomalies.push({kind: 'duplicate-ip', severity: 'error', text: `duplicate IP ${address}: ${nameList(list)}`, vmids: list.map(vmidOf)});
+		anomalies.push({kind: 'duplicate-ip', severity: 'error', text: `duplicate IP ${address}: ${nameList(list)}`, vmids: list.map(vmidOf), key: address});
 	}
 	for (const [mac, list] of duplicates(all, macKey)) {
 		for (const e of list) e.duplicateMac = true;
-		anomalies.push({kind: 'duplicate-mac', severity: 'error', text: `duplicate MAC ${mac}: ${nameList(list)}`, vmids: list.map(vmidOf)});
+		anomalies.push({kind: 'duplicate-mac', severity: 'error', text: `duplicate MAC ${mac}: ${nameList(list)}`, vmids: list.map(vmidOf), key: mac});
 	}
 	for (const [n, node] of nodes.entries()) {
 		const off = perNode[n]!.filter(firewallOff);
 		if (off.length === 0) continue;
 		anomalies.push({
 			kind: 'firewall-off',
-			severity: 'warn',
+			// A note, not a problem: a NIC made without firewall=1 (Proxmox's default for a
+			// new container) is how most homelabs run. As a warning it made the pane's title
+			// say "1 problem" that the ranked problems and the header never counted.
+			severity: 'info',
 			text: `firewall off on ${off.length} NIC${off.length === 1 ? '' : 's'} on ${node.name}: ${nameList(off, 6)}`,
 			vmids: [...new Set(off.map((e) => e.vmid))],
 		});
