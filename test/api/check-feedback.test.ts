@@ -44,19 +44,27 @@ describe('the check of /cluster/resources after a whole read', () => {
 		for (let poll = 0; poll < 40; poll++) eachDataEntry(bodies[poll % 2]!, 32, visit, memo);
 		const session = new inspector.Session();
 		session.connect();
-		await session.post('HeapProfiler.startSampling', {samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true});
-		checked = 0;
-		for (let poll = 0; poll < 10; poll++) eachDataEntry(bodies[poll % 2]!, 32, visit, memo);
-		const {profile} = await session.post('HeapProfiler.stopSampling');
+		// Three windows of 10 polls, the least counted: a window that caught V8 still
+		// compiling the check (interpreted, every number boxed) is not the steady state.
+		// Shared with the whole read, every window boxes: the check stays megamorphic for good.
+		const windows: number[] = [];
+		for (let window = 0; window < 3; window++) {
+			await session.post('HeapProfiler.startSampling', {samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true});
+			checked = 0;
+			for (let poll = 0; poll < 10; poll++) eachDataEntry(bodies[poll % 2]!, 32, visit, memo);
+			const {profile} = await session.post('HeapProfiler.stopSampling');
+			assert.equal(checked, 10 * ENTRIES);
+			let bytes = 0;
+			const walk = (node: typeof profile.head): void => {
+				bytes += node.selfSize;
+				for (const child of node.children) walk(child);
+			};
+			walk(profile.head);
+			windows.push(bytes);
+		}
 		session.disconnect();
-		assert.equal(checked, 10 * ENTRIES);
-		let bytes = 0;
-		const walk = (node: typeof profile.head): void => {
-			bytes += node.selfSize;
-			for (const child of node.children) walk(child);
-		};
-		walk(profile.head);
-		// Shared, the check boxed ~30 numbers an entry: ~10 MB here. Its own: a few KB (the profiler's own objects).
-		assert.ok(bytes < 1024 * 1024, `${(bytes / 1048576).toFixed(2)} MB allocated over 10 polls of ${ENTRIES} entries`);
+		// Shared, the check boxed ~30 numbers an entry: ~9 MB a window here. Its own: a few KB (the profiler's own objects).
+		const least = Math.min(...windows);
+		assert.ok(least < 1024 * 1024, `${windows.map((b) => (b / 1048576).toFixed(2)).join(', ')} MB allocated in windows of 10 polls of ${ENTRIES} entries`);
 	});
 });
