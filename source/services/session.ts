@@ -118,7 +118,7 @@ export function answerFirstFrom(api: ApiRequester, path: string, first: Promise<
 			? {
 					async requestEach(requested: string, visit: (entry: Record<string, unknown>) => void, signal?: AbortSignal): Promise<void> {
 						const answer = take('GET', requested);
-						// The early answer was read entry by entry (and checked) by client.requestEach (main.tsx).
+						// The early answer was read whole and checked by client.request (cli/first-answer.ts).
 						if (!answer) return each(requested, visit, signal);
 						for (const entry of (await answer) as Array<Record<string, unknown>>) visit(entry);
 					},
