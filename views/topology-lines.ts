@@ -95,10 +95,15 @@ function entryLine(node: TopoNode, bridge: TopoBridge, e: TopoEntry, branch: str
 	return {text: parts.join('  '), tone, bold: gateway, filter};
 }
 
+/** The topology's problems: its findings but the notes (info). The pane's title and the list's heading both count these. */
+export function topologyProblemCount(topology: Topology): number {
+	return topology.anomalies.filter((a) => a.severity !== 'info').length;
+}
+
 /** The heading and one line per problem: the first lines of the full view, and all the compact pane takes from it. */
 export function problemLines(topology: Topology): TopoLine[] {
-	const errors = topology.anomalies.filter((a) => a.severity !== 'info').length;
-	return [{text: errors > 0 ? `Problems (${errors})` : 'No problems found', tone: errors > 0 ? 'danger' : 'ok', bold: true}, ...topology.anomalies.map(anomalyLine)];
+	const problems = topologyProblemCount(topology);
+	return [{text: problems > 0 ? `Problems (${problems})` : 'No problems found', tone: problems > 0 ? 'danger' : 'ok', bold: true}, ...topology.anomalies.map(anomalyLine)];
 }
 
 /** The lines of one topology: problems, then each node's tree. */

@@ -32,7 +32,7 @@ import {fleetFilterText} from '../ScreenBody.js';
 import {ScrollList} from '../ScrollList.js';
 import {theme, toneColor, type Tone} from '../theme.js';
 import {topologyTitle, TopologyView} from '../TopologyView.js';
-import {selectTopology, selectTopologyView} from '../topology-lines.js';
+import {selectTopology, selectTopologyView, topologyProblemCount} from '../topology-lines.js';
 import {UpgradeScreen} from '../upgrade/UpgradeScreen.js';
 import {selectConsumers, selectFillInputs, selectPoolFigures} from '../zfs-lines.js';
 import {ZfsView} from '../ZfsView.js';
@@ -226,7 +226,7 @@ const topologyPane: Pane = {
 	label: 'topology',
 	key: '2',
 	title({state, now}) {
-		const problems = selectTopology(state).anomalies.filter((a) => a.severity !== 'info').length;
+		const problems = topologyProblemCount(selectTopology(state));
 		const read = topologyTitle(state.topology, now(), formatReadAge).replace(/^Bridge topology · /, '');
 		return {text: `${problems > 0 ? `${problems} problem${problems === 1 ? '' : 's'} · ` : ''}${read}`, tone: problems > 0 ? 'danger' : undefined};
 	},
