@@ -103,7 +103,8 @@ export function topologyProblemCount(topology: Topology): number {
 /** The heading and one line per problem: the first lines of the full view, and all the compact pane takes from it. */
 export function problemLines(topology: Topology): TopoLine[] {
 	const problems = topologyProblemCount(topology);
-	return [{text: problems > 0 ? `Problems (${problems})` : 'No problems found', tone: problems > 0 ? 'danger' : 'ok', bold: true}, ...topology.anomalies.map(anomalyLine)];
+	// "Network": beside the header's counts of every problem, a bare "No problems found" read as a contradiction.
+	return [{text: problems > 0 ? `Network problems (${problems})` : 'No network problems found', tone: problems > 0 ? 'danger' : 'ok', bold: true}, ...topology.anomalies.map(anomalyLine)];
 }
 
 /** The lines of one topology: problems, then each node's tree. */

@@ -47,6 +47,7 @@ test('a duplicate IP is a ranked warning naming both guests, and the topology ti
 	assert.match(text.split('\n')[1]!, new RegExp(`▲ ${counts.warning} warning`));
 	assert.match(text, /▲ duplicate IP 192\.168\.0\.101: 101 sonarr, 102 radarr/);
 	assert.match(text, /\[2\] topology · 1 problem ·/);
+	assert.match(text, /Network problems \(1\)/);
 	assert.match(text, /✗ duplicate IP 192\.168\.0\.101: 101 sonarr, 102 radarr/);
 });
 
@@ -54,6 +55,7 @@ test('NICs without the firewall are a note in the topology, not a problem in its
 	const {rig, frame} = await deck(false);
 	await settle();
 	const text = frame();
+	assert.match(text, /No network problems found/);
 	assert.match(text, /i firewall off on 12 NICs on pve/);
 	assert.doesNotMatch(text, /\[2\] topology · \d+ problems? ·/);
 	assert.ok(!rig.store.getState().problems.list.some((p) => /firewall/.test(p.text)), rig.store.getState().problems.list.map((p) => p.text).join('\n'));

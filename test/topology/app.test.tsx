@@ -105,7 +105,7 @@ test('cluster: every node is shown, with the missing bridge and the stopped gate
 	const app = await renderApp(store, {size: {columns: 120, rows: 40}});
 	await press(app, '2');
 	const frame = plain(frameOf(app));
-	assert.match(frame, /Problems \(\d+\)/);
+	assert.match(frame, /Network problems \(\d+\)/);
 	assert.match(frame, /✗ gateway 105 wg-gateway \(pve1\/vmbr1 10\.20\.0\.1\) is stopped — cuts off 106 torrent-box, 107 scraper/);
 	assert.match(frame, /✗ 116 ci-runner net0 is on vmbr2, which does not exist on pve2/);
 	assert.match(frame, /i firewall off on \d+ NICs? on pve1/);
