@@ -10,14 +10,20 @@
 //   was measured with V8's own young generation, which grows under load and
 //   shrinks when idle. test/cli/heap-flags.test.ts keeps that
 //   finding: it fails if node starts to take the flag at run time.
-// --heap-growing-percent=25: after each full collection V8 lets the old
+// --heap-growing-percent=50: after each full collection V8 lets the old
 //   generation grow by a factor it picks from the allocation rate, up to 4×;
 //   a log pane pouring 10,000 lines/s drove it there (bench/logs.ts: RSS
-//   151 -> 232 MB in 60 s with 41 MB live). A fixed 1.25× keeps it at
-//   157 -> 177 MB with keys unchanged (p95 11.4 ms); at 10,000 guests idle
-//   neither RSS (164-167 MB) nor CPU moved beyond run-to-run spread. Read by
-//   V8 at every full collection.
-export const HEAP_FLAGS = ['--heap-growing-percent=25'];
+//   151 -> 232 MB in 60 s with 41 MB live). A fixed factor caps that. 1.25×
+//   (aa2e296 to session 15) kept the log case at 157 -> 177 MB, but at
+//   10,000 guests idle it started a full collection at nearly every fleet
+//   read (5 in the idle minute, each ~20 ms of incremental marking on the
+//   main thread plus the helper's share). 1.5×, alternately with 1.25×, three
+//   runs each: 10,000 guests idle 2.33 / 2.28 / 2.87 -> 1.77 / 1.97 / 1.90 %
+//   of a core, 2 full collections instead of 5, RSS at 1 min 135 / 131 / 128
+//   -> 140 / 129 / 135 MB; bench/logs.ts RSS end 163 / 164 -> 170 / 170 MB,
+//   keys unchanged (p95 10.8 / 13.5 -> 9.8 / 11.0 ms). Read by V8 at every
+//   full collection.
+export const HEAP_FLAGS = ['--heap-growing-percent=50'];
 
 /**
  * Node options that only take effect when node starts: bin/proxdeck.js's

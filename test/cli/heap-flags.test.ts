@@ -15,10 +15,10 @@ function applied(given: string[]): string[] {
 }
 
 test('the heap flag is set unless the user set it himself', () => {
-	assert.deepEqual(applied([]), ['--heap-growing-percent=25']);
-	assert.deepEqual(applied(['--max-semi-space-size=16']), ['--heap-growing-percent=25']);
+	assert.deepEqual(applied([]), ['--heap-growing-percent=50']);
+	assert.deepEqual(applied(['--max-semi-space-size=16']), ['--heap-growing-percent=50']);
 	assert.deepEqual(applied(['--inspect --heap-growing-percent=100']), []);
-	assert.deepEqual(HEAP_FLAGS, ['--heap-growing-percent=25']);
+	assert.deepEqual(HEAP_FLAGS, ['--heap-growing-percent=50']);
 });
 
 /** The new space's size (MB) after a child node allocated 2 million short-lived objects, with `flags` on its command line and `runtime` set through v8.setFlagsFromString first. */
