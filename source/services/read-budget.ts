@@ -24,8 +24,12 @@ export function dueReads<K>(keys: Iterable<K>, readAt: ReadonlyMap<K, number>, o
 	const due: Array<[K, number]> = [];
 	for (const key of keys) {
 		const at = readAt.get(key);
-		if (at === undefined) unread.push(key);
-		else if (options.now - at >= options.everyMs) due.push([key, at]);
+		if (at === undefined) {
+			unread.push(key);
+			// A budget filled by never-read keys is the answer: the rest need not be looked at
+			// (10,000 guests' snapshot lists take ~40 minutes to read once at 8 a cycle).
+			if (!options.unreadAtOnce && unread.length >= options.budget) return unread.slice(0, options.budget);
+		} else if (options.now - at >= options.everyMs) due.push([key, at]);
 	}
 	due.sort((a, b) => a[1] - b[1]);
 	if (options.unreadAtOnce) return [...unread, ...due.slice(0, options.budget).map(([key]) => key)];
