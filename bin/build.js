@@ -95,6 +95,22 @@ const proxmoxApiLazyUndici = {
 		b.onEnd(() => (seen ? undefined : {warnings: [{text: "proxmox-api: its engine no longer imports undici's fetch as expected; undici's index may load at start-up"}]}));
 	},
 };
+// undici's Client requires its HTTP/2 half when it loads, and that half
+// requires node:http2 (~3.5 ms of the ~95 before the fleet's first request,
+// issue 12). It runs only for a connection whose TLS handshake chose h2,
+// which needs allowH2; proxdeck never sets it. Here it is required on first
+// call instead. If undici changes the line, the build says so and keeps it.
+const UNDICI_H2 = "const connectH2 = require('./client-h2.js')";
+const undiciLazyH2 = {
+	name: 'undici-lazy-h2',
+	setup(b) {
+		b.onLoad({filter: /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/}, (args) => {
+			const code = readFileSync(args.path, 'utf8');
+			if (!code.includes(UNDICI_H2)) return {contents: code, loader: 'js', warnings: [{text: "undici: its Client no longer requires client-h2.js as expected; node:http2 may load at start-up"}]};
+			return {contents: code.replace(UNDICI_H2, "const connectH2 = (...args) => require('./client-h2.js')(...args)"), loader: 'js'};
+		});
+	},
+};
 const chunkDir = `${entryName}-chunks`;
 rmSync(join(root, dirname(outfile), chunkDir), {recursive: true, force: true});
 
@@ -129,7 +145,7 @@ try {
 		// Some bundled CommonJS packages call require() and read __dirname (ssh2's
 		// poly1305 wasm loader); give the ESM bundle both.
 		banner: {js: "import {createRequire as __proxdeckRequire} from 'node:module'; import {dirname as __proxdeckDirname} from 'node:path'; import {fileURLToPath as __proxdeckPath} from 'node:url'; const require = __proxdeckRequire(import.meta.url); const __filename = __proxdeckPath(import.meta.url); const __dirname = __proxdeckDirname(__filename);"},
-		plugins: [yogaWithoutFetch, stringWidthFastPath, meowLazyNormalize, proxmoxApiLazyUndici],
+		plugins: [yogaWithoutFetch, stringWidthFastPath, meowLazyNormalize, proxmoxApiLazyUndici, undiciLazyH2],
 		logLevel: 'warning',
 		write: false,
 	});

@@ -108,7 +108,7 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 		assert.match(startCode, /"layouts\/triage\.yaml": \{/);
 	});
 
-	it('the first frame the terminal gets already shows the fleet; Node\'s internal fetch was never loaded and string-width\'s emoji regex never ran', async () => {
+	it('the first frame the terminal gets already shows the fleet; Node\'s internal fetch and node:http2 were never loaded and string-width\'s emoji regex never ran', async () => {
 		const fixture = demoFixture({kind: 'fixture', name: 'homelab'});
 		const sim = await startSimulator({fixture});
 		const probeDir = mkdtempSync(join(tmpdir(), 'proxdeck-startup-'));
@@ -120,6 +120,8 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 			// string-width's slow path (its RGI_Emoji regex and friends, 40-50 ms to compile at first use) must not run for the
 			// first frame, whose text is narrow (source/util/string-width.ts): the probe counts that regex's uses until the frame's end is written.
 			const emojiTestsOut = join(probeDir, 'emoji-tests');
+			// undici's HTTP/2 half requires node:http2 (~3.5 ms before the first request); proxdeck never negotiates h2 (bin/build.js).
+			const http2Out = join(probeDir, 'http2');
 			writeFileSync(
 				probe,
 				[
@@ -130,6 +132,7 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 					`const write = process.stdout.write;`,
 					`process.stdout.write = function (chunk, ...rest) { if (String(chunk).includes('\\u001B[?2026l')) { writeFileSync(${JSON.stringify(emojiTestsOut)}, String(emojiTests), {flag: 'wx'}); process.stdout.write = write; } return write.call(this, chunk, ...rest); };`,
 					`process.on('exit', () => writeFileSync(${JSON.stringify(probeOut)}, String(process.moduleLoadList.some((m) => m.includes('internal/deps/undici')))));`,
+					`process.on('exit', () => writeFileSync(${JSON.stringify(http2Out)}, String(process.moduleLoadList.some((m) => /^NativeModule (internal\\/)?http2/.test(m)))));`,
 				].join('\n'),
 			);
 			const command = `stty cols 160 rows 50; exec ${process.execPath} --import ${probe} ${entry} --host ${sim.host} --port ${sim.port} --token-id '${token.tokenId}' --fingerprint ${sim.fingerprint}`;
@@ -159,6 +162,7 @@ describe('start-up bundle (slow: builds the bundle)', () => {
 			assert.match(firstFrame, /nodes 1\/1 │/, 'the header, box-drawing character included (the bundle writes it as \\u2502)');
 			assert.doesNotMatch(firstFrame, /connecting…/);
 			assert.equal(readFileSync(probeOut, 'utf8'), 'false', 'Node\'s internal undici was loaded (something called the global fetch)');
+			assert.equal(readFileSync(http2Out, 'utf8'), 'false', 'node:http2 was loaded (undici\'s client-h2.js evaluated at start)');
 			assert.equal(readFileSync(emojiTestsOut, 'utf8'), '0', 'the first frame measured text through string-width\'s emoji regex (text outside source/util/string-width.ts\'s table, or a string-width import that bypasses it)');
 			// The fleet's first read was sent once, not again by the first poll (the storages' ?type=storage read is another read).
 			const fleetReads = sim.requests.filter((r) => r.path === '/cluster/resources' && r.query.type === undefined);
