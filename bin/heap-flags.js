@@ -14,7 +14,7 @@
 //   generation grow by a factor it picks from the allocation rate, up to 4×;
 //   a log pane pouring 10,000 lines/s drove it there (bench/logs.ts: RSS
 //   151 -> 232 MB in 60 s with 41 MB live). A fixed factor caps that. 1.25×
-//   (aa2e296 to session 15) kept the log case at 157 -> 177 MB, but at
+//   (85bcf8b until session 15) kept the log case at 157 -> 177 MB, but at
 //   10,000 guests idle it started a full collection at nearly every fleet
 //   read (5 in the idle minute, each ~20 ms of incremental marking on the
 //   main thread plus the helper's share). 1.5×, alternately with 1.25×, three

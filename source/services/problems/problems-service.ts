@@ -54,6 +54,7 @@ const SNAPSHOT_READS_PER_CYCLE = 8;
 function* snapshotCandidates(guests: ReadonlyMap<number, GuestRow>, online: ReadonlySet<string>): Generator<number> {
 	for (const g of guests.values()) if (!g.template && online.has(g.node)) yield g.vmid;
 }
+
 /**
  * A snapshot list once read stays good this long: retention is counted in
  * days, and a snapshot, rollback or delete (from proxdeck or anyone else) shows
