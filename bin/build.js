@@ -20,6 +20,24 @@ const outfile = process.argv[2] ?? 'dist/proxdeck.mjs';
 // content hashes, so stale ones would pile up).
 const entryName = basename(outfile, '.mjs');
 
+/**
+ * A plugin that rewrites one exact piece of a dependency's file as esbuild
+ * loads it. If the piece is gone (the dependency changed), the file is kept
+ * as it is and the build warns with `warning`.
+ */
+function rewriteOnLoad(name, filter, piece, replacement, warning) {
+	return {
+		name,
+		setup(b) {
+			b.onLoad({filter}, (args) => {
+				const code = readFileSync(args.path, 'utf8');
+				if (!code.includes(piece)) return {contents: code, loader: 'js', warnings: [{text: warning}]};
+				return {contents: code.replace(piece, replacement), loader: 'js'};
+			});
+		},
+	};
+}
+
 // Yoga (Ink's layout engine) carries its WebAssembly as a base64 data: URL and,
 // because Node has a global fetch, loads it with fetch(dataURL): that pulls in
 // Node's own internal undici and its data-URL parser before the first frame
@@ -27,16 +45,13 @@ const entryName = basename(outfile, '.mjs');
 // (wa()) gives the same bytes; newer Emscripten skips fetch for data: URLs the
 // same way. If a Yoga update changes the code, the build says so and keeps it.
 const YOGA_FETCH = 'function ya(){return w||"function"!=typeof fetch?';
-const yogaWithoutFetch = {
-	name: 'yoga-without-fetch',
-	setup(b) {
-		b.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, (args) => {
-			const code = readFileSync(args.path, 'utf8');
-			if (!code.includes(YOGA_FETCH)) return {contents: code, loader: 'js', warnings: [{text: 'yoga-layout: its wasm loader changed; it may fetch() its data: URL at start-up'}]};
-			return {contents: code.replace(YOGA_FETCH, 'function ya(){return w||ua(H)||"function"!=typeof fetch?'), loader: 'js'};
-		});
-	},
-};
+const yogaWithoutFetch = rewriteOnLoad(
+	'yoga-without-fetch',
+	/yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+	YOGA_FETCH,
+	'function ya(){return w||ua(H)||"function"!=typeof fetch?',
+	'yoga-layout: its wasm loader changed; it may fetch() its data: URL at start-up',
+);
 // Every import of string-width 8 in the bundle (Ink's, cli-truncate's,
 // widest-line's, ours) goes through source/util/string-width.ts, which answers
 // narrow text (ASCII, box drawing, arrows, ✓ ✖ …) without string-width's
@@ -60,16 +75,13 @@ const stringWidthFastPath = {
 // 20–30 ms before the first request (issue 12). Here it is evaluated on first
 // call instead. If a meow update changes the code, the build says so and keeps it.
 const MEOW_NORMALIZE = 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);';
-const meowLazyNormalize = {
-	name: 'meow-lazy-normalize',
-	setup(b) {
-		b.onLoad({filter: /meow[\\/]build[\\/]dependencies\.js$/}, (args) => {
-			const code = readFileSync(args.path, 'utf8');
-			if (!code.includes(MEOW_NORMALIZE)) return {contents: code, loader: 'js', warnings: [{text: 'meow: its normalize-package-data loading changed; it may be evaluated at start-up'}]};
-			return {contents: code.replace(MEOW_NORMALIZE, 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);'), loader: 'js'};
-		});
-	},
-};
+const meowLazyNormalize = rewriteOnLoad(
+	'meow-lazy-normalize',
+	/meow[\\/]build[\\/]dependencies\.js$/,
+	MEOW_NORMALIZE,
+	'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
+	'meow: its normalize-package-data loading changed; it may be evaluated at start-up',
+);
 // proxmox-api's index loads its ProxmoxEngine, which imports undici's index
 // for a default fetch. proxdeck hands proxmox-api its own doRequest and never
 // builds an engine, and uses only undici's Agent and connector
@@ -101,16 +113,13 @@ const proxmoxApiLazyUndici = {
 // which needs allowH2; proxdeck never sets it. Here it is required on first
 // call instead. If undici changes the line, the build says so and keeps it.
 const UNDICI_H2 = "const connectH2 = require('./client-h2.js')";
-const undiciLazyH2 = {
-	name: 'undici-lazy-h2',
-	setup(b) {
-		b.onLoad({filter: /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/}, (args) => {
-			const code = readFileSync(args.path, 'utf8');
-			if (!code.includes(UNDICI_H2)) return {contents: code, loader: 'js', warnings: [{text: "undici: its Client no longer requires client-h2.js as expected; node:http2 may load at start-up"}]};
-			return {contents: code.replace(UNDICI_H2, "const connectH2 = (...args) => require('./client-h2.js')(...args)"), loader: 'js'};
-		});
-	},
-};
+const undiciLazyH2 = rewriteOnLoad(
+	'undici-lazy-h2',
+	/undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
+	UNDICI_H2,
+	"const connectH2 = (...args) => require('./client-h2.js')(...args)",
+	"undici: its Client no longer requires client-h2.js as expected; node:http2 may load at start-up",
+);
 const chunkDir = `${entryName}-chunks`;
 rmSync(join(root, dirname(outfile), chunkDir), {recursive: true, force: true});
 
