@@ -21,7 +21,6 @@
 
 import {spawn, execFileSync, type ChildProcess} from 'node:child_process';
 import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
-import {request} from 'node:https';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -31,6 +30,7 @@ import {NODE_FLAGS} from '../bin/heap-flags.js';
 import {demoFixture, demoToken} from '../source/cli/demo.js';
 import {startSimulator, type RunningSimulator} from '../source/sim/server.js';
 import type {Fixture} from '../source/sim/fixture-types.js';
+import {call} from '../test/sim/helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const {values} = parseArgs({
@@ -212,23 +212,17 @@ function printStarts(label: string, firstFrame: number[], cpu: number[]): void {
 }
 
 /**
- * Reads /cluster/resources from the simulator `times` times, verifying its
- * certificate against the simulator's CA. A host's pveproxy has been running
- * for days; a simulator just started answers its first 10,000-guest read
- * in ~210 ms, its third in ~90 (V8 compiling its own code), and the first
- * console start would pay that warm-up.
+ * Reads /cluster/resources from the simulator `times` times (the tests'
+ * call(), which trusts the simulator's CA and disables no check). A host's
+ * pveproxy has been running for days; a simulator just started answers its
+ * first 10,000-guest read in ~210 ms, its third in ~90 (V8 compiling its own
+ * code), and the first console start would pay that warm-up.
  */
 async function warmSimulator(sim: RunningSimulator, fixture: Fixture, times: number): Promise<void> {
 	const {tokenId, secret} = demoToken(fixture);
 	for (let i = 0; i < times; i++) {
-		await new Promise<void>((resolve, reject) => {
-			const get = request({host: sim.host, port: sim.port, path: '/api2/json/cluster/resources', ca: sim.caPem, headers: {authorization: `PVEAPIToken=${tokenId}=${secret}`}}, (res) => {
-				res.resume();
-				res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warming the simulator: HTTP ${res.statusCode}`))));
-			});
-			get.on('error', reject);
-			get.end();
-		});
+		const answer = await call(sim, 'GET', '/cluster/resources', {auth: `PVEAPIToken=${tokenId}=${secret}`});
+		if (answer.status !== 200) throw new Error(`warming the simulator: HTTP ${answer.status} ${answer.reason}`);
 	}
 }
 
