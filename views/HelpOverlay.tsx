@@ -8,7 +8,7 @@ import {helpSections, type Keymap} from '../keymaps/index.js';
 import {COLUMNS} from './columns.js';
 import {commandHelp, COMMANDS} from './commands.js';
 import {fit} from './format.js';
-import {HOT_THRESHOLD, theme} from './theme.js';
+import {HOT_PERCENT, theme} from './theme.js';
 
 export interface HelpLine {
 	text: string;
@@ -58,7 +58,7 @@ function tableLegend(keymap: Keymap): HelpLine[] {
 	const sortKeys = new Map(keymap.bindings.filter((b) => b.action.startsWith('sort.')).map((b) => [b.action.slice(5), b.keys.join('/')]));
 	for (const column of COLUMNS) {
 		const sort = column.sortKey === undefined ? undefined : sortKeys.get(column.sortKey);
-		const hot = column.usage ? `  red at ≥ ${Math.round(HOT_THRESHOLD * 100)} %` : '';
+		const hot = column.usage ? `  red at ≥ ${HOT_PERCENT} %` : '';
 		lines.push({text: `  ${fit(column.title, 14)} ${sort ? `sort ${sort} (again: reverse)` : 'not sortable'}${hot}`, heading: false});
 	}
 	lines.push({text: 'Rows', heading: true});

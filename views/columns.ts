@@ -12,7 +12,8 @@ import {backupAgeLevel, backupAgeSeconds, formatBackupAge, type BackupEntry} fro
 import type {GuestNic, GuestRow, SortKey} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
 import {fit, formatBytes, formatPercent, formatUptime, textWidth} from './format.js';
-import {HOT_THRESHOLD} from './theme.js';
+import {HOT_PERCENT} from './theme.js';
+import {atOrAbove} from '../source/util/percent.js';
 
 /** What a cell knows beyond its row: the guest's newest backup and the clock (LAST BACKUP). */
 export interface CellContext {
@@ -44,7 +45,7 @@ export interface Column {
 	/** The title while the column has only its minimum width (LAST BACKUP: BACKUP); `title` once there is room for it. */
 	shortTitle?: string;
 	format(row: GuestRow, nics: GuestNic[] | undefined, ctx: CellContext): string;
-	/** The usage fraction that makes this cell red at ≥ HOT_THRESHOLD. */
+	/** The usage fraction that makes this cell red at ≥ HOT_PERCENT. */
 	usage?(row: GuestRow): number;
 	/** Given up (with content known) while a better-ranked flexible column's cells would be cut: nice to have, never at a tag's expense. */
 	optional?: boolean;
@@ -337,6 +338,7 @@ export function rowSegments(row: GuestRow, nics: GuestNic[] | undefined, placed:
 	return segments;
 }
 
+/** Red by the same measure the cell prints with: a red cell reads ≥ 90%, and a cell reading 90% is red. */
 export function isHot(fraction: number): boolean {
-	return fraction >= HOT_THRESHOLD;
+	return atOrAbove(fraction * 100, HOT_PERCENT);
 }

@@ -5,6 +5,7 @@
 // Through our fast path for narrow text (source/util/string-width.ts says why).
 import stringWidth from '../source/util/string-width.js';
 import {boundedMemo} from '../source/util/bounded-memo.js';
+import {wholePercent} from '../source/util/percent.js';
 import wrapAnsi from 'wrap-ansi';
 
 const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];
@@ -32,7 +33,7 @@ export function formatMiB(mib: number): string {
 /** A 0..1 fraction as a whole percentage: 0.456 → "46%". */
 export function formatPercent(fraction: number): string {
 	if (!Number.isFinite(fraction)) return '-';
-	return `${Math.round(fraction * 100)}%`;
+	return `${wholePercent(fraction * 100)}%`;
 }
 
 /** Two most significant units: 3d 4h, 5h 12m, 7m 3s, 42s; "-" when not running. */

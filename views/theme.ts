@@ -17,8 +17,8 @@ export function toneColor(tone: Tone | undefined): string | undefined {
 	return tone === undefined ? undefined : theme[tone];
 }
 
-/** A usage fraction at or above this is drawn in `danger` (CPU, memory, disk). */
-export const HOT_THRESHOLD = 0.9;
+/** A usage at or above this percent is drawn in `danger` (CPU, memory, disk). */
+export const HOT_PERCENT = 90;
 
 /** Row colour by guest status: running reads normally, stopped fades, anything else warns. */
 export function statusTone(status: string): Tone | undefined {

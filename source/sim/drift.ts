@@ -81,9 +81,18 @@ function clamp(value: number, min: number, max: number): number {
 	return Math.min(max, Math.max(min, value));
 }
 
+/**
+ * A guest's used disk in bytes, up to the byte: a fixture's 0.95 is a disk at
+ * 95 %, and a console printing a percentage's floor (proxdeck does,
+ * source/util/percent.ts) would read a byte under as 94.
+ */
+export function guestDiskBytes(guest: Readonly<SimGuest>, sizes: GuestSizes): number {
+	return Math.ceil(sizes.maxdisk * clamp(guest.usage.disk, 0, 1));
+}
+
 /** A guest's figures as of `atMs` (default now; /cluster/resources passes pvestatd's last broadcast). */
 export function guestMetrics(state: SimState, guest: Readonly<SimGuest>, atMs: number = state.clock(), sizes: GuestSizes = guestSizes(state, guest)): GuestMetrics {
-	const disk = Math.floor(sizes.maxdisk * clamp(guest.usage.disk, 0, 1));
+	const disk = guestDiskBytes(guest, sizes);
 	if (guest.status !== 'running') return {cpu: 0, mem: 0, disk, netin: 0, netout: 0, diskread: 0, diskwrite: 0, uptime: 0};
 	const tick = Math.floor(atMs / DRIFT_STEP_MS);
 	const uptime = guestUptime(state, guest, atMs);

@@ -6,7 +6,7 @@
 // pressure* keys, memhost for guests, arcsize/memavailable for nodes; a
 // stopped guest's points carry only its limits.
 
-import {guestMetrics, nodeMetrics, noise} from './drift.js';
+import {guestDiskBytes, guestMetrics, nodeMetrics, noise} from './drift.js';
 import type {Json} from './guest-view.js';
 import {guestSizes} from './sizes.js';
 import type {SimGuest, SimNode, SimState} from './state.js';
@@ -67,7 +67,7 @@ export function guestRrd(state: SimState, guest: SimGuest, timeframe: string): J
 	const sizes = guestSizes(state, guest);
 	const netRate = guest.usage.netRate ?? 2048;
 	return pointTimes(state, timeframe).map((time) => {
-		const limits: Json = {time, maxcpu: sizes.cpus, maxmem: sizes.maxmem, maxdisk: sizes.maxdisk, disk: guest.type === 'lxc' ? Math.floor(sizes.maxdisk * guest.usage.disk) : 0};
+		const limits: Json = {time, maxcpu: sizes.cpus, maxmem: sizes.maxmem, maxdisk: sizes.maxdisk, disk: guest.type === 'lxc' ? guestDiskBytes(guest, sizes) : 0};
 		if (!running(guest, time * 1000)) return limits;
 		const at = stateAt(state, time);
 		const m = guestMetrics(at, guest);

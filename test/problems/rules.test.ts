@@ -10,6 +10,7 @@ import {emptyFacts, type ProblemFacts} from '../../source/services/problems/type
 import {parseConfig, ConfigError} from '../../source/cli/config.js';
 import type {GuestRow} from '../../source/store/types.js';
 import {parseNic} from '../../source/util/pve-config.js';
+import {isHot, layoutColumns, rowSegments} from '../../views/columns.js';
 
 const NOW = Date.UTC(2026, 11, 3, 12, 0, 0);
 const GiB = 1024 ** 3;
@@ -261,4 +262,25 @@ test('hysteresis: a raised fill problem holds until 3 points below its bar, so d
 	assert.deepEqual(at(0.88, raised), ['critical 401 ct401: memory 88 % (was ≥ 90 %; clears below 87 %)']);
 	assert.deepEqual(at(0.869, raised), [], 'below 87 % it clears');
 	assert.deepEqual(at(0.91, raised), ['critical 401 ct401: memory 91 % (≥ 90 %)']);
+});
+
+// The fleet cell, its colour and the problem list must agree at the bar: the
+// demo showed 401 immich `3.6G/4G 90%` (89.6 %) with no memory problem, the
+// cell having rounded up what the rule compared as it is.
+test('a guest reading 90% in the fleet is red and has its 90 % problem; one just below reads 89% and has neither', () => {
+	const placed = layoutColumns(160);
+	const cell = (row: GuestRow) => rowSegments(row, undefined, placed).map((s) => s.text).join('');
+	const total = 4 * GiB;
+	// 89.6 % (the demo's case), a byte under 90 %, exactly 90 %, 29 % (29 / 100 * 100 is 28.999999999999996 in floating point), a byte over 90 %.
+	for (const used of [0.896 * total, 0.9 * total - 1, 0.9 * total, 0.29 * total, 0.9 * total + 1]) {
+		const row = guest(401, {name: 'immich', mem: used, maxmem: total});
+		const shown = Number(/\/4G (\d+)%/.exec(cell(row))![1]);
+		const raised = rules(facts({guests: [row]})).filter((line) => line.includes('guest-mem'));
+		const percent = (used / total) * 100;
+		assert.equal(shown, Math.floor(percent + 1e-9), `${percent} % prints as its floor`);
+		assert.equal(isHot(used / total), shown >= 90, `${percent} %: red exactly when it reads ≥ 90%`);
+		assert.deepEqual(raised, shown >= 90 ? [`critical guest-mem 401 immich: memory ${shown} % (≥ 90 %)`] : [], `${percent} %: a problem exactly when it reads ≥ 90%`);
+	}
+	assert.equal(/\/4G (\d+)%/.exec(cell(guest(401, {mem: 0.896 * total, maxmem: total})))![1], '89');
+	assert.equal(/\/4G (\d+)%/.exec(cell(guest(401, {mem: 0.29 * total, maxmem: total})))![1], '29');
 });

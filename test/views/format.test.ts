@@ -15,7 +15,10 @@ test('formatBytes uses binary units with one decimal below ten', () => {
 });
 
 test('formatPercent, formatUptime and formatAge', () => {
-	assert.equal(formatPercent(0.456), '46%');
+	assert.equal(formatPercent(0.456), '45%', 'the floor: a printed figure never claims a bar it has not reached');
+	assert.equal(formatPercent(0.29), '29%', '0.29 * 100 is 28.999999999999996');
+	assert.equal(formatPercent(0.8999), '89%');
+	assert.equal(formatPercent(0.9), '90%');
 	assert.equal(formatPercent(1), '100%');
 	assert.equal(formatUptime(3 * 86400 + 4 * 3600 + 5), '3d 4h');
 	assert.equal(formatUptime(5 * 3600 + 12 * 60), '5h 12m');

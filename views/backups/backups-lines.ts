@@ -9,6 +9,7 @@ import type {BackupJob, BackupStorage} from '../../source/services/backups/model
 import type {BackupsState} from '../../source/store/backups-slice.js';
 import type {TrackedTask} from '../../source/store/ops-types.js';
 import {sanitize} from '../../source/util/sanitize.js';
+import {atOrAbove} from '../../source/util/percent.js';
 import {formatBytes, formatDuration, formatPercent} from '../format.js';
 import type {Tone} from '../theme.js';
 
@@ -54,7 +55,7 @@ function storageLine(s: BackupStorage, archives: number): BackupsLine {
 	const full = s.total ? (s.used ?? 0) / s.total : 0;
 	return {
 		text: `  ${sanitize(s.storage)} (${sanitize(s.type)}, ${sanitize(where)})  ${usage}  ${archives} archive${archives === 1 ? '' : 's'}`,
-		tone: full >= 0.9 ? 'danger' : full >= 0.85 ? 'warn' : undefined,
+		tone: atOrAbove(full * 100, 90) ? 'danger' : atOrAbove(full * 100, 85) ? 'warn' : undefined,
 		stop: {kind: 'storage', storage: s.storage, node: s.nodes[0] ?? ''},
 	};
 }

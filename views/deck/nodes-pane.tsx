@@ -11,6 +11,7 @@ import type {AppState, NodeSummary} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
 import {clampScroll} from '../../source/store/store.js';
 import {formatBytes, formatPercent, formatUptime} from '../format.js';
+import {isHot} from '../columns.js';
 import {ScrollList, type ListLine} from '../ScrollList.js';
 import {formatRate, latest, pulseLine} from '../sparkline.js';
 import type {Scope} from '../../keymaps/index.js';
@@ -61,10 +62,10 @@ function fullLines(state: AppState, node: NodeSummary, width: number): ListLine[
 	const load = health.loadavg.map((v) => v.toFixed(2)).join(' ');
 	return [
 		head,
-		{text: `  CPU ${formatPercent(health.cpu).padStart(4)} ${pulseLine(series, 'cpu', spark).padEnd(spark)}  load ${load} (${health.cpus} CPUs)`, tone: health.cpu >= 0.9 ? 'danger' : undefined},
+		{text: `  CPU ${formatPercent(health.cpu).padStart(4)} ${pulseLine(series, 'cpu', spark).padEnd(spark)}  load ${load} (${health.cpus} CPUs)`, tone: isHot(health.cpu) ? 'danger' : undefined},
 		{
 			text: `  MEM ${formatPercent(ratio(health.mem.used, health.mem.total)).padStart(4)} ${pulseLine(series, 'mem', spark).padEnd(spark)}  ${formatBytes(health.mem.used)}/${formatBytes(health.mem.total)} · swap ${formatBytes(health.swap.used)}/${formatBytes(health.swap.total)} · root ${formatPercent(ratio(health.rootfs.used, health.rootfs.total))} of ${formatBytes(health.rootfs.total)}`,
-			tone: ratio(health.mem.used, health.mem.total) >= 0.9 || ratio(health.rootfs.used, health.rootfs.total) >= 0.9 ? 'danger' : undefined,
+			tone: isHot(ratio(health.mem.used, health.mem.total)) || isHot(ratio(health.rootfs.used, health.rootfs.total)) ? 'danger' : undefined,
 		},
 		{text: `  NET in ${pulseLine(series, 'netin', half).padEnd(half)} ${formatRate(latest(series, 'netin'))} · out ${pulseLine(series, 'netout', half).padEnd(half)} ${formatRate(latest(series, 'netout'))}${series?.error ? ` · pulses: ${sanitize(series.error)}` : ''}`, tone: series?.error ? 'warn' : undefined},
 	];

@@ -9,6 +9,7 @@ import {offlineNodeReason, selectVisibleRows} from '../../store/selectors.js';
 import type {ActionId, ActionRequest, ConfirmDialog, Dialog, PickerEntry, SnapshotPickerDialog, SnapshotPromptDialog} from '../../store/ops-types.js';
 import type {AppState, GuestKind} from '../../store/types.js';
 import {sanitize} from '../../util/sanitize.js';
+import {wholePercent} from '../../util/percent.js';
 import {errorLine} from '../error-line.js';
 import {ACTIONS, effectFor, guestNoun, hostCommands} from './catalog.js';
 import type {ActionDispatcher, DispatchOutcome} from './dispatcher.js';
@@ -386,6 +387,6 @@ export function snapshotPoolWarning(state: AppState, vmids: number[]): string | 
 	const hot = vmids.flatMap((vmid) => poolUsageForGuest(state.zfs, vmid).filter((usage) => usage.warn).map((usage) => ({vmid, usage})));
 	if (hot.length === 0) return undefined;
 	const pools = [...new Map(hot.map(({usage}) => [`${usage.node}/${usage.pool}`, usage])).values()];
-	const described = pools.map((u) => `${u.node}/${u.pool} ${Math.round(u.fraction * 100)} %${u.health === 'ONLINE' ? '' : ` ${u.health}`}`).join(', ');
+	const described = pools.map((u) => `${u.node}/${u.pool} ${wholePercent(u.fraction * 100)} %${u.health === 'ONLINE' ? '' : ` ${u.health}`}`).join(', ');
 	return `warning: pool ${described} — a snapshot keeps old blocks and can fill it`;
 }

@@ -10,6 +10,7 @@ import type {GuestRow} from '../../store/types.js';
 import {guestThresholds, levelOf, type Levels, type Thresholds} from './thresholds.js';
 import {LEVEL_ORDER, type Problem, type ProblemFacts, type ProblemLevel} from './types.js';
 import {cpuAboveSince} from '../nodes/health.js';
+import {wholePercent} from '../../util/percent.js';
 
 /** The rules' own topology memo (gateways only need NICs; node networks are the pane's). */
 const rulesTopology = createTopologyMemo();
@@ -44,9 +45,9 @@ function pct(used: number, total: number): number {
 	return total > 0 ? (used / total) * 100 : 0;
 }
 
-/** Rounded: a problem line's value is at or above its bar, so rounding never shows a bar reached that was not. */
+/** As the fleet's cells print it (wholePercent): a line and the cell beside it read the same. */
 function shown(percent: number): string {
-	return `${Math.round(percent)} %`;
+	return `${wholePercent(percent)} %`;
 }
 
 function bar(level: ProblemLevel, levels: Levels): number {
@@ -89,7 +90,7 @@ function fillProblem(rule: FillRule, id: string | number, subject: FillSubject, 
 	const held = heldLevel(rule, id, percent, levels, active);
 	if (!held) return undefined;
 	const {what, target} = describeFill(subject);
-	return {id: `${rule}:${id}`, level: held, rule, text: `${what} ${Math.floor(percent)} % (was ≥ ${bar(held, levels)} %; clears below ${bar(held, levels) - HYSTERESIS} %)`, target};
+	return {id: `${rule}:${id}`, level: held, rule, text: `${what} ${shown(percent)} (was ≥ ${bar(held, levels)} %; clears below ${bar(held, levels) - HYSTERESIS} %)`, target};
 }
 
 /**

@@ -5,6 +5,7 @@
 // a guest's own entry wins over its tags', which win over the global ones.
 
 import type {GuestRow} from '../../store/types.js';
+import {atOrAbove} from '../../util/percent.js';
 
 /** A percentage pair; a level left out is not checked. */
 export interface Levels {
@@ -163,7 +164,7 @@ function strictest(list: Levels[]): Levels {
 
 /** Which level a percentage reaches, crit first; with `slack`, each bar counts that many points lower (hysteresis). */
 export function levelOf(percent: number, levels: Levels, slack = 0): 'critical' | 'warning' | undefined {
-	if (levels.crit !== undefined && percent >= levels.crit - slack) return 'critical';
-	if (levels.warn !== undefined && percent >= levels.warn - slack) return 'warning';
+	if (levels.crit !== undefined && atOrAbove(percent, levels.crit - slack)) return 'critical';
+	if (levels.warn !== undefined && atOrAbove(percent, levels.warn - slack)) return 'warning';
 	return undefined;
 }
