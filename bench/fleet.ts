@@ -26,7 +26,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {bundleIsFresh} from '../bin/bundle-state.js';
-import {NODE_FLAGS} from '../bin/heap-flags.js';
+import {ALLOCATOR_ENV, NODE_FLAGS} from '../bin/heap-flags.js';
 import {demoFixture, demoToken} from '../source/cli/demo.js';
 import {startSimulator, type RunningSimulator} from '../source/sim/server.js';
 import type {Fixture} from '../source/sim/fixture-types.js';
@@ -150,8 +150,8 @@ async function startConsole(sim: RunningSimulator, fixture: Fixture, marker: Reg
 	const command = [
 		`stty cols ${columns} rows ${rows};`,
 		// PROXDECK_BENCH_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the console.
-		// NODE_FLAGS: what the installed console's #! line passes.
-		`exec node ${NODE_FLAGS.join(' ')} ${process.env.PROXDECK_BENCH_NODE_ARGS ?? ''} bin/proxdeck.js`,
+		// ALLOCATOR_ENV and NODE_FLAGS: what the installed console's #! line passes.
+		`exec env ${ALLOCATOR_ENV.join(' ')} node ${NODE_FLAGS.join(' ')} ${process.env.PROXDECK_BENCH_NODE_ARGS ?? ''} bin/proxdeck.js`,
 		`--host ${sim.host} --port ${sim.port}`,
 		`--token-id '${demoToken(fixture).tokenId}' --fingerprint ${sim.fingerprint}`,
 		// PROXDECK_BENCH_CONSOLE_ARGS: e.g. `--refresh 10`, to tell a poll's cost from the rest.

@@ -1,5 +1,5 @@
-#!/usr/bin/env -S node --v8-pool-size=1
-// The #! line's flags are NODE_FLAGS (heap-flags.js says why; a test keeps them equal).
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --v8-pool-size=1
+// The #! line's setting and flags are ALLOCATOR_ENV and NODE_FLAGS (heap-flags.js says why; a test keeps them equal).
 // Runs the bundle (dist/proxdeck.mjs, built by bin/build.js) when it is newer
 // than every source file, else the TypeScript sources through tsx's loader —
 // so an edited checkout never runs stale code.

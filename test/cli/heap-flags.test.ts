@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {test} from 'node:test';
 import {readFileSync} from 'node:fs';
-import {applyHeapFlags, HEAP_FLAGS, NODE_FLAGS, nodeFlagsNote} from '../../bin/heap-flags.js';
+import {ALLOCATOR_ENV, applyHeapFlags, HEAP_FLAGS, NODE_FLAGS, nodeFlagsNote} from '../../bin/heap-flags.js';
 
 function applied(given: string[]): string[] {
 	const set: string[] = [];
@@ -45,22 +45,30 @@ test('V8 takes the heap flags at run time (a name it does not know would throw n
 	for (const flag of HEAP_FLAGS) assert.ok(options.includes(flag.slice(0, flag.indexOf('='))), `${flag} is not a V8 option of ${process.version}`);
 });
 
-test('the console starts with NODE_FLAGS: the #! line of bin/proxdeck.js and npm start pass them', () => {
+test('the console starts with ALLOCATOR_ENV and NODE_FLAGS: the #! line of bin/proxdeck.js and npm start pass them', () => {
 	const root = new URL('../../', import.meta.url);
 	const shebang = readFileSync(new URL('bin/proxdeck.js', root), 'utf8').split('\n')[0];
-	assert.equal(shebang, `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+	assert.equal(shebang, `#!/usr/bin/env -S ${ALLOCATOR_ENV.join(' ')} node ${NODE_FLAGS.join(' ')}`);
 	const scripts = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {scripts: Record<string, string>}).scripts;
-	assert.equal(scripts.start, `node ${NODE_FLAGS.join(' ')} bin/proxdeck.js`);
+	assert.equal(scripts.start, `${ALLOCATOR_ENV.join(' ')} node ${NODE_FLAGS.join(' ')} bin/proxdeck.js`);
 	// Node takes them (an unknown option would stop it).
 	assert.equal(execFileSync(process.execPath, [...NODE_FLAGS, '-e', 'process.stdout.write("ok")'], {encoding: 'utf8'}), 'ok');
 });
 
-test('the installed console runs through its #! line (env -S) with the flags', () => {
-	const out = execFileSync(new URL('../../bin/proxdeck.js', import.meta.url).pathname, ['--version'], {encoding: 'utf8', env: {...process.env, PROXDECK_NO_BUNDLE: '1'}});
-	assert.match(out.trim(), /^\d+\.\d+\.\d+/);
+test('the installed console runs through its #! line (env -S) with the setting and the flags', () => {
+	// A module imported first prints what the console's process was given.
+	const peek = '--import=data:text/javascript,console.log(JSON.stringify([process.env.MALLOC_MMAP_THRESHOLD_,process.execArgv]))';
+	const {MALLOC_MMAP_THRESHOLD_: _, ...without} = process.env;
+	const out = execFileSync(new URL('../../bin/proxdeck.js', import.meta.url).pathname, ['--version'], {encoding: 'utf8', env: {...without, PROXDECK_NO_BUNDLE: '1', NODE_OPTIONS: peek}});
+	const [given, version] = out.trim().split('\n');
+	assert.deepEqual(JSON.parse(given!), [ALLOCATOR_ENV[0]!.split('=')[1], NODE_FLAGS]);
+	assert.match(version!, /^\d+\.\d+\.\d+/);
 });
 
-test('an in-process bench run without NODE_FLAGS says how to run it with them, and says nothing with them', () => {
-	assert.equal(nodeFlagsNote([...NODE_FLAGS, '--import', 'tsx'], 'bench/logs.ts'), undefined);
-	assert.equal(nodeFlagsNote(['--import', 'tsx'], 'bench/logs.ts'), `note: the console runs with ${NODE_FLAGS.join(' ')}; run this bench as node ${NODE_FLAGS.join(' ')} --import tsx bench/logs.ts … for its figures`);
+test('an in-process bench run without NODE_FLAGS or ALLOCATOR_ENV says how to run it with them, and says nothing with them', () => {
+	const env = Object.fromEntries(ALLOCATOR_ENV.map((setting: string) => setting.split('=')));
+	const command = `${ALLOCATOR_ENV.join(' ')} node ${NODE_FLAGS.join(' ')} --import tsx bench/logs.ts`;
+	assert.equal(nodeFlagsNote([...NODE_FLAGS, '--import', 'tsx'], 'bench/logs.ts', env), undefined);
+	assert.equal(nodeFlagsNote(['--import', 'tsx'], 'bench/logs.ts', env), `note: the console runs with ${NODE_FLAGS.join(' ')}; run this bench as ${command} … for its figures`);
+	assert.equal(nodeFlagsNote([...NODE_FLAGS], 'bench/logs.ts', {}), `note: the console runs with ${ALLOCATOR_ENV.join(' ')}; run this bench as ${command} … for its figures`);
 });
