@@ -30,7 +30,7 @@ export function formatMiB(mib: number): string {
 	return formatBytes(mib * 1024 * 1024);
 }
 
-/** A 0..1 fraction as a whole percentage: 0.456 → "46%". */
+/** A 0..1 fraction as a whole percentage, its floor (source/util/percent.ts): 0.456 → "45%". */
 export function formatPercent(fraction: number): string {
 	if (!Number.isFinite(fraction)) return '-';
 	return `${wholePercent(fraction * 100)}%`;
