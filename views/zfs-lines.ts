@@ -9,6 +9,7 @@ import type {ProblemsState} from '../source/store/problems-slice.js';
 import type {ZfsSort, ZfsState} from '../source/store/screen-types.js';
 import type {AppState} from '../source/store/types.js';
 import {sanitize} from '../source/util/sanitize.js';
+import {floorWithSlack} from '../source/util/percent.js';
 import {fit, formatBytes, formatPercent} from './format.js';
 import type {Tone} from './theme.js';
 import {LEVEL_MARK} from './problems-lines.js';
@@ -25,9 +26,9 @@ const LEVEL_TONE: Record<UsageLevel, Tone | undefined> = {ok: undefined, warn: '
 
 export const SORT_TITLES: Record<ZfsSort, string> = {used: 'largest first', snapshots: 'most snapshot space first', growth: 'fastest-growing first'};
 
-/** "████░░░░" for a 0..1 fraction. */
+/** "████░░░░" for a 0..1 fraction; whole cells only, as its figure prints its floor (a bar is full only when the pool is). */
 export function usageBar(fraction: number, width: number): string {
-	const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+	const filled = Math.max(0, Math.min(width, floorWithSlack(fraction * width)));
 	return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 

@@ -242,7 +242,10 @@ test('thresholds from the config: global, per tag (strictest tag), per guest (wi
 
 test('a broken thresholds block is one line naming the file and the key', () => {
 	const cases: Array<[string, RegExp]> = [
-		['thresholds: {disk: {crit: 120}}', /^c\.yaml: thresholds\.disk\.crit: expected a percentage above 0 and at most 100$/],
+		['thresholds: {disk: {crit: 120}}', /^c\.yaml: thresholds\.disk\.crit: expected a whole percentage from 1 to 100$/],
+		// A figure prints as its whole floor: with 92.5 a guest at 92.7 % would read `92 % (≥ 92.5 %)`.
+		['thresholds: {mem: {crit: 92.5}}', /^c\.yaml: thresholds\.mem\.crit: expected a whole percentage from 1 to 100$/],
+		['thresholds: {tags: {db: {mem: {warn: 0}}}}', /^c\.yaml: thresholds\.tags\.db\.mem\.warn: expected a whole percentage from 1 to 100$/],
 		['thresholds: {disk: {warn: 95, crit: 90}}', /^c\.yaml: thresholds\.disk\.warn: must be below crit \(90\)$/],
 		['thresholds: {tags: {db: {disc: {crit: 90}}}}', /^c\.yaml: thresholds\.tags\.db\.disc: unknown key \(known: disk, mem, cpu\)$/],
 		['thresholds: {guests: {abc: {disk: {crit: 90}}}}', /^c\.yaml: thresholds\.guests\.abc: expected a guest id/],

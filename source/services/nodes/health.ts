@@ -6,6 +6,7 @@
 
 import type {NodeHealth, PulsePoint} from '../../store/nodes-slice.js';
 import {compareReleases} from '../../util/kernel-release.js';
+import {atOrAbove} from '../../util/percent.js';
 import {sanitize} from '../../util/sanitize.js';
 
 type Json = Record<string, unknown>;
@@ -100,7 +101,7 @@ export function cpuAboveSince(points: readonly PulsePoint[], warnPercent: number
 			if (since === undefined && withCpu.length > 0 && p.time > withCpu.at(-1)!.time) continue;
 			break;
 		}
-		if (p.cpu * 100 < warnPercent) break;
+		if (!atOrAbove(p.cpu * 100, warnPercent)) break;
 		since = p.time * 1000;
 	}
 	return since;

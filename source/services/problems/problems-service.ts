@@ -20,6 +20,7 @@ import type {SnapshotEntry} from '../../api/types.js';
 import {guestPath} from '../guest-path.js';
 import {APT_NODES_PER_CYCLE, PULSE_NODES_PER_CYCLE, readNodeFacts, type NodeFacts} from './node-facts.js';
 import {dueReads} from '../read-budget.js';
+import {atOrAbove} from '../../util/percent.js';
 
 export interface ProblemsService {
 	start(): void;
@@ -124,13 +125,13 @@ export function createProblemsService(options: ProblemsServiceOptions): Problems
 				if (!lockSince.has(g.vmid)) lockSince.set(g.vmid, now);
 			} else lockSince.delete(g.vmid);
 			const warn = guestThresholds(thresholds, g).cpu.warn;
-			if (warn !== undefined && g.status === 'running' && g.cpu * 100 >= warn) {
+			if (warn !== undefined && g.status === 'running' && atOrAbove(g.cpu * 100, warn)) {
 				if (!cpuAboveSince.has(g.vmid)) cpuAboveSince.set(g.vmid, now);
 			} else cpuAboveSince.delete(g.vmid);
 		}
 		for (const n of state.nodes) {
 			const key = `node:${n.name}`;
-			if (thresholds.cpu.warn !== undefined && n.status === 'online' && n.cpu * 100 >= thresholds.cpu.warn) {
+			if (thresholds.cpu.warn !== undefined && n.status === 'online' && atOrAbove(n.cpu * 100, thresholds.cpu.warn)) {
 				if (!cpuAboveSince.has(key)) cpuAboveSince.set(key, now);
 			} else cpuAboveSince.delete(key);
 		}

@@ -10,7 +10,7 @@ import type {GuestRow} from '../../store/types.js';
 import {guestThresholds, levelOf, type Levels, type Thresholds} from './thresholds.js';
 import {LEVEL_ORDER, type Problem, type ProblemFacts, type ProblemLevel} from './types.js';
 import {cpuAboveSince} from '../nodes/health.js';
-import {wholePercent} from '../../util/percent.js';
+import {atOrAbove, wholePercent} from '../../util/percent.js';
 
 /** The rules' own topology memo (gateways only need NICs; node networks are the pane's). */
 const rulesTopology = createTopologyMemo();
@@ -102,7 +102,7 @@ function fillProblem(rule: FillRule, id: string | number, subject: FillSubject, 
  */
 function mayBeRaised(used: number, total: number, levels: Levels): boolean {
 	const lowest = Math.min(levels.warn ?? Number.POSITIVE_INFINITY, levels.crit ?? Number.POSITIVE_INFINITY);
-	return pct(used, total) >= lowest - HYSTERESIS;
+	return atOrAbove(pct(used, total), lowest - HYSTERESIS);
 }
 
 type FillRule = 'pool-fill' | 'storage-fill' | 'guest-disk' | 'guest-mem';

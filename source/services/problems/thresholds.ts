@@ -69,7 +69,9 @@ function parseLevels(value: unknown, key: string, fail: Fail): Levels {
 	const levels: Levels = {};
 	for (const [name, v] of Object.entries(value)) {
 		if (name !== 'warn' && name !== 'crit') fail(`${key}.${name}`, 'unknown key (known: warn, crit)');
-		if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 100) fail(`${key}.${name}`, 'expected a percentage above 0 and at most 100');
+		// Whole: a figure prints as its whole floor (source/util/percent.ts), so with a
+		// bar of 92.5 a guest at 92.7 % would read `92 % (≥ 92.5 %)`.
+		if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100) fail(`${key}.${name}`, 'expected a whole percentage from 1 to 100');
 		levels[name] = v;
 	}
 	if (levels.warn !== undefined && levels.crit !== undefined && levels.warn >= levels.crit) fail(`${key}.warn`, `must be below crit (${levels.crit})`);

@@ -7,7 +7,8 @@
 // a snapshot there could fill the pool mid-upgrade.
 
 import {parseMountPoint} from '../../util/pve-config.js';
-import {SNAPSHOT_WARN_FRACTION} from '../zfs/model.js';
+import {snapshotWarnFill} from '../zfs/model.js';
+import {wholePercent} from '../../util/percent.js';
 
 /** GET /nodes/{node}/storage entry (the fields this reads; 0/1 booleans as sent). */
 export interface NodeStorage {
@@ -50,8 +51,8 @@ export function snapshotVerdict(config: Record<string, unknown>, storages: NodeS
 		const storage = storages.find((s) => s.storage === name);
 		if (!storage) return {possible: false, reason: `storage '${name}' of ${key} is unknown on this node`};
 		if (!SNAPSHOT_CAPABLE.has(storage.type)) return {possible: false, reason: `snapshot feature is not available: ${key} is on '${name}' (${storage.type})`};
-		if (storage.total && storage.used !== undefined && storage.used / storage.total >= SNAPSHOT_WARN_FRACTION) {
-			return {possible: false, reason: `storage '${name}' is ${Math.round((storage.used / storage.total) * 100)} % full`};
+		if (storage.total && storage.used !== undefined && snapshotWarnFill(storage.used / storage.total)) {
+			return {possible: false, reason: `storage '${name}' is ${wholePercent((storage.used / storage.total) * 100)} % full`};
 		}
 	}
 	return {possible: true};

@@ -9,6 +9,7 @@ import type {ZfsDatasetRow, ZfsPoolRow, ZfsSample, ZfsSort, ZfsState} from '../.
 import {fillLevel, poolFillKey, storageFillKey, type FillLevel} from '../problems/rules.js';
 import {DEFAULT_THRESHOLDS, type Thresholds} from '../problems/thresholds.js';
 import type {StorageFact} from '../problems/types.js';
+import {atOrAbove} from '../../util/percent.js';
 
 export type UsageLevel = 'ok' | 'warn' | 'danger';
 
@@ -18,16 +19,22 @@ export type UsageLevel = 'ok' | 'warn' | 'danger';
  * kept in one place (thresholds.ts). Pool lines and storages are marked by the
  * configured levels themselves (poolFigures).
  */
-export const USAGE_THRESHOLDS: ReadonlyArray<{level: UsageLevel; atLeast: number}> = [
-	{level: 'danger', atLeast: (DEFAULT_THRESHOLDS.pool.crit ?? 90) / 100},
-	{level: 'warn', atLeast: (DEFAULT_THRESHOLDS.pool.warn ?? 85) / 100},
+export const USAGE_THRESHOLDS: ReadonlyArray<{level: UsageLevel; atLeastPercent: number}> = [
+	{level: 'danger', atLeastPercent: DEFAULT_THRESHOLDS.pool.crit ?? 90},
+	{level: 'warn', atLeastPercent: DEFAULT_THRESHOLDS.pool.warn ?? 85},
 ];
 
-/** The fill above which a snapshot is warned about before it is taken. */
-export const SNAPSHOT_WARN_FRACTION = USAGE_THRESHOLDS[0]!.atLeast;
+/** The fill (percent) from which a snapshot is warned about before it is taken. */
+export const SNAPSHOT_WARN_PERCENT = USAGE_THRESHOLDS[0]!.atLeastPercent;
 
+/** Whether a fill (0..1) is at or above SNAPSHOT_WARN_PERCENT, by the measure it is printed with. */
+export function snapshotWarnFill(fraction: number): boolean {
+	return atOrAbove(fraction * 100, SNAPSHOT_WARN_PERCENT);
+}
+
+/** A fill's level (0..1), by the measure it is printed with (source/util/percent.ts): a fill reading 90% is danger. */
 export function usageLevel(fraction: number): UsageLevel {
-	for (const t of USAGE_THRESHOLDS) if (fraction >= t.atLeast) return t.level;
+	for (const t of USAGE_THRESHOLDS) if (atOrAbove(fraction * 100, t.atLeastPercent)) return t.level;
 	return 'ok';
 }
 
@@ -195,7 +202,7 @@ export function poolUsageForGuest(state: Pick<ZfsState, 'sample'>, vmid: number)
 		seen.add(`${pool.node}:${pool.name}`);
 		const fraction = poolFraction(pool);
 		const level = poolLevel(pool);
-		out.push({node: pool.node, pool: pool.name, fraction, level, health: pool.health, warn: fraction >= SNAPSHOT_WARN_FRACTION || pool.health !== 'ONLINE'});
+		out.push({node: pool.node, pool: pool.name, fraction, level, health: pool.health, warn: snapshotWarnFill(fraction) || pool.health !== 'ONLINE'});
 	}
 	return out.sort((a, b) => b.fraction - a.fraction);
 }
