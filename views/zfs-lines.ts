@@ -24,6 +24,11 @@ export const NO_SSH_NOTICE = 'datasets need SSH (--ssh …); showing storage usa
 
 const LEVEL_TONE: Record<UsageLevel, Tone | undefined> = {ok: undefined, warn: 'warn', danger: 'danger'};
 
+/** A fill's (0..1) colour by the default bars (usageLevel): the ZFS pane's consumers, the deck's, a backup storage's. */
+export function usageTone(fraction: number): Tone | undefined {
+	return LEVEL_TONE[usageLevel(fraction)];
+}
+
 export const SORT_TITLES: Record<ZfsSort, string> = {used: 'largest first', snapshots: 'most snapshot space first', growth: 'fastest-growing first'};
 
 /** "████░░░░" for a 0..1 fraction; whole cells only, as its figure prints its floor (a bar is full only when the pool is). */
@@ -174,7 +179,7 @@ export function consumerLine(c: Consumer, width: number): ZfsLine {
 	// The fill bar takes what is left, if anything.
 	const room = width - fixed.length - 1;
 	const bar = room >= 6 ? ` ${usageBar(c.fill, Math.min(16, room))}` : '';
-	return {text: `${fixed}${bar}`, tone: LEVEL_TONE[usageLevel(c.fill)]};
+	return {text: `${fixed}${bar}`, tone: usageTone(c.fill)};
 }
 
 /**
@@ -197,7 +202,7 @@ export function storageLines(zfs: ZfsState, width: number, fill?: FillInputs): Z
 			s.active ? `${formatBytes(s.used)} of ${formatBytes(s.total)}` : '',
 		].join('  ');
 		if (!s.active) return {text, tone: 'muted'};
-		return {text, tone: fill ? (level ? FILL_TONE[level] : undefined) : LEVEL_TONE[usageLevel(fraction)]};
+		return {text, tone: fill ? (level ? FILL_TONE[level] : undefined) : usageTone(fraction)};
 	});
 }
 

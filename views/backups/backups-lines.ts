@@ -9,9 +9,9 @@ import type {BackupJob, BackupStorage} from '../../source/services/backups/model
 import type {BackupsState} from '../../source/store/backups-slice.js';
 import type {TrackedTask} from '../../source/store/ops-types.js';
 import {sanitize} from '../../source/util/sanitize.js';
-import {atOrAbove} from '../../source/util/percent.js';
 import {formatBytes, formatDuration, formatPercent} from '../format.js';
 import type {Tone} from '../theme.js';
+import {usageTone} from '../zfs-lines.js';
 
 export type BackupsStop = {kind: 'job'; id: string} | {kind: 'guest'; vmid: number} | {kind: 'storage'; storage: string; node: string};
 
@@ -50,12 +50,12 @@ function lastText(run: JobRun | undefined, nowMs: number): {text: string; tone?:
 }
 
 function storageLine(s: BackupStorage, archives: number): BackupsLine {
-	const usage = s.total ? `${formatBytes(s.used ?? 0)}/${formatBytes(s.total)} ${formatPercent((s.used ?? 0) / s.total)}` : 'usage unknown';
-	const where = s.shared ? 'shared' : s.nodes.join(',');
 	const full = s.total ? (s.used ?? 0) / s.total : 0;
+	const usage = s.total ? `${formatBytes(s.used ?? 0)}/${formatBytes(s.total)} ${formatPercent(full)}` : 'usage unknown';
+	const where = s.shared ? 'shared' : s.nodes.join(',');
 	return {
 		text: `  ${sanitize(s.storage)} (${sanitize(s.type)}, ${sanitize(where)})  ${usage}  ${archives} archive${archives === 1 ? '' : 's'}`,
-		tone: atOrAbove(full * 100, 90) ? 'danger' : atOrAbove(full * 100, 85) ? 'warn' : undefined,
+		tone: usageTone(full),
 		stop: {kind: 'storage', storage: s.storage, node: s.nodes[0] ?? ''},
 	};
 }

@@ -4,14 +4,14 @@
 // (topology-lines.ts, zfs-lines.ts); each line says what Enter does on it.
 
 import {addressOf, flatten, nameList, type TopoEntry, type Topology} from '../../source/services/topology/model.js';
-import {poolFraction, usageLevel, type Consumer, type FillInputs, type PoolFigures} from '../../source/services/zfs/model.js';
+import {poolFraction, type Consumer, type FillInputs, type PoolFigures} from '../../source/services/zfs/model.js';
 import type {VmidFilter, ZfsState} from '../../source/store/screen-types.js';
 import type {AppState} from '../../source/store/types.js';
 import {sanitize} from '../../source/util/sanitize.js';
 import {formatBytes, formatPercent} from '../format.js';
 import type {Tone} from '../theme.js';
 import {problemLines, selectTopology} from '../topology-lines.js';
-import {figureTexts, poolTone, selectConsumers, selectFillInputs, selectPoolFigures, storageLines, usageBar} from '../zfs-lines.js';
+import {figureTexts, poolTone, selectConsumers, selectFillInputs, selectPoolFigures, storageLines, usageBar, usageTone} from '../zfs-lines.js';
 
 export interface CompactLine {
 	text: string;
@@ -140,8 +140,6 @@ export function selectCompactTopology(state: AppState): CompactLine[] {
 	return topoCache.lines;
 }
 
-const LEVEL_TONE = {ok: undefined, warn: 'warn', danger: 'danger'} as const;
-
 /** Snapshot bytes per pool ("node/pool"), summed over every dataset's usedbysnapshots. */
 function snapshotSpace(zfs: ZfsState): Map<string, number> {
 	const sums = new Map<string, number>();
@@ -200,7 +198,7 @@ export function compactZfsLines(zfs: ZfsState, consumers: Consumer[], selectedVm
 	if (mine.length === 0 && selectedVmid !== undefined && zfs.sample?.source === 'ssh') lines.push({text: `${PATH_MARK} ${selectedVmid}: no ZFS dataset`, tone: 'muted'});
 	if (consumers.length > 0) lines.push({text: 'Top consumers', bold: true});
 	for (const c of consumers.slice(0, top)) {
-		lines.push({text: consumerText(c, ' '), tone: LEVEL_TONE[usageLevel(c.fill)], ...(c.vmid !== undefined ? {vmid: c.vmid} : {})});
+		lines.push({text: consumerText(c, ' '), tone: usageTone(c.fill), ...(c.vmid !== undefined ? {vmid: c.vmid} : {})});
 	}
 	return lines;
 }

@@ -25,7 +25,7 @@ export const USAGE_THRESHOLDS: ReadonlyArray<{level: UsageLevel; atLeastPercent:
 ];
 
 /** The fill (percent) from which a snapshot is warned about before it is taken. */
-export const SNAPSHOT_WARN_PERCENT = USAGE_THRESHOLDS[0]!.atLeastPercent;
+const SNAPSHOT_WARN_PERCENT = USAGE_THRESHOLDS[0]!.atLeastPercent;
 
 /** Whether a fill (0..1) is at or above SNAPSHOT_WARN_PERCENT, by the measure it is printed with. */
 export function snapshotWarnFill(fraction: number): boolean {
